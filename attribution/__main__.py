@@ -1,0 +1,7 @@
+"""``python -m attribution`` runs the command line."""
+
+import sys
+
+from attribution.cli import main
+
+sys.exit(main())

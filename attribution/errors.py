@@ -1,0 +1,38 @@
+"""The one exception hierarchy of attribution.
+
+Every error the library raises on purpose derives from :class:`AttributionError`
+and carries a message that names the input and says what to do. The CLI maps the
+classes to exit codes: configuration and usage errors to 2, operational failures
+(a target that cannot be fetched or read) to 3.
+"""
+
+from __future__ import annotations
+
+
+class AttributionError(Exception):
+    """Base class of every error attribution raises on purpose."""
+
+
+class UsageError(AttributionError):
+    """The command line or a library call was given arguments that make no sense."""
+
+
+class ConfigError(AttributionError):
+    """A profile, licence data file or other configuration is invalid."""
+
+
+class LicenceDataError(ConfigError):
+    """A file of the licence knowledge base is invalid (names the file and field)."""
+
+
+class TargetError(AttributionError):
+    """A target page could not be fetched or read (an operational failure)."""
+
+    def __init__(self, target: str, reason: str) -> None:
+        super().__init__(f"{target}: {reason}")
+        self.target = target
+        self.reason = reason
+
+
+class FetchError(TargetError):
+    """An HTTP fetch failed: unreachable, error status, wrong type, too large, too slow."""

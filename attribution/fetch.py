@@ -1,0 +1,168 @@
+"""Fetching pages over HTTP: the only module that imports requests.
+
+All fetch settings live in :class:`FetchSettings` so that a run's network behaviour
+is decided in one place. Every failure becomes a :class:`~attribution.errors.FetchError`
+whose message names the URL and the reason.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from email.message import Message
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from attribution import __version__
+from attribution.errors import FetchError
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """Every setting that governs how attribution talks to web servers."""
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    total_timeout: float = 30.0
+    max_redirects: int = 5
+    max_page_bytes: int = 10 * 1024 * 1024
+    retries: int = 1
+    user_agent: str = f"attribution/{__version__} (media attribution and licence checker)"
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A page body as received, with the final URL after redirects."""
+
+    url: str
+    status: int
+    content_type: str
+    charset: str | None
+    body: bytes
+
+
+def make_session(settings: FetchSettings) -> requests.Session:
+    """A session with the User-Agent, redirect limit and retry policy of ``settings``."""
+    session = requests.Session()
+    session.headers["User-Agent"] = settings.user_agent
+    session.headers["Accept"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
+    session.max_redirects = settings.max_redirects
+    retry = Retry(
+        total=settings.retries,
+        connect=settings.retries,
+        read=0,
+        status=settings.retries,
+        backoff_factor=0.2,
+        status_forcelist=(502, 503, 504),
+        allowed_methods=frozenset({"GET", "HEAD"}),
+        raise_on_status=False,
+        respect_retry_after_header=False,
+    )
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def parse_content_type(header: str | None) -> tuple[str, str | None]:
+    """Split a Content-Type header into its lower-case media type and charset."""
+    if not header:
+        return "", None
+    message = Message()
+    message["content-type"] = header
+    charset = message.get_param("charset")
+    return message.get_content_type().lower(), charset if isinstance(charset, str) else None
+
+
+def fetch_page(
+    url: str, settings: FetchSettings | None = None, session: requests.Session | None = None
+) -> FetchedPage:
+    """Fetch one HTML page, enforcing timeouts, the redirect limit and the size cap.
+
+    Raises :class:`FetchError` for an unreachable host, an error status, a redirect
+    loop, a response that is not HTML, a body over the size cap, or a server too slow
+    to finish within ``total_timeout``.
+    """
+    settings = settings or FetchSettings()
+    own_session = session is None
+    session = session or make_session(settings)
+    try:
+        return _fetch(url, settings, session)
+    finally:
+        if own_session:
+            session.close()
+
+
+def _fetch(url: str, settings: FetchSettings, session: requests.Session) -> FetchedPage:
+    started = time.monotonic()
+    try:
+        response = session.get(
+            url, stream=True, timeout=(settings.connect_timeout, settings.read_timeout)
+        )
+    except requests.TooManyRedirects:
+        raise FetchError(
+            url, f"more than {settings.max_redirects} redirects (a redirect loop?)"
+        ) from None
+    except requests.Timeout:
+        raise FetchError(url, "the server did not answer in time") from None
+    except requests.ConnectionError as error:
+        raise FetchError(url, f"could not connect ({_root_cause(error)})") from None
+    except requests.RequestException as error:
+        raise FetchError(url, f"request failed ({_root_cause(error)})") from None
+    with response:
+        if response.status_code >= 400:
+            reason = response.reason or ""
+            raise FetchError(
+                url, f"HTTP {response.status_code} {reason}".rstrip() + " — check the URL"
+            )
+        media_type, charset = parse_content_type(response.headers.get("Content-Type"))
+        if media_type and media_type not in HTML_TYPES:
+            raise FetchError(url, f"not an HTML page (Content-Type: {media_type})")
+        body = _read_capped(url, response, settings, started)
+    return FetchedPage(
+        url=response.url,
+        status=response.status_code,
+        content_type=media_type or "text/html",
+        charset=charset,
+        body=body,
+    )
+
+
+def _read_capped(
+    url: str, response: requests.Response, settings: FetchSettings, started: float
+) -> bytes:
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > settings.max_page_bytes:
+        raise FetchError(url, _too_large(settings.max_page_bytes))
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_content(chunk_size=64 * 1024):
+            size += len(chunk)
+            if size > settings.max_page_bytes:
+                raise FetchError(url, _too_large(settings.max_page_bytes))
+            if time.monotonic() - started > settings.total_timeout:
+                raise FetchError(
+                    url, f"the page took longer than {settings.total_timeout:g} s to download"
+                )
+            chunks.append(chunk)
+    except requests.RequestException as error:
+        raise FetchError(url, f"the download broke off ({_root_cause(error)})") from None
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> str:
+    return f"the page is larger than the {limit // (1024 * 1024)} MiB limit"
+
+
+def _root_cause(error: BaseException) -> str:
+    """The innermost reason of a requests/urllib3 error, short enough for one line."""
+    cause: BaseException = error
+    while cause.__cause__ is not None or cause.__context__ is not None:
+        cause = cause.__cause__ or cause.__context__  # type: ignore[assignment]
+    text = str(cause) or type(cause).__name__
+    return text.split(": ", 1)[-1] if "Connection refused" not in text else "connection refused"

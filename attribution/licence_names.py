@@ -1,0 +1,316 @@
+"""Recognise licences named in credit text and in the links beside it.
+
+Creative Commons names follow a grammar (family elements BY/NC/ND/SA, a version, an
+optional jurisdiction port) and are recognised by it in every common spelling:
+"CC BY-NC 2.0", "CC-BY-SA-4.0", "Creative Commons Attribution-ShareAlike 4.0
+International", "CC BY-SA 3.0 DE" and links to creativecommons.org. Every other
+licence is recognised by the aliases in its knowledge-base file. Whether a named
+version or port exists is decided by the knowledge base, never by the grammar.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import urlsplit
+
+from attribution.licences import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class LicenceMention:
+    """A licence named in a credit: where, what it resolved to, or why it did not."""
+
+    start: int
+    end: int
+    licence: str | None
+    url: str | None
+    kind: str
+    problem: str | None = None
+
+
+_CC_ELEMENT = r"(?:BY|NC|ND|SA)"
+_CC_ABBREVIATED = re.compile(
+    r"(?<![\w/])CC[\s_-]*(?P<elements>BY(?:[\s_-]*(?:NC|ND|SA)){0,2})(?![\w])"
+    r"(?:[\s_-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d)(?![\w]))?"
+    r"(?:[\s_-]*(?P<port>[A-Z]{2,3}|IGO|Scotland|International|Generic|Unported)(?![\w]))?",
+    re.IGNORECASE,
+)
+_CC_SPELLED = re.compile(
+    r"Creative[\s-]+Commons[\s-]+(?:licen[cs]e\s+)?"
+    r"(?P<elements>Attribution(?:[\s-]*(?:Non[\s-]*Commercial|No[\s-]*Deriv(?:s|atives|ative\s+Works)"
+    r"|Share[\s-]*Alike)){0,2})"
+    r"(?:[\s,-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d))?"
+    r"(?:[\s-]+(?P<port>International|Generic|Unported|IGO|[A-Z]{2}(?![\w])))?"
+    r"(?:[\s-]+Licen[cs]e)?",
+    re.IGNORECASE,
+)
+_CC_ZERO = re.compile(
+    r"(?<![\w])(?:CC[\s-]*0|CC[\s-]*Zero|Creative\s+Commons\s+(?:Zero|0|CC0))"
+    r"(?:[\s-]*(?:v\s*)?(?P<version>1\.0))?(?:\s+Universal)?(?:[\s-]+(?:Public\s+Domain\s+Dedication))?(?![\w])",
+    re.IGNORECASE,
+)
+_CC_BARE = re.compile(
+    r"(?<![\w])(?:Creative\s+Commons(?:\s+licen[cs]e)?|CC\s+licen[cs]e)(?![\w-])", re.IGNORECASE
+)
+_PDM = re.compile(
+    r"(?<![\w])Public[\s-]+Domain[\s-]+Mark(?:[\s-]*(?P<version>1\.0))?(?![\w])", re.IGNORECASE
+)
+_PUBLIC_DOMAIN = re.compile(
+    r"(?<![\w])(?:(?:in\s+the\s+)?public[\s-]+domain|domaine\s+public|dominio\s+p[úu]blico"
+    r"|gemeinfrei|pubblico\s+dominio|PD-(?:US(?:Gov)?|old|self|author|art|ineligible)[\w-]*)(?![\w])",
+    re.IGNORECASE,
+)
+_US_GOVERNMENT = re.compile(
+    r"(?<![\w])(?:work\s+of\s+the\s+(?:U\.?S\.?|United\s+States)\s+(?:federal\s+)?government"
+    r"|(?:U\.?S\.?|United\s+States)\s+(?:federal\s+)?government\s+work|PD-USGov[\w-]*)(?![\w])",
+    re.IGNORECASE,
+)
+_GFDL = re.compile(
+    r"(?<![\w])(?:GFDL|GNU\s+Free\s+Documentation\s+Licen[cs]e)"
+    r"(?:[\s,-]*(?:v(?:ersion)?\s*)?(?P<version>1\.[123]))?"
+    r"(?P<later>(?:\s*(?:or\s+(?:any\s+)?later(?:\s+version)?|\+))|-or-later)?(?P<only>-only)?(?![\w])",
+    re.IGNORECASE,
+)
+_OGL = re.compile(
+    r"(?<![\w])(?:Open\s+Government\s+Licen[cs]e|OGL)(?:[\s-]*(?:UK)?)"
+    r"(?:[\s-]*(?:v(?:ersion)?\s*)?(?P<version>[123])(?:\.0)?)?(?![\w.])",
+    re.IGNORECASE,
+)
+_LAL = re.compile(
+    r"(?<![\w])(?:Free\s+Art\s+Licen[cs]e|Licence\s+Art\s+Libre|LAL)"
+    r"(?:[\s-]*(?:v(?:ersion)?\s*)?(?P<version>1\.[23]))?(?![\w.])",
+    re.IGNORECASE,
+)
+_ALL_RIGHTS_RESERVED = re.compile(
+    r"(?<![\w])(?:all\s+rights\s+reserved|alle\s+Rechte\s+vorbehalten|tous\s+droits\s+r[ée]serv[ée]s"
+    r"|todos\s+los\s+derechos\s+reservados|tutti\s+i\s+diritti\s+riservati)(?![\w])",
+    re.IGNORECASE,
+)
+_NAMED_LICENCE = re.compile(
+    r"(?<![\w])(?P<name>Unsplash|Pixabay|Pexels)\s+(?:Content\s+)?Licen[cs]e(?![\w])", re.IGNORECASE
+)
+_SPELLED_ELEMENTS = {
+    "noncommercial": "NC",
+    "noderivs": "ND",
+    "noderivatives": "ND",
+    "noderivativeworks": "ND",
+    "sharealike": "SA",
+}
+_PORT_WORDS = frozenset({"INTERNATIONAL", "GENERIC", "UNPORTED"})
+
+
+def cc_family(elements: list[str]) -> str:
+    """The SPDX-style family id for a set of CC elements (``["BY", "SA"]`` → ``CC-BY-SA``)."""
+    present = {e.upper() for e in elements}
+    family = "CC-BY"
+    if "NC" in present:
+        family += "-NC"
+    if "ND" in present:
+        family += "-ND"
+    elif "SA" in present:
+        family += "-SA"
+    return family
+
+
+def _resolve_cc(
+    kb: KnowledgeBase, family: str, version: str | None, port: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """(licence id, licence URL, problem) for a CC family, version and port."""
+    written = family.replace("-", " ", 1)
+    if port and port.upper() in _PORT_WORDS:
+        port = None
+    if version and "." not in version:
+        version = f"{version}.0"
+    if version is None:
+        if kb.family(family) is None:
+            return None, None, f"{written} is not a Creative Commons licence"
+        return family, None, None
+    licence = (port and kb.cc_licence(family, version, port)) or kb.cc_licence(
+        family, version, None
+    )
+    if licence is not None:
+        return licence.id, licence.url, None
+    return None, None, f"{written} {version} does not exist"
+
+
+def _is_port_of(kb: KnowledgeBase, licence_id: str | None, port: str) -> bool:
+    """Whether ``port`` was consumed as part of the licence (a real port or a port word)."""
+    if port.upper() in _PORT_WORDS:
+        return True
+    licence = kb.licence(licence_id) if licence_id else None
+    return licence is not None and (licence.port or "").upper() == port.upper()
+
+
+def _cc_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
+    mentions: list[LicenceMention] = []
+    for match in _CC_ZERO.finditer(text):
+        licence = kb.licence("CC0-1.0")
+        mentions.append(
+            LicenceMention(
+                match.start(),
+                match.end(),
+                "CC0-1.0",
+                licence.url if licence else None,
+                "public-domain",
+            )
+        )
+    for pattern in (_CC_ABBREVIATED, _CC_SPELLED):
+        for match in pattern.finditer(text):
+            if _overlaps(mentions, match.start(), match.end()):
+                continue
+            raw = match.group("elements")
+            if pattern is _CC_ABBREVIATED:
+                elements = re.findall(_CC_ELEMENT, raw, re.IGNORECASE)
+            else:
+                words = re.split(r"[\s-]+(?=Non|No|Share)", raw, flags=re.IGNORECASE)
+                elements = ["BY"] + [
+                    _SPELLED_ELEMENTS.get(re.sub(r"[\s-]+", "", w).lower(), "") for w in words[1:]
+                ]
+            family, version, port = cc_family(elements), match.group("version"), match.group("port")
+            licence_id, url, problem = _resolve_cc(kb, family, version, port)
+            end = match.end()
+            if port and not _is_port_of(kb, licence_id, port):
+                end = match.start("port")
+            mentions.append(
+                LicenceMention(match.start(), end, licence_id, url, "creative-commons", problem)
+            )
+    for match in _CC_BARE.finditer(text):
+        if not _overlaps(mentions, match.start(), match.end()):
+            mentions.append(
+                LicenceMention(
+                    match.start(),
+                    match.end(),
+                    None,
+                    None,
+                    "creative-commons",
+                    "a Creative Commons licence is named without saying which one",
+                )
+            )
+    return mentions
+
+
+def _simple(
+    kb: KnowledgeBase, licence_id: str, start: int, end: int, kind: str | None = None
+) -> LicenceMention:
+    licence = kb.licence(licence_id)
+    if licence is None:
+        family = kb.family(licence_id)
+        return LicenceMention(start, end, licence_id if family else None, None, kind or "unknown")
+    return LicenceMention(start, end, licence.id, licence.url, kind or _credit_kind(licence.kind))
+
+
+def _credit_kind(licence_kind: str) -> str:
+    return {
+        "creative-commons": "creative-commons",
+        "public-domain": "public-domain",
+        "copyleft": "creative-commons",
+        "government-open": "government",
+        "stock": "stock",
+        "all-rights-reserved": "copyright",
+    }.get(licence_kind, "unknown")
+
+
+def _other_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
+    found: list[LicenceMention] = []
+    for match in _PDM.finditer(text):
+        found.append(_simple(kb, "LicenseRef-PDM-1.0", match.start(), match.end()))
+    for match in _US_GOVERNMENT.finditer(text):
+        found.append(_simple(kb, "LicenseRef-US-Government-Work", match.start(), match.end()))
+    for match in _PUBLIC_DOMAIN.finditer(text):
+        if not _overlaps(found, match.start(), match.end()):
+            found.append(_simple(kb, "LicenseRef-Public-Domain", match.start(), match.end()))
+    for match in _GFDL.finditer(text):
+        version = match.group("version")
+        if version is None:
+            found.append(_simple(kb, "GFDL", match.start(), match.end(), "creative-commons"))
+        else:
+            suffix = "or-later" if match.group("later") else "only"
+            found.append(_simple(kb, f"GFDL-{version}-{suffix}", match.start(), match.end()))
+    for match in _OGL.finditer(text):
+        version = match.group("version")
+        licence_id = f"OGL-UK-{version}.0" if version else "OGL-UK"
+        found.append(_simple(kb, licence_id, match.start(), match.end(), "government"))
+    for match in _LAL.finditer(text):
+        version = match.group("version")
+        found.append(
+            _simple(kb, f"LAL-{version}" if version else "LAL", match.start(), match.end())
+        )
+    for match in _ALL_RIGHTS_RESERVED.finditer(text):
+        found.append(_simple(kb, "LicenseRef-All-Rights-Reserved", match.start(), match.end()))
+    for match in _NAMED_LICENCE.finditer(text):
+        name = match.group("name").capitalize()
+        found.append(_simple(kb, f"LicenseRef-{name}", match.start(), match.end(), "stock"))
+    return found
+
+
+def _overlaps(mentions: list[LicenceMention], start: int, end: int) -> bool:
+    return any(m.start < end and start < m.end for m in mentions)
+
+
+def find_licences_in_text(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
+    """Every licence named in ``text``, in the order printed, without overlaps."""
+    mentions = _cc_mentions(text, kb)
+    for mention in _other_mentions(text, kb):
+        if not _overlaps(mentions, mention.start, mention.end):
+            mentions.append(mention)
+    return sorted(mentions, key=lambda m: m.start)
+
+
+_CC_URL = re.compile(
+    r"^/licen[cs]es/(?P<slug>[a-z-]+)/(?P<version>\d\.\d)(?:/(?P<port>[a-z]{2,8}))?(?:/|$)"
+)
+
+
+def licence_from_url(href: str, kb: KnowledgeBase) -> LicenceMention | None:
+    """The licence a link points to (creativecommons.org, gnu.org, …), or None."""
+    try:
+        parts = urlsplit(href.strip())
+    except ValueError:
+        return None
+    host = (parts.hostname or "").removeprefix("www.")
+    path = parts.path.lower()
+    if host == "creativecommons.org":
+        if path.startswith("/publicdomain/zero/"):
+            return _simple(kb, "CC0-1.0", 0, 0, "public-domain")
+        if path.startswith("/publicdomain/mark/"):
+            return _simple(kb, "LicenseRef-PDM-1.0", 0, 0, "public-domain")
+        match = _CC_URL.match(path)
+        if match is None:
+            return None
+        elements = [
+            e for e in match.group("slug").split("-") if e.upper() in {"BY", "NC", "ND", "SA"}
+        ]
+        if "by" not in match.group("slug").split("-"):
+            return None
+        port = match.group("port")
+        if port in {"deed", "legalcode"}:
+            port = None
+        licence_id, url, problem = _resolve_cc(
+            kb, cc_family(elements), match.group("version"), port
+        )
+        return LicenceMention(0, 0, licence_id, url or href, "creative-commons", problem)
+    return _url_index(kb).get(_url_key(href))
+
+
+def _url_key(url: str) -> str:
+    parts = urlsplit(url.strip().lower())
+    host = (parts.hostname or "").removeprefix("www.")
+    path = re.sub(
+        r"(?:/deed(?:\.[a-z_-]+)?|/legalcode(?:\.[a-z_-]+)?|\.html?|\.en)$", "", parts.path
+    )
+    return host + path.rstrip("/")
+
+
+@cache
+def _url_index(kb: KnowledgeBase) -> dict[str, LicenceMention]:
+    index: dict[str, LicenceMention] = {}
+    for licence in kb.licences.values():
+        if licence.family.startswith("CC-") or licence.id == "CC0-1.0":
+            continue
+        index.setdefault(
+            _url_key(licence.url),
+            LicenceMention(0, 0, licence.id, licence.url, _credit_kind(licence.kind)),
+        )
+    return index

@@ -1,0 +1,433 @@
+"""The licence knowledge base: the data files in ``licences/``, loaded and validated.
+
+Each ``*.toml`` file describes one licence family (see ``licences/README.md``);
+``providers.toml`` lists agencies, stock libraries, platforms and other bodies with
+the ways their names are printed. Loading validates every field and raises
+:class:`~attribution.errors.LicenceDataError` naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from attribution.errors import LicenceDataError
+
+FAMILY_SCHEMA = "attribution.licence-family/1"
+PROVIDER_SCHEMA = "attribution.providers/1"
+LICENCE_KINDS = frozenset(
+    {
+        "creative-commons",
+        "public-domain",
+        "copyleft",
+        "government-open",
+        "stock",
+        "all-rights-reserved",
+    }
+)
+PROVIDER_KINDS = frozenset(
+    {"agency", "stock", "platform", "government", "publisher", "organisation"}
+)
+ATTRIBUTION_ELEMENTS = frozenset(
+    {
+        "creator",
+        "title",
+        "source-link",
+        "licence-name",
+        "licence-link",
+        "indicate-changes",
+        "keep-notices",
+        "copyright-notice",
+    }
+)
+TERMS = ("commercial_use", "adaptation", "share_alike", "attribution_required")
+
+
+@dataclass(frozen=True)
+class Licence:
+    """One licence (a family at one version, and port where there is one)."""
+
+    id: str
+    family: str
+    name: str
+    kind: str
+    version: str
+    port: str | None
+    url: str
+    commercial_use: bool
+    adaptation: bool
+    share_alike: bool
+    attribution_required: bool
+    attribution: tuple[str, ...]
+    sources: tuple[tuple[str, str], ...]
+    notes: str | None = None
+
+    def source_of(self, fact: str) -> str | None:
+        """Where the knowledge base says ``fact`` is stated, or None."""
+        return dict(self.sources).get(fact)
+
+
+@dataclass(frozen=True)
+class Family:
+    """A licence family: the id used when a credit names it without a version."""
+
+    id: str
+    name: str
+    kind: str
+    file: str
+    aliases: tuple[str, ...]
+    licence_ids: tuple[str, ...]
+    version_aliases: tuple[tuple[str, str], ...]
+    commercial_use: bool
+    adaptation: bool
+    share_alike: bool
+    attribution_required: bool
+
+
+@dataclass(frozen=True)
+class Provider:
+    """An agency, stock library, platform, government body or publisher."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    domains: tuple[str, ...] = ()
+    licence: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class KnowledgeBase:
+    """Every licence and provider attribution knows, with lookups by id and name."""
+
+    licences: Mapping[str, Licence]
+    families: Mapping[str, Family]
+    providers: tuple[Provider, ...]
+
+    def licence(self, licence_id: str) -> Licence | None:
+        """The licence with this exact id, or None."""
+        return self.licences.get(licence_id)
+
+    def family(self, family_id: str) -> Family | None:
+        """The family with this id (``CC-BY-SA``, ``GFDL``), or None."""
+        return self.families.get(family_id)
+
+    def cc_licence(self, family_id: str, version: str, port: str | None) -> Licence | None:
+        """The Creative Commons licence of a family, version and optional port."""
+        for licence in self.licences.values():
+            if (
+                licence.family == family_id
+                and licence.version == version
+                and (licence.port or None) == (port.upper() if port else None)
+            ):
+                return licence
+        return None
+
+    def provider(self, name: str) -> Provider | None:
+        """The provider whose canonical name is ``name``, or None."""
+        return _provider_index(self).get(name.casefold())
+
+    def provider_by_alias(self, text: str) -> Provider | None:
+        """The provider one of whose aliases is ``text`` (case-insensitive), or None."""
+        return _alias_index(self).get(_alias_key(text))
+
+    def provider_by_domain(self, host: str) -> Provider | None:
+        """The provider that owns ``host`` (or a parent domain of it), or None."""
+        host = host.lower().removeprefix("www.")
+        for provider in self.providers:
+            for domain in provider.domains:
+                if host == domain or host.endswith("." + domain):
+                    return provider
+        return None
+
+    def provider_aliases(self) -> tuple[tuple[str, Provider], ...]:
+        """Every (alias, provider) pair, longest alias first, for scanning text."""
+        return _sorted_aliases(self)
+
+
+def _alias_key(text: str) -> str:
+    return re.sub(r"[\s.]+", " ", text.casefold()).strip(" .,;:")
+
+
+@cache
+def _provider_index(kb: KnowledgeBase) -> dict[str, Provider]:
+    return {p.name.casefold(): p for p in kb.providers}
+
+
+@cache
+def _alias_index(kb: KnowledgeBase) -> dict[str, Provider]:
+    index: dict[str, Provider] = {}
+    for provider in kb.providers:
+        for alias in (provider.name, *provider.aliases):
+            index.setdefault(_alias_key(alias), provider)
+    return index
+
+
+@cache
+def _sorted_aliases(kb: KnowledgeBase) -> tuple[tuple[str, Provider], ...]:
+    pairs = {(alias, p) for p in kb.providers for alias in (p.name, *p.aliases)}
+    return tuple(sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0])))
+
+
+def data_dir() -> Path:
+    """The folder of licence data: inside the installed package, else the source tree."""
+    packaged = Path(__file__).resolve().parent / "_data" / "licences"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "licences"
+
+
+@cache
+def default_knowledge_base() -> KnowledgeBase:
+    """The knowledge base shipped with attribution (loaded once per process)."""
+    return load_knowledge_base(data_dir())
+
+
+def load_knowledge_base(folder: Path) -> KnowledgeBase:
+    """Load and validate every family file and the provider table in ``folder``."""
+    licences: dict[str, Licence] = {}
+    families: dict[str, Family] = {}
+    providers: tuple[Provider, ...] = ()
+    paths = sorted(folder.glob("*.toml"))
+    if not paths:
+        raise LicenceDataError(f"{folder}: no licence data files (*.toml) found")
+    for path in paths:
+        data = _read_toml(path)
+        if path.name == "providers.toml":
+            providers = _load_providers(path, data)
+            continue
+        family, members = _load_family(path, data)
+        if family.id in families:
+            raise LicenceDataError(f"{path.name}: family {family.id!r} is defined twice")
+        families[family.id] = family
+        for licence in members:
+            if licence.id in licences:
+                raise LicenceDataError(f"{path.name}: licence id {licence.id!r} is defined twice")
+            licences[licence.id] = licence
+    kb = KnowledgeBase(licences=licences, families=families, providers=providers)
+    for provider in providers:
+        if provider.licence and provider.licence not in licences:
+            raise LicenceDataError(
+                f"providers.toml: provider {provider.name!r}: licence {provider.licence!r} "
+                "is not a licence id of the knowledge base"
+            )
+    return kb
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise LicenceDataError(f"{path.name}: not valid TOML ({error})") from None
+    except OSError as error:
+        raise LicenceDataError(f"{path.name}: cannot be read ({error.strerror})") from None
+
+
+class _Fields:
+    """Typed access to one TOML table, with errors that name the file and field."""
+
+    def __init__(self, file: str, where: str, table: Mapping[str, Any], allowed: Iterable[str]):
+        self.file, self.where, self.table = file, where, table
+        unknown = sorted(set(table) - set(allowed))
+        if unknown:
+            self.fail(unknown[0], "is not a known field")
+
+    def fail(self, field: str, problem: str) -> None:
+        where = f"{self.where}." if self.where else ""
+        raise LicenceDataError(f"{self.file}: {where}{field} {problem}")
+
+    def text(self, field: str, *, required: bool = True, default: str = "") -> str:
+        value = self.table.get(field, None)
+        if value is None:
+            if required:
+                self.fail(field, "is missing")
+            return default
+        if not isinstance(value, str):
+            self.fail(field, f"must be a string, not {type(value).__name__}")
+        return str(value)
+
+    def flag(self, field: str, default: bool | None = None) -> bool:
+        value = self.table.get(field, default)
+        if not isinstance(value, bool):
+            self.fail(field, "must be true or false" if field in self.table else "is missing")
+        return bool(value)
+
+    def texts(self, field: str) -> tuple[str, ...]:
+        value = self.table.get(field, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(field, "must be a list of strings")
+        return tuple(value)
+
+    def one_of(self, field: str, allowed: frozenset[str]) -> str:
+        value = self.text(field)
+        if value not in allowed:
+            self.fail(field, f"is {value!r}; expected one of {', '.join(sorted(allowed))}")
+        return value
+
+
+_FAMILY_FIELDS = (
+    "schema",
+    "family",
+    "name",
+    "kind",
+    "aliases",
+    *TERMS,
+    "sources",
+    "versions",
+)
+_VERSION_FIELDS = (
+    "version",
+    "id",
+    "name",
+    "url",
+    "unported",
+    "ports",
+    "spdx_ports",
+    "attribution",
+    "source",
+    "aliases",
+    "notes",
+    *TERMS,
+)
+
+
+def _load_family(path: Path, data: Mapping[str, Any]) -> tuple[Family, list[Licence]]:
+    fields = _Fields(path.name, "", data, _FAMILY_FIELDS)
+    if fields.text("schema") != FAMILY_SCHEMA:
+        fields.fail("schema", f"must be {FAMILY_SCHEMA!r}")
+    family_id = fields.text("family")
+    kind = fields.one_of("kind", LICENCE_KINDS)
+    terms = {term: fields.flag(term) for term in TERMS}
+    sources_table = data.get("sources", {})
+    if not isinstance(sources_table, dict):
+        fields.fail("sources", "must be a table")
+    sources = _Fields(path.name, "sources", sources_table, TERMS)
+    family_sources = tuple((term, sources.text(term)) for term in TERMS)
+    versions = data.get("versions")
+    if not isinstance(versions, list) or not versions:
+        fields.fail("versions", "must be a non-empty array of tables ([[versions]])")
+    members: list[Licence] = []
+    version_aliases: list[tuple[str, str]] = []
+    for index, table in enumerate(versions or []):
+        if not isinstance(table, dict):
+            fields.fail(f"versions[{index}]", "must be a table")
+        entry = _Fields(path.name, f"versions[{index}]", table, _VERSION_FIELDS)
+        for licence in _expand_version(entry, family_id, kind, terms, family_sources):
+            members.append(licence)
+        for alias in entry.texts("aliases"):
+            version_aliases.append((alias, members[-1].id if not members[-1].port else ""))
+    family = Family(
+        id=family_id,
+        name=fields.text("name"),
+        kind=kind,
+        file=path.name,
+        aliases=fields.texts("aliases"),
+        licence_ids=tuple(m.id for m in members),
+        version_aliases=tuple(pair for pair in version_aliases if pair[1]),
+        **terms,
+    )
+    return family, members
+
+
+def _expand_version(
+    entry: _Fields,
+    family_id: str,
+    kind: str,
+    family_terms: Mapping[str, bool],
+    family_sources: tuple[tuple[str, str], ...],
+) -> list[Licence]:
+    """One version entry as its unported licence plus one licence per port."""
+    version = entry.text("version", required=False)
+    url = entry.text("url")
+    if not url.startswith(("https://", "http://")):
+        entry.fail("url", f"must be an http(s) URL, not {url!r}")
+    attribution = entry.texts("attribution")
+    unknown = sorted(set(attribution) - ATTRIBUTION_ELEMENTS)
+    if unknown:
+        entry.fail(
+            "attribution",
+            f"has {unknown[0]!r}; expected elements of {', '.join(sorted(ATTRIBUTION_ELEMENTS))}",
+        )
+    terms = {term: entry.flag(term, family_terms[term]) for term in TERMS}
+    sources = (*family_sources, ("attribution", entry.text("source")))
+    notes = entry.text("notes", required=False) or None
+    name = entry.text("name")
+    base_id = entry.text("id", required=False) or (
+        f"{family_id}-{version}" if version else family_id
+    )
+    ports = entry.texts("ports")
+    spdx_ports = set(entry.texts("spdx_ports"))
+    if spdx_ports - set(ports):
+        entry.fail("spdx_ports", f"names ports not in ports: {sorted(spdx_ports - set(ports))}")
+    unported = Licence(
+        id=base_id,
+        family=family_id,
+        name=name,
+        kind=kind,
+        version=version,
+        port=None,
+        url=url,
+        commercial_use=terms["commercial_use"],
+        adaptation=terms["adaptation"],
+        share_alike=terms["share_alike"],
+        attribution_required=terms["attribution_required"],
+        attribution=attribution,
+        sources=sources,
+        notes=notes,
+    )
+    licences = [unported] if entry.flag("unported", True) else []
+    port_url = url if url.endswith("/") else url + "/"
+    port_name = name.removesuffix(" Generic").removesuffix(" Unported")
+    for port in ports:
+        licences.append(
+            replace(
+                unported,
+                id=(
+                    f"{family_id}-{version}-{port}"
+                    if port in spdx_ports
+                    else f"LicenseRef-{family_id}-{version}-{port}"
+                ),
+                name=f"{port_name} ({port})",
+                port=port,
+                url=f"{port_url}{port.lower()}/",
+            )
+        )
+    return licences
+
+
+_PROVIDER_FIELDS = ("name", "kind", "aliases", "domains", "licence", "source")
+
+
+def _load_providers(path: Path, data: Mapping[str, Any]) -> tuple[Provider, ...]:
+    top = _Fields(path.name, "", data, ("schema", "provider"))
+    if top.text("schema") != PROVIDER_SCHEMA:
+        top.fail("schema", f"must be {PROVIDER_SCHEMA!r}")
+    tables = data.get("provider")
+    if not isinstance(tables, list):
+        top.fail("provider", "must be an array of tables ([[provider]])")
+    providers: list[Provider] = []
+    for index, table in enumerate(tables or []):
+        if not isinstance(table, dict):
+            top.fail(f"provider[{index}]", "must be a table")
+        entry = _Fields(path.name, f"provider[{index}]", table, _PROVIDER_FIELDS)
+        licence = entry.text("licence", required=False) or None
+        source = entry.text("source", required=False) or None
+        if licence and not source:
+            entry.fail("source", "is missing (required when licence is set)")
+        providers.append(
+            Provider(
+                name=entry.text("name"),
+                kind=entry.one_of("kind", PROVIDER_KINDS),
+                aliases=entry.texts("aliases"),
+                domains=tuple(d.lower() for d in entry.texts("domains")),
+                licence=licence,
+                source=source,
+            )
+        )
+    return tuple(providers)

@@ -1,0 +1,151 @@
+"""Render check results: a readable text report and the ``attribution.check/1`` JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from attribution.records import Credit, Finding, PageResult, Profile, Severity
+
+SCHEMA = "attribution.check/1"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text taken from a page, with control and bidi-override characters made visible."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
+def credit_json(credit: Credit | None) -> dict[str, Any] | None:
+    """The ``credit`` object of the JSON contract."""
+    if credit is None:
+        return None
+    return {
+        "text": credit.text,
+        "creator": credit.creator,
+        "provider": credit.provider,
+        "licence": credit.licence,
+        "licence_url": credit.licence_url,
+        "kind": credit.kind,
+        "creators": list(credit.creators),
+        "via": credit.via,
+        "source": credit.source,
+        "licence_problem": credit.licence_problem,
+        "confidence": credit.confidence,
+    }
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """One finding as the JSON contract shapes it."""
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "fix": finding.fix,
+    }
+
+
+def summary(pages: Sequence[PageResult]) -> dict[str, int]:
+    """Counts of pages, images and findings by severity."""
+    counts = {"pages": len(pages), "images": sum(len(p.images) for p in pages)}
+    for severity in Severity:
+        counts[severity.value] = sum(
+            1 for p in pages for f in p.all_findings() if f.severity is severity
+        )
+    return counts
+
+
+def check_json(pages: Sequence[PageResult], profile: Profile) -> dict[str, Any]:
+    """The whole ``attribution.check/1`` document for a run."""
+    return {
+        "schema": SCHEMA,
+        "profile": {"publication": profile.publication, "commercial": profile.commercial},
+        "pages": [
+            {
+                "url": page.url,
+                "title": page.title,
+                "images": [
+                    {
+                        "src": item.image.src,
+                        "alt": item.image.alt,
+                        "caption": item.image.caption,
+                        "credit": credit_json(item.credit),
+                        "embedded": None,
+                        "findings": [finding_json(f) for f in item.findings],
+                        "origin": item.image.origin,
+                    }
+                    for item in page.images
+                ],
+                "findings": [finding_json(f) for f in page.findings],
+            }
+            for page in pages
+        ],
+        "summary": summary(pages),
+    }
+
+
+def render_json(pages: Sequence[PageResult], profile: Profile) -> str:
+    """The JSON report as text."""
+    return json.dumps(check_json(pages, profile), indent=2, ensure_ascii=False)
+
+
+_MARK = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.NOTICE: "notice"}
+
+
+def _finding_lines(findings: Iterable[Finding], indent: str) -> list[str]:
+    lines = []
+    for finding in findings:
+        lines.append(f"{indent}{_MARK[finding.severity]} [{finding.rule}] {finding.message}")
+        if finding.fix:
+            lines.append(f"{indent}  fix: {finding.fix}")
+    return lines
+
+
+def render_text(pages: Sequence[PageResult], profile: Profile) -> str:
+    """A report an editor reads top to bottom: each page, each image, then a summary."""
+    out: list[str] = []
+    for page in pages:
+        title = f" — {page.title}" if page.title else ""
+        out.append(terminal_safe(f"{page.url}{title}"))
+        if not page.images:
+            out.append("  no content images found")
+        for number, item in enumerate(page.images, 1):
+            image = item.image
+            out.append(f"  [{number}] {terminal_safe(image.src)}")
+            if image.caption:
+                out.append(f"      caption: {terminal_safe(image.caption)}")
+            if item.credit is None:
+                out.append("      credit:  (none)")
+            else:
+                out.append(f"      credit:  {terminal_safe(item.credit.text)}")
+                facts = _credit_facts(item.credit)
+                if facts:
+                    out.append(f"               {terminal_safe(facts)}")
+            out.extend(terminal_safe(line) for line in _finding_lines(item.findings, "      "))
+        out.extend(terminal_safe(line) for line in _finding_lines(page.findings, "  "))
+        out.append("")
+    counts = summary(pages)
+    use = "commercial" if profile.commercial else "non-commercial"
+    out.append(
+        f"{counts['pages']} page(s), {counts['images']} image(s): {counts['error']} error(s), "
+        f"{counts['warning']} warning(s), {counts['notice']} notice(s) — checked as {use} use"
+    )
+    return "\n".join(out)
+
+
+def _credit_facts(credit: Credit) -> str:
+    parts = []
+    if credit.creator:
+        parts.append(f"creator: {credit.creator}")
+    if credit.provider:
+        via = f" via {credit.via}" if credit.via else ""
+        parts.append(f"provider: {credit.provider}{via}")
+    if credit.licence:
+        parts.append(f"licence: {credit.licence}")
+    elif credit.licence_problem:
+        parts.append(f"licence: ? ({credit.licence_problem})")
+    if credit.kind != "unknown":
+        parts.append(f"kind: {credit.kind}")
+    return " · ".join(parts)

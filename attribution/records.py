@@ -1,0 +1,137 @@
+"""Immutable records that flow between the stages of the pipeline.
+
+Each stage is a pure function from one kind of record to the next:
+``ExtractedPage`` (extract) → ``Credit`` (credits) → ``Finding`` (rules) →
+``PageResult`` (pipeline). Records never hold parser or network objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How serious a finding is; ordered from most to least serious."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTICE = "notice"
+
+    @property
+    def rank(self) -> int:
+        """2 for error, 1 for warning, 0 for notice: higher is more serious."""
+        return {"error": 2, "warning": 1, "notice": 0}[self.value]
+
+
+@dataclass(frozen=True)
+class ExtractedImage:
+    """One content image found on a page, before its credit is interpreted.
+
+    ``src`` is the absolute URL of the picture as displayed; ``variants`` holds every
+    other URL the page uses for the same picture (srcset sizes, og:image, fallbacks).
+    ``credit`` is the credit text as printed, with its label ("Photo:") removed;
+    ``credit_links`` are the hrefs of links inside or beside the credit, such as a
+    ``rel="license"`` link. ``structured`` holds schema.org ImageObject facts from
+    JSON-LD (``creditText``, ``creator``, ``copyrightNotice``, ``license``,
+    ``acquireLicensePage``) when the page declares them.
+    """
+
+    src: str
+    alt: str | None = None
+    caption: str | None = None
+    credit: str | None = None
+    credit_links: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+    origin: str = "img"
+    structured: tuple[tuple[str, str], ...] = ()
+
+    def structured_value(self, key: str) -> str | None:
+        """The value of one schema.org ImageObject property, or None."""
+        for name, value in self.structured:
+            if name == key:
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class ExtractedPage:
+    """What extraction found on one page: its title and its content images."""
+
+    url: str
+    title: str | None
+    images: tuple[ExtractedImage, ...]
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A credit line turned into structured facts.
+
+    ``creators`` are the people credited; ``provider`` the agency, platform or
+    organisation under its canonical name; ``via`` a distributor named after the
+    provider ("AFP via Getty Images"); ``source`` the named source of a courtesy or
+    handout picture. ``licence`` is an SPDX id, a ``LicenseRef-`` id or an SPDX
+    expression joining several with ``AND``. ``licence_problem`` says why a licence
+    that was named could not be accepted (for example a version that does not exist).
+    """
+
+    text: str
+    creators: tuple[str, ...] = ()
+    provider: str | None = None
+    via: str | None = None
+    source: str | None = None
+    licence: str | None = None
+    licence_url: str | None = None
+    licence_problem: str | None = None
+    kind: str = "unknown"
+    confidence: float = 0.0
+
+    @property
+    def creator(self) -> str | None:
+        """The creators joined for display, or None when no person is named."""
+        return ", ".join(self.creators) if self.creators else None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by a rule, with the evidence and what to do about it."""
+
+    rule: str
+    severity: Severity
+    message: str
+    fix: str | None = None
+
+
+@dataclass(frozen=True)
+class ImageResult:
+    """One image with its interpreted credit and the rules' findings."""
+
+    image: ExtractedImage
+    credit: Credit | None
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """The result of checking one page."""
+
+    url: str
+    title: str | None
+    images: tuple[ImageResult, ...]
+    findings: tuple[Finding, ...] = ()
+
+    def all_findings(self) -> tuple[Finding, ...]:
+        """Page-level findings followed by every image's findings."""
+        return self.findings + tuple(f for image in self.images for f in image.findings)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The publication whose use of images is being checked."""
+
+    publication: str | None = None
+    commercial: bool = True
+    adapts_images: bool = False
+    staff_credits: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    severity_overrides: tuple[tuple[str, str], ...] = field(default=())

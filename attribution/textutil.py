@@ -1,0 +1,26 @@
+"""Small pure helpers for the text taken from pages."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
+_SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
+
+
+def clean_text(text: str) -> str:
+    """Collapse whitespace (including non-breaking spaces) and trim the ends."""
+    text = unicodedata.normalize("NFC", text).replace("\u200b", "").replace("\ufeff", "")
+    text = _SPACE.sub(" ", text).strip()
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    return _SPACE_AFTER_OPEN.sub(r"\1", text)
+
+
+def none_if_empty(text: str | None) -> str | None:
+    """``text`` cleaned, or None when nothing but punctuation and space is left."""
+    if text is None:
+        return None
+    text = clean_text(text)
+    return text if any(ch.isalnum() for ch in text) else None

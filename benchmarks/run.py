@@ -1,0 +1,94 @@
+"""Run every benchmark: ``python benchmarks/run.py [NAME...]``.
+
+Each benchmark prints absolute figures and a ratio against a baseline measured in the
+same run, because shared machines are noisy: compare ratios across runs, not seconds.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def best_of(runs: int, work: Callable[[], object]) -> float:
+    """The fastest of ``runs`` timings of ``work`` in seconds (least disturbed by noise)."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def bench_extraction() -> None:
+    """Pages per second of extraction beside a bare lxml parse of the same pages."""
+    import lxml.html
+    from extraction_gold import gold_pages
+
+    from attribution.extract import extract_page
+
+    pages = gold_pages()
+    total_bytes = sum(len(p.html) for p in pages)
+
+    def bare_parse() -> None:
+        for page in pages:
+            lxml.html.fromstring(page.html)
+
+    def extraction() -> None:
+        for page in pages:
+            extract_page(page.html, str(page.expected["url"]))
+
+    extraction()  # warm caches (knowledge base, regexes)
+    baseline = best_of(5, bare_parse)
+    measured = best_of(5, extraction)
+    print(f"extraction: {len(pages)} pages, {total_bytes / 1024:.0f} KiB")
+    print(f"  bare lxml parse : {len(pages) / baseline:8.1f} pages/s")
+    print(f"  extract_page    : {len(pages) / measured:8.1f} pages/s")
+    print(f"  ratio extract/lxml time: {measured / baseline:.1f}x")
+
+
+def bench_credits() -> None:
+    """Credits parsed per second over the labelled corpus, beside a regex baseline."""
+    import json
+    import re
+
+    from attribution.credits import parse_credit
+    from attribution.licences import default_knowledge_base
+
+    corpus = ROOT / "tests" / "corpus" / "credits.jsonl"
+    lines = [json.loads(line)["text"] for line in corpus.read_text("utf-8").splitlines() if line]
+    kb = default_knowledge_base()
+    parse_credit(lines[0], kb=kb)
+    simple = re.compile(r"([^/]+)/([^/]+)")
+
+    def baseline() -> None:
+        for text in lines:
+            simple.search(text.lower())
+
+    def parsing() -> None:
+        for text in lines:
+            parse_credit(text, kb=kb)
+
+    rounds = max(1, 20000 // len(lines))
+    base = best_of(3, lambda: [baseline() for _ in range(rounds)])
+    measured = best_of(3, lambda: [parsing() for _ in range(rounds)])
+    count = rounds * len(lines)
+    print(f"credits: {len(lines)} lines x {rounds} rounds")
+    print(f"  one-regex baseline: {count / base:10.0f} lines/s")
+    print(f"  parse_credit      : {count / measured:10.0f} credits/s (target >= 20000)")
+    print(f"  ratio parse/baseline time: {measured / base:.1f}x")
+
+
+BENCHMARKS = {"extraction": bench_extraction, "credits": bench_credits}
+
+if __name__ == "__main__":
+    names = sys.argv[1:] or list(BENCHMARKS)
+    for name in names:
+        BENCHMARKS[name]()
+        print()

@@ -1,0 +1,104 @@
+"""The command line: output formats, exit codes, stdin, and clear usage errors."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import PAGES, run_cli
+
+NO_CREDITS = PAGES / "no-credits.html"
+SEED = PAGES / "seed-article.html"
+
+
+def test_json_output_follows_the_contract() -> None:
+    result = run_cli("check", str(NO_CREDITS), "--format", "json")
+    report = json.loads(result.stdout)
+    assert set(report) >= {"schema", "profile", "pages", "summary"}
+    assert report["profile"] == {"publication": None, "commercial": True}
+    page = report["pages"][0]
+    assert set(page) >= {"url", "title", "images", "findings"}
+    for image in page["images"]:
+        assert set(image) >= {"src", "alt", "caption", "credit", "embedded", "findings"}
+        assert image["src"].startswith("https://")
+        assert image["credit"] is None
+        assert [f["rule"] for f in image["findings"]] == ["missing-credit"]
+        assert image["findings"][0]["severity"] == "error"
+        assert image["findings"][0]["fix"]
+    summary = report["summary"]
+    assert summary == {
+        "pages": 1,
+        "images": len(page["images"]),
+        "error": len(page["images"]),
+        "warning": 0,
+        "notice": 0,
+    }
+
+
+def test_missing_credit_fails_by_default_and_not_with_fail_on_never() -> None:
+    assert run_cli("check", str(NO_CREDITS)).returncode == 1
+    assert run_cli("check", str(NO_CREDITS), "--fail-on", "never").returncode == 0
+
+
+def test_text_report_shows_images_captions_credits_and_summary() -> None:
+    result = run_cli("check", str(NO_CREDITS))
+    assert "credit:  (none)" in result.stdout
+    assert "[missing-credit]" in result.stdout
+    assert "3 image(s): 3 error(s)" in result.stdout
+
+
+def test_stdin_needs_a_base_url_and_uses_it() -> None:
+    html = SEED.read_text(encoding="utf-8")
+    missing = run_cli("check", "-", stdin=html)
+    assert missing.returncode == 2
+    assert "--base-url" in missing.stderr
+    result = run_cli(
+        "check",
+        "-",
+        "--base-url",
+        "https://news.example.org/a/",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        stdin=html,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["pages"][0]["images"]) == 2
+
+
+def test_usage_errors_exit_2_without_traceback() -> None:
+    for args in (["check"], ["check", "x.html", "--format", "xml"], ["nonsense"]):
+        result = run_cli(*args)
+        assert result.returncode == 2, args
+        assert "Traceback" not in result.stderr
+
+
+def test_missing_file_is_an_operational_failure() -> None:
+    result = run_cli("check", "no-such-page.html")
+    assert result.returncode == 3
+    assert result.stderr.strip() == (
+        "attribution: no-such-page.html: no such file (give a URL starting with http:// or "
+        "https://, an HTML file, or - for stdin)"
+    )
+
+
+def test_help_teaches() -> None:
+    result = run_cli("--help")
+    assert "exit codes" in result.stdout and "attribution check" in result.stdout
+    result = run_cli("check", "--help")
+    assert "--fail-on" in result.stdout and "--base-url" in result.stdout
+
+
+def test_text_report_escapes_terminal_control_characters(tmp_path: object) -> None:
+    from pathlib import Path
+
+    page = Path(str(tmp_path)) / "evil.html"
+    page.write_text(
+        "<html><body><article><figure><img src='https://x.example/a.jpg' width=800 height=600>"
+        "<figcaption>Harmless\x1b[2J\x1b]0;pwned\x07 caption. Photo: Eve\u202eliam</figcaption>"
+        "</figure></article></body></html>",
+        encoding="utf-8",
+    )
+    result = run_cli("check", str(page))
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert "\\x1b" in result.stdout
