@@ -57,16 +57,88 @@ _BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*url\(\s*['\"]?([^'\
 # --- what is site chrome --------------------------------------------------------------
 
 _CHROME_WORDS = frozenset(
-    """
-    logo logos icon icons favicon avatar avatars gravatar sprite emoji badge pixel tracking
-    tracker beacon spacer ad ads advert adverts advertisement advertising adslot adsense
-    dfp doubleclick sponsor sponsored promo promotion newsletter related recommended
-    recommendations recirc trending popular outbrain taboola widget sidebar comment
-    comments share sharing social nav navbar navigation menu footer breadcrumb breadcrumbs
-    subscribe paywall byline author authors headshot profile masthead banner teaser teasers
-    more readmore rail tweet twitter instagram facebook embed mostread mostpopular branding
-    brand cookie bookmark linkpreview oembed
-    """.split()
+    [
+        "logo",
+        "logos",
+        "icon",
+        "icons",
+        "favicon",
+        "avatar",
+        "avatars",
+        "gravatar",
+        "sprite",
+        "emoji",
+        "badge",
+        "pixel",
+        "tracking",
+        "tracker",
+        "beacon",
+        "spacer",
+        "ad",
+        "ads",
+        "advert",
+        "adverts",
+        "advertisement",
+        "advertising",
+        "adslot",
+        "adsense",
+        "dfp",
+        "doubleclick",
+        "sponsor",
+        "sponsored",
+        "promo",
+        "promotion",
+        "newsletter",
+        "related",
+        "recommended",
+        "recommendations",
+        "recirc",
+        "trending",
+        "popular",
+        "outbrain",
+        "taboola",
+        "widget",
+        "sidebar",
+        "comment",
+        "comments",
+        "share",
+        "sharing",
+        "social",
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "footer",
+        "breadcrumb",
+        "breadcrumbs",
+        "subscribe",
+        "paywall",
+        "byline",
+        "author",
+        "authors",
+        "headshot",
+        "profile",
+        "masthead",
+        "banner",
+        "teaser",
+        "teasers",
+        "more",
+        "readmore",
+        "rail",
+        "tweet",
+        "twitter",
+        "instagram",
+        "facebook",
+        "embed",
+        "mostread",
+        "mostpopular",
+        "branding",
+        "brand",
+        "cookie",
+        "bookmark",
+        "linkpreview",
+        "oembed",
+    ]
 )
 # Words that mark chrome only when they stand on the image itself (src, class, alt).
 _OWN_CHROME_WORDS = (_CHROME_WORDS | {"placeholder", "default", "blank", "loading", "thumb"}) - {
@@ -125,28 +197,72 @@ _FIGURE_CLASS = re.compile(
     r"(?:$|[\s_-])",
     re.IGNORECASE,
 )
-_CONTENT_ROOTS = (
-    "[itemprop~=articleBody]",
-    ".entry-content",
-    ".post-content",
-    ".article-body",
-    ".article__body",
-    ".story-body",
-    ".post-body",
-    ".article-content",
-    ".content-body",
+_ROOT_CLASSES = frozenset(
+    [
+        "entry-content",
+        "post-content",
+        "article-body",
+        "article__body",
+        "story-body",
+        "post-body",
+        "article-content",
+        "content-body",
+    ]
 )
 _BLOCKS = frozenset(
-    """
-    p div br li ul ol h1 h2 h3 h4 h5 h6 figcaption figure section blockquote table tr td dd
-    dt header footer
-    """.split()
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "figcaption",
+        "figure",
+        "section",
+        "blockquote",
+        "table",
+        "tr",
+        "td",
+        "dd",
+        "dt",
+        "header",
+        "footer",
+    ]
 )
 _GENERIC_STEMS = frozenset(
-    """
-    image img photo picture pic original default master large medium small full main index
-    file hero lead thumb thumbnail cover featured content raw source
-    """.split()
+    [
+        "image",
+        "img",
+        "photo",
+        "picture",
+        "pic",
+        "original",
+        "default",
+        "master",
+        "large",
+        "medium",
+        "small",
+        "full",
+        "main",
+        "index",
+        "file",
+        "hero",
+        "lead",
+        "thumb",
+        "thumbnail",
+        "cover",
+        "featured",
+        "content",
+        "raw",
+        "source",
+    ]
 )
 _SIZE_SUFFIX = re.compile(
     r"(?:[-_]\d{2,5}x\d{2,5}|[-_](?:scaled|rotated)|[-_]e\d{10,}|@\dx|[-_](?:superJumbo|jumbo"
@@ -436,9 +552,12 @@ def _looks_like_image_url(value: str) -> bool:
 
 
 def _content_roots(soup: BeautifulSoup) -> list[Tag]:
+    """The elements that hold the article body (by itemprop, class, <article>, <main>)."""
     roots: list[Tag] = []
-    for selector in _CONTENT_ROOTS:
-        roots.extend(t for t in soup.select(selector) if isinstance(t, Tag))
+    for tag in soup.find_all(["div", "section", "article", "main"]):
+        itemprop = _attr(tag, "itemprop") or ""
+        if "articleBody" in itemprop.split() or _ROOT_CLASSES.intersection(_classes(tag).split()):
+            roots.append(tag)
     articles = [t for t in soup.find_all("article") if isinstance(t, Tag)]
     if articles:
         roots.append(max(articles, key=lambda a: len(a.get_text(" ", strip=True))))
@@ -481,7 +600,8 @@ def _is_chrome(element: Tag, candidate: _Found, roots: list[Tag], base: str, pag
         words = _words(_classes(ancestor))
         if words & _CHROME_WORDS and not (words & _CONTENT_WORDS):
             return True
-    if _is_teaser_link(element, base, page_url) and not _has_caption_nearby(element):
+    teaser = _teaser_link(element, base, page_url)
+    if teaser is not None and (_is_headline_card(teaser) or not _has_caption_nearby(element)):
         return True
     if roots and not any(_inside(element, root) for root in roots):
         return not (in_figure or _has_caption_nearby(element) or _in_hero(element))
@@ -528,11 +648,20 @@ def _in_hero(element: Tag) -> bool:
     return False
 
 
-def _is_teaser_link(element: Tag, base: str, page_url: str) -> bool:
-    """An image inside a link to another article (a teaser thumbnail)."""
+def _is_headline_card(link: Tag) -> bool:
+    """A link that carries a headline beside its image: a card for another article."""
+    return link.find(["h2", "h3", "h4", "h5"]) is not None or len(_text(link)) > 40
+
+
+def _teaser_link(element: Tag, base: str, page_url: str) -> Tag | None:
+    """The link to another page that an image sits in (a teaser thumbnail), or None."""
     link = element.find_parent("a", href=True)
     if not isinstance(link, Tag):
-        return False
+        return None
+    return link if _links_elsewhere(link, base, page_url) else None
+
+
+def _links_elsewhere(link: Tag, base: str, page_url: str) -> bool:
     href = _attr(link, "href") or ""
     if href.startswith("#"):
         return False
@@ -552,7 +681,7 @@ def _has_caption_nearby(element: Tag) -> bool:
     container = _figure_container(element)
     if container is not None and _caption_elements(container, element):
         return True
-    return _following_caption(element) is not None
+    return bool(_following_captions(element))
 
 
 # --- captions and credits ---------------------------------------------------------------
@@ -564,13 +693,15 @@ def _figure_container(element: Tag) -> Tag | None:
     if isinstance(figure, Tag):
         return figure
     for depth, ancestor in enumerate(element.parents, 1):
-        if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "article", "main"):
+        if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "main"):
             return None
+        if ancestor.name in ("article", "section") and len(ancestor.get_text()) > 1500:
+            return None  # the article itself, not a media block inside it
         if depth > 6:
             return None
         if _count_images(ancestor) > 1:
             return None
-        if _FIGURE_CLASS.search(_classes(ancestor)) or _caption_elements(ancestor, element):
+        if _caption_elements(ancestor, element):
             return ancestor
     return None
 
@@ -593,6 +724,14 @@ def _caption_elements(container: Tag, image: Tag) -> list[Tag]:
         classes = _classes(tag)
         if (
             tag.name == "figcaption"
+            or (
+                container.name == "figure"
+                and tag.parent is container
+                and tag.name in ("p", "div", "span")
+                and tag.find(IMAGE_TAGS) is None
+                and container.find("figcaption") is None
+                and bool(tag.get_text(strip=True))
+            )
             or _attr(tag, "itemprop") in ("caption", "description")
             or _CAPTION_CLASS.search(classes)
             or (_CREDIT_CLASS.search(classes) and tag.name not in ("a", "img"))
@@ -660,6 +799,21 @@ def _hidden_label(tag: Tag) -> str | None:
     return None
 
 
+_LABEL_ONLY = re.compile(
+    r"^(?:(?:photo|image|picture)\s*)?(?:credits?|source)|photo(?:graph)?|foto|bild|quelle"
+    r"|cr[ée]dits?(?:\s*photo)?|fuente|copyright$",
+    re.IGNORECASE,
+)
+
+
+def _label_element(tag: Tag) -> str | None:
+    """'credit' for an element that holds nothing but a label such as "Credit"."""
+    if tag.find(True) is not None:
+        return None
+    text = clean_text(tag.get_text()).rstrip(" :,.…")
+    return "credit" if text and len(text) < 20 and _LABEL_ONLY.fullmatch(text) else None
+
+
 def _text(element: Tag, skip: Iterable[Tag] = ()) -> str:
     """The visible text of an element, blocks separated by spaces, ``skip`` left out."""
     skipped = list(skip)
@@ -675,7 +829,7 @@ def _text(element: Tag, skip: Iterable[Tag] = ()) -> str:
                 continue
             if child.name in ("script", "style", "button", "noscript") or child.name in IMAGE_TAGS:
                 continue
-            label = _hidden_label(child)
+            label = _hidden_label(child) or _label_element(child)
             if label == "caption":
                 continue
             if label == "credit":
@@ -709,8 +863,7 @@ def _attach_caption(candidate: _Found, element: Tag, base: str) -> None:
     container = _figure_container(element)
     caption_tags = _caption_elements(container, element) if container is not None else []
     if not caption_tags:
-        following = _following_caption(element)
-        caption_tags = [following] if following is not None else []
+        caption_tags = _following_captions(element)
     if not caption_tags:
         return
     credit_tags = _credit_parts(caption_tags)
@@ -741,28 +894,29 @@ def _clean_credit(text: str) -> str | None:
     return none_if_empty(text.rstrip(" ."))
 
 
-def _following_caption(element: Tag) -> Tag | None:
-    """A caption printed right after the image (the next short paragraph)."""
+def _following_captions(element: Tag) -> list[Tag]:
+    """Caption and credit printed right after the image (the next short blocks)."""
     block: Tag = element
-    while isinstance(block.parent, Tag) and block.parent.name in (
-        "a",
-        "p",
-        "span",
-        "div",
-        "picture",
-    ):
-        siblings = [
-            c
-            for c in block.parent.children
-            if isinstance(c, Tag) or (isinstance(c, NavigableString) and c.strip())
-        ]
-        if len(siblings) != 1:
+    while isinstance(block.parent, Tag) and block.parent.name not in ("body", "article", "main"):
+        if _count_images(block.parent) > 1 or len(_text(block.parent)) > 0:
             break
         block = block.parent
+    found: list[Tag] = []
     sibling = block.find_next_sibling()
-    while isinstance(sibling, Tag) and sibling.name in ("noscript", "br"):
+    while isinstance(sibling, Tag) and len(found) < 2:
+        if sibling.name in ("noscript", "br"):
+            sibling = sibling.find_next_sibling()
+            continue
+        caption = _caption_block(sibling)
+        if caption is None:
+            break
+        found.append(caption)
         sibling = sibling.find_next_sibling()
-    if not isinstance(sibling, Tag) or sibling.find(IMAGE_TAGS) is not None:
+    return found
+
+
+def _caption_block(sibling: Tag) -> Tag | None:
+    if sibling.find(IMAGE_TAGS) is not None or sibling.name in IMAGE_TAGS:
         return None
     text = _text(sibling)
     if not text or len(text) > 400:
@@ -791,20 +945,19 @@ class _Declared:
     facts: dict[str, str]
 
 
+_META_IMAGE_KEYS = frozenset(
+    {"og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"}
+)
+
+
 def _meta_images(soup: BeautifulSoup, base: str) -> Iterator[_Declared]:
-    for key in (
-        "og:image",
-        "og:image:url",
-        "og:image:secure_url",
-        "twitter:image",
-        "twitter:image:src",
-    ):
-        for tag in soup.find_all("meta", attrs={"property": key}) + soup.find_all(
-            "meta", attrs={"name": key}
-        ):
-            url = _resolve(base, _attr(tag, "content"))
-            if url and not _declared_chrome(url):
-                yield _Declared(url, "og:image" if key.startswith("og") else "twitter:image", {})
+    for tag in soup.find_all("meta"):
+        key = (_attr(tag, "property") or _attr(tag, "name") or "").lower()
+        if key not in _META_IMAGE_KEYS:
+            continue
+        url = _resolve(base, _attr(tag, "content"))
+        if url and not _declared_chrome(url):
+            yield _Declared(url, "og:image" if key.startswith("og") else "twitter:image", {})
 
 
 def _declared_chrome(url: str) -> bool:

@@ -7,12 +7,14 @@ whose message names the URL and the reason.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from email.message import Message
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import exceptions as urllib3_exceptions
 from urllib3.util.retry import Retry
 
 from attribution import __version__
@@ -110,6 +112,8 @@ def _fetch(url: str, settings: FetchSettings, session: requests.Session) -> Fetc
     except requests.Timeout:
         raise FetchError(url, "the server did not answer in time") from None
     except requests.ConnectionError as error:
+        if _caused_by_timeout(error):
+            raise FetchError(url, "the server did not answer in time") from None
         raise FetchError(url, f"could not connect ({_root_cause(error)})") from None
     except requests.RequestException as error:
         raise FetchError(url, f"request failed ({_root_cause(error)})") from None
@@ -138,25 +142,56 @@ def _read_capped(
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > settings.max_page_bytes:
         raise FetchError(url, _too_large(settings.max_page_bytes))
+    # A server that drips bytes never trips the per-read timeout; a watchdog closes the
+    # connection when the whole download has taken too long.
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        response.close()
+
+    remaining = max(0.0, settings.total_timeout - (time.monotonic() - started))
+    watchdog = threading.Timer(remaining, expire)
+    watchdog.daemon = True
+    watchdog.start()
     chunks: list[bytes] = []
     size = 0
     try:
-        for chunk in response.iter_content(chunk_size=64 * 1024):
+        for chunk in response.iter_content(chunk_size=16 * 1024):
             size += len(chunk)
             if size > settings.max_page_bytes:
                 raise FetchError(url, _too_large(settings.max_page_bytes))
-            if time.monotonic() - started > settings.total_timeout:
-                raise FetchError(
-                    url, f"the page took longer than {settings.total_timeout:g} s to download"
-                )
             chunks.append(chunk)
-    except requests.RequestException as error:
+    except FetchError:
+        raise
+    except Exception as error:  # a closed or broken connection surfaces in many types
+        if expired.is_set():
+            raise FetchError(
+                url, f"the page took longer than {settings.total_timeout:g} s to download"
+            ) from None
         raise FetchError(url, f"the download broke off ({_root_cause(error)})") from None
+    finally:
+        watchdog.cancel()
+    if expired.is_set():
+        raise FetchError(
+            url, f"the page took longer than {settings.total_timeout:g} s to download"
+        )
     return b"".join(chunks)
 
 
 def _too_large(limit: int) -> str:
     return f"the page is larger than the {limit // (1024 * 1024)} MiB limit"
+
+
+def _caused_by_timeout(error: BaseException) -> bool:
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, urllib3_exceptions.NewConnectionError):
+            return False  # a subclass of the timeout errors, but a refusal
+        if isinstance(cause, (TimeoutError, urllib3_exceptions.TimeoutError)):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _root_cause(error: BaseException) -> str:
