@@ -6,17 +6,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import textwrap
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 
 from attribution import __version__
+from attribution.config import find_profile, load_profile
 from attribution.credits import parse_credit
 from attribution.errors import AttributionError, ConfigError, UsageError
 from attribution.fetch import FetchSettings
 from attribution.licences import default_knowledge_base
 from attribution.output import credit_json, render_json, render_text, terminal_safe
 from attribution.pipeline import TargetOutcome, check_targets
-from attribution.records import Profile
+from attribution.rules import RULE_IDS, RULES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
 FAIL_ON = {"error": 2, "warning": 1, "notice": 0, "never": 99}
@@ -95,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="give up on a page after this many seconds (default 30)",
     )
+    check.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        help="publication profile (default: ./attribution.toml when present)",
+    )
 
     credits = commands.add_parser("credits", help="work with credit lines")
     credit_commands = credits.add_subparsers(dest="credits_command", metavar="ACTION")
@@ -106,6 +117,15 @@ def build_parser() -> argparse.ArgumentParser:
         "object per line (JSON Lines).",
     )
     parse.add_argument("texts", nargs="*", metavar="TEXT")
+
+    rules = commands.add_parser(
+        "rules",
+        help="list every rule with its id, severity and what it means",
+        description="Every rule attribution applies, with its id, default severity and an "
+        "explanation for editors. Change a severity or switch a rule off in the [rules] "
+        'table of attribution.toml, e.g. "licence-not-linked" = "notice".',
+    )
+    rules.add_argument("--format", choices=("text", "json"), default="text")
 
     licences = commands.add_parser("licences", help="the licence knowledge base")
     licence_commands = licences.add_subparsers(dest="licences_command", metavar="ACTION")
@@ -124,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "rules":
+            return _rules(args)
         if args.command == "credits" and args.credits_command == "parse":
             return _credits_parse(args)
         if args.command == "licences" and args.licences_command == "list":
@@ -142,6 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as Unix tools do.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream
+        return EXIT_OK
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 
@@ -151,7 +177,9 @@ def _error(message: str) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    profile = Profile(commercial=True if args.commercial is None else args.commercial)
+    profile = load_profile(args.config or find_profile(), known_rules=RULE_IDS)
+    if args.commercial is not None:
+        profile = replace(profile, commercial=args.commercial)
     settings = FetchSettings()
     if args.timeout is not None:
         if args.timeout <= 0:
@@ -175,6 +203,27 @@ def _check(args: argparse.Namespace) -> int:
     threshold = FAIL_ON[args.fail_on]
     worst = max((f.severity.rank for page in pages for f in page.all_findings()), default=-1)
     return EXIT_FINDINGS if worst >= threshold else EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    if args.format == "json":
+        rows = [
+            {
+                "id": r.id,
+                "severity": r.severity.value,
+                "summary": r.summary,
+                "explanation": r.explanation,
+            }
+            for r in RULES
+        ]
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    for rule in RULES:
+        print(f"{rule.id}  ({rule.severity.value})")
+        print(textwrap.fill(rule.summary, 88, initial_indent="  ", subsequent_indent="  "))
+        print(textwrap.fill(rule.explanation, 88, initial_indent="    ", subsequent_indent="    "))
+        print()
+    return EXIT_OK
 
 
 def _credits_parse(args: argparse.Namespace) -> int:

@@ -205,7 +205,7 @@ def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
         markers.add("courtesy")
     copyrighted = bool(_COPYRIGHT.search(rest)) or licence == "LicenseRef-All-Rights-Reserved"
 
-    reading = _read_people_and_providers(rest, kb)
+    reading = _read_people_and_providers(rest, kb, platform_credit=licence is not None)
     provider, via = reading.provider, reading.via
     if provider is None:
         provider = _provider_from_links(hrefs, kb)
@@ -288,7 +288,11 @@ class _Reading:
         self.publisher_for = False
 
 
-def _read_people_and_providers(text: str, kb: KnowledgeBase) -> _Reading:
+def _read_people_and_providers(
+    text: str, kb: KnowledgeBase, *, platform_credit: bool = False
+) -> _Reading:
+    """Read people and providers; with ``platform_credit`` (a free licence is stated and
+    a platform such as Flickr is named) other bodies named are the work's authors."""
     reading = _Reading()
     text = _COPYRIGHT.sub(" ", text)
     text = clean_text(re.sub(r"[()\[\]]", " / ", text)).strip(" ,.;:/|-–—")
@@ -330,6 +334,17 @@ def _read_people_and_providers(text: str, kb: KnowledgeBase) -> _Reading:
         elif piece.text.casefold() not in _NOT_NAMES and not _is_marker_only(piece.text):
             reading.unread.append(piece.text)
     via = _lookup_provider(via_text, kb) if via_text else None
+    platforms = [p for p in [*providers, via] if p is not None and p.kind == "platform"]
+    if platform_credit and platforms:
+        platform = platforms[0]
+        authors = [
+            piece.text
+            for piece, provider in zip(_pieces(text), _piece_providers(text, kb), strict=True)
+            if provider is not None and provider is not platform
+        ]
+        people = [*authors, *people]
+        providers = [platform]
+        via = None
     if (
         via_text
         and via is None
@@ -353,6 +368,10 @@ def _read_people_and_providers(text: str, kb: KnowledgeBase) -> _Reading:
         reading.via = via
     reading.creators = tuple(dict.fromkeys(people))
     return reading
+
+
+def _piece_providers(text: str, kb: KnowledgeBase) -> list[Provider | None]:
+    return [_lookup_provider(piece.text, kb) for piece in _pieces(text)]
 
 
 class _Piece:

@@ -32,7 +32,7 @@ class LicenceMention:
 
 _CC_ELEMENT = r"(?:BY|NC|ND|SA)"
 _CC_ABBREVIATED = re.compile(
-    r"(?<![\w/])CC[\s_-]*(?P<elements>BY(?:[\s_-]*(?:NC|ND|SA)){0,2})(?![\w])"
+    r"(?<![\w])CC[\s_-]*(?P<elements>BY(?:[\s_-]*(?:NC|ND|SA)){0,2})(?![\w])"
     r"(?:[\s_-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d)(?![\w]))?"
     r"(?:[\s_-]*(?P<port>[A-Z]{2,3}|IGO|Scotland|International|Generic|Unported)(?![\w]))?",
     re.IGNORECASE,
@@ -215,7 +215,7 @@ def _credit_kind(licence_kind: str) -> str:
 def _other_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
     found: list[LicenceMention] = []
     for match in _PDM.finditer(text):
-        found.append(_simple(kb, "LicenseRef-PDM-1.0", match.start(), match.end()))
+        found.append(_simple(kb, "CC-PDM-1.0", match.start(), match.end()))
     for match in _US_GOVERNMENT.finditer(text):
         found.append(_simple(kb, "LicenseRef-US-Government-Work", match.start(), match.end()))
     for match in _PUBLIC_DOMAIN.finditer(text):
@@ -275,7 +275,7 @@ def licence_from_url(href: str, kb: KnowledgeBase) -> LicenceMention | None:
         if path.startswith("/publicdomain/zero/"):
             return _simple(kb, "CC0-1.0", 0, 0, "public-domain")
         if path.startswith("/publicdomain/mark/"):
-            return _simple(kb, "LicenseRef-PDM-1.0", 0, 0, "public-domain")
+            return _simple(kb, "CC-PDM-1.0", 0, 0, "public-domain")
         match = _CC_URL.match(path)
         if match is None:
             return None

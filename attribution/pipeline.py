@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from attribution.credits import parse_credit
@@ -25,15 +26,20 @@ def check_html(
     *,
     encoding: str | None = None,
     kb: KnowledgeBase | None = None,
+    today: date | None = None,
 ) -> PageResult:
-    """Check one page's HTML: extract images, parse credits, apply the rules."""
+    """Check one page's HTML: extract images, parse credits, apply the rules.
+
+    ``today`` is the date against which rights-register agreements are checked.
+    """
     profile = profile or Profile()
     kb = kb or default_knowledge_base()
     page = extract_page(html, base_url, encoding)
     results = []
     for image in page.images:
         credit = parse_credit(image.credit, image.credit_links, kb) if image.credit else None
-        results.append(ImageResult(image, credit, check_image(image, credit, profile)))
+        findings = check_image(image, credit, profile, kb, today)
+        results.append(ImageResult(image, credit, findings))
     return PageResult(url=page.url, title=page.title, images=tuple(results))
 
 

@@ -7,7 +7,8 @@ Each stage is a pure function from one kind of record to the next:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 
@@ -126,12 +127,35 @@ class PageResult:
 
 
 @dataclass(frozen=True)
+class RightsEntry:
+    """An agreement with a provider: who, for what use, from when until when."""
+
+    provider: str
+    scope: str = "any"
+    valid_from: date | None = None
+    valid_until: date | None = None
+    reference: str | None = None
+
+    def covers(self, provider: str, on: date) -> bool:
+        """Whether this agreement covers ``provider`` on the day ``on``."""
+        if self.provider.casefold() != provider.casefold():
+            return False
+        if self.valid_from and on < self.valid_from:
+            return False
+        return not (self.valid_until and on > self.valid_until)
+
+
+@dataclass(frozen=True)
 class Profile:
-    """The publication whose use of images is being checked."""
+    """The publication whose use of images is being checked.
+
+    ``severity_overrides`` maps rule ids to "error", "warning", "notice" or "off".
+    """
 
     publication: str | None = None
     commercial: bool = True
     adapts_images: bool = False
     staff_credits: tuple[str, ...] = ()
     domains: tuple[str, ...] = ()
-    severity_overrides: tuple[tuple[str, str], ...] = field(default=())
+    severity_overrides: tuple[tuple[str, str], ...] = ()
+    rights: tuple[RightsEntry, ...] = ()

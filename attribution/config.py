@@ -1,0 +1,162 @@
+"""The publication profile (``attribution.toml``): who publishes, how images are used,
+which agreements cover which providers, and how severe each rule is.
+
+A missing profile means the safe default: a commercial publication that does not
+adapt images. A bad profile raises :class:`~attribution.errors.ConfigError` naming the
+file, the key and what is expected.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from attribution.errors import ConfigError
+from attribution.records import Profile, RightsEntry
+
+PROFILE_NAME = "attribution.toml"
+SEVERITY_SETTINGS = frozenset({"error", "warning", "notice", "off"})
+_TOP_KEYS = frozenset({"publication", "rules", "rights", "database"})
+_PUBLICATION_KEYS = frozenset({"name", "commercial", "adapts_images", "staff_credits", "domains"})
+_RIGHTS_KEYS = frozenset({"provider", "scope", "valid_from", "valid_until", "reference"})
+
+
+def find_profile(start: Path | None = None) -> Path | None:
+    """``attribution.toml`` in the working directory, or None."""
+    candidate = (start or Path.cwd()) / PROFILE_NAME
+    return candidate if candidate.is_file() else None
+
+
+def load_profile(path: Path | None, *, known_rules: frozenset[str] = frozenset()) -> Profile:
+    """Read and validate a profile file; ``None`` gives the default profile."""
+    if path is None:
+        return Profile()
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such profile file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read ({error.strerror})") from None
+    return profile_from_mapping(data, str(path), known_rules=known_rules)
+
+
+def _fail(source: str, key: str, expected: str) -> ConfigError:
+    return ConfigError(f"{source}: {key}: {expected}")
+
+
+def _unknown(source: str, where: str, table: Mapping[str, Any], allowed: frozenset[str]) -> None:
+    for key in table:
+        if key not in allowed:
+            raise _fail(
+                source,
+                f"{where}{key}",
+                f"unknown key; expected one of {', '.join(sorted(allowed))}",
+            )
+
+
+def _bool(source: str, key: str, value: object, default: bool) -> bool:
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise _fail(source, key, f"must be true or false, not {value!r}")
+    return value
+
+
+def _strings(source: str, key: str, value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(source, key, 'must be a list of non-empty strings, e.g. ["Staff"]')
+    return tuple(v.strip() for v in value)
+
+
+def _date(source: str, key: str, value: object) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _fail(source, key, f"must be a date written YYYY-MM-DD, not {value!r}")
+
+
+def profile_from_mapping(
+    data: Mapping[str, Any],
+    source: str = PROFILE_NAME,
+    *,
+    known_rules: frozenset[str] = frozenset(),
+) -> Profile:
+    """Build a :class:`Profile` from parsed TOML, validating every key."""
+    _unknown(source, "", data, _TOP_KEYS)
+    publication = data.get("publication", {})
+    if not isinstance(publication, dict):
+        raise _fail(source, "publication", "must be a table ([publication])")
+    _unknown(source, "publication.", publication, _PUBLICATION_KEYS)
+    name = publication.get("name")
+    if name is not None and not isinstance(name, str):
+        raise _fail(source, "publication.name", "must be a string")
+    rules = data.get("rules", {})
+    if not isinstance(rules, dict):
+        raise _fail(
+            source, "rules", 'must be a table, e.g. [rules] "licence-not-linked" = "notice"'
+        )
+    overrides = []
+    for rule, setting in rules.items():
+        if known_rules and rule not in known_rules:
+            raise _fail(source, f"rules.{rule}", "no such rule (see 'attribution rules')")
+        if setting not in SEVERITY_SETTINGS:
+            raise _fail(source, f"rules.{rule}", "must be one of error, warning, notice, off")
+        overrides.append((rule, str(setting)))
+    rights = data.get("rights", [])
+    if not isinstance(rights, list):
+        raise _fail(source, "rights", "must be an array of tables ([[rights]])")
+    entries = []
+    for index, entry in enumerate(rights):
+        where = f"rights[{index}]"
+        if not isinstance(entry, dict):
+            raise _fail(source, where, "must be a table")
+        _unknown(source, f"{where}.", entry, _RIGHTS_KEYS)
+        provider = entry.get("provider")
+        if not isinstance(provider, str) or not provider.strip():
+            raise _fail(source, f"{where}.provider", "is required: the provider's name")
+        scope = entry.get("scope", "any")
+        if not isinstance(scope, str):
+            raise _fail(source, f"{where}.scope", 'must be a string such as "editorial"')
+        valid_from = _date(source, f"{where}.valid_from", entry.get("valid_from"))
+        valid_until = _date(source, f"{where}.valid_until", entry.get("valid_until"))
+        if valid_from and valid_until and valid_until < valid_from:
+            raise _fail(source, f"{where}.valid_until", "is before valid_from")
+        reference = entry.get("reference")
+        if reference is not None and not isinstance(reference, str):
+            raise _fail(source, f"{where}.reference", "must be a string")
+        entries.append(
+            RightsEntry(
+                provider=provider.strip(),
+                scope=scope,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                reference=reference,
+            )
+        )
+    return Profile(
+        publication=name,
+        commercial=_bool(source, "publication.commercial", publication.get("commercial"), True),
+        adapts_images=_bool(
+            source, "publication.adapts_images", publication.get("adapts_images"), False
+        ),
+        staff_credits=_strings(
+            source, "publication.staff_credits", publication.get("staff_credits")
+        ),
+        domains=_strings(source, "publication.domains", publication.get("domains")),
+        severity_overrides=tuple(overrides),
+        rights=tuple(entries),
+    )
