@@ -158,7 +158,8 @@ _PLACEHOLDER_SRC = re.compile(
 _TRACKER_HOSTS = re.compile(
     r"(?:^|\.)(?:doubleclick\.net|google-analytics\.com|googletagmanager\.com|facebook\.com"
     r"|scorecardresearch\.com|quantserve\.com|pixel\.[\w.-]+|[\w-]*tracker[\w-]*\.[\w.]+"
-    r"|adsrvr\.org|adnxs\.com|taboola\.com|outbrain\.com|chartbeat\.net|krxd\.net)$",
+    r"|adsrvr\.org|adnxs\.com|taboola\.com|outbrain\.com|chartbeat\.net|krxd\.net"
+    r"|ads?\.[\w.-]+|adserver[\w.-]*|banners?\.[\w.-]+)$",
     re.IGNORECASE,
 )
 _HIDDEN_CLASS = re.compile(
@@ -584,6 +585,8 @@ def _is_chrome(element: Tag, candidate: _Found, roots: list[Tag], base: str, pag
     host = urlsplit(candidate.src).hostname or ""
     if _TRACKER_HOSTS.search(host) or candidate.src.lower().endswith((".svg", ".ico")):
         return True
+    if _ad_sized(element) or _labelled_as_ad(element):
+        return True
     in_figure = element.find_parent("figure") is not None
     for ancestor in element.parents:
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "[document]"):
@@ -605,6 +608,38 @@ def _is_chrome(element: Tag, candidate: _Found, roots: list[Tag], base: str, pag
         return True
     if roots and not any(_inside(element, root) for root in roots):
         return not (in_figure or _has_caption_nearby(element) or _in_hero(element))
+    return False
+
+
+_AD_SIZES = frozenset(
+    {(300, 250), (728, 90), (160, 600), (300, 600), (320, 50), (970, 250), (970, 90), (336, 280)}
+)
+_AD_LABEL = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?:\s+content)?|anzeige|werbung|publicit[ée]"
+    r"|pubblicit[àa]|publicidad|reklama|annonce|ad)$",
+    re.IGNORECASE,
+)
+
+
+def _ad_sized(element: Tag) -> bool:
+    """An image in one of the standard advertising sizes (300x250, 728x90, …)."""
+    try:
+        size = (int(_attr(element, "width") or 0), int(_attr(element, "height") or 0))
+    except ValueError:
+        return False
+    return size in _AD_SIZES
+
+
+def _labelled_as_ad(element: Tag) -> bool:
+    """An image whose surrounding block is labelled "Advertisement" (or "Anzeige", …)."""
+    parent = element.parent
+    for _ in range(2):
+        if not isinstance(parent, Tag) or parent.name in ("body", "article", "main"):
+            return False
+        for child in parent.find_all(["span", "small", "p", "div"], limit=6):
+            if _AD_LABEL.match(clean_text(child.get_text())):
+                return True
+        parent = parent.parent
     return False
 
 
@@ -864,6 +899,9 @@ def _attach_caption(candidate: _Found, element: Tag, base: str) -> None:
     caption_tags = _caption_elements(container, element) if container is not None else []
     if not caption_tags:
         caption_tags = _following_captions(element)
+    elif container is not None and not _credit_parts(caption_tags):
+        # An attribution line printed after the whole figure ("X" by Y is licensed …).
+        caption_tags += [t for t in _following_captions(container) if _is_credit_element(t)]
     if not caption_tags:
         return
     credit_tags = _credit_parts(caption_tags)

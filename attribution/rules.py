@@ -9,6 +9,7 @@ The profile may change a rule's severity or switch it off.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -152,6 +153,7 @@ RULES: tuple[Rule, ...] = (
 RULE_IDS = frozenset(rule.id for rule in RULES)
 
 _NEEDS_AGREEMENT = frozenset({"agency", "stock", "pool", "handout"})
+_CHANGES_NOTED = re.compile(r"\b(?:cropped|modified|edited|adapted|changed|retouched)\b", re.I)
 
 
 def describe_image(image: ExtractedImage) -> str:
@@ -308,7 +310,7 @@ def _licence_terms(
                 f"Publish the unaltered picture, or state that your adapted version is "
                 f"licensed under {label} and say it was modified.",
             )
-        if licence.kind == "public-domain":
+        if licence.kind == "public-domain" and licence.id != "CC0-1.0":
             found.add(
                 PUBLIC_DOMAIN_UNVERIFIED,
                 f"Image {what} is credited as {licence.name}; the claim is not verified.",
@@ -338,7 +340,12 @@ def _attribution(
         missing.append("a link to the source")
     if "title" in required and '"' not in credit.text and "“" not in credit.text:
         missing.append("the title of the work")
-    if profile.adapts_images and "indicate-changes" in required:
+    if (
+        profile.adapts_images
+        and licence.adaptation
+        and "indicate-changes" in required
+        and not _CHANGES_NOTED.search(credit.text)
+    ):
         missing.append("a note that the image was changed")
     linked = credit.licence_url is not None and _licence_linked(image, licence)
     line_text, line_html = attribution_line(credit, licence, source_link, profile)

@@ -1,0 +1,316 @@
+"""The licence rules: every licence family under every kind of use, with the findings
+written out, and the seed article as the canonical case."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from attribution.licences import default_knowledge_base
+from attribution.pipeline import check_html
+from attribution.records import Credit, ExtractedImage, Profile, RightsEntry
+from attribution.rules import check_image, licence_label
+
+from conftest import PAGES
+
+KB = default_knowledge_base()
+TODAY = date(2026, 6, 1)
+C, NC = True, False
+ADAPTS, AS_IS = True, False
+
+ATTRIBUTION = "attribution-incomplete"
+NC_USE = "nc-commercial-use"
+ND = "nd-adaptation"
+SA = "sa-adaptation"
+PD = "public-domain-unverified"
+
+# (licence id, {(commercial, adapts): expected rule ids}) for a credit that names the
+# creator, the title, the licence and links the source and the licence.
+TABLE: list[tuple[str, dict[tuple[bool, bool], set[str]]]] = [
+    (
+        "CC-BY-4.0",
+        {
+            (C, AS_IS): set(),
+            (C, ADAPTS): {ATTRIBUTION},
+            (NC, AS_IS): set(),
+            (NC, ADAPTS): {ATTRIBUTION},
+        },
+    ),
+    (
+        "CC-BY-SA-4.0",
+        {
+            (C, AS_IS): set(),
+            (C, ADAPTS): {SA, ATTRIBUTION},
+            (NC, AS_IS): set(),
+            (NC, ADAPTS): {SA, ATTRIBUTION},
+        },
+    ),
+    (
+        "CC-BY-ND-4.0",
+        {(C, AS_IS): set(), (C, ADAPTS): {ND}, (NC, AS_IS): set(), (NC, ADAPTS): {ND}},
+    ),
+    (
+        "CC-BY-NC-4.0",
+        {
+            (C, AS_IS): {NC_USE},
+            (C, ADAPTS): {NC_USE, ATTRIBUTION},
+            (NC, AS_IS): set(),
+            (NC, ADAPTS): {ATTRIBUTION},
+        },
+    ),
+    (
+        "CC-BY-NC-SA-4.0",
+        {
+            (C, AS_IS): {NC_USE},
+            (C, ADAPTS): {NC_USE, SA, ATTRIBUTION},
+            (NC, AS_IS): set(),
+            (NC, ADAPTS): {SA, ATTRIBUTION},
+        },
+    ),
+    (
+        "CC-BY-NC-ND-4.0",
+        {(C, AS_IS): {NC_USE}, (C, ADAPTS): {NC_USE, ND}, (NC, AS_IS): set(), (NC, ADAPTS): {ND}},
+    ),
+    (
+        "CC-BY-2.0",
+        {
+            (C, AS_IS): set(),
+            (C, ADAPTS): {ATTRIBUTION},
+            (NC, AS_IS): set(),
+            (NC, ADAPTS): {ATTRIBUTION},
+        },
+    ),
+    (
+        "CC-BY-NC-2.0",
+        {
+            (C, AS_IS): {NC_USE},
+            (C, ADAPTS): {NC_USE, ATTRIBUTION},
+            (NC, AS_IS): set(),
+            (NC, ADAPTS): {ATTRIBUTION},
+        },
+    ),
+    (
+        "CC-BY-ND-2.0",
+        {(C, AS_IS): set(), (C, ADAPTS): {ND}, (NC, AS_IS): set(), (NC, ADAPTS): {ND}},
+    ),
+    (
+        "CC-BY-SA-3.0-DE",
+        {
+            (C, AS_IS): set(),
+            (C, ADAPTS): {SA, ATTRIBUTION},
+            (NC, AS_IS): set(),
+            (NC, ADAPTS): {SA, ATTRIBUTION},
+        },
+    ),
+    ("CC0-1.0", {(C, AS_IS): set(), (C, ADAPTS): set(), (NC, AS_IS): set(), (NC, ADAPTS): set()}),
+    ("CC-PDM-1.0", {(C, AS_IS): {PD}, (C, ADAPTS): {PD}, (NC, AS_IS): {PD}, (NC, ADAPTS): {PD}}),
+    (
+        "LicenseRef-Public-Domain",
+        {(C, AS_IS): {PD}, (C, ADAPTS): {PD}, (NC, AS_IS): {PD}, (NC, ADAPTS): {PD}},
+    ),
+    (
+        "LicenseRef-US-Government-Work",
+        {(C, AS_IS): {PD}, (C, ADAPTS): {PD}, (NC, AS_IS): {PD}, (NC, ADAPTS): {PD}},
+    ),
+    (
+        "GFDL-1.3-or-later",
+        {
+            (C, AS_IS): set(),
+            (C, ADAPTS): {SA, ATTRIBUTION},
+            (NC, AS_IS): set(),
+            (NC, ADAPTS): {SA, ATTRIBUTION},
+        },
+    ),
+    (
+        "LAL-1.3",
+        {
+            (C, AS_IS): set(),
+            (C, ADAPTS): {SA, ATTRIBUTION},
+            (NC, AS_IS): set(),
+            (NC, ADAPTS): {SA, ATTRIBUTION},
+        },
+    ),
+    (
+        "OGL-UK-3.0",
+        {(C, AS_IS): set(), (C, ADAPTS): set(), (NC, AS_IS): set(), (NC, ADAPTS): set()},
+    ),
+    (
+        "LicenseRef-Unsplash",
+        {(C, AS_IS): set(), (C, ADAPTS): set(), (NC, AS_IS): set(), (NC, ADAPTS): set()},
+    ),
+    (
+        "LicenseRef-Pixabay",
+        {(C, AS_IS): set(), (C, ADAPTS): set(), (NC, AS_IS): set(), (NC, ADAPTS): set()},
+    ),
+    (
+        "LicenseRef-Pexels",
+        {(C, AS_IS): set(), (C, ADAPTS): set(), (NC, AS_IS): set(), (NC, ADAPTS): set()},
+    ),
+    (
+        "LicenseRef-All-Rights-Reserved",
+        {
+            (C, AS_IS): {"all-rights-reserved"},
+            (C, ADAPTS): {"all-rights-reserved"},
+            (NC, AS_IS): {"all-rights-reserved"},
+            (NC, ADAPTS): {"all-rights-reserved"},
+        },
+    ),
+]
+CASES = [
+    (licence, commercial, adapts, expected)
+    for licence, grid in TABLE
+    for (commercial, adapts), expected in grid.items()
+]
+
+
+def complete_credit(licence_id: str) -> tuple[ExtractedImage, Credit]:
+    licence = KB.licence(licence_id)
+    assert licence is not None, licence_id
+    label = licence_label(licence)
+    text = f'"Harbour at dawn" by Jane Doe / Flickr, {label}'
+    if licence.kind == "all-rights-reserved":
+        text = "© 2024 Jane Doe. All rights reserved."
+    image = ExtractedImage(
+        src="https://news.example.com/harbour.jpg",
+        alt="Harbour",
+        credit=text,
+        credit_links=("https://www.flickr.com/photos/jdoe/1/", licence.url),
+    )
+    kind = "copyright" if licence.kind == "all-rights-reserved" else "creative-commons"
+    credit = Credit(
+        text=text,
+        creators=("Jane Doe",),
+        provider="Flickr",
+        licence=licence_id,
+        licence_url=licence.url,
+        kind=kind,
+        confidence=1.0,
+    )
+    return image, credit
+
+
+@pytest.mark.parametrize(
+    ("licence", "commercial", "adapts", "expected"),
+    CASES,
+    ids=[f"{c[0]}-{'comm' if c[1] else 'noncomm'}-{'adapts' if c[2] else 'as-is'}" for c in CASES],
+)
+def test_licence_terms_against_use(
+    licence: str, commercial: bool, adapts: bool, expected: set[str]
+) -> None:
+    image, credit = complete_credit(licence)
+    profile = Profile(commercial=commercial, adapts_images=adapts)
+    findings = check_image(image, credit, profile, KB, TODAY)
+    assert {f.rule for f in findings} == expected
+    for finding in findings:
+        assert finding.fix, finding.rule
+        assert "Harbour" in finding.message
+
+
+def test_every_licence_family_is_in_the_table() -> None:
+    covered = {KB.licence(licence).family for licence, _ in TABLE}  # type: ignore[union-attr]
+    assert covered >= set(KB.families)
+
+
+def seed_findings(profile: Profile) -> list[dict[str, list[tuple[str, str, str | None]]]]:
+    html = (PAGES / "seed-article.html").read_bytes()
+    result = check_html(html, "https://www.example-news.com/2023/09/13/kim-putin/", profile)
+    return [
+        {"findings": [(f.rule, f.severity.value, f.fix) for f in image.findings]}
+        for image in result.images
+    ]
+
+
+def test_seed_article_on_a_commercial_publication() -> None:
+    flickr, wikimedia = seed_findings(Profile(commercial=True))
+    assert ("nc-commercial-use", "error") in [(r, s) for r, s, _ in flickr["findings"]]
+    assert all(severity != "error" for _, severity, _ in wikimedia["findings"])
+    not_linked = [fix for rule, s, fix in wikimedia["findings"] if rule == "licence-not-linked"]
+    assert not_linked and "https://creativecommons.org/licenses/by/4.0/" in (not_linked[0] or "")
+    assert [s for r, s, _ in wikimedia["findings"] if r == "licence-not-linked"] == ["warning"]
+
+
+def test_seed_article_on_a_non_commercial_publication_has_no_errors() -> None:
+    for image in seed_findings(Profile(commercial=False)):
+        assert all(severity != "error" for _, severity, _ in image["findings"])
+
+
+def test_incomplete_cc_attribution_gets_the_complete_line() -> None:
+    image = ExtractedImage(src="https://n.example.com/a.jpg", credit="Jane Doe (CC BY 4.0)")
+    credit = Credit(
+        text="Jane Doe (CC BY 4.0)",
+        creators=("Jane Doe",),
+        licence="CC-BY-4.0",
+        licence_url="https://creativecommons.org/licenses/by/4.0/",
+        kind="creative-commons",
+    )
+    findings = check_image(image, credit, Profile(adapts_images=True), KB, TODAY)
+    incomplete = next(f for f in findings if f.rule == "attribution-incomplete")
+    assert "a link to the source" in incomplete.message
+    assert "a note that the image was changed" in incomplete.message
+    assert incomplete.fix is not None
+    assert "https://creativecommons.org/licenses/by/4.0/" in incomplete.fix
+    assert "cropped and modified" in incomplete.fix
+    assert 'rel="license"' in incomplete.fix
+
+
+def agency(text: str = "Evan Vucci/AP") -> tuple[ExtractedImage, Credit]:
+    image = ExtractedImage(src="https://n.example.com/a.jpg", credit=text)
+    credit = Credit(text=text, creators=("Evan Vucci",), provider="Associated Press", kind="agency")
+    return image, credit
+
+
+def test_agency_picture_needs_a_valid_agreement() -> None:
+    image, credit = agency()
+    assert [f.rule for f in check_image(image, credit, Profile(), KB, TODAY)] == [
+        "agency-not-licensed"
+    ]
+    valid = RightsEntry("Associated Press", "editorial", date(2026, 1, 1), date(2026, 12, 31))
+    assert check_image(image, credit, Profile(rights=(valid,)), KB, TODAY) == ()
+    expired = RightsEntry("Associated Press", "editorial", date(2024, 1, 1), date(2025, 12, 31))
+    findings = check_image(image, credit, Profile(rights=(expired,)), KB, TODAY)
+    assert [f.rule for f in findings] == ["agency-not-licensed"]
+    assert "not valid on 2026-06-01" in findings[0].message
+
+
+def test_staff_credits_are_not_checked_against_the_register() -> None:
+    image, credit = agency("Jane Doe/Example Daily")
+    credit = Credit(text=credit.text, creators=("Jane Doe",), provider=None, kind="unknown")
+    profile = Profile(publication="Example Daily")
+    assert check_image(image, credit, profile, KB, TODAY) == ()
+
+
+def test_unknown_and_versionless_licences() -> None:
+    image = ExtractedImage(src="https://n.example.com/a.jpg", credit="Jane Doe / CC BY 5.0")
+    unknown = Credit(
+        text="Jane Doe / CC BY 5.0",
+        creators=("Jane Doe",),
+        kind="creative-commons",
+        licence_problem="CC BY 5.0 does not exist",
+    )
+    findings = check_image(image, unknown, Profile(), KB, TODAY)
+    assert [(f.rule, f.severity.value) for f in findings] == [("licence-unknown", "error")]
+    versionless = Credit(
+        text="Jane Doe / CC BY-SA",
+        creators=("Jane Doe",),
+        licence="CC-BY-SA",
+        kind="creative-commons",
+    )
+    findings = check_image(image, versionless, Profile(), KB, TODAY)
+    assert [f.rule for f in findings] == ["licence-version-missing"]
+    assert "4.0" in (findings[0].fix or "")
+
+
+def test_unparsed_credit() -> None:
+    image = ExtractedImage(src="https://n.example.com/a.jpg", credit="see below")
+    credit = Credit(text="see below")
+    assert [f.rule for f in check_image(image, credit, Profile(), KB, TODAY)] == ["unparsed-credit"]
+
+
+def test_profile_can_change_severity_or_switch_a_rule_off() -> None:
+    image, credit = complete_credit("CC-BY-NC-4.0")
+    quieter = Profile(severity_overrides=(("nc-commercial-use", "warning"),))
+    findings = check_image(image, credit, quieter, KB, TODAY)
+    assert [(f.rule, f.severity.value) for f in findings] == [("nc-commercial-use", "warning")]
+    off = Profile(severity_overrides=(("nc-commercial-use", "off"),))
+    assert check_image(image, credit, off, KB, TODAY) == ()
