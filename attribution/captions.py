@@ -2,36 +2,42 @@
 
 Publishers run the credit into the caption in many ways: after a label ("Photo
 credit:", "Photograph:", "Credit…", "Foto:"), as an agency suffix ("(AP Photo/…)",
-"REUTERS/…", "EPA-EFE/…"), as a copyright line ("© 2021 …"), or as a bare
+"REUTERS/…", "EPA-EFE/…"), as a copyright line ("© 2021 …"), as a last sentence that
+is a credit ("Courtesy of the family", "Handout via Reuters"), or as a bare
 "Name/Agency" at the end. Captions that merely mention an agency or contain a slash
-("the 9/11 memorial") keep their text.
+("the 9/11 memorial", "the AP/NORC poll") keep their text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from attribution.credits import parse_credit, strip_label
+from attribution.credits import parse_credit
 from attribution.licences import KnowledgeBase, default_knowledge_base
+from attribution.records import Credit
 from attribution.textutil import clean_text, none_if_empty
 
-_LABEL_WORDS = (
+# Labels that only say "this is the credit"; labels that carry meaning ("Illustration:",
+# "Screenshot:", "Courtesy") stay in the credit text.
+_GENERIC_LABEL = (
     r"(?:photo(?:graph)?s?\s*credits?|image\s*credits?|picture\s*credits?|photo(?:graph)?s?"
-    r"|pictures?|images?\s*source|image|illustrations?|graphic|credits?|source|fotos?"
-    r"|fotograf[íi]as?|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?|photos?\s*cr[ée]dits?"
-    r"|fuente|zdj[eę]cie|фото|copyright)"
+    r"|photographer|pictures?|images?\s*source|images?|credits?|sources?|fotos?|fotó|fotoğraf"
+    r"|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
+    r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|фото|kuva|billede|afbeelding|copyright"
+    r"|illustrations?)"
 )
-# A label that starts a credit inside a caption: after the start, a sentence end, a
-# separator or an opening bracket; "Credit…"/"Credit..." needs no following space.
+_SEPARATOR = r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+|\s+)"
 _INNER_LABEL = re.compile(
-    r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+|\s+|(?<=[.!?”\"')\]]))(?P<open>[(\[]\s*)?"
-    r"(?P<label>" + _LABEL_WORDS + r"\s*(?::|…|\.\.\.|,(?=\s))\s*)",
+    _SEPARATOR
+    + r"(?P<open>[(\[]\s*)?(?P<label>"
+    + _GENERIC_LABEL
+    + r"\s*(?::|…|\.\.\.|,(?=\s))\s*)",
     re.IGNORECASE,
 )
 _BY_LABEL = re.compile(
     r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+)(?P<open>[(\[]\s*)?"
-    r"(?P<label>(?:(?:staff\s+|pool\s+|file\s+)?(?:photo(?:graph)?s?|images?|illustrations?)\s+(?:by|courtesy\s+of)"
-    r"|courtesy\s+(?:of\s+)?|foto\s+von|photo\s+de)\s+)",
+    r"(?P<label>(?:photo(?:graph)?s?|images?)\s+by\s+)",
     re.IGNORECASE,
 )
 _COPYRIGHT_TAIL = re.compile(r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+|\s)(?P<credit>©\s*\S.*)$")
@@ -41,10 +47,21 @@ _AGENCY_TAIL = re.compile(
     r"Anadolu(?:\s+Agency)?|Bloomberg|Getty\s+Images|Pool)\s*/\s*[^/()\[\]]{1,120}(?:/[^/()\[\]]{1,80}){0,3})"
     r"(?P<close>[)\]])?\s*\.?$"
 )
-_PAREN_TAIL = re.compile(r"\s*[(\[](?P<credit>[^()\[\]]{2,160})[)\]]\s*\.?$")
-_LAST_SENTENCE = re.compile(
-    r"(?:(?<=[.!?”\"])\s+|\s+[|•·–—-]\s+|(?<=[a-z.])(?=[A-Z][^\s/]*/))(?P<credit>[^.!?|•]{2,160})$"
+_LEADING_BRACKET = re.compile(r"^\s*[(\[](?P<credit>[^()\[\]]{2,120})[)\]]\s*(?P<caption>\S.*)$")
+_TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<credit>[^()\[\]]{2,160})[)\]]\s*\.?$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[.!?][”\"])\s+(?=\S)|\s+[|•·–—]\s+")
+_BBC_CAPTION = re.compile(r"\s*\bimage\s+caption\s*,\s*", re.IGNORECASE)
+_CREDIT_WORDS = frozenset(
+    """
+    by via for of the and from on at photo photos image images picture licensed under is
+    are used with courtesy handout pool file staff de du des la le von der die und y et en
+    di da del sur auf a an in public domain commons creative user marked copyright all
+    rights reserved screenshot still video satellite official supplied provided obtained
+    posted source sources composite illustration graphic map chart
+    """.split()
 )
+
+Finder = Callable[[str, KnowledgeBase], "tuple[str, str] | None"]
 
 
 def split_caption_credit(
@@ -52,20 +69,47 @@ def split_caption_credit(
 ) -> tuple[str | None, str | None]:
     """Split caption text into (caption, credit); either is None when absent.
 
-    The credit comes back without its label and without surrounding brackets.
+    The credit comes back without a generic label ("Photo:") and without surrounding
+    brackets; labels that carry meaning ("Illustration:", "Courtesy of") are kept.
     """
     kb = kb or default_knowledge_base()
     text = clean_text(text)
     if not text:
         return None, None
-    for finder in (_labelled, _copyright_tail, _agency_tail, _bracketed_tail, _bare_tail):
+    parts = _BBC_CAPTION.split(text, maxsplit=1)
+    if len(parts) == 2 and parts[0].strip():
+        # BBC: "Image source, Getty Images Image caption, The caption"
+        credit = _tidy_credit(_strip_generic_label(parts[0]))
+        return none_if_empty(parts[1]), credit
+    finders: tuple[Finder, ...] = (
+        _labelled,
+        _leading_bracket,
+        _last_sentence,
+        _copyright_tail,
+        _agency_tail,
+        _bracketed_tail,
+        _bare_tail,
+        _whole_text,
+    )
+    for finder in finders:
         found = finder(text, kb)
-        if found is not None:
-            caption, credit = found
-            credit_text = _tidy_credit(credit)
-            if credit_text:
-                return none_if_empty(_tidy_caption(caption)), credit_text
+        if found is None:
+            continue
+        caption, credit = found
+        credit_text = _tidy_credit(credit)
+        if credit_text:
+            return none_if_empty(_tidy_caption(caption)), credit_text
     return none_if_empty(_tidy_caption(text)), None
+
+
+def _strip_generic_label(text: str) -> str:
+    match = re.match(r"^\s*[(\[]?\s*" + _GENERIC_LABEL + r"\s*(?::|…|\.\.\.|,)\s*", text, re.I)
+    if match and text[match.end() :].strip():
+        return text[match.end() :]
+    by = re.match(r"^\s*(?:photo(?:graph)?s?|images?)\s+by\s+", text, re.I)
+    if by and text[by.end() :].strip():
+        return text[by.end() :]
+    return text
 
 
 def _labelled(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
@@ -75,36 +119,28 @@ def _labelled(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
             label_start = match.start("label")
             if label_start > 0 and not _boundary_before(text, label_start, match.group("open")):
                 continue
-            remainder = text[match.end() :]
-            if not re.search(r"\w", remainder):
+            if not re.search(r"\w", text[match.end() :]):
                 continue
-            if pattern is _INNER_LABEL and not _label_is_credit(
-                match.group("label"), remainder, kb
-            ):
+            if not _label_is_credit(match.group("label"), text[match.end() :]):
                 continue
-            if best is None or match.start("label") < best.start("label"):
+            if best is None or label_start < best.start("label"):
                 best = match
             break
     if best is None:
         return None
     start = best.start("open") if best.group("open") else best.start("label")
-    credit = text[best.start("label") :]
+    credit = text[best.end() :]
     if best.group("open"):
-        credit = credit.rstrip(" .")
-        credit = credit[:-1] if credit.endswith((")", "]")) else credit
-    if best.re is _BY_LABEL:
-        credit = credit.strip()
-        if re.match(r"courtesy", credit, re.IGNORECASE) is None:
-            credit = text[best.start("label") :]
-        return text[:start], credit
-    return text[:start], strip_label(credit)
+        close = re.search(r"[)\]]", credit)
+        if close:  # "(Photo: X) Caption text" or "Caption (Photo: X)."
+            before, after = text[:start], credit[close.end() :]
+            return f"{before} {after}", credit[: close.start()]
+    return text[:start], credit
 
 
 def _boundary_before(text: str, index: int, opened: str | None) -> bool:
     before = text[:index].rstrip()
-    if opened:
-        return True
-    if not before:
+    if opened or not before:
         return True
     if before[-1] in ".!?”\"')]|•·–—-:":
         return True
@@ -112,12 +148,43 @@ def _boundary_before(text: str, index: int, opened: str | None) -> bool:
     return text[index].isupper()
 
 
-def _label_is_credit(label: str, remainder: str, kb: KnowledgeBase) -> bool:
+def _label_is_credit(label: str, remainder: str) -> bool:
     word = label.strip().lower()
-    if word.startswith(("source", "quelle", "fuente", "copyright", "image", "graphic")):
+    if word.startswith(("source", "quelle", "fuente", "copyright", "image", "illustration")):
         # Weak labels: only when what follows reads like a credit, not a sentence.
         return len(remainder.split()) <= 8 and not remainder.rstrip().endswith("?")
     return True
+
+
+def _leading_bracket(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
+    match = _LEADING_BRACKET.match(text)
+    if match is None or not _reads_as_credit(match.group("credit"), kb):
+        return None
+    return match.group("caption"), _strip_generic_label(match.group("credit"))
+
+
+def _last_sentence(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
+    """The last sentence, when it is a credit ("… . Courtesy of the Ortega family")."""
+    found: re.Match[str] | None = None
+    for boundary in reversed(list(_SENTENCE_END.finditer(text))[-4:]):
+        # The longest run of final sentences that reads as a credit ("… . U.S. Army
+        # photo by Sgt. Jane Doe" has a full stop inside the credit).
+        tail = text[boundary.end() :].strip()
+        if not re.match(r"[^\W\d_]|[©(\[\"“']", tail) or not _reads_as_credit(tail, kb):
+            if found is not None:
+                break
+            continue
+        found = boundary
+    if found is None:
+        return None
+    return text[: found.start()], _strip_generic_label(text[found.end() :].strip())
+
+
+def _whole_text(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
+    """A text that is nothing but a credit ("Getty Images", "Courtesy of the artist")."""
+    if len(text.split()) > 10 or not _reads_as_credit(text, kb):
+        return None
+    return "", _strip_generic_label(text)
 
 
 def _copyright_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
@@ -129,63 +196,77 @@ def _copyright_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
 
 def _agency_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     match = _AGENCY_TAIL.search(text)
-    if match is None:
-        return None
-    if bool(match.group("open")) != bool(match.group("close")):
+    if match is None or bool(match.group("open")) != bool(match.group("close")):
         return None
     start = match.start("open") if match.group("open") else match.start("credit")
     return text[:start], match.group("credit")
 
 
 def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
-    match = _PAREN_TAIL.search(text)
+    match = _TRAILING_BRACKET.search(text)
     if match is None:
         return None
     inner = match.group("credit").strip()
     if not _reads_as_credit(inner, kb):
         return None
-    return text[: match.start()], inner
+    return text[: match.start()], _strip_generic_label(inner)
 
 
 def _bare_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
-    match = _LAST_SENTENCE.search(text)
-    if match is None:
-        candidate, start = text, 0
-    else:
-        candidate, start = match.group("credit"), match.start("credit")
-    candidate = candidate.strip()
-    if "/" not in candidate and not _names_a_provider_only(candidate, kb):
+    """A credit run on without a separator: "… on Tuesday Jane Doe/AFP"."""
+    match = re.search(r"(?<=[a-z.])\s*(?=[A-Z][^\s/]*(?:\s+[A-Z][^\s/]*){0,3}\s*/)", text)
+    if match is None or len(text[: match.start()].split()) < 4:
         return None
-    if not _reads_as_credit(candidate, kb):
+    candidate = text[match.end() :].strip()
+    if "/" not in candidate or not _reads_as_credit(candidate, kb):
         return None
-    return text[:start], candidate
+    return text[: match.start()], candidate
 
 
 def _reads_as_credit(text: str, kb: KnowledgeBase) -> bool:
-    """Whether a short fragment is a credit: it names a provider and no sentence."""
-    if len(text.split()) > 12 or re.search(r"\b\d{1,2}/\d{1,2}\b", text):
+    """Whether a short fragment is a credit: it names a provider, licence, or a kind of
+    credit, and it is not a sentence."""
+    text = text.strip()
+    words = text.split()
+    if not words or len(words) > 16 or re.search(r"\b\d{1,2}/\d{1,2}\b|%", text):
+        return False
+    lowercase = [w for w in re.findall(r"[^\W\d]+", text) if w.islower() and w not in _CREDIT_WORDS]
+    if len(lowercase) > 1:
         return False
     credit = parse_credit(text, kb=kb)
-    if credit.licence:
+    return _is_credit(credit, text)
+
+
+def _is_credit(credit: Credit, text: str) -> bool:
+    if credit.licence or credit.licence_problem:
         return True
-    if credit.provider is None:
-        return (
-            "/" in text
-            and bool(credit.creators)
-            and credit.confidence >= 0.6
-            and all(part.strip()[:1].isupper() for part in text.split("/") if part.strip())
-        )
-    return credit.confidence >= 0.6
-
-
-def _names_a_provider_only(text: str, kb: KnowledgeBase) -> bool:
-    return kb.provider_by_alias(text.strip(" .")) is not None and text[:1].isupper()
+    if credit.kind in {"courtesy", "handout", "pool", "screenshot", "government", "stock"}:
+        return True
+    if credit.kind in {"illustration", "staff"} and credit.creators and " by " in f" {text} ":
+        return True
+    if "©" in text and (credit.creators or credit.holder):
+        return True
+    if credit.provider is not None:
+        return credit.confidence >= 0.6
+    if text.startswith("©"):
+        return True
+    by_phrase = re.match(r"^(?:photo(?:graph)?s?|images?)\s+by\s+", text, re.IGNORECASE)
+    if by_phrase and credit.creators:
+        return True
+    return (
+        "/" in text
+        and bool(credit.creators)
+        and credit.confidence >= 0.6
+        and all(part.strip()[:1].isupper() for part in text.split("/") if part.strip())
+    )
 
 
 def _tidy_credit(credit: str) -> str | None:
     credit = clean_text(credit).strip(" |•·–—-")
     while len(credit) > 1 and credit[0] in "([" and credit[-1] in ")]":
         credit = credit[1:-1].strip()
+    if credit.endswith(")") and credit.count(")") > credit.count("("):
+        credit = credit[:-1]
     credit = credit.rstrip(" ;,")
     if credit.endswith(".") and not re.search(r"\b[A-Z]\.$|\b(?:Inc|Ltd|Co|Jr|Sr)\.$", credit):
         credit = credit[:-1]

@@ -1,170 +1,179 @@
 """Turn a credit line as printed into structured facts (:func:`parse_credit`).
 
-The parser works the way a rights clerk reads a credit: drop the label ("Photo:"),
-note the licence named in the text or linked beside it, set aside the markers of how
-the picture was obtained (handout, pool, screenshot, courtesy, staff), then read the
-remaining pieces — split at slashes, "via", "for", "by", "from", "on" — as agencies,
-platforms and publishers known to the provider table, or as the people credited.
-It is pure, never raises, and bounds its work on any input.
+The parser reads a credit the way a rights clerk does: note the licence named in the
+text or linked beside it; note how the picture was obtained (handout, pool,
+screenshot, illustration, courtesy, staff); drop the labels ("Photo:", "Foto:",
+"U.S. Army photo by"); then read the remaining pieces — split at slashes, "via",
+"for", "by", "on" — as agencies, platforms and bodies known to the provider table,
+as the people credited, or as an organisation holding the rights. It is pure, never
+raises, and bounds its work on any input.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from attribution.licence_names import (
-    LicenceMention,
-    find_licences_in_text,
-    licence_from_url,
-)
+from attribution.licence_names import LicenceMention, find_licences_in_text, licence_from_url
 from attribution.licences import KnowledgeBase, Provider, default_knowledge_base
 from attribution.records import Credit
 from attribution.textutil import clean_text
 
 MAX_CREDIT_CHARS = 1000
+US_GOVERNMENT = "LicenseRef-US-Government-Work"
+PUBLIC_DOMAIN = "LicenseRef-Public-Domain"
+ALL_RIGHTS_RESERVED = "LicenseRef-All-Rights-Reserved"
 
-LABEL = re.compile(
-    r"^\s*[(\[]?\s*(?:"
+_LABEL_WORDS = (
     r"(?:staff\s+|file\s+)?photo(?:graph)?s?\s*credits?|image\s*credits?|picture\s*credits?"
-    r"|photo(?:graph)?s?|pictures?|images?\s*source|images?|illustrations?|graphics?|artwork"
-    r"|credits?|source|courtesy|copyright|fotos?|fotograf[íi]as?|bild(?:er)?|bildquelle"
-    r"|quelle|cr[ée]dits?\s*(?:photos?)?|photos?\s*cr[ée]dits?|illustration\s*cr[ée]dit"
-    r"|fuente|zdj[eę]cie|fot\.|фото|φωτ\.?|foto\s*credit|kuva|billede|afbeelding"
-    r")\s*(?::|…|\.\.\.|,|\s-\s|\s–\s|\s—\s|/(?=\s*\S))\s*",
+    r"|photo(?:graph)?s?|photographer|pictures?|images?\s*source|images?|illustrations?"
+    r"|graphics?|artwork|credits?|attribution|author|sources?|footage|video|fotos?|fotó"
+    r"|fotoğraf|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
+    r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|fot\.|фото|kuva|billede|afbeelding|ilustraci[óo]n"
+    r"|illustrazione|copyright|screen\s*(?:shot|grab)s?|bildschirmfoto|capture\s+d['’]\s*[ée]cran"
+    r"|composite|chart|map|drawing|still"
+)
+LABEL = re.compile(
+    r"^\s*[(\[]?\s*(?:" + _LABEL_WORDS + r")\s*(?::|…|\.\.\.|,|\s[-–—]\s)\s*"
+    r"|^\s*(?:fot\.|capture\s+d['’]\s*[ée]cran)\s*",
     re.IGNORECASE,
 )
-
-_BY_PHRASE = re.compile(
-    r"^(?:(?:official\s+)?(?:white\s+house\s+|staff\s+|pool\s+|file\s+|handout\s+|press\s+|courtesy\s+)?"
-    r"(?:(?:u\.?s\.?\s+)?(?:army|navy|air\s+force|marine\s+corps|coast\s+guard|national\s+guard"
-    r"|space\s+force|department\s+of\s+defense|dod)\s+)?"
-    r"(?:photo(?:graph)?s?|images?|pictures?|illustrations?|graphics?|artwork|video|fotos?)"
-    r"|(?:illustrated|photographed|shot|drawn|taken)|fotos?|bild)\s+(?:by|von|de|par|di|por)\s+",
+# "Photo by", "U.S. Army photo by", "Official White House Photo by", "Bild von", …
+_MADE_BY = re.compile(
+    r"^(?P<org>[^,;]{0,80}?)\s*\b(?:photo(?:graph)?s?|images?|pictures?|illustrations?|drawings?"
+    r"|videos?|stills?|footage|paintings?|artwork|graphics?|maps?|charts?|fotos?|bild|foto)"
+    r"(?:\s+illustrations?)?\s+(?:by|von|de|par|di|por|door|av|af|from\s+video\s+by)\s+",
     re.IGNORECASE,
 )
-_COURTESY = re.compile(r"^(?:photos?\s+|images?\s+)?courtesy(?:\s+of)?\s*:?\s*", re.IGNORECASE)
-_COURTESY_SUFFIX = re.compile(r"[,/\s]+(?:courtesy|handout)\s*$", re.IGNORECASE)
+_LEADING_BY = re.compile(
+    r"^(?:by|illustrated\s+by|photographed\s+by|drawn\s+by|shot\s+by)\s+", re.IGNORECASE
+)
+_ORG_NOISE = re.compile(
+    r"\b(?:official|staff|file|pool|handout|still|from|a|an|the|video|posted|obtained|on"
+    r"|earth\s+observatory|press)\b",
+    re.IGNORECASE,
+)
+_COURTESY = re.compile(
+    r"(?:^|,\s*|\s+|/\s*)(?:photos?\s+|images?\s+|foto:?\s+)?(?:courtesy(?:\s+of)?|cortes[íi]a\s+de"
+    r"|avec\s+l['’]aimable\s+autorisation\s+de|mit\s+freundlicher\s+genehmigung\s+(?:von|des|der)"
+    r"|supplied\s+by|provided\s+by|handout\s+(?:photo\s+)?(?:by|from)|photo\s+handout\s+by)"
+    r"\s*:?\s*(?P<source>[^/;]+?)\s*(?=/|;|$|\s+via\s)",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
 _COPYRIGHT = re.compile(
-    r"(?:©|\(c\)(?=\s)|copyright\b)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*,?\s*)?",
+    r"(?:©\ufe0f?|\(c\)(?=\s)|\bcopyright\b|\bcrown\s+copyright\b)\s*:?\s*"
+    r"(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*,?\s*)?",
     re.IGNORECASE,
 )
-_YEAR_ONLY = re.compile(r"^(?:19|20)\d\d$")
-_TASL = re.compile(
-    r"^(?:[\"“'‘](?P<title>[^\"”’]{1,200})[\"”'’]\s*,?\s*)?(?:(?:photo|image)\s+)?by\s+(?P<creator>.+?)"
-    r"\s*,?\s*(?:(?:is\s+|are\s+)?licen[cs]ed\s+under|under|\(?(?:CC|Creative))",
-    re.IGNORECASE,
-)
+_TRAILING_YEAR = re.compile(r"[\s,]+(?:19|20)\d\d\s*$")
+_TITLE_QUOTE = re.compile(r"^\s*[\"“'‘„«](?P<title>[^\"”’“»]{1,200})[\"”'’“»]\s*,?\s*")
 _LICENCE_FILLER = re.compile(
-    r"(?:,?\s*(?:is\s+|are\s+)?(?:licen[cs]ed|available|released)\s+(?:under|with)\s*(?:a|an|the)?"
-    r"(?:\s+creative\s+commons)?(?:\s+licen[cs]e)?\s*:?\s*|\bsome\s+rights\s+reserved\b"
-    r"|\bvia\s+(?:a\s+)?(?:creative\s+commons|cc)\s+licen[cs]e\b|\(\s*licen[cs]e\s*\)"
-    r"|\blicen[cs]e[ds]?\b\s*:?)",
+    r",?\s*(?:is\s+|are\s+)?(?:licen[cs]ed|available|released|used|marked|dedicated|reproduced)"
+    r"\s+(?:for\s+reuse\s+)?(?:under|with|to)\s*(?:a|an|the|this)?(?:\s+creative\s+commons)?"
+    r"(?:\s+licen[cs]e)?\s*:?\s*"
+    r"|\bsome\s+rights\s+reserved\b|\bno\s+known\s+copyright\s+restrictions\b"
+    r"|\bunder\s+(?:a|an|the)\b|\bunder\s*(?=/|$)"
+    r"|\bvia\s+(?:a\s+)?(?:creative\s+commons|cc)\s+licen[cs]e\b|\bthis\s+file\b"
+    r"|\b(?:licen[cs]e[ds]?|lizenz|licencja|licencia|licenza)\b(?:\s+cc)?\s*:?"
+    r"|\b(?:contains\s+(?:modified\s+)?|processed\s+by\b)",
     re.IGNORECASE,
 )
-_MARKERS = {
-    "handout": re.compile(r"\b(?:handouts?|hand\s*out|press\s+release\s+photo)\b", re.IGNORECASE),
+_IMAGE_CAPTION_TAIL = re.compile(r"\s*image\s+caption\s*,.*$", re.IGNORECASE)
+_MARKERS: dict[str, re.Pattern[str]] = {
     "pool": re.compile(r"\bpool\b", re.IGNORECASE),
+    "handout": re.compile(
+        r"\b(?:handouts?|hand\s*out|supplied|provided\s+by|press\s+release)\b", re.IGNORECASE
+    ),
     "screenshot": re.compile(
-        r"\b(?:screen\s*(?:shot|grab|capture)s?|video\s+(?:still|grab)|still\s+from\s+video)\b",
+        r"\b(?:screen\s*(?:shot|grab|capture)s?|video\s+(?:still|grab)|stills?\s+from\s+(?:a\s+)?video"
+        r"|bildschirmfoto|capture\s+d['’]\s*[ée]cran)\b",
         re.IGNORECASE,
     ),
     "illustration": re.compile(
-        r"\b(?:illustrat(?:ion|ed|ions)|graphics?|artwork|cartoon|rendering|collage)\b",
+        r"\b(?:illustrat(?:ion|ed|ions)|ilustraci[óo]n|illustrazione|graphics?|artwork|cartoon"
+        r"|rendering|collage|composite|drawing|chart|map|ai[\s-]generated|midjourney"
+        r"|dall[\s·-]?e)\b",
         re.IGNORECASE,
     ),
-    "staff": re.compile(r"\bstaff\b", re.IGNORECASE),
+    "courtesy": re.compile(
+        r"\b(?:courtesy|cortes[íi]a|aimable\s+autorisation|freundlicher\s+genehmigung)\b",
+        re.IGNORECASE,
+    ),
+    "staff": re.compile(
+        r"\bstaff\b(?!\s+(?:sgt|sergeant)\b)|\bfor\s+(?:the\s+)?\w|\b(?:pour|für)\s+\w",
+        re.IGNORECASE,
+    ),
 }
 _NOT_NAMES = frozenset(
-    {
-        "staff",
-        "stringer",
-        "file",
-        "file photo",
-        "files",
-        "handout",
-        "pool",
-        "photo",
-        "photos",
-        "image",
-        "images",
-        "screenshot",
-        "screen grab",
-        "courtesy",
-        "various sources",
-        "archive",
-        "archives",
-        "archiv",
-        "illustration",
-        "photo illustration",
-        "photo-illustration",
-        "graphic",
-        "composite",
-        "montage",
-        "handout photo",
-        "reader submitted",
-        "supplied",
-        "provided",
-        "unknown",
-        "unknown author",
-        "anonymous",
-        "n/a",
-        "creative commons",
-        "public domain",
-        "ap photo",
-        "photographer",
-        "own work",
-    }
+    """
+    staff stringer str stf file files handout pool photo photos image images screenshot
+    screengrab still courtesy archive archives archiv illustration graphic composite
+    montage supplied provided unknown anonymous creative commons photographer used and und
+    et or y advertisement crown reuse this other n/a fot foto sgt dr is visit
+    """.split()
+) | {
+    "staff photographer",
+    "file photo",
+    "screen grab",
+    "creative commons",
+    "public domain",
+    "various sources",
+    "own work",
+    "photo illustration",
+    "photo-illustration",
+    "unknown author",
+    "handout photo",
+    "reader submitted",
+}
+_ORG_WORDS = frozenset(
+    """
+    ltd limited gmbh inc llc plc co corp company trust estate gemeente films studio studios
+    museum museums council department office police service services navy army university
+    foundation agency partners architects association society library ministry government
+    festival fire county city family familia famille familie campaign committee center
+    centre institute institution school college hospital church club team group press news
+    records productions media organisation organization authority commission bureau embassy
+    union parliament senate congress court sheriff's sheriff guard administration
+    collection archive archives project network channel tv radio
+    """.split()
 )
 _TITLES = re.compile(
     r"^(?:(?:staff|master|technical|chief\s+master|senior\s+master|first|command)\s+sgt\.?"
-    r"|sgt\.?|sergeant|spc\.?|specialist|pfc\.?|pvt\.?|cpl\.?|corporal|lt\.?|1st\s+lt\.?|2nd\s+lt\.?"
-    r"|lieutenant|capt\.?|captain|maj\.?|major|col\.?|lt\.\s*col\.?|colonel|gen\.?|adm\.?"
-    r"|ens\.?|cmdr\.?|cdr\.?|(?:senior\s+)?airman(?:\s+(?:1st|first|basic)\s+class)?"
+    r"|sgt\.?(?:\s+(?:1st|first)\s+class)?|sergeant|spc\.?|specialist|pfc\.?|pvt\.?|cpl\.?"
+    r"|corporal|1st\s+lt\.?|2nd\s+lt\.?|lt\.?\s*col\.?|lt\.?|lieutenant|capt\.?|captain|maj\.?"
+    r"|major|col\.?|colonel|gen\.?|adm\.?|ens\.?|cmdr\.?|cdr\.?"
+    r"|(?:senior\s+)?airman(?:\s+(?:1st|first|basic)\s+class)?"
     r"|petty\s+officer(?:\s+(?:1st|2nd|3rd|first|second|third)\s+class)?"
     r"|(?:chief\s+)?mass\s+communication\s+specialist(?:\s+(?:1st|2nd|3rd|seaman)(?:\s+class)?)?"
     r"|mc[123]|mcsn|seaman|lance\s+cpl\.?|lance\s+corporal|dr\.?|prof\.?|mr\.?|mrs\.?|ms\.?"
-    r"|sir|dame|rev\.?|photographer|photojournalist|staff\s+photographer|contributor"
+    r"|sir|dame|rev\.?|(?:staff\s+)?photographer|photojournalist|contributor"
     r"|freelance(?:r|\s+photographer)?)\s+",
     re.IGNORECASE,
 )
-_SEGMENT_SPLIT = re.compile(r"\s*(?:/|\||;|\s[-–—]\s|\\)\s*")
-_NAME_LIST_SPLIT = re.compile(r"\s*(?:,|\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*", re.IGNORECASE)
-_NAME_WORD = re.compile(r"^[\w'’.\-]+$")
+_SEGMENT_SPLIT = re.compile(r"\s*(?:/|\||;|\s[-–—]\s|\\|(?<=[a-z]{4})\.\s+(?=[A-Z]))\s*")
+_NAME_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*")
+_NAME_WORD = re.compile(r"^@?[\w'’.\-ʻ]+$")
 _LOWER_PARTICLES = frozenset(
-    {
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "da",
-        "di",
-        "du",
-        "del",
-        "della",
-        "le",
-        "la",
-        "bin",
-        "al",
-        "el",
-        "ten",
-        "ter",
-        "dos",
-        "das",
-        "y",
-        "zu",
-        "of",
-        "the",
-        "st.",
-    }
+    """
+    van von der den de da di du del della le la bin al el ten ter dos das y zu of the st.
+    """.split()
 )
-_TRAILING_NOISE = re.compile(
-    r"(?:[\s,;:/|-]*(?:\bfile(?:\s+photo)?\b|\bfiles\b|\barchive\b|\bvia\b|\bfor\b|\bby\b|\bon\b"
-    r"|\bfrom\b|\band\b))+[\s,;:/|.-]*$",
-    re.IGNORECASE,
+_USER_OF_PLATFORM = re.compile(
+    r"^(?P<platform>[\w ]+?)\s+user\s+['\"“‘]?(?P<name>[^'\"”’]+?)['\"”’]?$", re.IGNORECASE
 )
+_PROVIDER_FILLER = frozenset(
+    """
+    photo photos images image file stock the news press wire agency archive via pool
+    handout live photographer staff foto illustration video screenshot picture pictures
+    contributor collection library de la prensa ag inc ltd plus creative editorial sport
+    sports
+    """.split()
+)
+_FOR = re.compile(r"\s+(?:for|pour|für|para|per)\s+(?=\S)", re.IGNORECASE)
+_ON = re.compile(r"\s+(?:on|from|auf|en|sur|su|op|at)\s+(?=\S)", re.IGNORECASE)
 
 
 def strip_label(text: str) -> str:
@@ -178,54 +187,73 @@ def parse_credit(
 ) -> Credit:
     """Parse one credit line into a :class:`Credit`.
 
-    ``link_hrefs`` are the hrefs of links inside or beside the credit; a licence is
-    read from them as well as from the text. Never raises: text that cannot be read
-    as a credit gives ``kind="unknown"`` and a low confidence.
+    ``link_hrefs`` are the hrefs of links inside or beside the credit; a licence (and a
+    platform) is read from them as well as from the text. Never raises: text that
+    cannot be read as a credit gives ``kind="unknown"`` and a low confidence.
     """
     kb = kb or default_knowledge_base()
-    try:
-        return _parse(
-            clean_text(text[: MAX_CREDIT_CHARS * 4])[:MAX_CREDIT_CHARS], tuple(link_hrefs), kb
-        )
-    except RecursionError:  # pragma: no cover - defensive: the parser does not recurse deeply
-        return Credit(text=text)
+    cleaned = clean_text(text[: MAX_CREDIT_CHARS * 4])[:MAX_CREDIT_CHARS]
+    return _parse(cleaned, tuple(link_hrefs)[:20], kb)
+
+
+@dataclass
+class _Reading:
+    """What the non-licence part of a credit says."""
+
+    creators: list[str] = field(default_factory=list)
+    providers: list[Provider] = field(default_factory=list)
+    printed: dict[str, str] = field(default_factory=dict)
+    via: Provider | None = None
+    source: str | None = None
+    holder: str | None = None
+    unread: list[str] = field(default_factory=list)
+    publisher_for: bool = False
 
 
 def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
-    body = strip_label(text)
-    labelled = body != text
+    body = _IMAGE_CAPTION_TAIL.sub("", text)
+    urls = _URL.findall(body)
+    body = _URL.sub(" ", body)
+    labelled = strip_label(body) != body
     mentions = find_licences_in_text(body, kb)
-    link_mentions = [m for m in (licence_from_url(h, kb) for h in hrefs[:20]) if m is not None]
+    link_mentions = [m for m in (licence_from_url(h, kb) for h in (*hrefs, *urls)) if m]
     licence, licence_url, problem, licence_kind = _combine_licences(mentions, link_mentions)
-    rest = _remove_spans(body, mentions)
-    rest = _LICENCE_FILLER.sub(" ", rest)
+    rest = _LICENCE_FILLER.sub(" ", _remove_spans(body, mentions))
+    without_ranks = re.sub(r"\bstaff\s+(?:sgt|sergeant)\b", "", rest, flags=re.IGNORECASE)
+    markers = {name for name, pattern in _MARKERS.items() if pattern.search(without_ranks)}
+    copyrighted = bool(_COPYRIGHT.search(rest)) or licence == ALL_RIGHTS_RESERVED
 
-    markers = {name for name, pattern in _MARKERS.items() if pattern.search(rest)}
-    if re.search(r"\bcourtesy\b", rest, re.IGNORECASE):
-        markers.add("courtesy")
-    copyrighted = bool(_COPYRIGHT.search(rest)) or licence == "LicenseRef-All-Rights-Reserved"
-
-    reading = _read_people_and_providers(rest, kb, platform_credit=licence is not None)
-    provider, via = reading.provider, reading.via
+    reading = _read(rest, kb, platform_credit=licence is not None)
+    provider = reading.providers[0] if reading.providers else None
     if provider is None:
-        provider = _provider_from_links(hrefs, kb)
-    if provider and licence is None and provider.licence and not problem:
-        implied = kb.licence(provider.licence)
-        if implied is not None:
-            licence, licence_url, licence_kind = implied.id, implied.url, None
-    kind = _kind(licence, licence_kind, problem, markers, provider, reading, copyrighted)
-    confidence = _confidence(reading, licence, provider, labelled, problem)
+        provider = _provider_from_links((*hrefs, *urls), kb)
+    implied = False
+    if (
+        provider is not None
+        and provider.licence
+        and not problem
+        and (licence is None or (licence == PUBLIC_DOMAIN and provider.licence == US_GOVERNMENT))
+    ):
+        # The provider's own terms put its pictures under one licence (Unsplash, NASA).
+        implied = licence is None
+        found = kb.licence(provider.licence)
+        if found is not None:
+            licence, licence_url = found.id, found.url
+    if licence and licence_kind is None and not implied:
+        licence_kind = "public-domain"
+    kind = _kind(licence, licence_kind, implied, markers, provider, reading, copyrighted)
     return Credit(
         text=text,
-        creators=reading.creators,
+        creators=tuple(dict.fromkeys(reading.creators)),
         provider=provider.name if provider else None,
-        via=via.name if via else None,
+        via=reading.via.name if reading.via else None,
         source=reading.source,
+        holder=reading.holder,
         licence=licence,
         licence_url=licence_url,
         licence_problem=problem,
         kind=kind,
-        confidence=confidence,
+        confidence=_confidence(reading, licence, provider, labelled, problem),
     )
 
 
@@ -238,11 +266,13 @@ def _combine_licences(
     problem: str | None = None
     kind: str | None = None
     resolved_links = [m for m in link_mentions if m.licence]
+    specific = [m for m in mentions if m.licence not in (PUBLIC_DOMAIN, None)]
     for mention in mentions:
         if mention.licence is None:
             problem = problem or mention.problem
-            kind = kind or mention.kind
             continue
+        if mention.licence == PUBLIC_DOMAIN and specific:
+            continue  # "CC0 Public Domain", "US government work … in the public domain"
         licence_id = mention.licence
         # A bare family in the text ("CC BY-SA") is made exact by a link to a version.
         for link in resolved_links:
@@ -258,248 +288,213 @@ def _combine_licences(
                 ids.append(link.licence)
                 url = url or link.url
                 kind = kind or link.kind
-        if ids:
-            problem = None
     elif url is None and resolved_links:
         url = resolved_links[0].url
     if not ids and problem is None:
-        for link in link_mentions:
-            problem = problem or link.problem
-    return (" AND ".join(ids) or None), url, problem if not ids else None, kind
+        problem = next((m.problem for m in link_mentions if m.problem), None)
+    return (" AND ".join(ids) or None), url, (problem if not ids else None), kind
 
 
 def _remove_spans(text: str, mentions: Sequence[LicenceMention]) -> str:
     for mention in sorted(mentions, key=lambda m: m.start, reverse=True):
         text = text[: mention.start] + " / " + text[mention.end :]
-    text = re.sub(r"[(\[]\s*(?:/\s*)*[)\]]", " ", text)
-    return text
+    return re.sub(r"[(\[]\s*(?:/\s*)*[)\]]", " ", text)
 
 
-class _Reading:
-    """What the non-licence part of a credit says: people, providers, a source."""
+def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
+    """Read people, providers, a source and a rights holder from the licence-free text.
 
-    def __init__(self) -> None:
-        self.creators: tuple[str, ...] = ()
-        self.provider: Provider | None = None
-        self.via: Provider | None = None
-        self.source: str | None = None
-        self.unread: list[str] = []
-        self.pieces = 0
-        self.publisher_for = False
-
-
-def _read_people_and_providers(
-    text: str, kb: KnowledgeBase, *, platform_credit: bool = False
-) -> _Reading:
-    """Read people and providers; with ``platform_credit`` (a free licence is stated and
-    a platform such as Flickr is named) other bodies named are the work's authors."""
+    With ``platform_credit`` (a licence is stated and a platform such as Flickr is
+    named) other bodies named are the work's authors, not its providers.
+    """
     reading = _Reading()
-    text = _COPYRIGHT.sub(" ", text)
-    text = clean_text(re.sub(r"[()\[\]]", " / ", text)).strip(" ,.;:/|-–—")
-    text = re.sub(r"\bvia\s+getty$", "via Getty Images", text, flags=re.IGNORECASE)
-    tasl = _TASL.match(text)
-    if tasl:
-        text = tasl.group("creator")
-    via_text = None
-    via_split = re.split(
-        r"\s+(?:via|über|vía|par\s+l'interm[ée]diaire\s+de)\s+",
-        text,
-        maxsplit=1,
-        flags=re.IGNORECASE,
-    )
-    if len(via_split) == 2:
-        text, via_text = via_split
-    courtesy = _COURTESY.match(text)
+    text = _COPYRIGHT.sub(" / ", text)
+    text = _TITLE_QUOTE.sub("", clean_text(text))
+    text = re.sub(r"[()\[\]]", " / ", text)
+    text = re.sub(r"\bvia\s+getty\b(?!\s+images)", "via Getty Images", text, flags=re.IGNORECASE)
+    text = clean_text(text).strip(" ,.;:/|-–—")
+    courtesy = _COURTESY.search(text)
     if courtesy:
-        source = clean_text(text[courtesy.end() :]).strip(" ,.;:/")
+        source = _tidy_org(courtesy.group("source"))
         reading.source = source or None
-        reading.provider = _lookup_provider(source, kb) if source else None
-        if via_text:
-            reading.via = _lookup_provider(via_text, kb)
-        return reading
-    text = _COURTESY_SUFFIX.sub("", text)
-    providers: list[Provider] = []
-    people: list[str] = []
-    for piece in _pieces(text):
-        reading.pieces += 1
-        provider = _lookup_provider(piece.text, kb)
-        if provider is not None:
-            if piece.role == "for":
-                reading.publisher_for = True
-            providers.append(provider)
-            continue
-        names = _names(piece.text, piece.role)
-        if names:
-            people.extend(names)
-        elif piece.text.casefold() not in _NOT_NAMES and not _is_marker_only(piece.text):
-            reading.unread.append(piece.text)
+        text = text[: courtesy.start()] + " / " + text[courtesy.end() :]
+        found = _lookup_provider(source, kb) if source else None
+        if found is not None:
+            reading.providers.append(found)
+    via_text = None
+    parts = re.split(r"\s+(?:via|über|vía)\s+|/\s*via\s+", text, maxsplit=1, flags=re.IGNORECASE)
+    if len(parts) == 2:
+        text, via_text = parts
+    for segment in _SEGMENT_SPLIT.split(text)[:12]:
+        _read_segment(segment, kb, reading)
     via = _lookup_provider(via_text, kb) if via_text else None
-    platforms = [p for p in [*providers, via] if p is not None and p.kind == "platform"]
-    if platform_credit and platforms:
-        platform = platforms[0]
-        authors = [
-            piece.text
-            for piece, provider in zip(_pieces(text), _piece_providers(text, kb), strict=True)
-            if provider is not None and provider is not platform
-        ]
-        people = [*authors, *people]
-        providers = [platform]
-        via = None
-    if (
-        via_text
-        and via is None
-        and not providers
-        and re.search(r"\bhandout\b", via_text, re.IGNORECASE) is None
-        and _names(via_text, "")
-    ):
-        reading.source = via_text
-    unique: list[Provider] = []
-    for provider in providers:
-        if provider not in unique:
-            unique.append(provider)
-    if unique:
-        reading.provider = unique[0]
-        others = unique[1:]
-        if via is None and others:
-            via = others[0]
-    elif via is not None:
-        reading.provider, via = via, None
-    if via is not None and via != reading.provider:
-        reading.via = via
-    reading.creators = tuple(dict.fromkeys(people))
+    if via is None and via_text:
+        for segment in _SEGMENT_SPLIT.split(via_text)[:6]:
+            _read_segment(segment, kb, reading)
+    _order_providers(reading, via, platform_credit)
     return reading
 
 
-def _piece_providers(text: str, kb: KnowledgeBase) -> list[Provider | None]:
-    return [_lookup_provider(piece.text, kb) for piece in _pieces(text)]
+def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
+    segment = strip_label(segment.strip(" ,.;:"))
+    made_by = _MADE_BY.match(segment)
+    if made_by:
+        org = _tidy_org(_ORG_NOISE.sub(" ", made_by.group("org")))
+        segment = segment[made_by.end() :]
+        org_provider = _lookup_provider(org, kb) if org else None
+        if org_provider is not None:
+            reading.providers.append(org_provider)
+        elif org:
+            reading.holder = reading.holder or org
+    else:
+        segment = _LEADING_BY.sub("", segment)
+    user = _USER_OF_PLATFORM.match(segment)
+    if user:
+        platform = _lookup_provider(user.group("platform"), kb)
+        if platform is not None:
+            reading.providers.append(platform)
+            reading.creators.append(user.group("name").strip())
+            return
+    for_split = _FOR.split(segment, maxsplit=1)
+    if len(for_split) == 2:
+        left, right = for_split
+        client = _lookup_provider(right, kb)
+        left_provider = _lookup_provider(left, kb)
+        if left_provider is None:
+            reading.publisher_for = reading.publisher_for or client is not None
+            if client is not None:
+                reading.providers.append(client)
+        _read_piece(left, kb, reading)
+        return
+    on_split = _ON.split(segment, maxsplit=1)
+    if len(on_split) == 2 and _lookup_provider(on_split[1], kb) is not None:
+        _read_piece(on_split[0], kb, reading)
+        _read_piece(on_split[1], kb, reading)
+        return
+    _read_piece(segment, kb, reading)
 
 
-class _Piece:
-    def __init__(self, text: str, role: str = "") -> None:
-        self.text = text
-        self.role = role
+def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
+    piece = clean_text(piece).strip(" ,.;:")
+    if not piece or piece.casefold() in _NOT_NAMES:
+        return
+    if LABEL.fullmatch(piece + ": ") or LABEL.fullmatch(piece + " "):
+        return
+    provider = _lookup_provider(piece, kb)
+    if provider is not None:
+        reading.providers.append(provider)
+        reading.printed.setdefault(provider.name, piece)
+        return
+    if "," in piece and any(_lookup_provider(p, kb) for p in piece.split(",")):
+        for part in piece.split(","):
+            _read_piece(part, kb, reading)
+        return
+    names = _names(piece)
+    if names:
+        reading.creators.extend(names)
+        return
+    if "," in piece:
+        for part in piece.split(","):
+            _read_piece(part, kb, reading)
+        return
+    if _is_organisation(piece) or _is_acronym(piece):
+        reading.holder = reading.holder or _tidy_org(piece)
+    elif not _is_marker_only(piece):
+        reading.unread.append(piece)
 
 
-def _pieces(text: str) -> list[_Piece]:
-    """Split the credit into pieces at slashes and at "for", "by", "from", "on"."""
-    pieces: list[_Piece] = []
-    for segment in _SEGMENT_SPLIT.split(text)[:12]:
-        segment = segment.strip(" ,.;:")
-        if not segment:
-            continue
-        by = _BY_PHRASE.match(segment)
-        if by:
-            segment = segment[by.end() :]
-        elif re.match(r"^by\s+", segment, re.IGNORECASE):
-            segment = segment[3:]
-        parts = re.split(
-            r"\s+(for|from|on|at|of)\s+(?=\S)", segment, maxsplit=1, flags=re.IGNORECASE
-        )
-        if len(parts) == 3 and parts[1].lower() in {"for", "from", "on", "at"}:
-            pieces.append(_Piece(parts[0].strip(" ,.")))
-            pieces.append(_Piece(parts[2].strip(" ,."), parts[1].lower()))
-        else:
-            pieces.append(_Piece(segment))
-    return [p for p in pieces if p.text]
+def _order_providers(reading: _Reading, via: Provider | None, platform_credit: bool) -> None:
+    """Decide which named body is the provider and which the distributor ("via")."""
+    unique = list(dict.fromkeys(reading.providers))
+    platforms = [p for p in [*unique, via] if p is not None and p.kind == "platform"]
+    if platform_credit and platforms:
+        platform = platforms[0]
+        others = [reading.printed.get(p.name, p.name) for p in unique if p is not platform]
+        holder = [reading.holder] if reading.holder else []
+        reading.creators = others + holder + reading.creators
+        reading.holder = None
+        reading.providers, reading.via = [platform], None
+        return
+    sources = [p for p in unique if not p.distributor]
+    channels = [p for p in unique if p.distributor]
+    ordered = sources + channels if sources else channels
+    if via is not None and via not in ordered:
+        if not ordered:
+            ordered = [via]
+            via = None
+    elif via is not None:
+        via = None
+    if via is None and len(ordered) > 1 and ordered[-1].distributor:
+        via = ordered[-1]
+    reading.providers = ordered
+    if via is not None and ordered and via is not ordered[0]:
+        reading.via = via
+
+
+def _tidy_org(text: str) -> str:
+    text = re.sub(r"\s*[(\[][^)\]]*[)\]]", "", text)
+    text = re.sub(r"^(?:the|la|le|les|el|die|der|das)\s+", "", clean_text(text), flags=re.I)
+    return text.strip(" ,.;:/")
 
 
 def _lookup_provider(text: str, kb: KnowledgeBase) -> Provider | None:
-    """The provider that ``text`` names as a whole, or that a run of its words names."""
+    """The provider that ``text`` names as a whole, or with only filler words beside it."""
     text = clean_text(text).strip(" ,.;:")
     if not text:
         return None
-    exact = kb.provider_by_alias(text)
+    exact = kb.provider_by_alias(text) or kb.provider_by_alias(_tidy_org(text))
     if exact is not None:
         return exact
     words = text.split()
     if len(words) > 8:
         return None
-    best: tuple[int, Provider] | None = None
     for size in range(min(len(words), 5), 0, -1):
         for start in range(len(words) - size + 1):
-            gram = " ".join(words[start : start + size])
-            provider = kb.provider_by_alias(gram)
+            provider = kb.provider_by_alias(" ".join(words[start : start + size]))
             if provider is None:
                 continue
             leftover = words[:start] + words[start + size :]
             if all(w.casefold().strip(",.") in _PROVIDER_FILLER for w in leftover):
                 return provider
-            if best is None:
-                best = (size, provider)
     return None
-
-
-_PROVIDER_FILLER = frozenset(
-    {
-        "photo",
-        "photos",
-        "images",
-        "image",
-        "file",
-        "stock",
-        "the",
-        "news",
-        "press",
-        "wire",
-        "agency",
-        "archive",
-        "via",
-        "pool",
-        "handout",
-        "live",
-        "photographer",
-        "staff",
-        "foto",
-        "photo/file",
-        "illustration",
-        "video",
-        "screenshot",
-        "picture",
-        "pictures",
-        "contributor",
-        "collection",
-        "library",
-        "de",
-        "la",
-        "prensa",
-        "ag",
-        "inc",
-        "ltd",
-        "plus",
-        "creative",
-        "editorial",
-    }
-)
 
 
 def _is_marker_only(text: str) -> bool:
     words = re.findall(r"[\w'’-]+", text.casefold())
-    return bool(words) and all(w in _NOT_NAMES or w in {"photo", "via", "file"} for w in words)
+    return bool(words) and all(w in _NOT_NAMES for w in words)
 
 
-def _names(text: str, role: str) -> list[str]:
+def _is_organisation(text: str) -> bool:
+    words = {w.casefold().strip(".,'’") for w in text.split()}
+    return bool(words & _ORG_WORDS) or (text.isupper() and len(text.split()) >= 4)
+
+
+def _is_acronym(text: str) -> bool:
+    """A short all-capitals word such as "CSA": an organisation, not a person."""
+    return " " not in text and len(text) <= 6 and sum(ch.isupper() for ch in text) >= 2
+
+
+def _names(text: str) -> list[str]:
     """The people a piece of credit names, or [] when it does not look like names."""
-    text = clean_text(text).strip(" ,.;:")
+    text = _TRAILING_YEAR.sub("", clean_text(text)).strip(" ,.;:")
     text = re.sub(
-        r",?\s*\b(?:file(?:\s+photo)?|files|handout|pool|stringer)\b\.?$",
-        "",
-        text,
-        flags=re.IGNORECASE,
+        r",?\s*\b(?:file(?:\s+photo)?|files|handout|pool|stringer)\b\.?$", "", text, flags=re.I
     ).strip(" ,.")
-    if not text or text.casefold() in _NOT_NAMES or _YEAR_ONLY.match(text):
+    if not text or text.casefold() in _NOT_NAMES or _is_organisation(text):
         return []
     names: list[str] = []
     for part in _NAME_LIST_SPLIT.split(text):
-        part = part.strip(" ,.;:")
+        part = re.sub(r"^(?:and|und|et|y)\s+", "", part.strip(" ,.;:"), flags=re.I)
+        part = re.sub(r"\s+(?:and|und|et|y|&)$", "", part, flags=re.I)
         while True:
             shorter = _TITLES.sub("", part, count=1)
             if shorter == part:
                 break
             part = shorter
-        part = re.sub(r"^(?:(?:19|20)\d\d\s+)", "", part).strip(" ,.")
+        part = part.strip(" ,.")
         if not part or part.casefold() in _NOT_NAMES:
             continue
-        if not _looks_like_name(part):
+        if not _looks_like_name(part) or _is_acronym(part):
             return []
         names.append(part)
     return names
@@ -507,23 +502,25 @@ def _names(text: str, role: str) -> list[str]:
 
 def _looks_like_name(text: str) -> bool:
     words = text.split()
-    if not 1 <= len(words) <= 6 or len(text) > 60:
+    if not 1 <= len(words) <= 5 or len(text) > 60:
         return False
     if not all(_NAME_WORD.match(w) for w in words):
         return False
-    if any(ch.isdigit() for ch in text) and not re.match(r"^@?[\w.]+$", text):
-        return False
+    if text.startswith("@"):
+        return len(words) == 1
+    if any(ch.isdigit() for ch in text):
+        return len(words) == 1 and bool(re.match(r"^[\w.]+$", text)) and not text.isdigit()
     capitalised = sum(1 for w in words if w[:1].isupper() or w.casefold() in _LOWER_PARTICLES)
     if capitalised == len(words):
-        return True
-    # Platform user names ("arctic penguin", "@jdoe") are printed in lower case.
-    return len(words) <= 3 and (text.islower() or text.startswith("@"))
+        return not all(w.casefold() in _LOWER_PARTICLES for w in words)
+    # Platform user names ("arctic penguin") are often printed in lower case.
+    return len(words) <= 2 and text.islower()
 
 
 def _provider_from_links(hrefs: Sequence[str], kb: KnowledgeBase) -> Provider | None:
-    for href in hrefs[:20]:
+    for href in hrefs:
         try:
-            host = urlsplit(href).hostname or ""
+            host = urlsplit(href if "//" in href else "//" + href).hostname or ""
         except ValueError:
             continue
         if host.endswith("creativecommons.org"):
@@ -540,39 +537,37 @@ _PROVIDER_KINDS = {
     "government": "government",
     "platform": "platform",
     "publisher": "staff",
-    "organisation": "courtesy",
+    "organisation": "unknown",
 }
+_MARKER_ORDER = ("pool", "handout", "screenshot", "illustration", "courtesy")
 
 
 def _kind(
     licence: str | None,
     licence_kind: str | None,
-    problem: str | None,
+    implied: bool,
     markers: set[str],
     provider: Provider | None,
     reading: _Reading,
     copyrighted: bool,
 ) -> str:
-    if licence and licence != "LicenseRef-All-Rights-Reserved" and licence_kind:
-        if provider is not None and provider.kind == "stock" and provider.licence == licence:
+    """The basis on which the picture is used; a stated licence decides first."""
+    if licence and not implied and licence != ALL_RIGHTS_RESERVED and licence_kind:
+        if licence_kind == "stock" or (provider is not None and provider.kind == "stock"):
             return "stock"
         return licence_kind
-    if licence and licence_kind is None:
-        return "stock" if provider is not None and provider.kind == "stock" else "public-domain"
-    if problem and licence_kind:
-        return licence_kind
-    for marker in ("pool", "handout", "screenshot", "illustration", "courtesy"):
+    for marker in _MARKER_ORDER:
         if marker in markers:
             return marker
-    if reading.source is not None:
+    if reading.source is not None and (provider is None or provider.kind != "stock"):
         return "courtesy"
+    if provider is not None and provider.kind == "agency":
+        return "agency"
     if "staff" in markers or reading.publisher_for:
         return "staff"
-    if provider is not None:
-        if provider.kind == "organisation":
-            return "copyright" if copyrighted else "courtesy" if reading.source else "unknown"
+    if provider is not None and provider.kind != "organisation":
         return _PROVIDER_KINDS[provider.kind]
-    if copyrighted and (reading.creators or licence):
+    if copyrighted and (reading.creators or reading.holder or licence or provider):
         return "copyright"
     return "unknown"
 
@@ -584,7 +579,7 @@ def _confidence(
     labelled: bool,
     problem: str | None,
 ) -> float:
-    if not (reading.creators or provider or licence or reading.source):
+    if not (reading.creators or provider or licence or reading.source or reading.holder):
         return 0.1 if labelled else 0.0
     score = 0.5
     if provider is not None or licence is not None:

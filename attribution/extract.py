@@ -57,88 +57,16 @@ _BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*url\(\s*['\"]?([^'\
 # --- what is site chrome --------------------------------------------------------------
 
 _CHROME_WORDS = frozenset(
-    [
-        "logo",
-        "logos",
-        "icon",
-        "icons",
-        "favicon",
-        "avatar",
-        "avatars",
-        "gravatar",
-        "sprite",
-        "emoji",
-        "badge",
-        "pixel",
-        "tracking",
-        "tracker",
-        "beacon",
-        "spacer",
-        "ad",
-        "ads",
-        "advert",
-        "adverts",
-        "advertisement",
-        "advertising",
-        "adslot",
-        "adsense",
-        "dfp",
-        "doubleclick",
-        "sponsor",
-        "sponsored",
-        "promo",
-        "promotion",
-        "newsletter",
-        "related",
-        "recommended",
-        "recommendations",
-        "recirc",
-        "trending",
-        "popular",
-        "outbrain",
-        "taboola",
-        "widget",
-        "sidebar",
-        "comment",
-        "comments",
-        "share",
-        "sharing",
-        "social",
-        "nav",
-        "navbar",
-        "navigation",
-        "menu",
-        "footer",
-        "breadcrumb",
-        "breadcrumbs",
-        "subscribe",
-        "paywall",
-        "byline",
-        "author",
-        "authors",
-        "headshot",
-        "profile",
-        "masthead",
-        "banner",
-        "teaser",
-        "teasers",
-        "more",
-        "readmore",
-        "rail",
-        "tweet",
-        "twitter",
-        "instagram",
-        "facebook",
-        "embed",
-        "mostread",
-        "mostpopular",
-        "branding",
-        "brand",
-        "cookie",
-        "bookmark",
-        "linkpreview",
-        "oembed",
-    ]
+    """
+    logo logos icon icons favicon avatar avatars gravatar sprite emoji badge pixel tracking
+    tracker beacon spacer ad ads advert adverts advertisement advertising adslot adsense
+    dfp doubleclick sponsor sponsored promo promotion newsletter related recommended
+    recommendations recirc trending popular outbrain taboola widget sidebar comment
+    comments share sharing social nav navbar navigation menu footer breadcrumb breadcrumbs
+    subscribe paywall byline author authors headshot profile masthead banner teaser teasers
+    more readmore rail tweet twitter instagram facebook embed mostread mostpopular branding
+    brand cookie bookmark linkpreview oembed
+    """.split()
 )
 # Words that mark chrome only when they stand on the image itself (src, class, alt).
 _OWN_CHROME_WORDS = (_CHROME_WORDS | {"placeholder", "default", "blank", "loading", "thumb"}) - {
@@ -211,59 +139,16 @@ _ROOT_CLASSES = frozenset(
     ]
 )
 _BLOCKS = frozenset(
-    [
-        "p",
-        "div",
-        "br",
-        "li",
-        "ul",
-        "ol",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "figcaption",
-        "figure",
-        "section",
-        "blockquote",
-        "table",
-        "tr",
-        "td",
-        "dd",
-        "dt",
-        "header",
-        "footer",
-    ]
+    """
+    p div br li ul ol h1 h2 h3 h4 h5 h6 figcaption figure section blockquote table tr td dd
+    dt header footer
+    """.split()
 )
 _GENERIC_STEMS = frozenset(
-    [
-        "image",
-        "img",
-        "photo",
-        "picture",
-        "pic",
-        "original",
-        "default",
-        "master",
-        "large",
-        "medium",
-        "small",
-        "full",
-        "main",
-        "index",
-        "file",
-        "hero",
-        "lead",
-        "thumb",
-        "thumbnail",
-        "cover",
-        "featured",
-        "content",
-        "raw",
-        "source",
-    ]
+    """
+    image img photo picture pic original default master large medium small full main index
+    file hero lead thumb thumbnail cover featured content raw source
+    """.split()
 )
 _SIZE_SUFFIX = re.compile(
     r"(?:[-_]\d{2,5}x\d{2,5}|[-_](?:scaled|rotated)|[-_]e\d{10,}|@\dx|[-_](?:superJumbo|jumbo"
@@ -801,6 +686,9 @@ def _credit_parts(caption_tags: list[Tag]) -> list[Tag]:
             if any(_inside(inner, c) for c in credits):
                 continue
             classes = _classes(inner)
+            inner_text = _text(inner)
+            if _LABEL_ONLY_TEXT.fullmatch(inner_text):
+                continue  # "Photo by " in a span of its own: the credit is its parent's text
             if (
                 (_CREDIT_CLASS.search(classes) and not _CAPTION_CLASS.search(classes))
                 or inner.name in ("cite", "small")
@@ -811,6 +699,12 @@ def _credit_parts(caption_tags: list[Tag]) -> list[Tag]:
             ):
                 credits.append(inner)
     return credits
+
+
+_LABEL_ONLY_TEXT = re.compile(
+    r"\s*(?:photo(?:graph)?s?|images?|credits?|foto|bild)?\s*(?:by|credit|:|…|\.\.\.)?\s*",
+    re.IGNORECASE,
+)
 
 
 def _is_hidden_credit_label(tag: Tag) -> bool:
@@ -909,10 +803,7 @@ def _attach_caption(candidate: _Found, element: Tag, base: str) -> None:
     caption_text = " ".join(_text(t, skip=credit_tags) for t in caption_only)
     credit_text = " ".join(_text(t) for t in credit_tags)
     caption, split_credit = split_caption_credit(caption_text)
-    credit = None
-    if credit_text:
-        _, credit = split_caption_credit(credit_text)
-        credit = credit or _clean_credit(credit_text)
+    credit = _clean_credit(credit_text) if credit_text else None
     if split_credit:
         credit = (
             f"{credit} {split_credit}"

@@ -173,9 +173,7 @@ def _read_capped(
     finally:
         watchdog.cancel()
     if expired.is_set():
-        raise FetchError(
-            url, f"the page took longer than {settings.total_timeout:g} s to download"
-        )
+        raise FetchError(url, f"the page took longer than {settings.total_timeout:g} s to download")
     return b"".join(chunks)
 
 

@@ -32,17 +32,43 @@ class LicenceMention:
 
 _CC_ELEMENT = r"(?:BY|NC|ND|SA)"
 _CC_ABBREVIATED = re.compile(
-    r"(?<![\w])CC[\s_-]*(?P<elements>BY(?:[\s_-]*(?:NC|ND|SA)){0,2})(?![\w])"
+    r"(?<![\w])(?:CC|Creative\s+Commons)[\s_-]*(?P<elements>BY(?:[\s_-]*(?:NC|ND|SA)){0,2})(?![\w])"
     r"(?:[\s_-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d)(?![\w]))?"
     r"(?:[\s_-]*(?P<port>[A-Z]{2,3}|IGO|Scotland|International|Generic|Unported)(?![\w]))?",
     re.IGNORECASE,
 )
+_BY_WORDS = (
+    r"(?:Attribution|Namensnennung|Reconocimiento|Paternit[ée]|Attribuzione|Naamsvermelding"
+    r"|Uznanie\s+autorstwa|Atribuci[óo]n)"
+)
+_ELEMENT_WORDS = (
+    r"(?:Non[\s-]*Commercial|No[\s-]*Deriv(?:s|atives|ative\s+Works)|Share[\s-]*Alike"
+    r"|Nicht[\s-]*kommerziell|Keine\s+Bearbeitungen?|Weitergabe\s+unter\s+gleichen\s+Bedingungen"
+    r"|No\s*Comercial|Sin\s*Obra\s*Derivada|Compartir\s*Igual"
+    r"|Pas\s+d['’]Utilisation\s+Commerciale|Pas\s+de\s+Modification"
+    r"|Partage\s+dans\s+les\s+M[êe]mes\s+Conditions|Non\s+commerciale|Non\s+opere\s+derivate"
+    r"|Condividi\s+allo\s+stesso\s+modo)"
+)
+_COUNTRY_PORTS = {
+    "australia": "AU", "austria": "AT", "österreich": "AT", "belgium": "BE", "brazil": "BR",
+    "brasil": "BR", "canada": "CA", "chile": "CL", "china": "CN", "germany": "DE",
+    "deutschland": "DE", "spain": "ES", "españa": "ES", "france": "FR", "italy": "IT",
+    "italia": "IT", "japan": "JP", "netherlands": "NL", "nederland": "NL", "poland": "PL",
+    "polska": "PL", "portugal": "PT", "switzerland": "CH", "schweiz": "CH", "suisse": "CH",
+    "united states": "US", "england and wales": "UK", "england & wales": "UK",
+    "scotland": "SCOTLAND", "new zealand": "NZ", "ireland": "IE", "mexico": "MX",
+    "méxico": "MX", "argentina": "AR", "india": "IN", "south africa": "ZA", "taiwan": "TW",
+    "korea": "KR", "greece": "GR", "czech republic": "CZ", "norway": "NO", "sweden": "SE",
+    "denmark": "DK", "finland": "FI", "israel": "IL", "singapore": "SG", "hong kong": "HK",
+    "croatia": "HR", "romania": "RO", "serbia": "RS", "luxembourg": "LU", "philippines": "PH",
+}  # fmt: skip
 _CC_SPELLED = re.compile(
-    r"Creative[\s-]+Commons[\s-]+(?:licen[cs]e\s+)?"
-    r"(?P<elements>Attribution(?:[\s-]*(?:Non[\s-]*Commercial|No[\s-]*Deriv(?:s|atives|ative\s+Works)"
-    r"|Share[\s-]*Alike)){0,2})"
-    r"(?:[\s,-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d))?"
-    r"(?:[\s-]+(?P<port>International|Generic|Unported|IGO|[A-Z]{2}(?![\w])))?"
+    r"(?:Creative[\s-]+Commons[\s-]+(?:licen[cs]e\s+)?)?"
+    r"(?P<elements>" + _BY_WORDS + r"(?:[\s,–—-]*" + _ELEMENT_WORDS + r"){0,2})"
+    r"(?:[\s,–—-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d))?"
+    r"(?:[\s-]+(?P<port>International|Generic|Unported|IGO|"
+    + "|".join(sorted((re.escape(c) for c in _COUNTRY_PORTS), key=len, reverse=True))
+    + r"|[A-Z]{2}(?![\w])))?"
     r"(?:[\s-]+Licen[cs]e)?",
     re.IGNORECASE,
 )
@@ -63,7 +89,8 @@ _PUBLIC_DOMAIN = re.compile(
     re.IGNORECASE,
 )
 _US_GOVERNMENT = re.compile(
-    r"(?<![\w])(?:work\s+of\s+the\s+(?:U\.?S\.?|United\s+States)\s+(?:federal\s+)?government"
+    r"(?<![\w])(?:work\s+of\s+(?:the|a|an)\s+(?:U\.?S\.?|United\s+States)\s+(?:federal\s+)?government"
+    r"(?:\s+employee)?"
     r"|(?:U\.?S\.?|United\s+States)\s+(?:federal\s+)?government\s+work|PD-USGov[\w-]*)(?![\w])",
     re.IGNORECASE,
 )
@@ -75,7 +102,7 @@ _GFDL = re.compile(
 )
 _OGL = re.compile(
     r"(?<![\w])(?:Open\s+Government\s+Licen[cs]e|OGL)(?:[\s-]*(?:UK)?)"
-    r"(?:[\s-]*(?:v(?:ersion)?\s*)?(?P<version>[123])(?:\.0)?)?(?![\w.])",
+    r"(?:[\s-]*(?:v(?:ersion)?\s*)?(?P<version>[123])(?:\.0)?)?(?![\w])(?!\.\d)",
     re.IGNORECASE,
 )
 _LAL = re.compile(
@@ -91,13 +118,38 @@ _ALL_RIGHTS_RESERVED = re.compile(
 _NAMED_LICENCE = re.compile(
     r"(?<![\w])(?P<name>Unsplash|Pixabay|Pexels)\s+(?:Content\s+)?Licen[cs]e(?![\w])", re.IGNORECASE
 )
-_SPELLED_ELEMENTS = {
-    "noncommercial": "NC",
-    "noderivs": "ND",
-    "noderivatives": "ND",
-    "noderivativeworks": "ND",
-    "sharealike": "SA",
-}
+_SPELLED_ELEMENTS = (
+    (
+        re.compile(
+            r"non[\s-]*commercial|nicht[\s-]*kommerziell|no\s*comercial"
+            r"|utilisation\s+commerciale|non\s+commerciale",
+            re.IGNORECASE,
+        ),
+        "NC",
+    ),
+    (
+        re.compile(
+            r"no[\s-]*deriv|keine\s+bearbeitung|sin\s*obra|pas\s+de\s+modification|non\s+opere",
+            re.IGNORECASE,
+        ),
+        "ND",
+    ),
+    (
+        re.compile(
+            r"share[\s-]*alike|gleichen\s+bedingungen|compartir\s*igual|m[êe]mes\s+conditions"
+            r"|stesso\s+modo",
+            re.IGNORECASE,
+        ),
+        "SA",
+    ),
+)
+
+
+def _spelled_elements(text: str) -> list[str]:
+    """The CC elements (NC, ND, SA) a spelled-out licence name contains."""
+    return [code for pattern, code in _SPELLED_ELEMENTS if pattern.search(text)]
+
+
 _PORT_WORDS = frozenset({"INTERNATIONAL", "GENERIC", "UNPORTED"})
 
 
@@ -164,11 +216,11 @@ def _cc_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
             if pattern is _CC_ABBREVIATED:
                 elements = re.findall(_CC_ELEMENT, raw, re.IGNORECASE)
             else:
-                words = re.split(r"[\s-]+(?=Non|No|Share)", raw, flags=re.IGNORECASE)
-                elements = ["BY"] + [
-                    _SPELLED_ELEMENTS.get(re.sub(r"[\s-]+", "", w).lower(), "") for w in words[1:]
-                ]
+                if not (match.group("version") or match.group(0).lower().startswith("creative")):
+                    continue  # "Attribution" alone is a word, not a licence
+                elements = ["BY", *_spelled_elements(raw)]
             family, version, port = cc_family(elements), match.group("version"), match.group("port")
+            port = _COUNTRY_PORTS.get((port or "").lower(), port)
             licence_id, url, problem = _resolve_cc(kb, family, version, port)
             end = match.end()
             if port and not _is_port_of(kb, licence_id, port):
@@ -197,7 +249,8 @@ def _simple(
     licence = kb.licence(licence_id)
     if licence is None:
         family = kb.family(licence_id)
-        return LicenceMention(start, end, licence_id if family else None, None, kind or "unknown")
+        family_kind = _credit_kind(family.kind) if family else "unknown"
+        return LicenceMention(start, end, licence_id if family else None, None, family_kind)
     return LicenceMention(start, end, licence.id, licence.url, kind or _credit_kind(licence.kind))
 
 
@@ -206,7 +259,7 @@ def _credit_kind(licence_kind: str) -> str:
         "creative-commons": "creative-commons",
         "public-domain": "public-domain",
         "copyleft": "creative-commons",
-        "government-open": "government",
+        "government-open": "creative-commons",
         "stock": "stock",
         "all-rights-reserved": "copyright",
     }.get(licence_kind, "unknown")
@@ -224,14 +277,14 @@ def _other_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
     for match in _GFDL.finditer(text):
         version = match.group("version")
         if version is None:
-            found.append(_simple(kb, "GFDL", match.start(), match.end(), "creative-commons"))
+            found.append(_simple(kb, "GFDL", match.start(), match.end()))
         else:
             suffix = "or-later" if match.group("later") else "only"
             found.append(_simple(kb, f"GFDL-{version}-{suffix}", match.start(), match.end()))
     for match in _OGL.finditer(text):
         version = match.group("version")
         licence_id = f"OGL-UK-{version}.0" if version else "OGL-UK"
-        found.append(_simple(kb, licence_id, match.start(), match.end(), "government"))
+        found.append(_simple(kb, licence_id, match.start(), match.end()))
     for match in _LAL.finditer(text):
         version = match.group("version")
         found.append(

@@ -91,7 +91,11 @@ class Family:
 
 @dataclass(frozen=True)
 class Provider:
-    """An agency, stock library, platform, government body or publisher."""
+    """An agency, stock library, platform, government body or publisher.
+
+    A ``distributor`` (Getty Images, picture alliance, …) sells other agencies'
+    pictures: named beside another provider, it is the channel, not the source.
+    """
 
     name: str
     kind: str
@@ -99,6 +103,7 @@ class Provider:
     domains: tuple[str, ...] = ()
     licence: str | None = None
     source: str | None = None
+    distributor: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -401,7 +406,7 @@ def _expand_version(
     return licences
 
 
-_PROVIDER_FIELDS = ("name", "kind", "aliases", "domains", "licence", "source")
+_PROVIDER_FIELDS = ("name", "kind", "aliases", "domains", "licence", "source", "distributor")
 
 
 def _load_providers(path: Path, data: Mapping[str, Any]) -> tuple[Provider, ...]:
@@ -428,6 +433,7 @@ def _load_providers(path: Path, data: Mapping[str, Any]) -> tuple[Provider, ...]
                 domains=tuple(d.lower() for d in entry.texts("domains")),
                 licence=licence,
                 source=source,
+                distributor=entry.flag("distributor", False),
             )
         )
     return tuple(providers)

@@ -32,6 +32,7 @@ def credit_json(credit: Credit | None) -> dict[str, Any] | None:
         "creators": list(credit.creators),
         "via": credit.via,
         "source": credit.source,
+        "holder": credit.holder,
         "licence_problem": credit.licence_problem,
         "confidence": credit.confidence,
     }

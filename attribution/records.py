@@ -71,9 +71,11 @@ class Credit:
     ``creators`` are the people credited; ``provider`` the agency, platform or
     organisation under its canonical name; ``via`` a distributor named after the
     provider ("AFP via Getty Images"); ``source`` the named source of a courtesy or
-    handout picture. ``licence`` is an SPDX id, a ``LicenseRef-`` id or an SPDX
-    expression joining several with ``AND``. ``licence_problem`` says why a licence
-    that was named could not be accepted (for example a version that does not exist).
+    handout picture; ``holder`` an organisation named as rights holder that is not in
+    the provider table ("© Meridian Films Ltd"). ``licence`` is an SPDX id, a
+    ``LicenseRef-`` id or an SPDX expression joining several with ``AND``.
+    ``licence_problem`` says why a licence that was named could not be accepted (for
+    example a version that does not exist).
     """
 
     text: str
@@ -81,6 +83,7 @@ class Credit:
     provider: str | None = None
     via: str | None = None
     source: str | None = None
+    holder: str | None = None
     licence: str | None = None
     licence_url: str | None = None
     licence_problem: str | None = None

@@ -222,7 +222,7 @@ def check_image(
         )
     if credit.licence and not known:
         _family_only(found, what, credit, kb)
-    if not (credit.creators or credit.provider or credit.licence or credit.source):
+    if not (credit.creators or credit.provider or credit.licence or credit.source or credit.holder):
         if not credit.licence_problem:
             found.add(
                 UNPARSED_CREDIT,
@@ -434,7 +434,7 @@ def attribution_line(
 def _agreement(
     found: _Findings, what: str, credit: Credit, profile: Profile, today: date, *, reserved: bool
 ) -> None:
-    names = [n for n in (credit.provider, credit.via, credit.source) if n]
+    names = [n for n in (credit.provider, credit.via, credit.source, credit.holder) if n]
     if reserved:
         names.extend(credit.creators)
     if any(entry.covers(name, today) for entry in profile.rights for name in names):

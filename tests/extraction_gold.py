@@ -14,7 +14,7 @@ from attribution.records import ExtractedPage
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 _LABEL = re.compile(
     r"^(?:photo(?:graph)?\s*credit|photo(?:graph)?|image\s*source|image|credit|foto|bild"
-    r"|cr[ée]dit\s*photo)\s*(?::|…|\.\.\.|,)\s*",
+    r"|cr[ée]dit\s*photo|illustration)\s*(?::|…|\.\.\.|,)\s*",
     re.IGNORECASE,
 )
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import PAGES
 
 from attribution.licences import default_knowledge_base
 from attribution.pipeline import check_html
 from attribution.records import Credit, ExtractedImage, Profile, RightsEntry
 from attribution.rules import check_image, licence_label
-
-from conftest import PAGES
 
 KB = default_knowledge_base()
 TODAY = date(2026, 6, 1)

@@ -1,0 +1,116 @@
+"""Focused credit-parsing cases: the seed credits, double credits, licences written
+every way, versions that do not exist, and the bulk command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import run_cli
+
+from attribution.credits import parse_credit
+
+
+def test_the_seed_credits() -> None:
+    flickr = parse_credit("Photo credit: arctic penguin / Flickr (CC BY-NC 2.0)")
+    assert flickr.creators == ("arctic penguin",)
+    assert (flickr.provider, flickr.licence, flickr.kind) == (
+        "Flickr",
+        "CC-BY-NC-2.0",
+        "creative-commons",
+    )
+    wikimedia = parse_credit("President of Russia / Wikimedia (CC BY 4.0)")
+    assert wikimedia.creators == ("President of Russia",)
+    assert (wikimedia.provider, wikimedia.licence) == ("Wikimedia Commons", "CC-BY-4.0")
+    assert wikimedia.licence_url == "https://creativecommons.org/licenses/by/4.0/"
+
+
+@pytest.mark.parametrize(
+    ("text", "creators", "provider", "via"),
+    [
+        ("(AP Photo/Evan Vucci)", ("Evan Vucci",), "Associated Press", None),
+        ("REUTERS/Elizabeth Frantz", ("Elizabeth Frantz",), "Reuters", None),
+        ("Photograph: Andrew Harnik/Getty Images", ("Andrew Harnik",), "Getty Images", None),
+        (
+            "Photo by Johannes EISELE / AFP via Getty Images",
+            ("Johannes EISELE",),
+            "Agence France-Presse",
+            "Getty Images",
+        ),
+        ("Karsten Moran for The New York Times", ("Karsten Moran",), "The New York Times", None),
+        ("Bild: picture alliance / dpa", (), "Deutsche Presse-Agentur", "picture alliance"),
+    ],
+)
+def test_agencies_and_double_credits(
+    text: str, creators: tuple[str, ...], provider: str, via: str | None
+) -> None:
+    credit = parse_credit(text)
+    assert credit.creators == creators
+    assert credit.provider == provider
+    assert credit.via == via
+
+
+@pytest.mark.parametrize(
+    ("text", "links", "licence"),
+    [
+        ("Creative Commons Attribution-ShareAlike 4.0 International", (), "CC-BY-SA-4.0"),
+        ("Jane Doe (CC-BY-SA-4.0)", (), "CC-BY-SA-4.0"),
+        ("CC BY-SA 3.0 DE", (), "CC-BY-SA-3.0-DE"),
+        ("Jane Doe / CC BY-SA 3.0 PL", (), "LicenseRef-CC-BY-SA-3.0-PL"),
+        ("Jane Doe, CC BY-SA", (), "CC-BY-SA"),
+        (
+            "Jane Doe / Flickr (some rights reserved)",
+            ("https://creativecommons.org/licenses/by-nc-sa/2.0/",),
+            "CC-BY-NC-SA-2.0",
+        ),
+        (
+            "Jane Doe (licence)",
+            ("https://creativecommons.org/licenses/by/3.0/de/deed.en",),
+            "CC-BY-3.0-DE",
+        ),
+        ("CC0", (), "CC0-1.0"),
+        ("Public Domain Mark 1.0", (), "CC-PDM-1.0"),
+        ("GFDL 1.2", (), "GFDL-1.2-only"),
+        ("CC BY-SA 3.0 and GFDL", (), "CC-BY-SA-3.0 AND GFDL"),
+        (
+            "Namensnennung – Weitergabe unter gleichen Bedingungen 3.0 Deutschland",
+            (),
+            "CC-BY-SA-3.0-DE",
+        ),
+    ],
+)
+def test_licences_written_every_way(text: str, links: tuple[str, ...], licence: str) -> None:
+    assert parse_credit(text, links).licence == licence
+
+
+@pytest.mark.parametrize("text", ["Jane Doe / CC BY 5.0", "Jane Doe (CC BY-NC 4.1)"])
+def test_a_version_that_does_not_exist_is_not_accepted(text: str) -> None:
+    credit = parse_credit(text)
+    assert credit.licence is None
+    assert credit.licence_problem is not None and "does not exist" in credit.licence_problem
+
+
+def test_bulk_command_reads_stdin_and_prints_json_lines() -> None:
+    result = run_cli(
+        "credits",
+        "parse",
+        stdin="(AP Photo/Evan Vucci)\n\nJane Doe/CC BY-SA 3.0 via Wikimedia Commons\n",
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [row["provider"] for row in rows] == ["Associated Press", "Wikimedia Commons"]
+    assert rows[1]["licence"] == "CC-BY-SA-3.0"
+    assert set(rows[0]) >= {
+        "text",
+        "creator",
+        "provider",
+        "licence",
+        "licence_url",
+        "kind",
+        "confidence",
+    }
+
+
+def test_bulk_command_takes_arguments() -> None:
+    result = run_cli("credits", "parse", "REUTERS/Elizabeth Frantz")
+    assert json.loads(result.stdout)["creator"] == "Elizabeth Frantz"
