@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from attribution.licence_names import LicenceMention, find_licences_in_text, licence_from_url
-from attribution.licences import KnowledgeBase, Provider, default_knowledge_base
+from attribution.licences import KnowledgeBase, Provider, alias_key, default_knowledge_base
 from attribution.records import Credit
 from attribution.textutil import clean_text
 
@@ -40,6 +41,7 @@ LABEL = re.compile(
     r"|^\s*(?:fot\.|capture\s+d['’]\s*[ée]cran)\s*",
     re.IGNORECASE,
 )
+_LABEL_ONLY = re.compile(r"(?:" + _LABEL_WORDS + r")\s*(?::|…|\.\.\.|,)?", re.IGNORECASE)
 # "Photo by", "U.S. Army photo by", "Official White House Photo by", "Bild von", …
 _MADE_BY = re.compile(
     r"^(?P<org>[^,;]{0,80}?)\s*\b(?:photo(?:graph)?s?|images?|pictures?|illustrations?|drawings?"
@@ -81,8 +83,12 @@ _LICENCE_FILLER = re.compile(
     r"|\b(?:contains\s+(?:modified\s+)?|processed\s+by\b)",
     re.IGNORECASE,
 )
+_FILLER_NEEDLES = (
+    "licen", "lizenz", "rights", "restriction", "under", "this file", "contains", "processed",
+    "available", "released", "used", "marked", "dedicated", "reproduced",
+)  # fmt: skip
 _IMAGE_CAPTION_TAIL = re.compile(r"\s*image\s+caption\s*,.*$", re.IGNORECASE)
-_MARKERS: dict[str, re.Pattern[str]] = {
+_MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
     "pool": re.compile(r"\bpool\b", re.IGNORECASE),
     "handout": re.compile(
         r"\b(?:handouts?|hand\s*out|supplied|provided\s+by|press\s+release)\b", re.IGNORECASE
@@ -107,6 +113,11 @@ _MARKERS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
+# One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…
+_MARKERS = re.compile(
+    "|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in _MARKER_PATTERNS.items()),
+    re.IGNORECASE,
+)
 _NOT_NAMES = frozenset(
     """
     staff stringer str stf file files handout pool photo photos image images screenshot
@@ -153,6 +164,15 @@ _TITLES = re.compile(
     r"|freelance(?:r|\s+photographer)?)\s+",
     re.IGNORECASE,
 )
+# The first words of the titles and ranks above, so that names skip the long pattern.
+_TITLE_WORDS = frozenset(
+    """
+    staff master technical chief senior first command sgt sergeant spc specialist pfc pvt cpl
+    corporal 1st 2nd lt lieutenant capt captain maj major col colonel gen adm ens cmdr cdr
+    airman petty mass mc1 mc2 mc3 mcsn seaman lance dr prof mr mrs ms sir dame rev
+    photographer photojournalist contributor freelance freelancer
+    """.split()
+)
 _SEGMENT_SPLIT = re.compile(r"\s*(?:/|\||;|\s[-–—]\s|\\|(?<=[a-z]{4})\.\s+(?=[A-Z]))\s*")
 _NAME_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*")
 _NAME_WORD = re.compile(r"^@?[\w'’.\-ʻ]+$")
@@ -171,6 +191,20 @@ _PROVIDER_FILLER = frozenset(
     contributor collection library de la prensa ag inc ltd plus creative editorial sport
     sports
     """.split()
+)
+_STAFF_RANK = re.compile(r"\bstaff\s+(?:sgt|sergeant)\b", re.IGNORECASE)
+_EMPTY_BRACKETS = re.compile(r"[(\[]\s*(?:/\s*)*[)\]]")
+_BRACKET = re.compile(r"[()\[\]]")
+_VIA_GETTY = re.compile(r"\bvia\s+getty\b(?!\s+images)", re.IGNORECASE)
+_VIA = re.compile(r"\s+(?:via|über|vía)\s+|/\s*via\s+", re.IGNORECASE)
+_BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+_ARTICLE = re.compile(r"^(?:the|la|le|les|el|die|der|das)\s+", re.IGNORECASE)
+_WORD = re.compile(r"[\w'’-]+")
+_LEADING_AND = re.compile(r"^(?:and|und|et|y)\s+", re.IGNORECASE)
+_TRAILING_AND = re.compile(r"\s+(?:and|und|et|y|&)$", re.IGNORECASE)
+_HANDLE = re.compile(r"^[\w.]+$")
+_TRAILING_MARKER = re.compile(
+    r",?\s*\b(?:file(?:\s+photo)?|files|handout|pool|stringer)\b\.?$", re.IGNORECASE
 )
 _FOR = re.compile(r"\s+(?:for|pour|für|para|per)\s+(?=\S)", re.IGNORECASE)
 _ON = re.compile(r"\s+(?:on|from|auf|en|sur|su|op|at)\s+(?=\S)", re.IGNORECASE)
@@ -193,7 +227,12 @@ def parse_credit(
     """
     kb = kb or default_knowledge_base()
     cleaned = clean_text(text[: MAX_CREDIT_CHARS * 4])[:MAX_CREDIT_CHARS]
-    return _parse(cleaned, tuple(link_hrefs)[:20], kb)
+    return _parse_cached(cleaned, tuple(link_hrefs)[:20], kb)
+
+
+# Credits repeat heavily across pages and spreadsheets ("AP Photo/…", "Getty Images");
+# parsing is pure and its records are immutable, so equal inputs share one result.
+_parse_cached = lru_cache(maxsize=16384)(lambda text, hrefs, kb: _parse(text, hrefs, kb))
 
 
 @dataclass
@@ -211,16 +250,21 @@ class _Reading:
 
 
 def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
-    body = _IMAGE_CAPTION_TAIL.sub("", text)
-    urls = _URL.findall(body)
-    body = _URL.sub(" ", body)
+    lowered = text.lower()
+    body = _IMAGE_CAPTION_TAIL.sub("", text) if "caption" in lowered else text
+    urls: list[str] = []
+    if "http" in lowered or "www." in lowered:
+        urls = _URL.findall(body)
+        body = _URL.sub(" ", body)
     labelled = strip_label(body) != body
     mentions = find_licences_in_text(body, kb)
     link_mentions = [m for m in (licence_from_url(h, kb) for h in (*hrefs, *urls)) if m]
     licence, licence_url, problem, licence_kind = _combine_licences(mentions, link_mentions)
-    rest = _LICENCE_FILLER.sub(" ", _remove_spans(body, mentions))
-    without_ranks = re.sub(r"\bstaff\s+(?:sgt|sergeant)\b", "", rest, flags=re.IGNORECASE)
-    markers = {name for name, pattern in _MARKERS.items() if pattern.search(without_ranks)}
+    rest = _remove_spans(body, mentions)
+    if any(word in rest.lower() for word in _FILLER_NEEDLES):
+        rest = _LICENCE_FILLER.sub(" ", rest)
+    without_ranks = _STAFF_RANK.sub("", rest) if "staff" in lowered else rest
+    markers = {m.lastgroup for m in _MARKERS.finditer(without_ranks) if m.lastgroup}
     copyrighted = bool(_COPYRIGHT.search(rest)) or licence == ALL_RIGHTS_RESERVED
 
     reading = _read(rest, kb, platform_credit=licence is not None)
@@ -298,7 +342,7 @@ def _combine_licences(
 def _remove_spans(text: str, mentions: Sequence[LicenceMention]) -> str:
     for mention in sorted(mentions, key=lambda m: m.start, reverse=True):
         text = text[: mention.start] + " / " + text[mention.end :]
-    return re.sub(r"[(\[]\s*(?:/\s*)*[)\]]", " ", text)
+    return _EMPTY_BRACKETS.sub(" ", text)
 
 
 def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
@@ -308,10 +352,16 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     named) other bodies named are the work's authors, not its providers.
     """
     reading = _Reading()
-    text = _COPYRIGHT.sub(" / ", text)
-    text = _TITLE_QUOTE.sub("", clean_text(text))
-    text = re.sub(r"[()\[\]]", " / ", text)
-    text = re.sub(r"\bvia\s+getty\b(?!\s+images)", "via Getty Images", text, flags=re.IGNORECASE)
+    lowered = text.lower()
+    if "©" in text or "(c)" in lowered or "copyright" in lowered:
+        text = _COPYRIGHT.sub(" / ", text)
+    text = clean_text(text)
+    if text[:1] in "\"“'‘„«":
+        text = _TITLE_QUOTE.sub("", text)
+    if "(" in text or "[" in text or ")" in text or "]" in text:
+        text = _BRACKET.sub(" / ", text)
+    if "getty" in lowered:
+        text = _VIA_GETTY.sub("via Getty Images", text)
     text = clean_text(text).strip(" ,.;:/|-–—")
     courtesy = _COURTESY.search(text)
     if courtesy:
@@ -322,7 +372,7 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
         if found is not None:
             reading.providers.append(found)
     via_text = None
-    parts = re.split(r"\s+(?:via|über|vía)\s+|/\s*via\s+", text, maxsplit=1, flags=re.IGNORECASE)
+    parts = _VIA.split(text, maxsplit=1)
     if len(parts) == 2:
         text, via_text = parts
     for segment in _SEGMENT_SPLIT.split(text)[:12]:
@@ -378,7 +428,7 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
     piece = clean_text(piece).strip(" ,.;:")
     if not piece or piece.casefold() in _NOT_NAMES:
         return
-    if LABEL.fullmatch(piece + ": ") or LABEL.fullmatch(piece + " "):
+    if _LABEL_ONLY.fullmatch(piece):
         return
     provider = _lookup_provider(piece, kb)
     if provider is not None:
@@ -432,35 +482,36 @@ def _order_providers(reading: _Reading, via: Provider | None, platform_credit: b
 
 
 def _tidy_org(text: str) -> str:
-    text = re.sub(r"\s*[(\[][^)\]]*[)\]]", "", text)
-    text = re.sub(r"^(?:the|la|le|les|el|die|der|das)\s+", "", clean_text(text), flags=re.I)
+    if "(" in text or "[" in text:
+        text = _BRACKETED.sub("", text)
+    text = _ARTICLE.sub("", clean_text(text))
     return text.strip(" ,.;:/")
 
 
 def _lookup_provider(text: str, kb: KnowledgeBase) -> Provider | None:
     """The provider that ``text`` names as a whole, or with only filler words beside it."""
-    text = clean_text(text).strip(" ,.;:")
+    text = text.strip(" ,.;:")
     if not text:
         return None
     exact = kb.provider_by_alias(text) or kb.provider_by_alias(_tidy_org(text))
     if exact is not None:
         return exact
-    words = text.split()
-    if len(words) > 8:
+    tokens = alias_key(text).split()
+    if len(tokens) > 8:
         return None
-    for size in range(min(len(words), 5), 0, -1):
-        for start in range(len(words) - size + 1):
-            provider = kb.provider_by_alias(" ".join(words[start : start + size]))
+    for size in range(min(len(tokens), 5), 0, -1):
+        for start in range(len(tokens) - size + 1):
+            provider = kb.provider_by_key(" ".join(tokens[start : start + size]))
             if provider is None:
                 continue
-            leftover = words[:start] + words[start + size :]
-            if all(w.casefold().strip(",.") in _PROVIDER_FILLER for w in leftover):
+            leftover = tokens[:start] + tokens[start + size :]
+            if all(token.strip(",") in _PROVIDER_FILLER for token in leftover):
                 return provider
     return None
 
 
 def _is_marker_only(text: str) -> bool:
-    words = re.findall(r"[\w'’-]+", text.casefold())
+    words = _WORD.findall(text.casefold())
     return bool(words) and all(w in _NOT_NAMES for w in words)
 
 
@@ -477,16 +528,14 @@ def _is_acronym(text: str) -> bool:
 def _names(text: str) -> list[str]:
     """The people a piece of credit names, or [] when it does not look like names."""
     text = _TRAILING_YEAR.sub("", clean_text(text)).strip(" ,.;:")
-    text = re.sub(
-        r",?\s*\b(?:file(?:\s+photo)?|files|handout|pool|stringer)\b\.?$", "", text, flags=re.I
-    ).strip(" ,.")
+    text = _TRAILING_MARKER.sub("", text).strip(" ,.")
     if not text or text.casefold() in _NOT_NAMES or _is_organisation(text):
         return []
     names: list[str] = []
     for part in _NAME_LIST_SPLIT.split(text):
-        part = re.sub(r"^(?:and|und|et|y)\s+", "", part.strip(" ,.;:"), flags=re.I)
-        part = re.sub(r"\s+(?:and|und|et|y|&)$", "", part, flags=re.I)
-        while True:
+        part = _LEADING_AND.sub("", part.strip(" ,.;:"))
+        part = _TRAILING_AND.sub("", part)
+        while part.split(" ", 1)[0].rstrip(".").casefold() in _TITLE_WORDS:
             shorter = _TITLES.sub("", part, count=1)
             if shorter == part:
                 break
@@ -509,7 +558,7 @@ def _looks_like_name(text: str) -> bool:
     if text.startswith("@"):
         return len(words) == 1
     if any(ch.isdigit() for ch in text):
-        return len(words) == 1 and bool(re.match(r"^[\w.]+$", text)) and not text.isdigit()
+        return len(words) == 1 and bool(_HANDLE.match(text)) and not text.isdigit()
     capitalised = sum(1 for w in words if w[:1].isupper() or w.casefold() in _LOWER_PARTICLES)
     if capitalised == len(words):
         return not all(w.casefold() in _LOWER_PARTICLES for w in words)

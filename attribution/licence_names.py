@@ -11,6 +11,7 @@ version or port exists is decided by the knowledge base, never by the grammar.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
@@ -195,8 +196,16 @@ def _is_port_of(kb: KnowledgeBase, licence_id: str | None, port: str) -> bool:
     return licence is not None and (licence.port or "").upper() == port.upper()
 
 
+_CC_NEEDLES = (
+    "cc", "creative", "attribution", "namensnennung", "reconocimiento", "paternit",
+    "attribuzione", "naamsvermelding", "uznanie", "atribuci",
+)  # fmt: skip
+
+
 def _cc_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
     mentions: list[LicenceMention] = []
+    if not any(needle in text.lower() for needle in _CC_NEEDLES):
+        return mentions
     for match in _CC_ZERO.finditer(text):
         licence = kb.licence("CC0-1.0")
         mentions.append(
@@ -265,34 +274,43 @@ def _credit_kind(licence_kind: str) -> str:
     }.get(licence_kind, "unknown")
 
 
+def _finds(
+    pattern: re.Pattern[str], text: str, lowered: str, needles: tuple[str, ...]
+) -> Iterator[re.Match[str]]:
+    """``pattern``'s matches, skipping the regex when no word it needs is in the text."""
+    if any(needle in lowered for needle in needles):
+        yield from pattern.finditer(text)
+
+
 def _other_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
+    low = text.lower()
     found: list[LicenceMention] = []
-    for match in _PDM.finditer(text):
+    for match in _finds(_PDM, text, low, ("mark",)):
         found.append(_simple(kb, "CC-PDM-1.0", match.start(), match.end()))
-    for match in _US_GOVERNMENT.finditer(text):
+    for match in _finds(_US_GOVERNMENT, text, low, ("government", "pd-usgov")):
         found.append(_simple(kb, "LicenseRef-US-Government-Work", match.start(), match.end()))
-    for match in _PUBLIC_DOMAIN.finditer(text):
+    for match in _finds(_PUBLIC_DOMAIN, text, low, ("domain", "dominio", "gemeinfrei", "pd-")):
         if not _overlaps(found, match.start(), match.end()):
             found.append(_simple(kb, "LicenseRef-Public-Domain", match.start(), match.end()))
-    for match in _GFDL.finditer(text):
+    for match in _finds(_GFDL, text, low, ("gfdl", "documentation")):
         version = match.group("version")
         if version is None:
             found.append(_simple(kb, "GFDL", match.start(), match.end()))
         else:
             suffix = "or-later" if match.group("later") else "only"
             found.append(_simple(kb, f"GFDL-{version}-{suffix}", match.start(), match.end()))
-    for match in _OGL.finditer(text):
+    for match in _finds(_OGL, text, low, ("ogl", "open government")):
         version = match.group("version")
         licence_id = f"OGL-UK-{version}.0" if version else "OGL-UK"
         found.append(_simple(kb, licence_id, match.start(), match.end()))
-    for match in _LAL.finditer(text):
+    for match in _finds(_LAL, text, low, ("lal", "art")):
         version = match.group("version")
         found.append(
             _simple(kb, f"LAL-{version}" if version else "LAL", match.start(), match.end())
         )
-    for match in _ALL_RIGHTS_RESERVED.finditer(text):
+    for match in _finds(_ALL_RIGHTS_RESERVED, text, low, ("serv", "vorbehalten", "riservati")):
         found.append(_simple(kb, "LicenseRef-All-Rights-Reserved", match.start(), match.end()))
-    for match in _NAMED_LICENCE.finditer(text):
+    for match in _finds(_NAMED_LICENCE, text, low, ("licen",)):
         name = match.group("name").capitalize()
         found.append(_simple(kb, f"LicenseRef-{name}", match.start(), match.end(), "stock"))
     return found

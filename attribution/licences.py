@@ -124,14 +124,7 @@ class KnowledgeBase:
 
     def cc_licence(self, family_id: str, version: str, port: str | None) -> Licence | None:
         """The Creative Commons licence of a family, version and optional port."""
-        for licence in self.licences.values():
-            if (
-                licence.family == family_id
-                and licence.version == version
-                and (licence.port or None) == (port.upper() if port else None)
-            ):
-                return licence
-        return None
+        return _cc_index(self).get((family_id, version, port.upper() if port else None))
 
     def provider(self, name: str) -> Provider | None:
         """The provider whose canonical name is ``name``, or None."""
@@ -139,7 +132,11 @@ class KnowledgeBase:
 
     def provider_by_alias(self, text: str) -> Provider | None:
         """The provider one of whose aliases is ``text`` (case-insensitive), or None."""
-        return _alias_index(self).get(_alias_key(text))
+        return _alias_index(self).get(alias_key(text))
+
+    def provider_by_key(self, key: str) -> Provider | None:
+        """The provider with this normalised alias (see :func:`alias_key`), or None."""
+        return _alias_index(self).get(key)
 
     def provider_by_domain(self, host: str) -> Provider | None:
         """The provider that owns ``host`` (or a parent domain of it), or None."""
@@ -155,8 +152,20 @@ class KnowledgeBase:
         return _sorted_aliases(self)
 
 
-def _alias_key(text: str) -> str:
-    return re.sub(r"[\s.]+", " ", text.casefold()).strip(" .,;:")
+_ALIAS_SPACE = re.compile(r"[\s.]+")
+
+
+def alias_key(text: str) -> str:
+    """An alias as compared: case-folded, dots and runs of spaces made single spaces."""
+    folded = text.casefold()
+    if "." not in folded and "  " not in folded and "\t" not in folded and "\n" not in folded:
+        return folded.strip(" ,;:")
+    return _ALIAS_SPACE.sub(" ", text.casefold()).strip(" .,;:")
+
+
+@cache
+def _cc_index(kb: KnowledgeBase) -> dict[tuple[str, str, str | None], Licence]:
+    return {(lic.family, lic.version, lic.port or None): lic for lic in kb.licences.values()}
 
 
 @cache
@@ -169,7 +178,7 @@ def _alias_index(kb: KnowledgeBase) -> dict[str, Provider]:
     index: dict[str, Provider] = {}
     for provider in kb.providers:
         for alias in (provider.name, *provider.aliases):
-            index.setdefault(_alias_key(alias), provider)
+            index.setdefault(alias_key(alias), provider)
     return index
 
 

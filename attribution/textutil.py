@@ -10,9 +10,16 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
 
 
+_NEEDS_WORK = re.compile(r"\s\s|[^\S ]|\s[,.;:!?)\]]|[(\[]\s|[\u200b\ufeff]")
+
+
 def clean_text(text: str) -> str:
     """Collapse whitespace (including non-breaking spaces) and trim the ends."""
-    text = unicodedata.normalize("NFC", text).replace("\u200b", "").replace("\ufeff", "")
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _NEEDS_WORK.search(text) is None:
+        return text.strip()
+    text = text.replace("\u200b", "").replace("\ufeff", "")
     text = _SPACE.sub(" ", text).strip()
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     return _SPACE_AFTER_OPEN.sub(r"\1", text)

@@ -89,3 +89,10 @@ def test_rules_command_lists_every_rule() -> None:
     result = run_cli("rules")
     for rule in RULE_IDS:
         assert rule in result.stdout
+
+
+def test_the_documented_rules_reference_is_current() -> None:
+    from attribution.cli import rules_markdown
+
+    documented = (Path(__file__).parent.parent / "docs" / "rules.md").read_text("utf-8")
+    assert documented == rules_markdown(), "regenerate: attribution rules --format markdown"
