@@ -172,6 +172,28 @@ _SIZE_SEGMENT = re.compile(
 )
 
 
+def _url_path(url: str) -> str:
+    """The path of a URL, or "" for one too malformed to split."""
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
+
+
+def _url_host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+
+
+def _join(base: str, href: str) -> str | None:
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
+
+
 def image_identity(url: str) -> str:
     """A key shared by every size and crop of one picture (srcset sizes, og:image copies).
 
@@ -317,7 +339,7 @@ def _base_url(soup: BeautifulSoup, url: str) -> str:
     if isinstance(base, Tag):
         href = _attr(base, "href")
         if href:
-            return urljoin(url, href)
+            return _join(url, href) or url
     return url
 
 
@@ -430,7 +452,7 @@ def _container_candidate(element: Tag, base: str) -> _Found | None:
 
 
 def _looks_like_image_url(value: str) -> bool:
-    path = urlsplit(value.strip()).path.lower()
+    path = _url_path(value.strip()).lower()
     return path.endswith(IMAGE_EXTENSIONS) or "/image" in path or "/photo" in path
 
 
@@ -460,14 +482,14 @@ def _is_chrome(element: Tag, candidate: _Found, roots: list[Tag], base: str, pag
         [
             _classes(element),
             _attr(element, "alt") or "",
-            urlsplit(candidate.src).path.rsplit("/", 2)[-2:][0],
-            urlsplit(candidate.src).path.rsplit("/", 1)[-1],
+            _url_path(candidate.src).rsplit("/", 2)[-2:][0],
+            _url_path(candidate.src).rsplit("/", 1)[-1],
         ]
     )
     own_words = _words(own)
     if own_words & _OWN_CHROME_WORDS and not own_words & _CONTENT_WORDS:
         return True
-    host = urlsplit(candidate.src).hostname or ""
+    host = _url_host(candidate.src)
     if _TRACKER_HOSTS.search(host) or candidate.src.lower().endswith((".svg", ".ico")):
         return True
     if _ad_sized(element) or _labelled_as_ad(element):
@@ -585,8 +607,10 @@ def _links_elsewhere(link: Tag, base: str, page_url: str) -> bool:
     href = _attr(link, "href") or ""
     if href.startswith("#"):
         return False
-    target = urljoin(base, href)
-    path = urlsplit(target).path.lower()
+    target = _join(base, href)
+    if target is None:
+        return False
+    path = _url_path(target).lower()
     if path.endswith(IMAGE_EXTENSIONS) or "attachment" in target or "/image" in path:
         return False
     if re.search(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|[?&%])", unquote(target), re.IGNORECASE):
@@ -812,7 +836,8 @@ def _attach_caption(candidate: _Found, element: Tag, base: str) -> None:
         )
     candidate.caption = caption
     candidate.credit = credit
-    candidate.credit_links = [urljoin(base, h) for h in _links(credit_tags or caption_tags)]
+    joined = (_join(base, href) for href in _links(credit_tags or caption_tags))
+    candidate.credit_links = [link for link in joined if link]
 
 
 def _clean_credit(text: str) -> str | None:
@@ -890,7 +915,7 @@ def _meta_images(soup: BeautifulSoup, base: str) -> Iterator[_Declared]:
 
 
 def _declared_chrome(url: str) -> bool:
-    path = urlsplit(url).path.lower()
+    path = _url_path(url).lower()
     words = _words(path)
     return bool(
         words
