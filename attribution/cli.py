@@ -19,7 +19,14 @@ from attribution.credits import parse_credit
 from attribution.errors import AttributionError, ConfigError, UsageError
 from attribution.fetch import FetchSettings
 from attribution.licences import default_knowledge_base
-from attribution.output import credit_json, render_json, render_text, terminal_safe
+from attribution.output import (
+    credit_json,
+    render_csv,
+    render_html,
+    render_json,
+    render_text,
+    terminal_safe,
+)
 from attribution.pipeline import TargetOutcome, check_targets
 from attribution.rules import RULE_IDS, RULES
 
@@ -64,9 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("targets", nargs="+", metavar="TARGET", help="URL, HTML file, or -")
     check.add_argument(
         "--format",
-        choices=("text", "json"),
+        choices=("text", "json", "html", "csv"),
         default="text",
-        help="text for people (default), json for machines (attribution.check/1)",
+        help="text for people (default), json for machines (attribution.check/1), "
+        "html for a report to share, csv for a spreadsheet (one row per finding)",
     )
     check.add_argument(
         "--fail-on",
@@ -196,6 +204,10 @@ def _check(args: argparse.Namespace) -> int:
     pages = [o.result for o in outcomes if o.result is not None]
     if args.format == "json":
         print(render_json(pages, profile))
+    elif args.format == "html":
+        print(render_html(pages, profile))
+    elif args.format == "csv":
+        print(render_csv(pages), end="")
     elif pages:
         print(render_text(pages, profile))
     if any(o.error is not None for o in outcomes):

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import json
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
+from string import Template
 from typing import Any
 
+from attribution import __version__
 from attribution.records import Credit, Finding, PageResult, Profile, Severity
 
 SCHEMA = "attribution.check/1"
@@ -127,12 +133,7 @@ def render_text(pages: Sequence[PageResult], profile: Profile) -> str:
             out.extend(terminal_safe(line) for line in _finding_lines(item.findings, "      "))
         out.extend(terminal_safe(line) for line in _finding_lines(page.findings, "  "))
         out.append("")
-    counts = summary(pages)
-    use = "commercial" if profile.commercial else "non-commercial"
-    out.append(
-        f"{counts['pages']} page(s), {counts['images']} image(s): {counts['error']} error(s), "
-        f"{counts['warning']} warning(s), {counts['notice']} notice(s) — checked as {use} use"
-    )
+    out.append(_summary_line(pages, profile))
     return "\n".join(out)
 
 
@@ -150,3 +151,110 @@ def _credit_facts(credit: Credit) -> str:
     if credit.kind != "unknown":
         parts.append(f"kind: {credit.kind}")
     return " · ".join(parts)
+
+
+def _summary_line(pages: Sequence[PageResult], profile: Profile) -> str:
+    counts = summary(pages)
+    use = "commercial" if profile.commercial else "non-commercial"
+    return (
+        f"{counts['pages']} page(s), {counts['images']} image(s): {counts['error']} error(s), "
+        f"{counts['warning']} warning(s), {counts['notice']} notice(s) — checked as {use} use"
+    )
+
+
+def reports_dir() -> Path:
+    """The folder of report templates: inside the installed package, else the source tree."""
+    packaged = Path(__file__).resolve().parent / "_data" / "reports"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "reports"
+
+
+_NO_FINDINGS = '<span class="none">no findings</span>'
+
+
+def _cell(text: str | None) -> str:
+    return html.escape(text) if text else '<span class="none">—</span>'
+
+
+def render_html(pages: Sequence[PageResult], profile: Profile) -> str:
+    """A self-contained HTML report; everything taken from a page is escaped."""
+    sections = []
+    for page in pages:
+        rows = []
+        for number, item in enumerate(page.images, 1):
+            credit = item.credit
+            facts = html.escape(_credit_facts(credit)) if credit else ""
+            findings = "".join(
+                f'<div class="{f.severity.value}">{html.escape(f.severity.value.upper())} '
+                f"[{html.escape(f.rule)}] {html.escape(f.message)}</div>"
+                + (f'<div class="fix">Fix: {html.escape(f.fix)}</div>' if f.fix else "")
+                for f in item.findings
+            )
+            rows.append(
+                f"<tr><td>{number}</td>"
+                f'<td><div class="src">{html.escape(item.image.src)}</div>'
+                f"{_cell(item.image.caption)}</td>"
+                f"<td>{_cell(credit.text if credit else None)}<div>{facts}</div></td>"
+                f"<td>{findings or _NO_FINDINGS}</td></tr>"
+            )
+        title = f" — {html.escape(page.title)}" if page.title else ""
+        body = (
+            "<table><tr><th>#</th><th>Image and caption</th><th>Credit</th><th>Findings</th></tr>"
+            + "".join(rows)
+            + "</table>"
+            if rows
+            else "<p>No content images found.</p>"
+        )
+        sections.append(f"<h2>{html.escape(page.url)}{title}</h2>\n{body}")
+    template = Template((reports_dir() / "check.html").read_text(encoding="utf-8"))
+    first_title = next((p.title for p in pages if p.title), None)
+    return template.substitute(
+        version=__version__,
+        title=html.escape(first_title or f"{len(pages)} page(s)"),
+        summary=html.escape(_summary_line(pages, profile)),
+        pages="\n".join(sections),
+    )
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = (
+    "page", "page_title", "image", "caption", "credit", "creator", "provider", "licence",
+    "kind", "rule", "severity", "message", "fix",
+)  # fmt: skip
+
+
+def spreadsheet_safe(value: str | None) -> str:
+    """A cell value that a spreadsheet will not run as a formula."""
+    value = value or ""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def render_csv(pages: Sequence[PageResult]) -> str:
+    """One row per finding (and one per image without findings), for spreadsheets."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for page in pages:
+        for item in page.images:
+            credit = item.credit
+            base = [
+                page.url,
+                page.title,
+                item.image.src,
+                item.image.caption,
+                credit.text if credit else None,
+                credit.creator if credit else None,
+                credit.provider if credit else None,
+                credit.licence if credit else None,
+                credit.kind if credit else None,
+            ]
+            findings = item.findings or (None,)
+            for finding in findings:
+                extra = (
+                    [finding.rule, finding.severity.value, finding.message, finding.fix]
+                    if finding
+                    else [None, None, None, None]
+                )
+                writer.writerow([spreadsheet_safe(v) for v in [*base, *extra]])
+    return buffer.getvalue()

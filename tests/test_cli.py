@@ -102,3 +102,37 @@ def test_text_report_escapes_terminal_control_characters(tmp_path: object) -> No
     result = run_cli("check", str(page))
     assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
     assert "\\x1b" in result.stdout
+
+
+def hostile_page(tmp_path: object) -> str:
+    from pathlib import Path
+
+    page = Path(str(tmp_path)) / "hostile.html"
+    page.write_text(
+        "<html><head><title>T<script>alert(1)</script></title></head><body><article><figure>"
+        "<img src='https://x.example/a.jpg' width=800 height=600 alt='&lt;img onerror=x&gt;'>"
+        "<figcaption>Caption &lt;script&gt;alert(2)&lt;/script&gt;. "
+        '<span class=\'credit\'>=HYPERLINK("http://evil.example","x")</span></figcaption>'
+        "</figure></article></body></html>",
+        encoding="utf-8",
+    )
+    return str(page)
+
+
+def test_html_report_escapes_everything_from_the_page(tmp_path: object) -> None:
+    result = run_cli("check", hostile_page(tmp_path), "--format", "html", "--fail-on", "never")
+    assert result.returncode == 0, result.stderr
+    assert "<script>alert(2)" not in result.stdout
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in result.stdout
+    assert "<h1>Image credit check</h1>" in result.stdout
+    assert "1 image(s)" in result.stdout
+
+
+def test_csv_report_cannot_smuggle_formulas(tmp_path: object) -> None:
+    import csv
+    import io
+
+    result = run_cli("check", hostile_page(tmp_path), "--format", "csv", "--fail-on", "never")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and rows[0]["credit"].startswith("'=HYPERLINK")
+    assert [row["rule"] for row in rows] == ["unparsed-credit"]
