@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="give up on a page after this many seconds (default 30)",
     )
     check.add_argument(
+        "--no-images",
+        action="store_true",
+        help="do not read the image files' embedded metadata (EXIF, IPTC, XMP, C2PA)",
+    )
+    check.add_argument(
         "--config",
         metavar="FILE",
         type=Path,
@@ -199,7 +204,12 @@ def _check(args: argparse.Namespace) -> int:
             _error(str(outcome.error))
 
     outcomes = check_targets(
-        args.targets, profile, base_url=args.base_url, settings=settings, on_done=report_failure
+        args.targets,
+        profile,
+        base_url=args.base_url,
+        settings=settings,
+        read_images=not args.no_images,
+        on_done=report_failure,
     )
     pages = [o.result for o in outcomes if o.result is not None]
     if args.format == "json":

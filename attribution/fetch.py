@@ -21,6 +21,7 @@ from attribution import __version__
 from attribution.errors import FetchError
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+HttpSession = requests.Session  # for callers that hold a session without importing requests
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class FetchSettings:
     max_page_bytes: int = 10 * 1024 * 1024
     retries: int = 1
     user_agent: str = f"attribution/{__version__} (media attribution and licence checker)"
+    image_head_bytes: int = 256 * 1024
+    max_image_bytes: int = 25 * 1024 * 1024
+    image_workers: int = 4
 
 
 @dataclass(frozen=True)
@@ -199,3 +203,114 @@ def _root_cause(error: BaseException) -> str:
         cause = cause.__cause__ or cause.__context__  # type: ignore[assignment]
     text = str(cause) or type(cause).__name__
     return text.split(": ", 1)[-1] if "Connection refused" not in text else "connection refused"
+
+
+@dataclass(frozen=True)
+class FetchedImage:
+    """The bytes of an image file read for its metadata.
+
+    ``complete`` says whether ``data`` is the whole file; ``transferred`` counts the
+    body bytes received (a server that ignores Range sends more than is kept).
+    """
+
+    url: str
+    data: bytes
+    complete: bool
+    content_type: str
+    transferred: int
+    ranged: bool
+
+
+def fetch_image(
+    url: str,
+    settings: FetchSettings | None = None,
+    session: requests.Session | None = None,
+    *,
+    whole: bool = False,
+) -> FetchedImage:
+    """Fetch the head of an image file with a Range request, or the whole (capped) file.
+
+    When the server ignores Range, only the first ``image_head_bytes`` are read and the
+    connection is closed. Raises :class:`FetchError` for an error status, a file over
+    ``max_image_bytes`` (when the whole file is wanted), a timeout or a broken connection.
+    """
+    settings = settings or FetchSettings()
+    own_session = session is None
+    session = session or make_session(settings)
+    limit = settings.max_image_bytes if whole else settings.image_head_bytes
+    headers = {"Accept": "image/*,*/*;q=0.5"}
+    if not whole:
+        headers["Range"] = f"bytes=0-{limit - 1}"
+    started = time.monotonic()
+    try:
+        response = session.get(
+            url,
+            headers=headers,
+            stream=True,
+            timeout=(settings.connect_timeout, settings.read_timeout),
+        )
+    except requests.TooManyRedirects:
+        raise FetchError(url, f"more than {settings.max_redirects} redirects") from None
+    except requests.Timeout:
+        raise FetchError(url, "the server did not answer in time") from None
+    except requests.RequestException as error:
+        if _caused_by_timeout(error):
+            raise FetchError(url, "the server did not answer in time") from None
+        raise FetchError(url, f"could not connect ({_root_cause(error)})") from None
+    try:
+        with response:
+            if response.status_code == 416:
+                return FetchedImage(response.url, b"", True, "", 0, True)
+            if response.status_code >= 400:
+                raise FetchError(
+                    url, f"HTTP {response.status_code} {response.reason or ''}".rstrip()
+                )
+            media_type, _ = parse_content_type(response.headers.get("Content-Type"))
+            ranged = response.status_code == 206
+            total = _declared_total(response)
+            if whole and total is not None and total > limit:
+                raise FetchError(url, f"the image is larger than {limit // 2**20} MiB")
+            data, transferred, ended = _read_up_to(url, response, limit, settings, started, whole)
+    finally:
+        if own_session:
+            session.close()
+    complete = ended if not ranged else total is not None and len(data) >= total
+    return FetchedImage(response.url, data, complete, media_type, transferred, ranged)
+
+
+def _declared_total(response: requests.Response) -> int | None:
+    """The whole file's size from Content-Range (206) or Content-Length (200)."""
+    content_range = response.headers.get("Content-Range", "")
+    if "/" in content_range:
+        total = content_range.rsplit("/", 1)[1].strip()
+        return int(total) if total.isdigit() else None
+    length = response.headers.get("Content-Length", "")
+    return int(length) if length.isdigit() and response.status_code == 200 else None
+
+
+def _read_up_to(
+    url: str,
+    response: requests.Response,
+    limit: int,
+    settings: FetchSettings,
+    started: float,
+    whole: bool,
+) -> tuple[bytes, int, bool]:
+    """Read at most ``limit`` bytes; (data, bytes received, whether the body ended)."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_content(chunk_size=64 * 1024):
+            size += len(chunk)
+            chunks.append(chunk)
+            if size >= limit:
+                if whole and size > limit:
+                    raise FetchError(url, f"the image is larger than {limit // 2**20} MiB")
+                return b"".join(chunks)[:limit], size, False
+            if time.monotonic() - started > settings.total_timeout:
+                raise FetchError(url, f"the image took longer than {settings.total_timeout:g} s")
+    except FetchError:
+        raise
+    except requests.RequestException as error:
+        raise FetchError(url, f"the download broke off ({_root_cause(error)})") from None
+    return b"".join(chunks), size, True

@@ -13,7 +13,7 @@ from string import Template
 from typing import Any
 
 from attribution import __version__
-from attribution.records import Credit, Finding, PageResult, Profile, Severity
+from attribution.records import Credit, Embedded, Finding, PageResult, Profile, Severity
 
 SCHEMA = "attribution.check/1"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -41,6 +41,39 @@ def credit_json(credit: Credit | None) -> dict[str, Any] | None:
         "holder": credit.holder,
         "licence_problem": credit.licence_problem,
         "confidence": credit.confidence,
+    }
+
+
+def embedded_json(embedded: Embedded | None) -> dict[str, Any] | None:
+    """The ``embedded`` object of the JSON contract: what the image file declares."""
+    if embedded is None:
+        return None
+    credentials = embedded.content_credentials
+    return {
+        "format": embedded.format,
+        "creator": embedded.creator,
+        "copyright": embedded.copyright,
+        "credit": embedded.credit,
+        "source": embedded.source,
+        "caption": embedded.caption,
+        "licence_url": embedded.licence_url,
+        "usage_terms": embedded.usage_terms,
+        "web_statement": embedded.web_statement,
+        "attribution_name": embedded.attribution_name,
+        "licensor": embedded.licensor,
+        "digital_source_type": embedded.digital_source_type,
+        "content_credentials": None
+        if credentials is None
+        else {
+            "present": credentials.present,
+            "valid": credentials.valid,
+            "ai_generated": credentials.ai_generated,
+            "issuer": credentials.issuer,
+            "claim_generator": credentials.claim_generator,
+            "statuses": list(credentials.statuses),
+            "problem": credentials.problem,
+        },
+        "problem": embedded.problem,
     }
 
 
@@ -79,7 +112,7 @@ def check_json(pages: Sequence[PageResult], profile: Profile) -> dict[str, Any]:
                         "alt": item.image.alt,
                         "caption": item.image.caption,
                         "credit": credit_json(item.credit),
-                        "embedded": None,
+                        "embedded": embedded_json(item.embedded),
                         "findings": [finding_json(f) for f in item.findings],
                         "origin": item.image.origin,
                     }
@@ -130,6 +163,8 @@ def render_text(pages: Sequence[PageResult], profile: Profile) -> str:
                 facts = _credit_facts(item.credit)
                 if facts:
                     out.append(f"               {terminal_safe(facts)}")
+            if item.embedded is not None:
+                out.append(f"      file:    {terminal_safe(_embedded_facts(item.embedded))}")
             out.extend(terminal_safe(line) for line in _finding_lines(item.findings, "      "))
         out.extend(terminal_safe(line) for line in _finding_lines(page.findings, "  "))
         out.append("")
@@ -258,3 +293,23 @@ def render_csv(pages: Sequence[PageResult]) -> str:
                 )
                 writer.writerow([spreadsheet_safe(v) for v in [*base, *extra]])
     return buffer.getvalue()
+
+
+def _embedded_facts(embedded: Embedded) -> str:
+    parts = []
+    for label, value in (
+        ("creator", embedded.creator),
+        ("copyright", embedded.copyright),
+        ("credit", embedded.credit),
+        ("licence", embedded.licence_url),
+    ):
+        if value:
+            parts.append(f"{label}: {value}")
+    credentials = embedded.content_credentials
+    if credentials is not None:
+        state = {True: "valid", False: "invalid", None: "not validated"}[credentials.valid]
+        ai = ", declares AI" if credentials.ai_generated else ""
+        parts.append(f"Content Credentials ({state}{ai})")
+    if embedded.problem:
+        parts.append(f"unreadable: {embedded.problem}" if not parts else f"({embedded.problem})")
+    return " · ".join(parts) or "no metadata"

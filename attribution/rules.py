@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from attribution.licences import KnowledgeBase, Licence
-from attribution.records import Credit, ExtractedImage, Finding, Profile, Severity
+from attribution.embedded import declares_ai
+from attribution.licence_names import licence_from_url
+from attribution.licences import KnowledgeBase, Licence, Provider
+from attribution.records import Credit, Embedded, ExtractedImage, Finding, Profile, Severity
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,25 @@ PUBLIC_DOMAIN_UNVERIFIED = _rule(
     source page and keep the evidence.""",
 )
 
+METADATA_CONFLICT = _rule(
+    "metadata-conflict",
+    Severity.WARNING,
+    "The image file names a different creator, rights holder or licence than the credit.",
+    """The metadata embedded in the file (EXIF Artist and Copyright, IPTC By-line and
+    Credit, XMP creator, rights and licence) names someone else than the visible credit,
+    for example a "CC BY" caption on a file whose copyright says Getty Images. One of
+    them is wrong: check the picture's origin before publishing.""",
+)
+AI_GENERATED = _rule(
+    "ai-generated",
+    Severity.NOTICE,
+    "The image file declares that it was made with generative AI.",
+    """The file's Content Credentials (C2PA) or its IPTC digital source type say the
+    picture was created or composited by a trained algorithm. Many publications must
+    label such images; copyright in purely generated images is doubtful in several
+    jurisdictions.""",
+)
+
 RULES: tuple[Rule, ...] = (
     MISSING_CREDIT,
     UNPARSED_CREDIT,
@@ -149,6 +170,8 @@ RULES: tuple[Rule, ...] = (
     AGENCY_NOT_LICENSED,
     ALL_RIGHTS_RESERVED,
     PUBLIC_DOMAIN_UNVERIFIED,
+    METADATA_CONFLICT,
+    AI_GENERATED,
 )
 RULE_IDS = frozenset(rule.id for rule in RULES)
 
@@ -195,19 +218,29 @@ def check_image(
     profile: Profile,
     kb: KnowledgeBase,
     today: date | None = None,
+    embedded: Embedded | None = None,
 ) -> tuple[Finding, ...]:
-    """Every finding for one image used by the publication described by ``profile``."""
+    """Every finding for one image used by the publication described by ``profile``.
+
+    ``embedded`` is what the image file itself declares, when it was read.
+    """
     today = today or date.today()
     found = _Findings(profile)
     what = describe_image(image)
+    if embedded is not None and declares_ai(embedded):
+        _ai_generated(found, what, embedded)
     if credit is None:
-        found.add(
-            MISSING_CREDIT,
-            f"Image {what} has no credit.",
+        suggestion = embedded.suggested_credit if embedded else None
+        fix = (
             "Add a credit next to the image naming the creator and the source, and the "
-            "licence if it is published under one.",
+            "licence if it is published under one."
         )
+        if suggestion:
+            fix += f" The image file itself names: '{suggestion}'."
+        found.add(MISSING_CREDIT, f"Image {what} has no credit.", fix)
         return tuple(found.items)
+    if embedded is not None:
+        _metadata_conflict(found, what, credit, embedded, kb)
     if _is_staff(credit, profile):
         return ()
     licences = [kb.licence(part) for part in (credit.licence or "").split(" AND ") if part]
@@ -468,3 +501,81 @@ def _agreement(
         f'Add the agreement with {holder} to the rights register (provider "{holder}", '
         "scope, valid from/until, reference), or replace the image.",
     )
+
+
+def _ai_generated(found: _Findings, what: str, embedded: Embedded) -> None:
+    credentials = embedded.content_credentials
+    if credentials is not None and credentials.ai_generated:
+        state = {True: "valid", False: "INVALID", None: "unvalidated"}[credentials.valid]
+        evidence = f"its Content Credentials ({state}"
+        evidence += f", signed by {credentials.issuer})" if credentials.issuer else ")"
+    else:
+        evidence = f"its IPTC digital source type ({embedded.digital_source_type})"
+    found.add(
+        AI_GENERATED,
+        f"Image {what}: {evidence} declare the picture was made with generative AI.",
+        "Label the image as AI-generated as your publication's policy requires, and do "
+        "not present it as a photograph of real events.",
+    )
+
+
+_NAME_NOISE = re.compile(
+    r"©|\(c\)|\bcopyright\b|\ball rights reserved\b|\b(?:19|20)\d\d\b|\bphoto(?:graph)?s?\b"
+    r"|\bimages?\b|\bby\b|\bthe\b|\binc\b|\bltd\b|\bllc\b|\bgmbh\b",
+    re.IGNORECASE,
+)
+
+
+def _name_tokens(text: str) -> set[str]:
+    return {t for t in re.findall(r"[^\W\d_]{3,}", _NAME_NOISE.sub(" ", text.casefold()))}
+
+
+def _metadata_conflict(
+    found: _Findings, what: str, credit: Credit, embedded: Embedded, kb: KnowledgeBase
+) -> None:
+    visible = " ".join(
+        v for v in (credit.text, credit.provider, credit.via, credit.holder, credit.source) if v
+    )
+    visible_tokens = _name_tokens(visible)
+    visible_providers = {credit.provider, credit.via}
+    conflicting = []
+    for name in embedded.names:
+        provider = kb.provider_by_alias(name) or _provider_in(name, kb)
+        if provider is not None and provider.name in visible_providers:
+            continue
+        tokens = _name_tokens(name)
+        if tokens and not tokens & visible_tokens:
+            conflicting.append(name)
+    file_licence = _file_licence(embedded, kb)
+    licence_differs = (
+        file_licence is not None and credit.licence is not None and file_licence != credit.licence
+    )
+    if not conflicting and not licence_differs:
+        return
+    evidence = []
+    if conflicting:
+        evidence.append("names " + ", ".join(f"'{n}'" for n in dict.fromkeys(conflicting)))
+    if licence_differs:
+        evidence.append(f"declares the licence {file_licence}")
+    found.add(
+        METADATA_CONFLICT,
+        f"Image {what}: the file {' and '.join(evidence)}, but the credit reads '{credit.text}'.",
+        "Find out who holds the rights (the source page, the agency's archive, the "
+        "photographer) and correct the credit or replace the image.",
+    )
+
+
+def _provider_in(name: str, kb: KnowledgeBase) -> Provider | None:
+    for word in re.split(r"[/,;]|\s+via\s+", name):
+        provider = kb.provider_by_alias(word.strip())
+        if provider is not None:
+            return provider
+    return None
+
+
+def _file_licence(embedded: Embedded, kb: KnowledgeBase) -> str | None:
+    for url in (embedded.licence_url, embedded.web_statement):
+        mention = licence_from_url(url, kb) if url else None
+        if mention is not None and mention.licence:
+            return mention.licence
+    return None

@@ -17,7 +17,7 @@ def serve_seed(handler: BaseHTTPRequestHandler) -> None:
 
 def test_page_found_lists_images_and_credits(server: LoopbackServer) -> None:
     server.routes["/story"] = serve_seed
-    result = run_cli("check", server.url("/story"), "--format", "json", "--fail-on", "never")
+    result = run_cli("check", "--no-images", server.url("/story"), "--format", "json", "--fail-on", "never")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["schema"] == "attribution.check/1"
@@ -32,7 +32,7 @@ def test_page_found_lists_images_and_credits(server: LoopbackServer) -> None:
 
 
 def test_404_is_an_operational_failure(server: LoopbackServer) -> None:
-    result = run_cli("check", server.url("/missing"))
+    result = run_cli("check", "--no-images", server.url("/missing"))
     assert result.returncode == 3
     assert "HTTP 404" in result.stderr and server.url("/missing") in result.stderr
     assert "Traceback" not in result.stderr
@@ -42,7 +42,7 @@ def test_404_is_an_operational_failure(server: LoopbackServer) -> None:
 def test_redirect_is_followed_and_final_url_used(server: LoopbackServer) -> None:
     server.routes["/old"] = redirect("/story")
     server.routes["/story"] = serve_seed
-    result = run_cli("check", server.url("/old"), "--format", "json", "--fail-on", "never")
+    result = run_cli("check", "--no-images", server.url("/old"), "--format", "json", "--fail-on", "never")
     assert result.returncode == 0, result.stderr
     page = json.loads(result.stdout)["pages"][0]
     assert page["url"] == server.url("/story")
@@ -52,7 +52,7 @@ def test_redirect_is_followed_and_final_url_used(server: LoopbackServer) -> None
 def test_redirect_loop_is_reported(server: LoopbackServer) -> None:
     server.routes["/a"] = redirect("/b")
     server.routes["/b"] = redirect("/a")
-    result = run_cli("check", server.url("/a"))
+    result = run_cli("check", "--no-images", server.url("/a"))
     assert result.returncode == 3
     assert "redirects" in result.stderr and "Traceback" not in result.stderr
 
@@ -60,7 +60,7 @@ def test_redirect_loop_is_reported(server: LoopbackServer) -> None:
 def test_timeout_is_reported_quickly(server: LoopbackServer) -> None:
     server.routes["/slow"] = slow(5)
     started = time.monotonic()
-    result = run_cli("check", server.url("/slow"), "--timeout", "1")
+    result = run_cli("check", "--no-images", server.url("/slow"), "--timeout", "1")
     assert result.returncode == 3
     assert "did not answer in time" in result.stderr
     assert time.monotonic() - started < 4.5
@@ -78,14 +78,14 @@ def test_endless_drip_is_cut_off_by_the_total_deadline(server: LoopbackServer) -
             time.sleep(0.1)
 
     server.routes["/drip"] = drip
-    result = run_cli("check", server.url("/drip"), "--timeout", "1")
+    result = run_cli("check", "--no-images", server.url("/drip"), "--timeout", "1")
     assert result.returncode == 3
     assert "longer than 1 s" in result.stderr
 
 
 def test_non_html_response_is_refused(server: LoopbackServer) -> None:
     server.routes["/photo.jpg"] = lambda h: send(h, b"\xff\xd8\xff\xe0" + b"\0" * 100, "image/jpeg")
-    result = run_cli("check", server.url("/photo.jpg"))
+    result = run_cli("check", "--no-images", server.url("/photo.jpg"))
     assert result.returncode == 3
     assert "not an HTML page (Content-Type: image/jpeg)" in result.stderr
 
@@ -104,13 +104,13 @@ def test_oversize_body_is_refused(server: LoopbackServer) -> None:
 
     server.routes["/undeclared"] = chunked_huge
     for path in ("/huge", "/undeclared"):
-        result = run_cli("check", server.url(path))
+        result = run_cli("check", "--no-images", server.url(path))
         assert result.returncode == 3, path
         assert "larger than the 10 MiB limit" in result.stderr
 
 
 def test_unreachable_host_is_reported() -> None:
-    result = run_cli("check", "http://127.0.0.1:9/")
+    result = run_cli("check", "--no-images", "http://127.0.0.1:9/")
     assert result.returncode == 3
     assert "could not connect" in result.stderr
     assert "Traceback" not in result.stderr
@@ -118,7 +118,7 @@ def test_unreachable_host_is_reported() -> None:
 
 def test_one_failure_does_not_stop_the_other_targets(server: LoopbackServer) -> None:
     server.routes["/story"] = serve_seed
-    result = run_cli("check", server.url("/gone"), server.url("/story"), "--format", "json")
+    result = run_cli("check", "--no-images", server.url("/gone"), server.url("/story"), "--format", "json")
     assert result.returncode == 3
     report = json.loads(result.stdout)
     assert [page["url"] for page in report["pages"]] == [server.url("/story")]
@@ -134,7 +134,7 @@ def test_charset_from_the_header_is_used(server: LoopbackServer) -> None:
     server.routes["/latin1"] = lambda h: send(
         h, html.encode("iso-8859-1"), "text/html; charset=ISO-8859-1"
     )
-    result = run_cli("check", server.url("/latin1"), "--format", "json")
+    result = run_cli("check", "--no-images", server.url("/latin1"), "--format", "json")
     page = json.loads(result.stdout)["pages"][0]
     assert page["title"] == "Caf\u00e9"
     assert page["images"][0]["credit"]["text"] == "Ren\u00e9e Dupr\u00e9"
@@ -144,11 +144,11 @@ def test_charset_from_the_header_is_used(server: LoopbackServer) -> None:
 def test_file_and_server_give_the_same_findings(server: LoopbackServer) -> None:
     server.routes["/story"] = serve_seed
     from_server = json.loads(
-        run_cli("check", server.url("/story"), "--format", "json", "--fail-on", "never").stdout
+        run_cli("check", "--no-images", server.url("/story"), "--format", "json", "--fail-on", "never").stdout
     )
     from_file = json.loads(
         run_cli(
-            "check", str(PAGES / "seed-article.html"), "--format", "json", "--fail-on", "never"
+            "check", "--no-images", str(PAGES / "seed-article.html"), "--format", "json", "--fail-on", "never"
         ).stdout
     )
 

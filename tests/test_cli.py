@@ -11,7 +11,7 @@ SEED = PAGES / "seed-article.html"
 
 
 def test_json_output_follows_the_contract() -> None:
-    result = run_cli("check", str(NO_CREDITS), "--format", "json")
+    result = run_cli("check", "--no-images", str(NO_CREDITS), "--format", "json")
     report = json.loads(result.stdout)
     assert set(report) >= {"schema", "profile", "pages", "summary"}
     assert report["profile"] == {"publication": None, "commercial": True}
@@ -35,12 +35,12 @@ def test_json_output_follows_the_contract() -> None:
 
 
 def test_missing_credit_fails_by_default_and_not_with_fail_on_never() -> None:
-    assert run_cli("check", str(NO_CREDITS)).returncode == 1
-    assert run_cli("check", str(NO_CREDITS), "--fail-on", "never").returncode == 0
+    assert run_cli("check", "--no-images", str(NO_CREDITS)).returncode == 1
+    assert run_cli("check", "--no-images", str(NO_CREDITS), "--fail-on", "never").returncode == 0
 
 
 def test_text_report_shows_images_captions_credits_and_summary() -> None:
-    result = run_cli("check", str(NO_CREDITS))
+    result = run_cli("check", "--no-images", str(NO_CREDITS))
     assert "credit:  (none)" in result.stdout
     assert "[missing-credit]" in result.stdout
     assert "3 image(s): 3 error(s)" in result.stdout
@@ -48,7 +48,7 @@ def test_text_report_shows_images_captions_credits_and_summary() -> None:
 
 def test_stdin_needs_a_base_url_and_uses_it() -> None:
     html = SEED.read_text(encoding="utf-8")
-    missing = run_cli("check", "-", stdin=html)
+    missing = run_cli("check", "--no-images", "-", stdin=html)
     assert missing.returncode == 2
     assert "--base-url" in missing.stderr
     result = run_cli(
@@ -74,7 +74,7 @@ def test_usage_errors_exit_2_without_traceback() -> None:
 
 
 def test_missing_file_is_an_operational_failure() -> None:
-    result = run_cli("check", "no-such-page.html")
+    result = run_cli("check", "--no-images", "no-such-page.html")
     assert result.returncode == 3
     assert result.stderr.strip() == (
         "attribution: no-such-page.html: no such file (give a URL starting with http:// or "
@@ -85,7 +85,7 @@ def test_missing_file_is_an_operational_failure() -> None:
 def test_help_teaches() -> None:
     result = run_cli("--help")
     assert "exit codes" in result.stdout and "attribution check" in result.stdout
-    result = run_cli("check", "--help")
+    result = run_cli("check", "--no-images", "--help")
     assert "--fail-on" in result.stdout and "--base-url" in result.stdout
 
 
@@ -99,7 +99,7 @@ def test_text_report_escapes_terminal_control_characters(tmp_path: object) -> No
         "</figure></article></body></html>",
         encoding="utf-8",
     )
-    result = run_cli("check", str(page))
+    result = run_cli("check", "--no-images", str(page))
     assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
     assert "\\x1b" in result.stdout
 
@@ -120,7 +120,7 @@ def hostile_page(tmp_path: object) -> str:
 
 
 def test_html_report_escapes_everything_from_the_page(tmp_path: object) -> None:
-    result = run_cli("check", hostile_page(tmp_path), "--format", "html", "--fail-on", "never")
+    result = run_cli("check", "--no-images", hostile_page(tmp_path), "--format", "html", "--fail-on", "never")
     assert result.returncode == 0, result.stderr
     assert "<script>alert(2)" not in result.stdout
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in result.stdout
@@ -132,7 +132,7 @@ def test_csv_report_cannot_smuggle_formulas(tmp_path: object) -> None:
     import csv
     import io
 
-    result = run_cli("check", hostile_page(tmp_path), "--format", "csv", "--fail-on", "never")
+    result = run_cli("check", "--no-images", hostile_page(tmp_path), "--format", "csv", "--fail-on", "never")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows and rows[0]["credit"].startswith("'=HYPERLINK")
     assert [row["rule"] for row in rows] == ["unparsed-credit"]

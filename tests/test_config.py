@@ -76,11 +76,11 @@ def test_cli_uses_the_profile_and_reports_bad_ones(tmp_path: Path) -> None:
     good = tmp_path / "good.toml"
     good.write_text("[publication]\ncommercial = false\n", encoding="utf-8")
     page = str(PAGES / "seed-article.html")
-    assert run_cli("check", page).returncode == 1  # default profile: commercial
-    assert run_cli("check", page, "--config", str(good)).returncode == 0
+    assert run_cli("check", "--no-images", page).returncode == 1  # default profile: commercial
+    assert run_cli("check", "--no-images", page, "--config", str(good)).returncode == 0
     bad = tmp_path / "bad.toml"
     bad.write_text("[publication]\ncommercial = 1\n", encoding="utf-8")
-    result = run_cli("check", page, "--config", str(bad))
+    result = run_cli("check", "--no-images", page, "--config", str(bad))
     assert result.returncode == 2
     assert "publication.commercial" in result.stderr and "Traceback" not in result.stderr
 
