@@ -14,13 +14,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from attribution import __version__
+from attribution.cli_store import add_commands as add_store_commands
+from attribution.cli_store import run_command as run_store_command
 from attribution.config import find_profile, load_profile
 from attribution.credits import parse_credit
 from attribution.errors import AttributionError, ConfigError, UsageError
 from attribution.fetch import FetchSettings
 from attribution.licences import default_knowledge_base
 from attribution.output import (
-    credit_json,
     render_csv,
     render_html,
     render_json,
@@ -28,9 +29,14 @@ from attribution.output import (
     terminal_safe,
 )
 from attribution.pipeline import TargetOutcome, check_targets
+from attribution.recorder import Recorder
+from attribution.records import Profile
 from attribution.rules import RULE_IDS, RULES
+from attribution.serialize import credit_json
+from attribution.store.database import ENVIRONMENT_VARIABLE
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
+STORE_COMMANDS = frozenset({"db", "findings", "waive", "rights", "runs"})
 FAIL_ON = {"error": 2, "warning": 1, "notice": 0, "never": 99}
 
 DESCRIPTION = """\
@@ -57,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"attribution {__version__}")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        help="publication profile (default: ./attribution.toml when present)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser(
@@ -115,9 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--config",
+        dest="check_config",
         metavar="FILE",
         type=Path,
         help="publication profile (default: ./attribution.toml when present)",
+    )
+    check.add_argument(
+        "--no-store",
+        action="store_true",
+        help="do not record the results in the database",
     )
 
     credits = commands.add_parser("credits", help="work with credit lines")
@@ -130,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
         "object per line (JSON Lines).",
     )
     parse.add_argument("texts", nargs="*", metavar="TEXT")
+
+    add_store_commands(commands)
 
     rules = commands.add_parser(
         "rules",
@@ -157,6 +177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command in STORE_COMMANDS:
+            profile = load_profile(args.config or find_profile(), known_rules=RULE_IDS)
+            done = run_store_command(args, database_url(profile))
+            if done is not None:
+                return done
         if args.command == "rules":
             return _rules(args)
         if args.command == "credits" and args.credits_command == "parse":
@@ -185,14 +210,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
+def database_url(profile: Profile) -> str | None:
+    """The database to use: ATTRIBUTION_DATABASE_URL, else the profile's database.url."""
+    return os.environ.get(ENVIRONMENT_VARIABLE) or profile.database_url
+
+
 def _error(message: str) -> None:
     print(f"attribution: {terminal_safe(message)}", file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:
-    profile = load_profile(args.config or find_profile(), known_rules=RULE_IDS)
+    profile = load_profile(args.check_config or args.config or find_profile(), known_rules=RULE_IDS)
     if args.commercial is not None:
         profile = replace(profile, commercial=args.commercial)
+    recorder = (
+        None if args.no_store else Recorder.open(database_url(profile), profile, args.targets)
+    )
+    if recorder is not None:
+        profile = replace(profile, rights=profile.rights + recorder.rights())
     settings = FetchSettings()
     if args.timeout is not None:
         if args.timeout <= 0:
@@ -202,15 +237,24 @@ def _check(args: argparse.Namespace) -> int:
     def report_failure(outcome: TargetOutcome) -> None:
         if outcome.error is not None:
             _error(str(outcome.error))
+        if recorder is not None:
+            recorder.record(outcome)
 
-    outcomes = check_targets(
-        args.targets,
-        profile,
-        base_url=args.base_url,
-        settings=settings,
-        read_images=not args.no_images,
-        on_done=report_failure,
-    )
+    try:
+        outcomes = check_targets(
+            args.targets,
+            profile,
+            base_url=args.base_url,
+            settings=settings,
+            read_images=not args.no_images,
+            on_done=report_failure,
+        )
+    except BaseException:
+        if recorder is not None:
+            recorder.close("interrupted")
+        raise
+    if recorder is not None:
+        recorder.close("finished")
     pages = [o.result for o in outcomes if o.result is not None]
     if args.format == "json":
         print(render_json(pages, profile))

@@ -147,8 +147,18 @@ def profile_from_mapping(
                 reference=reference,
             )
         )
+    database = data.get("database", {})
+    if not isinstance(database, dict):
+        raise _fail(source, "database", 'must be a table, e.g. [database] url = "postgresql://…"')
+    _unknown(source, "database.", database, frozenset({"url"}))
+    database_url = database.get("url")
+    if database_url is not None and (
+        not isinstance(database_url, str) or "://" not in database_url
+    ):
+        raise _fail(source, "database.url", "must be a database URL such as postgresql+psycopg://…")
     return Profile(
         publication=name,
+        database_url=database_url,
         commercial=_bool(source, "publication.commercial", publication.get("commercial"), True),
         adapts_images=_bool(
             source, "publication.adapts_images", publication.get("adapts_images"), False

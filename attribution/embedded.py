@@ -9,6 +9,7 @@ says why. XML is parsed with entity expansion and DTDs refused. Content Credenti
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
@@ -86,9 +87,10 @@ def read_embedded(data: bytes, *, complete: bool = False) -> Embedded:
     to check that the manifest matches the picture.
     """
     image_format = sniff_format(data)
+    digest = hashlib.sha256(data).hexdigest() if data else None
     if image_format is None:
         reason = "empty file" if not data else "not an image (unknown file signature)"
-        return Embedded(problem=reason)
+        return Embedded(problem=reason, sha256=digest, bytes_read=len(data))
     fields: dict[str, str] = {}
     problems: list[str] = []
     for reader in (_exif_fields, _iptc_fields, _xmp_fields):
@@ -121,6 +123,8 @@ def read_embedded(data: bytes, *, complete: bool = False) -> Embedded:
         digital_source_type=fields.get("digital_source_type"),
         content_credentials=credentials,
         problem="; ".join(problems) or None,
+        sha256=digest,
+        bytes_read=len(data),
     )
 
 

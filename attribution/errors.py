@@ -36,3 +36,7 @@ class TargetError(AttributionError):
 
 class FetchError(TargetError):
     """An HTTP fetch failed: unreachable, error status, wrong type, too large, too slow."""
+
+
+class StorageError(AttributionError):
+    """The database could not be reached or refused an operation (an operational failure)."""

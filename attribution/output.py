@@ -14,6 +14,7 @@ from typing import Any
 
 from attribution import __version__
 from attribution.records import Credit, Embedded, Finding, PageResult, Profile, Severity
+from attribution.serialize import credit_json, embedded_json
 
 SCHEMA = "attribution.check/1"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -22,59 +23,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 def terminal_safe(text: str) -> str:
     """Text taken from a page, with control and bidi-override characters made visible."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
-
-
-def credit_json(credit: Credit | None) -> dict[str, Any] | None:
-    """The ``credit`` object of the JSON contract."""
-    if credit is None:
-        return None
-    return {
-        "text": credit.text,
-        "creator": credit.creator,
-        "provider": credit.provider,
-        "licence": credit.licence,
-        "licence_url": credit.licence_url,
-        "kind": credit.kind,
-        "creators": list(credit.creators),
-        "via": credit.via,
-        "source": credit.source,
-        "holder": credit.holder,
-        "licence_problem": credit.licence_problem,
-        "confidence": credit.confidence,
-    }
-
-
-def embedded_json(embedded: Embedded | None) -> dict[str, Any] | None:
-    """The ``embedded`` object of the JSON contract: what the image file declares."""
-    if embedded is None:
-        return None
-    credentials = embedded.content_credentials
-    return {
-        "format": embedded.format,
-        "creator": embedded.creator,
-        "copyright": embedded.copyright,
-        "credit": embedded.credit,
-        "source": embedded.source,
-        "caption": embedded.caption,
-        "licence_url": embedded.licence_url,
-        "usage_terms": embedded.usage_terms,
-        "web_statement": embedded.web_statement,
-        "attribution_name": embedded.attribution_name,
-        "licensor": embedded.licensor,
-        "digital_source_type": embedded.digital_source_type,
-        "content_credentials": None
-        if credentials is None
-        else {
-            "present": credentials.present,
-            "valid": credentials.valid,
-            "ai_generated": credentials.ai_generated,
-            "issuer": credentials.issuer,
-            "claim_generator": credentials.claim_generator,
-            "statuses": list(credentials.statuses),
-            "problem": credentials.problem,
-        },
-        "problem": embedded.problem,
-    }
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:

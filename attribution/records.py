@@ -8,7 +8,7 @@ Each stage is a pure function from one kind of record to the next:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -118,7 +118,8 @@ class Embedded:
     """What an image file declares about itself (EXIF, IPTC, XMP, C2PA).
 
     ``problem`` is set when the file, or part of its metadata, could not be read: the
-    other fields hold whatever was readable.
+    other fields hold whatever was readable. ``sha256`` is the hash of the bytes read
+    (the whole file, or its first bytes when only those were fetched).
     """
 
     format: str | None = None
@@ -135,6 +136,8 @@ class Embedded:
     digital_source_type: str | None = None
     content_credentials: ContentCredentials | None = None
     problem: str | None = None
+    sha256: str | None = None
+    bytes_read: int = 0
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -195,6 +198,7 @@ class RightsEntry:
     valid_from: date | None = None
     valid_until: date | None = None
     reference: str | None = None
+    id: int | None = None
 
     def covers(self, provider: str, on: date) -> bool:
         """Whether this agreement covers ``provider`` on the day ``on``."""
@@ -219,3 +223,41 @@ class Profile:
     domains: tuple[str, ...] = ()
     severity_overrides: tuple[tuple[str, str], ...] = ()
     rights: tuple[RightsEntry, ...] = ()
+    database_url: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredFinding:
+    """A finding as the database keeps it: stable identity, history and status."""
+
+    id: int
+    identity: str
+    rule: str
+    severity: Severity
+    status: str
+    page_url: str
+    image_url: str | None
+    message: str
+    fix: str | None
+    first_seen: datetime
+    last_seen: datetime
+    waiver_reason: str | None = None
+    waiver_until: date | None = None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """A recorded run: what was checked, when, and how far it got."""
+
+    id: int
+    kind: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    targets: tuple[str, ...]
+    pages_done: int
+    pages_failed: int
+    images: int
+    errors: int
+    warnings: int
+    notices: int

@@ -93,7 +93,76 @@ def bench_credits() -> None:
     print(f"  ratio parse/baseline time (new lines): {cold / base:.1f}x")
 
 
-BENCHMARKS = {"extraction": bench_extraction, "credits": bench_credits}
+def bench_images() -> None:
+    """Bytes and time per image: Range head reads against whole-file downloads, for a
+    page of 20 large images served on loopback."""
+    import re
+    from http.server import BaseHTTPRequestHandler
+
+    from conftest import LoopbackServer, send
+    from imagefactory import Metadata, jpeg, xmp_packet
+
+    from attribution.fetch import FetchSettings, fetch_image, make_session
+    from attribution.pipeline import ImageReader
+
+    meta = Metadata(
+        artist="Jane Doe", copyright="Example Agency", xmp=xmp_packet(creator="Jane Doe")
+    )
+    body = jpeg(meta, padding=4 * 1024 * 1024)
+    server = LoopbackServer()
+    sent = {"bytes": 0}
+
+    def route(handler: BaseHTTPRequestHandler) -> None:
+        match = re.match(r"bytes=(\d+)-(\d*)", handler.headers.get("Range") or "")
+        if match:
+            start, end = int(match.group(1)), int(match.group(2) or len(body) - 1)
+            part = body[start : end + 1]
+            sent["bytes"] += len(part)
+            send(
+                handler,
+                part,
+                "image/jpeg",
+                206,
+                {"Content-Range": f"bytes {start}-{end}/{len(body)}"},
+            )
+        else:
+            sent["bytes"] += len(body)
+            send(handler, body, "image/jpeg")
+
+    urls = []
+    for number in range(20):
+        server.routes[f"/img{number}.jpg"] = route
+        urls.append(server.url(f"/img{number}.jpg"))
+    settings = FetchSettings()
+    try:
+        sent["bytes"] = 0
+        session = make_session(settings)
+        started = time.perf_counter()
+        for url in urls:
+            fetch_image(url, settings, session, whole=True)
+        full_time, full_bytes = time.perf_counter() - started, sent["bytes"]
+        session.close()
+        sent["bytes"] = 0
+        reader = ImageReader(FetchSettings(image_workers=1))
+        started = time.perf_counter()
+        reader.read_all(urls)
+        head_time, head_bytes = time.perf_counter() - started, sent["bytes"]
+        reader.close()
+    finally:
+        server.close()
+    print(f"images: 20 JPEGs of {len(body) / 2**20:.1f} MiB on loopback, one at a time")
+    print(
+        f"  whole download : {full_bytes / 20 / 1024:9.0f} KiB/image {full_time / 20 * 1000:7.1f} ms/image"
+    )
+    print(
+        f"  Range head read: {head_bytes / 20 / 1024:9.0f} KiB/image {head_time / 20 * 1000:7.1f} ms/image (with parsing)"
+    )
+    print(
+        f"  ratio bytes whole/head: {full_bytes / head_bytes:.1f}x, time: {full_time / head_time:.1f}x"
+    )
+
+
+BENCHMARKS = {"extraction": bench_extraction, "credits": bench_credits, "images": bench_images}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHMARKS)

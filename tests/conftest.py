@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -15,6 +18,56 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# The PostgreSQL server the storage tests also run against (CI starts one on loopback).
+POSTGRES_URL = os.environ.get(
+    "ATTRIBUTION_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep every test, and every command the tests run, away from the user's database."""
+    scratch = tempfile.mkdtemp(prefix="attribution-tests-")
+    os.environ["XDG_DATA_HOME"] = scratch  # the embedded default database goes here
+    os.environ.pop("ATTRIBUTION_DATABASE_URL", None)
+
+
+def _postgres_unavailable() -> str | None:
+    """Why PostgreSQL cannot be used for tests, or None when it can."""
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed (pip install -e '.[test]')"
+    dsn = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(dsn, connect_timeout=3):
+            return None
+    except psycopg.Error as error:
+        return f"no PostgreSQL server at {POSTGRES_URL} ({str(error).strip().splitlines()[0]})"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each kind: a SQLite file, and a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/test.db"
+        return
+    reason = _postgres_unavailable()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    import psycopg
+
+    name = f"attribution_test_{uuid.uuid4().hex[:12]}"
+    admin = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 PAGES = FIXTURES / "pages"
 
 Route = Callable[[BaseHTTPRequestHandler], None]
@@ -111,7 +164,10 @@ def command() -> list[str]:
 
 
 def run_cli(
-    *args: str, stdin: str | None = None, timeout: float = 60
+    *args: str,
+    stdin: str | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed command and capture its output."""
     return subprocess.run(
@@ -121,4 +177,5 @@ def run_cli(
         text=True,
         timeout=timeout,
         check=False,
+        env={**os.environ, **(env or {})},
     )

@@ -17,7 +17,9 @@ def serve_seed(handler: BaseHTTPRequestHandler) -> None:
 
 def test_page_found_lists_images_and_credits(server: LoopbackServer) -> None:
     server.routes["/story"] = serve_seed
-    result = run_cli("check", "--no-images", server.url("/story"), "--format", "json", "--fail-on", "never")
+    result = run_cli(
+        "check", "--no-images", server.url("/story"), "--format", "json", "--fail-on", "never"
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["schema"] == "attribution.check/1"
@@ -42,7 +44,9 @@ def test_404_is_an_operational_failure(server: LoopbackServer) -> None:
 def test_redirect_is_followed_and_final_url_used(server: LoopbackServer) -> None:
     server.routes["/old"] = redirect("/story")
     server.routes["/story"] = serve_seed
-    result = run_cli("check", "--no-images", server.url("/old"), "--format", "json", "--fail-on", "never")
+    result = run_cli(
+        "check", "--no-images", server.url("/old"), "--format", "json", "--fail-on", "never"
+    )
     assert result.returncode == 0, result.stderr
     page = json.loads(result.stdout)["pages"][0]
     assert page["url"] == server.url("/story")
@@ -118,7 +122,9 @@ def test_unreachable_host_is_reported() -> None:
 
 def test_one_failure_does_not_stop_the_other_targets(server: LoopbackServer) -> None:
     server.routes["/story"] = serve_seed
-    result = run_cli("check", "--no-images", server.url("/gone"), server.url("/story"), "--format", "json")
+    result = run_cli(
+        "check", "--no-images", server.url("/gone"), server.url("/story"), "--format", "json"
+    )
     assert result.returncode == 3
     report = json.loads(result.stdout)
     assert [page["url"] for page in report["pages"]] == [server.url("/story")]
@@ -144,11 +150,19 @@ def test_charset_from_the_header_is_used(server: LoopbackServer) -> None:
 def test_file_and_server_give_the_same_findings(server: LoopbackServer) -> None:
     server.routes["/story"] = serve_seed
     from_server = json.loads(
-        run_cli("check", "--no-images", server.url("/story"), "--format", "json", "--fail-on", "never").stdout
+        run_cli(
+            "check", "--no-images", server.url("/story"), "--format", "json", "--fail-on", "never"
+        ).stdout
     )
     from_file = json.loads(
         run_cli(
-            "check", "--no-images", str(PAGES / "seed-article.html"), "--format", "json", "--fail-on", "never"
+            "check",
+            "--no-images",
+            str(PAGES / "seed-article.html"),
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
         ).stdout
     )
 

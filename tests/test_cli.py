@@ -120,7 +120,9 @@ def hostile_page(tmp_path: object) -> str:
 
 
 def test_html_report_escapes_everything_from_the_page(tmp_path: object) -> None:
-    result = run_cli("check", "--no-images", hostile_page(tmp_path), "--format", "html", "--fail-on", "never")
+    result = run_cli(
+        "check", "--no-images", hostile_page(tmp_path), "--format", "html", "--fail-on", "never"
+    )
     assert result.returncode == 0, result.stderr
     assert "<script>alert(2)" not in result.stdout
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in result.stdout
@@ -132,7 +134,9 @@ def test_csv_report_cannot_smuggle_formulas(tmp_path: object) -> None:
     import csv
     import io
 
-    result = run_cli("check", "--no-images", hostile_page(tmp_path), "--format", "csv", "--fail-on", "never")
+    result = run_cli(
+        "check", "--no-images", hostile_page(tmp_path), "--format", "csv", "--fail-on", "never"
+    )
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows and rows[0]["credit"].startswith("'=HYPERLINK")
     assert [row["rule"] for row in rows] == ["unparsed-credit"]

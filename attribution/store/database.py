@@ -1,0 +1,169 @@
+"""Opening databases and migrating them.
+
+SQLite is the embedded default: a file in the user's data directory, created and
+upgraded automatically on first use, with WAL, foreign keys and a busy timeout so that
+an editor's check and a long scan can write at the same time. PostgreSQL (or any other
+URL) is chosen with ``database.url`` in the profile or ``ATTRIBUTION_DATABASE_URL`` and
+is created and upgraded only by ``attribution db upgrade``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from alembic import command
+from attribution.errors import ConfigError, StorageError
+
+ENVIRONMENT_VARIABLE = "ATTRIBUTION_DATABASE_URL"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def migrations_dir() -> Path:
+    """The Alembic scripts: inside the installed package, else the source tree."""
+    packaged = Path(__file__).resolve().parent.parent / "_data" / "alembic"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "alembic"
+
+
+def default_sqlite_path() -> Path:
+    """Where the embedded database lives when nothing else is configured."""
+    return Path(user_data_dir("attribution", appauthor=False)) / "attribution.db"
+
+
+def resolve_url(configured: str | None = None) -> tuple[str, bool]:
+    """(database URL, whether it is the embedded default).
+
+    A URL given here wins; then ``ATTRIBUTION_DATABASE_URL``; then the embedded SQLite
+    file. (The command line passes the environment variable before the profile's
+    ``database.url``, so that operations can redirect a run without editing files.)
+    """
+    url = configured or os.environ.get(ENVIRONMENT_VARIABLE)
+    if url:
+        return url, False
+    path = default_sqlite_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}", True
+
+
+def _sqlite_pragmas(connection: Any, _record: object) -> None:
+    connection.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN itself
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout."""
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            # Take the write lock at BEGIN, so two writers queue instead of deadlocking.
+            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, ImportError, SQLAlchemyError) as error:
+        raise ConfigError(f"database URL {safe_url(url)!r}: {error}") from None
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url
+
+
+def alembic_config(engine: Engine) -> Config:
+    """An Alembic configuration that uses this engine and the packaged scripts."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return config
+
+
+def head_revision(engine: Engine) -> str | None:
+    """The newest migration the code knows."""
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None for an empty database)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to ``revision``."""
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    """Undo migrations down to ``revision``."""
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+@dataclass
+class Database:
+    """An open database: its engine and a session factory."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+
+def open_database(
+    configured_url: str | None = None, *, auto_upgrade: bool | None = None
+) -> Database:
+    """Open the configured database, upgrading the embedded default automatically.
+
+    Any other database must be at the newest migration already; otherwise a
+    :class:`ConfigError` says to run ``attribution db upgrade``.
+    """
+    url, embedded_default = resolve_url(configured_url)
+    engine = make_engine(url)
+    try:
+        current = current_revision(engine)
+        head = head_revision(engine)
+        if current != head:
+            if auto_upgrade or (auto_upgrade is None and embedded_default):
+                upgrade(engine)
+            else:
+                state = "empty" if current is None else f"at migration {current}"
+                raise ConfigError(
+                    f"database {safe_url(url)} is {state}, not {head}: run 'attribution db upgrade'"
+                )
+    except OperationalError as error:
+        engine.dispose()
+        raise StorageError(f"database {safe_url(url)}: cannot connect ({error.orig})") from None
+    except ConfigError:
+        engine.dispose()
+        raise
+    return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

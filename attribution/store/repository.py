@@ -1,0 +1,585 @@
+"""Recording check results and answering questions about them.
+
+Every page's results are written in one transaction, so a run killed half way leaves
+whole pages behind and its run row says how many it finished. A finding keeps its
+identity (rule, page, image) across runs: a re-check that no longer finds it marks it
+resolved; a waiver keeps it out of the open list until the waiver expires.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import hashlib
+import io
+import os
+import socket
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from attribution.errors import StorageError, UsageError
+from attribution.records import (
+    Embedded,
+    Finding,
+    PageResult,
+    RightsEntry,
+    RunSummary,
+    Severity,
+    StoredFinding,
+)
+from attribution.serialize import credit_json, embedded_json
+from attribution.store.database import Database
+from attribution.store.models import (
+    Appearance,
+    FindingRow,
+    Image,
+    Page,
+    RightsRow,
+    Run,
+    Waiver,
+)
+
+OPEN, RESOLVED, WAIVED = "open", "resolved", "waived"
+STATUSES = (OPEN, RESOLVED, WAIVED)
+T = TypeVar("T")
+
+
+def now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def finding_identity(rule: str, page_url: str, image_url: str | None) -> str:
+    """The stable identity of a finding across runs: its rule, page and image."""
+    key = "\x1f".join((rule, page_url, image_url or ""))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _transaction(db: Database, work: Callable[[Session], T], attempts: int = 4) -> T:
+    """Run ``work`` in one transaction, retrying when a concurrent writer got in first."""
+    for attempt in range(attempts):
+        try:
+            with db.sessions.begin() as session:
+                return work(session)
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+        except OperationalError as error:
+            if "locked" not in str(error.orig).lower() or attempt == attempts - 1:
+                raise StorageError(f"database: {error.orig}") from None
+        time.sleep(0.05 * (attempt + 1))
+    raise StorageError("database: too many conflicting writers")  # pragma: no cover
+
+
+# --- runs --------------------------------------------------------------------------------
+
+
+def start_run(db: Database, kind: str, targets: Sequence[str], options: dict[str, object]) -> int:
+    """Record the start of a run; marks this host's runs whose process died as interrupted."""
+
+    def work(session: Session) -> int:
+        _mark_interrupted(session)
+        run = Run(
+            kind=kind,
+            started_at=now(),
+            status="running",
+            targets=list(targets)[:1000],
+            options=options,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            pages_done=0,
+            pages_failed=0,
+            images=0,
+            errors=0,
+            warnings=0,
+            notices=0,
+        )
+        session.add(run)
+        session.flush()
+        return run.id
+
+    return _transaction(db, work)
+
+
+def _mark_interrupted(session: Session) -> None:
+    host = socket.gethostname()
+    for run in session.scalars(select(Run).where(Run.status == "running", Run.host == host)):
+        if not _process_alive(run.pid):
+            run.status = "interrupted"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def finish_run(db: Database, run_id: int, status: str = "finished") -> None:
+    """Record that a run ended (finished, failed or interrupted)."""
+
+    def work(session: Session) -> None:
+        session.execute(
+            update(Run).where(Run.id == run_id).values(status=status, finished_at=now())
+        )
+
+    _transaction(db, work)
+
+
+def record_failure(db: Database, run_id: int) -> None:
+    """Count a target that could not be checked."""
+
+    def work(session: Session) -> None:
+        session.execute(
+            update(Run).where(Run.id == run_id).values(pages_failed=Run.pages_failed + 1)
+        )
+
+    _transaction(db, work)
+
+
+def list_runs(db: Database, limit: int = 50) -> list[RunSummary]:
+    """The most recent runs, newest first."""
+    with db.sessions() as session:
+        rows = session.scalars(select(Run).order_by(Run.id.desc()).limit(limit))
+        return [_run_summary(run) for run in rows]
+
+
+def run_pages(db: Database, run_id: int) -> list[str]:
+    """The URLs of the pages a run finished (recorded), in the order it recorded them."""
+    with db.sessions() as session:
+        rows = session.execute(
+            select(Page.url, func.min(Appearance.id))
+            .join(Appearance, Appearance.page_id == Page.id)
+            .where(Appearance.run_id == run_id)
+            .group_by(Page.url)
+            .order_by(func.min(Appearance.id))
+        )
+        return [url for url, _ in rows]
+
+
+def _run_summary(run: Run) -> RunSummary:
+    return RunSummary(
+        id=run.id,
+        kind=run.kind,
+        status=run.status,
+        started_at=_aware(run.started_at),
+        finished_at=_aware(run.finished_at) if run.finished_at else None,
+        targets=tuple(run.targets),
+        pages_done=run.pages_done,
+        pages_failed=run.pages_failed,
+        images=run.images,
+        errors=run.errors,
+        warnings=run.warnings,
+        notices=run.notices,
+    )
+
+
+# --- recording a page ----------------------------------------------------------------------
+
+
+def record_page(
+    db: Database,
+    run_id: int,
+    result: PageResult,
+    *,
+    today: date | None = None,
+) -> None:
+    """Write one page's results in one transaction and reconcile its findings."""
+    today = today or date.today()
+
+    def work(session: Session) -> None:
+        moment = now()
+        page = _upsert_page(session, result, moment)
+        seen: set[str] = set()
+        counts = dict.fromkeys(Severity, 0)
+        for position, item in enumerate(result.images):
+            image = _upsert_image(session, item.image.src, item.embedded, moment)
+            session.add(
+                Appearance(
+                    run_id=run_id,
+                    page_id=page.id,
+                    image_id=image.id,
+                    position=position,
+                    alt=item.image.alt,
+                    caption=item.image.caption,
+                    credit_text=item.image.credit,
+                    credit=credit_json(item.credit),
+                    checked_at=moment,
+                )
+            )
+            for finding in item.findings:
+                seen.add(_upsert_finding(session, run_id, page, image, finding, moment, today))
+                counts[finding.severity] += 1
+        for finding in result.findings:
+            seen.add(_upsert_finding(session, run_id, page, None, finding, moment, today))
+            counts[finding.severity] += 1
+        _resolve_missing(session, page.id, seen, moment)
+        session.execute(
+            update(Run)
+            .where(Run.id == run_id)
+            .values(
+                pages_done=Run.pages_done + 1,
+                images=Run.images + len(result.images),
+                errors=Run.errors + counts[Severity.ERROR],
+                warnings=Run.warnings + counts[Severity.WARNING],
+                notices=Run.notices + counts[Severity.NOTICE],
+            )
+        )
+
+    _transaction(db, work)
+
+
+def _upsert_page(session: Session, result: PageResult, moment: datetime) -> Page:
+    page = session.scalar(select(Page).where(Page.url == result.url))
+    if page is None:
+        page = Page(url=result.url, title=result.title, first_seen=moment, last_checked=moment)
+        session.add(page)
+        session.flush()
+    else:
+        page.title = result.title
+        page.last_checked = moment
+    return page
+
+
+def _upsert_image(
+    session: Session,
+    url: str,
+    embedded: Embedded | None,
+    moment: datetime,
+) -> Image:
+    image = session.scalar(select(Image).where(Image.url == url))
+    if image is None:
+        image = Image(url=url, first_seen=moment, last_seen=moment)
+        session.add(image)
+    image.last_seen = moment
+    if embedded is not None:
+        image.embedded = embedded_json(embedded)
+        image.content_hash = embedded.sha256
+    session.flush()
+    return image
+
+
+def _upsert_finding(
+    session: Session,
+    run_id: int,
+    page: Page,
+    image: Image | None,
+    finding: Finding,
+    moment: datetime,
+    today: date,
+) -> str:
+    identity = finding_identity(finding.rule, page.url, image.url if image else None)
+    row = session.scalar(select(FindingRow).where(FindingRow.identity == identity))
+    if row is None:
+        row = FindingRow(
+            identity=identity,
+            rule=finding.rule,
+            page_id=page.id,
+            image_id=image.id if image else None,
+            first_seen=moment,
+            first_run_id=run_id,
+            status=OPEN,
+        )
+        session.add(row)
+    row.severity = finding.severity.value
+    row.message = finding.message
+    row.fix = finding.fix
+    row.last_seen = moment
+    row.last_run_id = run_id
+    row.resolved_at = None
+    row.status = WAIVED if row.id and _active_waiver(session, row.id, today) else OPEN
+    session.flush()
+    return identity
+
+
+def _active_waiver(session: Session, finding_id: int, today: date) -> Waiver | None:
+    return session.scalar(
+        select(Waiver)
+        .where(
+            Waiver.finding_id == finding_id,
+            or_(Waiver.until.is_(None), Waiver.until >= today),
+        )
+        .order_by(Waiver.id.desc())
+        .limit(1)
+    )
+
+
+def _resolve_missing(session: Session, page_id: int, seen: set[str], moment: datetime) -> None:
+    stale = select(FindingRow).where(
+        FindingRow.page_id == page_id, FindingRow.status.in_((OPEN, WAIVED))
+    )
+    for row in session.scalars(stale):
+        if row.identity not in seen:
+            row.status = RESOLVED
+            row.resolved_at = moment
+
+
+# --- findings ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FindingFilter:
+    """Which stored findings to list."""
+
+    statuses: tuple[str, ...] = (OPEN,)
+    rules: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    page: str | None = None
+    since: datetime | None = None
+    limit: int | None = None
+
+
+def list_findings(db: Database, query: FindingFilter = FindingFilter()) -> list[StoredFinding]:
+    """Stored findings matching ``query``, most serious and most recent first."""
+    page_url = Page.url.label("page_url")
+    image_url = Image.url.label("image_url")
+    statement = (
+        select(FindingRow, page_url, image_url)
+        .join(Page, Page.id == FindingRow.page_id)
+        .outerjoin(Image, Image.id == FindingRow.image_id)
+    )
+    conditions: list[ColumnElement[bool]] = []
+    if query.statuses:
+        conditions.append(FindingRow.status.in_(query.statuses))
+    if query.rules:
+        conditions.append(FindingRow.rule.in_(query.rules))
+    if query.severities:
+        conditions.append(FindingRow.severity.in_(query.severities))
+    if query.page:
+        conditions.append(Page.url.contains(query.page, autoescape=True))
+    if query.since:
+        conditions.append(FindingRow.last_seen >= query.since)
+    if conditions:
+        statement = statement.where(and_(*conditions))
+    severity_order = {"error": 0, "warning": 1, "notice": 2}
+    statement = statement.order_by(FindingRow.last_seen.desc(), FindingRow.id.desc())
+    if query.limit:
+        statement = statement.limit(query.limit)
+    with db.sessions() as session:
+        rows = session.execute(statement).all()
+        waivers = _waivers_for(session, [row[0].id for row in rows if row[0].status == WAIVED])
+        found = [_stored(row[0], row[1], row[2], waivers.get(row[0].id)) for row in rows]
+    return sorted(found, key=lambda f: severity_order.get(f.severity.value, 3))
+
+
+def _waivers_for(session: Session, ids: Sequence[int]) -> dict[int, Waiver]:
+    latest: dict[int, Waiver] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for waiver in session.scalars(
+            select(Waiver).where(Waiver.finding_id.in_(chunk)).order_by(Waiver.id)
+        ):
+            latest[waiver.finding_id] = waiver
+    return latest
+
+
+def _stored(
+    row: FindingRow, page_url: str, image_url: str | None, waiver: Waiver | None
+) -> StoredFinding:
+    return StoredFinding(
+        id=row.id,
+        identity=row.identity,
+        rule=row.rule,
+        severity=Severity(row.severity),
+        status=row.status,
+        page_url=page_url,
+        image_url=image_url,
+        message=row.message,
+        fix=row.fix,
+        first_seen=_aware(row.first_seen),
+        last_seen=_aware(row.last_seen),
+        waiver_reason=waiver.reason if waiver else None,
+        waiver_until=waiver.until if waiver else None,
+    )
+
+
+def waive(
+    db: Database, reference: str, reason: str, until: date | None = None, today: date | None = None
+) -> StoredFinding:
+    """Accept a finding (by id or identity prefix) for ``reason``, optionally until a date."""
+    if not reason.strip():
+        raise UsageError("a waiver needs a reason (--reason)")
+    today = today or date.today()
+    if until is not None and until < today:
+        raise UsageError(f"--until {until} is in the past")
+
+    def work(session: Session) -> int:
+        row = _find_finding(session, reference)
+        session.add(
+            Waiver(
+                finding_id=row.id,
+                reason=reason.strip(),
+                until=until,
+                created_at=now(),
+                created_by=_user(),
+            )
+        )
+        if row.status == OPEN:
+            row.status = WAIVED
+        return row.id
+
+    finding_id = _transaction(db, work)
+    found = [f for f in list_findings(db, FindingFilter(statuses=STATUSES)) if f.id == finding_id]
+    return found[0]
+
+
+def _find_finding(session: Session, reference: str) -> FindingRow:
+    reference = reference.strip().lower()
+    if reference.isdigit():
+        row = session.get(FindingRow, int(reference))
+    elif len(reference) >= 6:
+        matches = session.scalars(
+            select(FindingRow).where(FindingRow.identity.startswith(reference)).limit(2)
+        ).all()
+        if len(matches) > 1:
+            raise UsageError(f"finding {reference!r} is ambiguous: give more of its identity")
+        row = matches[0] if matches else None
+    else:
+        row = None
+    if row is None:
+        raise UsageError(
+            f"no finding {reference!r}: give its number or identity from 'attribution findings'"
+        )
+    return row
+
+
+def _user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
+# --- rights register --------------------------------------------------------------------
+
+
+def add_rights(db: Database, entry: RightsEntry) -> RightsEntry:
+    """Add an agreement to the rights register."""
+
+    def work(session: Session) -> int:
+        row = RightsRow(
+            provider=entry.provider,
+            scope=entry.scope,
+            valid_from=entry.valid_from,
+            valid_until=entry.valid_until,
+            reference=entry.reference,
+            created_at=now(),
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+    return RightsEntry(
+        provider=entry.provider,
+        scope=entry.scope,
+        valid_from=entry.valid_from,
+        valid_until=entry.valid_until,
+        reference=entry.reference,
+        id=_transaction(db, work),
+    )
+
+
+def list_rights(db: Database) -> tuple[RightsEntry, ...]:
+    """Every agreement in the rights register, by provider."""
+    with db.sessions() as session:
+        rows = session.scalars(select(RightsRow).order_by(RightsRow.provider, RightsRow.id))
+        return tuple(
+            RightsEntry(
+                provider=row.provider,
+                scope=row.scope,
+                valid_from=row.valid_from,
+                valid_until=row.valid_until,
+                reference=row.reference,
+                id=row.id,
+            )
+            for row in rows
+        )
+
+
+def remove_rights(db: Database, entry_id: int) -> None:
+    """Remove one agreement from the rights register."""
+
+    def work(session: Session) -> int:
+        row = session.get(RightsRow, entry_id)
+        if row is None:
+            return 0
+        session.execute(delete(RightsRow).where(RightsRow.id == entry_id))
+        return 1
+
+    if not _transaction(db, work):
+        raise UsageError(f"no rights register entry {entry_id} (see 'attribution rights list')")
+
+
+RIGHTS_COLUMNS = ("provider", "scope", "valid_from", "valid_until", "reference")
+
+
+def parse_rights_csv(text: str, source: str) -> list[RightsEntry]:
+    """Agreements from a CSV file with a header row (provider, scope, valid_from, …)."""
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or "provider" not in reader.fieldnames:
+        raise UsageError(f"{source}: the first row must name the columns, including 'provider'")
+    unknown = set(reader.fieldnames) - set(RIGHTS_COLUMNS)
+    if unknown:
+        raise UsageError(f"{source}: unknown column(s) {', '.join(sorted(unknown))}")
+    entries = []
+    for line, row in enumerate(reader, start=2):
+        provider = (row.get("provider") or "").strip()
+        if not provider:
+            raise UsageError(f"{source}, line {line}: provider is empty")
+        entries.append(
+            RightsEntry(
+                provider=provider,
+                scope=(row.get("scope") or "any").strip() or "any",
+                valid_from=_csv_date(row.get("valid_from"), source, line, "valid_from"),
+                valid_until=_csv_date(row.get("valid_until"), source, line, "valid_until"),
+                reference=(row.get("reference") or "").strip() or None,
+            )
+        )
+    return entries
+
+
+def _csv_date(value: str | None, source: str, line: int, column: str) -> date | None:
+    if not value or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(
+            f"{source}, line {line}: {column} {value!r} is not a date (YYYY-MM-DD)"
+        ) from None
+
+
+def import_rights(db: Database, entries: Iterable[RightsEntry]) -> int:
+    """Add many agreements in one transaction; returns how many."""
+    entries = list(entries)
+
+    def work(session: Session) -> int:
+        moment = now()
+        for entry in entries:
+            session.add(
+                RightsRow(
+                    provider=entry.provider,
+                    scope=entry.scope,
+                    valid_from=entry.valid_from,
+                    valid_until=entry.valid_until,
+                    reference=entry.reference,
+                    created_at=moment,
+                )
+            )
+        return len(entries)
+
+    return _transaction(db, work)

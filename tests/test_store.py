@@ -1,0 +1,408 @@
+"""Storage: migrations, finding identity and history, waivers, the rights register,
+a killed run and concurrent writers — on SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from conftest import LoopbackServer, command, run_cli, send
+from sqlalchemy import inspect
+
+from attribution.errors import ConfigError, UsageError
+from attribution.records import (
+    ExtractedImage,
+    Finding,
+    ImageResult,
+    PageResult,
+    RightsEntry,
+    Severity,
+)
+from attribution.store.database import (
+    current_revision,
+    downgrade,
+    head_revision,
+    make_engine,
+    open_database,
+    upgrade,
+)
+from attribution.store.models import Base
+from attribution.store.repository import (
+    FindingFilter,
+    add_rights,
+    finish_run,
+    import_rights,
+    list_findings,
+    list_rights,
+    list_runs,
+    parse_rights_csv,
+    record_page,
+    remove_rights,
+    run_pages,
+    start_run,
+    waive,
+)
+
+TABLES = {"runs", "pages", "images", "appearances", "findings", "waivers", "rights"}
+
+
+def test_migrations_go_up_and_down(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        assert current_revision(engine) is None
+        upgrade(engine)
+        assert current_revision(engine) == head_revision(engine)
+        assert set(inspect(engine).get_table_names()) >= TABLES
+        downgrade(engine, "base")
+        assert current_revision(engine) is None
+        assert not TABLES & set(inspect(engine).get_table_names())
+        upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def test_models_match_the_migrations(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine)
+        with engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert differences == []
+    finally:
+        engine.dispose()
+
+
+def test_a_configured_database_must_be_upgraded_first(database_url: str) -> None:
+    if database_url.startswith("sqlite"):
+        with pytest.raises(ConfigError, match="attribution db upgrade"):
+            open_database(database_url, auto_upgrade=False)
+    else:
+        with pytest.raises(ConfigError, match="attribution db upgrade"):
+            open_database(database_url)
+
+
+def page(url: str, images: dict[str, list[tuple[str, Severity]]]) -> PageResult:
+    return PageResult(
+        url=url,
+        title="A page",
+        images=tuple(
+            ImageResult(
+                ExtractedImage(src=src, caption="c", credit="Jane Doe"),
+                None,
+                tuple(
+                    Finding(rule, severity, f"{rule} on {src}", "do this")
+                    for rule, severity in rules
+                ),
+            )
+            for src, rules in images.items()
+        ),
+    )
+
+
+@pytest.fixture
+def db(database_url: str):  # type: ignore[no-untyped-def]
+    database = open_database(database_url, auto_upgrade=True)
+    yield database
+    database.close()
+
+
+def test_a_finding_keeps_its_identity_and_is_resolved_when_gone(db) -> None:  # type: ignore[no-untyped-def]
+    first = start_run(db, "check", ["u"], {})
+    record_page(
+        db,
+        first,
+        page(
+            "https://n.example/a",
+            {
+                "https://n.example/1.jpg": [("missing-credit", Severity.ERROR)],
+                "https://n.example/2.jpg": [("licence-not-linked", Severity.WARNING)],
+            },
+        ),
+    )
+    finish_run(db, first)
+    opened = {f.rule: f for f in list_findings(db)}
+    assert set(opened) == {"missing-credit", "licence-not-linked"}
+
+    second = start_run(db, "check", ["u"], {})
+    record_page(
+        db,
+        second,
+        page(
+            "https://n.example/a",
+            {
+                "https://n.example/1.jpg": [("missing-credit", Severity.ERROR)],
+                "https://n.example/2.jpg": [],
+            },
+        ),
+    )
+    finish_run(db, second)
+    still = list_findings(db)
+    assert [f.rule for f in still] == ["missing-credit"]
+    assert still[0].id == opened["missing-credit"].id
+    assert still[0].first_seen == opened["missing-credit"].first_seen
+    assert still[0].last_seen >= opened["missing-credit"].last_seen
+    resolved = list_findings(db, FindingFilter(statuses=("resolved",)))
+    assert [f.rule for f in resolved] == ["licence-not-linked"]
+
+    third = start_run(db, "check", ["u"], {})
+    record_page(
+        db,
+        third,
+        page(
+            "https://n.example/a",
+            {
+                "https://n.example/2.jpg": [("licence-not-linked", Severity.WARNING)],
+            },
+        ),
+    )
+    reopened = {f.rule: f for f in list_findings(db)}
+    assert reopened["licence-not-linked"].id == opened["licence-not-linked"].id
+    assert "missing-credit" not in reopened
+    runs = list_runs(db)
+    assert [r.pages_done for r in runs] == [1, 1, 1]
+    assert runs[-1].errors == 1 and runs[-1].warnings == 1
+    assert run_pages(db, first) == ["https://n.example/a"]
+
+
+def test_waivers_hold_until_they_expire(db) -> None:  # type: ignore[no-untyped-def]
+    run = start_run(db, "check", ["u"], {})
+    result = page(
+        "https://n.example/b",
+        {"https://n.example/3.jpg": [("agency-not-licensed", Severity.ERROR)]},
+    )
+    record_page(db, run, result)
+    (finding,) = list_findings(db)
+    today = date.today()
+    waived = waive(
+        db, finding.identity[:12], "Licensed by phone, contract follows", today + timedelta(days=30)
+    )
+    assert (
+        waived.status == "waived" and waived.waiver_reason == "Licensed by phone, contract follows"
+    )
+    assert list_findings(db) == []
+    record_page(db, run, result, today=today)
+    assert [f.status for f in list_findings(db, FindingFilter(statuses=("waived",)))] == ["waived"]
+    record_page(db, run, result, today=today + timedelta(days=31))
+    assert [f.status for f in list_findings(db)] == ["open"]
+    with pytest.raises(UsageError, match="needs a reason"):
+        waive(db, str(finding.id), "  ")
+    with pytest.raises(UsageError, match="no finding"):
+        waive(db, "999999", "x")
+
+
+def test_findings_filters(db) -> None:  # type: ignore[no-untyped-def]
+    run = start_run(db, "check", ["u"], {})
+    record_page(
+        db,
+        run,
+        page(
+            "https://n.example/news/1",
+            {
+                "https://n.example/a.jpg": [
+                    ("missing-credit", Severity.ERROR),
+                    ("ai-generated", Severity.NOTICE),
+                ],
+            },
+        ),
+    )
+    record_page(
+        db,
+        run,
+        page(
+            "https://n.example/sport/2",
+            {
+                "https://n.example/b.jpg": [("licence-not-linked", Severity.WARNING)],
+            },
+        ),
+    )
+
+    def rules(**kwargs: object) -> list[str]:
+        return sorted(f.rule for f in list_findings(db, FindingFilter(**kwargs)))  # type: ignore[arg-type]
+
+    assert rules() == ["ai-generated", "licence-not-linked", "missing-credit"]
+    assert rules(rules=("missing-credit",)) == ["missing-credit"]
+    assert rules(severities=("warning", "notice")) == ["ai-generated", "licence-not-linked"]
+    assert rules(page="/sport/") == ["licence-not-linked"]
+    assert rules(since=datetime.now(UTC) + timedelta(days=1)) == []
+    assert len(list_findings(db, FindingFilter(limit=2))) == 2
+    assert list_findings(db)[0].severity is Severity.ERROR
+
+
+def test_rights_register(db) -> None:  # type: ignore[no-untyped-def]
+    entry = add_rights(
+        db,
+        RightsEntry("Associated Press", "editorial", date(2026, 1, 1), date(2026, 12, 31), "AP-17"),
+    )
+    assert entry.id is not None
+    imported = parse_rights_csv(
+        "provider,scope,valid_from,valid_until,reference\nReuters,editorial,2025-01-01,,R-9\nGetty Images,,,,\n",
+        "rights.csv",
+    )
+    assert import_rights(db, imported) == 2
+    assert [e.provider for e in list_rights(db)] == ["Associated Press", "Getty Images", "Reuters"]
+    remove_rights(db, entry.id)
+    assert "Associated Press" not in [e.provider for e in list_rights(db)]
+    with pytest.raises(UsageError, match="no rights register entry"):
+        remove_rights(db, entry.id)
+    with pytest.raises(UsageError, match="line 2: valid_from 'soon'"):
+        parse_rights_csv("provider,valid_from\nAP,soon\n", "bad.csv")
+    with pytest.raises(UsageError, match="unknown column"):
+        parse_rights_csv("provider,price\nAP,3\n", "bad.csv")
+
+
+# --- through the command line ------------------------------------------------------------
+
+
+def story(number: int, images: int = 3) -> bytes:
+    figures = "".join(
+        f"<figure><img src='/img/{number}-{i}.jpg' width=800 height=600>"
+        f"<figcaption>Picture {i}.</figcaption></figure>"
+        for i in range(images)
+    )
+    return f"<html><head><title>Story {number}</title></head><body><article>{figures}</article></body></html>".encode()
+
+
+def serve_stories(server: LoopbackServer, count: int, delay: float = 0.0) -> list[str]:
+    urls = []
+    for number in range(count):
+        body = story(number)
+
+        def route(handler: BaseHTTPRequestHandler, body: bytes = body) -> None:
+            time.sleep(delay)
+            send(handler, body)
+
+        server.routes[f"/story/{number}"] = route
+        urls.append(server.url(f"/story/{number}"))
+    return urls
+
+
+def upgraded(database_url: str) -> dict[str, str]:
+    result = run_cli("db", "upgrade", env={"ATTRIBUTION_DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stderr
+    return {"ATTRIBUTION_DATABASE_URL": database_url}
+
+
+def test_check_records_and_findings_lists(server: LoopbackServer, database_url: str) -> None:
+    env = upgraded(database_url)
+    urls = serve_stories(server, 2)
+    assert run_cli("check", "--no-images", *urls, env=env).returncode == 1
+    listed = json.loads(run_cli("findings", "--format", "json", env=env).stdout)
+    assert len(listed) == 6 and {f["rule"] for f in listed} == {"missing-credit"}
+    csv_out = run_cli("findings", "--format", "csv", "--page", "/story/1", env=env).stdout
+    assert csv_out.count("\n") == 4 and csv_out.startswith("id,identity,rule")
+    target = listed[0]
+    waived = run_cli("waive", str(target["id"]), "--reason", "Our own photo", env=env)
+    assert waived.returncode == 0, waived.stderr
+    assert len(json.loads(run_cli("findings", "--format", "json", env=env).stdout)) == 5
+    assert run_cli("check", "--no-images", "--no-store", *urls, env=env).returncode == 1
+    runs = run_cli("runs", env=env).stdout
+    assert runs.count("check finished") == 1
+
+
+def test_a_killed_run_leaves_whole_pages_and_says_which(
+    server: LoopbackServer, database_url: str
+) -> None:
+    env = upgraded(database_url)
+    urls = serve_stories(server, 40, delay=0.15)
+    process = subprocess.Popen(
+        [*command(), "check", "--no-images", *urls],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    db = open_database(database_url)
+    try:
+        while time.monotonic() < deadline:
+            runs = list_runs(db)
+            if runs and runs[0].pages_done >= 5:
+                break
+            time.sleep(0.1)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        (run,) = list_runs(db)
+        assert run.status == "running" and 5 <= run.pages_done < 40
+        finished = run_pages(db, run.id)
+        assert len(finished) == run.pages_done
+        # every recorded page is whole: all three of its images and their findings
+        findings = list_findings(db)
+        assert len(findings) == 3 * run.pages_done
+        runs_text = run_cli("runs", str(run.id), env=env).stdout
+        assert f"{run.pages_done} page(s) recorded" in runs_text
+        # the next run notices that the killed one is dead
+        start_run(db, "check", ["x"], {})
+        assert list_runs(db)[1].status == "interrupted"
+    finally:
+        db.close()
+        if process.poll() is None:
+            process.kill()
+
+
+def test_two_writers_at_once_lose_nothing(server: LoopbackServer, database_url: str) -> None:
+    env = upgraded(database_url)
+    first = serve_stories(server, 15, delay=0.02)
+    processes = [
+        subprocess.Popen(
+            [*command(), "check", "--no-images", *urls],
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for urls in (first, list(reversed(first)))
+    ]
+    for process in processes:
+        _, errors = process.communicate(timeout=120)
+        assert process.returncode == 1, errors
+    db = open_database(database_url)
+    try:
+        runs = list_runs(db)
+        assert [(r.status, r.pages_done) for r in runs] == [("finished", 15), ("finished", 15)]
+        assert len(list_findings(db)) == 45
+    finally:
+        db.close()
+
+
+def test_rights_commands_feed_the_rules(
+    server: LoopbackServer, database_url: str, tmp_path: object
+) -> None:
+    env = upgraded(database_url)
+    html = (
+        b"<html><body><article><figure><img src='/a.jpg' width=800 height=600>"
+        b"<figcaption>Summit. (AP Photo/Evan Vucci)</figcaption></figure></article></body></html>"
+    )
+    server.routes["/ap"] = lambda h: send(h, html)
+    before = json.loads(
+        run_cli("check", "--no-images", server.url("/ap"), "--format", "json", env=env).stdout
+    )
+    assert [f["rule"] for f in before["pages"][0]["images"][0]["findings"]] == [
+        "agency-not-licensed"
+    ]
+    today = date.today()
+    added = run_cli(
+        "rights",
+        "add",
+        "Associated Press",
+        "--scope",
+        "editorial",
+        "--from",
+        str(today - timedelta(days=1)),
+        "--until",
+        str(today + timedelta(days=1)),
+        env=env,
+    )
+    assert added.returncode == 0, added.stderr
+    after = json.loads(
+        run_cli("check", "--no-images", server.url("/ap"), "--format", "json", env=env).stdout
+    )
+    assert after["pages"][0]["images"][0]["findings"] == []
+    assert "Associated Press [editorial]" in run_cli("rights", "list", env=env).stdout
+    assert run_cli("rights", "remove", "99", env=env).returncode == 2
