@@ -162,7 +162,106 @@ def bench_images() -> None:
     )
 
 
-BENCHMARKS = {"extraction": bench_extraction, "credits": bench_credits, "images": bench_images}
+def bench_store(pages: int = 10_000, images_per_page: int = 5, findings_per_image: int = 2) -> None:
+    """Time to store pages of results and to list findings with filters, on SQLite,
+    beside raw sqlite3 inserts and a raw SELECT of the same rows."""
+    import sqlite3
+    import tempfile
+
+    from attribution.records import ExtractedImage, Finding, ImageResult, PageResult, Severity
+    from attribution.store.database import open_database
+    from attribution.store.repository import FindingFilter, list_findings, record_page, start_run
+
+    rules = ("missing-credit", "licence-not-linked", "agency-not-licensed", "ai-generated")
+    severities = (Severity.ERROR, Severity.WARNING, Severity.ERROR, Severity.NOTICE)
+
+    def result(number: int) -> PageResult:
+        items = []
+        for i in range(images_per_page):
+            findings = tuple(
+                Finding(
+                    rules[(i + k) % 4], severities[(i + k) % 4], f"message {number}-{i}-{k}", "fix"
+                )
+                for k in range(findings_per_image)
+            )
+            image = ExtractedImage(
+                src=f"https://cdn.example.com/{number}/{i}.jpg", caption="c", credit="Jane Doe"
+            )
+            items.append(ImageResult(image, None, findings))
+        return PageResult(
+            url=f"https://news.example.com/story/{number}", title="t", images=tuple(items)
+        )
+
+    folder = Path(tempfile.mkdtemp(prefix="attribution-bench-"))
+    results = [result(n) for n in range(pages)]
+    total_findings = pages * images_per_page * findings_per_image
+
+    raw = sqlite3.connect(folder / "raw.db")
+    raw.execute("PRAGMA journal_mode=WAL")
+    raw.execute(
+        "CREATE TABLE f (id INTEGER PRIMARY KEY, identity TEXT UNIQUE, rule TEXT, severity TEXT, page TEXT, image TEXT, message TEXT, status TEXT)"
+    )
+    started = time.perf_counter()
+    for page in results:  # one transaction per page, as attribution does
+        with raw:
+            raw.executemany(
+                "INSERT INTO f (identity, rule, severity, page, image, message, status) VALUES (?, ?, ?, ?, ?, ?, 'open')",
+                [
+                    (
+                        f"{page.url}|{item.image.src}|{f.rule}",
+                        f.rule,
+                        f.severity.value,
+                        page.url,
+                        item.image.src,
+                        f.message,
+                    )
+                    for item in page.images
+                    for f in item.findings
+                ],
+            )
+    raw_store = time.perf_counter() - started
+    started = time.perf_counter()
+    raw_rows = raw.execute(
+        "SELECT * FROM f WHERE status = 'open' AND severity = 'error' ORDER BY id DESC"
+    ).fetchall()
+    raw_list = time.perf_counter() - started
+    raw.close()
+
+    db = open_database(f"sqlite:///{folder / 'attribution.db'}", auto_upgrade=True)
+    run = start_run(db, "bench", [], {})
+    started = time.perf_counter()
+    for page in results:
+        record_page(db, run, page)
+    store_time = time.perf_counter() - started
+    started = time.perf_counter()
+    listed = list_findings(db, FindingFilter(statuses=("open",), severities=("error",)))
+    list_time = time.perf_counter() - started
+    started = time.perf_counter()
+    everything = list_findings(db, FindingFilter(statuses=("open",)))
+    list_all_time = time.perf_counter() - started
+    db.close()
+    print(
+        f"store (SQLite): {pages} pages, {pages * images_per_page} images, {total_findings} findings"
+    )
+    print(
+        f"  raw sqlite3, one transaction a page: {raw_store:7.2f} s ({pages / raw_store:7.0f} pages/s)"
+    )
+    print(
+        f"  record_page                        : {store_time:7.2f} s ({pages / store_time:7.0f} pages/s)"
+    )
+    print(f"  ratio record_page/raw: {store_time / raw_store:.1f}x")
+    print(
+        f"  list open errors: raw {raw_list * 1000:.0f} ms ({len(raw_rows)} rows); list_findings {list_time * 1000:.0f} ms ({len(listed)}); ratio {list_time / raw_list:.1f}x"
+    )
+    print(f"  list all {len(everything)} open findings: {list_all_time * 1000:.0f} ms")
+
+
+BENCHMARKS = {
+    "extraction": bench_extraction,
+    "credits": bench_credits,
+    "images": bench_images,
+    "store": bench_store,
+}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(BENCHMARKS)

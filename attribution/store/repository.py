@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 
 from attribution.errors import StorageError, UsageError
 from attribution.records import (
-    Embedded,
     Finding,
     PageResult,
     RightsEntry,
@@ -204,15 +203,44 @@ def record_page(
     def work(session: Session) -> None:
         moment = now()
         page = _upsert_page(session, result, moment)
-        seen: set[str] = set()
+        images = _upsert_images(session, result, moment)
+        planned: list[tuple[str, Image | None, Finding]] = []
+        for item in result.images:
+            shown = images[item.image.src]
+            planned += [
+                (finding_identity(f.rule, page.url, shown.url), shown, f) for f in item.findings
+            ]
+        planned += [(finding_identity(f.rule, page.url, None), None, f) for f in result.findings]
+        existing = _rows_by_identity(session, [identity for identity, _, _ in planned])
+        waived = _waived_ids(session, [row.id for row in existing.values()], today)
         counts = dict.fromkeys(Severity, 0)
+        for identity, where, finding in planned:
+            row = existing.get(identity)
+            if row is None:
+                row = FindingRow(
+                    identity=identity,
+                    rule=finding.rule,
+                    page_id=page.id,
+                    image_id=where.id if where else None,
+                    first_seen=moment,
+                    first_run_id=run_id,
+                )
+                session.add(row)
+                existing[identity] = row
+            row.severity = finding.severity.value
+            row.message = finding.message
+            row.fix = finding.fix
+            row.last_seen = moment
+            row.last_run_id = run_id
+            row.resolved_at = None
+            row.status = WAIVED if row.id in waived else OPEN
+            counts[finding.severity] += 1
         for position, item in enumerate(result.images):
-            image = _upsert_image(session, item.image.src, item.embedded, moment)
             session.add(
                 Appearance(
                     run_id=run_id,
                     page_id=page.id,
-                    image_id=image.id,
+                    image_id=images[item.image.src].id,
                     position=position,
                     alt=item.image.alt,
                     caption=item.image.caption,
@@ -221,13 +249,7 @@ def record_page(
                     checked_at=moment,
                 )
             )
-            for finding in item.findings:
-                seen.add(_upsert_finding(session, run_id, page, image, finding, moment, today))
-                counts[finding.severity] += 1
-        for finding in result.findings:
-            seen.add(_upsert_finding(session, run_id, page, None, finding, moment, today))
-            counts[finding.severity] += 1
-        _resolve_missing(session, page.id, seen, moment)
+        _resolve_missing(session, page.id, set(existing) & {i for i, _, _ in planned}, moment)
         session.execute(
             update(Run)
             .where(Run.id == run_id)
@@ -255,67 +277,52 @@ def _upsert_page(session: Session, result: PageResult, moment: datetime) -> Page
     return page
 
 
-def _upsert_image(
-    session: Session,
-    url: str,
-    embedded: Embedded | None,
-    moment: datetime,
-) -> Image:
-    image = session.scalar(select(Image).where(Image.url == url))
-    if image is None:
-        image = Image(url=url, first_seen=moment, last_seen=moment)
-        session.add(image)
-    image.last_seen = moment
-    if embedded is not None:
-        image.embedded = embedded_json(embedded)
-        image.content_hash = embedded.sha256
+def _upsert_images(session: Session, result: PageResult, moment: datetime) -> dict[str, Image]:
+    """Every image of the page by URL, created when new, with what its file declares."""
+    urls = list(dict.fromkeys(item.image.src for item in result.images))
+    images = {
+        image.url: image
+        for start in range(0, len(urls), 500)
+        for image in session.scalars(select(Image).where(Image.url.in_(urls[start : start + 500])))
+    }
+    for item in result.images:
+        image = images.get(item.image.src)
+        if image is None:
+            image = Image(url=item.image.src, first_seen=moment, last_seen=moment)
+            session.add(image)
+            images[image.url] = image
+        image.last_seen = moment
+        if item.embedded is not None:
+            image.embedded = embedded_json(item.embedded)
+            image.content_hash = item.embedded.sha256
     session.flush()
-    return image
+    return images
 
 
-def _upsert_finding(
-    session: Session,
-    run_id: int,
-    page: Page,
-    image: Image | None,
-    finding: Finding,
-    moment: datetime,
-    today: date,
-) -> str:
-    identity = finding_identity(finding.rule, page.url, image.url if image else None)
-    row = session.scalar(select(FindingRow).where(FindingRow.identity == identity))
-    if row is None:
-        row = FindingRow(
-            identity=identity,
-            rule=finding.rule,
-            page_id=page.id,
-            image_id=image.id if image else None,
-            first_seen=moment,
-            first_run_id=run_id,
-            status=OPEN,
+def _rows_by_identity(session: Session, identities: Sequence[str]) -> dict[str, FindingRow]:
+    unique = list(dict.fromkeys(identities))
+    return {
+        row.identity: row
+        for start in range(0, len(unique), 500)
+        for row in session.scalars(
+            select(FindingRow).where(FindingRow.identity.in_(unique[start : start + 500]))
         )
-        session.add(row)
-    row.severity = finding.severity.value
-    row.message = finding.message
-    row.fix = finding.fix
-    row.last_seen = moment
-    row.last_run_id = run_id
-    row.resolved_at = None
-    row.status = WAIVED if row.id and _active_waiver(session, row.id, today) else OPEN
-    session.flush()
-    return identity
+    }
 
 
-def _active_waiver(session: Session, finding_id: int, today: date) -> Waiver | None:
-    return session.scalar(
-        select(Waiver)
-        .where(
-            Waiver.finding_id == finding_id,
-            or_(Waiver.until.is_(None), Waiver.until >= today),
+def _waived_ids(session: Session, finding_ids: Sequence[int], today: date) -> set[int]:
+    """Which of these findings have a waiver that has not expired."""
+    waived: set[int] = set()
+    for start in range(0, len(finding_ids), 500):
+        waived.update(
+            session.scalars(
+                select(Waiver.finding_id).where(
+                    Waiver.finding_id.in_(finding_ids[start : start + 500]),
+                    or_(Waiver.until.is_(None), Waiver.until >= today),
+                )
+            )
         )
-        .order_by(Waiver.id.desc())
-        .limit(1)
-    )
+    return waived
 
 
 def _resolve_missing(session: Session, page_id: int, seen: set[str], moment: datetime) -> None:
