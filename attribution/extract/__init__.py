@@ -1,0 +1,258 @@
+"""Find the content images of a page with their captions and credits.
+
+The only module that imports BeautifulSoup. :func:`extract_page` reads images the
+way publishing systems mark them up — ``<img>`` with ``src``/``srcset`` and lazy-load
+attributes, ``<noscript>`` fallbacks, ``<picture>``, ``<amp-img>``, images set on
+lazy containers, ``og:image`` and schema.org ``ImageObject`` in JSON-LD — leaves out
+site chrome (logos, avatars, icons, ads, pixels, teasers to other articles), merges
+the sizes of one picture into one image, and finds each image's caption and credit.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Comment, Tag
+
+from attribution.captions import split_caption_credit
+from attribution.extract.chrome import content_roots, is_chrome
+from attribution.extract.declared import Declared, jsonld_images, meta_images
+from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr
+from attribution.extract.figures import attach_caption
+from attribution.extract.urls import (
+    image_identity,
+    join_url,
+    looks_like_image_url,
+    resolve_url,
+    srcset_urls,
+)
+from attribution.records import ExtractedPage
+from attribution.textutil import none_if_empty
+
+__all__ = ["extract_page", "image_identity", "parse_html"]
+
+LAZY_SRC_ATTRS = (
+    "data-src",
+    "data-lazy-src",
+    "data-original",
+    "data-lazy",
+    "data-url",
+    "data-hi-res-src",
+    "data-full-src",
+    "data-orig-file",
+    "data-image",
+    "data-img-src",
+    "data-echo",
+)
+
+LAZY_SRCSET_ATTRS = ("data-srcset", "data-lazy-srcset", "data-original-set")
+
+CONTAINER_URL_ATTRS = (
+    "data-bg",
+    "data-background",
+    "data-background-image",
+    "data-bg-src",
+    "data-src",
+    "data-lazy-bg",
+    "data-image",
+)
+
+VARIANT_ATTRS = ("data-large-file", "data-medium-file", "data-full-url", "data-orig-file")
+
+_BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+
+def parse_html(html: str | bytes, encoding: str | None = None) -> BeautifulSoup:
+    """Parse a page with lxml, falling back to Python's parser; never raises."""
+    try:
+        if isinstance(html, bytes):
+            return BeautifulSoup(html, "lxml", from_encoding=encoding)
+        return BeautifulSoup(html, "lxml")
+    except Exception:  # lxml rejects some hostile inputs; the pure-Python parser does not
+        if isinstance(html, bytes):
+            html = html.decode(encoding or "utf-8", errors="replace")
+        return BeautifulSoup(html, "html.parser")
+
+
+def extract_page(html: str | bytes, url: str, encoding: str | None = None) -> ExtractedPage:
+    """Every content image of a page, with caption and credit, in document order.
+
+    ``url`` is the page's address, against which (and ``<base href>``) every image
+    URL is resolved. ``encoding`` is the character set from the HTTP headers, when
+    known; otherwise the page's own ``<meta charset>`` is used.
+    """
+    soup = parse_html(html, encoding)
+    base = _base_url(soup, url)
+    title = _title(soup)
+    structured = list(jsonld_images(soup, base))
+    meta = list(meta_images(soup, base))
+    for tag in soup.find_all(["script", "style", "template", "svg", "iframe"]):
+        tag.decompose()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    roots = content_roots(soup)
+    found: list[FoundImage] = []
+    for element in soup.find_all(True):
+        candidate = _candidate(element, base)
+        if candidate is None:
+            continue
+        if is_chrome(element, candidate, roots, base, url):
+            continue
+        attach_caption(candidate, element, base)
+        found.append(candidate)
+    images = _merge_same_pictures(found)
+    images = _merge_declared(images, structured, meta)
+    return ExtractedPage(url=url, title=title, images=tuple(image.freeze() for image in images))
+
+
+def _base_url(soup: BeautifulSoup, url: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        # A saved page resolves against the address it declares for itself.
+        for selector, key in (
+            ('link[rel="canonical"]', "href"),
+            ('meta[property="og:url"]', "content"),
+        ):
+            declared = soup.select_one(selector)
+            if isinstance(declared, Tag):
+                value = attr(declared, key) or ""
+                if value.startswith(("http://", "https://")):
+                    url = value
+                    break
+    base = soup.find("base", href=True)
+    if isinstance(base, Tag):
+        href = attr(base, "href")
+        if href:
+            return join_url(url, href) or url
+    return url
+
+
+def _title(soup: BeautifulSoup) -> str | None:
+    for selector in ('meta[property="og:title"]', 'meta[name="twitter:title"]'):
+        tag = soup.select_one(selector)
+        if isinstance(tag, Tag) and attr(tag, "content"):
+            return none_if_empty(attr(tag, "content"))
+    if soup.title and soup.title.string:
+        return none_if_empty(str(soup.title.string))
+    h1 = soup.find("h1")
+    return none_if_empty(h1.get_text(" ")) if isinstance(h1, Tag) else None
+
+
+def _candidate(element: Tag, base: str) -> FoundImage | None:
+    if element.name in IMAGE_TAGS:
+        return _image_candidate(element, base)
+    if element.name in ("img", "source", "picture", "noscript"):
+        return None
+    return _container_candidate(element, base)
+
+
+def _image_candidate(element: Tag, base: str) -> FoundImage | None:
+    lazy = [resolve_url(base, attr(element, name)) for name in LAZY_SRC_ATTRS]
+    own_src = resolve_url(base, attr(element, "src"))
+    srcsets: list[tuple[float, str]] = []
+    for name in ("srcset", *LAZY_SRCSET_ATTRS):
+        srcsets.extend(srcset_urls(attr(element, name)))
+    picture = element.find_parent("picture")
+    if isinstance(picture, Tag):
+        for source in picture.find_all("source"):
+            for name in ("srcset", *LAZY_SRCSET_ATTRS, "src", "data-src"):
+                srcsets.extend(srcset_urls(attr(source, name)))
+    resolved_sets = [(size, resolve_url(base, url)) for size, url in srcsets]
+    set_urls = [(size, url) for size, url in resolved_sets if url]
+    largest = max(set_urls, key=lambda pair: pair[0])[1] if set_urls else None
+    src = next((u for u in lazy if u), None) or own_src or largest
+    if src is None:
+        return None
+    variants = [u for u in lazy if u] + [u for _, u in set_urls]
+    if own_src:
+        variants.append(own_src)
+    for name in VARIANT_ATTRS:
+        extra = resolve_url(base, attr(element, name))
+        if extra:
+            variants.append(extra)
+    return FoundImage(
+        src=src,
+        element=element,
+        origin="picture" if isinstance(picture, Tag) else element.name,
+        variants=variants,
+        alt=none_if_empty(attr(element, "alt")),
+    )
+
+
+def _container_candidate(element: Tag, base: str) -> FoundImage | None:
+    """An image whose URL sits on a (lazy-loading) container element, not an <img>."""
+    url = None
+    for name in CONTAINER_URL_ATTRS:
+        value = attr(element, name)
+        if value and (name != "data-src" or looks_like_image_url(value)):
+            url = resolve_url(base, value)
+            if url:
+                break
+    if url is None:
+        style = attr(element, "style")
+        match = _BACKGROUND_URL.search(style) if style else None
+        if match:
+            url = resolve_url(base, match.group(1))
+    if url is None or not looks_like_image_url(url):
+        return None
+    alt = attr(element, "aria-label") or attr(element, "title") or attr(element, "data-alt")
+    return FoundImage(src=url, element=element, origin="background", alt=none_if_empty(alt))
+
+
+def _merge_same_pictures(found: list[FoundImage]) -> list[FoundImage]:
+    merged: dict[str, FoundImage] = {}
+    order: list[FoundImage] = []
+    for candidate in found:
+        keys = {image_identity(u) for u in [candidate.src, *candidate.variants]}
+        existing = next((merged[k] for k in keys if k in merged), None)
+        if existing is None:
+            order.append(candidate)
+            target = candidate
+        else:
+            target = existing
+            target.variants.extend([candidate.src, *candidate.variants])
+            target.caption = target.caption or candidate.caption
+            target.credit = target.credit or candidate.credit
+            target.credit_links.extend(candidate.credit_links)
+            target.alt = target.alt or candidate.alt
+        for key in keys:
+            merged.setdefault(key, target)
+    return order
+
+
+def _merge_declared(
+    images: list[FoundImage], structured: list[Declared], meta: list[Declared]
+) -> list[FoundImage]:
+    index: dict[str, FoundImage] = {}
+    for image in images:
+        for url in [image.src, *image.variants]:
+            index.setdefault(image_identity(url), image)
+    extra: list[FoundImage] = []
+    for declared in [*structured, *meta]:
+        key = image_identity(declared.url)
+        target = index.get(key)
+        if target is None:
+            target = FoundImage(src=declared.url, element=None, origin=declared.origin)
+            extra.append(target)
+            index[key] = target
+        else:
+            target.variants.append(declared.url)
+        for name, value in declared.facts.items():
+            target.structured.setdefault(name, value)
+        _fill_from_structured(target)
+    return images + extra
+
+
+def _fill_from_structured(image: FoundImage) -> None:
+    facts = image.structured
+    if image.caption is None and facts.get("caption"):
+        caption, credit = split_caption_credit(facts["caption"])
+        image.caption = caption
+        if image.credit is None and credit:
+            image.credit = credit
+    if image.credit is None:
+        image.credit = (
+            facts.get("creditText") or facts.get("creator") or facts.get("copyrightNotice")
+        )
+    licence = facts.get("license")
+    if licence and licence not in image.credit_links:
+        image.credit_links.append(licence)

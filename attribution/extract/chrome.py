@@ -1,0 +1,220 @@
+"""What is site chrome (logos, avatars, icons, ads, pixels, teasers to other articles)
+rather than a content image."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from bs4 import BeautifulSoup, Tag
+
+from attribution.extract.dom import FoundImage, attr, class_text, is_inside, visible_text, word_set
+from attribution.extract.figures import has_caption_nearby
+from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
+from attribution.textutil import clean_text
+
+_CHROME_WORDS = frozenset(
+    """
+    logo logos icon icons favicon avatar avatars gravatar sprite emoji badge pixel tracking
+    tracker beacon spacer ad ads advert adverts advertisement advertising adslot adsense
+    dfp doubleclick sponsor sponsored promo promotion newsletter related recommended
+    recommendations recirc trending popular outbrain taboola widget sidebar comment
+    comments share sharing social nav navbar navigation menu footer breadcrumb breadcrumbs
+    subscribe paywall byline author authors headshot profile masthead banner teaser teasers
+    more readmore rail tweet twitter instagram facebook embed mostread mostpopular branding
+    brand cookie bookmark linkpreview oembed
+    """.split()
+)
+
+_OWN_CHROME_WORDS = (_CHROME_WORDS | {"placeholder", "default", "blank", "loading", "thumb"}) - {
+    "more",
+    "profile",
+    "brand",
+    "share",
+}
+
+_CHROME_ROLES = frozenset({"banner", "navigation", "contentinfo", "complementary", "search"})
+
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "button", "amp-ad", "amp-pixel"})
+
+_CONTENT_WORDS = frozenset({"gallery", "slideshow", "carousel", "lightbox", "hero", "lead"})
+
+_TRACKER_HOSTS = re.compile(
+    r"(?:^|\.)(?:doubleclick\.net|google-analytics\.com|googletagmanager\.com|facebook\.com"
+    r"|scorecardresearch\.com|quantserve\.com|pixel\.[\w.-]+|[\w-]*tracker[\w-]*\.[\w.]+"
+    r"|adsrvr\.org|adnxs\.com|taboola\.com|outbrain\.com|chartbeat\.net|krxd\.net"
+    r"|ads?\.[\w.-]+|adserver[\w.-]*|banners?\.[\w.-]+)$",
+    re.IGNORECASE,
+)
+
+_ROOT_CLASSES = frozenset(
+    [
+        "entry-content",
+        "post-content",
+        "article-body",
+        "article__body",
+        "story-body",
+        "post-body",
+        "article-content",
+        "content-body",
+    ]
+)
+
+
+def content_roots(soup: BeautifulSoup) -> list[Tag]:
+    """The elements that hold the article body (by itemprop, class, <article>, <main>)."""
+    roots: list[Tag] = []
+    for tag in soup.find_all(["div", "section", "article", "main"]):
+        itemprop = attr(tag, "itemprop") or ""
+        if "articleBody" in itemprop.split() or _ROOT_CLASSES.intersection(class_text(tag).split()):
+            roots.append(tag)
+    articles = [t for t in soup.find_all("article") if isinstance(t, Tag)]
+    if articles:
+        roots.append(max(articles, key=lambda a: len(a.get_text(" ", strip=True))))
+    main = soup.find("main") or soup.select_one('[role="main"]')
+    if isinstance(main, Tag):
+        roots.append(main)
+    return roots
+
+
+def is_chrome(
+    element: Tag, candidate: FoundImage, roots: list[Tag], base: str, page_url: str
+) -> bool:
+    """Whether an image candidate is site chrome rather than content."""
+    if _tiny(element):
+        return True
+    own = " ".join(
+        [
+            class_text(element),
+            attr(element, "alt") or "",
+            url_path(candidate.src).rsplit("/", 2)[-2:][0],
+            url_path(candidate.src).rsplit("/", 1)[-1],
+        ]
+    )
+    own_words = word_set(own)
+    if own_words & _OWN_CHROME_WORDS and not own_words & _CONTENT_WORDS:
+        return True
+    host = url_host(candidate.src)
+    if _TRACKER_HOSTS.search(host) or candidate.src.lower().endswith((".svg", ".ico")):
+        return True
+    if _ad_sized(element) or _labelled_as_ad(element):
+        return True
+    in_figure = element.find_parent("figure") is not None
+    for ancestor in element.parents:
+        if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "[document]"):
+            break
+        if _is_root(ancestor, roots):
+            break  # what wraps the article body says nothing about its images
+        if ancestor.name in _CHROME_TAGS:
+            return True
+        if ancestor.name == "header" and _is_site_header(ancestor):
+            return True
+        role = (attr(ancestor, "role") or "").lower()
+        if role in _CHROME_ROLES:
+            return True
+        words = word_set(class_text(ancestor))
+        if words & _CHROME_WORDS and not (words & _CONTENT_WORDS):
+            return True
+    teaser = _teaser_link(element, base, page_url)
+    if teaser is not None and (_is_headline_card(teaser) or not has_caption_nearby(element)):
+        return True
+    if roots and not any(is_inside(element, root) for root in roots):
+        return not (in_figure or has_caption_nearby(element) or _in_hero(element))
+    return False
+
+
+_AD_SIZES = frozenset(
+    {(300, 250), (728, 90), (160, 600), (300, 600), (320, 50), (970, 250), (970, 90), (336, 280)}
+)
+
+_AD_LABEL = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?:\s+content)?|anzeige|werbung|publicit[ée]"
+    r"|pubblicit[àa]|publicidad|reklama|annonce|ad)$",
+    re.IGNORECASE,
+)
+
+
+def _ad_sized(element: Tag) -> bool:
+    """An image in one of the standard advertising sizes (300x250, 728x90, …)."""
+    try:
+        size = (int(attr(element, "width") or 0), int(attr(element, "height") or 0))
+    except ValueError:
+        return False
+    return size in _AD_SIZES
+
+
+def _labelled_as_ad(element: Tag) -> bool:
+    """An image whose surrounding block is labelled "Advertisement" (or "Anzeige", …)."""
+    parent = element.parent
+    for _ in range(2):
+        if not isinstance(parent, Tag) or parent.name in ("body", "article", "main"):
+            return False
+        for child in parent.find_all(["span", "small", "p", "div"], limit=6):
+            if _AD_LABEL.match(clean_text(child.get_text())):
+                return True
+        parent = parent.parent
+    return False
+
+
+def _is_root(element: Tag, roots: list[Tag]) -> bool:
+    return any(element is root for root in roots)
+
+
+def _tiny(element: Tag) -> bool:
+    sizes = []
+    for name in ("width", "height"):
+        value = attr(element, name) or ""
+        match = re.match(r"^\s*(\d+)(?:px)?\s*$", value)
+        if match:
+            sizes.append(int(match.group(1)))
+    return any(size < 64 for size in sizes) or (len(sizes) == 2 and max(sizes) <= 120)
+
+
+def _is_site_header(header: Tag) -> bool:
+    if header.find_parent("article") is not None or header.find_parent("main") is not None:
+        return False
+    return header.find("h1") is None or header.find("nav") is not None
+
+
+def _in_hero(element: Tag) -> bool:
+    for ancestor in [element, *element.parents]:
+        if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html"):
+            return False
+        if word_set(class_text(ancestor)) & {
+            "hero",
+            "lead",
+            "featured",
+            "feature",
+            "cover",
+            "masthead",
+        }:
+            return "masthead" not in word_set(class_text(ancestor))
+    return False
+
+
+def _is_headline_card(link: Tag) -> bool:
+    """A link that carries a headline beside its image: a card for another article."""
+    return link.find(["h2", "h3", "h4", "h5"]) is not None or len(visible_text(link)) > 40
+
+
+def _teaser_link(element: Tag, base: str, page_url: str) -> Tag | None:
+    """The link to another page that an image sits in (a teaser thumbnail), or None."""
+    link = element.find_parent("a", href=True)
+    if not isinstance(link, Tag):
+        return None
+    return link if _links_elsewhere(link, base, page_url) else None
+
+
+def _links_elsewhere(link: Tag, base: str, page_url: str) -> bool:
+    href = attr(link, "href") or ""
+    if href.startswith("#"):
+        return False
+    target = join_url(base, href)
+    if target is None:
+        return False
+    path = url_path(target).lower()
+    if path.endswith(IMAGE_EXTENSIONS) or "attachment" in target or "/image" in path:
+        return False
+    if re.search(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|[?&%])", unquote(target), re.IGNORECASE):
+        return False
+    return target.split("#")[0].rstrip("/") != page_url.split("#")[0].rstrip("/")

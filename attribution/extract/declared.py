@@ -1,0 +1,186 @@
+"""Pictures a page declares in its metadata: og:image and schema.org ImageObject in
+JSON-LD (contentUrl, caption, creditText, creator, copyrightNotice, license,
+acquireLicensePage)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup
+
+from attribution.extract.dom import attr, word_set
+from attribution.extract.urls import resolve_url, url_path
+from attribution.textutil import clean_text, none_if_empty
+
+
+@dataclass
+class Declared:
+    """A picture declared in og:image or JSON-LD, with the facts given for it."""
+
+    url: str
+    origin: str
+    facts: dict[str, str]
+
+
+_META_IMAGE_KEYS = frozenset(
+    {"og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"}
+)
+
+
+def meta_images(soup: BeautifulSoup, base: str) -> Iterator[Declared]:
+    """The og:image and twitter:image pictures of a page (site logos left out)."""
+    for tag in soup.find_all("meta"):
+        key = (attr(tag, "property") or attr(tag, "name") or "").lower()
+        if key not in _META_IMAGE_KEYS:
+            continue
+        url = resolve_url(base, attr(tag, "content"))
+        if url and not _declared_chrome(url):
+            yield Declared(url, "og:image" if key.startswith("og") else "twitter:image", {})
+
+
+def _declared_chrome(url: str) -> bool:
+    path = url_path(url).lower()
+    words = word_set(path)
+    return bool(
+        words
+        & {
+            "logo",
+            "logos",
+            "default",
+            "placeholder",
+            "avatar",
+            "gravatar",
+            "fallback",
+            "icon",
+            "favicon",
+            "brand",
+            "branding",
+            "sitewide",
+            "generic",
+        }
+        or "default-share" in path
+        or "share-card" in path
+        or path.endswith((".svg", ".ico"))
+    )
+
+
+_STRUCTURED_KEYS = {
+    "caption": "caption",
+    "creditText": "creditText",
+    "copyrightNotice": "copyrightNotice",
+    "license": "license",
+    "acquireLicensePage": "acquireLicensePage",
+}
+
+_NOT_CONTENT_TYPES = frozenset(
+    {
+        "Person",
+        "Organization",
+        "NewsMediaOrganization",
+        "WebSite",
+        "Brand",
+        "Corporation",
+        "SiteNavigationElement",
+        "WPHeader",
+        "WPFooter",
+        "WPSideBar",
+        "BreadcrumbList",
+    }
+)
+
+_SKIP_KEYS = frozenset({"logo", "author", "publisher", "sponsor", "brand", "contributor", "editor"})
+
+
+def jsonld_images(soup: BeautifulSoup, base: str) -> Iterator[Declared]:
+    """The ImageObjects of a page's JSON-LD (publisher logos and author photos left out)."""
+    for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)}):
+        raw = script.string or script.get_text()
+        if not raw or len(raw) > 2_000_000:
+            continue
+        try:
+            data = json.loads(raw.strip().rstrip(";"), strict=False)
+        except (ValueError, RecursionError):
+            continue
+        yield from _walk_jsonld(data, base, inside_image=False, depth=0)
+
+
+def _walk_jsonld(node: object, base: str, inside_image: bool, depth: int) -> Iterator[Declared]:
+    if depth > 12:
+        return
+    if isinstance(node, list):
+        for item in node[:50]:
+            yield from _walk_jsonld(item, base, inside_image, depth + 1)
+        return
+    if isinstance(node, str):
+        if inside_image:
+            url = resolve_url(base, node)
+            if url and not _declared_chrome(url):
+                yield Declared(url, "json-ld", {})
+        return
+    if not isinstance(node, dict):
+        return
+    types = node.get("@type")
+    type_names = (
+        {types} if isinstance(types, str) else set(types) if isinstance(types, list) else set()
+    )
+    if type_names & _NOT_CONTENT_TYPES:
+        return
+    if "ImageObject" in type_names or (inside_image and ("contentUrl" in node or "url" in node)):
+        yield from _image_object(node, base)
+        return
+    for key, value in node.items():
+        if key in _SKIP_KEYS:
+            continue
+        if key in ("image", "primaryImageOfPage", "associatedMedia"):
+            yield from _walk_jsonld(value, base, True, depth + 1)
+        elif isinstance(value, (dict, list)):
+            yield from _walk_jsonld(value, base, False, depth + 1)
+
+
+def _image_object(node: dict[str, object], base: str) -> Iterator[Declared]:
+    url = None
+    for key in ("contentUrl", "url"):
+        value = node.get(key)
+        if isinstance(value, list) and value:
+            value = value[0]
+        if isinstance(value, str):
+            url = resolve_url(base, value)
+            if url:
+                break
+    if url is None or _declared_chrome(url):
+        return
+    facts: dict[str, str] = {}
+    for key, name in _STRUCTURED_KEYS.items():
+        value = node.get(key)
+        text = _jsonld_text(value)
+        if text:
+            facts[name] = text
+    creator = _jsonld_names(node.get("creator")) or _jsonld_names(node.get("author"))
+    if creator:
+        facts["creator"] = creator
+    holder = _jsonld_names(node.get("copyrightHolder"))
+    if holder:
+        facts["copyrightHolder"] = holder
+    yield Declared(url, "json-ld", facts)
+
+
+def _jsonld_text(value: object) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("@id") or value.get("url") or value.get("name")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return none_if_empty(str(value)) if isinstance(value, (str, int, float)) else None
+
+
+def _jsonld_names(value: object) -> str | None:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items[:10]:
+        if isinstance(item, dict):
+            item = item.get("name")
+        if isinstance(item, str) and item.strip():
+            names.append(clean_text(item))
+    return ", ".join(names) or None

@@ -1,0 +1,177 @@
+"""Reading the parsed page: attributes, classes, visible text, links."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bs4 import Comment, Tag
+from bs4.element import NavigableString
+
+from attribution.records import ExtractedImage
+from attribution.textutil import clean_text
+
+IMAGE_TAGS = ("img", "amp-img", "amp-anim")
+
+_HIDDEN_CLASS = re.compile(
+    r"visually-?hidden|sr-only|screen-?reader|a11y-hidden|hidden-text|(?:^|\s)(?:u-vh|vh|offscreen)(?:$|\s)",
+    re.IGNORECASE,
+)
+
+_ACTION_TEXT = re.compile(
+    r"^(?:purchase\s+licensing\s+rights|buy\s+(?:this\s+)?(?:photo|image|print)|license\s+this\s+"
+    r"(?:photo|image)|expand|enlarge|zoom|open\s+(?:image|gallery)|view\s+(?:gallery|full\s+size|"
+    r"larger)|share(?:\s+this)?|copy\s+link|close|next|previous|prev|\d+\s*(?:/|of)\s*\d+)"
+    r"(?:[,\s(]*opens?\s+(?:in\s+)?(?:a\s+)?new\s+(?:tab|window)\)?)?$",
+    re.IGNORECASE,
+)
+
+_BLOCKS = frozenset(
+    """
+    p div br li ul ol h1 h2 h3 h4 h5 h6 figcaption figure section blockquote table tr td dd
+    dt header footer
+    """.split()
+)
+
+
+@dataclass
+class FoundImage:
+    """An image being assembled; frozen into an ExtractedImage at the end."""
+
+    src: str
+    element: Tag | None
+    origin: str
+    variants: list[str] = field(default_factory=list)
+    alt: str | None = None
+    caption: str | None = None
+    credit: str | None = None
+    credit_links: list[str] = field(default_factory=list)
+    structured: dict[str, str] = field(default_factory=dict)
+
+    def freeze(self) -> ExtractedImage:
+        return ExtractedImage(
+            src=self.src,
+            alt=self.alt,
+            caption=self.caption,
+            credit=self.credit,
+            credit_links=tuple(dict.fromkeys(self.credit_links)),
+            variants=tuple(v for v in dict.fromkeys(self.variants) if v != self.src),
+            origin=self.origin,
+            structured=tuple(sorted(self.structured.items())),
+        )
+
+
+def attr(element: Tag, name: str) -> str | None:
+    """An attribute's value, stripped, or None when absent or empty."""
+    value = element.get(name)
+    if isinstance(value, list):
+        value = " ".join(value)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def class_text(element: Tag) -> str:
+    """The element's classes and id as one string, for word matching."""
+    classes: list[str] | str = element.get("class") or []
+    if isinstance(classes, str):
+        classes = [classes]
+    return " ".join([*classes, attr(element, "id") or ""])
+
+
+def word_set(text: str) -> set[str]:
+    """The lower-case alphanumeric words of a class string or path."""
+    return {w for w in re.split(r"[^a-z0-9]+", text.lower()) if w}
+
+
+def is_inside(element: Tag, root: Tag) -> bool:
+    """Whether ``element`` is a descendant of ``root``."""
+    return any(parent is root for parent in element.parents)
+
+
+def count_images(element: Tag) -> int:
+    """How many images an element holds (noscript copies not counted)."""
+    count = 0
+    for tag in element.find_all(IMAGE_TAGS):
+        if tag.find_parent("noscript") is None:
+            count += 1
+    return count
+
+
+def hidden_label(tag: Tag) -> str | None:
+    """'credit' or 'caption' for a screen-reader-only label ("Image source, "), else None."""
+    if not isinstance(tag, Tag):
+        return None
+    if not _HIDDEN_CLASS.search(" ".join(tag.get("class") or [])):
+        return None
+    text = clean_text(tag.get_text(" ")).lower().rstrip(" ,:.…")
+    if len(text) > 40:
+        return None
+    if "caption" in text:
+        return "caption"
+    if re.search(r"source|credit|photo|image|foto|bild", text):
+        return "credit"
+    return None
+
+
+_LABEL_ONLY = re.compile(
+    r"^(?:(?:photo|image|picture)\s*)?(?:credits?|source)|photo(?:graph)?|foto|bild|quelle"
+    r"|cr[ée]dits?(?:\s*photo)?|fuente|copyright$",
+    re.IGNORECASE,
+)
+
+
+def _label_element(tag: Tag) -> str | None:
+    """'credit' for an element that holds nothing but a label such as "Credit"."""
+    if tag.find(True) is not None:
+        return None
+    text = clean_text(tag.get_text()).rstrip(" :,.…")
+    return "credit" if text and len(text) < 20 and _LABEL_ONLY.fullmatch(text) else None
+
+
+def visible_text(element: Tag, skip: Iterable[Tag] = ()) -> str:
+    """The visible text of an element, blocks separated by spaces, ``skip`` left out."""
+    skipped = list(skip)
+    pieces: list[str] = []
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if not isinstance(child, Comment):
+                    pieces.append(str(child))
+                continue
+            if not isinstance(child, Tag) or any(child is s for s in skipped):
+                continue
+            if child.name in ("script", "style", "button", "noscript") or child.name in IMAGE_TAGS:
+                continue
+            label = hidden_label(child) or _label_element(child)
+            if label == "caption":
+                continue
+            if label == "credit":
+                pieces.append(" Credit: ")
+                continue
+            if child.name == "a" and _ACTION_TEXT.match(clean_text(child.get_text(" "))):
+                continue
+            block = child.name in _BLOCKS
+            if block:
+                pieces.append(" ")
+            walk(child)
+            if block:
+                pieces.append(" ")
+
+    walk(element)
+    return clean_text("".join(pieces))
+
+
+def link_hrefs(elements: Iterable[Tag]) -> list[str]:
+    """The hrefs of the links in (or being) these elements."""
+    hrefs: list[str] = []
+    for element in elements:
+        anchors = [element] if element.name == "a" else element.find_all("a", href=True)
+        for anchor in anchors:
+            href = attr(anchor, "href")
+            if href and not href.startswith(("#", "javascript:", "mailto:")):
+                hrefs.append(href)
+    return hrefs

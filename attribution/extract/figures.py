@@ -1,0 +1,234 @@
+"""Where captions and credits sit: figures, caption elements, credit elements,
+caption paragraphs after an image, attribution lines after a figure."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import Tag
+
+from attribution.captions import split_caption_credit
+from attribution.credits import strip_label
+from attribution.extract.dom import (
+    IMAGE_TAGS,
+    FoundImage,
+    attr,
+    class_text,
+    count_images,
+    hidden_label,
+    is_inside,
+    link_hrefs,
+    visible_text,
+)
+from attribution.extract.urls import join_url
+from attribution.textutil import clean_text, none_if_empty
+
+_CAPTION_CLASS = re.compile(
+    r"caption|legend|legende|bildunterschrift|unterschrift|image-desc|img-desc|photo-desc"
+    r"|media-desc|figure-text|description",
+    re.IGNORECASE,
+)
+
+_CREDIT_CLASS = re.compile(
+    r"credit|copyright|attribution|photographer|image-source|photo-source|source|byline-image"
+    r"|urheber|bildnachweis|quelle|autor",
+    re.IGNORECASE,
+)
+
+_CREDIT_START = re.compile(
+    r"^\s*(?:©|\(c\)\s|copyright\b|photo(?:graph)?s?\s*(?:credits?)?\s*[:…]|photos?\s+by\b|images?\s*:"
+    r"|images?\s+by\b|image\s+source\b|credits?\s*(?::|…|\.\.\.)|foto\s*:|fotos\s*:|bild\s*:"
+    r"|cr[ée]dits?\s*(?:photos?)?\s*:|illustration\s*(?::|by\b)|source\s*:|quelle\s*:|courtesy\b)",
+    re.IGNORECASE,
+)
+
+_FIGURE_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:wp-caption|wp-block-image|figure|image-block|captioned-image|kg-image-card"
+    r"|kg-card|media|photo|image|picture|img|inline-image|article-image|story-image|lead|hero)"
+    r"(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+
+
+def has_caption_nearby(element: Tag) -> bool:
+    """Whether an image has a caption or credit of its own nearby."""
+    figure = element.find_parent("figure")
+    if isinstance(figure, Tag) and figure.find("figcaption") is not None:
+        return True
+    container = _figure_container(element)
+    if container is not None and _caption_elements(container, element):
+        return True
+    return bool(_following_captions(element))
+
+
+def _figure_container(element: Tag) -> Tag | None:
+    """The nearest figure-like ancestor that holds this image and its caption."""
+    figure = element.find_parent("figure")
+    if isinstance(figure, Tag):
+        return figure
+    for depth, ancestor in enumerate(element.parents, 1):
+        if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "main"):
+            return None
+        if ancestor.name in ("article", "section") and len(ancestor.get_text()) > 1500:
+            return None  # the article itself, not a media block inside it
+        if depth > 6:
+            return None
+        if count_images(ancestor) > 1:
+            return None
+        if _caption_elements(ancestor, element):
+            return ancestor
+    return None
+
+
+def _caption_elements(container: Tag, image: Tag) -> list[Tag]:
+    found: list[Tag] = []
+    for tag in container.find_all(True):
+        if tag is image or is_inside(image, tag) or tag.name in IMAGE_TAGS:
+            continue
+        if any(is_inside(tag, previous) for previous in found):
+            continue
+        classes = class_text(tag)
+        if (
+            tag.name == "figcaption"
+            or (
+                container.name == "figure"
+                and tag.parent is container
+                and tag.name in ("p", "div", "span")
+                and tag.find(IMAGE_TAGS) is None
+                and container.find("figcaption") is None
+                and bool(tag.get_text(strip=True))
+            )
+            or attr(tag, "itemprop") in ("caption", "description")
+            or _CAPTION_CLASS.search(classes)
+            or (_CREDIT_CLASS.search(classes) and tag.name not in ("a", "img"))
+            or (
+                tag.name in ("p", "span", "div", "small", "cite")
+                and _CREDIT_START.match(tag.get_text(" "))
+            )
+            or (tag.find("a", rel="license") is not None and tag.name != "a")
+        ):
+            found.append(tag)
+    return found
+
+
+def _is_credit_element(tag: Tag) -> bool:
+    classes = class_text(tag)
+    if _CAPTION_CLASS.search(classes) and not _CREDIT_CLASS.search(classes):
+        return False
+    if _CREDIT_CLASS.search(classes) or tag.name in ("cite", "small"):
+        return True
+    if tag.find("a", rel="license") is not None and tag.name != "figcaption":
+        return True
+    return tag.name not in ("figcaption",) and bool(_CREDIT_START.match(visible_text(tag)))
+
+
+def _credit_parts(caption_tags: list[Tag]) -> list[Tag]:
+    credits: list[Tag] = []
+    for tag in caption_tags:
+        if _is_credit_element(tag) and tag.name != "figcaption":
+            credits.append(tag)
+            continue
+        for inner in tag.find_all(["span", "small", "cite", "em", "p", "div", "i", "b", "strong"]):
+            if any(is_inside(inner, c) for c in credits):
+                continue
+            classes = class_text(inner)
+            inner_text = visible_text(inner)
+            if _LABEL_ONLY_TEXT.fullmatch(inner_text):
+                continue  # "Photo by " in a span of its own: the credit is its parent's text
+            if (
+                (_CREDIT_CLASS.search(classes) and not _CAPTION_CLASS.search(classes))
+                or inner.name in ("cite", "small")
+                or _CREDIT_START.match(visible_text(inner))
+                or (hidden_label(inner) is None and inner.find(_is_hidden_credit_label) is not None)
+            ):
+                credits.append(inner)
+    return credits
+
+
+_LABEL_ONLY_TEXT = re.compile(
+    r"\s*(?:photo(?:graph)?s?|images?|credits?|foto|bild)?\s*(?:by|credit|:|…|\.\.\.)?\s*",
+    re.IGNORECASE,
+)
+
+
+def _is_hidden_credit_label(tag: Tag) -> bool:
+    label = hidden_label(tag)
+    return label is not None and label != "caption"
+
+
+def attach_caption(candidate: FoundImage, element: Tag, base: str) -> None:
+    """Find the image's caption, credit and credit links, and set them on ``candidate``."""
+    container = _figure_container(element)
+    caption_tags = _caption_elements(container, element) if container is not None else []
+    if not caption_tags:
+        caption_tags = _following_captions(element)
+    elif container is not None and not _credit_parts(caption_tags):
+        # An attribution line printed after the whole figure ("X" by Y is licensed …).
+        caption_tags += [t for t in _following_captions(container) if _is_credit_element(t)]
+    if not caption_tags:
+        return
+    credit_tags = _credit_parts(caption_tags)
+    caption_only = [t for t in caption_tags if not any(t is c for c in credit_tags)]
+    caption_text = " ".join(visible_text(t, skip=credit_tags) for t in caption_only)
+    credit_text = " ".join(visible_text(t) for t in credit_tags)
+    caption, split_credit = split_caption_credit(caption_text)
+    credit = _clean_credit(credit_text) if credit_text else None
+    if split_credit:
+        credit = (
+            f"{credit} {split_credit}"
+            if credit and split_credit not in credit
+            else (credit or split_credit)
+        )
+    candidate.caption = caption
+    candidate.credit = credit
+    joined = (join_url(base, href) for href in link_hrefs(credit_tags or caption_tags))
+    candidate.credit_links = [link for link in joined if link]
+
+
+def _clean_credit(text: str) -> str | None:
+    text = strip_label(clean_text(text))
+    text = text.strip(" |•·–—-")
+    while len(text) > 1 and text[0] in "([" and text[-1] in ")]":
+        text = text[1:-1].strip()
+    return none_if_empty(text.rstrip(" ."))
+
+
+def _following_captions(element: Tag) -> list[Tag]:
+    """Caption and credit printed right after the image (the next short blocks)."""
+    block: Tag = element
+    while isinstance(block.parent, Tag) and block.parent.name not in ("body", "article", "main"):
+        if count_images(block.parent) > 1 or len(visible_text(block.parent)) > 0:
+            break
+        block = block.parent
+    found: list[Tag] = []
+    sibling = block.find_next_sibling()
+    while isinstance(sibling, Tag) and len(found) < 2:
+        if sibling.name in ("noscript", "br"):
+            sibling = sibling.find_next_sibling()
+            continue
+        caption = _caption_block(sibling)
+        if caption is None:
+            break
+        found.append(caption)
+        sibling = sibling.find_next_sibling()
+    return found
+
+
+def _caption_block(sibling: Tag) -> Tag | None:
+    if sibling.find(IMAGE_TAGS) is not None or sibling.name in IMAGE_TAGS:
+        return None
+    text = visible_text(sibling)
+    if not text or len(text) > 400:
+        return None
+    classes = class_text(sibling)
+    if _CAPTION_CLASS.search(classes) or _CREDIT_CLASS.search(classes):
+        return sibling
+    for inner in sibling.find_all(["div", "p", "figcaption", "span"], limit=4):
+        if _CAPTION_CLASS.search(class_text(inner)):
+            return inner
+    if sibling.find("a", rel="license") is not None or _CREDIT_START.match(text):
+        return sibling
+    emphasised = sibling.find(["em", "i", "small", "figcaption"])
+    if isinstance(emphasised, Tag) and clean_text(emphasised.get_text(" ")) == text:
+        return sibling
+    return None

@@ -1,0 +1,145 @@
+"""Image URLs: resolving them, reading srcsets, and the identity shared by every size
+and crop of one picture."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urljoin, urlsplit
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".tiff", ".heic")
+
+_PLACEHOLDER_SRC = re.compile(
+    r"^data:|(?:^|[/_.-])(?:blank|spacer|pixel|transparent|placeholder|lazy[_-]?(?:load|placeholder)?"
+    r"|loading|grey|gray|empty|1x1|clear)\.(?:gif|png|svg|jpg)(?:$|\?)",
+    re.IGNORECASE,
+)
+
+_GENERIC_STEMS = frozenset(
+    """
+    image img photo picture pic original default master large medium small full main index
+    file hero lead thumb thumbnail cover featured content raw source
+    """.split()
+)
+
+_SIZE_SUFFIX = re.compile(
+    r"(?:[-_]\d{2,5}x\d{2,5}|[-_](?:scaled|rotated)|[-_]e\d{10,}|@\dx|[-_](?:superJumbo|jumbo"
+    r"|articleLarge|articleInline|facebookJumbo|videoSixteenByNine\w*|mediumSquare\w*|square\d+"
+    r"|thumb\w*|popup|blog\d+|master\d+|threeByTwo\w*|twoByThree\w*|hp\w*|largeHorizontal\w*"
+    r"|videoLarge|mobileMasterAt3x|filmstrip|sfSpan|tmagArticle|watch\d+|large|medium|small"
+    r"|thumbnail|full|orig(?:inal)?|[whq]\d{2,4}|\d{3,4}w?|wide|portrait|landscape|square|crop(?:ped)?))+$",
+    re.IGNORECASE,
+)
+
+_IDENTIFIER = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    r"|(?<![0-9a-z])(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{16,}(?![0-9a-z])",
+    re.IGNORECASE,
+)
+
+_SIZE_SEGMENT = re.compile(
+    r"^(?:\d{2,4}(?:x\d{0,4})?|[wh]_?\d{2,4}|size|sizes|resize(?::.*)?|fit(?::.*)?|fill(?::.*)?"
+    r"|format(?::.*)?|quality(?::.*)?|filters:.*|crop(?::.*)?|c_\w+|q_\w+|f_\w+|styles|public"
+    r"|large|medium|small|thumbnail|v\d|branded_news|cpsprodpb|width\d+|\d+x\d+)$",
+    re.IGNORECASE,
+)
+
+
+def url_path(url: str) -> str:
+    """The path of a URL, or "" for one too malformed to split."""
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
+
+
+def url_host(url: str) -> str:
+    """The host of a URL, or "" for one too malformed to split."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+
+
+def join_url(base: str, href: str) -> str | None:
+    """A URL resolved against ``base``, or None when it cannot be."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
+
+
+def image_identity(url: str) -> str:
+    """A key shared by every size and crop of one picture (srcset sizes, og:image copies).
+
+    Uses the file name without size suffixes ("-1024x683", "-superJumbo") when it is
+    distinctive, else the path without size segments ("/w600/", "/976/").
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    path = unquote(parts.path)
+    embedded = re.search(r"https?:/{1,2}[^\s]+$", path[1:])
+    if embedded and embedded.start() > 0:
+        return image_identity(embedded.group(0).replace(":/", "://", 1).replace(":///", "://"))
+    filename = path.rsplit("/", 1)[-1]
+    stem = filename
+    while True:
+        base, dot, ext = stem.rpartition(".")
+        if dot and ("." + ext.lower()) in (*IMAGE_EXTENSIONS, ".svg"):
+            stem = base
+            continue
+        break
+    identifier = _IDENTIFIER.search(stem)
+    if identifier:
+        return identifier.group(0).lower()
+    stem = _SIZE_SUFFIX.sub("", stem).lower()
+    if len(stem) >= 5 and stem not in _GENERIC_STEMS and not stem.isdigit():
+        return stem
+    segments = [s for s in path.lower().split("/") if s and not _SIZE_SEGMENT.match(s)]
+    if segments:
+        segments[-1] = stem or segments[-1]
+    return "/".join(segments) or url
+
+
+def resolve_url(base: str, value: str | None) -> str | None:
+    """An absolute http(s) or file URL for an attribute value; None for placeholders."""
+    if not value:
+        return None
+    value = value.strip().strip("'\"")
+    if not value or value.startswith(("data:", "javascript:", "about:", "#", "blob:")):
+        return None
+    if _PLACEHOLDER_SRC.search(value):
+        return None
+    try:
+        resolved = urljoin(base, value)
+    except ValueError:
+        return None
+    return resolved if resolved.startswith(("http://", "https://", "file:")) else None
+
+
+def srcset_urls(value: str | None) -> list[tuple[float, str]]:
+    """(width or density, url) pairs of a srcset, in the order written."""
+    if not value:
+        return []
+    pairs: list[tuple[float, str]] = []
+    for candidate in re.split(r",\s+(?=\S)|,(?=https?:|/)", value):
+        parts = candidate.strip().split()
+        if not parts:
+            continue
+        size = 0.0
+        if len(parts) > 1:
+            number = re.match(r"([\d.]+)", parts[-1])
+            if number:
+                try:
+                    size = float(number.group(1)) * (1 if parts[-1].endswith("w") else 1000)
+                except ValueError:
+                    size = 0.0
+        pairs.append((size, parts[0]))
+    return pairs
+
+
+def looks_like_image_url(value: str) -> bool:
+    """Whether a URL names an image file (by extension or path)."""
+    path = url_path(value.strip()).lower()
+    return path.endswith(IMAGE_EXTENSIONS) or "/image" in path or "/photo" in path
