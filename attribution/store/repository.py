@@ -16,7 +16,7 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
@@ -478,25 +478,22 @@ def add_rights(db: Database, entry: RightsEntry) -> RightsEntry:
     """Add an agreement to the rights register."""
 
     def work(session: Session) -> int:
-        row = RightsRow(
-            provider=entry.provider,
-            scope=entry.scope,
-            valid_from=entry.valid_from,
-            valid_until=entry.valid_until,
-            reference=entry.reference,
-            created_at=now(),
-        )
+        row = _rights_row(entry, now())
         session.add(row)
         session.flush()
         return row.id
 
-    return RightsEntry(
+    return replace(entry, id=_transaction(db, work))
+
+
+def _rights_row(entry: RightsEntry, moment: datetime) -> RightsRow:
+    return RightsRow(
         provider=entry.provider,
         scope=entry.scope,
         valid_from=entry.valid_from,
         valid_until=entry.valid_until,
         reference=entry.reference,
-        id=_transaction(db, work),
+        created_at=moment,
     )
 
 
@@ -576,17 +573,7 @@ def import_rights(db: Database, entries: Iterable[RightsEntry]) -> int:
 
     def work(session: Session) -> int:
         moment = now()
-        for entry in entries:
-            session.add(
-                RightsRow(
-                    provider=entry.provider,
-                    scope=entry.scope,
-                    valid_from=entry.valid_from,
-                    valid_until=entry.valid_until,
-                    reference=entry.reference,
-                    created_at=moment,
-                )
-            )
+        session.add_all(_rights_row(entry, moment) for entry in entries)
         return len(entries)
 
     return _transaction(db, work)
