@@ -82,6 +82,7 @@ class ImageReader:
 
     def read_all(self, urls: Iterable[str]) -> dict[str, Embedded]:
         """The metadata of every URL (fetched in parallel, cached for the run)."""
+        urls = list(urls)  # read twice below; a generator would be spent by the first pass
         wanted = [u for u in dict.fromkeys(urls) if u not in self._cache]
         web = [u for u in wanted if u.startswith(("http://", "https://"))]
         for url in wanted:
