@@ -234,6 +234,13 @@ def test_findings_filters(db) -> None:  # type: ignore[no-untyped-def]
     assert rules(since=datetime.now(UTC) + timedelta(days=1)) == []
     assert len(list_findings(db, FindingFilter(limit=2))) == 2
     assert list_findings(db)[0].severity is Severity.ERROR
+    # The error was recorded first: a limit still keeps the most serious, not the newest.
+    assert [f.rule for f in list_findings(db, FindingFilter(limit=1))] == ["missing-credit"]
+    assert [f.severity for f in list_findings(db)] == [
+        Severity.ERROR,
+        Severity.WARNING,
+        Severity.NOTICE,
+    ]
 
 
 def test_rights_register(db) -> None:  # type: ignore[no-untyped-def]
