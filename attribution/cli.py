@@ -12,6 +12,9 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Never
+
+from tqdm import tqdm
 
 from attribution import __version__
 from attribution.cli_store import add_commands as add_store_commands
@@ -210,6 +213,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
+def progress_bar(total: int, unit: str) -> tqdm[Never]:
+    """A progress bar on stderr for work on several targets; silent when stderr is not a
+    terminal (cron, CI, pipes) or when there is only one target."""
+    disable = total < 2 or not sys.stderr.isatty()
+    return tqdm(total=total, unit=unit, file=sys.stderr, disable=disable, leave=False)
+
+
 def database_url(profile: Profile) -> str | None:
     """The database to use: ATTRIBUTION_DATABASE_URL, else the profile's database.url."""
     return os.environ.get(ENVIRONMENT_VARIABLE) or profile.database_url
@@ -234,11 +244,15 @@ def _check(args: argparse.Namespace) -> int:
             raise UsageError("--timeout must be a positive number of seconds")
         settings = FetchSettings(total_timeout=args.timeout, read_timeout=min(10.0, args.timeout))
 
+    progress = progress_bar(len(args.targets), "pages")
+
     def report_failure(outcome: TargetOutcome) -> None:
         if outcome.error is not None:
-            _error(str(outcome.error))
+            with progress.external_write_mode():
+                _error(str(outcome.error))
         if recorder is not None:
             recorder.record(outcome)
+        progress.update()
 
     try:
         outcomes = check_targets(
@@ -250,9 +264,11 @@ def _check(args: argparse.Namespace) -> int:
             on_done=report_failure,
         )
     except BaseException:
+        progress.close()
         if recorder is not None:
             recorder.close("interrupted")
         raise
+    progress.close()
     if recorder is not None:
         recorder.close("finished")
     pages = [o.result for o in outcomes if o.result is not None]

@@ -140,3 +140,43 @@ def test_csv_report_cannot_smuggle_formulas(tmp_path: object) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows and rows[0]["credit"].startswith("'=HYPERLINK")
     assert [row["rule"] for row in rows] == ["unparsed-credit"]
+
+
+def test_a_progress_bar_shows_on_a_terminal_and_not_in_a_pipe() -> None:
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import termios
+
+    from conftest import command
+
+    targets = [str(SEED), str(NO_CREDITS), str(SEED)]
+    controller, terminal = pty.openpty()
+    # A terminal 24 rows by 100 columns (a new pseudo-terminal has no size).
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    try:
+        finished = subprocess.run(
+            [*command(), "check", "--no-images", "--no-store", *targets],
+            stdout=subprocess.DEVNULL,
+            stderr=terminal,
+            timeout=60,
+            check=False,
+        )
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # the terminal side is closed: everything has been read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(controller)
+    assert finished.returncode == 1
+    assert b"/3" in shown and b"pages" in shown
+    piped = run_cli("check", "--no-images", "--no-store", *targets)
+    assert "pages/s" not in piped.stderr and "/3" not in piped.stderr
