@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error, "
         "3 a target could not be fetched or read",
     )
-    check.add_argument("targets", nargs="+", metavar="TARGET", help="URL, HTML file, or -")
+    check.add_argument("targets", nargs="*", metavar="TARGET", help="URL, HTML file, or -")
     check.add_argument(
         "--format",
         choices=("text", "json", "html", "csv"),
@@ -139,6 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-store",
         action="store_true",
         help="do not record the results in the database",
+    )
+    check.add_argument(
+        "--resume",
+        metavar="RUN",
+        type=int,
+        help="take up an interrupted run where it stopped: check the targets it had not "
+        "finished (see 'attribution runs')",
     )
 
     credits = commands.add_parser("credits", help="work with credit lines")
@@ -233,9 +240,22 @@ def _check(args: argparse.Namespace) -> int:
     profile = load_profile(args.check_config or args.config or find_profile(), known_rules=RULE_IDS)
     if args.commercial is not None:
         profile = replace(profile, commercial=args.commercial)
-    recorder = (
-        None if args.no_store else Recorder.open(database_url(profile), profile, args.targets)
-    )
+    recorder: Recorder | None = None
+    if args.resume is not None:
+        if args.targets or args.no_store:
+            raise UsageError(
+                "--resume RUN takes the run's own targets; give no TARGET or --no-store"
+            )
+        recorder, targets = Recorder.resume(database_url(profile), args.resume)
+        if not targets:
+            recorder.close("finished")
+            print(f"run {args.resume} has nothing left to check", file=sys.stderr)
+            return EXIT_OK
+        args.targets = targets
+    elif not args.targets:
+        raise UsageError("give at least one TARGET (a URL, an HTML file or -), or --resume RUN")
+    elif not args.no_store:
+        recorder = Recorder.open(database_url(profile), profile, args.targets)
     if recorder is not None:
         profile = replace(profile, rights=profile.rights + recorder.rights())
     settings = FetchSettings()

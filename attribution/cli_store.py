@@ -319,11 +319,14 @@ def _runs(args: argparse.Namespace, database_url: str | None) -> int:
             print(f"run {args.run}: {len(pages)} page(s) recorded")
             return 0
         for run in list_runs(db, args.limit):
+            left = f", {run.pending} not reached" if run.pending else ""
             print(
                 f"#{run.id} {run.kind:5} {run.status:11} {run.started_at:%Y-%m-%d %H:%M} "
-                f"pages {run.pages_done} done, {run.pages_failed} failed; images {run.images}; "
-                f"{run.errors} error(s), {run.warnings} warning(s)"
+                f"pages {run.pages_done} done, {run.pages_failed} failed{left}; "
+                f"images {run.images}; {run.errors} error(s), {run.warnings} warning(s)"
             )
+            if run.status == "interrupted" and (run.pending or run.pages_failed):
+                print(f"    resume it with: attribution check --resume {run.id}")
     finally:
         db.close()
     return 0

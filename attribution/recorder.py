@@ -13,6 +13,7 @@ from attribution.store.repository import (
     list_rights,
     record_failure,
     record_page,
+    resume_run,
     start_run,
 )
 
@@ -36,6 +37,17 @@ class Recorder:
         }
         return cls(db=db, run_id=start_run(db, kind, list(targets), options))
 
+    @classmethod
+    def resume(cls, url: str | None, run_id: int) -> tuple[Recorder, list[str]]:
+        """Take up an interrupted run: the recorder and the targets it has left to do."""
+        db = open_database(url)
+        try:
+            targets = resume_run(db, run_id)
+        except BaseException:
+            db.close()
+            raise
+        return cls(db=db, run_id=run_id), targets
+
     def rights(self) -> tuple[RightsEntry, ...]:
         """The agreements of the database's rights register."""
         return list_rights(self.db)
@@ -43,9 +55,10 @@ class Recorder:
     def record(self, outcome: TargetOutcome) -> None:
         """Write one page's results (or count its failure)."""
         if outcome.result is not None:
-            record_page(self.db, self.run_id, outcome.result)
+            record_page(self.db, self.run_id, outcome.result, target=outcome.target)
         else:
-            record_failure(self.db, self.run_id)
+            reason = str(outcome.error) if outcome.error is not None else None
+            record_failure(self.db, self.run_id, outcome.target, reason)
 
     def close(self, status: str) -> None:
         """Mark the run finished (or interrupted) and release the database."""

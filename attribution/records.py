@@ -261,3 +261,4 @@ class RunSummary:
     errors: int
     warnings: int
     notices: int
+    pending: int = 0  # targets the run has not got to (an interrupted run can resume them)

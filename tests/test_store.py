@@ -344,9 +344,25 @@ def test_a_killed_run_leaves_whole_pages_and_says_which(
         assert len(findings) == 3 * run.pages_done
         runs_text = run_cli("runs", str(run.id), env=env).stdout
         assert f"{run.pages_done} page(s) recorded" in runs_text
-        # the next run notices that the killed one is dead
+        # the next run notices that the killed one is dead, and says how to take it up
         start_run(db, "check", ["x"], {})
-        assert list_runs(db)[1].status == "interrupted"
+        killed = list_runs(db)[1]
+        assert killed.status == "interrupted" and killed.pending == 40 - run.pages_done
+        listing = run_cli("runs", env=env).stdout
+        assert f"resume it with: attribution check --resume {run.id}" in listing
+        # resuming checks only the pages it had not finished, into the same run
+        before = len([path for path, _ in server.requests if path.startswith("/story/")])
+        resumed = run_cli("check", "--no-images", "--resume", str(run.id), env=env)
+        assert resumed.returncode == 1, resumed.stderr
+        fetched = [path for path, _ in server.requests if path.startswith("/story/")][before:]
+        assert len(fetched) == 40 - run.pages_done
+        assert not {server.url(path) for path in fetched} & set(finished)
+        done = next(r for r in list_runs(db) if r.id == run.id)
+        assert (done.status, done.pages_done, done.pending) == ("finished", 40, 0)
+        assert len(run_pages(db, run.id)) == 40
+        assert len(list_findings(db)) == 3 * 40
+        again = run_cli("check", "--resume", str(run.id), env=env)
+        assert again.returncode == 0 and "nothing left to check" in again.stderr
     finally:
         db.close()
         if process.poll() is None:

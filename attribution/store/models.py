@@ -54,6 +54,25 @@ class Run(Base):
     notices: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class RunTarget(Base):
+    """One target of a run (a URL, a file, stdin) and whether the run got to it, so that
+    an interrupted run can be resumed where it stopped."""
+
+    __tablename__ = "run_targets"
+    __table_args__ = (
+        UniqueConstraint("run_id", "position"),
+        Index("ix_run_targets_run_status", "run_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    target: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10))  # pending, done or failed
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class Page(Base):
     """A page checked at least once, by URL."""
 

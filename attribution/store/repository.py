@@ -42,10 +42,12 @@ from attribution.store.models import (
     Page,
     RightsRow,
     Run,
+    RunTarget,
     Waiver,
 )
 
 OPEN, RESOLVED, WAIVED = "open", "resolved", "waived"
+PENDING, DONE, FAILED = "pending", "done", "failed"  # a run's progress through its targets
 STATUSES = (OPEN, RESOLVED, WAIVED)
 T = TypeVar("T")
 
@@ -85,7 +87,8 @@ def _transaction(db: Database, work: Callable[[Session], T], attempts: int = 4) 
 
 
 def start_run(db: Database, kind: str, targets: Sequence[str], options: dict[str, object]) -> int:
-    """Record the start of a run; marks this host's runs whose process died as interrupted."""
+    """Record the start of a run and its targets; marks this host's runs whose process
+    died as interrupted."""
 
     def work(session: Session) -> int:
         _mark_interrupted(session)
@@ -106,7 +109,41 @@ def start_run(db: Database, kind: str, targets: Sequence[str], options: dict[str
         )
         session.add(run)
         session.flush()
+        session.add_all(
+            RunTarget(run_id=run.id, position=position, target=target, status=PENDING)
+            for position, target in enumerate(targets)
+        )
         return run.id
+
+    return _transaction(db, work)
+
+
+def resume_run(db: Database, run_id: int) -> list[str]:
+    """Take up a run again: the targets it did not finish (not reached, or failed), in
+    their order. The run is marked running by this process."""
+
+    def work(session: Session) -> list[str]:
+        _mark_interrupted(session)
+        run = session.get(Run, run_id)
+        if run is None:
+            raise UsageError(f"no run {run_id} (see 'attribution runs')")
+        if run.status == "running":
+            raise UsageError(
+                f"run {run_id} is still running (process {run.pid} on {run.host}); "
+                "resume it once it has stopped"
+            )
+        left = session.scalars(
+            select(RunTarget)
+            .where(RunTarget.run_id == run_id, RunTarget.status != DONE)
+            .order_by(RunTarget.position)
+        ).all()
+        failed = sum(1 for target in left if target.status == FAILED)
+        for target in left:
+            target.status, target.reason = PENDING, None
+        run.status, run.finished_at = "running", None
+        run.host, run.pid = socket.gethostname(), os.getpid()
+        run.pages_failed = max(0, run.pages_failed - failed)  # they are tried again
+        return [target.target for target in left]
 
     return _transaction(db, work)
 
@@ -139,38 +176,79 @@ def finish_run(db: Database, run_id: int, status: str = "finished") -> None:
     _transaction(db, work)
 
 
-def record_failure(db: Database, run_id: int) -> None:
-    """Count a target that could not be checked."""
+def record_failure(
+    db: Database, run_id: int, target: str | None = None, reason: str | None = None
+) -> None:
+    """Count a target that could not be checked, and say why."""
 
     def work(session: Session) -> None:
         session.execute(
             update(Run).where(Run.id == run_id).values(pages_failed=Run.pages_failed + 1)
         )
+        if target is not None:
+            _finish_target(session, run_id, target, FAILED, reason=reason)
 
     _transaction(db, work)
+
+
+def _finish_target(
+    session: Session,
+    run_id: int,
+    target: str,
+    status: str,
+    *,
+    page_id: int | None = None,
+    reason: str | None = None,
+) -> None:
+    """Mark the first unfinished row of ``target`` in the run as done or failed (adding
+    the row when the run was not given that target)."""
+    row = session.scalars(
+        select(RunTarget)
+        .where(
+            RunTarget.run_id == run_id,
+            RunTarget.target == target,
+            RunTarget.status == PENDING,
+        )
+        .order_by(RunTarget.position)
+        .limit(1)
+    ).first()
+    if row is None:  # a page recorded by a library caller without a target of the run
+        last = session.scalar(
+            select(func.max(RunTarget.position)).where(RunTarget.run_id == run_id)
+        )
+        row = RunTarget(run_id=run_id, position=(last if last is not None else -1) + 1)
+        row.target = target
+        session.add(row)
+    row.status, row.page_id, row.reason, row.finished_at = status, page_id, reason, now()
 
 
 def list_runs(db: Database, limit: int = 50) -> list[RunSummary]:
     """The most recent runs, newest first."""
     with db.sessions() as session:
-        rows = session.scalars(select(Run).order_by(Run.id.desc()).limit(limit))
-        return [_run_summary(run) for run in rows]
+        runs = session.scalars(select(Run).order_by(Run.id.desc()).limit(limit)).all()
+        pending: dict[int, int] = dict(
+            session.execute(
+                select(RunTarget.run_id, func.count())
+                .where(RunTarget.run_id.in_([run.id for run in runs]), RunTarget.status == PENDING)
+                .group_by(RunTarget.run_id)
+            ).all()
+        )
+        return [_run_summary(run, pending.get(run.id, 0)) for run in runs]
 
 
 def run_pages(db: Database, run_id: int) -> list[str]:
     """The URLs of the pages a run finished (recorded), in the order it recorded them."""
     with db.sessions() as session:
         rows = session.execute(
-            select(Page.url, func.min(Appearance.id))
-            .join(Appearance, Appearance.page_id == Page.id)
-            .where(Appearance.run_id == run_id)
-            .group_by(Page.url)
-            .order_by(func.min(Appearance.id))
+            select(Page.url)
+            .join(RunTarget, RunTarget.page_id == Page.id)
+            .where(RunTarget.run_id == run_id, RunTarget.status == DONE)
+            .order_by(RunTarget.finished_at, RunTarget.position)
         )
-        return [url for url, _ in rows]
+        return list(dict.fromkeys(url for (url,) in rows))
 
 
-def _run_summary(run: Run) -> RunSummary:
+def _run_summary(run: Run, pending: int) -> RunSummary:
     return RunSummary(
         id=run.id,
         kind=run.kind,
@@ -184,6 +262,7 @@ def _run_summary(run: Run) -> RunSummary:
         errors=run.errors,
         warnings=run.warnings,
         notices=run.notices,
+        pending=pending,
     )
 
 
@@ -195,9 +274,11 @@ def record_page(
     run_id: int,
     result: PageResult,
     *,
+    target: str | None = None,
     today: date | None = None,
 ) -> None:
-    """Write one page's results in one transaction and reconcile its findings."""
+    """Write one page's results in one transaction and reconcile its findings; with
+    ``target``, that target of the run is marked done in the same transaction."""
     today = today or date.today()
 
     def work(session: Session) -> None:
@@ -261,6 +342,7 @@ def record_page(
                 notices=Run.notices + counts[Severity.NOTICE],
             )
         )
+        _finish_target(session, run_id, target or result.url, DONE, page_id=page.id)
 
     _transaction(db, work)
 
