@@ -63,7 +63,7 @@ _NOISE = re.compile(
     re.IGNORECASE,
 )
 _XMP_START = re.compile(rb"<x:xmpmeta|<x:xapmeta|<rdf:RDF")
-_XMP_END = re.compile(rb"</x:xmpmeta>|</x:xapmeta>|</rdf:RDF>")
+_XMP_END = re.compile(rb"</x:xmpmeta>|</x:xapmeta>|</rdf:RDF>(?!\s*</x:x[am]pmeta>)")
 MAX_XMP_BYTES = 1024 * 1024
 
 
