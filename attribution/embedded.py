@@ -151,15 +151,62 @@ _EXIF_TAGS = {
 
 
 def _exif_fields(data: bytes, image_format: str) -> Iterator[tuple[str, str]]:
-    if image_format == "gif":
+    tiff = _exif_block(data, image_format)
+    if tiff is None:
         return
-    tags = exifread.process_file(io.BytesIO(data), details=False, debug=False)
+    tags = exifread.process_file(io.BytesIO(tiff), details=False, debug=False)
     for name, key in _EXIF_TAGS.items():
         tag = tags.get(name)
         if tag is None:
             continue
         value = tag.values if isinstance(tag.values, str) else str(tag)
         yield key, value
+
+
+def _exif_block(data: bytes, image_format: str) -> bytes | None:
+    """The EXIF data (a TIFF stream) of a file, found by walking its container.
+
+    exifread is handed the TIFF stream itself: it looks for EXIF only near the start
+    of a JPEG (a large Content Credentials segment pushes it further) and reads WebP
+    EXIF chunks only when they begin with the optional ``Exif\0\0`` header.
+    """
+    if image_format == "tiff":
+        return data
+    if image_format == "jpeg":
+        for segment in _safe_segments(data, 0xE1):
+            if segment.startswith(b"Exif\x00\x00"):
+                return segment[6:]
+        return None
+    if image_format == "webp":
+        block = next((body for name, body in _riff_chunks(data) if name == b"EXIF"), None)
+        return block[6:] if block is not None and block.startswith(b"Exif\x00\x00") else block
+    if image_format == "png":
+        return next((body for name, body in _png_chunks(data) if name == b"eXIf"), None)
+    if image_format in ("heic", "avif"):
+        return data  # exifread walks the ISO media boxes itself
+    return None
+
+
+def _riff_chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(four-character code, payload) of each chunk of a RIFF (WebP) file."""
+    position = 12
+    while position + 8 <= len(data):
+        name = data[position : position + 4]
+        (size,) = struct.unpack("<I", data[position + 4 : position + 8])
+        yield name, data[position + 8 : position + 8 + size]
+        position += 8 + size + size % 2  # chunks are padded to an even length
+
+
+def _png_chunks(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(chunk type, payload) of each chunk of a PNG file, up to the image data."""
+    position = 8
+    while position + 8 <= len(data):
+        (size,) = struct.unpack(">I", data[position : position + 4])
+        name = data[position + 4 : position + 8]
+        if name in (b"IDAT", b"IEND"):
+            return
+        yield name, data[position + 8 : position + 8 + size]
+        position += 12 + size
 
 
 # --- IPTC IIM -------------------------------------------------------------------------

@@ -630,12 +630,12 @@ def _riff_chunk(fourcc: bytes, data: bytes) -> bytes:
     return fourcc + struct.pack("<I", len(data)) + data + b"\x00" * (len(data) % 2)
 
 
-def webp(metadata: Metadata) -> bytes:
+def webp(metadata: Metadata, exif_header: bool = True) -> bytes:
     """An extended-format WebP: VP8X, a lossless 8 x 8 grey VP8L picture, EXIF, XMP.
 
-    The chunks come in the order the container spec gives. The EXIF chunk holds
-    ``Exif\\0\\0`` and a TIFF stream, the form many encoders write and the only one
-    exifread reads (it skips six bytes at the start of the chunk).
+    The chunks come in the order the container spec gives. The EXIF chunk holds a TIFF
+    stream, after ``Exif\\0\\0`` when ``exif_header`` (the form many encoders write; the
+    container spec has the bare TIFF stream).
     """
     width = height = 8
     picture = _vp8l(width, height, (255, 128, 128, 128))
@@ -645,7 +645,7 @@ def webp(metadata: Metadata) -> bytes:
     header += (height - 1).to_bytes(3, "little")
     chunks = [_riff_chunk(b"VP8X", header), _riff_chunk(b"VP8L", picture)]
     if exif is not None:
-        chunks.append(_riff_chunk(b"EXIF", b"Exif\x00\x00" + exif))
+        chunks.append(_riff_chunk(b"EXIF", (b"Exif\x00\x00" if exif_header else b"") + exif))
     if metadata.xmp is not None:
         chunks.append(_riff_chunk(b"XMP ", metadata.xmp))
     body = b"WEBP" + b"".join(chunks)
@@ -954,10 +954,11 @@ def _scan_span(data: bytes) -> tuple[int, int]:
     return position + 2 + length, data.rindex(b"\xff\xd9")
 
 
-def c2pa_signed_jpeg(ai_generated: bool) -> bytes:
-    """A JPEG with Content Credentials whose ``c2pa.created`` action declares it made by
-    a trained algorithm (``ai_generated``) or captured by a camera."""
-    return _sign(jpeg(Metadata()), AI_SOURCE_TYPE if ai_generated else CAMERA_SOURCE_TYPE)
+def c2pa_signed_jpeg(ai_generated: bool, metadata: Metadata | None = None) -> bytes:
+    """A JPEG (with ``metadata``) with Content Credentials whose ``c2pa.created`` action
+    declares it made by a trained algorithm (``ai_generated``) or captured by a camera."""
+    source = jpeg(metadata or Metadata())
+    return _sign(source, AI_SOURCE_TYPE if ai_generated else CAMERA_SOURCE_TYPE)
 
 
 def c2pa_tampered_jpeg() -> bytes:

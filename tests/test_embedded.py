@@ -62,6 +62,16 @@ def test_exif_is_read_from_each_format(make: object) -> None:
     assert embedded.problem is None
 
 
+def test_exif_is_found_wherever_the_container_puts_it() -> None:
+    # A WebP EXIF chunk without the optional "Exif\0\0" header (as the container spec has it)
+    bare = webp(Metadata(artist="Jane Doe"), exif_header=False)
+    assert read_embedded(bare, complete=True).creator == "Jane Doe"
+    # EXIF after a large Content Credentials segment at the start of a JPEG
+    signed = c2pa_signed_jpeg(ai_generated=False, metadata=Metadata(artist="Ann Roe"))
+    assert signed.index(b"Exif\x00\x00") > 8192
+    assert read_embedded(signed, complete=True).creator == "Ann Roe"
+
+
 def test_iptc_and_xmp_are_read_from_jpeg() -> None:
     embedded = read_embedded(jpeg(FULL), complete=True)
     assert embedded.format == "jpeg"
