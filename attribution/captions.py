@@ -25,7 +25,7 @@ _GENERIC_LABEL = (
     r"|photographer|pictures?|images?\s*source|images?|credits?|sources?|fotos?|fotó|fotoğraf"
     r"|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
     r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|фото|kuva|billede|afbeelding|copyright"
-    r"|illustrations?)"
+    r"|illustrations?|mandatory\s+credit)"
 )
 _SEPARATOR = r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+|\s+)"
 _INNER_LABEL = re.compile(
@@ -109,6 +109,9 @@ def _strip_generic_label(text: str) -> str:
     by = re.match(r"^\s*(?:photo(?:graph)?s?|images?)\s+by\s+", text, re.I)
     if by and text[by.end() :].strip():
         return text[by.end() :]
+    bare = re.match(r"^\s*(?:foto|photo)\s+(?=[A-Z]{2,}\s*/|©)", text, re.I)  # "Foto ANSA/…"
+    if bare:
+        return text[bare.end() :]
     return text
 
 
@@ -198,6 +201,8 @@ def _agency_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     match = _AGENCY_TAIL.search(text)
     if match is None or bool(match.group("open")) != bool(match.group("close")):
         return None
+    if len(_lowercase_words(match.group("credit"))) > 1:
+        return None  # "Reuters/Ipsos polling shows a tight race": a sentence, not a credit
     start = match.start("open") if match.group("open") else match.start("credit")
     return text[:start], match.group("credit")
 
@@ -209,7 +214,17 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     inner = match.group("credit").strip()
     if not _reads_as_credit(inner, kb):
         return None
-    return text[: match.start()], _strip_generic_label(inner)
+    before = text[: match.start()]
+    # "… Kim Jong Un. arctic penguin / Flickr (CC BY-NC 2.0)": the licence in brackets
+    # ends a "creator / platform" credit that has no label.
+    boundaries = list(_SENTENCE_END.finditer(before))
+    if boundaries and "/" in before[boundaries[-1].end() :]:
+        lead = before[boundaries[-1].end() :].strip()
+        whole = f"{lead} ({inner})"
+        credit = parse_credit(whole, kb=kb)
+        if len(lead.split()) <= 6 and credit.creators and credit.provider and credit.licence:
+            return before[: boundaries[-1].start() + 1], whole
+    return before, _strip_generic_label(inner)
 
 
 def _bare_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
@@ -230,11 +245,16 @@ def _reads_as_credit(text: str, kb: KnowledgeBase) -> bool:
     words = text.split()
     if not words or len(words) > 16 or re.search(r"\b\d{1,2}/\d{1,2}\b|%", text):
         return False
-    lowercase = [w for w in re.findall(r"[^\W\d]+", text) if w.islower() and w not in _CREDIT_WORDS]
-    if len(lowercase) > 1:
+    if len(_lowercase_words(text)) > 1:
         return False
     credit = parse_credit(text, kb=kb)
     return _is_credit(credit, text)
+
+
+def _lowercase_words(text: str) -> list[str]:
+    """The lower-case words of ``text`` that credits do not use: a sign of a sentence."""
+    text = re.sub(r"@[\w.]+", " ", text)  # social-media handles ("@marisol.travels")
+    return [w for w in re.findall(r"[^\W\d]+", text) if w.islower() and w not in _CREDIT_WORDS]
 
 
 def _is_credit(credit: Credit, text: str) -> bool:
@@ -243,6 +263,8 @@ def _is_credit(credit: Credit, text: str) -> bool:
     if credit.kind in {"courtesy", "handout", "pool", "screenshot", "government", "stock"}:
         return True
     if credit.kind in {"illustration", "staff"} and credit.creators and " by " in f" {text} ":
+        return True
+    if re.fullmatch(r"staff\s+(?:photo(?:graph)?|image|picture)s?", text, re.I):
         return True
     if "©" in text and (credit.creators or credit.holder):
         return True
@@ -257,7 +279,11 @@ def _is_credit(credit: Credit, text: str) -> bool:
         "/" in text
         and bool(credit.creators)
         and credit.confidence >= 0.6
-        and all(part.strip()[:1].isupper() for part in text.split("/") if part.strip())
+        and all(
+            part.strip()[:1].isupper() or part.strip()[:1] == "@"
+            for part in text.split("/")
+            if part.strip()
+        )
     )
 
 

@@ -34,7 +34,10 @@ _LABEL_WORDS = (
     r"|fotoğraf|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
     r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|fot\.|фото|kuva|billede|afbeelding|ilustraci[óo]n"
     r"|illustrazione|copyright|screen\s*(?:shot|grab)s?|bildschirmfoto|capture\s+d['’]\s*[ée]cran"
-    r"|composite|chart|map|drawing|still"
+    r"|composite|chart|map|drawing|still|video\s+stills?|satellite\s+images?|imagen(?:es)?"
+    r"|infographics?|mandatory\s+credit|(?:clockwise\s+)?from\s+(?:top\s+|bottom\s+)?(?:left|right)"
+    r"|(?:top|bottom|far)\s+(?:left|right)|left|right|top|bottom|above|below|inset|centre|center"
+    r"|main\s+(?:image|photo|picture)|background"
 )
 LABEL = re.compile(
     r"^\s*[(\[]?\s*(?:" + _LABEL_WORDS + r")\s*(?::|…|\.\.\.|,|\s[-–—]\s)\s*"
@@ -70,6 +73,16 @@ _COPYRIGHT = re.compile(
     r"(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*,?\s*)?",
     re.IGNORECASE,
 )
+# Notes that agencies add to a credit for editors, not part of who made the picture.
+_WIRE_NOTES = re.compile(
+    r"\b(?:tpx\s+images\s+of\s+the\s+day|tpx|editorial\s+use\s+only|no\s+(?:re)?sales"
+    r"|no\s+archives|restricted\s+to\s+editorial\s+use|archivbild|archivfoto|symbolbild)\b",
+    re.IGNORECASE,
+)
+_EMBARGO = re.compile(r"\b(?:[A-Z]{2,}\s+){1,3}OUT\b")  # "SOUTH KOREA OUT", "JAPAN OUT"
+_TRADE_NAME = re.compile(
+    r"\s+(?:photography|fotografie|photographie|fotograf[íi]a)$", re.IGNORECASE
+)
 _TRAILING_YEAR = re.compile(r"[\s,]+(?:19|20)\d\d\s*$")
 _TITLE_QUOTE = re.compile(r"^\s*[\"“'‘„«](?P<title>[^\"”’“»]{1,200})[\"”'’“»]\s*,?\s*")
 _LICENCE_FILLER = re.compile(
@@ -87,6 +100,7 @@ _FILLER_NEEDLES = (
     "licen", "lizenz", "rights", "restriction", "under", "this file", "contains", "processed",
     "available", "released", "used", "marked", "dedicated", "reproduced",
 )  # fmt: skip
+_WIRE_NEEDLES = ("tpx", "editorial use", "sales", "archives", "archiv", "symbolbild")
 _IMAGE_CAPTION_TAIL = re.compile(r"\s*image\s+caption\s*,.*$", re.IGNORECASE)
 _MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
     "pool": re.compile(r"\bpool\b", re.IGNORECASE),
@@ -99,7 +113,8 @@ _MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "illustration": re.compile(
-        r"\b(?:illustrat(?:ion|ed|ions)|ilustraci[óo]n|illustrazione|graphics?|artwork|cartoon"
+        r"\b(?:illustrat(?:ion|ed|ions)|ilustraci[óo]n|illustrazione|graphics?|infographics?"
+        r"|artwork|cartoon"
         r"|rendering|collage|composite|drawing|chart|map|ai[\s-]generated|midjourney"
         r"|dall[\s·-]?e)\b",
         re.IGNORECASE,
@@ -138,6 +153,12 @@ _NOT_NAMES = frozenset(
     "unknown author",
     "handout photo",
     "reader submitted",
+    "pool photo",
+    "pool image",
+    "handout image",
+    "file image",
+    "attribution",
+    "mandatory credit",
 }
 _ORG_WORDS = frozenset(
     """
@@ -148,11 +169,14 @@ _ORG_WORDS = frozenset(
     centre institute institution school college hospital church club team group press news
     records productions media organisation organization authority commission bureau embassy
     union parliament senate congress court sheriff's sheriff guard administration
-    collection archive archives project network channel tv radio
+    collection archive archives project network channel tv radio post times chronicle herald
+    tribune gazette gazeta journal telegraph observer examiner courier inquirer globe zeitung
+    presidency protection museen museo musée ministerium ministerio ministère fotopress
     """.split()
 )
 _TITLES = re.compile(
-    r"^(?:(?:staff|master|technical|chief\s+master|senior\s+master|first|command)\s+sgt\.?"
+    r"^(?:(?:navy|army|marine|air\s+force|coast\s+guard|space\s+force)(?=\s+\S+\s+\S)"
+    r"|(?:staff|master|technical|tech\.?|chief\s+master|senior\s+master|first|command)\s+sgt\.?"
     r"|sgt\.?(?:\s+(?:1st|first)\s+class)?|sergeant|spc\.?|specialist|pfc\.?|pvt\.?|cpl\.?"
     r"|corporal|1st\s+lt\.?|2nd\s+lt\.?|lt\.?\s*col\.?|lt\.?|lieutenant|capt\.?|captain|maj\.?"
     r"|major|col\.?|colonel|gen\.?|adm\.?|ens\.?|cmdr\.?|cdr\.?"
@@ -167,7 +191,8 @@ _TITLES = re.compile(
 # The first words of the titles and ranks above, so that names skip the long pattern.
 _TITLE_WORDS = frozenset(
     """
-    staff master technical chief senior first command sgt sergeant spc specialist pfc pvt cpl
+    staff master technical tech chief senior first command sgt sergeant spc specialist pfc pvt cpl
+    navy army marine air coast space
     corporal 1st 2nd lt lieutenant capt captain maj major col colonel gen adm ens cmdr cdr
     airman petty mass mc1 mc2 mc3 mcsn seaman lance dr prof mr mrs ms sir dame rev
     photographer photojournalist contributor freelance freelancer
@@ -353,6 +378,10 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     """
     reading = _Reading()
     lowered = text.lower()
+    if any(note in lowered for note in _WIRE_NEEDLES):
+        text = _WIRE_NOTES.sub(" / ", text)
+    if " OUT" in text:
+        text = _EMBARGO.sub(" / ", text)
     if "©" in text or "(c)" in lowered or "copyright" in lowered:
         text = _COPYRIGHT.sub(" / ", text)
     text = clean_text(text)
@@ -375,7 +404,7 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     parts = _VIA.split(text, maxsplit=1)
     if len(parts) == 2:
         text, via_text = parts
-    for segment in _SEGMENT_SPLIT.split(text)[:12]:
+    for segment in _joined_providers(_SEGMENT_SPLIT.split(text)[:12], kb):
         _read_segment(segment, kb, reading)
     via = _lookup_provider(via_text, kb) if via_text else None
     if via is None and via_text:
@@ -383,6 +412,20 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
             _read_segment(segment, kb, reading)
     _order_providers(reading, via, platform_credit)
     return reading
+
+
+def _joined_providers(segments: list[str], kb: KnowledgeBase) -> list[str]:
+    """Segments with neighbours joined where together they name one provider that the
+    split cut apart ("EC - Audiovisual Service")."""
+    joined: list[str] = []
+    for segment in segments:
+        if joined and _lookup_provider(joined[-1], kb) is None:
+            both = f"{joined[-1]} {segment}"
+            if kb.provider_by_alias(both) is not None:
+                joined[-1] = both
+                continue
+        joined.append(segment)
+    return joined
 
 
 def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
@@ -439,6 +482,12 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
         for part in piece.split(","):
             _read_piece(part, kb, reading)
         return
+    suffixed = _provider_suffix(piece, kb)
+    if suffixed is not None:
+        person, provider = suffixed
+        reading.providers.append(provider)
+        reading.creators.extend(_names(person))
+        return
     names = _names(piece)
     if names:
         reading.creators.extend(names)
@@ -451,6 +500,24 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
         reading.holder = reading.holder or _tidy_org(piece)
     elif not _is_marker_only(piece):
         reading.unread.append(piece)
+
+
+def _provider_suffix(piece: str, kb: KnowledgeBase) -> tuple[str, Provider] | None:
+    """("Name", provider) for "Name-USA TODAY Sports" and "Flickr: Name" forms."""
+    if ":" in piece:
+        head, _, tail = piece.partition(":")
+        provider = _lookup_provider(head, kb)
+        if provider is not None and tail.strip():
+            return tail.strip(), provider
+    if "-" not in piece:
+        return None
+    position = piece.find("-")
+    while position != -1:
+        provider = _lookup_provider(piece[position + 1 :], kb)
+        if provider is not None and position > 0:
+            return piece[:position], provider
+        position = piece.find("-", position + 1)
+    return None
 
 
 def _order_providers(reading: _Reading, via: Provider | None, platform_credit: bool) -> None:
@@ -529,8 +596,11 @@ def _names(text: str) -> list[str]:
     """The people a piece of credit names, or [] when it does not look like names."""
     text = _TRAILING_YEAR.sub("", clean_text(text)).strip(" ,.;:")
     text = _TRAILING_MARKER.sub("", text).strip(" ,.")
-    if not text or text.casefold() in _NOT_NAMES or _is_organisation(text):
+    if not text or text.casefold() in _NOT_NAMES:
         return []
+    if text.split(" ", 1)[0].rstrip(".").casefold() not in _TITLE_WORDS and _is_organisation(text):
+        return []  # (a rank such as "Navy Petty Officer" is checked once it is taken off)
+    text = _TRADE_NAME.sub("", text)
     names: list[str] = []
     for part in _NAME_LIST_SPLIT.split(text):
         part = _LEADING_AND.sub("", part.strip(" ,.;:"))
@@ -543,6 +613,8 @@ def _names(text: str) -> list[str]:
         part = part.strip(" ,.")
         if not part or part.casefold() in _NOT_NAMES:
             continue
+        if _is_organisation(part):
+            return []
         if not _looks_like_name(part) or _is_acronym(part):
             return []
         names.append(part)
@@ -558,7 +630,10 @@ def _looks_like_name(text: str) -> bool:
     if text.startswith("@"):
         return len(words) == 1
     if any(ch.isdigit() for ch in text):
-        return len(words) == 1 and bool(_HANDLE.match(text)) and not text.isdigit()
+        # A user name ("jdoe1987"), not a picture number ("14567890a")
+        return len(words) == 1 and bool(_HANDLE.match(text)) and not text[0].isdigit()
+    if words[0] in ("The", "the") and len(words) > 1:
+        return False  # "The Denver Post": a publication, not a person
     capitalised = sum(1 for w in words if w[:1].isupper() or w.casefold() in _LOWER_PARTICLES)
     if capitalised == len(words):
         return not all(w.casefold() in _LOWER_PARTICLES for w in words)

@@ -107,7 +107,7 @@ _OGL = re.compile(
     re.IGNORECASE,
 )
 _LAL = re.compile(
-    r"(?<![\w])(?:Free\s+Art\s+Licen[cs]e|Licence\s+Art\s+Libre|LAL)"
+    r"(?<![\w])(?:Free\s+Art\s+Licen[cs]e|Licence\s+Art\s+Libre|LAL|(?-i:FAL))"
     r"(?:[\s-]*(?:v(?:ersion)?\s*)?(?P<version>1\.[23]))?(?![\w.])",
     re.IGNORECASE,
 )
@@ -303,7 +303,7 @@ def _other_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
         version = match.group("version")
         licence_id = f"OGL-UK-{version}.0" if version else "OGL-UK"
         found.append(_simple(kb, licence_id, match.start(), match.end()))
-    for match in _finds(_LAL, text, low, ("lal", "art")):
+    for match in _finds(_LAL, text, low, ("lal", "art", "fal")):
         version = match.group("version")
         found.append(
             _simple(kb, f"LAL-{version}" if version else "LAL", match.start(), match.end())
