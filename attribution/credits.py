@@ -286,7 +286,8 @@ def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
     link_mentions = [m for m in (licence_from_url(h, kb) for h in (*hrefs, *urls)) if m]
     licence, licence_url, problem, licence_kind = _combine_licences(mentions, link_mentions)
     rest = _remove_spans(body, mentions)
-    if any(word in rest.lower() for word in _FILLER_NEEDLES):
+    rest_lowered = rest.lower()
+    if any(word in rest_lowered for word in _FILLER_NEEDLES):
         rest = _LICENCE_FILLER.sub(" ", rest)
     without_ranks = _STAFF_RANK.sub("", rest) if "staff" in lowered else rest
     markers = {m.lastgroup for m in _MARKERS.finditer(without_ranks) if m.lastgroup}
@@ -417,6 +418,8 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
 def _joined_providers(segments: list[str], kb: KnowledgeBase) -> list[str]:
     """Segments with neighbours joined where together they name one provider that the
     split cut apart ("EC - Audiovisual Service")."""
+    if len(segments) < 2:
+        return segments
     joined: list[str] = []
     for segment in segments:
         if joined and _lookup_provider(joined[-1], kb) is None:
@@ -557,7 +560,12 @@ def _tidy_org(text: str) -> str:
 
 def _lookup_provider(text: str, kb: KnowledgeBase) -> Provider | None:
     """The provider that ``text`` names as a whole, or with only filler words beside it."""
-    text = text.strip(" ,.;:")
+    return _lookup_cached(text.strip(" ,.;:"), kb)
+
+
+@lru_cache(maxsize=32768)
+def _lookup_cached(text: str, kb: KnowledgeBase) -> Provider | None:
+    # The same pieces ("Getty Images", "AP") are looked up again and again.
     if not text:
         return None
     exact = kb.provider_by_alias(text) or kb.provider_by_alias(_tidy_org(text))
@@ -566,13 +574,17 @@ def _lookup_provider(text: str, kb: KnowledgeBase) -> Provider | None:
     tokens = alias_key(text).split()
     if len(tokens) > 8:
         return None
+    # A provider's name with only filler words beside it: the name must cover every
+    # word that is not filler, so only windows spanning those words are tried.
+    meaningful = [i for i, token in enumerate(tokens) if token.strip(",") not in _PROVIDER_FILLER]
+    first, last = (meaningful[0], meaningful[-1]) if meaningful else (len(tokens), -1)
+    starts = kb.alias_first_words()
     for size in range(min(len(tokens), 5), 0, -1):
-        for start in range(len(tokens) - size + 1):
+        for start in range(max(0, last - size + 1), min(first, len(tokens) - size) + 1):
+            if tokens[start] not in starts:
+                continue  # no alias begins with this word
             provider = kb.provider_by_key(" ".join(tokens[start : start + size]))
-            if provider is None:
-                continue
-            leftover = tokens[:start] + tokens[start + size :]
-            if all(token.strip(",") in _PROVIDER_FILLER for token in leftover):
+            if provider is not None:
                 return provider
     return None
 

@@ -204,7 +204,8 @@ _CC_NEEDLES = (
 
 def _cc_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
     mentions: list[LicenceMention] = []
-    if not any(needle in text.lower() for needle in _CC_NEEDLES):
+    lowered = text.lower()
+    if not any(needle in lowered for needle in _CC_NEEDLES):
         return mentions
     for match in _CC_ZERO.finditer(text):
         licence = kb.licence("CC0-1.0")

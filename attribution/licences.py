@@ -138,6 +138,10 @@ class KnowledgeBase:
         """The provider with this normalised alias (see :func:`alias_key`), or None."""
         return _alias_index(self).get(key)
 
+    def alias_first_words(self) -> frozenset[str]:
+        """The first word of every normalised alias: a word that can begin a provider."""
+        return _alias_first_words(self)
+
     def provider_by_domain(self, host: str) -> Provider | None:
         """The provider that owns ``host`` (or a parent domain of it), or None."""
         host = host.lower().removeprefix("www.")
@@ -180,6 +184,11 @@ def _alias_index(kb: KnowledgeBase) -> dict[str, Provider]:
         for alias in (provider.name, *provider.aliases):
             index.setdefault(alias_key(alias), provider)
     return index
+
+
+@cache
+def _alias_first_words(kb: KnowledgeBase) -> frozenset[str]:
+    return frozenset(key.split()[0] for key in _alias_index(kb) if key.split())
 
 
 @cache

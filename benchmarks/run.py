@@ -58,10 +58,13 @@ def bench_credits() -> None:
     import json
     import re
 
-    from attribution.credits import _parse_cached, parse_credit
+    from attribution.credits import _lookup_cached, _parse_cached, parse_credit
     from attribution.licences import default_knowledge_base
 
-    parse_cache_clear = _parse_cached.cache_clear
+    def parse_cache_clear() -> None:
+        _parse_cached.cache_clear()
+        _lookup_cached.cache_clear()
+
     corpus = ROOT / "tests" / "corpus" / "credits.jsonl"
     lines = [json.loads(line)["text"] for line in corpus.read_text("utf-8").splitlines() if line]
     kb = default_knowledge_base()
@@ -77,7 +80,7 @@ def bench_credits() -> None:
             parse_credit(text, kb=kb)
 
     def distinct() -> None:
-        # Every credit new to the parser: the memo cache is emptied first.
+        # Every credit new to the parser: its memo caches (lines, provider look-ups) emptied.
         parse_cache_clear()
         parsing()
 
