@@ -7,6 +7,8 @@ whose message names the URL and the reason.
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -146,18 +148,7 @@ def _read_capped(
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > settings.max_page_bytes:
         raise FetchError(url, _too_large(settings.max_page_bytes))
-    # A server that drips bytes never trips the per-read timeout; a watchdog closes the
-    # connection when the whole download has taken too long.
-    expired = threading.Event()
-
-    def expire() -> None:
-        expired.set()
-        response.close()
-
-    remaining = max(0.0, settings.total_timeout - (time.monotonic() - started))
-    watchdog = threading.Timer(remaining, expire)
-    watchdog.daemon = True
-    watchdog.start()
+    expired, watchdog = _watchdog(response, settings, started)
     chunks: list[bytes] = []
     size = 0
     try:
@@ -179,6 +170,33 @@ def _read_capped(
     if expired.is_set():
         raise FetchError(url, f"the page took longer than {settings.total_timeout:g} s to download")
     return b"".join(chunks)
+
+
+def _watchdog(
+    response: requests.Response, settings: FetchSettings, started: float
+) -> tuple[threading.Event, threading.Timer]:
+    """A timer that closes ``response`` once ``total_timeout`` has passed since ``started``.
+
+    A server that drips bytes never trips the per-read timeout; closing the connection
+    ends the download. The event tells that the timer fired; cancel the timer when done.
+    """
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        # Closing the response does not wake a read blocked on the socket; shutting the
+        # socket down does.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            shared = socket.fromfd(response.raw.fileno(), socket.AF_INET, socket.SOCK_STREAM)
+            with shared:  # a duplicate of the connection's descriptor: shut down, then closed
+                shared.shutdown(socket.SHUT_RDWR)
+        response.close()
+
+    remaining = max(0.0, settings.total_timeout - (time.monotonic() - started))
+    watchdog = threading.Timer(remaining, expire)
+    watchdog.daemon = True
+    watchdog.start()
+    return expired, watchdog
 
 
 def _too_large(limit: int) -> str:
@@ -297,6 +315,8 @@ def _read_up_to(
     whole: bool,
 ) -> tuple[bytes, int, bool]:
     """Read at most ``limit`` bytes; (data, bytes received, whether the body ended)."""
+    too_slow = f"the image took longer than {settings.total_timeout:g} s"
+    expired, watchdog = _watchdog(response, settings, started)
     chunks: list[bytes] = []
     size = 0
     try:
@@ -307,10 +327,14 @@ def _read_up_to(
                 if whole and size > limit:
                     raise FetchError(url, f"the image is larger than {limit // 2**20} MiB")
                 return b"".join(chunks)[:limit], size, False
-            if time.monotonic() - started > settings.total_timeout:
-                raise FetchError(url, f"the image took longer than {settings.total_timeout:g} s")
     except FetchError:
         raise
-    except requests.RequestException as error:
+    except Exception as error:  # a closed or broken connection surfaces in many types
+        if expired.is_set():
+            raise FetchError(url, too_slow) from None
         raise FetchError(url, f"the download broke off ({_root_cause(error)})") from None
+    finally:
+        watchdog.cancel()
+    if expired.is_set():
+        raise FetchError(url, too_slow)
     return b"".join(chunks), size, True

@@ -298,3 +298,23 @@ def test_no_images_skips_the_files(server: LoopbackServer) -> None:
     result = run_cli("check", "--no-images", server.url("/story"), "--format", "json")
     assert json.loads(result.stdout)["pages"][0]["images"][0]["embedded"] is None
     assert "/a.jpg" not in images.requests
+
+
+def test_an_image_that_drips_forever_is_cut_off(server: LoopbackServer) -> None:
+    def drip(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "image/jpeg")
+        handler.end_headers()
+        handler.wfile.write(b"\xff\xd8\xff")
+        for _ in range(200):  # a byte every 50 ms: never slow enough for the read timeout
+            handler.wfile.write(b"\x00")
+            handler.wfile.flush()
+            time.sleep(0.05)
+
+    server.routes["/drip.jpg"] = drip
+    reader = ImageReader(FetchSettings(total_timeout=1.0))
+    started = time.perf_counter()
+    embedded = reader.read(server.url("/drip.jpg"))
+    reader.close()
+    assert time.perf_counter() - started < 4
+    assert "longer than 1 s" in (embedded.problem or "")
