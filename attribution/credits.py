@@ -128,6 +128,13 @@ _MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
+# Words one of which every marker contains: most credits have none, and skip the regex.
+_MARKER_NEEDLES = (
+    "pool", "hand", "suppl", "provided", "press", "screen", "video", "still", "bildschirm",
+    "capture", "illustr", "ilustr", "graphic", "artwork", "cartoon", "render", "collage",
+    "composite", "drawing", "chart", "map", "ai-", "ai ", "midjourney", "dall", "courtesy",
+    "cortes", "aimable", "freundlich", "staff", "for ", "pour ", "für ",
+)  # fmt: skip
 # One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…
 _MARKERS = re.compile(
     "|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in _MARKER_PATTERNS.items()),
@@ -290,7 +297,11 @@ def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
     if any(word in rest_lowered for word in _FILLER_NEEDLES):
         rest = _LICENCE_FILLER.sub(" ", rest)
     without_ranks = _STAFF_RANK.sub("", rest) if "staff" in lowered else rest
-    markers = {m.lastgroup for m in _MARKERS.finditer(without_ranks) if m.lastgroup}
+    markers = (
+        {m.lastgroup for m in _MARKERS.finditer(without_ranks) if m.lastgroup}
+        if any(needle in lowered for needle in _MARKER_NEEDLES)
+        else set()
+    )
     copyrighted = bool(_COPYRIGHT.search(rest)) or licence == ALL_RIGHTS_RESERVED
 
     reading = _read(rest, kb, platform_credit=licence is not None)
