@@ -212,7 +212,7 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     if match is None:
         return None
     inner = match.group("credit").strip()
-    if not _reads_as_credit(inner, kb):
+    if not (_reads_as_credit(inner, kb) or _names_an_organisation(inner, kb)):
         return None
     before = text[: match.start()]
     # "… Kim Jong Un. arctic penguin / Flickr (CC BY-NC 2.0)": the licence in brackets
@@ -225,6 +225,16 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         if len(lead.split()) <= 6 and credit.creators and credit.provider and credit.licence:
             return before[: boundaries[-1].start() + 1], whole
     return before, _strip_generic_label(inner)
+
+
+def _names_an_organisation(text: str, kb: KnowledgeBase) -> bool:
+    """Whether bracketed text at the end of a caption is a body's name, as credits print
+    it: "(Washington Metropolitan Area Transit Authority)", "(Tasmania Police)"."""
+    words = text.split()
+    if not 2 <= len(words) <= 8 or not all(w[:1].isupper() or w in _CREDIT_WORDS for w in words):
+        return False
+    credit = parse_credit(text, kb=kb)
+    return credit.holder is not None and not credit.creators
 
 
 def _bare_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:

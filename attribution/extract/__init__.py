@@ -179,11 +179,13 @@ def _image_candidate(element: Tag, base: str) -> FoundImage | None:
 
 
 def _container_candidate(element: Tag, base: str) -> FoundImage | None:
-    """An image whose URL sits on a (lazy-loading) container element, not an <img>."""
+    """An image whose URL sits on a (lazy-loading) container element, not an <img>, or
+    on a custom element of the page's own ("<progressive-image src=…>")."""
     url = None
-    for name in CONTAINER_URL_ATTRS:
+    names = ("src", *CONTAINER_URL_ATTRS) if "-" in (element.name or "") else CONTAINER_URL_ATTRS
+    for name in names:
         value = attr(element, name)
-        if value and (name != "data-src" or looks_like_image_url(value)):
+        if value and (name not in ("src", "data-src") or looks_like_image_url(value)):
             url = resolve_url(base, value)
             if url:
                 break
@@ -202,8 +204,13 @@ def _merge_same_pictures(found: list[FoundImage]) -> list[FoundImage]:
     merged: dict[str, FoundImage] = {}
     order: list[FoundImage] = []
     for candidate in found:
-        keys = {image_identity(u) for u in [candidate.src, *candidate.variants]}
-        existing = next((merged[k] for k in keys if k in merged), None)
+        own = image_identity(candidate.src)
+        keys = {own} | {image_identity(u) for u in candidate.variants}
+        # The same picture when either's main URL is among the other's sizes; two
+        # pictures that merely share a stray variant (a placeholder) stay apart.
+        existing = merged.get(own) or next(
+            (merged[k] for k in keys if k in merged and merged[k].identity in keys), None
+        )
         if existing is None:
             order.append(candidate)
             target = candidate

@@ -21,12 +21,12 @@ _CHROME_WORDS = frozenset(
     recommendations recirc trending popular outbrain taboola widget sidebar comment
     comments share sharing social nav navbar navigation menu footer breadcrumb breadcrumbs
     subscribe paywall byline author authors headshot profile masthead banner teaser teasers
-    more readmore rail tweet twitter instagram facebook embed mostread mostpopular branding
+    more readmore rail tweet twitter instagram facebook mostread mostpopular branding
     brand cookie bookmark linkpreview oembed
     """.split()
 )
 
-_OWN_CHROME_WORDS = (_CHROME_WORDS | {"placeholder", "default", "blank", "loading", "thumb"}) - {
+_OWN_CHROME_WORDS = (_CHROME_WORDS | {"default", "blank", "thumb"}) - {
     "more",
     "profile",
     "brand",
@@ -70,7 +70,9 @@ def content_roots(soup: BeautifulSoup) -> list[Tag]:
             roots.append(tag)
     articles = [t for t in soup.find_all("article") if isinstance(t, Tag)]
     if articles:
-        roots.append(max(articles, key=lambda a: len(a.get_text(" ", strip=True))))
+        longest = max(articles, key=lambda a: len(a.get_text(" ", strip=True)))
+        if len(longest.get_text(" ", strip=True)) > 600:  # not a card in a "more" rail
+            roots.append(longest)
     main = soup.find("main") or soup.select_one('[role="main"]')
     if isinstance(main, Tag):
         roots.append(main)
@@ -86,12 +88,15 @@ def is_chrome(
     own = " ".join(
         [
             class_text(element),
-            attr(element, "alt") or "",
             url_path(candidate.src).rsplit("/", 2)[-2:][0],
             url_path(candidate.src).rsplit("/", 1)[-1],
         ]
     )
     own_words = word_set(own)
+    if not has_caption_nearby(element):
+        # Alt text describes the picture: "the Google Maps logo" in a captioned figure is
+        # an illustration, a bare "Site logo" is chrome.
+        own_words |= word_set(attr(element, "alt") or "")
     if own_words & _OWN_CHROME_WORDS and not own_words & _CONTENT_WORDS:
         return True
     host = url_host(candidate.src)
@@ -109,11 +114,15 @@ def is_chrome(
             return True
         if ancestor.name == "header" and _is_site_header(ancestor):
             return True
+        if _is_layout(ancestor, roots):
+            continue  # a page-layout wrapper ("layout-with-rail") holds the article too
         role = (attr(ancestor, "role") or "").lower()
         if role in _CHROME_ROLES:
             return True
         words = word_set(class_text(ancestor))
         if words & _CHROME_WORDS and not (words & _CONTENT_WORDS):
+            return True
+        if ancestor.name == "article" and _is_card(ancestor, base, page_url):
             return True
     teaser = _teaser_link(element, base, page_url)
     if teaser is not None and (_is_headline_card(teaser) or not has_caption_nearby(element)):
@@ -153,6 +162,22 @@ def _labelled_as_ad(element: Tag) -> bool:
             if _AD_LABEL.match(clean_text(child.get_text())):
                 return True
         parent = parent.parent
+    return False
+
+
+def _is_layout(element: Tag, roots: list[Tag]) -> bool:
+    """A wrapper that holds the article's headline or body: part of the page layout."""
+    return element.find("h1") is not None or any(is_inside(root, element) for root in roots)
+
+
+def _is_card(article: Tag, base: str, page_url: str) -> bool:
+    """A small <article> that is a card for another story: a headline linking elsewhere."""
+    if len(visible_text(article)) > 400:
+        return False
+    for heading in article.find_all(["h2", "h3", "h4", "h5"]):
+        link = heading.find("a", href=True) or heading.find_parent("a", href=True)
+        if isinstance(link, Tag) and _links_elsewhere(link, base, page_url):
+            return True
     return False
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from bs4 import Comment, Tag
 from bs4.element import NavigableString
 
+from attribution.extract.urls import image_identity
 from attribution.records import ExtractedImage
 from attribution.textutil import clean_text
 
@@ -20,7 +21,8 @@ _HIDDEN_CLASS = re.compile(
 )
 
 _ACTION_TEXT = re.compile(
-    r"^(?:purchase\s+licensing\s+rights|buy\s+(?:this\s+)?(?:photo|image|print)|license\s+this\s+"
+    r"^(?:(?:purchase|acquire)\s+licensing\s+rights|buy\s+(?:this\s+)?(?:photo|image|print)"
+    r"|(?:hide|show|toggle|expand|collapse)\s+caption|enlarge\s+this\s+image|license\s+this\s+"
     r"(?:photo|image)|expand|enlarge|zoom|open\s+(?:image|gallery)|view\s+(?:gallery|full\s+size|"
     r"larger)|share(?:\s+this)?|copy\s+link|close|next|previous|prev|\d+\s*(?:/|of)\s*\d+)"
     r"(?:[,\s(]*opens?\s+(?:in\s+)?(?:a\s+)?new\s+(?:tab|window)\)?)?$",
@@ -48,6 +50,11 @@ class FoundImage:
     credit: str | None = None
     credit_links: list[str] = field(default_factory=list)
     structured: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def identity(self) -> str:
+        """The identity of the main URL (shared by every size of the picture)."""
+        return image_identity(self.src)
 
     def freeze(self) -> ExtractedImage:
         return ExtractedImage(
@@ -152,17 +159,33 @@ def visible_text(element: Tag, skip: Iterable[Tag] = ()) -> str:
             if label == "credit":
                 pieces.append(" Credit: ")
                 continue
-            if child.name == "a" and _ACTION_TEXT.match(clean_text(child.get_text(" "))):
-                continue
+            if _is_hidden(child):
+                continue  # screen-reader text such as ", opens new tab"
+            if child.name in _INLINE_WIDGETS and _ACTION_TEXT.match(
+                clean_text(child.get_text(" "))
+            ):
+                continue  # "Acquire Licensing Rights", "hide caption"
             block = child.name in _BLOCKS
             if block:
                 pieces.append(" ")
             walk(child)
             if block:
                 pieces.append(" ")
+            elif pieces and pieces[-1][-1:] in ".!?:" and child.next_sibling is not None:
+                # "<span>… in Madrid.</span><span>Name</span>": separate sentences
+                pieces.append(" ")
 
     walk(element)
     return clean_text("".join(pieces))
+
+
+_INLINE_WIDGETS = frozenset({"a", "b", "span", "button", "div", "strong"})
+
+
+def _is_hidden(tag: Tag) -> bool:
+    """Text shown only to screen readers (a class such as "sr-only", or aria-hidden is
+    not enough: that hides from screen readers, not from sight)."""
+    return bool(_HIDDEN_CLASS.search(" ".join(tag.get("class") or [])))
 
 
 def link_hrefs(elements: Iterable[Tag]) -> list[str]:

@@ -8,7 +8,7 @@ import re
 from bs4 import Tag
 
 from attribution.captions import split_caption_credit
-from attribution.credits import strip_label
+from attribution.credits import parse_credit, strip_label
 from attribution.extract.dom import (
     IMAGE_TAGS,
     FoundImage,
@@ -115,6 +115,10 @@ def _is_credit_element(tag: Tag) -> bool:
     classes = class_text(tag)
     if _CAPTION_CLASS.search(classes) and not _CREDIT_CLASS.search(classes):
         return False
+    if attr(tag, "itemprop") in ("caption", "description"):
+        return False  # class="image__caption attribution" with itemprop="caption"
+    if _CREDIT_CLASS.search(classes) and _has_credit_inside(tag):
+        return False  # a wrapper ("credit-caption") whose parts say which is which
     if _CREDIT_CLASS.search(classes) or tag.name in ("cite", "small"):
         return True
     if tag.find("a", rel="license") is not None and tag.name != "figcaption":
@@ -122,10 +126,20 @@ def _is_credit_element(tag: Tag) -> bool:
     return tag.name not in ("figcaption",) and bool(_CREDIT_START.match(visible_text(tag)))
 
 
+def _has_credit_inside(tag: Tag) -> bool:
+    return any(
+        _CREDIT_CLASS.search(class_text(inner)) or inner.name in ("cite", "small")
+        for inner in tag.find_all(True)
+    )
+
+
 def _credit_parts(caption_tags: list[Tag]) -> list[Tag]:
     credits: list[Tag] = []
     for tag in caption_tags:
-        if _is_credit_element(tag) and tag.name != "figcaption":
+        credit_figcaption = tag.name == "figcaption" and bool(
+            _CREDIT_CLASS.search(class_text(tag)) and not _CAPTION_CLASS.search(class_text(tag))
+        )
+        if _is_credit_element(tag) and (tag.name != "figcaption" or credit_figcaption):
             credits.append(tag)
             continue
         for inner in tag.find_all(["span", "small", "cite", "em", "p", "div", "i", "b", "strong"]):
@@ -142,7 +156,26 @@ def _credit_parts(caption_tags: list[Tag]) -> list[Tag]:
                 or (hidden_label(inner) is None and inner.find(_is_hidden_credit_label) is not None)
             ):
                 credits.append(inner)
+        if not credits and tag.name == "figcaption":
+            last = _trailing_name(tag)
+            if last is not None:
+                credits.append(last)
     return credits
+
+
+def _trailing_name(figcaption: Tag) -> Tag | None:
+    """The last element of a caption when it holds nothing but a person's name: the
+    photographer, printed after the caption without a label (El País, many others)."""
+    children = [c for c in figcaption.find_all(["span", "p", "div", "em", "i"], recursive=False)]
+    if len(children) < 2 or not visible_text(children[0]):
+        return None
+    text = visible_text(children[-1])
+    if not text or len(text.split()) > 4 or text.endswith((".", "!", "?")):
+        return None
+    credit = parse_credit(text)
+    if credit.creators and " ".join(credit.creators) == text:
+        return children[-1]
+    return None
 
 
 _LABEL_ONLY_TEXT = re.compile(
@@ -161,7 +194,7 @@ def attach_caption(candidate: FoundImage, element: Tag, base: str) -> None:
     container = _figure_container(element)
     caption_tags = _caption_elements(container, element) if container is not None else []
     if not caption_tags:
-        caption_tags = _following_captions(element)
+        caption_tags = _following_captions(element) or _shared_caption(element)
     elif container is not None and not _credit_parts(caption_tags):
         # An attribution line printed after the whole figure ("X" by Y is licensed …).
         caption_tags += [t for t in _following_captions(container) if _is_credit_element(t)]
@@ -179,6 +212,8 @@ def attach_caption(candidate: FoundImage, element: Tag, base: str) -> None:
             if credit and split_credit not in credit
             else (credit or split_credit)
         )
+    if credit is None:
+        credit = _gallery_credit(element)
     candidate.caption = caption
     candidate.credit = credit
     joined = (join_url(base, href) for href in link_hrefs(credit_tags or caption_tags))
@@ -191,6 +226,48 @@ def _clean_credit(text: str) -> str | None:
     while len(text) > 1 and text[0] in "([" and text[-1] in ")]":
         text = text[1:-1].strip()
     return none_if_empty(text.rstrip(" ."))
+
+
+_GALLERY_CLASS = re.compile(r"gallery|slideshow|carousel|tiled", re.IGNORECASE)
+
+
+def _gallery_credit(element: Tag) -> str | None:
+    """The credit a gallery prints once for all its pictures ("Photos by Isla Munro")."""
+    for gallery in element.parents:
+        if not isinstance(gallery, Tag) or gallery.name in ("body", "html", "main", "article"):
+            return None
+        if not _GALLERY_CLASS.search(class_text(gallery)):
+            continue
+        for child in gallery.find_all(["figcaption", "p", "div"], recursive=False):
+            if child.find(IMAGE_TAGS) is None and (
+                child.name == "figcaption" or _CAPTION_CLASS.search(class_text(child))
+            ):
+                _, credit = split_caption_credit(visible_text(child))
+                if credit:
+                    return credit
+        return None
+    return None
+
+
+def _shared_caption(element: Tag) -> list[Tag]:
+    """The caption under a small group of images ("Before and after: …") that belongs to
+    each of them: a caption block that is a direct child of the group."""
+    for depth, group in enumerate(element.parents, 1):
+        if not isinstance(group, Tag) or group.name in ("body", "html", "main", "article"):
+            return []
+        images = count_images(group)
+        if depth > 4 or images > 4:
+            return []
+        if images < 2:
+            continue
+        return [
+            child
+            for child in group.find_all(True, recursive=False)
+            if child.find(IMAGE_TAGS) is None
+            and _CAPTION_CLASS.search(class_text(child))
+            and visible_text(child)
+        ]
+    return []
 
 
 def _following_captions(element: Tag) -> list[Tag]:

@@ -4,20 +4,21 @@ and crop of one picture."""
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".tiff", ".heic")
 
 _PLACEHOLDER_SRC = re.compile(
     r"^data:|(?:^|[/_.-])(?:blank|spacer|pixel|transparent|placeholder|lazy[_-]?(?:load|placeholder)?"
-    r"|loading|grey|gray|empty|1x1|clear)\.(?:gif|png|svg|jpg)(?:$|\?)",
+    r"|loading|grey|gray|empty|1x1(?:\.trans)?|trans|clear)\.(?:gif|png|svg|jpg)(?:$|\?)"
+    r"|/lazy-images/images/",
     re.IGNORECASE,
 )
 
 _GENERIC_STEMS = frozenset(
     """
     image img photo picture pic original default master large medium small full main index
-    file hero lead thumb thumbnail cover featured content raw source
+    file hero lead thumb thumbnail cover featured content raw source wide
     """.split()
 )
 
@@ -26,6 +27,7 @@ _SIZE_SUFFIX = re.compile(
     r"|articleLarge|articleInline|facebookJumbo|videoSixteenByNine\w*|mediumSquare\w*|square\d+"
     r"|thumb\w*|popup|blog\d+|master\d+|threeByTwo\w*|twoByThree\w*|hp\w*|largeHorizontal\w*"
     r"|videoLarge|mobileMasterAt3x|filmstrip|sfSpan|tmagArticle|watch\d+|large|medium|small"
+    r"|super|exlarge|tease|overlay|medium-plus|story-body|live-video"
     r"|thumbnail|full|orig(?:inal)?|[whq]\d{2,4}|\d{3,4}w?|wide|portrait|landscape|square|crop(?:ped)?))+$",
     re.IGNORECASE,
 )
@@ -78,6 +80,9 @@ def image_identity(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         return url
+    wrapped = _wrapped_image(parts.query)
+    if wrapped is not None:
+        return image_identity(wrapped)
     path = unquote(parts.path)
     embedded = re.search(r"https?:/{1,2}[^\s]+$", path[1:])
     if embedded and embedded.start() > 0:
@@ -93,13 +98,33 @@ def image_identity(url: str) -> str:
     identifier = _IDENTIFIER.search(stem)
     if identifier:
         return identifier.group(0).lower()
-    stem = _SIZE_SUFFIX.sub("", stem).lower()
+    stem = _SIZE_SUFFIX.sub("", stem).lower().strip("-_")
     if len(stem) >= 5 and stem not in _GENERIC_STEMS and not stem.isdigit():
         return stem
     segments = [s for s in path.lower().split("/") if s and not _SIZE_SEGMENT.match(s)]
-    if segments:
+    if len(segments) > 2 and (not stem or stem in _GENERIC_STEMS):
+        # ".../habeck-bundestag/wide__820x461": the folder names the picture, the file
+        # only its rendition
+        segments = segments[:-1]
+    elif segments:
         segments[-1] = stem or segments[-1]
     return "/".join(segments) or url
+
+
+_WRAPPER_PARAMS = ("url", "src", "u", "image", "img", "file")
+
+
+def _wrapped_image(query: str) -> str | None:
+    """The image URL that a resizing endpoint takes as a parameter
+    ("/_next/image?url=…", "/imrs.php?src=…"), or None."""
+    if not query or "=" not in query:
+        return None
+    for name, value in parse_qsl(query):
+        if name.lower() in _WRAPPER_PARAMS and (
+            value.startswith(("http://", "https://", "/")) and looks_like_image_url(value)
+        ):
+            return value
+    return None
 
 
 def resolve_url(base: str, value: str | None) -> str | None:
