@@ -523,10 +523,12 @@ def _provider_suffix(piece: str, kb: KnowledgeBase) -> tuple[str, Provider] | No
         provider = _lookup_provider(head, kb)
         if provider is not None and tail.strip():
             return tail.strip(), provider
-    if "-" not in piece:
+    if "-" not in piece or len(piece) > 120:
         return None
     position = piece.find("-")
-    while position != -1:
+    for _ in range(6):  # bounded: a provider's name has few hyphens of its own
+        if position == -1:
+            break
         provider = _lookup_provider(piece[position + 1 :], kb)
         if provider is not None and position > 0:
             return piece[:position], provider
