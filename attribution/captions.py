@@ -22,7 +22,8 @@ from attribution.textutil import clean_text, none_if_empty
 # "Screenshot:", "Courtesy") stay in the credit text.
 _GENERIC_LABEL = (
     r"(?:photo(?:graph)?s?\s*credits?|image\s*credits?|picture\s*credits?|photo(?:graph)?s?"
-    r"|photographer|pictures?|images?\s*source|images?|credits?|sources?|fotos?|fotó|fotoğraf"
+    r"|photographer|pictures?|(?:file\s+)?pics?|images?\s*source|images?|credits?|sources?|fotos?"
+    r"|fotó|fotoğraf"
     r"|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
     r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|фото|kuva|billede|afbeelding|copyright"
     r"|illustrations?|mandatory\s+credit)"

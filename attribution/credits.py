@@ -29,7 +29,8 @@ ALL_RIGHTS_RESERVED = "LicenseRef-All-Rights-Reserved"
 
 _LABEL_WORDS = (
     r"(?:staff\s+|file\s+)?photo(?:graph)?s?\s*credits?|image\s*credits?|picture\s*credits?"
-    r"|photo(?:graph)?s?|photographer|pictures?|images?\s*source|images?|illustrations?"
+    r"|photo(?:graph)?s?|photographer|pictures?|(?:file\s+)?pics?|images?\s*source|images?"
+    r"|illustrations?"
     r"|graphics?|artwork|credits?|attribution|author|sources?|footage|video|fotos?|fotó"
     r"|fotoğraf|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
     r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|fot\.|фото|kuva|billede|afbeelding|ilustraci[óo]n"
@@ -63,7 +64,8 @@ _ORG_NOISE = re.compile(
 _COURTESY = re.compile(
     r"(?:^|,\s*|\s+|/\s*)(?:photos?\s+|images?\s+|foto:?\s+)?(?:courtesy(?:\s+of)?|cortes[íi]a\s+de"
     r"|avec\s+l['’]aimable\s+autorisation\s+de|mit\s+freundlicher\s+genehmigung\s+(?:von|des|der)"
-    r"|supplied\s+by|provided\s+by|handout\s+(?:photo\s+)?(?:by|from)|photo\s+handout\s+by)"
+    r"|supplied\s+by|provided\s+by|submitted\s+by|handout\s+(?:photo\s+)?(?:by|from)"
+    r"|photo\s+handout\s+by)"
     r"\s*:?\s*(?P<source>[^/;]+?)\s*(?=/|;|$|\s+via\s)",
     re.IGNORECASE,
 )
@@ -105,7 +107,8 @@ _IMAGE_CAPTION_TAIL = re.compile(r"\s*image\s+caption\s*,.*$", re.IGNORECASE)
 _MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
     "pool": re.compile(r"\bpool\b", re.IGNORECASE),
     "handout": re.compile(
-        r"\b(?:handouts?|hand\s*out|supplied|provided\s+by|press\s+release)\b", re.IGNORECASE
+        r"\b(?:handouts?|hand\s*out|supplied|submitted|provided\s+by|press\s+release)\b",
+        re.IGNORECASE,
     ),
     "screenshot": re.compile(
         r"\b(?:screen\s*(?:shot|grab|capture)s?|video\s+(?:still|grab)|stills?\s+from\s+(?:a\s+)?video"
@@ -130,10 +133,10 @@ _MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 # Words one of which every marker contains: most credits have none, and skip the regex.
 _MARKER_NEEDLES = (
-    "pool", "hand", "suppl", "provided", "press", "screen", "video", "still", "bildschirm",
-    "capture", "illustr", "ilustr", "graphic", "artwork", "cartoon", "render", "collage",
-    "composite", "drawing", "chart", "map", "ai-", "ai ", "midjourney", "dall", "courtesy",
-    "cortes", "aimable", "freundlich", "staff", "for ", "pour ", "für ",
+    "pool", "hand", "suppl", "submitted", "provided", "press", "screen", "video", "still",
+    "bildschirm", "capture", "illustr", "ilustr", "graphic", "artwork", "cartoon", "render",
+    "collage", "composite", "drawing", "chart", "map", "ai-", "ai ", "midjourney", "dall",
+    "courtesy", "cortes", "aimable", "freundlich", "staff", "for ", "pour ", "für ",
 )  # fmt: skip
 # One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…
 _MARKERS = re.compile(

@@ -49,7 +49,7 @@ def normalise(text: object) -> str | None:
     value = _LABEL.sub("", value)
     value = re.sub(r"^(?:photo|image)\s+by\s+", "", value, flags=re.IGNORECASE)
     value = value.strip(" .;,|—–-")
-    while value[:1] in "([" and value[-1:] in ")]":
+    while len(value) >= 2 and value[0] in "([" and value[-1] in ")]":
         value = value[1:-1].strip(" .")
     return value.casefold() or None
 

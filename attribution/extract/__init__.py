@@ -145,11 +145,26 @@ def _candidate(element: Tag, base: str) -> FoundImage | None:
     return _container_candidate(element, base)
 
 
+def _lazy_names(element: Tag) -> tuple[list[str], list[str]]:
+    """The lazy-loading attributes of an image: the known ones first, then any other
+    ``data-…src`` / ``data-…srcset`` a script of the site's own reads ("data-gl-src")."""
+    present = [name for name in element.attrs if name.startswith("data-")]
+    sources = [n for n in LAZY_SRC_ATTRS if n in element.attrs]
+    sources += [n for n in present if _OTHER_LAZY_SRC.fullmatch(n) and n not in LAZY_SRC_ATTRS]
+    srcsets = [n for n in LAZY_SRCSET_ATTRS if n in element.attrs]
+    srcsets += [n for n in present if n.endswith("srcset") and n not in LAZY_SRCSET_ATTRS]
+    return sources, srcsets
+
+
+_OTHER_LAZY_SRC = re.compile(r"data-[\w-]*src(?:-(?:large|full|hi-?res|original))?")
+
+
 def _image_candidate(element: Tag, base: str) -> FoundImage | None:
-    lazy = [resolve_url(base, attr(element, name)) for name in LAZY_SRC_ATTRS]
+    lazy_sources, lazy_srcsets = _lazy_names(element)
+    lazy = [resolve_url(base, attr(element, name)) for name in lazy_sources]
     own_src = resolve_url(base, attr(element, "src"))
     srcsets: list[tuple[float, str]] = []
-    for name in ("srcset", *LAZY_SRCSET_ATTRS):
+    for name in ("srcset", *lazy_srcsets):
         srcsets.extend(srcset_urls(attr(element, name)))
     picture = element.find_parent("picture")
     if isinstance(picture, Tag):

@@ -16,9 +16,9 @@ from attribution.textutil import clean_text
 _CHROME_WORDS = frozenset(
     """
     logo logos icon icons favicon avatar avatars gravatar sprite emoji badge pixel tracking
-    tracker beacon spacer ad ads advert adverts advertisement advertising adslot adsense
+    tracker beacon spacer ad ads advert adverts advertisement advertising adslot adsense marketing
     dfp doubleclick sponsor sponsored promo promotion newsletter related recommended
-    recommendations recirc trending popular outbrain taboola widget sidebar comment
+    recommendations recirc trending popular outbrain taboola sidebar comment
     comments share sharing social nav navbar navigation menu footer breadcrumb breadcrumbs
     subscribe paywall byline author authors headshot profile masthead banner teaser teasers
     more readmore rail tweet twitter instagram facebook mostread mostpopular branding
@@ -35,7 +35,7 @@ _OWN_CHROME_WORDS = (_CHROME_WORDS | {"default", "blank", "thumb"}) - {
 
 _CHROME_ROLES = frozenset({"banner", "navigation", "contentinfo", "complementary", "search"})
 
-_CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "button", "amp-ad", "amp-pixel"})
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "amp-ad", "amp-pixel"})
 
 _CONTENT_WORDS = frozenset({"gallery", "slideshow", "carousel", "lightbox", "hero", "lead"})
 
@@ -186,6 +186,8 @@ def _is_root(element: Tag, roots: list[Tag]) -> bool:
 
 
 def _tiny(element: Tag) -> bool:
+    if _in_gallery(element):
+        return False  # gallery thumbnails (MediaWiki's are 120 pixels wide) are content
     sizes = []
     for name in ("width", "height"):
         value = attr(element, name) or ""
@@ -193,6 +195,15 @@ def _tiny(element: Tag) -> bool:
         if match:
             sizes.append(int(match.group(1)))
     return any(size < 64 for size in sizes) or (len(sizes) == 2 and max(sizes) <= 120)
+
+
+def _in_gallery(element: Tag) -> bool:
+    for ancestor in element.parents:
+        if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "article", "main"):
+            return False
+        if word_set(class_text(ancestor)) & {"gallery", "gallerybox", "slideshow"}:
+            return True
+    return False
 
 
 def _is_site_header(header: Tag) -> bool:

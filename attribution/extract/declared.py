@@ -88,6 +88,10 @@ _NOT_CONTENT_TYPES = frozenset(
         "WPFooter",
         "WPSideBar",
         "BreadcrumbList",
+        "LocalBusiness",
+        "Place",
+        "Product",
+        "Offer",
     }
 )
 

@@ -16,7 +16,8 @@ from attribution.textutil import clean_text
 IMAGE_TAGS = ("img", "amp-img", "amp-anim")
 
 _HIDDEN_CLASS = re.compile(
-    r"visually-?hidden|sr-only|screen-?reader|a11y-hidden|hidden-text|(?:^|\s)(?:u-vh|vh|offscreen)(?:$|\s)",
+    r"visually-?hidden|hide-?visually|sr-only|screen-?reader|a11y-hidden|hidden-text"
+    r"|(?:^|\s)(?:u-vh|vh|offscreen)(?:$|\s)",
     re.IGNORECASE,
 )
 
@@ -166,8 +167,8 @@ def visible_text(element: Tag, skip: Iterable[Tag] = ()) -> str:
             ):
                 continue  # "Acquire Licensing Rights", "hide caption"
             block = child.name in _BLOCKS
-            if block:
-                pieces.append(" ")
+            if block or (pieces and pieces[-1][-1:] in ".!?"):
+                pieces.append(" ")  # "…on Thursday.<span>Name, Outlet</span>": two sentences
             walk(child)
             if block:
                 pieces.append(" ")

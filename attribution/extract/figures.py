@@ -25,7 +25,7 @@ from attribution.textutil import clean_text, none_if_empty
 
 _CAPTION_CLASS = re.compile(
     r"caption|legend|legende|bildunterschrift|unterschrift|image-desc|img-desc|photo-desc"
-    r"|media-desc|figure-text|description",
+    r"|media-desc|figure-text|description|cptn|gallery-?text|figcap",
     re.IGNORECASE,
 )
 
@@ -37,6 +37,7 @@ _CREDIT_CLASS = re.compile(
 
 _CREDIT_START = re.compile(
     r"^\s*(?:©|\(c\)\s|copyright\b|photo(?:graph)?s?\s*(?:credits?)?\s*[:…]|photos?\s+by\b|images?\s*:"
+    r"|(?:file\s+)?pics?\s*:"
     r"|images?\s+by\b|image\s+source\b|credits?\s*(?::|…|\.\.\.)|foto\s*:|fotos\s*:|bild\s*:"
     r"|cr[ée]dits?\s*(?:photos?)?\s*:|illustration\s*(?::|by\b)|source\s*:|quelle\s*:|courtesy\b)",
     re.IGNORECASE,

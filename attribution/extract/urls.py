@@ -32,6 +32,11 @@ _SIZE_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 
+_SIZE_PREFIX = re.compile(r"^\d{2,4}px-(?=.{3})", re.IGNORECASE)
+_SIZE_ONLY = re.compile(r"-?\d{2,5}x-?\d{0,5}|[wh]\d{2,5}", re.IGNORECASE)
+_FORMAT_CODE = re.compile(r"^(\d{6,})[_-]\d{1,4}$")
+_ARTICLE_MEDIA_ID = re.compile(r"(?<=/)msid-\d+", re.IGNORECASE)
+
 _IDENTIFIER = re.compile(
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
     r"|(?<![0-9a-z])(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{16,}(?![0-9a-z])",
@@ -41,7 +46,8 @@ _IDENTIFIER = re.compile(
 _SIZE_SEGMENT = re.compile(
     r"^(?:\d{2,4}(?:x\d{0,4})?|[wh]_?\d{2,4}|size|sizes|resize(?::.*)?|fit(?::.*)?|fill(?::.*)?"
     r"|format(?::.*)?|quality(?::.*)?|filters:.*|crop(?::.*)?|c_\w+|q_\w+|f_\w+|styles|public"
-    r"|large|medium|small|thumbnail|v\d|branded_news|cpsprodpb|width\d+|\d+x\d+)$",
+    r"|large|medium|small|thumbnail|v\d|branded_news|cpsprodpb|width\d+|-?\d+x-?\d+"
+    r"|\d+x\d+:\d+x\d+|thumbor|[\w-]{26,}=+)$",
     re.IGNORECASE,
 )
 
@@ -98,7 +104,14 @@ def image_identity(url: str) -> str:
     identifier = _IDENTIFIER.search(stem)
     if identifier:
         return identifier.group(0).lower()
+    article_id = _ARTICLE_MEDIA_ID.search(path)
+    if article_id:
+        return article_id.group(0).lower()  # Times Internet: ".../msid-103986512,width-1070/…"
+    stem = _SIZE_PREFIX.sub("", stem)  # MediaWiki thumbnails: "250px-Harbour.jpg"
     stem = _SIZE_SUFFIX.sub("", stem).lower().strip("-_")
+    stem = _FORMAT_CODE.sub(r"\1", stem)  # "66890123_605", "66890123_6": one picture
+    if _SIZE_ONLY.fullmatch(stem):
+        stem = ""  # "1200x-1.jpg": the file names the size, the folder the picture
     if len(stem) >= 5 and stem not in _GENERIC_STEMS and not stem.isdigit():
         return stem
     segments = [s for s in path.lower().split("/") if s and not _SIZE_SEGMENT.match(s)]
