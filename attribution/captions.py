@@ -26,7 +26,7 @@ _GENERIC_LABEL = (
     r"|fotó|fotoğraf"
     r"|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
     r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|фото|kuva|billede|afbeelding|copyright"
-    r"|illustrations?|mandatory\s+credit)"
+    r"|illustrations?|mandatory\s+credit|fot[óo]graf[oa]s?|grafik|infograf[íi]as?|infographics?)"
 )
 _SEPARATOR = r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+|\s+)"
 _INNER_LABEL = re.compile(
@@ -48,6 +48,10 @@ _AGENCY_TAIL = re.compile(
     r"Anadolu(?:\s+Agency)?|Bloomberg|Getty\s+Images|Pool)\s*/\s*[^/()\[\]]{1,120}(?:/[^/()\[\]]{1,80}){0,3})"
     r"(?P<close>[)\]])?\s*\.?$"
 )
+_COPYRIGHT_LEAD = re.compile(
+    r"(?:^|[.!?]\s+)(?P<lead>(?:map\s+data|photo(?:graph)?|image|picture|foto|bild|data|tiles)\s*)$",
+    re.IGNORECASE,
+)
 _LEADING_BRACKET = re.compile(r"^\s*[(\[](?P<credit>[^()\[\]]{2,120})[)\]]\s*(?P<caption>\S.*)$")
 _TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<credit>[^()\[\]]{2,160})[)\]]\s*\.?$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[.!?][”\"])\s+(?=\S)|\s+[|•·–—]\s+")
@@ -58,7 +62,7 @@ _CREDIT_WORDS = frozenset(
     are used with courtesy handout pool file staff de du des la le von der die und y et en
     di da del sur auf a an in public domain commons creative user marked copyright all
     rights reserved screenshot still video satellite official supplied provided obtained
-    posted source sources composite illustration graphic map chart
+    posted source sources composite illustration graphic map chart foto data
     """.split()
 )
 
@@ -92,6 +96,10 @@ def split_caption_credit(
         _bare_tail,
         _whole_text,
     )
+    if text.rstrip(" .").endswith((")", "]")):
+        # A credit in brackets at the end is the clearest sign there is: try it before
+        # sentence boundaries, which abbreviations fake ("… in St. Norbert (Submitted …)")
+        finders = (_labelled, _leading_bracket, _bracketed_tail, *finders[2:])
     for finder in finders:
         found = finder(text, kb)
         if found is None:
@@ -113,6 +121,9 @@ def _strip_generic_label(text: str) -> str:
     bare = re.match(r"^\s*(?:foto|photo)\s+(?=[A-Z]{2,}\s*/|©)", text, re.I)  # "Foto ANSA/…"
     if bare:
         return text[bare.end() :]
+    agency = re.match(r"^\s*foto\s+(?=\S)", text, re.I)  # "foto Ansa", "Foto LaPresse"
+    if agency and parse_credit(text[agency.end() :]).provider is not None:
+        return text[agency.end() :]
     return text
 
 
@@ -134,12 +145,28 @@ def _labelled(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         return None
     start = best.start("open") if best.group("open") else best.start("label")
     credit = text[best.end() :]
+    owner = _OWNER_PREFIX.search(text[:start])
+    if owner and not best.group("open"):
+        # "… in 2027. ST PHOTO: GAVIN FOO": the owner's initials belong to the credit
+        return text[: owner.start("owner")], text[owner.start("owner") :]
+    before = text[:start].strip()
+    if before and _BY_START.match(before) and _reads_as_credit(before, kb):
+        # "Illustration by X / Outlet. Sources: Getty": all of it is the credit
+        return "", text
     if best.group("open"):
         close = re.search(r"[)\]]", credit)
         if close:  # "(Photo: X) Caption text" or "Caption (Photo: X)."
             before, after = text[:start], credit[close.end() :]
             return f"{before} {after}", credit[: close.start()]
     return text[:start], credit
+
+
+_OWNER_PREFIX = re.compile(r"(?:^|[.!?”\"]\s+)(?P<owner>[A-Z]{2,5})\s+$")
+_BY_START = re.compile(
+    r"^(?:photo(?:graph)?s?|images?|illustrations?|graphics?|cartoons?|drawings?|maps?|charts?)"
+    r"\s+by\s+",
+    re.IGNORECASE,
+)
 
 
 def _boundary_before(text: str, index: int, opened: str | None) -> bool:
@@ -173,7 +200,11 @@ def _last_sentence(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     for boundary in reversed(list(_SENTENCE_END.finditer(text))[-4:]):
         # The longest run of final sentences that reads as a credit ("… . U.S. Army
         # photo by Sgt. Jane Doe" has a full stop inside the credit).
-        tail = text[boundary.end() :].strip()
+        tail = text[boundary.end() :].strip().lstrip("|•·–— ")  # "… months. | BLOOMBERG"
+        piped = "|" in text[boundary.start() : boundary.end() + 2]
+        if piped and _is_name_only(tail, kb):
+            found = boundary  # "… session. | ALEX K.T. MARTIN": a name after a bar
+            continue
         if not re.match(r"[^\W\d_]|[©(\[\"“']", tail) or not _reads_as_credit(tail, kb):
             if found is not None:
                 break
@@ -181,7 +212,16 @@ def _last_sentence(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         found = boundary
     if found is None:
         return None
-    return text[: found.start()], _strip_generic_label(text[found.end() :].strip())
+    credit = text[found.end() :].strip().lstrip("|•·–— ")
+    return text[: found.start()], _strip_generic_label(credit)
+
+
+def _is_name_only(text: str, kb: KnowledgeBase) -> bool:
+    """Whether ``text`` is nothing but the names of people."""
+    if not text or len(text.split()) > 6:
+        return False
+    creators = parse_credit(text, kb=kb).creators
+    return bool(creators) and ", ".join(creators).replace(",", "") == text.replace(",", "")
 
 
 def _whole_text(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
@@ -195,7 +235,11 @@ def _copyright_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     match = _COPYRIGHT_TAIL.search(text)
     if match is None or len(match.group("credit")) > 160:
         return None
-    return text[: match.start("credit")], match.group("credit")
+    start = match.start("credit")
+    lead = _COPYRIGHT_LEAD.search(text[:start])
+    if lead:  # "… Port Sgeir. Map data © OpenStreetMap contributors"
+        start = lead.start("lead")
+    return text[:start], text[start:]
 
 
 def _agency_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
@@ -219,11 +263,21 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     # "… Kim Jong Un. arctic penguin / Flickr (CC BY-NC 2.0)": the licence in brackets
     # ends a "creator / platform" credit that has no label.
     boundaries = list(_SENTENCE_END.finditer(before))
-    if boundaries and "/" in before[boundaries[-1].end() :]:
+    if boundaries:
+        # "… in Madrid. Borja Sánchez-Trillo (EFE)": a name before the bracket is part
+        # of the credit
         lead = before[boundaries[-1].end() :].strip()
         whole = f"{lead} ({inner})"
         credit = parse_credit(whole, kb=kb)
-        if len(lead.split()) <= 6 and credit.creators and credit.provider and credit.licence:
+        lead_credit = parse_credit(lead, kb=kb)
+        named = "/" in lead or " ".join(lead_credit.creators) == lead
+        if (
+            len(lead.split()) <= 6
+            and not lead.endswith((".", "!", "?"))
+            and named
+            and credit.creators
+            and (credit.provider or credit.licence)
+        ):
             return before[: boundaries[-1].start() + 1], whole
     return before, _strip_generic_label(inner)
 
@@ -262,6 +316,13 @@ def _reads_as_credit(text: str, kb: KnowledgeBase) -> bool:
     return _is_credit(credit, text)
 
 
+_OWNED_FILE_PHOTO = re.compile(
+    r"(?!(?:file|archive)\s)(?:[\w.&'’-]+\s+){1,3}file\s+(?:photo(?:graph)?|image|picture)s?",
+    re.IGNORECASE,
+)
+_DATA_CREDIT = re.compile(r"^(?:data|chart|graphic|map)s?\s*:\s*\S", re.IGNORECASE)
+
+
 def _lowercase_words(text: str) -> list[str]:
     """The lower-case words of ``text`` that credits do not use: a sign of a sentence."""
     text = re.sub(r"@[\w.]+", " ", text)  # social-media handles ("@marisol.travels")
@@ -277,6 +338,10 @@ def _is_credit(credit: Credit, text: str) -> bool:
         return True
     if re.fullmatch(r"staff\s+(?:photo(?:graph)?|image|picture)s?", text, re.I):
         return True
+    if _OWNED_FILE_PHOTO.fullmatch(text):
+        return True  # "ST FILE PHOTO", "Courier file photo" (a bare "file photo" is a note)
+    if _DATA_CREDIT.match(text) and len(text.split()) <= 12:
+        return True  # "Data: Federal Reserve; Chart: Example Axios Visuals"
     if "©" in text and (credit.creators or credit.holder):
         return True
     if credit.provider is not None:

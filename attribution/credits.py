@@ -35,6 +35,7 @@ _LABEL_WORDS = (
     r"|fotoğraf|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
     r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|fot\.|фото|kuva|billede|afbeelding|ilustraci[óo]n"
     r"|illustrazione|copyright|screen\s*(?:shot|grab)s?|bildschirmfoto|capture\s+d['’]\s*[ée]cran"
+    r"|grafik|infograf[íi]as?|infografik|fot[óo]graf[oa]s?"
     r"|composite|chart|map|drawing|still|video\s+stills?|satellite\s+images?|imagen(?:es)?"
     r"|infographics?|mandatory\s+credit|(?:clockwise\s+)?from\s+(?:top\s+|bottom\s+)?(?:left|right)"
     r"|(?:top|bottom|far)\s+(?:left|right)|left|right|top|bottom|above|below|inset|centre|center"

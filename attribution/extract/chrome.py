@@ -8,7 +8,15 @@ from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag
 
-from attribution.extract.dom import FoundImage, attr, class_text, is_inside, visible_text, word_set
+from attribution.extract.dom import (
+    FoundImage,
+    attr,
+    class_text,
+    count_images,
+    is_inside,
+    visible_text,
+    word_set,
+)
 from attribution.extract.figures import has_caption_nearby
 from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
 from attribution.textutil import clean_text
@@ -17,6 +25,7 @@ _CHROME_WORDS = frozenset(
     """
     logo logos icon icons favicon avatar avatars gravatar sprite emoji badge pixel tracking
     tracker beacon spacer ad ads advert adverts advertisement advertising adslot adsense marketing
+    authorbio bio donate donation membership
     dfp doubleclick sponsor sponsored promo promotion newsletter related recommended
     recommendations recirc trending popular outbrain taboola sidebar comment
     comments share sharing social nav navbar navigation menu footer breadcrumb breadcrumbs
@@ -105,7 +114,7 @@ def is_chrome(
     if _ad_sized(element) or _labelled_as_ad(element):
         return True
     in_figure = element.find_parent("figure") is not None
-    for ancestor in element.parents:
+    for depth, ancestor in enumerate(element.parents, 1):
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "[document]"):
             break
         if _is_root(ancestor, roots):
@@ -122,8 +131,8 @@ def is_chrome(
         words = word_set(class_text(ancestor))
         if words & _CHROME_WORDS and not (words & _CONTENT_WORDS):
             return True
-        if ancestor.name == "article" and _is_card(ancestor, base, page_url):
-            return True
+        if (ancestor.name == "article" or depth <= 3) and _is_card(ancestor, base, page_url):
+            return True  # a story card: a picture beside a headline linking elsewhere
     teaser = _teaser_link(element, base, page_url)
     if teaser is not None and (_is_headline_card(teaser) or not has_caption_nearby(element)):
         return True
@@ -172,7 +181,7 @@ def _is_layout(element: Tag, roots: list[Tag]) -> bool:
 
 def _is_card(article: Tag, base: str, page_url: str) -> bool:
     """A small <article> that is a card for another story: a headline linking elsewhere."""
-    if len(visible_text(article)) > 400:
+    if len(visible_text(article)) > 400 or count_images(article) > 1:
         return False
     for heading in article.find_all(["h2", "h3", "h4", "h5"]):
         link = heading.find("a", href=True) or heading.find_parent("a", href=True)

@@ -112,16 +112,36 @@ def hidden_label(tag: Tag) -> str | None:
     """'credit' or 'caption' for a screen-reader-only label ("Image source, "), else None."""
     if not isinstance(tag, Tag):
         return None
-    if not _HIDDEN_CLASS.search(" ".join(tag.get("class") or [])):
-        return None
     text = clean_text(tag.get_text(" ")).lower().rstrip(" ,:.…")
+    if not _HIDDEN_CLASS.search(" ".join(tag.get("class") or [])):
+        # BBC pages hide their labels with hashed classes; the words give them away.
+        return _BBC_LABELS.get(text) if tag.find(True) is None else None
     if len(text) > 40:
         return None
-    if "caption" in text:
+    if "caption" in text or text in _CAPTION_WORDS:
         return "caption"
-    if re.search(r"source|credit|photo|image|foto|bild", text):
+    if re.search(r"source|credit|photo|foto|bild|fuente|quelle|cr[ée]dit", text):
         return "credit"
-    return None
+    return None  # a bare "Image:" introduces the caption block (Sky), not the credit
+
+
+_CAPTION_WORDS = frozenset({"pie de foto", "legenda da foto", "légende", "bildunterschrift"})
+# The screen-reader labels of BBC pages in the World Service languages.
+_BBC_LABELS = {
+    "image source": "credit",
+    "image caption": "caption",
+    "fuente de la imagen": "credit",
+    "pie de foto": "caption",
+    "crédito da imagem": "credit",
+    "fonte da imagem": "credit",
+    "legenda da foto": "caption",
+    "source de l'image": "credit",
+    "source de l’image": "credit",
+    "légende de l'image": "caption",
+    "légende de l’image": "caption",
+    "bildquelle": "credit",
+    "bildunterschrift": "caption",
+}
 
 
 _LABEL_ONLY = re.compile(

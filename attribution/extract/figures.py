@@ -39,7 +39,9 @@ _CREDIT_START = re.compile(
     r"^\s*(?:©|\(c\)\s|copyright\b|photo(?:graph)?s?\s*(?:credits?)?\s*[:…]|photos?\s+by\b|images?\s*:"
     r"|(?:file\s+)?pics?\s*:"
     r"|images?\s+by\b|image\s+source\b|credits?\s*(?::|…|\.\.\.)|foto\s*:|fotos\s*:|bild\s*:"
-    r"|cr[ée]dits?\s*(?:photos?)?\s*:|illustration\s*(?::|by\b)|source\s*:|quelle\s*:|courtesy\b)",
+    r"|cr[ée]dits?\s*(?:photos?)?\s*:|illustration\s*(?::|by\b)|source\s*:|quelle\s*:|courtesy\b"
+    r"|fuente\s+de\s+la\s+imagen|fonte\s+da\s+imagem|cr[ée]dito\s+da\s+imagem"
+    r"|source\s+de\s+l['’]image|bildquelle)",
     re.IGNORECASE,
 )
 
@@ -134,6 +136,22 @@ def _has_credit_inside(tag: Tag) -> bool:
     )
 
 
+def _class_role(tag: Tag) -> str | None:
+    """'credit' or 'caption' from the element's classes, reading BEM names by their
+    element part ("caption__credit" is a credit, "image__caption" a caption); None when
+    the classes say neither, or both ("credit-caption", a wrapper)."""
+    roles = set()
+    for token in class_text(tag).split():
+        part = token.rsplit("__", 1)[-1]
+        credit, caption = bool(_CREDIT_CLASS.search(part)), bool(_CAPTION_CLASS.search(part))
+        if credit != caption:
+            roles.add("credit" if credit else "caption")
+    return roles.pop() if len(roles) == 1 else None
+
+
+_MADE_BY_LABEL = re.compile(r"^(?:photo(?:graph)?s?|images?|pictures?)\s+by\s+(?=\S)", re.I)
+
+
 def _credit_parts(caption_tags: list[Tag]) -> list[Tag]:
     credits: list[Tag] = []
     for tag in caption_tags:
@@ -152,12 +170,13 @@ def _credit_parts(caption_tags: list[Tag]) -> list[Tag]:
                 continue  # "Photo by " in a span of its own: the credit is its parent's text
             if (
                 (_CREDIT_CLASS.search(classes) and not _CAPTION_CLASS.search(classes))
+                or _class_role(inner) == "credit"
                 or inner.name in ("cite", "small")
                 or _CREDIT_START.match(visible_text(inner))
                 or (hidden_label(inner) is None and inner.find(_is_hidden_credit_label) is not None)
             ):
                 credits.append(inner)
-        if not credits and tag.name == "figcaption":
+        if not credits and (tag.name == "figcaption" or _CAPTION_CLASS.search(class_text(tag))):
             last = _trailing_name(tag)
             if last is not None:
                 credits.append(last)
@@ -171,11 +190,14 @@ def _trailing_name(figcaption: Tag) -> Tag | None:
     if len(children) < 2 or not visible_text(children[0]):
         return None
     text = visible_text(children[-1])
-    if not text or len(text.split()) > 4 or text.endswith((".", "!", "?")):
+    if not text or len(text.split()) > 6 or text.endswith((".", "!", "?")):
         return None
     credit = parse_credit(text)
-    if credit.creators and " ".join(credit.creators) == text:
+    if credit.creators and " ".join(credit.creators) == text and len(text.split()) <= 4:
         return children[-1]
+    words = text.split()
+    if (credit.provider or credit.holder) and not credit.creators and words[0][:1].isupper():
+        return children[-1]  # an outlet or agency on its own: "The Example Globe and Mail"
     return None
 
 
@@ -222,10 +244,15 @@ def attach_caption(candidate: FoundImage, element: Tag, base: str) -> None:
 
 
 def _clean_credit(text: str) -> str | None:
-    text = strip_label(clean_text(text))
-    text = text.strip(" |•·–—-")
+    text = clean_text(text).strip(" |•·–—-")
     while len(text) > 1 and text[0] in "([" and text[-1] in ")]":
-        text = text[1:-1].strip()
+        text = text[1:-1].strip()  # "(Foto: Sven Hoppe/dpa)"
+    text = strip_label(text).strip(" |•·–—-")
+    text = _MADE_BY_LABEL.sub("", text, count=1) or text  # "Photograph by X": X
+    if text.endswith((")", "]")) and text.count(")") + text.count("]") > text.count(
+        "("
+    ) + text.count("["):
+        text = text[:-1]
     return none_if_empty(text.rstrip(" ."))
 
 
