@@ -112,7 +112,9 @@ def split_caption_credit(
 
 
 def _strip_generic_label(text: str) -> str:
-    match = re.match(r"^\s*[(\[]?\s*" + _GENERIC_LABEL + r"\s*(?::|…|\.\.\.|,)\s*", text, re.I)
+    match = re.match(
+        r"^\s*[(\[]?\s*" + _GENERIC_LABEL + r"\s*(?::|…|\.\.\.|,|\s/\s)\s*", text, re.I
+    )
     if match and text[match.end() :].strip():
         return text[match.end() :]
     by = re.match(r"^\s*(?:photo(?:graph)?s?|images?)\s+by\s+", text, re.I)
@@ -270,7 +272,11 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         whole = f"{lead} ({inner})"
         credit = parse_credit(whole, kb=kb)
         lead_credit = parse_credit(lead, kb=kb)
-        named = "/" in lead or " ".join(lead_credit.creators) == lead
+        named = (
+            "/" in lead
+            or " ".join(lead_credit.creators) == lead
+            or (lead_credit.holder is not None and all(w[:1].isupper() for w in lead.split()))
+        )
         if (
             len(lead.split()) <= 6
             and not lead.endswith((".", "!", "?"))
@@ -316,6 +322,9 @@ def _reads_as_credit(text: str, kb: KnowledgeBase) -> bool:
     return _is_credit(credit, text)
 
 
+_AI_WORDS = re.compile(
+    r"\b(?:ai|midjourney|dall[\s·-]?e|stable\s+diffusion|firefly|generated)\b", re.IGNORECASE
+)
 _OWNED_FILE_PHOTO = re.compile(
     r"(?!(?:file|archive)\s)(?:[\w.&'’-]+\s+){1,3}file\s+(?:photo(?:graph)?|image|picture)s?",
     re.IGNORECASE,
@@ -326,6 +335,7 @@ _DATA_CREDIT = re.compile(r"^(?:data|chart|graphic|map)s?\s*:\s*\S", re.IGNORECA
 def _lowercase_words(text: str) -> list[str]:
     """The lower-case words of ``text`` that credits do not use: a sign of a sentence."""
     text = re.sub(r"@[\w.]+", " ", text)  # social-media handles ("@marisol.travels")
+    text = re.sub(r"\b[\w-]+(?:\.[\w-]+)+\b", " ", text)  # domains ("stock.adobe.com")
     return [w for w in re.findall(r"[^\W\d]+", text) if w.islower() and w not in _CREDIT_WORDS]
 
 
@@ -348,9 +358,11 @@ def _is_credit(credit: Credit, text: str) -> bool:
         return credit.confidence >= 0.6
     if text.startswith("©"):
         return True
-    by_phrase = re.match(r"^(?:photo(?:graph)?s?|images?)\s+by\s+", text, re.IGNORECASE)
-    if by_phrase and credit.creators:
-        return True
+    by_phrase = re.search(r"(?:^|\s)(?:photo(?:graph)?s?|images?|pictures?)\s+by\s+", text, re.I)
+    if by_phrase and credit.creators and len(text.split()) <= 8:
+        return True  # "Photo by X", "Express photo by X"
+    if credit.kind == "illustration" and _AI_WORDS.search(text):
+        return True  # "Image generated with Midjourney"
     return (
         "/" in text
         and bool(credit.creators)

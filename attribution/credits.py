@@ -42,7 +42,7 @@ _LABEL_WORDS = (
     r"|main\s+(?:image|photo|picture)|background"
 )
 LABEL = re.compile(
-    r"^\s*[(\[]?\s*(?:" + _LABEL_WORDS + r")\s*(?::|…|\.\.\.|,|\s[-–—]\s)\s*"
+    r"^\s*[(\[]?\s*(?:" + _LABEL_WORDS + r")\s*(?::|…|\.\.\.|,|\s[-–—/]\s)\s*"
     r"|^\s*(?:fot\.|capture\s+d['’]\s*[ée]cran)\s*",
     re.IGNORECASE,
 )
@@ -82,6 +82,12 @@ _WIRE_NOTES = re.compile(
     r"|no\s+archives|restricted\s+to\s+editorial\s+use|archivbild|archivfoto|symbolbild)\b",
     re.IGNORECASE,
 )
+_KIND_LABEL = re.compile(
+    r"^(?:cartoons?|photo[\s-]illustrations?|illustrations?|drawings?|renderings?)\s*:\s*(?=\S)",
+    re.IGNORECASE,
+)
+_DOMAIN = re.compile(r"(?:[\w-]+\.)+(?:com|net|org|ie|uk|de|fr|es|it|nl|au|ca|in|br|mx)", re.I)
+_AGENCY_PHOTO = re.compile(r"^(?P<agency>[A-Z][A-Z-]{1,12})\s+(?:PHOTO|FOTO)\s+(?=[A-Z]{2})")
 _EMBARGO = re.compile(r"\b(?:[A-Z]{2,}\s+){1,3}OUT\b")  # "SOUTH KOREA OUT", "JAPAN OUT"
 _TRADE_NAME = re.compile(
     r"\s+(?:photography|fotografie|photographie|fotograf[íi]a)$", re.IGNORECASE
@@ -108,7 +114,8 @@ _IMAGE_CAPTION_TAIL = re.compile(r"\s*image\s+caption\s*,.*$", re.IGNORECASE)
 _MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
     "pool": re.compile(r"\bpool\b", re.IGNORECASE),
     "handout": re.compile(
-        r"\b(?:handouts?|hand\s*out|supplied|submitted|provided\s+by|press\s+release)\b",
+        r"\b(?:handouts?|hand\s*out|supplied|submitted|contributed|reader\s+photo|provided\s+by"
+        r"|press\s+release|zvg)\b",
         re.IGNORECASE,
     ),
     "screenshot": re.compile(
@@ -120,6 +127,7 @@ _MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:illustrat(?:ion|ed|ions)|ilustraci[óo]n|illustrazione|graphics?|infographics?"
         r"|artwork|cartoon"
         r"|rendering|collage|composite|drawing|chart|map|ai[\s-]generated|midjourney"
+        r"|generated\s+(?:by|with)\s+ai|ki-generiert|stable\s+diffusion|firefly"
         r"|dall[\s·-]?e)\b",
         re.IGNORECASE,
     ),
@@ -138,6 +146,7 @@ _MARKER_NEEDLES = (
     "bildschirm", "capture", "illustr", "ilustr", "graphic", "artwork", "cartoon", "render",
     "collage", "composite", "drawing", "chart", "map", "ai-", "ai ", "midjourney", "dall",
     "courtesy", "cortes", "aimable", "freundlich", "staff", "for ", "pour ", "für ",
+    "contributed", "reader", "zvg", "generated", "ki-", "diffusion", "firefly",
 )  # fmt: skip
 # One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…
 _MARKERS = re.compile(
@@ -170,6 +179,19 @@ _NOT_NAMES = frozenset(
     "file image",
     "attribution",
     "mandatory credit",
+    "cropped",
+    "archivo",
+    "archive photo",
+    "open access",
+    "contributed",
+    "reader photo",
+    "stock photo",
+    "midjourney",
+    "stable diffusion",
+    "dall-e",
+    "chatgpt",
+    "adobe firefly",
+    "ki-generiert",
 }
 _ORG_WORDS = frozenset(
     """
@@ -182,7 +204,8 @@ _ORG_WORDS = frozenset(
     union parliament senate congress court sheriff's sheriff guard administration
     collection archive archives project network channel tv radio post times chronicle herald
     tribune gazette gazeta journal telegraph observer examiner courier inquirer globe zeitung
-    presidency protection museen museo musée ministerium ministerio ministère fotopress
+    presidency presidencia présidence protection museen museo musée ministerium ministerio
+    ministère fotopress rescue
     """.split()
 )
 _TITLES = re.compile(
@@ -394,6 +417,8 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     """
     reading = _Reading()
     lowered = text.lower()
+    if " PHOTO " in text or " FOTO " in text:
+        text = _AGENCY_PHOTO.sub(r"\g<agency> / ", text)  # "BELGA PHOTO WARD VAN LAERE"
     if any(note in lowered for note in _WIRE_NEEDLES):
         text = _WIRE_NOTES.sub(" / ", text)
     if " OUT" in text:
@@ -448,6 +473,9 @@ def _joined_providers(segments: list[str], kb: KnowledgeBase) -> list[str]:
 
 def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
     segment = strip_label(segment.strip(" ,.;:"))
+    # Labels that stay in the credit as printed (they say what the picture is) but name
+    # no one: "Cartoon: X", "Photo illustration: X"
+    segment = _KIND_LABEL.sub("", segment, count=1) or segment
     made_by = _MADE_BY.match(segment)
     if made_by:
         org = _tidy_org(_ORG_NOISE.sub(" ", made_by.group("org")))
@@ -588,6 +616,8 @@ def _lookup_cached(text: str, kb: KnowledgeBase) -> Provider | None:
     exact = kb.provider_by_alias(text) or kb.provider_by_alias(_tidy_org(text))
     if exact is not None:
         return exact
+    if _DOMAIN.fullmatch(text):  # "Shutterstock.com", "RollingNews.ie", "stock.adobe.com"
+        return kb.provider_by_domain(text.lower()) or kb.provider_by_alias(text.rsplit(".", 1)[0])
     tokens = alias_key(text).split()
     if len(tokens) > 8:
         return None
@@ -714,8 +744,8 @@ def _kind(
             return marker
     if reading.source is not None and (provider is None or provider.kind != "stock"):
         return "courtesy"
-    if provider is not None and provider.kind == "agency":
-        return "agency"
+    if provider is not None and provider.kind in ("agency", "stock"):
+        return provider.kind
     if "staff" in markers or reading.publisher_for:
         return "staff"
     if provider is not None and provider.kind != "organisation":

@@ -96,7 +96,7 @@ _US_GOVERNMENT = re.compile(
     re.IGNORECASE,
 )
 _GFDL = re.compile(
-    r"(?<![\w])(?:GFDL|GNU\s+Free\s+Documentation\s+Licen[cs]e)"
+    r"(?<![\w])(?:GFDL|GNU\s+FDL|(?-i:FDL)|GNU\s+Free\s+Documentation\s+Licen[cs]e)"
     r"(?:[\s,-]*(?:v(?:ersion)?\s*)?(?P<version>1\.[123]))?"
     r"(?P<later>(?:\s*(?:or\s+(?:any\s+)?later(?:\s+version)?|\+))|-or-later)?(?P<only>-only)?(?![\w])",
     re.IGNORECASE,
@@ -293,7 +293,7 @@ def _other_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
     for match in _finds(_PUBLIC_DOMAIN, text, low, ("domain", "dominio", "gemeinfrei", "pd-")):
         if not _overlaps(found, match.start(), match.end()):
             found.append(_simple(kb, "LicenseRef-Public-Domain", match.start(), match.end()))
-    for match in _finds(_GFDL, text, low, ("gfdl", "documentation")):
+    for match in _finds(_GFDL, text, low, ("gfdl", "fdl", "documentation")):
         version = match.group("version")
         if version is None:
             found.append(_simple(kb, "GFDL", match.start(), match.end()))

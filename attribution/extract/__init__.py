@@ -174,7 +174,11 @@ def _image_candidate(element: Tag, base: str) -> FoundImage | None:
     resolved_sets = [(size, resolve_url(base, url)) for size, url in srcsets]
     set_urls = [(size, url) for size, url in resolved_sets if url]
     largest = max(set_urls, key=lambda pair: pair[0])[1] if set_urls else None
-    src = next((u for u in lazy if u), None) or own_src or largest
+    lazy_set = any(attr(element, name) for name in lazy_srcsets)
+    # With only a lazy srcset, the src is a low-resolution preview ("?w=20&blur=200").
+    preview = own_src if lazy_set else None
+    src = next((u for u in lazy if u), None) or (largest if lazy_set else None) or own_src
+    src = src or largest or preview
     if src is None:
         return None
     variants = [u for u in lazy if u] + [u for _, u in set_urls]
@@ -204,6 +208,10 @@ def _container_candidate(element: Tag, base: str) -> FoundImage | None:
             url = resolve_url(base, value)
             if url:
                 break
+    if url is None and attr(element, "data-bgset"):
+        sizes = srcset_urls(attr(element, "data-bgset"))
+        if sizes:  # lazysizes' bgset: the largest of the backgrounds it lists
+            url = resolve_url(base, max(sizes, key=lambda pair: pair[0])[1])
     if url is None:
         style = attr(element, "style")
         match = _BACKGROUND_URL.search(style) if style else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bs4 import Tag
+from bs4 import BeautifulSoup, Tag
 
 from attribution.captions import split_caption_credit
 from attribution.credits import parse_credit, strip_label
@@ -186,7 +186,10 @@ def _credit_parts(caption_tags: list[Tag]) -> list[Tag]:
 def _trailing_name(figcaption: Tag) -> Tag | None:
     """The last element of a caption when it holds nothing but a person's name: the
     photographer, printed after the caption without a label (El País, many others)."""
-    children = [c for c in figcaption.find_all(["span", "p", "div", "em", "i"], recursive=False)]
+    children = figcaption.find_all(["span", "p", "div", "em", "i"], recursive=False)
+    while len(children) == 1 and not visible_text(figcaption, skip=children):
+        # <figcaption><p><span>caption</span><span>credit</span></p></figcaption>
+        children = children[0].find_all(["span", "p", "div", "em", "i"], recursive=False)
     if len(children) < 2 or not visible_text(children[0]):
         return None
     text = visible_text(children[-1])
@@ -222,6 +225,7 @@ def attach_caption(candidate: FoundImage, element: Tag, base: str) -> None:
         # An attribution line printed after the whole figure ("X" by Y is licensed …).
         caption_tags += [t for t in _following_captions(container) if _is_credit_element(t)]
     if not caption_tags:
+        _caption_from_attribute(candidate, element)
         return
     credit_tags = _credit_parts(caption_tags)
     caption_only = [t for t in caption_tags if not any(t is c for c in credit_tags)]
@@ -254,6 +258,18 @@ def _clean_credit(text: str) -> str | None:
     ) + text.count("["):
         text = text[:-1]
     return none_if_empty(text.rstrip(" ."))
+
+
+def _caption_from_attribute(candidate: FoundImage, element: Tag) -> None:
+    """The caption WordPress keeps on the image itself (Jetpack's data-image-caption,
+    shown in its carousel) when the page prints none beside it."""
+    value = attr(element, "data-image-caption")
+    if not value:
+        return
+    text = clean_text(BeautifulSoup(value, "html.parser").get_text(" "))
+    caption, credit = split_caption_credit(text) if text else (None, None)
+    candidate.caption = caption
+    candidate.credit = credit or _gallery_credit(element)
 
 
 _GALLERY_CLASS = re.compile(r"gallery|slideshow|carousel|tiled", re.IGNORECASE)
