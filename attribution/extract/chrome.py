@@ -102,10 +102,11 @@ def is_chrome(
         ]
     )
     own_words = word_set(own)
-    if not has_caption_nearby(element):
+    alt_words = word_set(attr(element, "alt") or "")
+    if alt_words & _OWN_CHROME_WORDS and not has_caption_nearby(element):
         # Alt text describes the picture: "the Google Maps logo" in a captioned figure is
         # an illustration, a bare "Site logo" is chrome.
-        own_words |= word_set(attr(element, "alt") or "")
+        own_words |= alt_words
     if own_words & _OWN_CHROME_WORDS and not own_words & _CONTENT_WORDS:
         return True
     host = url_host(candidate.src)
@@ -181,9 +182,10 @@ def _is_layout(element: Tag, roots: list[Tag]) -> bool:
 
 def _is_card(article: Tag, base: str, page_url: str) -> bool:
     """A small <article> that is a card for another story: a headline linking elsewhere."""
-    if len(visible_text(article)) > 400 or count_images(article) > 1:
+    headings = article.find_all(["h2", "h3", "h4", "h5"], limit=3)
+    if not headings or len(visible_text(article)) > 400 or count_images(article) > 1:
         return False
-    for heading in article.find_all(["h2", "h3", "h4", "h5"]):
+    for heading in headings:
         link = heading.find("a", href=True) or heading.find_parent("a", href=True)
         if isinstance(link, Tag) and _links_elsewhere(link, base, page_url):
             return True

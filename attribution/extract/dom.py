@@ -112,10 +112,12 @@ def hidden_label(tag: Tag) -> str | None:
     """'credit' or 'caption' for a screen-reader-only label ("Image source, "), else None."""
     if not isinstance(tag, Tag):
         return None
-    text = clean_text(tag.get_text(" ")).lower().rstrip(" ,:.…")
     if not _HIDDEN_CLASS.search(" ".join(tag.get("class") or [])):
         # BBC pages hide their labels with hashed classes; the words give them away.
-        return _BBC_LABELS.get(text) if tag.find(True) is None else None
+        if tag.name != "span" or len(tag.contents) != 1 or not isinstance(tag.string, str):
+            return None
+        return _BBC_LABELS.get(clean_text(tag.string).lower().rstrip(" ,:.…"))
+    text = clean_text(tag.get_text(" ")).lower().rstrip(" ,:.…")
     if len(text) > 40:
         return None
     if "caption" in text or text in _CAPTION_WORDS:
