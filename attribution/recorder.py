@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict, deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from attribution.pipeline import TargetOutcome
 from attribution.records import Profile, RightsEntry
@@ -24,6 +25,17 @@ class Recorder:
 
     db: Database
     run_id: int
+    # Where each target stands in the run's list, consumed in order as outcomes come in.
+    positions: dict[str, deque[int]] = field(default_factory=dict)
+
+    @classmethod
+    def _with_targets(
+        cls, db: Database, run_id: int, targets: Sequence[tuple[int, str]]
+    ) -> Recorder:
+        positions: dict[str, deque[int]] = defaultdict(deque)
+        for position, target in targets:
+            positions[target].append(position)
+        return cls(db=db, run_id=run_id, positions=dict(positions))
 
     @classmethod
     def open(
@@ -35,18 +47,19 @@ class Recorder:
             "commercial": profile.commercial,
             "adapts_images": profile.adapts_images,
         }
-        return cls(db=db, run_id=start_run(db, kind, list(targets), options))
+        run_id = start_run(db, kind, list(targets), options)
+        return cls._with_targets(db, run_id, list(enumerate(targets)))
 
     @classmethod
     def resume(cls, url: str | None, run_id: int) -> tuple[Recorder, list[str]]:
         """Take up an interrupted run: the recorder and the targets it has left to do."""
         db = open_database(url)
         try:
-            targets = resume_run(db, run_id)
+            left = resume_run(db, run_id)
         except BaseException:
             db.close()
             raise
-        return cls(db=db, run_id=run_id), targets
+        return cls._with_targets(db, run_id, left), [target for _, target in left]
 
     def rights(self) -> tuple[RightsEntry, ...]:
         """The agreements of the database's rights register."""
@@ -54,11 +67,13 @@ class Recorder:
 
     def record(self, outcome: TargetOutcome) -> None:
         """Write one page's results (or count its failure)."""
+        queue = self.positions.get(outcome.target)
+        position = queue.popleft() if queue else None
         if outcome.result is not None:
-            record_page(self.db, self.run_id, outcome.result, target=outcome.target)
+            record_page(self.db, self.run_id, outcome.result, position=position)
         else:
             reason = str(outcome.error) if outcome.error is not None else None
-            record_failure(self.db, self.run_id, outcome.target, reason)
+            record_failure(self.db, self.run_id, position, reason)
 
     def close(self, status: str) -> None:
         """Mark the run finished (or interrupted) and release the database."""

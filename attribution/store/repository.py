@@ -118,11 +118,11 @@ def start_run(db: Database, kind: str, targets: Sequence[str], options: dict[str
     return _transaction(db, work)
 
 
-def resume_run(db: Database, run_id: int) -> list[str]:
-    """Take up a run again: the targets it did not finish (not reached, or failed), in
-    their order. The run is marked running by this process."""
+def resume_run(db: Database, run_id: int) -> list[tuple[int, str]]:
+    """Take up a run again: (position, target) of the targets it did not finish (not
+    reached, or failed), in their order. The run is marked running by this process."""
 
-    def work(session: Session) -> list[str]:
+    def work(session: Session) -> list[tuple[int, str]]:
         _mark_interrupted(session)
         run = session.get(Run, run_id)
         if run is None:
@@ -143,7 +143,7 @@ def resume_run(db: Database, run_id: int) -> list[str]:
         run.status, run.finished_at = "running", None
         run.host, run.pid = socket.gethostname(), os.getpid()
         run.pages_failed = max(0, run.pages_failed - failed)  # they are tried again
-        return [target.target for target in left]
+        return [(target.position, target.target) for target in left]
 
     return _transaction(db, work)
 
@@ -177,16 +177,20 @@ def finish_run(db: Database, run_id: int, status: str = "finished") -> None:
 
 
 def record_failure(
-    db: Database, run_id: int, target: str | None = None, reason: str | None = None
+    db: Database,
+    run_id: int,
+    position: int | None = None,
+    reason: str | None = None,
 ) -> None:
-    """Count a target that could not be checked, and say why."""
+    """Count a target that could not be checked (the run's target at ``position``), and
+    say why."""
 
     def work(session: Session) -> None:
         session.execute(
             update(Run).where(Run.id == run_id).values(pages_failed=Run.pages_failed + 1)
         )
-        if target is not None:
-            _finish_target(session, run_id, target, FAILED, reason=reason)
+        if position is not None:
+            _finish_target(session, run_id, position, "", FAILED, reason=reason)
 
     _transaction(db, work)
 
@@ -194,25 +198,23 @@ def record_failure(
 def _finish_target(
     session: Session,
     run_id: int,
+    position: int | None,
     target: str,
     status: str,
     *,
     page_id: int | None = None,
     reason: str | None = None,
 ) -> None:
-    """Mark the first unfinished row of ``target`` in the run as done or failed (adding
-    the row when the run was not given that target)."""
-    row = session.scalars(
-        select(RunTarget)
-        .where(
-            RunTarget.run_id == run_id,
-            RunTarget.target == target,
-            RunTarget.status == PENDING,
-        )
-        .order_by(RunTarget.position)
-        .limit(1)
-    ).first()
-    if row is None:  # a page recorded by a library caller without a target of the run
+    """Mark the run's target at ``position`` as done or failed; without a position (a
+    page recorded by a library caller), add a row for ``target``."""
+    row = (
+        session.scalars(
+            select(RunTarget).where(RunTarget.run_id == run_id, RunTarget.position == position)
+        ).first()
+        if position is not None
+        else None
+    )
+    if row is None:
         last = session.scalar(
             select(func.max(RunTarget.position)).where(RunTarget.run_id == run_id)
         )
@@ -274,11 +276,11 @@ def record_page(
     run_id: int,
     result: PageResult,
     *,
-    target: str | None = None,
+    position: int | None = None,
     today: date | None = None,
 ) -> None:
     """Write one page's results in one transaction and reconcile its findings; with
-    ``target``, that target of the run is marked done in the same transaction."""
+    ``position``, that target of the run is marked done in the same transaction."""
     today = today or date.today()
 
     def work(session: Session) -> None:
@@ -316,13 +318,13 @@ def record_page(
             row.resolved_at = None
             row.status = WAIVED if row.id in waived else OPEN
             counts[finding.severity] += 1
-        for position, item in enumerate(result.images):
+        for place, item in enumerate(result.images):
             session.add(
                 Appearance(
                     run_id=run_id,
                     page_id=page.id,
                     image_id=images[item.image.src].id,
-                    position=position,
+                    position=place,
                     alt=item.image.alt,
                     caption=item.image.caption,
                     credit_text=item.image.credit,
@@ -342,7 +344,7 @@ def record_page(
                 notices=Run.notices + counts[Severity.NOTICE],
             )
         )
-        _finish_target(session, run_id, target or result.url, DONE, page_id=page.id)
+        _finish_target(session, run_id, position, result.url, DONE, page_id=page.id)
 
     _transaction(db, work)
 
