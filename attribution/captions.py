@@ -26,7 +26,8 @@ _GENERIC_LABEL = (
     r"|fotó|fotoğraf"
     r"|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
     r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|фото|kuva|billede|afbeelding|copyright"
-    r"|illustrations?|mandatory\s+credit|fot[óo]graf[oa]s?|grafik|infograf[íi]as?|infographics?)"
+    r"|illustrations?|mandatory\s+credit|fot[óo]graf[oa]s?|grafik|infograf[íi]as?|infographics?"
+    r"|fot\.)"
 )
 _SEPARATOR = r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+|\s+)"
 _INNER_LABEL = re.compile(
@@ -55,6 +56,8 @@ _COPYRIGHT_LEAD = re.compile(
 _LEADING_BRACKET = re.compile(r"^\s*[(\[](?P<credit>[^()\[\]]{2,120})[)\]]\s*(?P<caption>\S.*)$")
 _TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<credit>[^()\[\]]{2,160})[)\]]\s*\.?$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[.!?][”\"])\s+(?=\S)|\s+[|•·–—]\s+")
+_CAPTION_WIDGETS = re.compile(r"\b(?:hide|toggle|show)\s+caption\b", re.IGNORECASE)
+_REPEATED_TAIL = re.compile(r"(\S[^.]{2,80}?)\s+\1\s*$")
 _BBC_CAPTION = re.compile(r"\s*\bimage\s+caption\s*,\s*", re.IGNORECASE)
 _CREDIT_WORDS = frozenset(
     """
@@ -78,7 +81,8 @@ def split_caption_credit(
     brackets; labels that carry meaning ("Illustration:", "Courtesy of") are kept.
     """
     kb = kb or default_knowledge_base()
-    text = clean_text(text)
+    text = _CAPTION_WIDGETS.sub(" ", clean_text(text))
+    text = clean_text(_REPEATED_TAIL.sub(r"\1", text))  # NPR prints the credit twice
     if not text:
         return None, None
     parts = _BBC_CAPTION.split(text, maxsplit=1)
@@ -123,6 +127,9 @@ def _strip_generic_label(text: str) -> str:
     bare = re.match(r"^\s*(?:foto|photo)\s+(?=[A-Z]{2,}\s*/|©)", text, re.I)  # "Foto ANSA/…"
     if bare:
         return text[bare.end() :]
+    polish = re.match(r"^\s*fot\.\s+(?=\S)", text, re.I)  # "Fot. PAP/Leszek Szymczak"
+    if polish:
+        return text[polish.end() :]
     agency = re.match(r"^\s*foto\s+(?=\S)", text, re.I)  # "foto Ansa", "Foto LaPresse"
     if agency and parse_credit(text[agency.end() :]).provider is not None:
         return text[agency.end() :]
@@ -163,7 +170,7 @@ def _labelled(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     return text[:start], credit
 
 
-_OWNER_PREFIX = re.compile(r"(?:^|[.!?”\"]\s+)(?P<owner>[A-Z]{2,5})\s+$")
+_OWNER_PREFIX = re.compile(r"(?:^|[.!?”\"]\s+(?:\|\s+)?)(?P<owner>[A-Z]{2,5})\s+$")
 _BY_START = re.compile(
     r"^(?:photo(?:graph)?s?|images?|illustrations?|graphics?|cartoons?|drawings?|maps?|charts?)"
     r"\s+by\s+",
@@ -183,6 +190,8 @@ def _boundary_before(text: str, index: int, opened: str | None) -> bool:
 
 def _label_is_credit(label: str, remainder: str) -> bool:
     word = label.strip().lower()
+    if re.match(r"(?:the|a|an|our|all|more)\s", remainder.strip(), re.IGNORECASE):
+        return False  # "Photos: the best images of the week" is a headline
     if word.startswith(("source", "quelle", "fuente", "copyright", "image", "illustration")):
         # Weak labels: only when what follows reads like a credit, not a sentence.
         return len(remainder.split()) <= 8 and not remainder.rstrip().endswith("?")
@@ -275,14 +284,16 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         named = (
             "/" in lead
             or " ".join(lead_credit.creators) == lead
+            or lead_credit.provider is not None
             or (lead_credit.holder is not None and all(w[:1].isupper() for w in lead.split()))
+            or bool(_AI_WORDS.search(lead))
         )
         if (
             len(lead.split()) <= 6
             and not lead.endswith((".", "!", "?"))
             and named
-            and credit.creators
-            and (credit.provider or credit.licence)
+            and (credit.creators or credit.provider or credit.holder or credit.kind != "unknown")
+            and (credit.provider or credit.licence or credit.kind == "illustration")
         ):
             return before[: boundaries[-1].start() + 1], whole
     return before, _strip_generic_label(inner)

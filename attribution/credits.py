@@ -38,7 +38,8 @@ _LABEL_WORDS = (
     r"|grafik|infograf[íi]as?|infografik|fot[óo]graf[oa]s?"
     r"|composite|chart|map|drawing|still|video\s+stills?|satellite\s+images?|imagen(?:es)?"
     r"|infographics?|mandatory\s+credit|(?:clockwise\s+)?from\s+(?:top\s+|bottom\s+)?(?:left|right)"
-    r"|(?:top|bottom|far)\s+(?:left|right)|left|right|top|bottom|above|below|inset|centre|center"
+    r"|(?:top|bottom|far)\s+(?:left|right)|left\s+and\s+right|top\s+and\s+bottom"
+    r"|left|right|top|bottom|above|below|inset|centre|center"
     r"|main\s+(?:image|photo|picture)|background"
 )
 LABEL = re.compile(
@@ -50,8 +51,9 @@ _LABEL_ONLY = re.compile(r"(?:" + _LABEL_WORDS + r")\s*(?::|…|\.\.\.|,)?", re.
 # "Photo by", "U.S. Army photo by", "Official White House Photo by", "Bild von", …
 _MADE_BY = re.compile(
     r"^(?P<org>[^,;]{0,80}?)\s*\b(?:photo(?:graph)?s?|images?|pictures?|illustrations?|drawings?"
-    r"|videos?|stills?|footage|paintings?|artwork|graphics?|maps?|charts?|fotos?|bild|foto)"
-    r"(?:\s+illustrations?)?\s+(?:by|von|de|par|di|por|door|av|af|from\s+video\s+by)\s+",
+    r"|videos?|stills?|footage|paintings?|artwork|graphics?|maps?|charts?|fotos?|bild|foto"
+    r"|immagine|afbeelding|imagen|fotograf[íi]a|illustrazione|ilustraci[óo]n|zdj[eę]cie)"
+    r"(?:\s+illustrations?)?\s+(?:by|von|de|par|di|por|door|van|av|af|from\s+video\s+by)\s+",
     re.IGNORECASE,
 )
 _LEADING_BY = re.compile(
@@ -109,6 +111,28 @@ _FILLER_NEEDLES = (
     "licen", "lizenz", "rights", "restriction", "under", "this file", "contains", "processed",
     "available", "released", "used", "marked", "dedicated", "reproduced",
 )  # fmt: skip
+_EDIT_NEEDLES = (
+    "crop",
+    "resiz",
+    "correct",
+    "retouch",
+    "edited",
+    "modified",
+    "changes made",
+    "caption",
+    "attention",
+    "image id",
+    "0",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "6",
+    "7",
+    "8",
+    "9",
+)
 _WIRE_NEEDLES = ("tpx", "editorial use", "sales", "archives", "archiv", "symbolbild")
 _IMAGE_CAPTION_TAIL = re.compile(r"\s*image\s+caption\s*,.*$", re.IGNORECASE)
 _MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -153,6 +177,17 @@ _MARKERS = re.compile(
     "|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in _MARKER_PATTERNS.items()),
     re.IGNORECASE,
 )
+# Cities that follow a museum's or archive's name ("Musée d'Orsay, Paris").
+_PLACES = frozenset(
+    {
+        "london", "paris", "berlin", "rome", "madrid", "vienna", "amsterdam", "washington",
+        "new york", "los angeles", "chicago", "boston", "zürich", "zurich", "munich",
+        "münchen", "florence", "milan", "venice", "brussels", "stockholm", "copenhagen",
+        "oslo", "dublin", "edinburgh", "prague", "budapest", "warsaw", "moscow", "tokyo",
+        "beijing", "sydney", "melbourne", "toronto", "ottawa", "montreal", "philadelphia",
+        "san francisco", "new york city", "washington, d.c.",
+    }
+)  # fmt: skip
 _NOT_NAMES = frozenset(
     """
     staff stringer str stf file files handout pool photo photos image images screenshot
@@ -192,6 +227,22 @@ _NOT_NAMES = frozenset(
     "chatgpt",
     "adobe firefly",
     "ki-generiert",
+    "internacional",
+    "internazionale",
+    "internationaal",
+    "international",
+    "genérica",
+    "generica",
+    "generic",
+    "unported",
+    "designation",
+    "dedication",
+    "expired",
+    "shared",
+    "hersteller",
+    "released",
+    "purchase",
+    "left and right",
 }
 _ORG_WORDS = frozenset(
     """
@@ -205,7 +256,7 @@ _ORG_WORDS = frozenset(
     collection archive archives project network channel tv radio post times chronicle herald
     tribune gazette gazeta journal telegraph observer examiner courier inquirer globe zeitung
     presidency presidencia présidence protection museen museo musée ministerium ministerio
-    ministère fotopress rescue
+    ministère fotopress rescue forces electronics bequest fund
     """.split()
 )
 _TITLES = re.compile(
@@ -217,6 +268,7 @@ _TITLES = re.compile(
     r"|(?:senior\s+)?airman(?:\s+(?:1st|first|basic)\s+class)?"
     r"|petty\s+officer(?:\s+(?:1st|2nd|3rd|first|second|third)\s+class)?"
     r"|(?:chief\s+)?mass\s+communication\s+specialist(?:\s+(?:1st|2nd|3rd|seaman)(?:\s+class)?)?"
+    r"|seaman\s+(?:apprentice|recruit)|m?cpl\.?|lcpl\.?|pte\.?|bdr\.?"
     r"|mc[123]|mcsn|seaman|lance\s+cpl\.?|lance\s+corporal|dr\.?|prof\.?|mr\.?|mrs\.?|ms\.?"
     r"|sir|dame|rev\.?|(?:staff\s+)?photographer|photojournalist|contributor"
     r"|freelance(?:r|\s+photographer)?)\s+",
@@ -226,7 +278,7 @@ _TITLES = re.compile(
 _TITLE_WORDS = frozenset(
     """
     staff master technical tech chief senior first command sgt sergeant spc specialist pfc pvt cpl
-    navy army marine air coast space
+    navy army marine air coast space mcpl lcpl pte bdr
     corporal 1st 2nd lt lieutenant capt captain maj major col colonel gen adm ens cmdr cdr
     airman petty mass mc1 mc2 mc3 mcsn seaman lance dr prof mr mrs ms sir dame rev
     photographer photojournalist contributor freelance freelancer
@@ -239,6 +291,10 @@ _LOWER_PARTICLES = frozenset(
     """
     van von der den de da di du del della le la bin al el ten ter dos das y zu of the st.
     """.split()
+)
+_PLATFORM_HANDLE = re.compile(
+    r"^(?P<platform>[\w .]+?)\s+(?:channel\s+|account\s+|user\s+)?(?P<handle>@[\w.]+)$",
+    re.IGNORECASE,
 )
 _USER_OF_PLATFORM = re.compile(
     r"^(?P<platform>[\w ]+?)\s+user\s+['\"“‘]?(?P<name>[^'\"”’]+?)['\"”’]?$", re.IGNORECASE
@@ -266,7 +322,22 @@ _TRAILING_MARKER = re.compile(
     r",?\s*\b(?:file(?:\s+photo)?|files|handout|pool|stringer)\b\.?$", re.IGNORECASE
 )
 _FOR = re.compile(r"\s+(?:for|pour|für|para|per)\s+(?=\S)", re.IGNORECASE)
-_ON = re.compile(r"\s+(?:on|from|auf|en|sur|su|op|at)\s+(?=\S)", re.IGNORECASE)
+_ON = re.compile(r"\s+(?:on|from|auf|en|sur|su|op|at|da)\s+(?=\S)", re.IGNORECASE)
+# Wikimedia Commons' "By X - Own work" in other languages
+_OWN_WORK = re.compile(
+    r"\b(?:own\s+work|eigenes\s+werk|travail\s+personnel|trabajo\s+propio|opera\s+propria"
+    r"|eigen\s+werk|praca\s+w[łl]asna|obra\s+pr[óo]pria|eget\s+arbete)\b",
+    re.IGNORECASE,
+)
+_OWN_WORK_BY = re.compile(r"^(?:by|von|par|por|di|door|autorstwa|av|af)\s+(?=\S)", re.IGNORECASE)
+# Notes on what was done to the picture, and editors' boilerplate: not who made it.
+_EDIT_NOTES = re.compile(
+    r"\b(?:(?:and\s+)?(?:cropped|resized|colou?r[\s-]corrected|retouched|edited|modified)"
+    r"(?:\s+(?:and\s+)?(?:cropped|resized|colou?r[\s-]corrected|retouched))?"
+    r"(?:\s+from\s+(?:the\s+)?original)?|changes\s+made|(?:hide|toggle|show)\s+caption"
+    r"|attention\s+editors?\b.*$|image\s+id\s*:\s*\w+|(?<=\s)\d{7,}\b)",
+    re.IGNORECASE,
+)
 
 
 def strip_label(text: str) -> str:
@@ -349,6 +420,10 @@ def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
             licence, licence_url = found.id, found.url
     if licence and licence_kind is None and not implied:
         licence_kind = "public-domain"
+    if "handout" in markers and reading.creators:
+        # "Tesla/Handout via REUTERS": a one-word source of a handout is a company or a
+        # body that handed the picture out, not a photographer
+        reading.creators = [name for name in reading.creators if " " in name.strip()]
     kind = _kind(licence, licence_kind, implied, markers, provider, reading, copyrighted)
     return Credit(
         text=text,
@@ -417,6 +492,10 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     """
     reading = _Reading()
     lowered = text.lower()
+    if _OWN_WORK.search(text):
+        text = _OWN_WORK_BY.sub("", _OWN_WORK.sub(" / ", text), count=1)
+    if any(note in lowered for note in _EDIT_NEEDLES):
+        text = _EDIT_NOTES.sub(" / ", text)
     if " PHOTO " in text or " FOTO " in text:
         text = _AGENCY_PHOTO.sub(r"\g<agency> / ", text)  # "BELGA PHOTO WARD VAN LAERE"
     if any(note in lowered for note in _WIRE_NEEDLES):
@@ -487,6 +566,14 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
             reading.holder = reading.holder or org
     else:
         segment = _LEADING_BY.sub("", segment)
+    handle = _PLATFORM_HANDLE.match(segment)
+    if handle and _lookup_provider(handle.group("platform"), kb) is not None:
+        # "Instagram @luisa.paints", "Telegram channel @dnepr_watch"
+        platform = _lookup_provider(handle.group("platform"), kb)
+        assert platform is not None
+        reading.providers.append(platform)
+        reading.creators.append(handle.group("handle"))
+        return
     user = _USER_OF_PLATFORM.match(segment)
     if user:
         platform = _lookup_provider(user.group("platform"), kb)
@@ -655,7 +742,7 @@ def _names(text: str) -> list[str]:
     """The people a piece of credit names, or [] when it does not look like names."""
     text = _TRAILING_YEAR.sub("", clean_text(text)).strip(" ,.;:")
     text = _TRAILING_MARKER.sub("", text).strip(" ,.")
-    if not text or text.casefold() in _NOT_NAMES:
+    if not text or text.casefold() in _NOT_NAMES or text.casefold() in _PLACES:
         return []
     if text.split(" ", 1)[0].rstrip(".").casefold() not in _TITLE_WORDS and _is_organisation(text):
         return []  # (a rank such as "Navy Petty Officer" is checked once it is taken off)

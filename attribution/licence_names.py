@@ -34,8 +34,8 @@ class LicenceMention:
 _CC_ELEMENT = r"(?:BY|NC|ND|SA)"
 _CC_ABBREVIATED = re.compile(
     r"(?<![\w])(?:CC|Creative\s+Commons)[\s_-]*(?P<elements>BY(?:[\s_-]*(?:NC|ND|SA)){0,2})(?![\w])"
-    r"(?:[\s_-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d)(?![\w]))?"
-    r"(?:[\s_-]*(?P<port>[A-Z]{2,3}|IGO|Scotland|International|Generic|Unported)(?![\w]))?",
+    r"(?:[\s_/-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d)(?![\w]))?"
+    r"(?:[\s_/-]*(?P<port>[A-Z]{2,3}|IGO|Scotland|International|Generic|Unported)(?![\w]))?",
     re.IGNORECASE,
 )
 _BY_WORDS = (
@@ -86,7 +86,8 @@ _PDM = re.compile(
 )
 _PUBLIC_DOMAIN = re.compile(
     r"(?<![\w])(?:(?:in\s+the\s+)?public[\s-]+domain|domaine\s+public|dominio\s+p[úu]blico"
-    r"|gemeinfrei|pubblico\s+dominio|PD-(?:US(?:Gov)?|old|self|author|art|ineligible)[\w-]*)(?![\w])",
+    r"|gemeinfrei|pubblico\s+dominio|dominio\s+pubblico|publiek\s+domein|domena\s+publiczna"
+    r"|dom[íi]nio\s+p[úu]blico|PD-(?:US(?:Gov)?|old|self|author|art|ineligible)[\w-]*)(?![\w])",
     re.IGNORECASE,
 )
 _US_GOVERNMENT = re.compile(
@@ -290,7 +291,12 @@ def _other_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
         found.append(_simple(kb, "CC-PDM-1.0", match.start(), match.end()))
     for match in _finds(_US_GOVERNMENT, text, low, ("government", "pd-usgov")):
         found.append(_simple(kb, "LicenseRef-US-Government-Work", match.start(), match.end()))
-    for match in _finds(_PUBLIC_DOMAIN, text, low, ("domain", "dominio", "gemeinfrei", "pd-")):
+    for match in _finds(
+        _PUBLIC_DOMAIN,
+        text,
+        low,
+        ("domain", "dominio", "domein", "domena", "domínio", "gemeinfrei", "pd-"),
+    ):
         if not _overlaps(found, match.start(), match.end()):
             found.append(_simple(kb, "LicenseRef-Public-Domain", match.start(), match.end()))
     for match in _finds(_GFDL, text, low, ("gfdl", "fdl", "documentation")):
