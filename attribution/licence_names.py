@@ -40,7 +40,7 @@ _CC_ABBREVIATED = re.compile(
 )
 _BY_WORDS = (
     r"(?:Attribution|Namensnennung|Reconocimiento|Paternit[ée]|Attribuzione|Naamsvermelding"
-    r"|Uznanie\s+autorstwa|Atribuci[óo]n)"
+    r"|Uznanie\s+autorstwa|Atribuci[óo]n|Atribui[çc][ãa]o)"
 )
 _ELEMENT_WORDS = (
     r"(?:Non[\s-]*Commercial|No[\s-]*Deriv(?:s|atives|ative\s+Works)|Share[\s-]*Alike"
@@ -48,7 +48,10 @@ _ELEMENT_WORDS = (
     r"|No\s*Comercial|Sin\s*Obra\s*Derivada|Compartir\s*Igual"
     r"|Pas\s+d['’]Utilisation\s+Commerciale|Pas\s+de\s+Modification"
     r"|Partage\s+dans\s+les\s+M[êe]mes\s+Conditions|Non\s+commerciale|Non\s+opere\s+derivate"
-    r"|Condividi\s+allo\s+stesso\s+modo)"
+    r"|Condividi\s+allo\s+stesso\s+modo|Gelijk[\s-]*Delen|Niet[\s-]*Commercieel"
+    r"|Geen\s+Afgeleide\s+Werken|Na\s+tych\s+samych\s+warunkach|U[żz]ycie\s+niekomercyjne"
+    r"|Bez\s+utwor[óo]w\s+zale[żz]nych|Partage\s+des\s+Conditions\s+Initiales\s+[àa]\s+l['’]Identique"
+    r"|Compartilha[\s-]*Igual|N[ãa]o[\s-]*Comercial|Sem\s+Deriva[çc][õo]es)"
 )
 _COUNTRY_PORTS = {
     "australia": "AU", "austria": "AT", "österreich": "AT", "belgium": "BE", "brazil": "BR",
@@ -67,7 +70,8 @@ _CC_SPELLED = re.compile(
     r"(?:Creative[\s-]+Commons[\s-]+(?:licen[cs]e\s+)?)?"
     r"(?P<elements>" + _BY_WORDS + r"(?:[\s,–—-]*" + _ELEMENT_WORDS + r"){0,2})"
     r"(?:[\s,–—-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d))?"
-    r"(?:[\s-]+(?P<port>International|Generic|Unported|IGO|"
+    r"(?:[\s-]+(?P<port>International|Internationaal|Internacional|Internazionale"
+    r"|Mi[ęe]dzynarodowe|Generic|Gen[ée]rica|G[ée]n[ée]rique|Unported|IGO|"
     + "|".join(sorted((re.escape(c) for c in _COUNTRY_PORTS), key=len, reverse=True))
     + r"|[A-Z]{2}(?![\w])))?"
     r"(?:[\s-]+Licen[cs]e)?",
@@ -124,14 +128,16 @@ _SPELLED_ELEMENTS = (
     (
         re.compile(
             r"non[\s-]*commercial|nicht[\s-]*kommerziell|no\s*comercial"
-            r"|utilisation\s+commerciale|non\s+commerciale",
+            r"|utilisation\s+commerciale|non\s+commerciale|niet[\s-]*commercieel|niekomercyjne"
+            r"|n[ãa]o[\s-]*comercial",
             re.IGNORECASE,
         ),
         "NC",
     ),
     (
         re.compile(
-            r"no[\s-]*deriv|keine\s+bearbeitung|sin\s*obra|pas\s+de\s+modification|non\s+opere",
+            r"no[\s-]*deriv|keine\s+bearbeitung|sin\s*obra|pas\s+de\s+modification|non\s+opere"
+            r"|geen\s+afgeleide|bez\s+utwor|sem\s+deriva",
             re.IGNORECASE,
         ),
         "ND",
@@ -139,7 +145,8 @@ _SPELLED_ELEMENTS = (
     (
         re.compile(
             r"share[\s-]*alike|gleichen\s+bedingungen|compartir\s*igual|m[êe]mes\s+conditions"
-            r"|stesso\s+modo",
+            r"|stesso\s+modo|gelijk[\s-]*delen|tych\s+samych\s+warunkach|conditions\s+initiales"
+            r"|compartilha[\s-]*igual",
             re.IGNORECASE,
         ),
         "SA",
@@ -152,7 +159,13 @@ def _spelled_elements(text: str) -> list[str]:
     return [code for pattern, code in _SPELLED_ELEMENTS if pattern.search(text)]
 
 
-_PORT_WORDS = frozenset({"INTERNATIONAL", "GENERIC", "UNPORTED"})
+_PORT_WORDS = frozenset(
+    {
+        "INTERNATIONAL", "INTERNATIONAAL", "INTERNACIONAL", "INTERNAZIONALE", "MIĘDZYNARODOWE",
+        "MIEDZYNARODOWE", "GENERIC", "GENÉRICA", "GENERICA", "GÉNÉRIQUE", "GENERIQUE",
+        "UNPORTED",
+    }
+)  # fmt: skip
 
 
 def cc_family(elements: list[str]) -> str:
@@ -199,7 +212,7 @@ def _is_port_of(kb: KnowledgeBase, licence_id: str | None, port: str) -> bool:
 
 _CC_NEEDLES = (
     "cc", "creative", "attribution", "namensnennung", "reconocimiento", "paternit",
-    "attribuzione", "naamsvermelding", "uznanie", "atribuci",
+    "attribuzione", "naamsvermelding", "uznanie", "atribuci", "atribui",
 )  # fmt: skip
 
 
