@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from attribution.licence_names import LicenceMention, find_licences_in_text, licence_from_url
 from attribution.licences import KnowledgeBase, Provider, alias_key, default_knowledge_base
 from attribution.records import Credit
-from attribution.textutil import clean_text
+from attribution.textutil import any_of, clean_text
 
 MAX_CREDIT_CHARS = 1000
 US_GOVERNMENT = "LicenseRef-US-Government-Work"
@@ -107,33 +107,22 @@ _LICENCE_FILLER = re.compile(
     r"|\b(?:contains\s+(?:modified\s+)?|processed\s+by\b)",
     re.IGNORECASE,
 )
-_FILLER_NEEDLES = (
+_FILLER_NEEDLES = any_of(
     "licen", "lizenz", "rights", "restriction", "under", "this file", "contains", "processed",
     "available", "released", "used", "marked", "dedicated", "reproduced",
 )  # fmt: skip
-_EDIT_NEEDLES = (
-    "crop",
-    "resiz",
-    "correct",
-    "retouch",
-    "edited",
-    "modified",
-    "changes made",
-    "caption",
-    "attention",
-    "image id",
-    "0",
-    "1",
-    "2",
-    "3",
-    "4",
-    "5",
-    "6",
-    "7",
-    "8",
-    "9",
-)
-_WIRE_NEEDLES = ("tpx", "editorial use", "sales", "archives", "archiv", "symbolbild")
+_EDIT_NEEDLES = any_of(
+    "crop", "resiz", "correct", "retouch", "edited", "modified", "changes made", "caption",
+    "attention", "image id",
+)  # fmt: skip
+_LONG_NUMBER = re.compile(r"\d{7}")
+_OWN_WORK_NEEDLES = any_of("work", "werk", "personnel", "propi", "własna", "wlasna", "arbete")
+_COURTESY_NEEDLES = any_of(
+    "courtesy", "cortes", "aimable", "genehmigung", "supplied", "provided", "submitted",
+    "handout",
+)  # fmt: skip
+_MADE_BY_HINT = re.compile(r"\s(?:by|von|de|par|di|por|door|van|av|af)\s", re.IGNORECASE)
+_WIRE_NEEDLES = any_of("tpx", "editorial use", "sales", "archives", "archiv", "symbolbild")
 _IMAGE_CAPTION_TAIL = re.compile(r"\s*image\s+caption\s*,.*$", re.IGNORECASE)
 _MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
     "pool": re.compile(r"\bpool\b", re.IGNORECASE),
@@ -165,7 +154,7 @@ _MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
 }
 # Words one of which every marker contains: most credits have none, and skip the regex.
-_MARKER_NEEDLES = (
+_MARKER_NEEDLES = any_of(
     "pool", "hand", "suppl", "submitted", "provided", "press", "screen", "video", "still",
     "bildschirm", "capture", "illustr", "ilustr", "graphic", "artwork", "cartoon", "render",
     "collage", "composite", "drawing", "chart", "map", "ai-", "ai ", "midjourney", "dall",
@@ -392,12 +381,12 @@ def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
     licence, licence_url, problem, licence_kind = _combine_licences(mentions, link_mentions)
     rest = _remove_spans(body, mentions)
     rest_lowered = rest.lower()
-    if any(word in rest_lowered for word in _FILLER_NEEDLES):
+    if _FILLER_NEEDLES.search(rest_lowered):
         rest = _LICENCE_FILLER.sub(" ", rest)
     without_ranks = _STAFF_RANK.sub("", rest) if "staff" in lowered else rest
     markers = (
         {m.lastgroup for m in _MARKERS.finditer(without_ranks) if m.lastgroup}
-        if any(needle in lowered for needle in _MARKER_NEEDLES)
+        if _MARKER_NEEDLES.search(lowered)
         else set()
     )
     copyrighted = bool(_COPYRIGHT.search(rest)) or licence == ALL_RIGHTS_RESERVED
@@ -492,13 +481,13 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     """
     reading = _Reading()
     lowered = text.lower()
-    if _OWN_WORK.search(text):
+    if _OWN_WORK_NEEDLES.search(lowered) and _OWN_WORK.search(text):
         text = _OWN_WORK_BY.sub("", _OWN_WORK.sub(" / ", text), count=1)
-    if any(note in lowered for note in _EDIT_NEEDLES):
+    if _EDIT_NEEDLES.search(lowered) or _LONG_NUMBER.search(text):
         text = _EDIT_NOTES.sub(" / ", text)
     if " PHOTO " in text or " FOTO " in text:
         text = _AGENCY_PHOTO.sub(r"\g<agency> / ", text)  # "BELGA PHOTO WARD VAN LAERE"
-    if any(note in lowered for note in _WIRE_NEEDLES):
+    if _WIRE_NEEDLES.search(lowered):
         text = _WIRE_NOTES.sub(" / ", text)
     if " OUT" in text:
         text = _EMBARGO.sub(" / ", text)
@@ -512,7 +501,7 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     if "getty" in lowered:
         text = _VIA_GETTY.sub("via Getty Images", text)
     text = clean_text(text).strip(" ,.;:/|-–—")
-    courtesy = _COURTESY.search(text)
+    courtesy = _COURTESY.search(text) if _COURTESY_NEEDLES.search(lowered) else None
     if courtesy:
         source = _tidy_org(courtesy.group("source"))
         reading.source = source or None
@@ -555,7 +544,7 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
     # Labels that stay in the credit as printed (they say what the picture is) but name
     # no one: "Cartoon: X", "Photo illustration: X"
     segment = _KIND_LABEL.sub("", segment, count=1) or segment
-    made_by = _MADE_BY.match(segment)
+    made_by = _MADE_BY.match(segment) if _MADE_BY_HINT.search(f" {segment} ") else None
     if made_by:
         org = _tidy_org(_ORG_NOISE.sub(" ", made_by.group("org")))
         segment = segment[made_by.end() :]
@@ -566,7 +555,7 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
             reading.holder = reading.holder or org
     else:
         segment = _LEADING_BY.sub("", segment)
-    handle = _PLATFORM_HANDLE.match(segment)
+    handle = _PLATFORM_HANDLE.match(segment) if "@" in segment else None
     if handle and _lookup_provider(handle.group("platform"), kb) is not None:
         # "Instagram @luisa.paints", "Telegram channel @dnepr_watch"
         platform = _lookup_provider(handle.group("platform"), kb)
@@ -574,7 +563,7 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
         reading.providers.append(platform)
         reading.creators.append(handle.group("handle"))
         return
-    user = _USER_OF_PLATFORM.match(segment)
+    user = _USER_OF_PLATFORM.match(segment) if "user" in segment.lower() else None
     if user:
         platform = _lookup_provider(user.group("platform"), kb)
         if platform is not None:

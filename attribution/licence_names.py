@@ -17,6 +17,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from attribution.licences import KnowledgeBase
+from attribution.textutil import any_of
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ def _is_port_of(kb: KnowledgeBase, licence_id: str | None, port: str) -> bool:
     return licence is not None and (licence.port or "").upper() == port.upper()
 
 
-_CC_NEEDLES = (
+_CC_NEEDLES = any_of(
     "cc", "creative", "attribution", "namensnennung", "reconocimiento", "paternit",
     "attribuzione", "naamsvermelding", "uznanie", "atribuci", "atribui",
 )  # fmt: skip
@@ -219,7 +220,7 @@ _CC_NEEDLES = (
 def _cc_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
     mentions: list[LicenceMention] = []
     lowered = text.lower()
-    if not any(needle in lowered for needle in _CC_NEEDLES):
+    if not _CC_NEEDLES.search(lowered):
         return mentions
     for match in _CC_ZERO.finditer(text):
         licence = kb.licence("CC0-1.0")
@@ -289,48 +290,55 @@ def _credit_kind(licence_kind: str) -> str:
     }.get(licence_kind, "unknown")
 
 
+_PDM_NEEDLES = any_of("mark")
+_PUBLIC_DOMAIN_NEEDLES = any_of(
+    "domain", "dominio", "domein", "domena", "domínio", "gemeinfrei", "pd-"
+)
+_US_GOVERNMENT_NEEDLES = any_of("government", "pd-usgov")
+_GFDL_NEEDLES = any_of("gfdl", "fdl", "documentation")
+_OGL_NEEDLES = any_of("ogl", "open government")
+_LAL_NEEDLES = any_of("lal", "art", "fal")
+_ALL_RIGHTS_RESERVED_NEEDLES = any_of("serv", "vorbehalten", "riservati")
+_NAMED_LICENCE_NEEDLES = any_of("licen")
+
+
 def _finds(
-    pattern: re.Pattern[str], text: str, lowered: str, needles: tuple[str, ...]
+    pattern: re.Pattern[str], text: str, lowered: str, needles: re.Pattern[str]
 ) -> Iterator[re.Match[str]]:
     """``pattern``'s matches, skipping the regex when no word it needs is in the text."""
-    if any(needle in lowered for needle in needles):
+    if needles.search(lowered):
         yield from pattern.finditer(text)
 
 
 def _other_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
     low = text.lower()
     found: list[LicenceMention] = []
-    for match in _finds(_PDM, text, low, ("mark",)):
+    for match in _finds(_PDM, text, low, _PDM_NEEDLES):
         found.append(_simple(kb, "CC-PDM-1.0", match.start(), match.end()))
-    for match in _finds(_US_GOVERNMENT, text, low, ("government", "pd-usgov")):
+    for match in _finds(_US_GOVERNMENT, text, low, _US_GOVERNMENT_NEEDLES):
         found.append(_simple(kb, "LicenseRef-US-Government-Work", match.start(), match.end()))
-    for match in _finds(
-        _PUBLIC_DOMAIN,
-        text,
-        low,
-        ("domain", "dominio", "domein", "domena", "domínio", "gemeinfrei", "pd-"),
-    ):
+    for match in _finds(_PUBLIC_DOMAIN, text, low, _PUBLIC_DOMAIN_NEEDLES):
         if not _overlaps(found, match.start(), match.end()):
             found.append(_simple(kb, "LicenseRef-Public-Domain", match.start(), match.end()))
-    for match in _finds(_GFDL, text, low, ("gfdl", "fdl", "documentation")):
+    for match in _finds(_GFDL, text, low, _GFDL_NEEDLES):
         version = match.group("version")
         if version is None:
             found.append(_simple(kb, "GFDL", match.start(), match.end()))
         else:
             suffix = "or-later" if match.group("later") else "only"
             found.append(_simple(kb, f"GFDL-{version}-{suffix}", match.start(), match.end()))
-    for match in _finds(_OGL, text, low, ("ogl", "open government")):
+    for match in _finds(_OGL, text, low, _OGL_NEEDLES):
         version = match.group("version")
         licence_id = f"OGL-UK-{version}.0" if version else "OGL-UK"
         found.append(_simple(kb, licence_id, match.start(), match.end()))
-    for match in _finds(_LAL, text, low, ("lal", "art", "fal")):
+    for match in _finds(_LAL, text, low, _LAL_NEEDLES):
         version = match.group("version")
         found.append(
             _simple(kb, f"LAL-{version}" if version else "LAL", match.start(), match.end())
         )
-    for match in _finds(_ALL_RIGHTS_RESERVED, text, low, ("serv", "vorbehalten", "riservati")):
+    for match in _finds(_ALL_RIGHTS_RESERVED, text, low, _ALL_RIGHTS_RESERVED_NEEDLES):
         found.append(_simple(kb, "LicenseRef-All-Rights-Reserved", match.start(), match.end()))
-    for match in _finds(_NAMED_LICENCE, text, low, ("licen",)):
+    for match in _finds(_NAMED_LICENCE, text, low, _NAMED_LICENCE_NEEDLES):
         name = match.group("name").capitalize()
         found.append(_simple(kb, f"LicenseRef-{name}", match.start(), match.end(), "stock"))
     return found

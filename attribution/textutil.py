@@ -31,3 +31,9 @@ def none_if_empty(text: str | None) -> str | None:
         return None
     text = clean_text(text)
     return text if any(ch.isalnum() for ch in text) else None
+
+
+def any_of(*words: str) -> re.Pattern[str]:
+    """A pattern that finds any of ``words`` (lower case) in lower-cased text: a quick
+    test of whether a costlier pattern can match at all."""
+    return re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)))
