@@ -190,8 +190,8 @@ def _boundary_before(text: str, index: int, opened: str | None) -> bool:
 
 def _label_is_credit(label: str, remainder: str) -> bool:
     word = label.strip().lower()
-    if re.match(r"(?:the|a|an|our|all|more)\s", remainder.strip(), re.IGNORECASE):
-        return False  # "Photos: the best images of the week" is a headline
+    if re.match(r"(?:the|a|an|our|all|more)\s", remainder.strip()):
+        return False  # "Photos: the best images of the week" is a headline ("The Hindu" is not)
     if word.startswith(("source", "quelle", "fuente", "copyright", "image", "illustration")):
         # Weak labels: only when what follows reads like a credit, not a sentence.
         return len(remainder.split()) <= 8 and not remainder.rstrip().endswith("?")
@@ -399,6 +399,6 @@ def _tidy_credit(credit: str) -> str | None:
 
 
 def _tidy_caption(caption: str) -> str:
-    caption = clean_text(caption)
+    caption = clean_text(caption).lstrip("/|•· ")  # "Enlarge / Firefly's rocket…"
     caption = re.sub(r"^(?:image\s+)?caption\s*[,:]\s*", "", caption, flags=re.IGNORECASE)
     return caption.rstrip(" |•·–—-,;(")

@@ -94,14 +94,10 @@ def is_chrome(
     """Whether an image candidate is site chrome rather than content."""
     if _tiny(element):
         return True
-    own = " ".join(
-        [
-            class_text(element),
-            url_path(candidate.src).rsplit("/", 2)[-2:][0],
-            url_path(candidate.src).rsplit("/", 1)[-1],
-        ]
-    )
-    own_words = word_set(own)
+    folder = url_path(candidate.src).rsplit("/", 2)[-2:][0]
+    own = " ".join([class_text(element), url_path(candidate.src).rsplit("/", 1)[-1]])
+    # An image style in the folder ("/default/", "/default-retina/") says nothing
+    own_words = word_set(own) | (word_set(folder) - {"default", "retina"})
     alt_words = word_set(attr(element, "alt") or "")
     if alt_words & _OWN_CHROME_WORDS and not has_caption_nearby(element):
         # Alt text describes the picture: "the Google Maps logo" in a captioned figure is

@@ -189,7 +189,7 @@ def visible_text(element: Tag, skip: Iterable[Tag] = ()) -> str:
             ):
                 continue  # "Acquire Licensing Rights", "hide caption"
             block = child.name in _BLOCKS
-            if block or (pieces and pieces[-1][-1:] in ".!?"):
+            if block or (pieces and (pieces[-1][-1:] in ".!?" or _glued(pieces[-1], child))):
                 pieces.append(" ")  # "…on Thursday.<span>Name, Outlet</span>": two sentences
             walk(child)
             if block:
@@ -200,6 +200,15 @@ def visible_text(element: Tag, skip: Iterable[Tag] = ()) -> str:
 
     walk(element)
     return clean_text("".join(pieces))
+
+
+def _glued(before: str, child: Tag) -> bool:
+    """Whether an inline element follows the text before it with no space although it
+    starts a new phrase: "…in Utrecht</span><span>NOS / Sanne Verhoef" (two styled spans)."""
+    if not before[-1:].isalpha() or child.name not in ("span", "small", "cite"):
+        return False
+    first = child.get_text()[:1]
+    return first.isupper() and isinstance(child.previous_sibling, Tag)
 
 
 _INLINE_WIDGETS = frozenset({"a", "b", "span", "button", "div", "strong"})

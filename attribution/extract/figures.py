@@ -122,11 +122,26 @@ def _is_credit_element(tag: Tag) -> bool:
         return False  # class="image__caption attribution" with itemprop="caption"
     if _CREDIT_CLASS.search(classes) and _has_credit_inside(tag):
         return False  # a wrapper ("credit-caption") whose parts say which is which
+    if _runs_sentences(visible_text(tag)):
+        return False  # sentences in a "source" block: a caption with its credit run in
+    if _class_role(tag) == "credit":
+        return True
     if _CREDIT_CLASS.search(classes) or tag.name in ("cite", "small"):
         return True
     if tag.find("a", rel="license") is not None and tag.name != "figcaption":
         return True
     return tag.name not in ("figcaption",) and bool(_CREDIT_START.match(visible_text(tag)))
+
+
+def _runs_sentences(text: str) -> bool:
+    """Whether text reads as sentences (a caption) rather than a credit line ("Map by X,
+    NG Staff. Source: Y" is a credit)."""
+    if _CREDIT_START.match(text) or _MADE_BY_START.match(text):
+        return False
+    return len(text.split()) > 8 and re.search(r"[a-z]{2}[.!?]\s+[A-Z]", text) is not None
+
+
+_MADE_BY_START = re.compile(r"^(?:[\w-]+\s+){1,2}by\s+\S", re.IGNORECASE)
 
 
 def _has_credit_inside(tag: Tag) -> bool:
@@ -137,13 +152,16 @@ def _has_credit_inside(tag: Tag) -> bool:
 
 
 def _class_role(tag: Tag) -> str | None:
-    """'credit' or 'caption' from the element's classes, reading BEM names by their
-    element part ("caption__credit" is a credit, "image__caption" a caption); None when
-    the classes say neither, or both ("credit-caption", a wrapper)."""
+    """'credit' or 'caption' from the element's classes, reading compound names by their
+    last part ("caption__credit" and "caption-credit" are credits, "image__caption" a
+    caption); None when the classes say neither, or disagree."""
     roles = set()
     for token in class_text(tag).split():
         part = token.rsplit("__", 1)[-1]
         credit, caption = bool(_CREDIT_CLASS.search(part)), bool(_CAPTION_CLASS.search(part))
+        if credit and caption:  # "caption-credit": the last word says what it is
+            last = re.split(r"[-_]", part)[-1]
+            credit, caption = bool(_CREDIT_CLASS.search(last)), bool(_CAPTION_CLASS.search(last))
         if credit != caption:
             roles.add("credit" if credit else "caption")
     return roles.pop() if len(roles) == 1 else None
@@ -168,6 +186,8 @@ def _credit_parts(caption_tags: list[Tag]) -> list[Tag]:
             inner_text = visible_text(inner)
             if _LABEL_ONLY_TEXT.fullmatch(inner_text):
                 continue  # "Photo by " in a span of its own: the credit is its parent's text
+            if _runs_sentences(inner_text):
+                continue
             if (
                 (_CREDIT_CLASS.search(classes) and not _CAPTION_CLASS.search(classes))
                 or _class_role(inner) == "credit"
@@ -201,6 +221,8 @@ def _trailing_name(figcaption: Tag) -> Tag | None:
     words = text.split()
     if (credit.provider or credit.holder) and not credit.creators and words[0][:1].isupper():
         return children[-1]  # an outlet or agency on its own: "The Example Globe and Mail"
+    if "/" in text and credit.creators and (credit.provider or credit.holder):
+        return children[-1]  # "NOS / Sanne Verhoef" in a span of its own
     return None
 
 

@@ -18,7 +18,7 @@ _PLACEHOLDER_SRC = re.compile(
 _GENERIC_STEMS = frozenset(
     """
     image img photo picture pic original default master large medium small full main index
-    file hero lead thumb thumbnail cover featured content raw source wide
+    file hero lead thumb thumbnail cover featured content raw source wide xxl xl xs lg md sm
     """.split()
 )
 
@@ -33,7 +33,7 @@ _SIZE_SUFFIX = re.compile(
 )
 
 _SIZE_PREFIX = re.compile(r"^\d{2,4}px-(?=.{3})", re.IGNORECASE)
-_SIZE_ONLY = re.compile(r"-?\d{2,5}x-?\d{0,5}|[wh]\d{2,5}", re.IGNORECASE)
+_SIZE_ONLY = re.compile(r"-?\d{2,5}x-?\d{0,5}[a-z]?|[wh]\d{2,5}", re.IGNORECASE)
 _FORMAT_CODE = re.compile(r"^(\d{6,})[_-]\d{1,4}$")
 _ARTICLE_MEDIA_ID = re.compile(r"(?<=/)msid-\d+", re.IGNORECASE)
 
@@ -47,7 +47,7 @@ _SIZE_SEGMENT = re.compile(
     r"^(?:\d{2,4}(?:x\d{0,4})?|[wh]_?\d{2,4}|size|sizes|resize(?::.*)?|fit(?::.*)?|fill(?::.*)?"
     r"|format(?::.*)?|quality(?::.*)?|filters:.*|crop(?::.*)?|c_\w+|q_\w+|f_\w+|styles|public"
     r"|large|medium|small|thumbnail|v\d|branded_news|cpsprodpb|width\d+|-?\d+x-?\d+"
-    r"|\d+x\d+:\d+x\d+|thumbor|[\w-]{26,}=+)$",
+    r"|\d+x\d+:\d+x\d+|thumbor|[\w-]{26,}=+|cdn-cgi|[a-z_]+=[^/]*)$",
     re.IGNORECASE,
 )
 
@@ -114,6 +114,10 @@ def image_identity(url: str) -> str:
         stem = ""  # "1200x-1.jpg": the file names the size, the folder the picture
     if len(stem) >= 5 and stem not in _GENERIC_STEMS and not stem.isdigit():
         return stem
+    if not stem or stem in _GENERIC_STEMS:
+        folder_id = _IDENTIFIER.search(path)  # ".../file/<uuid>/image.png"
+        if folder_id:
+            return folder_id.group(0).lower()
     segments = [s for s in path.lower().split("/") if s and not _SIZE_SEGMENT.match(s)]
     if len(segments) > 2 and (not stem or stem in _GENERIC_STEMS):
         # ".../habeck-bundestag/wide__820x461": the folder names the picture, the file
