@@ -220,7 +220,19 @@ def _root_cause(error: BaseException) -> str:
     while cause.__cause__ is not None or cause.__context__ is not None:
         cause = cause.__cause__ or cause.__context__  # type: ignore[assignment]
     text = str(cause) or type(cause).__name__
+    if any(sign in text for sign in _UNKNOWN_HOST):
+        return "the host name could not be found"
     return text.split(": ", 1)[-1] if "Connection refused" not in text else "connection refused"
+
+
+# How resolvers say that a host name does not exist (glibc, macOS, Windows).
+_UNKNOWN_HOST = (
+    "Name or service not known",
+    "nodename nor servname",
+    "getaddrinfo failed",
+    "No address associated with hostname",
+    "Temporary failure in name resolution",
+)
 
 
 @dataclass(frozen=True)
