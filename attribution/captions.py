@@ -27,7 +27,7 @@ _GENERIC_LABEL = (
     r"|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
     r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|фото|kuva|billede|afbeelding|copyright"
     r"|illustrations?|mandatory\s+credit|fot[óo]graf[oa]s?|grafik|infograf[íi]as?|infographics?"
-    r"|fot\.)"
+    r"|fot\.|φωτογραφία)"
 )
 _SEPARATOR = r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+|\s+)"
 _INNER_LABEL = re.compile(

@@ -35,7 +35,7 @@ _LABEL_WORDS = (
     r"|fotoğraf|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
     r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|fot\.|фото|kuva|billede|afbeelding|ilustraci[óo]n"
     r"|illustrazione|copyright|screen\s*(?:shot|grab)s?|bildschirmfoto|capture\s+d['’]\s*[ée]cran"
-    r"|grafik|infograf[íi]as?|infografik|fot[óo]graf[oa]s?"
+    r"|grafik|infograf[íi]as?|infografik|fot[óo]graf[oa]s?|fotograf(?:in)?|φωτογραφία|φωτο"
     r"|composite|chart|map|drawing|still|video\s+stills?|satellite\s+images?|imagen(?:es)?"
     r"|infographics?|mandatory\s+credit|(?:clockwise\s+)?from\s+(?:top\s+|bottom\s+)?(?:left|right)"
     r"|(?:top|bottom|far)\s+(?:left|right)|left\s+and\s+right|top\s+and\s+bottom"
@@ -52,7 +52,7 @@ _LABEL_ONLY = re.compile(r"(?:" + _LABEL_WORDS + r")\s*(?::|…|\.\.\.|,)?", re.
 _MADE_BY = re.compile(
     r"^(?P<org>[^,;]{0,80}?)\s*\b(?:photo(?:graph)?s?|images?|pictures?|illustrations?|drawings?"
     r"|videos?|stills?|footage|paintings?|artwork|graphics?|maps?|charts?|fotos?|bild|foto"
-    r"|immagine|afbeelding|imagen|fotograf[íi]a|illustrazione|ilustraci[óo]n|zdj[eę]cie)"
+    r"|immagine|afbeelding|imagen|fotograf[íi]a|illustrazione|ilustraci[óo]n|zdj[eę]cie|cartoons?)"
     r"(?:\s+illustrations?)?\s+(?:by|von|de|par|di|por|door|van|av|af|from\s+video\s+by)\s+",
     re.IGNORECASE,
 )
@@ -65,7 +65,8 @@ _ORG_NOISE = re.compile(
     re.IGNORECASE,
 )
 _COURTESY = re.compile(
-    r"(?:^|,\s*|\s+|/\s*)(?:photos?\s+|images?\s+|foto:?\s+)?(?:courtesy(?:\s+of)?|cortes[íi]a\s+de"
+    r"(?:^|,\s*|\s+|/\s*)(?:photos?\s+|images?\s+|foto:?\s+)?(?:courtesy(?:\s+of)?"
+    r"|cortes[íi]a(?:\s+d[aeo]s?)?"
     r"|avec\s+l['’]aimable\s+autorisation\s+de|mit\s+freundlicher\s+genehmigung\s+(?:von|des|der)"
     r"|supplied\s+by|provided\s+by|submitted\s+by|handout\s+(?:photo\s+)?(?:by|from)"
     r"|photo\s+handout\s+by)"
@@ -133,6 +134,7 @@ _MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "screenshot": re.compile(
         r"\b(?:screen\s*(?:shot|grab|capture)s?|video\s+(?:still|grab)|stills?\s+from\s+(?:a\s+)?video"
+        r"|captura\s+de\s+pantalla"
         r"|bildschirmfoto|capture\s+d['’]\s*[ée]cran)\b",
         re.IGNORECASE,
     ),
@@ -140,7 +142,8 @@ _MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?:illustrat(?:ion|ed|ions)|ilustraci[óo]n|illustrazione|graphics?|infographics?"
         r"|artwork|cartoon"
         r"|rendering|collage|composite|drawing|chart|map|ai[\s-]generated|midjourney"
-        r"|generated\s+(?:by|with)\s+ai|ki-generiert|stable\s+diffusion|firefly"
+        r"|generated\s+(?:by|with)\s+ai|ki-generiert|stable\s+diffusion|firefly|chatgpt"
+        r"|generada\s+con\s+(?:ia|inteligencia\s+artificial)|creada\s+con\s+inteligencia"
         r"|dall[\s·-]?e)\b",
         re.IGNORECASE,
     ),
@@ -159,7 +162,8 @@ _MARKER_NEEDLES = any_of(
     "bildschirm", "capture", "illustr", "ilustr", "graphic", "artwork", "cartoon", "render",
     "collage", "composite", "drawing", "chart", "map", "ai-", "ai ", "midjourney", "dall",
     "courtesy", "cortes", "aimable", "freundlich", "staff", "for ", "pour ", "für ",
-    "contributed", "reader", "zvg", "generated", "ki-", "diffusion", "firefly",
+    "contributed", "reader", "zvg", "generated", "ki-", "diffusion", "firefly", "chatgpt",
+    "generada", "creada", "captura",
 )  # fmt: skip
 # One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…
 _MARKERS = re.compile(
@@ -216,6 +220,8 @@ _NOT_NAMES = frozenset(
     "chatgpt",
     "adobe firefly",
     "ki-generiert",
+    "ki-generiertes bild",
+    "bildarchiv",
     "internacional",
     "internazionale",
     "internationaal",
@@ -765,8 +771,15 @@ def _looks_like_name(text: str) -> bool:
     if text.startswith("@"):
         return len(words) == 1
     if any(ch.isdigit() for ch in text):
-        # A user name ("jdoe1987"), not a picture number ("14567890a")
-        return len(words) == 1 and bool(_HANDLE.match(text)) and not text[0].isdigit()
+        # A user name ("jdoe1987"), not a picture number ("14567890a", "UNI498213")
+        return (
+            len(words) == 1
+            and bool(_HANDLE.match(text))
+            and not text[0].isdigit()
+            and not re.fullmatch(r"[A-Z]+\d+", text)
+        )
+    if len(words) == 1 and len(text.rstrip(".")) <= 3 and text.islower():
+        return False  # desk initials ("nym."), not a name
     if words[0] in ("The", "the") and len(words) > 1:
         return False  # "The Denver Post": a publication, not a person
     capitalised = sum(1 for w in words if w[:1].isupper() or w.casefold() in _LOWER_PARTICLES)
