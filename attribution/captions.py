@@ -27,7 +27,7 @@ _GENERIC_LABEL = (
     r"|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
     r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|фото|kuva|billede|afbeelding|copyright"
     r"|illustrations?|mandatory\s+credit|fot[óo]graf[oa]s?|grafik|infograf[íi]as?|infographics?"
-    r"|fot\.|φωτογραφία)"
+    r"|fot\.|φωτογραφία|grafika|dok\.)"
 )
 _SEPARATOR = r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+|\s+)"
 _INNER_LABEL = re.compile(
@@ -268,8 +268,11 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     if match is None:
         return None
     inner = match.group("credit").strip()
-    if not (_reads_as_credit(inner, kb) or _names_an_organisation(inner, kb)):
+    labelled = _BRACKET_LABEL.match(inner) is not None  # "(Fot. materiały prasowe …)"
+    if not (labelled or _reads_as_credit(inner, kb) or _names_an_organisation(inner, kb)):
         return None
+    if labelled:
+        return text[: match.start()], _strip_generic_label(inner)
     before = text[: match.start()]
     # "… Kim Jong Un. arctic penguin / Flickr (CC BY-NC 2.0)": the licence in brackets
     # ends a "creator / platform" credit that has no label.
@@ -297,6 +300,13 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         ):
             return before[: boundaries[-1].start() + 1], whole
     return before, _strip_generic_label(inner)
+
+
+_BRACKET_LABEL = re.compile(
+    r"(?:photo(?:graph)?|foto|fot\.|picture|pic|image|bild|grafika?|graphic|illustration"
+    r"|cr[ée]dit|source|quelle|fuente|dok\.)(?:\s*:|(?<=\.))\s*\S",
+    re.IGNORECASE,
+)
 
 
 def _names_an_organisation(text: str, kb: KnowledgeBase) -> bool:

@@ -35,7 +35,8 @@ _LABEL_WORDS = (
     r"|fotoğraf|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
     r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|fot\.|фото|kuva|billede|afbeelding|ilustraci[óo]n"
     r"|illustrazione|copyright|screen\s*(?:shot|grab)s?|bildschirmfoto|capture\s+d['’]\s*[ée]cran"
-    r"|grafik|infograf[íi]as?|infografik|fot[óo]graf[oa]s?|fotograf(?:in)?|φωτογραφία|φωτο"
+    r"|grafik|grafika|infograf[íi]as?|infografik|fot[óo]graf[oa]s?|fotograf(?:in)?|φωτογραφία|φωτο"
+    r"|dok\."
     r"|composite|chart|map|drawing|still|video\s+stills?|satellite\s+images?|imagen(?:es)?"
     r"|infographics?|mandatory\s+credit|(?:clockwise\s+)?from\s+(?:top\s+|bottom\s+)?(?:left|right)"
     r"|(?:top|bottom|far)\s+(?:left|right)|left\s+and\s+right|top\s+and\s+bottom"
@@ -299,7 +300,7 @@ _PROVIDER_FILLER = frozenset(
     photo photos images image file stock the news press wire agency archive via pool
     handout live photographer staff foto illustration video screenshot picture pictures
     contributor collection library de la prensa ag inc ltd plus creative editorial sport
-    sports
+    sports archivo archiv
     """.split()
 )
 _STAFF_RANK = re.compile(r"\bstaff\s+(?:sgt|sergeant)\b", re.IGNORECASE)

@@ -42,6 +42,10 @@ _OWN_CHROME_WORDS = (_CHROME_WORDS | {"default", "blank", "thumb"}) - {
     "share",
 }
 
+# An "icon" class on a wrapper describes its widget ("file-type-icon-media-link"), not the
+# picture inside; on the image itself it does mean an icon.
+_ANCESTOR_CHROME_WORDS = _CHROME_WORDS - {"icon", "icons"}
+
 _CHROME_ROLES = frozenset({"banner", "navigation", "contentinfo", "complementary", "search"})
 
 _CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "amp-ad", "amp-pixel"})
@@ -126,7 +130,7 @@ def is_chrome(
         if role in _CHROME_ROLES:
             return True
         words = word_set(class_text(ancestor))
-        if words & _CHROME_WORDS and not (words & _CONTENT_WORDS):
+        if words & _ANCESTOR_CHROME_WORDS and not (words & _CONTENT_WORDS):
             return True
         if (ancestor.name == "article" or depth <= 3) and _is_card(ancestor, base, page_url):
             return True  # a story card: a picture beside a headline linking elsewhere

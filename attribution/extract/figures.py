@@ -31,7 +31,8 @@ _CAPTION_CLASS = re.compile(
 
 _CREDIT_CLASS = re.compile(
     r"credit|copyright|attribution|photographer|image-source|photo-source|source|byline-image"
-    r"|urheber|bildnachweis|quelle|autor",
+    r"|urheber|bildnachweis|quelle|autor"
+    r"|(?:caption|image|photo|img|media|picture|figure)[\w-]*author",  # "photo__author"
     re.IGNORECASE,
 )
 
@@ -159,9 +160,10 @@ def _class_role(tag: Tag) -> str | None:
     for token in class_text(tag).split():
         part = token.rsplit("__", 1)[-1]
         credit, caption = bool(_CREDIT_CLASS.search(part)), bool(_CAPTION_CLASS.search(part))
-        if credit and caption:  # "caption-credit": the last word says what it is
+        if credit and caption:  # "caption-credit", "caption-author": the last word says it
             last = re.split(r"[-_]", part)[-1]
-            credit, caption = bool(_CREDIT_CLASS.search(last)), bool(_CAPTION_CLASS.search(last))
+            credit = bool(_CREDIT_CLASS.search(last) or last.lower() == "author")
+            caption = bool(_CAPTION_CLASS.search(last))
         if credit != caption:
             roles.add("credit" if credit else "caption")
     return roles.pop() if len(roles) == 1 else None
@@ -367,8 +369,8 @@ def _caption_block(sibling: Tag) -> Tag | None:
     if _CAPTION_CLASS.search(classes) or _CREDIT_CLASS.search(classes):
         return sibling
     for inner in sibling.find_all(["div", "p", "figcaption", "span"], limit=4):
-        if _CAPTION_CLASS.search(class_text(inner)):
-            return inner
+        if _CAPTION_CLASS.search(class_text(inner)) or _CREDIT_CLASS.search(class_text(inner)):
+            return inner  # "<div class=photo__info><div class=photo__author>…"
     if sibling.find("a", rel="license") is not None or _CREDIT_START.match(text):
         return sibling
     emphasised = sibling.find(["em", "i", "small", "figcaption"])

@@ -35,6 +35,7 @@ _SIZE_SUFFIX = re.compile(
 _SIZE_PREFIX = re.compile(r"^\d{2,4}px-(?=.{3})", re.IGNORECASE)
 _SIZE_ONLY = re.compile(r"-?\d{2,5}x-?\d{0,5}[a-z]?|[wh]\d{2,5}", re.IGNORECASE)
 _FORMAT_CODE = re.compile(r"^(\d{6,})[_-]\d{1,4}$")
+_AGORA_ID = re.compile(r"^(z\d{6,})[a-z]{0,4},", re.IGNORECASE)
 _ARTICLE_MEDIA_ID = re.compile(r"(?<=/)msid-\d+", re.IGNORECASE)
 
 _IDENTIFIER = re.compile(
@@ -47,7 +48,7 @@ _SIZE_SEGMENT = re.compile(
     r"^(?:\d{2,4}(?:x\d{0,4})?|[wh]_?\d{2,4}|size|sizes|resize(?::.*)?|fit(?::.*)?|fill(?::.*)?"
     r"|format(?::.*)?|quality(?::.*)?|filters:.*|crop(?::.*)?|c_\w+|q_\w+|f_\w+|styles|public"
     r"|large|medium|small|thumbnail|v\d|branded_news|cpsprodpb|width\d+|-?\d+x-?\d+"
-    r"|\d+x\d+:\d+x\d+|thumbor|[\w-]{26,}=+|cdn-cgi|[a-z_]+=[^/]*)$",
+    r"|\d+x\d+:\d+x\d+|thumbor|[\w-]{26,27}=|cdn-cgi|[a-z_]+=[^/]*)$",
     re.IGNORECASE,
 )
 
@@ -107,18 +108,25 @@ def image_identity(url: str) -> str:
     article_id = _ARTICLE_MEDIA_ID.search(path)
     if article_id:
         return article_id.group(0).lower()  # Times Internet: ".../msid-103986512,width-1070/…"
+    agora = _AGORA_ID.match(stem)
+    if agora:
+        return agora.group(1)  # Agora: "z29874506IER,Slug.jpg" and "z29874506IH,Slug.jpg"
     stem = _SIZE_PREFIX.sub("", stem)  # MediaWiki thumbnails: "250px-Harbour.jpg"
     stem = _SIZE_SUFFIX.sub("", stem).lower().strip("-_")
     stem = _FORMAT_CODE.sub(r"\1", stem)  # "66890123_605", "66890123_6": one picture
-    if _SIZE_ONLY.fullmatch(stem):
-        stem = ""  # "1200x-1.jpg": the file names the size, the folder the picture
+    if _SIZE_ONLY.fullmatch(stem) or _SIZE_SEGMENT.match(stem):
+        stem = ""  # "1200x-1.jpg", ".../40127/resize:format=preview": the folder names it
     if len(stem) >= 5 and stem not in _GENERIC_STEMS and not stem.isdigit():
         return stem
     if not stem or stem in _GENERIC_STEMS:
         folder_id = _IDENTIFIER.search(path)  # ".../file/<uuid>/image.png"
         if folder_id:
             return folder_id.group(0).lower()
-    segments = [s for s in path.lower().split("/") if s and not _SIZE_SEGMENT.match(s)]
+    raw = [s for s in path.lower().split("/") if s]
+    segments = [s for s in raw if not _SIZE_SEGMENT.match(s)]
+    file_kept = bool(raw) and bool(segments) and segments[-1] == raw[-1]
+    if not file_kept and (not stem or stem in _GENERIC_STEMS):
+        return "/".join(segments) or url  # the file segment was a size: the folders name it
     if len(segments) > 2 and (not stem or stem in _GENERIC_STEMS):
         # ".../habeck-bundestag/wide__820x461": the folder names the picture, the file
         # only its rendition
