@@ -127,6 +127,9 @@ def _strip_generic_label(text: str) -> str:
     bare = re.match(r"^\s*(?:foto|photo)\s+(?=[A-Z]{2,}\s*/|©)", text, re.I)  # "Foto ANSA/…"
     if bare:
         return text[bare.end() :]
+    taken_from = re.match(r"^\s*(?:photo|image|picture)s?\s+from\s+(?=\S)", text, re.I)
+    if taken_from:  # "(Photo from Pattaya City Facebook page)"
+        return text[taken_from.end() :]
     polish = re.match(r"^\s*fot\.\s+(?=\S)", text, re.I)  # "Fot. PAP/Leszek Szymczak"
     if polish:
         return text[polish.end() :]
@@ -304,7 +307,7 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
 
 _BRACKET_LABEL = re.compile(
     r"(?:photo(?:graph)?|foto|fot\.|picture|pic|image|bild|grafika?|graphic|illustration"
-    r"|cr[ée]dit|source|quelle|fuente|dok\.)(?:\s*:|(?<=\.))\s*\S",
+    r"|cr[ée]dit|source|quelle|fuente|dok\.)(?:\s*:|(?<=\.)|\s+from\b)\s*\S",
     re.IGNORECASE,
 )
 

@@ -36,7 +36,7 @@ _LABEL_WORDS = (
     r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|fot\.|фото|kuva|billede|afbeelding|ilustraci[óo]n"
     r"|illustrazione|copyright|screen\s*(?:shot|grab)s?|bildschirmfoto|capture\s+d['’]\s*[ée]cran"
     r"|grafik|grafika|infograf[íi]as?|infografik|fot[óo]graf[oa]s?|fotograf(?:in)?|φωτογραφία|φωτο"
-    r"|dok\."
+    r"|dok\.|photos?\s+by|写真|사진"
     r"|composite|chart|map|drawing|still|video\s+stills?|satellite\s+images?|imagen(?:es)?"
     r"|infographics?|mandatory\s+credit|(?:clockwise\s+)?from\s+(?:top\s+|bottom\s+)?(?:left|right)"
     r"|(?:top|bottom|far)\s+(?:left|right)|left\s+and\s+right|top\s+and\s+bottom"
@@ -44,7 +44,7 @@ _LABEL_WORDS = (
     r"|main\s+(?:image|photo|picture)|background"
 )
 LABEL = re.compile(
-    r"^\s*[(\[]?\s*(?:" + _LABEL_WORDS + r")\s*(?::|…|\.\.\.|,|\s[-–—/]\s)\s*"
+    r"^\s*[(\[]?\s*(?:" + _LABEL_WORDS + r")\s*(?::|：|＝|=|…|\.\.\.|,|\s[-–—/]\s)\s*"
     r"|^\s*(?:fot\.|capture\s+d['’]\s*[ée]cran)\s*",
     re.IGNORECASE,
 )
@@ -90,6 +90,13 @@ _KIND_LABEL = re.compile(
     r"^(?:cartoons?|photo[\s-]illustrations?|illustrations?|drawings?|renderings?)\s*:\s*(?=\S)",
     re.IGNORECASE,
 )
+_GUILLEMETS = re.compile(r"(?<=\s)«\s*([^»]{1,80}?)\s*»")
+_PUBLICATION = re.compile(
+    r"\b(?:times|post|chronicle|herald|tribune|gazette|journal|telegraph|observer|examiner"
+    r"|courier|inquirer|globe|dispatch|daily|zeitung|news|star|sun|mail|mirror|express"
+    r"|independent|guardian|record|review|bulletin|register|standard|journal|presse)\b",
+    re.IGNORECASE,
+)
 _DOMAIN = re.compile(r"(?:[\w-]+\.)+(?:com|net|org|ie|uk|de|fr|es|it|nl|au|ca|in|br|mx)", re.I)
 _AGENCY_PHOTO = re.compile(r"^(?P<agency>[A-Z][A-Z-]{1,12})\s+(?:PHOTO|FOTO)\s+(?=[A-Z]{2})")
 _EMBARGO = re.compile(r"\b(?:[A-Z]{2,}\s+){1,3}OUT\b")  # "SOUTH KOREA OUT", "JAPAN OUT"
@@ -130,7 +137,7 @@ _MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
     "pool": re.compile(r"\bpool\b", re.IGNORECASE),
     "handout": re.compile(
         r"\b(?:handouts?|hand\s*out|supplied|submitted|contributed|reader\s+photo|provided\s+by"
-        r"|press\s+release|zvg)\b",
+        r"|press\s+release|zvg|privat|divulga[çc][ãa]o|ufficio\s+stampa)\b",
         re.IGNORECASE,
     ),
     "screenshot": re.compile(
@@ -163,7 +170,8 @@ _MARKER_NEEDLES = any_of(
     "bildschirm", "capture", "illustr", "ilustr", "graphic", "artwork", "cartoon", "render",
     "collage", "composite", "drawing", "chart", "map", "ai-", "ai ", "midjourney", "dall",
     "courtesy", "cortes", "aimable", "freundlich", "staff", "for ", "pour ", "für ",
-    "contributed", "reader", "zvg", "generated", "ki-", "diffusion", "firefly", "chatgpt",
+    "contributed", "reader", "zvg", "privat", "divulga", "ufficio", "generated", "ki-",
+    "diffusion", "firefly", "chatgpt",
     "generada", "creada", "captura",
 )  # fmt: skip
 # One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…
@@ -222,6 +230,9 @@ _NOT_NAMES = frozenset(
     "adobe firefly",
     "ki-generiert",
     "ki-generiertes bild",
+    "privat",
+    "divulgação",
+    "divulgacao",
     "bildarchiv",
     "internacional",
     "internazionale",
@@ -252,7 +263,7 @@ _ORG_WORDS = frozenset(
     collection archive archives project network channel tv radio post times chronicle herald
     tribune gazette gazeta journal telegraph observer examiner courier inquirer globe zeitung
     presidency presidencia présidence protection museen museo musée ministerium ministerio
-    ministère fotopress rescue forces electronics bequest fund
+    ministère fotopress rescue forces electronics bequest fund dispatch stampa
     """.split()
 )
 _TITLES = re.compile(
@@ -267,6 +278,7 @@ _TITLES = re.compile(
     r"|seaman\s+(?:apprentice|recruit)|m?cpl\.?|lcpl\.?|pte\.?|bdr\.?"
     r"|mc[123]|mcsn|seaman|lance\s+cpl\.?|lance\s+corporal|dr\.?|prof\.?|mr\.?|mrs\.?|ms\.?"
     r"|sir|dame|rev\.?|(?:staff\s+)?photographer|photojournalist|contributor"
+    r"|(?:sergent|adjudant|caporal|capitaine|commandant|général|lieutenant)(?:-chef)?"
     r"|freelance(?:r|\s+photographer)?)\s+",
     re.IGNORECASE,
 )
@@ -274,7 +286,8 @@ _TITLES = re.compile(
 _TITLE_WORDS = frozenset(
     """
     staff master technical tech chief senior first command sgt sergeant spc specialist pfc pvt cpl
-    navy army marine air coast space mcpl lcpl pte bdr
+    navy army marine air coast space mcpl lcpl pte bdr sergent sergent-chef adjudant
+    adjudant-chef caporal caporal-chef capitaine commandant général
     corporal 1st 2nd lt lieutenant capt captain maj major col colonel gen adm ens cmdr cdr
     airman petty mass mc1 mc2 mc3 mcsn seaman lance dr prof mr mrs ms sir dame rev
     photographer photojournalist contributor freelance freelancer
@@ -378,6 +391,8 @@ class _Reading:
 def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
     lowered = text.lower()
     body = _IMAGE_CAPTION_TAIL.sub("", text) if "caption" in lowered else text
+    if "«" in body:  # "pour « Le Monde »": the quotes name a publication, not a title
+        body = _GUILLEMETS.sub(r"\1", body)
     urls: list[str] = []
     if "http" in lowered or "www." in lowered:
         urls = _URL.findall(body)
@@ -838,6 +853,13 @@ def _kind(
         return provider.kind
     if "staff" in markers or reading.publisher_for:
         return "staff"
+    if (
+        provider is None
+        and reading.holder
+        and reading.creators
+        and _PUBLICATION.search(reading.holder)
+    ):
+        return "staff"  # "Name/The Columbus Dispatch": a newsroom's own photographer
     if provider is not None and provider.kind != "organisation":
         return _PROVIDER_KINDS[provider.kind]
     if copyrighted and (reading.creators or reading.holder or licence or provider):

@@ -234,6 +234,8 @@ def _merge_same_pictures(found: list[FoundImage]) -> list[FoundImage]:
         existing = merged.get(own) or next(
             (merged[k] for k in keys if k in merged and merged[k].identity in keys), None
         )
+        if existing is not None and _captioned_apart(existing, candidate):
+            existing = None  # "P03-240312-301.jpg" and "-302.jpg": numbered, not sized
         if existing is None:
             order.append(candidate)
             target = candidate
@@ -247,6 +249,12 @@ def _merge_same_pictures(found: list[FoundImage]) -> list[FoundImage]:
         for key in keys:
             merged.setdefault(key, target)
     return order
+
+
+def _captioned_apart(first: FoundImage, second: FoundImage) -> bool:
+    """Two images printed with different captions of their own are different pictures,
+    whatever their file names suggest."""
+    return bool(first.caption and second.caption and first.caption != second.caption)
 
 
 def _merge_declared(

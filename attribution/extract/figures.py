@@ -317,6 +317,14 @@ def _gallery_credit(element: Tag) -> str | None:
     return None
 
 
+_CREDIT_INSIDE = re.compile(
+    r"(?:^|[.!?]\s+|\s[|(]\s?)(?:(?:photo(?:graph)?|foto|image|picture|credit)s?\s*:\s*\S"
+    r"|(?:photo|image|picture)s?\s+(?:by|courtesy)\b|courtesy\s+of\b)",
+    re.I,
+)
+_CAPTION_TAGS = frozenset({"p", "div", "span", "h2", "h3", "h4", "h5", "h6", "small", "em"})
+
+
 def _shared_caption(element: Tag) -> list[Tag]:
     """The caption under a small group of images ("Before and after: …") that belongs to
     each of them: a caption block that is a direct child of the group."""
@@ -373,6 +381,8 @@ def _caption_block(sibling: Tag) -> Tag | None:
             return inner  # "<div class=photo__info><div class=photo__author>…"
     if sibling.find("a", rel="license") is not None or _CREDIT_START.match(text):
         return sibling
+    if len(text) < 300 and _CREDIT_INSIDE.search(text) and sibling.name in _CAPTION_TAGS:
+        return sibling  # "<h2>Legislators hold … yesterday. Photo: Lo Pei-de, Taipei Times</h2>"
     emphasised = sibling.find(["em", "i", "small", "figcaption"])
     if isinstance(emphasised, Tag) and clean_text(emphasised.get_text(" ")) == text:
         return sibling

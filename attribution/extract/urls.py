@@ -34,7 +34,7 @@ _SIZE_SUFFIX = re.compile(
 
 _SIZE_PREFIX = re.compile(r"^\d{2,4}px-(?=.{3})", re.IGNORECASE)
 _SIZE_ONLY = re.compile(r"-?\d{2,5}x-?\d{0,5}[a-z]?|[wh]\d{2,5}", re.IGNORECASE)
-_FORMAT_CODE = re.compile(r"^(\d{6,})[_-]\d{1,4}$")
+_FORMAT_CODE = re.compile(r"^(\d{6,10})[_-]\d{1,4}$")  # not a timestamp's picture number
 _AGORA_ID = re.compile(r"^(z\d{6,})[a-z]{0,4},", re.IGNORECASE)
 _ARTICLE_MEDIA_ID = re.compile(r"(?<=/)msid-\d+", re.IGNORECASE)
 
