@@ -94,7 +94,7 @@ _GUILLEMETS = re.compile(r"(?<=\s)«\s*([^»]{1,80}?)\s*»")
 _PUBLICATION = re.compile(
     r"\b(?:times|post|chronicle|herald|tribune|gazette|journal|telegraph|observer|examiner"
     r"|courier|inquirer|globe|dispatch|daily|zeitung|news|star|sun|mail|mirror|express"
-    r"|independent|guardian|record|review|bulletin|register|standard|journal|presse)\b",
+    r"|independent|guardian|record|review|bulletin|register|standard|presse)\b",
     re.IGNORECASE,
 )
 _DOMAIN = re.compile(r"(?:[\w-]+\.)+(?:com|net|org|ie|uk|de|fr|es|it|nl|au|ca|in|br|mx)", re.I)
@@ -578,10 +578,9 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
     else:
         segment = _LEADING_BY.sub("", segment)
     handle = _PLATFORM_HANDLE.match(segment) if "@" in segment else None
-    if handle and _lookup_provider(handle.group("platform"), kb) is not None:
+    platform = _lookup_provider(handle.group("platform"), kb) if handle else None
+    if handle and platform is not None:
         # "Instagram @luisa.paints", "Telegram channel @dnepr_watch"
-        platform = _lookup_provider(handle.group("platform"), kb)
-        assert platform is not None
         reading.providers.append(platform)
         reading.creators.append(handle.group("handle"))
         return

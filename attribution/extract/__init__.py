@@ -174,11 +174,11 @@ def _image_candidate(element: Tag, base: str) -> FoundImage | None:
     resolved_sets = [(size, resolve_url(base, url)) for size, url in srcsets]
     set_urls = [(size, url) for size, url in resolved_sets if url]
     largest = max(set_urls, key=lambda pair: pair[0])[1] if set_urls else None
-    lazy_set = any(attr(element, name) for name in lazy_srcsets)
     # With only a lazy srcset, the src is a low-resolution preview ("?w=20&blur=200").
-    preview = own_src if lazy_set else None
-    src = next((u for u in lazy if u), None) or (largest if lazy_set else None) or own_src
-    src = src or largest or preview
+    lazy_set = any(attr(element, name) for name in lazy_srcsets)
+    src = next((u for u in lazy if u), None) or (
+        (largest or own_src) if lazy_set else (own_src or largest)
+    )
     if src is None:
         return None
     variants = [u for u in lazy if u] + [u for _, u in set_urls]

@@ -112,7 +112,7 @@ def hidden_label(tag: Tag) -> str | None:
     """'credit' or 'caption' for a screen-reader-only label ("Image source, "), else None."""
     if not isinstance(tag, Tag):
         return None
-    if not _HIDDEN_CLASS.search(" ".join(tag.get("class") or [])):
+    if not _is_hidden(tag):
         # BBC pages hide their labels with hashed classes; the words give them away.
         if tag.name != "span" or len(tag.contents) != 1 or not isinstance(tag.string, str):
             return None

@@ -123,7 +123,8 @@ def _is_credit_element(tag: Tag) -> bool:
         return False  # class="image__caption attribution" with itemprop="caption"
     if _CREDIT_CLASS.search(classes) and _has_credit_inside(tag):
         return False  # a wrapper ("credit-caption") whose parts say which is which
-    if _runs_sentences(visible_text(tag)):
+    text = visible_text(tag)
+    if _runs_sentences(text):
         return False  # sentences in a "source" block: a caption with its credit run in
     if _class_role(tag) == "credit":
         return True
@@ -131,7 +132,7 @@ def _is_credit_element(tag: Tag) -> bool:
         return True
     if tag.find("a", rel="license") is not None and tag.name != "figcaption":
         return True
-    return tag.name not in ("figcaption",) and bool(_CREDIT_START.match(visible_text(tag)))
+    return tag.name not in ("figcaption",) and bool(_CREDIT_START.match(text))
 
 
 def _runs_sentences(text: str) -> bool:
@@ -194,7 +195,7 @@ def _credit_parts(caption_tags: list[Tag]) -> list[Tag]:
                 (_CREDIT_CLASS.search(classes) and not _CAPTION_CLASS.search(classes))
                 or _class_role(inner) == "credit"
                 or inner.name in ("cite", "small")
-                or _CREDIT_START.match(visible_text(inner))
+                or _CREDIT_START.match(inner_text)
                 or (hidden_label(inner) is None and inner.find(_is_hidden_credit_label) is not None)
             ):
                 credits.append(inner)

@@ -118,16 +118,17 @@ def image_identity(url: str) -> str:
         stem = ""  # "1200x-1.jpg", ".../40127/resize:format=preview": the folder names it
     if len(stem) >= 5 and stem not in _GENERIC_STEMS and not stem.isdigit():
         return stem
-    if not stem or stem in _GENERIC_STEMS:
+    generic = not stem or stem in _GENERIC_STEMS
+    if generic:
         folder_id = _IDENTIFIER.search(path)  # ".../file/<uuid>/image.png"
         if folder_id:
             return folder_id.group(0).lower()
     raw = [s for s in path.lower().split("/") if s]
     segments = [s for s in raw if not _SIZE_SEGMENT.match(s)]
     file_kept = bool(raw) and bool(segments) and segments[-1] == raw[-1]
-    if not file_kept and (not stem or stem in _GENERIC_STEMS):
+    if generic and not file_kept:
         return "/".join(segments) or url  # the file segment was a size: the folders name it
-    if len(segments) > 2 and (not stem or stem in _GENERIC_STEMS):
+    if generic and len(segments) > 2:
         # ".../habeck-bundestag/wide__820x461": the folder names the picture, the file
         # only its rendition
         segments = segments[:-1]
