@@ -16,26 +16,24 @@ from pathlib import Path
 from attribution.errors import UsageError
 from attribution.output import spreadsheet_safe, terminal_safe
 from attribution.records import RightsEntry, StoredFinding
-from attribution.store.database import (
-    current_revision,
-    head_revision,
-    make_engine,
-    open_database,
-    resolve_url,
-    safe_url,
-    upgrade,
-)
-from attribution.store.repository import (
+from attribution.store import (
     STATUSES,
     FindingFilter,
     add_rights,
+    current_revision,
+    head_revision,
     import_rights,
     list_findings,
     list_rights,
     list_runs,
+    make_engine,
+    open_database,
     parse_rights_csv,
     remove_rights,
+    resolve_url,
     run_pages,
+    safe_url,
+    upgrade,
     waive,
 )
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 from attribution.pipeline import TargetOutcome
 from attribution.records import Profile, RightsEntry
-from attribution.store.database import Database, open_database
-from attribution.store.repository import (
+from attribution.store import (
+    Database,
     finish_run,
     list_rights,
+    open_database,
     record_failure,
     record_page,
     resume_run,

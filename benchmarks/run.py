@@ -172,8 +172,13 @@ def bench_store(pages: int = 10_000, images_per_page: int = 5, findings_per_imag
     import tempfile
 
     from attribution.records import ExtractedImage, Finding, ImageResult, PageResult, Severity
-    from attribution.store.database import open_database
-    from attribution.store.repository import FindingFilter, list_findings, record_page, start_run
+    from attribution.store import (
+        FindingFilter,
+        list_findings,
+        open_database,
+        record_page,
+        start_run,
+    )
 
     rules = ("missing-credit", "licence-not-linked", "agency-not-licensed", "ai-generated")
     severities = (Severity.ERROR, Severity.WARNING, Severity.ERROR, Severity.NOTICE)

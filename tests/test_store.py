@@ -26,30 +26,28 @@ from attribution.records import (
     RightsEntry,
     Severity,
 )
-from attribution.store.database import (
-    current_revision,
-    downgrade,
-    head_revision,
-    make_engine,
-    open_database,
-    upgrade,
-)
-from attribution.store.models import Base
-from attribution.store.repository import (
+from attribution.store import (
     FindingFilter,
     add_rights,
+    current_revision,
+    downgrade,
     finish_run,
+    head_revision,
     import_rights,
     list_findings,
     list_rights,
     list_runs,
+    make_engine,
+    open_database,
     parse_rights_csv,
     record_page,
     remove_rights,
     run_pages,
     start_run,
+    upgrade,
     waive,
 )
+from attribution.store.models import Base
 
 TABLES = {"runs", "pages", "images", "appearances", "findings", "waivers", "rights"}
 

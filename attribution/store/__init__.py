@@ -1,5 +1,85 @@
 """Storage of check results: the only package that imports SQLAlchemy and Alembic.
 
-``database.py`` opens databases and applies migrations, ``models.py`` declares the
-tables, ``repository.py`` records results and answers queries with plain records.
+``database.py`` chooses, opens and migrates the database and ``models.py`` declares
+the tables. Recording and querying, by concern, with plain records in and out:
+``runs.py`` (runs and their targets), ``pages.py`` (a checked page, its images and
+findings), ``findings.py`` (listing and waiving findings), ``rights.py`` (the rights
+register); ``transactions.py`` holds what they share. Callers import from here or
+from the concern's module.
 """
+
+from attribution.store.database import (
+    ENVIRONMENT_VARIABLE,
+    Database,
+    current_revision,
+    default_sqlite_path,
+    downgrade,
+    head_revision,
+    make_engine,
+    open_database,
+    resolve_url,
+    safe_url,
+    upgrade,
+)
+from attribution.store.findings import (
+    OPEN,
+    RESOLVED,
+    STATUSES,
+    WAIVED,
+    FindingFilter,
+    finding_identity,
+    list_findings,
+    waive,
+)
+from attribution.store.pages import record_page
+from attribution.store.rights import (
+    RIGHTS_COLUMNS,
+    add_rights,
+    import_rights,
+    list_rights,
+    parse_rights_csv,
+    remove_rights,
+)
+from attribution.store.runs import (
+    finish_run,
+    list_runs,
+    record_failure,
+    resume_run,
+    run_pages,
+    start_run,
+)
+
+__all__ = [
+    "ENVIRONMENT_VARIABLE",
+    "OPEN",
+    "RESOLVED",
+    "RIGHTS_COLUMNS",
+    "STATUSES",
+    "WAIVED",
+    "Database",
+    "FindingFilter",
+    "add_rights",
+    "current_revision",
+    "default_sqlite_path",
+    "downgrade",
+    "finding_identity",
+    "finish_run",
+    "head_revision",
+    "import_rights",
+    "list_findings",
+    "list_rights",
+    "list_runs",
+    "make_engine",
+    "open_database",
+    "parse_rights_csv",
+    "record_failure",
+    "record_page",
+    "remove_rights",
+    "resolve_url",
+    "resume_run",
+    "run_pages",
+    "safe_url",
+    "start_run",
+    "upgrade",
+    "waive",
+]

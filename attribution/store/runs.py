@@ -1,0 +1,205 @@
+"""Runs: starting, resuming and finishing them, their targets and failures.
+
+A run lists its targets up front; each is marked done or failed as it is recorded, so a
+run killed half way can say how far it got and be resumed. A run still marked running
+whose process has died on this host is marked interrupted by the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from attribution.errors import UsageError
+from attribution.records import RunSummary
+from attribution.store.database import Database
+from attribution.store.models import Page, Run, RunTarget
+from attribution.store.transactions import aware, now, transaction
+
+PENDING, DONE, FAILED = "pending", "done", "failed"  # a run's progress through its targets
+
+
+def start_run(db: Database, kind: str, targets: Sequence[str], options: dict[str, object]) -> int:
+    """Record the start of a run and its targets; marks this host's runs whose process
+    died as interrupted."""
+
+    def work(session: Session) -> int:
+        _mark_interrupted(session)
+        run = Run(
+            kind=kind,
+            started_at=now(),
+            status="running",
+            targets=list(targets)[:1000],
+            options=options,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            pages_done=0,
+            pages_failed=0,
+            images=0,
+            errors=0,
+            warnings=0,
+            notices=0,
+        )
+        session.add(run)
+        session.flush()
+        session.add_all(
+            RunTarget(run_id=run.id, position=position, target=target, status=PENDING)
+            for position, target in enumerate(targets)
+        )
+        return run.id
+
+    return transaction(db, work)
+
+
+def resume_run(db: Database, run_id: int) -> list[tuple[int, str]]:
+    """Take up a run again: (position, target) of the targets it did not finish (not
+    reached, or failed), in their order. The run is marked running by this process."""
+
+    def work(session: Session) -> list[tuple[int, str]]:
+        _mark_interrupted(session)
+        run = session.get(Run, run_id)
+        if run is None:
+            raise UsageError(f"no run {run_id} (see 'attribution runs')")
+        if run.status == "running":
+            raise UsageError(
+                f"run {run_id} is still running (process {run.pid} on {run.host}); "
+                "resume it once it has stopped"
+            )
+        left = session.scalars(
+            select(RunTarget)
+            .where(RunTarget.run_id == run_id, RunTarget.status != DONE)
+            .order_by(RunTarget.position)
+        ).all()
+        failed = sum(1 for target in left if target.status == FAILED)
+        for target in left:
+            target.status, target.reason = PENDING, None
+        run.status, run.finished_at = "running", None
+        run.host, run.pid = socket.gethostname(), os.getpid()
+        run.pages_failed = max(0, run.pages_failed - failed)  # they are tried again
+        return [(target.position, target.target) for target in left]
+
+    return transaction(db, work)
+
+
+def _mark_interrupted(session: Session) -> None:
+    host = socket.gethostname()
+    for run in session.scalars(select(Run).where(Run.status == "running", Run.host == host)):
+        if not _process_alive(run.pid):
+            run.status = "interrupted"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def finish_run(db: Database, run_id: int, status: str = "finished") -> None:
+    """Record that a run ended (finished, failed or interrupted)."""
+
+    def work(session: Session) -> None:
+        session.execute(
+            update(Run).where(Run.id == run_id).values(status=status, finished_at=now())
+        )
+
+    transaction(db, work)
+
+
+def record_failure(
+    db: Database,
+    run_id: int,
+    position: int | None = None,
+    reason: str | None = None,
+) -> None:
+    """Count a target that could not be checked (the run's target at ``position``), and
+    say why."""
+
+    def work(session: Session) -> None:
+        session.execute(
+            update(Run).where(Run.id == run_id).values(pages_failed=Run.pages_failed + 1)
+        )
+        if position is not None:
+            finish_target(session, run_id, position, "", FAILED, reason=reason)
+
+    transaction(db, work)
+
+
+def finish_target(
+    session: Session,
+    run_id: int,
+    position: int | None,
+    target: str,
+    status: str,
+    *,
+    page_id: int | None = None,
+    reason: str | None = None,
+) -> None:
+    """Mark the run's target at ``position`` as done or failed; without a position (a
+    page recorded by a library caller), add a row for ``target``."""
+    row = (
+        session.scalars(
+            select(RunTarget).where(RunTarget.run_id == run_id, RunTarget.position == position)
+        ).first()
+        if position is not None
+        else None
+    )
+    if row is None:
+        last = session.scalar(
+            select(func.max(RunTarget.position)).where(RunTarget.run_id == run_id)
+        )
+        row = RunTarget(run_id=run_id, position=(last if last is not None else -1) + 1)
+        row.target = target
+        session.add(row)
+    row.status, row.page_id, row.reason, row.finished_at = status, page_id, reason, now()
+
+
+def list_runs(db: Database, limit: int = 50) -> list[RunSummary]:
+    """The most recent runs, newest first."""
+    with db.sessions() as session:
+        runs = session.scalars(select(Run).order_by(Run.id.desc()).limit(limit)).all()
+        pending: dict[int, int] = dict(
+            session.execute(
+                select(RunTarget.run_id, func.count())
+                .where(RunTarget.run_id.in_([run.id for run in runs]), RunTarget.status == PENDING)
+                .group_by(RunTarget.run_id)
+            ).all()
+        )
+        return [_run_summary(run, pending.get(run.id, 0)) for run in runs]
+
+
+def run_pages(db: Database, run_id: int) -> list[str]:
+    """The URLs of the pages a run finished (recorded), in the order it recorded them."""
+    with db.sessions() as session:
+        rows = session.execute(
+            select(Page.url)
+            .join(RunTarget, RunTarget.page_id == Page.id)
+            .where(RunTarget.run_id == run_id, RunTarget.status == DONE)
+            .order_by(RunTarget.finished_at, RunTarget.position)
+        )
+        return list(dict.fromkeys(url for (url,) in rows))
+
+
+def _run_summary(run: Run, pending: int) -> RunSummary:
+    return RunSummary(
+        id=run.id,
+        kind=run.kind,
+        status=run.status,
+        started_at=aware(run.started_at),
+        finished_at=aware(run.finished_at) if run.finished_at else None,
+        targets=tuple(run.targets),
+        pages_done=run.pages_done,
+        pages_failed=run.pages_failed,
+        images=run.images,
+        errors=run.errors,
+        warnings=run.warnings,
+        notices=run.notices,
+        pending=pending,
+    )

@@ -1,0 +1,42 @@
+"""What every part of the store shares: the retrying transaction and the clock."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from attribution.errors import StorageError
+from attribution.store.database import Database
+
+T = TypeVar("T")
+
+
+def now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+def aware(moment: datetime) -> datetime:
+    """``moment`` in UTC when it has no zone (SQLite gives back naive datetimes)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def transaction(db: Database, work: Callable[[Session], T], attempts: int = 4) -> T:
+    """Run ``work`` in one transaction, retrying when a concurrent writer got in first."""
+    for attempt in range(attempts):
+        try:
+            with db.sessions.begin() as session:
+                return work(session)
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+        except OperationalError as error:
+            if "locked" not in str(error.orig).lower() or attempt == attempts - 1:
+                raise StorageError(f"database: {error.orig}") from None
+        time.sleep(0.05 * (attempt + 1))
+    raise StorageError("database: too many conflicting writers")  # pragma: no cover
