@@ -36,7 +36,6 @@ from attribution.recorder import Recorder
 from attribution.records import Profile
 from attribution.rules import RULE_IDS, RULES
 from attribution.serialize import credit_json
-from attribution.store.database import ENVIRONMENT_VARIABLE
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
 STORE_COMMANDS = frozenset({"db", "findings", "waive", "rights", "runs"})
@@ -228,8 +227,9 @@ def progress_bar(total: int, unit: str) -> tqdm[Never]:
 
 
 def database_url(profile: Profile) -> str | None:
-    """The database to use: ATTRIBUTION_DATABASE_URL, else the profile's database.url."""
-    return os.environ.get(ENVIRONMENT_VARIABLE) or profile.database_url
+    """The profile's database.url; the store decides whether ATTRIBUTION_DATABASE_URL
+    overrides it (attribution.store.resolve_url)."""
+    return profile.database_url
 
 
 def _error(message: str) -> None:

@@ -10,6 +10,7 @@ import subprocess
 import time
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -28,8 +29,10 @@ from attribution.records import (
 )
 from attribution.store import (
     FindingFilter,
+    ResolvedUrl,
     add_rights,
     current_revision,
+    default_sqlite_path,
     downgrade,
     finish_run,
     head_revision,
@@ -42,6 +45,7 @@ from attribution.store import (
     parse_rights_csv,
     record_page,
     remove_rights,
+    resolve_url,
     run_pages,
     start_run,
     upgrade,
@@ -85,6 +89,44 @@ def test_a_configured_database_must_be_upgraded_first(database_url: str) -> None
     else:
         with pytest.raises(ConfigError, match="attribution db upgrade"):
             open_database(database_url)
+
+
+def test_the_database_is_the_environment_s_else_the_profile_s_else_the_embedded_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    profile_url, env_url = f"sqlite:///{tmp_path}/profile.db", f"sqlite:///{tmp_path}/env.db"
+    embedded = resolve_url(None)
+    assert embedded == ResolvedUrl(f"sqlite:///{default_sqlite_path()}", embedded=True)
+    assert embedded.url.startswith(f"sqlite:///{tmp_path}/data/")
+    assert default_sqlite_path().parent.is_dir()
+    assert resolve_url(profile_url) == ResolvedUrl(profile_url, embedded=False)
+    monkeypatch.setenv("ATTRIBUTION_DATABASE_URL", env_url)
+    assert resolve_url(profile_url) == ResolvedUrl(env_url, embedded=False)
+    assert resolve_url(None) == ResolvedUrl(env_url, embedded=False)
+    db = open_database(profile_url, auto_upgrade=True)
+    try:
+        assert db.url == env_url
+    finally:
+        db.close()
+    assert (tmp_path / "env.db").exists() and not (tmp_path / "profile.db").exists()
+
+
+def test_db_commands_follow_the_same_precedence(tmp_path: Path) -> None:
+    profile = tmp_path / "attribution.toml"
+    profile.write_text(f'[database]\nurl = "sqlite:///{tmp_path}/profile.db"\n', encoding="utf-8")
+    data = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    env = {**data, "ATTRIBUTION_DATABASE_URL": f"sqlite:///{tmp_path}/env.db"}
+    upgraded = run_cli("--config", str(profile), "db", "upgrade", env=env)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert upgraded.stdout.startswith(f"sqlite:///{tmp_path}/env.db: upgraded from empty")
+    assert (tmp_path / "env.db").exists() and not (tmp_path / "profile.db").exists()
+    shown = run_cli("--config", str(profile), "db", "status", env=data)
+    assert shown.returncode == 0, shown.stderr
+    assert f"database: sqlite:///{tmp_path}/profile.db (configured)" in shown.stdout
+    default = run_cli("db", "status", env=data)
+    assert "(embedded SQLite (default))" in default.stdout
+    assert f"sqlite:///{tmp_path}/data/" in default.stdout
 
 
 def page(url: str, images: dict[str, list[tuple[str, Severity]]]) -> PageResult:

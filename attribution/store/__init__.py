@@ -11,6 +11,7 @@ from the concern's module.
 from attribution.store.database import (
     ENVIRONMENT_VARIABLE,
     Database,
+    ResolvedUrl,
     current_revision,
     default_sqlite_path,
     downgrade,
@@ -58,6 +59,7 @@ __all__ = [
     "WAIVED",
     "Database",
     "FindingFilter",
+    "ResolvedUrl",
     "add_rights",
     "current_revision",
     "default_sqlite_path",

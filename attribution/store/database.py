@@ -1,10 +1,11 @@
 """Opening databases and migrating them.
 
-SQLite is the embedded default: a file in the user's data directory, created and
-upgraded automatically on first use, with WAL, foreign keys and a busy timeout so that
-an editor's check and a long scan can write at the same time. PostgreSQL (or any other
-URL) is chosen with ``database.url`` in the profile or ``ATTRIBUTION_DATABASE_URL`` and
-is created and upgraded only by ``attribution db upgrade``.
+Which database is used is decided only by :func:`resolve_url`:
+``ATTRIBUTION_DATABASE_URL``, else the profile's ``database.url``, else the embedded
+default. SQLite is the embedded default: a file in the user's data directory, created
+and upgraded automatically on first use, with WAL, foreign keys and a busy timeout so
+that an editor's check and a long scan can write at the same time. PostgreSQL (or any
+other URL) is created and upgraded only by ``attribution db upgrade``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -42,19 +43,26 @@ def default_sqlite_path() -> Path:
     return Path(user_data_dir("attribution", appauthor=False)) / "attribution.db"
 
 
-def resolve_url(configured: str | None = None) -> tuple[str, bool]:
-    """(database URL, whether it is the embedded default).
+class ResolvedUrl(NamedTuple):
+    """The database to use, and whether it is the embedded SQLite default."""
 
-    A URL given here wins; then ``ATTRIBUTION_DATABASE_URL``; then the embedded SQLite
-    file. (The command line passes the environment variable before the profile's
-    ``database.url``, so that operations can redirect a run without editing files.)
+    url: str
+    embedded: bool
+
+
+def resolve_url(configured: str | None = None) -> ResolvedUrl:
+    """Decide which database to use: the one place that does.
+
+    ``ATTRIBUTION_DATABASE_URL`` wins, so that operations can redirect a run without
+    editing files; then ``configured`` (the profile's ``database.url``); then the
+    embedded SQLite file, whose directory is created here.
     """
-    url = configured or os.environ.get(ENVIRONMENT_VARIABLE)
+    url = os.environ.get(ENVIRONMENT_VARIABLE) or configured
     if url:
-        return url, False
+        return ResolvedUrl(url, embedded=False)
     path = default_sqlite_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}", True
+    return ResolvedUrl(f"sqlite:///{path}", embedded=True)
 
 
 def _sqlite_pragmas(connection: Any, _record: object) -> None:
@@ -142,10 +150,12 @@ class Database:
 def open_database(
     configured_url: str | None = None, *, auto_upgrade: bool | None = None
 ) -> Database:
-    """Open the configured database, upgrading the embedded default automatically.
+    """Open the database :func:`resolve_url` chooses for ``configured_url`` (the
+    profile's ``database.url``), upgrading the embedded default automatically.
 
-    Any other database must be at the newest migration already; otherwise a
-    :class:`ConfigError` says to run ``attribution db upgrade``.
+    Any other database must be at the newest migration already (unless
+    ``auto_upgrade``); otherwise a :class:`ConfigError` says to run
+    ``attribution db upgrade``.
     """
     url, embedded_default = resolve_url(configured_url)
     engine = make_engine(url)
