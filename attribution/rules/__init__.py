@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from attribution.rules.attribution import attribution_line
 from attribution.rules.catalogue import RULE_IDS, RULES, check_image
+from attribution.rules.docs import rules_markdown
 from attribution.rules.labels import describe_image, licence_label
 from attribution.rules.registry import Rule
 
@@ -24,4 +25,5 @@ __all__ = [
     "check_image",
     "describe_image",
     "licence_label",
+    "rules_markdown",
 ]
