@@ -3,6 +3,8 @@ written out, and the seed article as the canonical case."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -10,8 +12,9 @@ from conftest import PAGES
 
 from attribution.licences import default_knowledge_base
 from attribution.pipeline import check_html
-from attribution.records import Credit, ExtractedImage, Profile, RightsEntry
-from attribution.rules import check_image, licence_label
+from attribution.records import Credit, Embedded, ExtractedImage, Profile, RightsEntry, Severity
+from attribution.rules import RULE_IDS, RULES, Rule, check_image, licence_label
+from attribution.rules.catalogue import MODULES
 
 KB = default_knowledge_base()
 TODAY = date(2026, 6, 1)
@@ -313,3 +316,93 @@ def test_profile_can_change_severity_or_switch_a_rule_off() -> None:
     assert [(f.rule, f.severity.value) for f in findings] == [("nc-commercial-use", "warning")]
     off = Profile(severity_overrides=(("nc-commercial-use", "off"),))
     assert check_image(image, credit, off, KB, TODAY) == ()
+
+
+AI_SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
+STAFF_PROFILES = {
+    "publication name": Profile(publication="Example Daily"),
+    "staff credit": Profile(staff_credits=("Example Daily",)),
+}
+
+
+def staff_picture() -> tuple[ExtractedImage, Credit]:
+    """A staff picture credited like an agency's, so the register would be asked about it."""
+    text = "Jane Doe/Example Daily"
+    image = ExtractedImage(src="https://n.example.com/harbour.jpg", alt="Harbour", credit=text)
+    credit = Credit(text=text, creators=("Jane Doe",), provider="Example Daily", kind="agency")
+    return image, credit
+
+
+@pytest.mark.parametrize("profile", STAFF_PROFILES.values(), ids=STAFF_PROFILES.keys())
+def test_a_staff_credit_still_reports_an_ai_generated_file(profile: Profile) -> None:
+    image, credit = staff_picture()
+    embedded = Embedded(digital_source_type=AI_SOURCE_TYPE)
+    findings = check_image(image, credit, profile, KB, TODAY, embedded)
+    assert [f.rule for f in findings] == ["ai-generated"]
+    assert AI_SOURCE_TYPE in findings[0].message
+    assert check_image(image, credit, profile, KB, TODAY) == ()
+
+
+@pytest.mark.parametrize("profile", STAFF_PROFILES.values(), ids=STAFF_PROFILES.keys())
+def test_a_staff_credit_still_reports_a_file_naming_someone_else(profile: Profile) -> None:
+    image, credit = staff_picture()
+    embedded = Embedded(creator="Sam Lee", copyright="Getty Images")
+    findings = check_image(image, credit, profile, KB, TODAY, embedded)
+    assert [f.rule for f in findings] == ["metadata-conflict"]
+    assert "'Sam Lee', 'Getty Images'" in findings[0].message
+    agreeing = Embedded(creator="Jane Doe", copyright="Example Daily")
+    assert check_image(image, credit, profile, KB, TODAY, agreeing) == ()
+
+
+def test_every_rule_is_declared_completely_and_registered_once() -> None:
+    ids = [rule.id for rule in RULES]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == RULE_IDS
+    for rule in RULES:
+        assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", rule.id), rule.id
+        assert rule.summary.strip() and rule.explanation.strip(), rule.id
+        assert "\n" not in rule.explanation and "  " not in rule.explanation, rule.id
+        assert callable(rule.check), rule.id
+    declared = {
+        value for module in MODULES for value in vars(module).values() if isinstance(value, Rule)
+    }
+    assert declared == set(RULES), "a rule is declared but missing from its module's RULES"
+    with pytest.raises(ValueError, match="kebab-case"):
+        Rule("Not_Kebab", Severity.NOTICE, "summary", "explanation", lambda context: ())
+
+
+def test_every_rule_fires_somewhere_in_the_registry() -> None:
+    """Each rule's check is wired: every id comes out of check_image for some image."""
+    fired: set[str] = set()
+    profile = Profile(commercial=True, adapts_images=True)
+    for licence_id, _ in TABLE:
+        image, credit = complete_credit(licence_id)
+        fired |= {f.rule for f in check_image(image, credit, profile, KB, TODAY)}
+        bare = Credit(
+            text="Jane Doe", creators=("Jane Doe",), licence=licence_id, kind="creative-commons"
+        )
+        fired |= {f.rule for f in check_image(image, bare, profile, KB, TODAY)}
+    image = ExtractedImage(src="https://n.example.com/a.jpg", credit="x")
+    embedded = Embedded(creator="Sam Lee", digital_source_type=AI_SOURCE_TYPE)
+    fired |= {f.rule for f in check_image(image, None, profile, KB, TODAY, embedded)}
+    for credit in (
+        Credit(text="see below"),
+        Credit(text="Jane Doe / CC BY 5.0", creators=("Jane Doe",), licence_problem="no CC BY 5.0"),
+        Credit(text="Jane Doe / CC BY-SA", creators=("Jane Doe",), licence="CC-BY-SA"),
+        agency()[1],
+    ):
+        fired |= {f.rule for f in check_image(image, credit, profile, KB, TODAY, embedded)}
+    assert fired == RULE_IDS
+
+
+def test_switching_one_rule_off_keeps_every_other_finding() -> None:
+    image, credit = complete_credit("CC-BY-NC-SA-4.0")
+    adapting = Profile(commercial=True, adapts_images=True)
+    embedded = Embedded(copyright="Getty Images", digital_source_type=AI_SOURCE_TYPE)
+    everything = check_image(image, credit, adapting, KB, TODAY, embedded)
+    fired = [f.rule for f in everything]
+    assert len(set(fired)) >= 4, fired
+    for rule_id in fired:
+        off = replace(adapting, severity_overrides=((rule_id, "off"),))
+        kept = check_image(image, credit, off, KB, TODAY, embedded)
+        assert kept == tuple(f for f in everything if f.rule != rule_id), rule_id
