@@ -1,13 +1,15 @@
 """The publication profile (``attribution.toml``): who publishes, how images are used,
 which agreements cover which providers, and how severe each rule is.
 
-A missing profile means the safe default: a commercial publication that does not
+Where the profile is looked for is decided by :func:`find_profile`. A missing profile
+means the safe default: a commercial publication that does not
 adapt images. A bad profile raises :class:`~attribution.errors.ConfigError` naming the
 file, the key and what is expected.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from datetime import date
@@ -18,16 +20,36 @@ from attribution.errors import ConfigError
 from attribution.records import Profile, RightsEntry
 
 PROFILE_NAME = "attribution.toml"
+CONFIG_VARIABLE = "ATTRIBUTION_CONFIG"
 SEVERITY_SETTINGS = frozenset({"error", "warning", "notice", "off"})
 _TOP_KEYS = frozenset({"publication", "rules", "rights", "database"})
 _PUBLICATION_KEYS = frozenset({"name", "commercial", "adapts_images", "staff_credits", "domains"})
 _RIGHTS_KEYS = frozenset({"provider", "scope", "valid_from", "valid_until", "reference"})
 
 
-def find_profile(start: Path | None = None) -> Path | None:
-    """``attribution.toml`` in the working directory, or None."""
+def find_profile(
+    start: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Path | None:
+    """The profile to use when none is named: ``attribution.toml`` in the working
+    directory, else the file named by ``ATTRIBUTION_CONFIG``, else ``attribution.toml``
+    in the user's config folder (``~/.config/attribution/`` on Linux); None for none.
+
+    A file named by ``ATTRIBUTION_CONFIG`` that does not exist is a :class:`ConfigError`.
+    """
+    environ = os.environ if environ is None else environ
     candidate = (start or Path.cwd()) / PROFILE_NAME
-    return candidate if candidate.is_file() else None
+    if candidate.is_file():
+        return candidate
+    named = environ.get(CONFIG_VARIABLE)
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such profile file (named by {CONFIG_VARIABLE})")
+        return path
+    from platformdirs import user_config_path
+
+    user = user_config_path("attribution", appauthor=False) / PROFILE_NAME
+    return user if user.is_file() else None
 
 
 def load_profile(path: Path | None, *, known_rules: frozenset[str] = frozenset()) -> Profile:

@@ -226,6 +226,11 @@ class Profile:
     database_url: str | None = None
 
 
+# The states of a recorded finding: seen in the latest check of its page, accepted with
+# a reason, or no longer found.
+FINDING_STATUSES = ("open", "resolved", "waived")
+
+
 @dataclass(frozen=True)
 class StoredFinding:
     """A finding as the database keeps it: stable identity, history and status."""

@@ -105,8 +105,9 @@ def bench_images() -> None:
     from conftest import LoopbackServer, send
     from imagefactory import Metadata, jpeg, xmp_packet
 
-    from attribution.fetch import FetchSettings, fetch_image, make_session
-    from attribution.pipeline import ImageReader
+    from attribution.fetch.images import ImageReader, fetch_image
+    from attribution.fetch.session import make_session
+    from attribution.fetch.settings import FetchSettings
 
     meta = Metadata(
         artist="Jane Doe", copyright="Example Agency", xmp=xmp_packet(creator="Jane Doe")
@@ -264,7 +265,36 @@ def bench_store(pages: int = 10_000, images_per_page: int = 5, findings_per_imag
     print(f"  list all {len(everything)} open findings: {list_all_time * 1000:.0f} ms")
 
 
+def bench_startup(runs: int = 7) -> None:
+    """Start-up of the command beside a bare interpreter: ``python -c pass`` is the
+    baseline; ``--help`` and the quick commands must not pay for SQLAlchemy, requests
+    or BeautifulSoup."""
+    import subprocess
+
+    def run(*args: str) -> Callable[[], object]:
+        return lambda: subprocess.run(
+            [sys.executable, *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    baseline = best_of(runs, run("-c", "pass"))
+    print(f"start-up (best of {runs}): python -c pass {baseline * 1000:.0f} ms")
+    for label, args in (
+        ("attribution --help", ("-m", "attribution", "--help")),
+        ("attribution rules", ("-m", "attribution", "rules")),
+        ("attribution credits parse", ("-m", "attribution", "credits", "parse", "AP Photo/X")),
+        ("import the whole check", ("-c", "import attribution.app.check")),
+    ):
+        measured = best_of(runs, run(*args))
+        print(
+            f"  {label:28}: {measured * 1000:5.0f} ms, ratio to python -c pass {measured / baseline:.1f}x"
+        )
+
+
 BENCHMARKS = {
+    "startup": bench_startup,
     "extraction": bench_extraction,
     "credits": bench_credits,
     "images": bench_images,

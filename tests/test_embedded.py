@@ -29,8 +29,8 @@ from imagefactory import (
 )
 
 from attribution.embedded import declares_ai, read_embedded
-from attribution.fetch import FetchSettings
-from attribution.pipeline import ImageReader
+from attribution.fetch.images import ImageReader
+from attribution.fetch.settings import FetchSettings
 
 FULL = Metadata(
     artist="Jane Doe",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 from attribution.rules.catalogue import RULES
+from attribution.rules.registry import Rule
 
 
-def rules_markdown() -> str:
+def rules_markdown(rules: Sequence[Rule] = RULES) -> str:
     """The rules reference as Markdown (the text of docs/rules.md)."""
     lines = [
         "# Rules",
@@ -24,7 +26,7 @@ def rules_markdown() -> str:
         "`attribution rules --format markdown > docs/rules.md`.",
         "",
     ]
-    for rule in RULES:
+    for rule in rules:
         lines += [f"## `{rule.id}` ({rule.severity.value})", "", f"**{rule.summary}**", ""]
         lines += [textwrap.fill(rule.explanation, 88), ""]
     return "\n".join(lines)

@@ -13,13 +13,13 @@ from sqlalchemy import ColumnElement, and_, case, select
 from sqlalchemy.orm import Session
 
 from attribution.errors import UsageError
-from attribution.records import Severity, StoredFinding
+from attribution.records import FINDING_STATUSES, Severity, StoredFinding
 from attribution.store.database import Database
 from attribution.store.models import FindingRow, Image, Page, Waiver
 from attribution.store.transactions import aware, now, transaction
 
-OPEN, RESOLVED, WAIVED = "open", "resolved", "waived"
-STATUSES = (OPEN, RESOLVED, WAIVED)
+STATUSES = FINDING_STATUSES
+OPEN, RESOLVED, WAIVED = STATUSES
 
 
 def finding_identity(rule: str, page_url: str, image_url: str | None) -> str:

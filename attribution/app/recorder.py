@@ -6,7 +6,7 @@ from collections import defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from attribution.pipeline import TargetOutcome
+from attribution.app.outcomes import TargetOutcome
 from attribution.records import Profile, RightsEntry
 from attribution.store import (
     Database,
@@ -82,3 +82,13 @@ class Recorder:
             finish_run(self.db, self.run_id, status)
         finally:
             self.db.close()
+
+    @classmethod
+    def attach(cls, url: str | None, run_id: int, target: str, position: int | None) -> Recorder:
+        """Join run ``run_id`` to record one target (a worker's share of a run)."""
+        db = open_database(url)
+        return cls._with_targets(db, run_id, [(position, target)] if position is not None else [])
+
+    def release(self) -> None:
+        """Release the database without changing the run's status."""
+        self.db.close()

@@ -1,0 +1,176 @@
+"""Checking pages before (or after) they are published: the use case behind
+``attribution check``, the editors' web page and the workers.
+
+:func:`check_targets` runs a whole check: it resolves the targets, opens or resumes the
+run in the database, merges the rights register into the profile, checks each target
+with a :class:`PageChecker` and records each page as soon as it is done, marking the
+run interrupted when it is stopped. :func:`check_and_record` is the unit of work a
+worker runs: one target, checked and recorded into a given run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from types import TracebackType
+
+from attribution.app.outcomes import CheckOutcome, TargetOutcome
+from attribution.app.recorder import Recorder
+from attribution.errors import TargetError, UsageError
+from attribution.extract import extract_page
+from attribution.fetch.images import ImageReader
+from attribution.fetch.local import read_file_page, read_stdin_page
+from attribution.fetch.pages import fetch_page
+from attribution.fetch.session import HttpSession, make_session
+from attribution.fetch.settings import FetchSettings
+from attribution.licences import KnowledgeBase, default_knowledge_base
+from attribution.pipeline import evaluate_page
+from attribution.records import ExtractedPage, Profile
+from attribution.sources.targets import Target, TargetKind, resolve_target, resolve_targets
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How to check: against which profile, with which fetch settings, whether to read
+    the image files and whether to record the results (in ``profile.database_url``, or
+    the database :func:`attribution.store.database.resolve_url` chooses)."""
+
+    profile: Profile = field(default_factory=Profile)
+    base_url: str | None = None
+    settings: FetchSettings = field(default_factory=FetchSettings)
+    read_images: bool = True
+    record: bool = True
+    kb: KnowledgeBase | None = None
+
+
+class PageChecker:
+    """Checks targets one at a time, sharing one HTTP session and one image reader
+    (each image URL is read once however many pages show it). Close it when done."""
+
+    def __init__(self, options: CheckOptions, profile: Profile | None = None) -> None:
+        self.options = options
+        self.profile = profile or options.profile
+        self.kb = options.kb or default_knowledge_base()
+        self._session: HttpSession | None = None
+        self._reader = ImageReader(options.settings) if options.read_images else None
+
+    def check(self, target: Target) -> TargetOutcome:
+        """Fetch or read one target's page, extract, read its images, apply the rules.
+
+        A target that cannot be fetched or read gives an outcome with its error; this
+        never raises :class:`TargetError`.
+        """
+        try:
+            page = self._extract(target)
+        except TargetError as error:
+            return TargetOutcome(target.name, error=error)
+        embedded = (
+            self._reader.read_all(image.src for image in page.images) if self._reader else None
+        )
+        result = evaluate_page(page, self.profile, kb=self.kb, embedded=embedded)
+        return TargetOutcome(target.name, result=result)
+
+    def _extract(self, target: Target) -> ExtractedPage:
+        if target.kind is TargetKind.URL:
+            if self._session is None:
+                self._session = make_session(self.options.settings)
+            fetched = fetch_page(target.address, self.options.settings, self._session)
+            return extract_page(fetched.body, fetched.url, fetched.charset)
+        body = read_stdin_page() if target.kind is TargetKind.STDIN else read_file_page(target.name)
+        return extract_page(body, target.address)
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        if self._session is not None:
+            self._session.close()
+        if self._reader is not None:
+            self._reader.close()
+
+    def __enter__(self) -> PageChecker:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def check_targets(
+    names: Sequence[str],
+    options: CheckOptions,
+    *,
+    resume: int | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_done: Callable[[TargetOutcome], None] | None = None,
+) -> CheckOutcome:
+    """Check URLs, HTML files and ``-`` (stdin); one failure does not stop the rest.
+
+    With ``resume`` the interrupted run of that number is taken up: its targets that
+    were not finished (or failed) are checked into it, and ``names`` must be empty.
+    ``on_start`` is told how many targets will be checked; ``on_done`` hears of each
+    outcome as soon as it is recorded. A usage error (``-`` without a base URL, no
+    target) is raised before any run is recorded.
+    """
+    recorder: Recorder | None = None
+    profile = options.profile
+    if resume is not None:
+        if names or not options.record:
+            raise UsageError(
+                "--resume RUN takes the run's own targets; give no TARGET or --no-store"
+            )
+        recorder, names = Recorder.resume(profile.database_url, resume)
+    elif not names:
+        raise UsageError("give at least one TARGET (a URL, an HTML file or -), or --resume RUN")
+    try:
+        targets = resolve_targets(names, options.base_url)
+    except UsageError:
+        if recorder is not None:
+            recorder.close("interrupted")
+        raise
+    if recorder is None and options.record:
+        recorder = Recorder.open(profile.database_url, profile, names)
+    if recorder is not None:
+        profile = replace(profile, rights=profile.rights + recorder.rights())
+    if on_start is not None:
+        on_start(len(targets))
+    outcomes: list[TargetOutcome] = []
+    try:
+        with PageChecker(options, profile) as checker:
+            for target in targets:
+                outcome = checker.check(target)
+                if recorder is not None:
+                    recorder.record(outcome)
+                outcomes.append(outcome)
+                if on_done is not None:
+                    on_done(outcome)
+    except BaseException:
+        if recorder is not None:
+            recorder.close("interrupted")
+        raise
+    run_id = recorder.run_id if recorder is not None else None
+    if recorder is not None:
+        recorder.close("finished")
+    return CheckOutcome(tuple(outcomes), profile, run_id)
+
+
+def check_and_record(
+    name: str, options: CheckOptions, run_id: int, position: int | None = None
+) -> TargetOutcome:
+    """The unit of work a worker runs: check one target and record it into run
+    ``run_id`` (as the target at ``position`` of the run's list, when known).
+
+    The rights register is read from the database so that the rules see it, as in a
+    whole check. A target that cannot be checked is recorded as failed with its reason.
+    """
+    recorder = Recorder.attach(options.profile.database_url, run_id, name, position)
+    try:
+        profile = replace(options.profile, rights=options.profile.rights + recorder.rights())
+        with PageChecker(options, profile) as checker:
+            outcome = checker.check(resolve_target(name, options.base_url))
+        recorder.record(outcome)
+    finally:
+        recorder.release()
+    return outcome

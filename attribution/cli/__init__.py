@@ -1,0 +1,92 @@
+"""The ``attribution`` command: one module per command, on click.
+
+Thin: each command parses its options, calls :mod:`attribution.app` or the library,
+and renders with :mod:`attribution.render`. :func:`main` maps errors to exit codes
+(0 clean, 1 findings, 2 usage or configuration, 3 operational). Heavy libraries
+(SQLAlchemy, requests, BeautifulSoup) are imported inside the commands that use them,
+so ``--help`` and the quick commands start fast.
+
+Shell completion: ``eval "$(_ATTRIBUTION_COMPLETE=bash_source attribution)"`` (zsh_source,
+fish_source for other shells).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from attribution import __version__
+from attribution.cli import check, credits, db, findings, licences, rights, rules, runs, waive
+from attribution.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_OPERATIONAL,
+    EXIT_USAGE,
+    error,
+)
+from attribution.errors import AttributionError, ConfigError, UsageError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="attribution", message="%(prog)s %(version)s")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Publication profile for every command (default: ./attribution.toml, else "
+    "$ATTRIBUTION_CONFIG, else attribution.toml in the user's config folder).",
+)
+def cli(config: Path | None) -> None:
+    """Find every image on a page, read its credit, know its licence, and say whether
+    the publication may use it and what to fix.
+
+    \b
+    Examples:
+      attribution check https://example.com/news/story.html
+      attribution check saved-page.html --format json
+      curl -s https://example.com/story | attribution check - --base-url https://example.com/story
+      echo "Photo: Jane Doe/CC BY-SA 3.0 via Wikimedia Commons" | attribution credits parse
+      attribution licences show CC-BY-NC-2.0
+
+    \b
+    exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
+                2 usage or configuration error, 3 a target could not be fetched or read.
+    """
+
+
+for _command in (
+    check.command,
+    credits.group,
+    rules.command,
+    licences.group,
+    findings.command,
+    waive.command,
+    rights.group,
+    runs.command,
+    db.group,
+):
+    cli.add_command(_command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    try:
+        result = cli.main(args=argv, prog_name="attribution", standalone_mode=False)
+    except click.ClickException as problem:
+        problem.show()
+        return problem.exit_code
+    except click.Abort:
+        error("interrupted")
+        return EXIT_INTERRUPTED
+    except UsageError as problem:
+        error(str(problem))
+        return EXIT_USAGE
+    except ConfigError as problem:
+        error(f"configuration error: {problem}")
+        return EXIT_USAGE
+    except AttributionError as problem:
+        error(str(problem))
+        return EXIT_OPERATIONAL
+    return result if isinstance(result, int) else EXIT_OK

@@ -1,0 +1,203 @@
+"""``attribution check``: check pages and report each image, its credit and findings."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from attribution.app.outcomes import FAIL_ON
+from attribution.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_OPERATIONAL,
+    config_option,
+    emit,
+    load_profile,
+    output_option,
+    use_colour,
+    verbosity_options,
+)
+from attribution.render import CHECK_FORMATS, format_help
+
+if TYPE_CHECKING:
+    from attribution.app.outcomes import TargetOutcome
+
+
+@click.command("check")
+@click.argument("targets", nargs=-1, metavar="[TARGET]...")
+@click.option(
+    "--targets",
+    "target_list",
+    metavar="FILE",
+    help="Read more targets from FILE, one per line ('#' starts a comment); '-' reads "
+    "the list from stdin.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(tuple(CHECK_FORMATS)),
+    default="text",
+    show_default=True,
+    help=f"Output format: {format_help(CHECK_FORMATS)}.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(tuple(FAIL_ON)),
+    default="error",
+    show_default=True,
+    help="Lowest severity that makes the exit code 1.",
+)
+@click.option(
+    "--commercial/--non-commercial",
+    default=None,
+    help="Check as commercial or non-commercial use (default: the profile's, else commercial).",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Address of a page read from a file or stdin, to resolve its links against.",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    metavar="SECONDS",
+    help="Give up on a page after this many seconds (default 30).",
+)
+@click.option(
+    "--no-images",
+    is_flag=True,
+    help="Do not read the image files' embedded metadata (EXIF, IPTC, XMP, C2PA).",
+)
+@click.option("--no-store", is_flag=True, help="Do not record the results in the database.")
+@click.option(
+    "--resume",
+    type=int,
+    metavar="RUN",
+    help="Take up an interrupted run where it stopped: check the targets it had not "
+    "finished (see 'attribution runs').",
+)
+@config_option
+@output_option
+@verbosity_options
+def command(
+    targets: tuple[str, ...],
+    target_list: str | None,
+    fmt: str,
+    fail_on: str,
+    commercial: bool | None,
+    base_url: str | None,
+    timeout: float | None,
+    no_images: bool,
+    no_store: bool,
+    resume: int | None,
+    config: Path | None,
+    output: Path | None,
+    quiet: bool,
+    verbose: bool,
+) -> int:
+    """Check pages: every content image with its caption and credit, and the findings
+    of the licence rules.
+
+    TARGET is a URL, a saved HTML file, or - for a page on stdin (with --base-url).
+    Every check is recorded in the database unless --no-store is given.
+
+    \b
+    Examples:
+      attribution check https://example.com/news/story.html
+      attribution check saved-page.html --format json --output report.json
+      curl -s https://example.com/story | attribution check - --base-url https://example.com/story
+      attribution check --targets urls.txt --fail-on warning
+      attribution check --resume 12
+
+    \b
+    exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
+                2 usage or configuration error, 3 a target could not be fetched or read.
+    """
+    from attribution.app.check import CheckOptions, check_targets
+    from attribution.errors import UsageError
+    from attribution.fetch.settings import FetchSettings
+    from attribution.render import CheckReport
+    from attribution.sources.targets import STDIN, read_target_list
+
+    names = list(targets)
+    if target_list is not None:
+        if target_list == STDIN and STDIN in names:
+            raise UsageError("--targets - and the target - both want stdin; give one of them")
+        names += read_target_list(target_list)
+    profile = load_profile(config)
+    if commercial is not None:
+        profile = replace(profile, commercial=commercial)
+    settings = FetchSettings()
+    if timeout is not None:
+        if timeout <= 0:
+            raise UsageError("--timeout must be a positive number of seconds")
+        settings = FetchSettings(total_timeout=timeout, read_timeout=min(10.0, timeout))
+    options = CheckOptions(
+        profile=profile,
+        base_url=base_url,
+        settings=settings,
+        read_images=not no_images,
+        record=not no_store,
+    )
+    progress = _Progress(quiet=quiet, verbose=verbose)
+    try:
+        outcome = check_targets(
+            names, options, resume=resume, on_start=progress.start, on_done=progress.done
+        )
+    finally:
+        progress.close()
+    if resume is not None and not outcome.outcomes and not quiet:
+        click.echo(f"run {resume} has nothing left to check", err=True)
+        return EXIT_OK
+    if verbose and outcome.run_id is not None:
+        click.echo(f"recorded as run {outcome.run_id} (see 'attribution runs')", err=True)
+    colour = fmt == "text" and output is None and use_colour(sys.stdout)
+    report = CheckReport(outcome.pages, outcome.profile, colour=colour)
+    text = CHECK_FORMATS[fmt].render(report)
+    if text:
+        emit(text, output)
+    if outcome.failed:
+        return EXIT_OPERATIONAL
+    return EXIT_FINDINGS if outcome.reaches(fail_on) else EXIT_OK
+
+
+class _Progress:
+    """A progress bar on stderr over several targets, and each failure as one line.
+
+    Silent when stderr is not a terminal (cron, CI, pipes), for one target, or with
+    ``--quiet``; ``--verbose`` adds a line per target done.
+    """
+
+    def __init__(self, *, quiet: bool, verbose: bool) -> None:
+        self.quiet = quiet
+        self.verbose = verbose
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        from tqdm import tqdm
+
+        disable = self.quiet or total < 2 or not sys.stderr.isatty()
+        self.bar = tqdm(total=total, unit="pages", file=sys.stderr, disable=disable, leave=False)
+
+    def done(self, outcome: TargetOutcome) -> None:
+        from attribution.render.escape import terminal_safe
+
+        line = None
+        if outcome.error is not None:
+            line = f"attribution: {outcome.error}"
+        elif self.verbose and outcome.result is not None:
+            page = outcome.result
+            findings = len(page.all_findings())
+            line = f"{page.url}: {len(page.images)} image(s), {findings} finding(s)"
+        if line is not None:
+            with self.bar.external_write_mode():
+                click.echo(terminal_safe(line), err=True)
+        self.bar.update()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

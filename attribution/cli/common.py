@@ -1,0 +1,107 @@
+"""What every command shares: exit codes, the profile, output to a file or stdout,
+colour only on a terminal, and one-line error messages."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+
+from attribution.records import Profile
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def error(message: str) -> None:
+    """One line on stderr: ``attribution: <message>``, control characters made visible."""
+    from attribution.render.escape import terminal_safe
+
+    click.echo(f"attribution: {terminal_safe(message)}", err=True)
+
+
+def config_option(command: F) -> F:
+    """``--config FILE``: the publication profile to use instead of the one found."""
+    return click.option(
+        "--config",
+        "config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help="Publication profile (default: ./attribution.toml, else $ATTRIBUTION_CONFIG, "
+        "else attribution.toml in the user's config folder).",
+    )(command)
+
+
+def output_option(command: F) -> F:
+    """``--output FILE``: write the report to a file instead of standard output."""
+    return click.option(
+        "--output",
+        "-o",
+        "output",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        metavar="FILE",
+        help="Write the report to FILE instead of standard output.",
+    )(command)
+
+
+def verbosity_options(command: F) -> F:
+    """``--quiet`` and ``--verbose``."""
+    command = click.option(
+        "--verbose",
+        "-v",
+        "verbose",
+        is_flag=True,
+        help="Say more on stderr: each target as it is done, the run and the database.",
+    )(command)
+    return click.option(
+        "--quiet",
+        "-q",
+        "quiet",
+        is_flag=True,
+        help="Say nothing on stderr but errors (no progress bar, no notes).",
+    )(command)
+
+
+def load_profile(config: Path | None) -> Profile:
+    """The profile of ``--config`` (the command's, else the one before the command),
+    else the one found by :func:`attribution.config.find_profile`; validated."""
+    from attribution.config import find_profile
+    from attribution.config import load_profile as load
+    from attribution.rules import RULE_IDS
+
+    if config is None:
+        parent = click.get_current_context().find_root().params.get("config")
+        config = parent if isinstance(parent, Path) else None
+    return load(config or find_profile(), known_rules=RULE_IDS)
+
+
+def use_colour(stream: IO[str], environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (no-color.org)."""
+    if environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write a report to ``output``, or to standard output; a reader that goes away
+    (``| head``) ends the output quietly, as Unix tools do."""
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as problem:
+            from attribution.errors import UsageError
+
+            raise UsageError(f"{output}: cannot be written ({problem.strerror})") from None
+        return
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream

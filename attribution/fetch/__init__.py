@@ -1,0 +1,11 @@
+"""Getting the bytes of pages and images: the only package that imports requests.
+
+- :mod:`~attribution.fetch.settings`: every fetch setting in one record (imports nothing heavy);
+- :mod:`~attribution.fetch.session`: the HTTP session, one request, its errors, the watchdog;
+- :mod:`~attribution.fetch.pages`: an HTML page over HTTP;
+- :mod:`~attribution.fetch.images`: image files for their metadata (:class:`ImageReader`);
+- :mod:`~attribution.fetch.local`: a page saved on disk or piped to stdin.
+
+Later: robots.txt and caching. Import the module you need: this package's own import
+stays free of requests so that holding settings costs nothing.
+"""

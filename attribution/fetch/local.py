@@ -1,0 +1,34 @@
+"""Reading a page saved on disk or piped to standard input, within the size cap."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from attribution.errors import TargetError
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+def read_stdin_page() -> bytes:
+    """The page piped to standard input (at most :data:`MAX_FILE_BYTES`)."""
+    return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)[:MAX_FILE_BYTES]
+
+
+def read_file_page(target: str) -> bytes:
+    """The bytes of a saved HTML file; :class:`TargetError` names the file and why not."""
+    path = Path(target)
+    try:
+        if path.is_dir():
+            raise TargetError(target, "is a directory, not an HTML file")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise TargetError(target, f"the file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise TargetError(
+            target,
+            "no such file (give a URL starting with http:// or https://, an HTML file, "
+            "or - for stdin)",
+        ) from None
+    except OSError as error:
+        raise TargetError(target, f"cannot be read ({error.strerror})") from None

@@ -1,0 +1,27 @@
+"""Every setting that governs how attribution talks to web servers, in one record.
+
+This module imports nothing heavy, so callers can hold settings without loading the
+HTTP stack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from attribution import __version__
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """Every setting that governs how attribution talks to web servers."""
+
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    total_timeout: float = 30.0
+    max_redirects: int = 5
+    max_page_bytes: int = 10 * 1024 * 1024
+    retries: int = 1
+    user_agent: str = f"attribution/{__version__} (media attribution and licence checker)"
+    image_head_bytes: int = 256 * 1024
+    max_image_bytes: int = 25 * 1024 * 1024
+    image_workers: int = 4

@@ -1,0 +1,89 @@
+"""Output formats: one registry, one module per format.
+
+Each kind of document (a check report, recorded findings, the rights register, the
+licences, the rules) has a table of the formats it can be rendered in; the command
+line offers exactly those. A new format is a module here and a line in each table it
+serves (later: XLSX and the audit report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from attribution.records import RightsEntry, StoredFinding
+from attribution.render import csv, html, json, markdown, text
+from attribution.render.escape import spreadsheet_safe, terminal_safe
+from attribution.render.report import CheckReport
+
+if TYPE_CHECKING:
+    from attribution.licences import Licence
+    from attribution.rules import Rule
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Format(Generic[T]):
+    """An output format of one kind of document: its name, what it is for, its renderer."""
+
+    name: str
+    description: str
+    render: Callable[[T], str]
+
+
+def _table(*formats: Format[T]) -> Mapping[str, Format[T]]:
+    return {f.name: f for f in formats}
+
+
+CHECK_FORMATS: Mapping[str, Format[CheckReport]] = _table(
+    Format("text", "for people (default)", text.check_report),
+    Format("json", "for machines (attribution.check/1)", json.check_report),
+    Format("html", "a self-contained report to share", html.check_report),
+    Format("csv", "for a spreadsheet, one row per finding", csv.check_report),
+)
+FINDINGS_FORMATS: Mapping[str, Format[Sequence[StoredFinding]]] = _table(
+    Format("text", "for people (default)", text.findings),
+    Format("json", "for machines", json.findings),
+    Format("csv", "for a spreadsheet", csv.findings),
+)
+RIGHTS_FORMATS: Mapping[str, Format[Sequence[RightsEntry]]] = _table(
+    Format("text", "for people (default)", text.rights),
+    Format("json", "for machines", json.rights),
+    Format("csv", "for a spreadsheet", csv.rights),
+)
+LICENCES_FORMATS: Mapping[str, Format[Sequence[Licence]]] = _table(
+    Format("text", "for people (default)", text.licences),
+    Format("json", "for machines", json.licences),
+)
+LICENCE_FORMATS: Mapping[str, Format[Licence]] = _table(
+    Format("text", "for people (default)", text.licence),
+    Format("json", "for machines", json.licence),
+)
+
+RULES_FORMATS: Mapping[str, Format[Sequence[Rule]]] = _table(
+    Format("text", "for people (default)", text.rules),
+    Format("json", "for machines", json.rules),
+    Format("markdown", "for docs/rules.md", markdown.rules),
+)
+
+
+def format_help(formats: Mapping[str, Format[T]]) -> str:
+    """The formats of a table for a command's help: "text for people (default), …"."""
+    return ", ".join(f"{f.name} {f.description}" for f in formats.values())
+
+
+__all__ = [
+    "CHECK_FORMATS",
+    "FINDINGS_FORMATS",
+    "LICENCES_FORMATS",
+    "LICENCE_FORMATS",
+    "RIGHTS_FORMATS",
+    "RULES_FORMATS",
+    "CheckReport",
+    "Format",
+    "format_help",
+    "spreadsheet_safe",
+    "terminal_safe",
+]

@@ -1,0 +1,19 @@
+"""What a check report is rendered from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from attribution.records import PageResult, Profile
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The pages a check produced and the profile they were checked against.
+
+    ``colour`` asks the text format for coloured severities (a terminal that wants them).
+    """
+
+    pages: tuple[PageResult, ...]
+    profile: Profile
+    colour: bool = False

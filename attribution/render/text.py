@@ -1,0 +1,225 @@
+"""The text format: reports people read top to bottom in a terminal or an e-mail.
+Everything taken from a page or the database passes :func:`terminal_safe`."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from attribution.records import (
+    Credit,
+    Embedded,
+    Finding,
+    PageResult,
+    Profile,
+    RightsEntry,
+    RunSummary,
+    Severity,
+    StoredFinding,
+)
+from attribution.render.escape import terminal_safe
+from attribution.render.report import CheckReport
+from attribution.serialize import summary_json
+
+if TYPE_CHECKING:
+    from attribution.licences import Licence
+    from attribution.rules import Rule
+
+_MARK = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.NOTICE: "notice"}
+# ANSI styles of the severity marks on a terminal that wants colour.
+_COLOUR = {Severity.ERROR: "1;31", Severity.WARNING: "33", Severity.NOTICE: "36"}
+
+
+def _mark(severity: Severity, colour: bool) -> str:
+    mark = _MARK[severity]
+    return f"\x1b[{_COLOUR[severity]}m{mark}\x1b[0m" if colour else mark
+
+
+def _finding_lines(findings: Iterable[Finding], indent: str, colour: bool) -> list[str]:
+    lines = []
+    for finding in findings:
+        text = terminal_safe(f"[{finding.rule}] {finding.message}")
+        lines.append(f"{indent}{_mark(finding.severity, colour)} {text}")
+        if finding.fix:
+            lines.append(terminal_safe(f"{indent}  fix: {finding.fix}"))
+    return lines
+
+
+def check_report(report: CheckReport) -> str:
+    """Each page, each image with caption, credit and findings, then a summary line;
+    empty when no page could be checked."""
+    if not report.pages:
+        return ""
+    out: list[str] = []
+    for page in report.pages:
+        title = f" — {page.title}" if page.title else ""
+        out.append(terminal_safe(f"{page.url}{title}"))
+        if not page.images:
+            out.append("  no content images found")
+        for number, item in enumerate(page.images, 1):
+            image = item.image
+            out.append(f"  [{number}] {terminal_safe(image.src)}")
+            if image.caption:
+                out.append(f"      caption: {terminal_safe(image.caption)}")
+            if item.credit is None:
+                out.append("      credit:  (none)")
+            else:
+                out.append(f"      credit:  {terminal_safe(item.credit.text)}")
+                facts = credit_facts(item.credit)
+                if facts:
+                    out.append(f"               {terminal_safe(facts)}")
+            if item.embedded is not None:
+                out.append(f"      file:    {terminal_safe(_embedded_facts(item.embedded))}")
+            out.extend(_finding_lines(item.findings, "      ", report.colour))
+        out.extend(_finding_lines(page.findings, "  ", report.colour))
+        out.append("")
+    out.append(summary_line(report.pages, report.profile))
+    return "\n".join(out) + "\n"
+
+
+def credit_facts(credit: Credit) -> str:
+    """The parsed facts of a credit on one line: creator · provider · licence · kind."""
+    parts = []
+    if credit.creator:
+        parts.append(f"creator: {credit.creator}")
+    if credit.provider:
+        via = f" via {credit.via}" if credit.via else ""
+        parts.append(f"provider: {credit.provider}{via}")
+    if credit.licence:
+        parts.append(f"licence: {credit.licence}")
+    elif credit.licence_problem:
+        parts.append(f"licence: ? ({credit.licence_problem})")
+    if credit.kind != "unknown":
+        parts.append(f"kind: {credit.kind}")
+    return " · ".join(parts)
+
+
+def summary_line(pages: Sequence[PageResult], profile: Profile) -> str:
+    """ "2 page(s), 5 image(s): 1 error(s), … — checked as commercial use"."""
+    counts = summary_json(pages)
+    use = "commercial" if profile.commercial else "non-commercial"
+    return (
+        f"{counts['pages']} page(s), {counts['images']} image(s): {counts['error']} error(s), "
+        f"{counts['warning']} warning(s), {counts['notice']} notice(s) — checked as {use} use"
+    )
+
+
+def _embedded_facts(embedded: Embedded) -> str:
+    parts = []
+    for label, value in (
+        ("creator", embedded.creator),
+        ("copyright", embedded.copyright),
+        ("credit", embedded.credit),
+        ("licence", embedded.licence_url),
+    ):
+        if value:
+            parts.append(f"{label}: {value}")
+    credentials = embedded.content_credentials
+    if credentials is not None:
+        state = {True: "valid", False: "invalid", None: "not validated"}[credentials.valid]
+        ai = ", declares AI" if credentials.ai_generated else ""
+        parts.append(f"Content Credentials ({state}{ai})")
+    if embedded.problem:
+        parts.append(f"unreadable: {embedded.problem}" if not parts else f"({embedded.problem})")
+    return " · ".join(parts) or "no metadata"
+
+
+def findings(found: Sequence[StoredFinding]) -> str:
+    """Recorded findings, most serious first, with a count."""
+    lines = [terminal_safe(_stored_finding(f)) for f in found]
+    lines.append(f"{len(found)} finding(s)")
+    return "\n".join(lines) + "\n"
+
+
+def _stored_finding(finding: StoredFinding) -> str:
+    status = finding.status.upper() if finding.status != "open" else "open"
+    waiver = ""
+    if finding.waiver_reason:
+        until = f" until {finding.waiver_until}" if finding.waiver_until else ""
+        waiver = f"\n      waived{until}: {finding.waiver_reason}"
+    return (
+        f"#{finding.id} {finding.identity[:10]} {finding.severity.value:7} {status:8} "
+        f"[{finding.rule}] last seen {finding.last_seen:%Y-%m-%d}\n"
+        f"      {finding.page_url}\n      {finding.message}{waiver}"
+    )
+
+
+def rights_entry(entry: RightsEntry) -> str:
+    """One agreement: "Associated Press [editorial] 2026-01-01 – 2026-12-31 (AP-17)"."""
+    valid = f"{entry.valid_from or '…'} – {entry.valid_until or '…'}"
+    reference = f" ({entry.reference})" if entry.reference else ""
+    return f"{entry.provider} [{entry.scope}] {valid}{reference}"
+
+
+def rights(entries: Sequence[RightsEntry]) -> str:
+    """The rights register, an agreement a line, with a count."""
+    lines = [terminal_safe(f"#{entry.id} {rights_entry(entry)}") for entry in entries]
+    lines.append(f"{len(entries)} agreement(s)")
+    return "\n".join(lines) + "\n"
+
+
+def runs(found: Sequence[RunSummary]) -> str:
+    """Recent runs with their progress, and how to resume an interrupted one."""
+    lines = []
+    for run in found:
+        left = f", {run.pending} not reached" if run.pending else ""
+        lines.append(
+            f"#{run.id} {run.kind:5} {run.status:11} {run.started_at:%Y-%m-%d %H:%M} "
+            f"pages {run.pages_done} done, {run.pages_failed} failed{left}; "
+            f"images {run.images}; {run.errors} error(s), {run.warnings} warning(s)"
+        )
+        if run.status == "interrupted" and (run.pending or run.pages_failed):
+            lines.append(f"    resume it with: attribution check --resume {run.id}")
+    return "".join(line + "\n" for line in lines)
+
+
+def run_pages(run_id: int, pages: Sequence[str]) -> str:
+    """The pages one run recorded, with a count."""
+    lines = [terminal_safe(url) for url in pages]
+    lines.append(f"run {run_id}: {len(pages)} page(s) recorded")
+    return "\n".join(lines) + "\n"
+
+
+def licences(known: Sequence[Licence]) -> str:
+    """Every licence with its terms on one line each, and how many families they form."""
+    lines = []
+    for licence in known:
+        terms = ("commercial" if licence.commercial_use else "NON-COMMERCIAL") + (
+            ", adapt" if licence.adaptation else ", NO adaptation"
+        )
+        lines.append(f"{licence.id:34} {terms:32} {licence.name}")
+    families = len({licence.family for licence in known})
+    lines.append(f"\n{len(known)} licences in {families} families")
+    return "\n".join(lines) + "\n"
+
+
+def licence(known: Licence) -> str:
+    """One licence's terms, attribution requirements and the source of each fact."""
+    yes_no = {True: "yes", False: "no"}
+    lines = [
+        f"{known.id} — {known.name}",
+        f"  url:              {known.url}",
+        f"  commercial use:   {yes_no[known.commercial_use]}",
+        f"  adaptation:       {yes_no[known.adaptation]}",
+        f"  share-alike:      {yes_no[known.share_alike]}",
+        f"  attribution:      {', '.join(known.attribution) or 'not required'}",
+    ]
+    if known.notes:
+        lines.append(f"  notes:            {known.notes}")
+    lines.append("  sources:")
+    lines.extend(f"    {fact}: {source}" for fact, source in known.sources)
+    return "\n".join(lines) + "\n"
+
+
+def rules(known: Sequence[Rule]) -> str:
+    """Every rule: id, default severity, summary and explanation."""
+    lines = []
+    for rule in known:
+        lines.append(f"{rule.id}  ({rule.severity.value})")
+        lines.append(textwrap.fill(rule.summary, 88, initial_indent="  ", subsequent_indent="  "))
+        lines.append(
+            textwrap.fill(rule.explanation, 88, initial_indent="    ", subsequent_indent="    ")
+        )
+        lines.append("")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,84 @@
+"""Targets as users name them: a URL, an HTML file, or ``-`` for a page on stdin, and
+files listing them one per line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from attribution.errors import UsageError
+
+STDIN = "-"
+
+
+class TargetKind(StrEnum):
+    """How a target's page is read."""
+
+    URL = "url"
+    FILE = "file"
+    STDIN = "stdin"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One page to check: ``name`` as the user gave it, ``address`` the URL its page is
+    checked under (the URL itself, ``--base-url``, or the saved file's ``file:`` URL)."""
+
+    name: str
+    kind: TargetKind
+    address: str
+
+
+def is_url(text: str) -> bool:
+    """Whether a target is an http(s) URL rather than a file."""
+    return text.lower().startswith(("http://", "https://"))
+
+
+def resolve_targets(names: Sequence[str], base_url: str | None = None) -> tuple[Target, ...]:
+    """Each name as a :class:`Target`; ``base_url`` is the address of files and stdin.
+
+    Raises :class:`UsageError` for ``-`` without ``base_url``: a page read from stdin
+    has no address of its own to resolve its links against.
+    """
+    if STDIN in names and not base_url:
+        raise UsageError("reading a page from stdin ('-') needs --base-url URL")
+    return tuple(resolve_target(name, base_url) for name in names)
+
+
+def resolve_target(name: str, base_url: str | None = None) -> Target:
+    """One name as a :class:`Target` (see :func:`resolve_targets`)."""
+    if is_url(name):
+        return Target(name, TargetKind.URL, name)
+    if name == STDIN:
+        return Target(name, TargetKind.STDIN, base_url or "")
+    return Target(name, TargetKind.FILE, base_url or Path(name).resolve().as_uri())
+
+
+def parse_target_list(lines: Iterable[str]) -> list[str]:
+    """The targets of a list: one per line; blank lines and ``#`` comments are skipped."""
+    targets = []
+    for line in lines:
+        text = line.strip()
+        if text and not text.startswith("#"):
+            targets.append(text)
+    return targets
+
+
+def read_target_list(source: str) -> list[str]:
+    """The targets listed in the file ``source`` (``-`` reads the list from stdin)."""
+    if source == STDIN:
+        return parse_target_list(sys.stdin)
+    try:
+        with Path(source).open(encoding="utf-8-sig") as handle:
+            return parse_target_list(handle)
+    except FileNotFoundError:
+        raise UsageError(f"{source}: no such file of targets") from None
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"{source}: not a text file of targets (one URL or file per line)"
+        ) from None
+    except OSError as error:
+        raise UsageError(f"{source}: cannot be read ({error.strerror})") from None

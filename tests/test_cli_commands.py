@@ -1,0 +1,241 @@
+"""The command line as users meet it: every command and option documented with an
+example, completion, targets from a file, output to a file, colour, and where the
+profile is found."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from conftest import PAGES, run_cli
+
+from attribution.cli import cli
+from attribution.cli.common import use_colour
+from attribution.config import find_profile
+from attribution.errors import ConfigError
+
+NO_CREDITS = PAGES / "no-credits.html"
+SEED = PAGES / "seed-article.html"
+
+
+def all_commands() -> list[tuple[str, click.Command]]:
+    """Every command and sub-command with its full name."""
+    found: list[tuple[str, click.Command]] = []
+
+    def walk(name: str, command: click.Command) -> None:
+        found.append((name, command))
+        if isinstance(command, click.Group):
+            for sub_name, sub in command.commands.items():
+                walk(f"{name} {sub_name}", sub)
+
+    walk("attribution", cli)
+    return found
+
+
+@pytest.mark.parametrize("name,command", all_commands(), ids=lambda v: str(v))
+def test_every_command_has_help_with_an_example(name: str, command: click.Command) -> None:
+    assert command.help and command.help.strip(), f"{name} has no help text"
+    assert "Examples:" in command.help, f"{name} has no example"
+    examples = command.help.split("Examples:", 1)[1]
+    if isinstance(command, click.Group) and name != "attribution":
+        assert name.split()[-1] in examples
+    else:
+        assert any(
+            line.strip().startswith(name) or name in line for line in examples.splitlines()
+        ), f"{name}: the examples do not show the command"
+
+
+@pytest.mark.parametrize("name,command", all_commands(), ids=lambda v: str(v))
+def test_every_option_has_help(name: str, command: click.Command) -> None:
+    for parameter in command.params:
+        if isinstance(parameter, click.Option):
+            assert parameter.help, f"{name} {parameter.opts[0]} has no help text"
+
+
+def test_help_runs_for_every_command_in_the_runner() -> None:
+    runner = CliRunner()
+    for name, _ in all_commands():
+        args = [*name.split()[1:], "--help"]
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, (name, result.output)
+        assert "Examples:" in result.output
+
+
+def test_readme_documents_every_command() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    for name, _ in all_commands()[1:]:
+        shown = (f"{name} ", f"{name}`", f"{name}\n")
+        assert any(form in readme for form in shown), f"README does not show {name}"
+
+
+def test_shell_completion_completes_commands_and_options() -> None:
+    env = {
+        "_ATTRIBUTION_COMPLETE": "bash_complete",
+        "COMP_WORDS": "attribution ch",
+        "COMP_CWORD": "1",
+    }
+    result = run_cli(env=env)
+    assert "check" in result.stdout
+    env = {
+        "_ATTRIBUTION_COMPLETE": "bash_complete",
+        "COMP_WORDS": "attribution check --fail",
+        "COMP_CWORD": "2",
+    }
+    assert "--fail-on" in run_cli(env=env).stdout
+    script = run_cli(env={"_ATTRIBUTION_COMPLETE": "bash_source"})
+    assert "complete" in script.stdout and "_ATTRIBUTION_COMPLETE" in script.stdout
+
+
+def test_targets_are_read_from_a_file_with_comments(tmp_path: Path) -> None:
+    listing = tmp_path / "targets.txt"
+    listing.write_text(f"# pages to check\n{NO_CREDITS}\n\n  {SEED}  \n", encoding="utf-8")
+    result = run_cli(
+        "check",
+        "--no-images",
+        "--no-store",
+        "--targets",
+        str(listing),
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["pages"]) == 2
+
+
+def test_targets_are_read_from_stdin() -> None:
+    result = run_cli(
+        "check",
+        "--no-images",
+        "--no-store",
+        "--targets",
+        "-",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        stdin=f"{NO_CREDITS}\n{SEED}\n",
+    )
+    assert result.returncode == 0, result.stderr
+    pages = json.loads(result.stdout)["pages"]
+    assert len(pages) == 2 and all(p["images"] for p in pages)
+
+
+def test_a_missing_target_list_is_a_usage_error() -> None:
+    result = run_cli("check", "--no-store", "--targets", "no-such-list.txt")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "attribution: no-such-list.txt: no such file of targets"
+
+
+def test_output_writes_the_report_to_a_file(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    result = run_cli(
+        "check",
+        "--no-images",
+        "--no-store",
+        str(NO_CREDITS),
+        "--format",
+        "json",
+        "--output",
+        str(report),
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert json.loads(report.read_text("utf-8"))["summary"]["error"] == 3
+
+
+def test_quiet_and_verbose(tmp_path: Path) -> None:
+    missing = str(tmp_path / "gone.html")
+    quiet = run_cli("check", "--no-images", "--no-store", "--quiet", str(NO_CREDITS), missing)
+    assert quiet.returncode == 3
+    assert "gone.html: no such file" in quiet.stderr  # errors are never silenced
+    verbose = run_cli("check", "--no-images", "--no-store", "--verbose", str(NO_CREDITS))
+    assert "3 image(s), 3 finding(s)" in verbose.stderr
+
+
+class _Terminal:
+    def isatty(self) -> bool:
+        return True
+
+
+class _Pipe:
+    def isatty(self) -> bool:
+        return False
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color() -> None:
+    assert use_colour(_Terminal(), {}) is True  # type: ignore[arg-type]
+    assert use_colour(_Terminal(), {"NO_COLOR": "1"}) is False  # type: ignore[arg-type]
+    assert use_colour(_Pipe(), {}) is False  # type: ignore[arg-type]
+
+
+def test_coloured_report_marks_severities() -> None:
+    from attribution.pipeline import check_html
+    from attribution.records import Profile
+    from attribution.render import CHECK_FORMATS, CheckReport
+
+    page = check_html(NO_CREDITS.read_bytes(), "https://news.example/a")
+    plain = CHECK_FORMATS["text"].render(CheckReport((page,), Profile()))
+    coloured = CHECK_FORMATS["text"].render(CheckReport((page,), Profile(), colour=True))
+    assert "\x1b[" not in plain
+    assert "\x1b[1;31mERROR\x1b[0m [missing-credit]" in coloured
+
+
+def test_profile_found_in_working_directory_then_environment_then_user_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work, named, home = tmp_path / "work", tmp_path / "named.toml", tmp_path / "home"
+    work.mkdir()
+    named.write_text("[publication]\nname = 'Named'\n", encoding="utf-8")
+    user = home / ".config" / "attribution" / "attribution.toml"
+    user.parent.mkdir(parents=True)
+    user.write_text("[publication]\nname = 'User'\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    assert find_profile(work, {}) == user
+    assert find_profile(work, {"ATTRIBUTION_CONFIG": str(named)}) == named
+    (work / "attribution.toml").write_text("", encoding="utf-8")
+    assert find_profile(work, {"ATTRIBUTION_CONFIG": str(named)}) == work / "attribution.toml"
+    with pytest.raises(ConfigError, match="ATTRIBUTION_CONFIG"):
+        find_profile(tmp_path / "elsewhere", {"ATTRIBUTION_CONFIG": str(tmp_path / "none.toml")})
+
+
+def test_profile_named_by_environment_is_used_by_check(tmp_path: Path) -> None:
+    profile = tmp_path / "profile.toml"
+    profile.write_text("[publication]\nname = 'Env Daily'\ncommercial = false\n", encoding="utf-8")
+    result = run_cli(
+        "check",
+        "--no-images",
+        "--no-store",
+        str(NO_CREDITS),
+        "--format",
+        "json",
+        env={"ATTRIBUTION_CONFIG": str(profile), "XDG_CONFIG_HOME": str(tmp_path)},
+    )
+    assert json.loads(result.stdout)["profile"] == {"publication": "Env Daily", "commercial": False}
+
+
+def test_quick_commands_do_not_import_the_database_layer() -> None:
+    code = (
+        "import sys\n"
+        "from attribution.cli import main\n"
+        "for args in (['--help'], ['rules'], ['licences', 'list'], ['credits', 'parse', 'AP Photo/X']):\n"
+        "    main(args)\n"
+        "heavy = sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules)\n"
+        "print('HEAVY', heavy)\n"
+    )
+    import subprocess
+    import sys
+
+    finished = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ},
+    )
+    assert "HEAVY []" in finished.stdout, finished.stdout[-500:] + finished.stderr[-2000:]
