@@ -21,8 +21,7 @@ from attribution.fetch.session import (
     make_session,
     open_stream,
     parse_content_type,
-    root_cause,
-    watchdog,
+    read_chunks,
 )
 from attribution.fetch.settings import FetchSettings
 from attribution.records import Embedded
@@ -107,27 +106,17 @@ def _read_up_to(
 ) -> tuple[bytes, int, bool]:
     """Read at most ``limit`` bytes; (data, bytes received, whether the body ended)."""
     too_slow = f"the image took longer than {settings.total_timeout:g} s"
-    expired, timer = watchdog(response, settings, started)
     chunks: list[bytes] = []
     size = 0
-    try:
-        for chunk in response.iter_content(chunk_size=64 * 1024):
-            size += len(chunk)
-            chunks.append(chunk)
-            if size >= limit:
-                if whole and size > limit:
-                    raise FetchError(url, f"the image is larger than {limit // 2**20} MiB")
-                return b"".join(chunks)[:limit], size, False
-    except FetchError:
-        raise
-    except Exception as error:  # a closed or broken connection surfaces in many types
-        if expired.is_set():
-            raise FetchError(url, too_slow) from None
-        raise FetchError(url, f"the download broke off ({root_cause(error)})") from None
-    finally:
-        timer.cancel()
-    if expired.is_set():
-        raise FetchError(url, too_slow)
+    for chunk in read_chunks(
+        url, response, settings, started, chunk_size=64 * 1024, too_slow=too_slow
+    ):
+        size += len(chunk)
+        chunks.append(chunk)
+        if size >= limit:
+            if whole and size > limit:
+                raise FetchError(url, f"the image is larger than {limit // 2**20} MiB")
+            return b"".join(chunks)[:limit], size, False
     return b"".join(chunks), size, True
 
 

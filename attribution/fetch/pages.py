@@ -12,8 +12,7 @@ from attribution.fetch.session import (
     make_session,
     open_stream,
     parse_content_type,
-    root_cause,
-    watchdog,
+    read_chunks,
 )
 from attribution.fetch.settings import FetchSettings
 
@@ -78,26 +77,16 @@ def _read_capped(
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > settings.max_page_bytes:
         raise FetchError(url, _too_large(settings.max_page_bytes))
-    expired, timer = watchdog(response, settings, started)
     too_slow = f"the page took longer than {settings.total_timeout:g} s to download"
     chunks: list[bytes] = []
     size = 0
-    try:
-        for chunk in response.iter_content(chunk_size=16 * 1024):
-            size += len(chunk)
-            if size > settings.max_page_bytes:
-                raise FetchError(url, _too_large(settings.max_page_bytes))
-            chunks.append(chunk)
-    except FetchError:
-        raise
-    except Exception as error:  # a closed or broken connection surfaces in many types
-        if expired.is_set():
-            raise FetchError(url, too_slow) from None
-        raise FetchError(url, f"the download broke off ({root_cause(error)})") from None
-    finally:
-        timer.cancel()
-    if expired.is_set():
-        raise FetchError(url, too_slow)
+    for chunk in read_chunks(
+        url, response, settings, started, chunk_size=16 * 1024, too_slow=too_slow
+    ):
+        size += len(chunk)
+        if size > settings.max_page_bytes:
+            raise FetchError(url, _too_large(settings.max_page_bytes))
+        chunks.append(chunk)
     return b"".join(chunks)
 
 

@@ -8,6 +8,7 @@ import contextlib
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from email.message import Message
 
 import requests
@@ -108,6 +109,32 @@ def watchdog(
     timer.daemon = True
     timer.start()
     return expired, timer
+
+
+def read_chunks(
+    url: str,
+    response: requests.Response,
+    settings: FetchSettings,
+    started: float,
+    *,
+    chunk_size: int,
+    too_slow: str,
+) -> Iterator[bytes]:
+    """The body of ``response`` in chunks, cut off by the :func:`watchdog` once
+    ``total_timeout`` has passed since ``started`` (then :class:`FetchError` with
+    ``too_slow``); a connection that breaks is a :class:`FetchError` too. A caller that
+    stops early (a size cap) simply stops iterating: the watchdog is cancelled."""
+    expired, timer = watchdog(response, settings, started)
+    try:
+        yield from response.iter_content(chunk_size=chunk_size)
+    except Exception as error:  # a closed or broken connection surfaces in many types
+        if expired.is_set():
+            raise FetchError(url, too_slow) from None
+        raise FetchError(url, f"the download broke off ({root_cause(error)})") from None
+    finally:
+        timer.cancel()
+    if expired.is_set():
+        raise FetchError(url, too_slow)
 
 
 def caused_by_timeout(error: BaseException) -> bool:
