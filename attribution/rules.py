@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from attribution.credits import licence_from_url
 from attribution.embedded import declares_ai
-from attribution.licence_names import licence_from_url
 from attribution.licences import KnowledgeBase, Licence, Provider
 from attribution.records import Credit, Embedded, ExtractedImage, Finding, Profile, Severity
 

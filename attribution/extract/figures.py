@@ -7,8 +7,7 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from attribution.captions import split_caption_credit
-from attribution.credits import parse_credit, strip_label
+from attribution.credits import parse_credit, split_caption_credit, strip_label
 from attribution.extract.dom import (
     IMAGE_TAGS,
     FoundImage,

@@ -17,7 +17,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from attribution.licence_names import LicenceMention, find_licences_in_text, licence_from_url
+from attribution.credits.licence_names import (
+    LicenceMention,
+    find_licences_in_text,
+    licence_from_url,
+)
 from attribution.licences import KnowledgeBase, Provider, alias_key, default_knowledge_base
 from attribution.records import Credit
 from attribution.textutil import any_of, clean_text

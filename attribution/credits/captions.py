@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from attribution.credits import parse_credit
+from attribution.credits.parse import parse_credit
 from attribution.licences import KnowledgeBase, default_knowledge_base
 from attribution.records import Credit
 from attribution.textutil import clean_text, none_if_empty
