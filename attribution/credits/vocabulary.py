@@ -310,6 +310,10 @@ OWN_WORK_PHRASES: tuple[str, ...] = (
     r"eget\s+arbete",  # Swedish
 )
 
+# Words before a licence's alias that say the licence is not meant: Creative Commons'
+# "Some rights reserved", "no rights reserved (CC0)".
+NOT_A_LICENCE_AFTER: tuple[str, ...] = ("some", "no")
+
 # --- People ----------------------------------------------------------------------------
 
 # Ranks and titles before a name, taken off it ("Staff Sgt. Jane Doe", "Dr. X").
