@@ -37,3 +37,8 @@ def any_of(*words: str) -> re.Pattern[str]:
     """A pattern that finds any of ``words`` (lower case) in lower-cased text: a quick
     test of whether a costlier pattern can match at all."""
     return re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)))
+
+
+def alternatives(*fragments: str) -> str:
+    """One regular-expression group that matches any of ``fragments``, tried in order."""
+    return "(?:" + "|".join(fragments) + ")"

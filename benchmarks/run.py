@@ -58,7 +58,8 @@ def bench_credits() -> None:
     import json
     import re
 
-    from attribution.credits import _lookup_cached, _parse_cached, parse_credit
+    from attribution.credits import parse_credit
+    from attribution.credits.parse import _lookup_cached, _parse_cached
     from attribution.licences import default_knowledge_base
 
     def parse_cache_clear() -> None:

@@ -10,8 +10,7 @@ from typing import Any
 
 from extraction_gold import normalise
 
-from attribution.captions import split_caption_credit
-from attribution.credits import parse_credit
+from attribution.credits import parse_credit, split_caption_credit
 from attribution.licences import default_knowledge_base
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -14,7 +14,7 @@ import re
 
 from bs4 import BeautifulSoup, Comment, Tag
 
-from attribution.captions import split_caption_credit
+from attribution.credits import split_caption_credit
 from attribution.extract.chrome import content_roots, is_chrome
 from attribution.extract.declared import Declared, jsonld_images, meta_images
 from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr

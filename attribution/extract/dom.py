@@ -9,9 +9,15 @@ from dataclasses import dataclass, field
 from bs4 import Comment, Tag
 from bs4.element import NavigableString
 
+from attribution.credits.vocabulary import (
+    CAPTION_PHRASES,
+    CREDIT_LABEL_STEMS,
+    CREDIT_PHRASES,
+    LABEL_ELEMENT_WORDS,
+)
 from attribution.extract.urls import image_identity
 from attribution.records import ExtractedImage
-from attribution.textutil import clean_text
+from attribution.textutil import alternatives, clean_text
 
 IMAGE_TAGS = ("img", "amp-img", "amp-anim")
 
@@ -108,6 +114,9 @@ def count_images(element: Tag) -> int:
     return count
 
 
+_CREDIT_STEM = re.compile(alternatives(*CREDIT_LABEL_STEMS))
+
+
 def hidden_label(tag: Tag) -> str | None:
     """'credit' or 'caption' for a screen-reader-only label ("Image source, "), else None."""
     if not isinstance(tag, Tag):
@@ -122,35 +131,19 @@ def hidden_label(tag: Tag) -> str | None:
         return None
     if "caption" in text or text in _CAPTION_WORDS:
         return "caption"
-    if re.search(r"source|credit|photo|foto|bild|fuente|quelle|cr[ée]dit", text):
+    if _CREDIT_STEM.search(text):
         return "credit"
     return None  # a bare "Image:" introduces the caption block (Sky), not the credit
 
 
-_CAPTION_WORDS = frozenset({"pie de foto", "legenda da foto", "légende", "bildunterschrift"})
+_CAPTION_WORDS = frozenset(CAPTION_PHRASES)
 # The screen-reader labels of BBC pages in the World Service languages.
-_BBC_LABELS = {
-    "image source": "credit",
-    "image caption": "caption",
-    "fuente de la imagen": "credit",
-    "pie de foto": "caption",
-    "crédito da imagem": "credit",
-    "fonte da imagem": "credit",
-    "legenda da foto": "caption",
-    "source de l'image": "credit",
-    "source de l’image": "credit",
-    "légende de l'image": "caption",
-    "légende de l’image": "caption",
-    "bildquelle": "credit",
-    "bildunterschrift": "caption",
+_BBC_LABELS = {phrase: "credit" for phrase in CREDIT_PHRASES} | {
+    phrase: "caption" for phrase in CAPTION_PHRASES
 }
 
 
-_LABEL_ONLY = re.compile(
-    r"^(?:(?:photo|image|picture)\s*)?(?:credits?|source)|photo(?:graph)?|foto|bild|quelle"
-    r"|cr[ée]dits?(?:\s*photo)?|fuente|copyright$",
-    re.IGNORECASE,
-)
+_LABEL_ONLY = re.compile(alternatives(*LABEL_ELEMENT_WORDS), re.IGNORECASE)
 
 
 def _label_element(tag: Tag) -> str | None:

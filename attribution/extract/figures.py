@@ -7,8 +7,14 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from attribution.captions import split_caption_credit
-from attribution.credits import parse_credit, strip_label
+from attribution.credits import parse_credit, split_caption_credit, strip_label
+from attribution.credits.vocabulary import (
+    CREDIT_PHRASES,
+    CREDIT_START_LABELS,
+    LABEL_ELEMENT_WORDS,
+    MADE_BY_LABELS,
+    PICTURE_BY_LABELS,
+)
 from attribution.extract.dom import (
     IMAGE_TAGS,
     FoundImage,
@@ -21,7 +27,7 @@ from attribution.extract.dom import (
     visible_text,
 )
 from attribution.extract.urls import join_url
-from attribution.textutil import clean_text, none_if_empty
+from attribution.textutil import alternatives, clean_text, none_if_empty
 
 _CAPTION_CLASS = re.compile(
     r"caption|legend|legende|bildunterschrift|unterschrift|image-desc|img-desc|photo-desc"
@@ -37,12 +43,10 @@ _CREDIT_CLASS = re.compile(
 )
 
 _CREDIT_START = re.compile(
-    r"^\s*(?:©|\(c\)\s|copyright\b|photo(?:graph)?s?\s*(?:credits?)?\s*[:…]|photos?\s+by\b|images?\s*:"
-    r"|(?:file\s+)?pics?\s*:"
-    r"|images?\s+by\b|image\s+source\b|credits?\s*(?::|…|\.\.\.)|foto\s*:|fotos\s*:|bild\s*:"
-    r"|cr[ée]dits?\s*(?:photos?)?\s*:|illustration\s*(?::|by\b)|source\s*:|quelle\s*:|courtesy\b"
-    r"|fuente\s+de\s+la\s+imagen|fonte\s+da\s+imagem|cr[ée]dito\s+da\s+imagem"
-    r"|source\s+de\s+l['’]image|bildquelle)",
+    r"^\s*(?:©|\(c\)\s|copyright\b|courtesy\b|illustration\s+by\b"
+    r"|" + alternatives(*CREDIT_START_LABELS) + r"\s*(?::|…|\.\.\.)"
+    r"|" + alternatives(*MADE_BY_LABELS) + r"\s+by\b"
+    r"|" + alternatives(*(re.escape(p).replace(r"\ ", r"\s+") for p in CREDIT_PHRASES)) + ")",
     re.IGNORECASE,
 )
 
@@ -170,7 +174,9 @@ def _class_role(tag: Tag) -> str | None:
     return roles.pop() if len(roles) == 1 else None
 
 
-_MADE_BY_LABEL = re.compile(r"^(?:photo(?:graph)?s?|images?|pictures?)\s+by\s+(?=\S)", re.I)
+_MADE_BY_LABEL = re.compile(
+    r"^" + alternatives(*MADE_BY_LABELS, *PICTURE_BY_LABELS) + r"\s+by\s+(?=\S)", re.I
+)
 
 
 def _credit_parts(caption_tags: list[Tag]) -> list[Tag]:
@@ -230,7 +236,9 @@ def _trailing_name(figcaption: Tag) -> Tag | None:
 
 
 _LABEL_ONLY_TEXT = re.compile(
-    r"\s*(?:photo(?:graph)?s?|images?|credits?|foto|bild)?\s*(?:by|credit|:|…|\.\.\.)?\s*",
+    r"\s*"
+    + alternatives(*MADE_BY_LABELS, *PICTURE_BY_LABELS, *LABEL_ELEMENT_WORDS)
+    + r"?\s*(?:by|credit|:|…|\.\.\.)?\s*",
     re.IGNORECASE,
 )
 

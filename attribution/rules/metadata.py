@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from attribution.credits import licence_from_url
 from attribution.embedded import declares_ai
-from attribution.licence_names import licence_from_url
 from attribution.licences import KnowledgeBase, Provider
 from attribution.records import Embedded, Severity
 from attribution.rules.context import Context

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
+from attribution.credits.vocabulary import NOT_A_LICENCE_AFTER
 from attribution.licences import KnowledgeBase
 from attribution.textutil import any_of
 
@@ -89,11 +90,9 @@ _CC_BARE = re.compile(
 _PDM = re.compile(
     r"(?<![\w])Public[\s-]+Domain[\s-]+Mark(?:[\s-]*(?P<version>1\.0))?(?![\w])", re.IGNORECASE
 )
-_PUBLIC_DOMAIN = re.compile(
-    r"(?<![\w])(?:(?:in\s+the\s+)?public[\s-]+domain|domaine\s+public|dominio\s+p[úu]blico"
-    r"|gemeinfrei|pubblico\s+dominio|dominio\s+pubblico|publiek\s+domein|domena\s+publiczna"
-    r"|dom[íi]nio\s+p[úu]blico|PD-(?:US(?:Gov)?|old|self|author|art|ineligible)[\w-]*)(?![\w])",
-    re.IGNORECASE,
+# Wikimedia Commons' public-domain templates: "PD-old-70", "PD-US-expired", "PD-self".
+_PD_TEMPLATE = re.compile(
+    r"(?<![\w])PD-(?:US(?:Gov)?|old|self|author|art|ineligible)[\w-]*(?![\w])", re.IGNORECASE
 )
 _US_GOVERNMENT = re.compile(
     r"(?<![\w])(?:work\s+of\s+(?:the|a|an)\s+(?:U\.?S\.?|United\s+States)\s+(?:federal\s+)?government"
@@ -116,14 +115,6 @@ _LAL = re.compile(
     r"(?<![\w])(?:Free\s+Art\s+Licen[cs]e|Licence\s+Art\s+Libre|LAL|(?-i:FAL))"
     r"(?:[\s-]*(?:v(?:ersion)?\s*)?(?P<version>1\.[23]))?(?![\w.])",
     re.IGNORECASE,
-)
-_ALL_RIGHTS_RESERVED = re.compile(
-    r"(?<![\w])(?:all\s+rights\s+reserved|alle\s+Rechte\s+vorbehalten|tous\s+droits\s+r[ée]serv[ée]s"
-    r"|todos\s+los\s+derechos\s+reservados|tutti\s+i\s+diritti\s+riservati)(?![\w])",
-    re.IGNORECASE,
-)
-_NAMED_LICENCE = re.compile(
-    r"(?<![\w])(?P<name>Unsplash|Pixabay|Pexels)\s+(?:Content\s+)?Licen[cs]e(?![\w])", re.IGNORECASE
 )
 _SPELLED_ELEMENTS = (
     (
@@ -291,15 +282,11 @@ def _credit_kind(licence_kind: str) -> str:
 
 
 _PDM_NEEDLES = any_of("mark")
-_PUBLIC_DOMAIN_NEEDLES = any_of(
-    "domain", "dominio", "domein", "domena", "domínio", "gemeinfrei", "pd-"
-)
+_PD_TEMPLATE_NEEDLES = any_of("pd-")
 _US_GOVERNMENT_NEEDLES = any_of("government", "pd-usgov")
 _GFDL_NEEDLES = any_of("gfdl", "fdl", "documentation")
 _OGL_NEEDLES = any_of("ogl", "open government")
 _LAL_NEEDLES = any_of("lal", "art", "fal")
-_ALL_RIGHTS_RESERVED_NEEDLES = any_of("serv", "vorbehalten", "riservati")
-_NAMED_LICENCE_NEEDLES = any_of("licen")
 
 
 def _finds(
@@ -317,7 +304,7 @@ def _other_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
         found.append(_simple(kb, "CC-PDM-1.0", match.start(), match.end()))
     for match in _finds(_US_GOVERNMENT, text, low, _US_GOVERNMENT_NEEDLES):
         found.append(_simple(kb, "LicenseRef-US-Government-Work", match.start(), match.end()))
-    for match in _finds(_PUBLIC_DOMAIN, text, low, _PUBLIC_DOMAIN_NEEDLES):
+    for match in _finds(_PD_TEMPLATE, text, low, _PD_TEMPLATE_NEEDLES):
         if not _overlaps(found, match.start(), match.end()):
             found.append(_simple(kb, "LicenseRef-Public-Domain", match.start(), match.end()))
     for match in _finds(_GFDL, text, low, _GFDL_NEEDLES):
@@ -336,12 +323,46 @@ def _other_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
         found.append(
             _simple(kb, f"LAL-{version}" if version else "LAL", match.start(), match.end())
         )
-    for match in _finds(_ALL_RIGHTS_RESERVED, text, low, _ALL_RIGHTS_RESERVED_NEEDLES):
-        found.append(_simple(kb, "LicenseRef-All-Rights-Reserved", match.start(), match.end()))
-    for match in _finds(_NAMED_LICENCE, text, low, _NAMED_LICENCE_NEEDLES):
-        name = match.group("name").capitalize()
-        found.append(_simple(kb, f"LicenseRef-{name}", match.start(), match.end(), "stock"))
+    pattern, ids = _alias_matcher(kb)
+    if pattern is not None:
+        for match in pattern.finditer(text):
+            if not _overlaps(found, match.start(), match.end()):
+                licence_id = ids[_alias_text_key(match.group(0))]
+                found.append(_simple(kb, licence_id, match.start(), match.end()))
     return found
+
+
+def _alias_text_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+@cache
+def _alias_matcher(kb: KnowledgeBase) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """One pattern for the aliases of every licence family outside Creative Commons (whose
+    names the grammar above reads), with the licence id each alias names.
+
+    A family's alias names its only licence, or the family when it has several versions.
+    Aliases of three letters or fewer ("PD" is also a German press service) and the
+    names of providers ("Unsplash" names the platform; "Unsplash License" the licence)
+    are not looked for in running text.
+    """
+    ids: dict[str, str] = {}
+    for family in kb.families.values():
+        if family.id.startswith("CC"):
+            continue
+        family_target = family.licence_ids[0] if len(family.licence_ids) == 1 else family.id
+        for alias in family.aliases:
+            ids.setdefault(_alias_text_key(alias), family_target)
+        for alias, licence_id in family.version_aliases:
+            ids.setdefault(_alias_text_key(alias), licence_id)
+    usable = [alias for alias in ids if len(alias) > 3 and kb.provider_by_alias(alias) is None]
+    if not usable:
+        return None, ids
+    spellings = (
+        re.escape(alias).replace(r"\ ", r"\s+") for alias in sorted(usable, key=len, reverse=True)
+    )
+    not_after = "".join(f"(?<!{re.escape(word)}\\s)" for word in NOT_A_LICENCE_AFTER)
+    return re.compile(rf"(?<![\w]){not_after}(?:{'|'.join(spellings)})(?![\w])", re.I), ids
 
 
 def _overlaps(mentions: list[LicenceMention], start: int, end: int) -> bool:

@@ -13,22 +13,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from attribution.credits import parse_credit
+from attribution.credits.parse import parse_credit
+from attribution.credits.vocabulary import (
+    AGENCY_TAIL_NAMES,
+    AI_WORDS,
+    BRACKET_LABELS,
+    CAPTION_DROPPED_KIND_LABELS,
+    CREDIT_WORDS,
+    GENERIC_LABELS,
+    MADE_BY_LABELS,
+    MORE_GENERIC_LABELS,
+    PICTURE_BY_LABELS,
+    WEAK_LABELS,
+)
 from attribution.licences import KnowledgeBase, default_knowledge_base
 from attribution.records import Credit
-from attribution.textutil import clean_text, none_if_empty
+from attribution.textutil import alternatives, clean_text, none_if_empty
 
-# Labels that only say "this is the credit"; labels that carry meaning ("Illustration:",
-# "Screenshot:", "Courtesy") stay in the credit text.
-_GENERIC_LABEL = (
-    r"(?:photo(?:graph)?s?\s*credits?|image\s*credits?|picture\s*credits?|photo(?:graph)?s?"
-    r"|photographer|pictures?|(?:file\s+)?pics?|images?\s*source|images?|credits?|sources?|fotos?"
-    r"|fotó|fotoğraf"
-    r"|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
-    r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|фото|kuva|billede|afbeelding|copyright"
-    r"|illustrations?|mandatory\s+credit|fot[óo]graf[oa]s?|grafik|infograf[íi]as?|infographics?"
-    r"|fot\.|φωτογραφία|grafika|dok\.)"
-)
+# Labels that only say "this is the credit"; labels that carry meaning ("Screenshot:",
+# "Courtesy") stay in the credit text.
+_GENERIC_LABEL = alternatives(*GENERIC_LABELS, *CAPTION_DROPPED_KIND_LABELS, *MORE_GENERIC_LABELS)
 _SEPARATOR = r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+|\s+)"
 _INNER_LABEL = re.compile(
     _SEPARATOR
@@ -39,15 +43,18 @@ _INNER_LABEL = re.compile(
 )
 _BY_LABEL = re.compile(
     r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+)(?P<open>[(\[]\s*)?"
-    r"(?P<label>(?:photo(?:graph)?s?|images?)\s+by\s+)",
+    r"(?P<label>" + alternatives(*MADE_BY_LABELS) + r"\s+by\s+)",
     re.IGNORECASE,
 )
+_BY_PHRASE = re.compile(
+    r"(?:^|\s)" + alternatives(*MADE_BY_LABELS, *PICTURE_BY_LABELS) + r"\s+by\s+", re.I
+)
+_LEADING_BY_LABEL = re.compile(r"^\s*" + alternatives(*MADE_BY_LABELS) + r"\s+by\s+", re.I)
 _COPYRIGHT_TAIL = re.compile(r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+|\s)(?P<credit>©\s*\S.*)$")
 _AGENCY_TAIL = re.compile(
-    r"(?:^|\s|(?<=[.!?”\"]))(?P<open>[(\[])?\s*(?P<credit>(?:AP\s+Photo|REUTERS|Reuters|EPA(?:-EFE)?|AFP|"
-    r"ANP|dpa|XINHUA|Xinhua|ANSA|SIPA|ZUMA|IMAGO|KYODO|YONHAP|TASS|ABACA|PA(?:\s+(?:Wire|Media|Images))?|"
-    r"Anadolu(?:\s+Agency)?|Bloomberg|Getty\s+Images|Pool)\s*/\s*[^/()\[\]]{1,120}(?:/[^/()\[\]]{1,80}){0,3})"
-    r"(?P<close>[)\]])?\s*\.?$"
+    r"(?:^|\s|(?<=[.!?”\"]))(?P<open>[(\[])?\s*(?P<credit>"
+    + alternatives(*AGENCY_TAIL_NAMES)
+    + r"\s*/\s*[^/()\[\]]{1,120}(?:/[^/()\[\]]{1,80}){0,3})(?P<close>[)\]])?\s*\.?$"
 )
 _COPYRIGHT_LEAD = re.compile(
     r"(?:^|[.!?]\s+)(?P<lead>(?:map\s+data|photo(?:graph)?|image|picture|foto|bild|data|tiles)\s*)$",
@@ -59,15 +66,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[.!?][”\"])\s+(?=\S)|\s+[
 _CAPTION_WIDGETS = re.compile(r"\b(?:hide|toggle|show)\s+caption\b", re.IGNORECASE)
 _REPEATED_TAIL = re.compile(r"(\S[^.]{2,80}?)\s+\1\s*$")
 _BBC_CAPTION = re.compile(r"\s*\bimage\s+caption\s*,\s*", re.IGNORECASE)
-_CREDIT_WORDS = frozenset(
-    """
-    by via for of the and from on at photo photos image images picture licensed under is
-    are used with courtesy handout pool file staff de du des la le von der die und y et en
-    di da del sur auf a an in public domain commons creative user marked copyright all
-    rights reserved screenshot still video satellite official supplied provided obtained
-    posted source sources composite illustration graphic map chart foto data
-    """.split()
-)
 
 Finder = Callable[[str, KnowledgeBase], "tuple[str, str] | None"]
 
@@ -121,7 +119,7 @@ def _strip_generic_label(text: str) -> str:
     )
     if match and text[match.end() :].strip():
         return text[match.end() :]
-    by = re.match(r"^\s*(?:photo(?:graph)?s?|images?)\s+by\s+", text, re.I)
+    by = _LEADING_BY_LABEL.match(text)
     if by and text[by.end() :].strip():
         return text[by.end() :]
     bare = re.match(r"^\s*(?:foto|photo)\s+(?=[A-Z]{2,}\s*/|©)", text, re.I)  # "Foto ANSA/…"
@@ -195,7 +193,7 @@ def _label_is_credit(label: str, remainder: str) -> bool:
     word = label.strip().lower()
     if re.match(r"(?:the|a|an|our|all|more)\s", remainder.strip()):
         return False  # "Photos: the best images of the week" is a headline ("The Hindu" is not)
-    if word.startswith(("source", "quelle", "fuente", "copyright", "image", "illustration")):
+    if word.startswith(WEAK_LABELS):
         # Weak labels: only when what follows reads like a credit, not a sentence.
         return len(remainder.split()) <= 8 and not remainder.rstrip().endswith("?")
     return True
@@ -306,9 +304,7 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
 
 
 _BRACKET_LABEL = re.compile(
-    r"(?:photo(?:graph)?|foto|fot\.|picture|pic|image|bild|grafika?|graphic|illustration"
-    r"|cr[ée]dit|source|quelle|fuente|dok\.)(?:\s*:|(?<=\.)|\s+from\b)\s*\S",
-    re.IGNORECASE,
+    alternatives(*BRACKET_LABELS) + r"(?:\s*:|(?<=\.)|\s+from\b)\s*\S", re.IGNORECASE
 )
 
 
@@ -316,7 +312,7 @@ def _names_an_organisation(text: str, kb: KnowledgeBase) -> bool:
     """Whether bracketed text at the end of a caption is a body's name, as credits print
     it: "(Washington Metropolitan Area Transit Authority)", "(Tasmania Police)"."""
     words = text.split()
-    if not 2 <= len(words) <= 8 or not all(w[:1].isupper() or w in _CREDIT_WORDS for w in words):
+    if not 2 <= len(words) <= 8 or not all(w[:1].isupper() or w in CREDIT_WORDS for w in words):
         return False
     credit = parse_credit(text, kb=kb)
     return credit.holder is not None and not credit.creators
@@ -346,9 +342,7 @@ def _reads_as_credit(text: str, kb: KnowledgeBase) -> bool:
     return _is_credit(credit, text)
 
 
-_AI_WORDS = re.compile(
-    r"\b(?:ai|midjourney|dall[\s·-]?e|stable\s+diffusion|firefly|generated)\b", re.IGNORECASE
-)
+_AI_WORDS = re.compile(r"\b" + alternatives(*AI_WORDS) + r"\b", re.IGNORECASE)
 _OWNED_FILE_PHOTO = re.compile(
     r"(?!(?:file|archive)\s)(?:[\w.&'’-]+\s+){1,3}file\s+(?:photo(?:graph)?|image|picture)s?",
     re.IGNORECASE,
@@ -360,7 +354,7 @@ def _lowercase_words(text: str) -> list[str]:
     """The lower-case words of ``text`` that credits do not use: a sign of a sentence."""
     text = re.sub(r"@[\w.]+", " ", text)  # social-media handles ("@marisol.travels")
     text = re.sub(r"\b[\w-]+(?:\.[\w-]+)+\b", " ", text)  # domains ("stock.adobe.com")
-    return [w for w in re.findall(r"[^\W\d]+", text) if w.islower() and w not in _CREDIT_WORDS]
+    return [w for w in re.findall(r"[^\W\d]+", text) if w.islower() and w not in CREDIT_WORDS]
 
 
 def _is_credit(credit: Credit, text: str) -> bool:
@@ -382,7 +376,7 @@ def _is_credit(credit: Credit, text: str) -> bool:
         return credit.confidence >= 0.6
     if text.startswith("©"):
         return True
-    by_phrase = re.search(r"(?:^|\s)(?:photo(?:graph)?s?|images?|pictures?)\s+by\s+", text, re.I)
+    by_phrase = _BY_PHRASE.search(text)
     if by_phrase and credit.creators and len(text.split()) <= 8:
         return True  # "Photo by X", "Express photo by X"
     if credit.kind == "illustration" and _AI_WORDS.search(text):

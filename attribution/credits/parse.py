@@ -17,44 +17,63 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from attribution.licence_names import LicenceMention, find_licences_in_text, licence_from_url
+from attribution.credits.licence_names import (
+    LicenceMention,
+    find_licences_in_text,
+    licence_from_url,
+)
+from attribution.credits.vocabulary import (
+    BY_WORDS,
+    COPYRIGHT_MARKS,
+    COURTESY_PHRASES,
+    GENERIC_LABELS,
+    KIND_LABELS,
+    LABEL_SEPARATORS,
+    LOWER_PARTICLES,
+    MADE_BY_NOUNS,
+    MARKER_NEEDLES,
+    MARKERS,
+    MORE_GENERIC_LABELS,
+    NAMELESS_KIND_LABELS,
+    NOT_NAMES,
+    ORGANISATION_WORDS,
+    OWN_WORK_PHRASES,
+    PARSER_GENERIC_LABELS,
+    PLACES,
+    POSITION_LABELS,
+    PROVIDER_FILLER,
+    PUBLICATION_WORDS,
+    TITLE_WORDS,
+    TITLES,
+    UNPUNCTUATED_LABELS,
+    WIRE_NEEDLES,
+    WIRE_NOTES,
+)
 from attribution.licences import KnowledgeBase, Provider, alias_key, default_knowledge_base
 from attribution.records import Credit
-from attribution.textutil import any_of, clean_text
+from attribution.textutil import alternatives, any_of, clean_text
 
 MAX_CREDIT_CHARS = 1000
 US_GOVERNMENT = "LicenseRef-US-Government-Work"
 PUBLIC_DOMAIN = "LicenseRef-Public-Domain"
 ALL_RIGHTS_RESERVED = "LicenseRef-All-Rights-Reserved"
 
-_LABEL_WORDS = (
-    r"(?:staff\s+|file\s+)?photo(?:graph)?s?\s*credits?|image\s*credits?|picture\s*credits?"
-    r"|photo(?:graph)?s?|photographer|pictures?|(?:file\s+)?pics?|images?\s*source|images?"
-    r"|illustrations?"
-    r"|graphics?|artwork|credits?|attribution|author|sources?|footage|video|fotos?|fotó"
-    r"|fotoğraf|fotograf[íi]as?|fotografie|bild(?:er)?|bildquelle|quelle|cr[ée]dits?\s*(?:photos?)?"
-    r"|photos?\s*cr[ée]dits?|fuente|zdj[eę]cie|fot\.|фото|kuva|billede|afbeelding|ilustraci[óo]n"
-    r"|illustrazione|copyright|screen\s*(?:shot|grab)s?|bildschirmfoto|capture\s+d['’]\s*[ée]cran"
-    r"|grafik|grafika|infograf[íi]as?|infografik|fot[óo]graf[oa]s?|fotograf(?:in)?|φωτογραφία|φωτο"
-    r"|dok\.|photos?\s+by|写真|사진"
-    r"|composite|chart|map|drawing|still|video\s+stills?|satellite\s+images?|imagen(?:es)?"
-    r"|infographics?|mandatory\s+credit|(?:clockwise\s+)?from\s+(?:top\s+|bottom\s+)?(?:left|right)"
-    r"|(?:top|bottom|far)\s+(?:left|right)|left\s+and\s+right|top\s+and\s+bottom"
-    r"|left|right|top|bottom|above|below|inset|centre|center"
-    r"|main\s+(?:image|photo|picture)|background"
+_LABEL_WORDS = alternatives(
+    *GENERIC_LABELS, *MORE_GENERIC_LABELS, *PARSER_GENERIC_LABELS, *KIND_LABELS, *POSITION_LABELS
 )
 LABEL = re.compile(
-    r"^\s*[(\[]?\s*(?:" + _LABEL_WORDS + r")\s*(?::|：|＝|=|…|\.\.\.|,|\s[-–—/]\s)\s*"
-    r"|^\s*(?:fot\.|capture\s+d['’]\s*[ée]cran)\s*",
+    r"^\s*[(\[]?\s*" + _LABEL_WORDS + r"\s*(?:" + "|".join(LABEL_SEPARATORS) + r"|\s[-–—/]\s)\s*"
+    r"|^\s*" + alternatives(*UNPUNCTUATED_LABELS) + r"\s*",
     re.IGNORECASE,
 )
-_LABEL_ONLY = re.compile(r"(?:" + _LABEL_WORDS + r")\s*(?::|…|\.\.\.|,)?", re.IGNORECASE)
+_LABEL_ONLY = re.compile(_LABEL_WORDS + r"\s*(?::|…|\.\.\.|,)?", re.IGNORECASE)
 # "Photo by", "U.S. Army photo by", "Official White House Photo by", "Bild von", …
 _MADE_BY = re.compile(
-    r"^(?P<org>[^,;]{0,80}?)\s*\b(?:photo(?:graph)?s?|images?|pictures?|illustrations?|drawings?"
-    r"|videos?|stills?|footage|paintings?|artwork|graphics?|maps?|charts?|fotos?|bild|foto"
-    r"|immagine|afbeelding|imagen|fotograf[íi]a|illustrazione|ilustraci[óo]n|zdj[eę]cie|cartoons?)"
-    r"(?:\s+illustrations?)?\s+(?:by|von|de|par|di|por|door|van|av|af|from\s+video\s+by)\s+",
+    r"^(?P<org>[^,;]{0,80}?)\s*\b"
+    + alternatives(*MADE_BY_NOUNS)
+    + r"(?:\s+illustrations?)?\s+(?:"
+    + "|".join(BY_WORDS)
+    + r"|from\s+video\s+by)\s+",
     re.IGNORECASE,
 )
 _LEADING_BY = re.compile(
@@ -66,37 +85,23 @@ _ORG_NOISE = re.compile(
     re.IGNORECASE,
 )
 _COURTESY = re.compile(
-    r"(?:^|,\s*|\s+|/\s*)(?:photos?\s+|images?\s+|foto:?\s+)?(?:courtesy(?:\s+of)?"
-    r"|cortes[íi]a(?:\s+d[aeo]s?)?"
-    r"|avec\s+l['’]aimable\s+autorisation\s+de|mit\s+freundlicher\s+genehmigung\s+(?:von|des|der)"
-    r"|supplied\s+by|provided\s+by|submitted\s+by|handout\s+(?:photo\s+)?(?:by|from)"
-    r"|photo\s+handout\s+by)"
-    r"\s*:?\s*(?P<source>[^/;]+?)\s*(?=/|;|$|\s+via\s)",
+    r"(?:^|,\s*|\s+|/\s*)(?:photos?\s+|images?\s+|foto:?\s+)?"
+    + alternatives(*COURTESY_PHRASES)
+    + r"\s*:?\s*(?P<source>[^/;]+?)\s*(?=/|;|$|\s+via\s)",
     re.IGNORECASE,
 )
 _URL = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
 _COPYRIGHT = re.compile(
-    r"(?:©\ufe0f?|\(c\)(?=\s)|\bcopyright\b|\bcrown\s+copyright\b)\s*:?\s*"
+    alternatives(*COPYRIGHT_MARKS) + r"\s*:?\s*"
     r"(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*,?\s*)?",
     re.IGNORECASE,
 )
-# Notes that agencies add to a credit for editors, not part of who made the picture.
-_WIRE_NOTES = re.compile(
-    r"\b(?:tpx\s+images\s+of\s+the\s+day|tpx|editorial\s+use\s+only|no\s+(?:re)?sales"
-    r"|no\s+archives|restricted\s+to\s+editorial\s+use|archivbild|archivfoto|symbolbild)\b",
-    re.IGNORECASE,
-)
+_WIRE_NOTES = re.compile(r"\b" + alternatives(*WIRE_NOTES) + r"\b", re.IGNORECASE)
 _KIND_LABEL = re.compile(
-    r"^(?:cartoons?|photo[\s-]illustrations?|illustrations?|drawings?|renderings?)\s*:\s*(?=\S)",
-    re.IGNORECASE,
+    r"^" + alternatives(*NAMELESS_KIND_LABELS) + r"\s*:\s*(?=\S)", re.IGNORECASE
 )
 _GUILLEMETS = re.compile(r"(?<=\s)«\s*([^»]{1,80}?)\s*»")
-_PUBLICATION = re.compile(
-    r"\b(?:times|post|chronicle|herald|tribune|gazette|journal|telegraph|observer|examiner"
-    r"|courier|inquirer|globe|dispatch|daily|zeitung|news|star|sun|mail|mirror|express"
-    r"|independent|guardian|record|review|bulletin|register|standard|presse)\b",
-    re.IGNORECASE,
-)
+_PUBLICATION = re.compile(r"\b" + alternatives(*PUBLICATION_WORDS) + r"\b", re.IGNORECASE)
 _DOMAIN = re.compile(r"(?:[\w-]+\.)+(?:com|net|org|ie|uk|de|fr|es|it|nl|au|ca|in|br|mx)", re.I)
 _AGENCY_PHOTO = re.compile(r"^(?P<agency>[A-Z][A-Z-]{1,12})\s+(?:PHOTO|FOTO)\s+(?=[A-Z]{2})")
 _EMBARGO = re.compile(r"\b(?:[A-Z]{2,}\s+){1,3}OUT\b")  # "SOUTH KOREA OUT", "JAPAN OUT"
@@ -130,191 +135,24 @@ _COURTESY_NEEDLES = any_of(
     "courtesy", "cortes", "aimable", "genehmigung", "supplied", "provided", "submitted",
     "handout",
 )  # fmt: skip
-_MADE_BY_HINT = re.compile(r"\s(?:by|von|de|par|di|por|door|van|av|af)\s", re.IGNORECASE)
-_WIRE_NEEDLES = any_of("tpx", "editorial use", "sales", "archives", "archiv", "symbolbild")
+_MADE_BY_HINT = re.compile(r"\s(?:" + "|".join(BY_WORDS) + r")\s", re.IGNORECASE)
+_WIRE_NEEDLES = any_of(*WIRE_NEEDLES)
 _IMAGE_CAPTION_TAIL = re.compile(r"\s*image\s+caption\s*,.*$", re.IGNORECASE)
-_MARKER_PATTERNS: dict[str, re.Pattern[str]] = {
-    "pool": re.compile(r"\bpool\b", re.IGNORECASE),
-    "handout": re.compile(
-        r"\b(?:handouts?|hand\s*out|supplied|submitted|contributed|reader\s+photo|provided\s+by"
-        r"|press\s+release|zvg|privat|divulga[çc][ãa]o|ufficio\s+stampa)\b",
-        re.IGNORECASE,
-    ),
-    "screenshot": re.compile(
-        r"\b(?:screen\s*(?:shot|grab|capture)s?|video\s+(?:still|grab)|stills?\s+from\s+(?:a\s+)?video"
-        r"|captura\s+de\s+pantalla"
-        r"|bildschirmfoto|capture\s+d['’]\s*[ée]cran)\b",
-        re.IGNORECASE,
-    ),
-    "illustration": re.compile(
-        r"\b(?:illustrat(?:ion|ed|ions)|ilustraci[óo]n|illustrazione|graphics?|infographics?"
-        r"|artwork|cartoon"
-        r"|rendering|collage|composite|drawing|chart|map|ai[\s-]generated|midjourney"
-        r"|generated\s+(?:by|with)\s+ai|ki-generiert|stable\s+diffusion|firefly|chatgpt"
-        r"|generada\s+con\s+(?:ia|inteligencia\s+artificial)|creada\s+con\s+inteligencia"
-        r"|dall[\s·-]?e)\b",
-        re.IGNORECASE,
-    ),
-    "courtesy": re.compile(
-        r"\b(?:courtesy|cortes[íi]a|aimable\s+autorisation|freundlicher\s+genehmigung)\b",
-        re.IGNORECASE,
-    ),
-    "staff": re.compile(
-        r"\bstaff\b(?!\s+(?:sgt|sergeant)\b)|\bfor\s+(?:the\s+)?\w|\b(?:pour|für)\s+\w",
-        re.IGNORECASE,
-    ),
-}
-# Words one of which every marker contains: most credits have none, and skip the regex.
-_MARKER_NEEDLES = any_of(
-    "pool", "hand", "suppl", "submitted", "provided", "press", "screen", "video", "still",
-    "bildschirm", "capture", "illustr", "ilustr", "graphic", "artwork", "cartoon", "render",
-    "collage", "composite", "drawing", "chart", "map", "ai-", "ai ", "midjourney", "dall",
-    "courtesy", "cortes", "aimable", "freundlich", "staff", "for ", "pour ", "für ",
-    "contributed", "reader", "zvg", "privat", "divulga", "ufficio", "generated", "ki-",
-    "diffusion", "firefly", "chatgpt",
-    "generada", "creada", "captura",
-)  # fmt: skip
+_MARKER_NEEDLES = any_of(*MARKER_NEEDLES)
 # One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…
 _MARKERS = re.compile(
-    "|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in _MARKER_PATTERNS.items()),
-    re.IGNORECASE,
+    "|".join(f"(?P<{name}>{pattern})" for name, pattern in MARKERS.items()), re.IGNORECASE
 )
-# Cities that follow a museum's or archive's name ("Musée d'Orsay, Paris").
-_PLACES = frozenset(
-    {
-        "london", "paris", "berlin", "rome", "madrid", "vienna", "amsterdam", "washington",
-        "new york", "los angeles", "chicago", "boston", "zürich", "zurich", "munich",
-        "münchen", "florence", "milan", "venice", "brussels", "stockholm", "copenhagen",
-        "oslo", "dublin", "edinburgh", "prague", "budapest", "warsaw", "moscow", "tokyo",
-        "beijing", "sydney", "melbourne", "toronto", "ottawa", "montreal", "philadelphia",
-        "san francisco", "new york city", "washington, d.c.",
-    }
-)  # fmt: skip
-_NOT_NAMES = frozenset(
-    """
-    staff stringer str stf file files handout pool photo photos image images screenshot
-    screengrab still courtesy archive archives archiv illustration graphic composite
-    montage supplied provided unknown anonymous creative commons photographer used and und
-    et or y advertisement crown reuse this other n/a fot foto sgt dr is visit
-    """.split()
-) | {
-    "staff photographer",
-    "file photo",
-    "screen grab",
-    "creative commons",
-    "public domain",
-    "various sources",
-    "own work",
-    "photo illustration",
-    "photo-illustration",
-    "unknown author",
-    "handout photo",
-    "reader submitted",
-    "pool photo",
-    "pool image",
-    "handout image",
-    "file image",
-    "attribution",
-    "mandatory credit",
-    "cropped",
-    "archivo",
-    "archive photo",
-    "open access",
-    "contributed",
-    "reader photo",
-    "stock photo",
-    "midjourney",
-    "stable diffusion",
-    "dall-e",
-    "chatgpt",
-    "adobe firefly",
-    "ki-generiert",
-    "ki-generiertes bild",
-    "privat",
-    "divulgação",
-    "divulgacao",
-    "bildarchiv",
-    "internacional",
-    "internazionale",
-    "internationaal",
-    "international",
-    "genérica",
-    "generica",
-    "generic",
-    "unported",
-    "designation",
-    "dedication",
-    "expired",
-    "shared",
-    "hersteller",
-    "released",
-    "purchase",
-    "left and right",
-}
-_ORG_WORDS = frozenset(
-    """
-    ltd limited gmbh inc llc plc co corp company trust estate gemeente films studio studios
-    museum museums council department office police service services navy army university
-    foundation agency partners architects association society library ministry government
-    festival fire county city family familia famille familie campaign committee center
-    centre institute institution school college hospital church club team group press news
-    records productions media organisation organization authority commission bureau embassy
-    union parliament senate congress court sheriff's sheriff guard administration
-    collection archive archives project network channel tv radio post times chronicle herald
-    tribune gazette gazeta journal telegraph observer examiner courier inquirer globe zeitung
-    presidency presidencia présidence protection museen museo musée ministerium ministerio
-    ministère fotopress rescue forces electronics bequest fund dispatch stampa
-    """.split()
-)
-_TITLES = re.compile(
-    r"^(?:(?:navy|army|marine|air\s+force|coast\s+guard|space\s+force)(?=\s+\S+\s+\S)"
-    r"|(?:staff|master|technical|tech\.?|chief\s+master|senior\s+master|first|command)\s+sgt\.?"
-    r"|sgt\.?(?:\s+(?:1st|first)\s+class)?|sergeant|spc\.?|specialist|pfc\.?|pvt\.?|cpl\.?"
-    r"|corporal|1st\s+lt\.?|2nd\s+lt\.?|lt\.?\s*col\.?|lt\.?|lieutenant|capt\.?|captain|maj\.?"
-    r"|major|col\.?|colonel|gen\.?|adm\.?|ens\.?|cmdr\.?|cdr\.?"
-    r"|(?:senior\s+)?airman(?:\s+(?:1st|first|basic)\s+class)?"
-    r"|petty\s+officer(?:\s+(?:1st|2nd|3rd|first|second|third)\s+class)?"
-    r"|(?:chief\s+)?mass\s+communication\s+specialist(?:\s+(?:1st|2nd|3rd|seaman)(?:\s+class)?)?"
-    r"|seaman\s+(?:apprentice|recruit)|m?cpl\.?|lcpl\.?|pte\.?|bdr\.?"
-    r"|mc[123]|mcsn|seaman|lance\s+cpl\.?|lance\s+corporal|dr\.?|prof\.?|mr\.?|mrs\.?|ms\.?"
-    r"|sir|dame|rev\.?|(?:staff\s+)?photographer|photojournalist|contributor"
-    r"|(?:sergent|adjudant|caporal|capitaine|commandant|général|lieutenant)(?:-chef)?"
-    r"|freelance(?:r|\s+photographer)?)\s+",
-    re.IGNORECASE,
-)
-# The first words of the titles and ranks above, so that names skip the long pattern.
-_TITLE_WORDS = frozenset(
-    """
-    staff master technical tech chief senior first command sgt sergeant spc specialist pfc pvt cpl
-    navy army marine air coast space mcpl lcpl pte bdr sergent sergent-chef adjudant
-    adjudant-chef caporal caporal-chef capitaine commandant général
-    corporal 1st 2nd lt lieutenant capt captain maj major col colonel gen adm ens cmdr cdr
-    airman petty mass mc1 mc2 mc3 mcsn seaman lance dr prof mr mrs ms sir dame rev
-    photographer photojournalist contributor freelance freelancer
-    """.split()
-)
+_TITLES = re.compile(r"^" + alternatives(*TITLES) + r"\s+", re.IGNORECASE)
 _SEGMENT_SPLIT = re.compile(r"\s*(?:/|\||;|\s[-–—]\s|\\|(?<=[a-z]{4})\.\s+(?=[A-Z]))\s*")
 _NAME_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*")
 _NAME_WORD = re.compile(r"^@?[\w'’.\-ʻ]+$")
-_LOWER_PARTICLES = frozenset(
-    """
-    van von der den de da di du del della le la bin al el ten ter dos das y zu of the st.
-    """.split()
-)
 _PLATFORM_HANDLE = re.compile(
     r"^(?P<platform>[\w .]+?)\s+(?:channel\s+|account\s+|user\s+)?(?P<handle>@[\w.]+)$",
     re.IGNORECASE,
 )
 _USER_OF_PLATFORM = re.compile(
     r"^(?P<platform>[\w ]+?)\s+user\s+['\"“‘]?(?P<name>[^'\"”’]+?)['\"”’]?$", re.IGNORECASE
-)
-_PROVIDER_FILLER = frozenset(
-    """
-    photo photos images image file stock the news press wire agency archive via pool
-    handout live photographer staff foto illustration video screenshot picture pictures
-    contributor collection library de la prensa ag inc ltd plus creative editorial sport
-    sports archivo archiv
-    """.split()
 )
 _STAFF_RANK = re.compile(r"\bstaff\s+(?:sgt|sergeant)\b", re.IGNORECASE)
 _EMPTY_BRACKETS = re.compile(r"[(\[]\s*(?:/\s*)*[)\]]")
@@ -333,11 +171,7 @@ _TRAILING_MARKER = re.compile(
 _FOR = re.compile(r"\s+(?:for|pour|für|para|per)\s+(?=\S)", re.IGNORECASE)
 _ON = re.compile(r"\s+(?:on|from|auf|en|sur|su|op|at|da)\s+(?=\S)", re.IGNORECASE)
 # Wikimedia Commons' "By X - Own work" in other languages
-_OWN_WORK = re.compile(
-    r"\b(?:own\s+work|eigenes\s+werk|travail\s+personnel|trabajo\s+propio|opera\s+propria"
-    r"|eigen\s+werk|praca\s+w[łl]asna|obra\s+pr[óo]pria|eget\s+arbete)\b",
-    re.IGNORECASE,
-)
+_OWN_WORK = re.compile(r"\b" + alternatives(*OWN_WORK_PHRASES) + r"\b", re.IGNORECASE)
 _OWN_WORK_BY = re.compile(r"^(?:by|von|par|por|di|door|autorstwa|av|af)\s+(?=\S)", re.IGNORECASE)
 # Notes on what was done to the picture, and editors' boilerplate: not who made it.
 _EDIT_NOTES = re.compile(
@@ -612,7 +446,7 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
 
 def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
     piece = clean_text(piece).strip(" ,.;:")
-    if not piece or piece.casefold() in _NOT_NAMES:
+    if not piece or piece.casefold() in NOT_NAMES:
         return
     if _LABEL_ONLY.fullmatch(piece):
         return
@@ -720,7 +554,7 @@ def _lookup_cached(text: str, kb: KnowledgeBase) -> Provider | None:
         return None
     # A provider's name with only filler words beside it: the name must cover every
     # word that is not filler, so only windows spanning those words are tried.
-    meaningful = [i for i, token in enumerate(tokens) if token.strip(",") not in _PROVIDER_FILLER]
+    meaningful = [i for i, token in enumerate(tokens) if token.strip(",") not in PROVIDER_FILLER]
     first, last = (meaningful[0], meaningful[-1]) if meaningful else (len(tokens), -1)
     starts = kb.alias_first_words()
     for size in range(min(len(tokens), 5), 0, -1):
@@ -735,12 +569,12 @@ def _lookup_cached(text: str, kb: KnowledgeBase) -> Provider | None:
 
 def _is_marker_only(text: str) -> bool:
     words = _WORD.findall(text.casefold())
-    return bool(words) and all(w in _NOT_NAMES for w in words)
+    return bool(words) and all(w in NOT_NAMES for w in words)
 
 
 def _is_organisation(text: str) -> bool:
     words = {w.casefold().strip(".,'’") for w in text.split()}
-    return bool(words & _ORG_WORDS) or (text.isupper() and len(text.split()) >= 4)
+    return bool(words & ORGANISATION_WORDS) or (text.isupper() and len(text.split()) >= 4)
 
 
 def _is_acronym(text: str) -> bool:
@@ -752,22 +586,22 @@ def _names(text: str) -> list[str]:
     """The people a piece of credit names, or [] when it does not look like names."""
     text = _TRAILING_YEAR.sub("", clean_text(text)).strip(" ,.;:")
     text = _TRAILING_MARKER.sub("", text).strip(" ,.")
-    if not text or text.casefold() in _NOT_NAMES or text.casefold() in _PLACES:
+    if not text or text.casefold() in NOT_NAMES or text.casefold() in PLACES:
         return []
-    if text.split(" ", 1)[0].rstrip(".").casefold() not in _TITLE_WORDS and _is_organisation(text):
+    if text.split(" ", 1)[0].rstrip(".").casefold() not in TITLE_WORDS and _is_organisation(text):
         return []  # (a rank such as "Navy Petty Officer" is checked once it is taken off)
     text = _TRADE_NAME.sub("", text)
     names: list[str] = []
     for part in _NAME_LIST_SPLIT.split(text):
         part = _LEADING_AND.sub("", part.strip(" ,.;:"))
         part = _TRAILING_AND.sub("", part)
-        while part.split(" ", 1)[0].rstrip(".").casefold() in _TITLE_WORDS:
+        while part.split(" ", 1)[0].rstrip(".").casefold() in TITLE_WORDS:
             shorter = _TITLES.sub("", part, count=1)
             if shorter == part:
                 break
             part = shorter
         part = part.strip(" ,.")
-        if not part or part.casefold() in _NOT_NAMES:
+        if not part or part.casefold() in NOT_NAMES:
             continue
         if _is_organisation(part):
             return []
@@ -797,9 +631,9 @@ def _looks_like_name(text: str) -> bool:
         return False  # desk initials ("nym."), not a name
     if words[0] in ("The", "the") and len(words) > 1:
         return False  # "The Denver Post": a publication, not a person
-    capitalised = sum(1 for w in words if w[:1].isupper() or w.casefold() in _LOWER_PARTICLES)
+    capitalised = sum(1 for w in words if w[:1].isupper() or w.casefold() in LOWER_PARTICLES)
     if capitalised == len(words):
-        return not all(w.casefold() in _LOWER_PARTICLES for w in words)
+        return not all(w.casefold() in LOWER_PARTICLES for w in words)
     # Platform user names ("arctic penguin") are often printed in lower case.
     return len(words) <= 2 and text.islower()
 
