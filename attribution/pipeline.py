@@ -40,7 +40,7 @@ def check_html(
     ``embedded`` maps image URLs to what their files declare (see :class:`ImageReader`);
     ``today`` is the date against which rights-register agreements are checked.
     """
-    page = extract_page(html, base_url, encoding)
+    page = extract_page(html, base_url, encoding, kb=kb)
     return evaluate_page(page, profile, kb=kb, today=today, embedded=embedded)
 
 
