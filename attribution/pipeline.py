@@ -32,7 +32,7 @@ def check_html(
     :class:`attribution.fetch.images.ImageReader`);
     ``today`` is the date against which rights-register agreements are checked.
     """
-    page = extract_page(html, base_url, encoding)
+    page = extract_page(html, base_url, encoding, kb=kb)
     return evaluate_page(page, profile, kb=kb, today=today, embedded=embedded)
 
 

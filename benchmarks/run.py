@@ -59,11 +59,13 @@ def bench_credits() -> None:
     import re
 
     from attribution.credits import parse_credit
-    from attribution.credits.parse import _lookup_cached, _parse_cached
+    from attribution.credits.parse import _lookup_cached, _parse_cached, _read_cached, _words_cached
     from attribution.licences import default_knowledge_base
 
     def parse_cache_clear() -> None:
         _parse_cached.cache_clear()
+        _words_cached.cache_clear()
+        _read_cached.cache_clear()
         _lookup_cached.cache_clear()
 
     corpus = ROOT / "tests" / "corpus" / "credits.jsonl"

@@ -86,7 +86,7 @@ def split_caption_credit(
     parts = _BBC_CAPTION.split(text, maxsplit=1)
     if len(parts) == 2 and parts[0].strip():
         # BBC: "Image source, Getty Images Image caption, The caption"
-        credit = _tidy_credit(_strip_generic_label(parts[0]))
+        credit = _tidy_credit(_strip_generic_label(parts[0], kb))
         return none_if_empty(parts[1]), credit
     finders: tuple[Finder, ...] = (
         _labelled,
@@ -113,7 +113,7 @@ def split_caption_credit(
     return none_if_empty(_tidy_caption(text)), None
 
 
-def _strip_generic_label(text: str) -> str:
+def _strip_generic_label(text: str, kb: KnowledgeBase) -> str:
     match = re.match(
         r"^\s*[(\[]?\s*" + _GENERIC_LABEL + r"\s*(?::|…|\.\.\.|,|\s/\s)\s*", text, re.I
     )
@@ -132,7 +132,7 @@ def _strip_generic_label(text: str) -> str:
     if polish:
         return text[polish.end() :]
     agency = re.match(r"^\s*foto\s+(?=\S)", text, re.I)  # "foto Ansa", "Foto LaPresse"
-    if agency and parse_credit(text[agency.end() :]).provider is not None:
+    if agency and parse_credit(text[agency.end() :], kb=kb).provider is not None:
         return text[agency.end() :]
     return text
 
@@ -203,7 +203,7 @@ def _leading_bracket(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     match = _LEADING_BRACKET.match(text)
     if match is None or not _reads_as_credit(match.group("credit"), kb):
         return None
-    return match.group("caption"), _strip_generic_label(match.group("credit"))
+    return match.group("caption"), _strip_generic_label(match.group("credit"), kb)
 
 
 def _last_sentence(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
@@ -225,7 +225,7 @@ def _last_sentence(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     if found is None:
         return None
     credit = text[found.end() :].strip().lstrip("|•·–— ")
-    return text[: found.start()], _strip_generic_label(credit)
+    return text[: found.start()], _strip_generic_label(credit, kb)
 
 
 def _is_name_only(text: str, kb: KnowledgeBase) -> bool:
@@ -240,7 +240,7 @@ def _whole_text(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     """A text that is nothing but a credit ("Getty Images", "Courtesy of the artist")."""
     if len(text.split()) > 10 or not _reads_as_credit(text, kb):
         return None
-    return "", _strip_generic_label(text)
+    return "", _strip_generic_label(text, kb)
 
 
 def _copyright_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
@@ -273,7 +273,7 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     if not (labelled or _reads_as_credit(inner, kb) or _names_an_organisation(inner, kb)):
         return None
     if labelled:
-        return text[: match.start()], _strip_generic_label(inner)
+        return text[: match.start()], _strip_generic_label(inner, kb)
     before = text[: match.start()]
     # "… Kim Jong Un. arctic penguin / Flickr (CC BY-NC 2.0)": the licence in brackets
     # ends a "creator / platform" credit that has no label.
@@ -300,7 +300,7 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
             and (credit.provider or credit.licence or credit.kind == "illustration")
         ):
             return before[: boundaries[-1].start() + 1], whole
-    return before, _strip_generic_label(inner)
+    return before, _strip_generic_label(inner, kb)
 
 
 _BRACKET_LABEL = re.compile(

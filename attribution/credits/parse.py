@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -222,7 +222,20 @@ class _Reading:
     publisher_for: bool = False
 
 
-def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
+@dataclass(frozen=True)
+class _Words:
+    """What the words of a credit say, before any link beside it is read."""
+
+    body: str
+    urls: tuple[str, ...]
+    labelled: bool
+    mentions: tuple[LicenceMention, ...]
+    rest: str
+    markers: frozenset[str]
+    copyright_sign: bool
+
+
+def _read_words(text: str, kb: KnowledgeBase) -> _Words:
     lowered = text.lower()
     body = _IMAGE_CAPTION_TAIL.sub("", text) if "caption" in lowered else text
     if "«" in body:  # "pour « Le Monde »": the quotes name a publication, not a title
@@ -231,23 +244,44 @@ def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
     if "http" in lowered or "www." in lowered:
         urls = _URL.findall(body)
         body = _URL.sub(" ", body)
-    labelled = strip_label(body) != body
     mentions = find_licences_in_text(body, kb)
-    link_mentions = [m for m in (licence_from_url(h, kb) for h in (*hrefs, *urls)) if m]
-    licence, licence_url, problem, licence_kind = _combine_licences(mentions, link_mentions)
     rest = _remove_spans(body, mentions)
-    rest_lowered = rest.lower()
-    if _FILLER_NEEDLES.search(rest_lowered):
+    if _FILLER_NEEDLES.search(rest.lower()):
         rest = _LICENCE_FILLER.sub(" ", rest)
     without_ranks = _STAFF_RANK.sub("", rest) if "staff" in lowered else rest
     markers = (
-        {m.lastgroup for m in _MARKERS.finditer(without_ranks) if m.lastgroup}
+        frozenset(m.lastgroup for m in _MARKERS.finditer(without_ranks) if m.lastgroup)
         if _MARKER_NEEDLES.search(lowered)
-        else set()
+        else frozenset()
     )
-    copyrighted = bool(_COPYRIGHT.search(rest)) or licence == ALL_RIGHTS_RESERVED
+    return _Words(
+        body=body,
+        urls=tuple(urls),
+        labelled=strip_label(body) != body,
+        mentions=tuple(mentions),
+        rest=rest,
+        markers=markers,
+        copyright_sign=bool(_COPYRIGHT.search(rest)),
+    )
 
-    reading = _read(rest, kb, platform_credit=licence is not None)
+
+# Extraction reads a credit's words while it splits captions, before the links beside the
+# credit are known; the check then parses it with its links. The words are read once.
+_words_cached = lru_cache(maxsize=16384)(lambda text, kb: _read_words(text, kb))
+# Whether a licence is stated changes how the rest is read (see _read), links or not.
+_read_cached = lru_cache(maxsize=16384)(
+    lambda rest, kb, platform_credit: _read(rest, kb, platform_credit=platform_credit)
+)
+
+
+def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
+    words: _Words = _words_cached(text, kb)
+    urls, markers = words.urls, words.markers
+    link_mentions = [m for m in (licence_from_url(h, kb) for h in (*hrefs, *urls)) if m]
+    licence, licence_url, problem, licence_kind = _combine_licences(words.mentions, link_mentions)
+    copyrighted = words.copyright_sign or licence == ALL_RIGHTS_RESERVED
+
+    reading: _Reading = _read_cached(words.rest, kb, licence is not None)
     provider = reading.providers[0] if reading.providers else None
     if provider is None:
         provider = _provider_from_links((*hrefs, *urls), kb)
@@ -268,7 +302,8 @@ def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
     if "handout" in markers and reading.creators:
         # "Tesla/Handout via REUTERS": a one-word source of a handout is a company or a
         # body that handed the picture out, not a photographer
-        reading.creators = [name for name in reading.creators if " " in name.strip()]
+        creators = [name for name in reading.creators if " " in name.strip()]
+        reading = replace(reading, creators=creators)  # the cached reading stays as it was
     kind = _kind(licence, licence_kind, implied, markers, provider, reading, copyrighted)
     return Credit(
         text=text,
@@ -281,7 +316,7 @@ def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
         licence_url=licence_url,
         licence_problem=problem,
         kind=kind,
-        confidence=_confidence(reading, licence, provider, labelled, problem),
+        confidence=_confidence(reading, licence, provider, words.labelled, problem),
     )
 
 
@@ -667,7 +702,7 @@ def _kind(
     licence: str | None,
     licence_kind: str | None,
     implied: bool,
-    markers: set[str],
+    markers: frozenset[str],
     provider: Provider | None,
     reading: _Reading,
     copyrighted: bool,

@@ -26,6 +26,7 @@ from attribution.extract.urls import (
     resolve_url,
     srcset_urls,
 )
+from attribution.licences import KnowledgeBase, default_knowledge_base
 from attribution.records import ExtractedPage
 from attribution.textutil import none_if_empty
 
@@ -74,13 +75,22 @@ def parse_html(html: str | bytes, encoding: str | None = None) -> BeautifulSoup:
         return BeautifulSoup(html, "html.parser")
 
 
-def extract_page(html: str | bytes, url: str, encoding: str | None = None) -> ExtractedPage:
+def extract_page(
+    html: str | bytes,
+    url: str,
+    encoding: str | None = None,
+    *,
+    kb: KnowledgeBase | None = None,
+) -> ExtractedPage:
     """Every content image of a page, with caption and credit, in document order.
 
     ``url`` is the page's address, against which (and ``<base href>``) every image
     URL is resolved. ``encoding`` is the character set from the HTTP headers, when
-    known; otherwise the page's own ``<meta charset>`` is used.
+    known; otherwise the page's own ``<meta charset>`` is used. ``kb`` is the knowledge
+    base by whose providers and licences captions are split from credits (the shipped
+    one by default).
     """
+    kb = kb or default_knowledge_base()
     soup = parse_html(html, encoding)
     base = _base_url(soup, url)
     title = _title(soup)
@@ -98,10 +108,10 @@ def extract_page(html: str | bytes, url: str, encoding: str | None = None) -> Ex
             continue
         if is_chrome(element, candidate, roots, base, url):
             continue
-        attach_caption(candidate, element, base)
+        attach_caption(candidate, element, base, kb)
         found.append(candidate)
     images = _merge_same_pictures(found)
-    images = _merge_declared(images, structured, meta)
+    images = _merge_declared(images, structured, meta, kb)
     return ExtractedPage(url=url, title=title, images=tuple(image.freeze() for image in images))
 
 
@@ -258,7 +268,7 @@ def _captioned_apart(first: FoundImage, second: FoundImage) -> bool:
 
 
 def _merge_declared(
-    images: list[FoundImage], structured: list[Declared], meta: list[Declared]
+    images: list[FoundImage], structured: list[Declared], meta: list[Declared], kb: KnowledgeBase
 ) -> list[FoundImage]:
     index: dict[str, FoundImage] = {}
     for image in images:
@@ -276,14 +286,14 @@ def _merge_declared(
             target.variants.append(declared.url)
         for name, value in declared.facts.items():
             target.structured.setdefault(name, value)
-        _fill_from_structured(target)
+        _fill_from_structured(target, kb)
     return images + extra
 
 
-def _fill_from_structured(image: FoundImage) -> None:
+def _fill_from_structured(image: FoundImage, kb: KnowledgeBase) -> None:
     facts = image.structured
     if image.caption is None and facts.get("caption"):
-        caption, credit = split_caption_credit(facts["caption"])
+        caption, credit = split_caption_credit(facts["caption"], kb)
         image.caption = caption
         if image.credit is None and credit:
             image.credit = credit

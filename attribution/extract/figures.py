@@ -27,6 +27,7 @@ from attribution.extract.dom import (
     visible_text,
 )
 from attribution.extract.urls import join_url
+from attribution.licences import KnowledgeBase
 from attribution.textutil import alternatives, clean_text, none_if_empty
 
 _CAPTION_CLASS = re.compile(
@@ -179,7 +180,7 @@ _MADE_BY_LABEL = re.compile(
 )
 
 
-def _credit_parts(caption_tags: list[Tag]) -> list[Tag]:
+def _credit_parts(caption_tags: list[Tag], kb: KnowledgeBase) -> list[Tag]:
     credits: list[Tag] = []
     for tag in caption_tags:
         credit_figcaption = tag.name == "figcaption" and bool(
@@ -206,13 +207,13 @@ def _credit_parts(caption_tags: list[Tag]) -> list[Tag]:
             ):
                 credits.append(inner)
         if not credits and (tag.name == "figcaption" or _CAPTION_CLASS.search(class_text(tag))):
-            last = _trailing_name(tag)
+            last = _trailing_name(tag, kb)
             if last is not None:
                 credits.append(last)
     return credits
 
 
-def _trailing_name(figcaption: Tag) -> Tag | None:
+def _trailing_name(figcaption: Tag, kb: KnowledgeBase) -> Tag | None:
     """The last element of a caption when it holds nothing but a person's name: the
     photographer, printed after the caption without a label (El País, many others)."""
     children = figcaption.find_all(["span", "p", "div", "em", "i"], recursive=False)
@@ -224,7 +225,7 @@ def _trailing_name(figcaption: Tag) -> Tag | None:
     text = visible_text(children[-1])
     if not text or len(text.split()) > 6 or text.endswith((".", "!", "?")):
         return None
-    credit = parse_credit(text)
+    credit = parse_credit(text, kb=kb)
     if credit.creators and " ".join(credit.creators) == text and len(text.split()) <= 4:
         return children[-1]
     words = text.split()
@@ -248,23 +249,24 @@ def _is_hidden_credit_label(tag: Tag) -> bool:
     return label is not None and label != "caption"
 
 
-def attach_caption(candidate: FoundImage, element: Tag, base: str) -> None:
-    """Find the image's caption, credit and credit links, and set them on ``candidate``."""
+def attach_caption(candidate: FoundImage, element: Tag, base: str, kb: KnowledgeBase) -> None:
+    """Find the image's caption, credit and credit links, and set them on ``candidate``;
+    ``kb`` names the providers and licences by which captions are split."""
     container = _figure_container(element)
     caption_tags = _caption_elements(container, element) if container is not None else []
     if not caption_tags:
         caption_tags = _following_captions(element) or _shared_caption(element)
-    elif container is not None and not _credit_parts(caption_tags):
+    elif container is not None and not _credit_parts(caption_tags, kb):
         # An attribution line printed after the whole figure ("X" by Y is licensed …).
         caption_tags += [t for t in _following_captions(container) if _is_credit_element(t)]
     if not caption_tags:
-        _caption_from_attribute(candidate, element)
+        _caption_from_attribute(candidate, element, kb)
         return
-    credit_tags = _credit_parts(caption_tags)
+    credit_tags = _credit_parts(caption_tags, kb)
     caption_only = [t for t in caption_tags if not any(t is c for c in credit_tags)]
     caption_text = " ".join(visible_text(t, skip=credit_tags) for t in caption_only)
     credit_text = " ".join(visible_text(t) for t in credit_tags)
-    caption, split_credit = split_caption_credit(caption_text)
+    caption, split_credit = split_caption_credit(caption_text, kb)
     credit = _clean_credit(credit_text) if credit_text else None
     if split_credit:
         credit = (
@@ -273,7 +275,7 @@ def attach_caption(candidate: FoundImage, element: Tag, base: str) -> None:
             else (credit or split_credit)
         )
     if credit is None:
-        credit = _gallery_credit(element)
+        credit = _gallery_credit(element, kb)
     candidate.caption = caption
     candidate.credit = credit
     joined = (join_url(base, href) for href in link_hrefs(credit_tags or caption_tags))
@@ -293,22 +295,22 @@ def _clean_credit(text: str) -> str | None:
     return none_if_empty(text.rstrip(" ."))
 
 
-def _caption_from_attribute(candidate: FoundImage, element: Tag) -> None:
+def _caption_from_attribute(candidate: FoundImage, element: Tag, kb: KnowledgeBase) -> None:
     """The caption WordPress keeps on the image itself (Jetpack's data-image-caption,
     shown in its carousel) when the page prints none beside it."""
     value = attr(element, "data-image-caption")
     if not value:
         return
     text = clean_text(BeautifulSoup(value, "html.parser").get_text(" "))
-    caption, credit = split_caption_credit(text) if text else (None, None)
+    caption, credit = split_caption_credit(text, kb) if text else (None, None)
     candidate.caption = caption
-    candidate.credit = credit or _gallery_credit(element)
+    candidate.credit = credit or _gallery_credit(element, kb)
 
 
 _GALLERY_CLASS = re.compile(r"gallery|slideshow|carousel|tiled", re.IGNORECASE)
 
 
-def _gallery_credit(element: Tag) -> str | None:
+def _gallery_credit(element: Tag, kb: KnowledgeBase) -> str | None:
     """The credit a gallery prints once for all its pictures ("Photos by Isla Munro")."""
     for gallery in element.parents:
         if not isinstance(gallery, Tag) or gallery.name in ("body", "html", "main", "article"):
@@ -319,7 +321,7 @@ def _gallery_credit(element: Tag) -> str | None:
             if child.find(IMAGE_TAGS) is None and (
                 child.name == "figcaption" or _CAPTION_CLASS.search(class_text(child))
             ):
-                _, credit = split_caption_credit(visible_text(child))
+                _, credit = split_caption_credit(visible_text(child), kb)
                 if credit:
                     return credit
         return None
