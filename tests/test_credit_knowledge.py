@@ -89,3 +89,16 @@ def test_each_credit_is_read_once_per_check(
     # known; the check parsed it again with its link, without reading its words again.
     linked = [key for key in parses if key[0] == "Ilse Brandt / Flickr"]
     assert len(linked) == 2
+
+
+def test_a_whole_check_splits_captions_with_its_knowledge_base(
+    custom_kb: KnowledgeBase, tmp_path: Any
+) -> None:
+    from attribution.app.check import CheckOptions, check_targets
+
+    page = tmp_path / "page.html"
+    page.write_text(FIGURES, encoding="utf-8")
+    options = CheckOptions(base_url=URL, read_images=False, record=False, kb=custom_kb)
+    (result,) = check_targets([str(page)], options).pages
+    assert result.images[3].image.credit == "Zorblat Pictures"
+    assert result.images[3].credit is not None and result.images[3].credit.provider == "Reuters"

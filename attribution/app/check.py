@@ -75,9 +75,9 @@ class PageChecker:
             if self._session is None:
                 self._session = make_session(self.options.settings)
             fetched = fetch_page(target.address, self.options.settings, self._session)
-            return extract_page(fetched.body, fetched.url, fetched.charset)
+            return extract_page(fetched.body, fetched.url, fetched.charset, kb=self.kb)
         body = read_stdin_page() if target.kind is TargetKind.STDIN else read_file_page(target.name)
-        return extract_page(body, target.address)
+        return extract_page(body, target.address, kb=self.kb)
 
     def close(self) -> None:
         """Close the HTTP connections."""
