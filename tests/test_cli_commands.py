@@ -239,3 +239,23 @@ def test_quick_commands_do_not_import_the_database_layer() -> None:
         env={**os.environ},
     )
     assert "HEAVY []" in finished.stdout, finished.stdout[-500:] + finished.stderr[-2000:]
+
+
+def test_the_runner_sees_the_documented_exit_codes(tmp_path: Path) -> None:
+    runner = CliRunner()
+    base = ["check", "--no-images", "--no-store"]
+    clean = runner.invoke(cli, [*base, str(NO_CREDITS), "--fail-on", "never"])
+    assert clean.exit_code == 0, clean.output
+    findings = runner.invoke(cli, [*base, str(NO_CREDITS), "--format", "json"])
+    assert findings.exit_code == 1
+    assert json.loads(findings.stdout)["summary"]["error"] == 3
+    missing = runner.invoke(cli, [*base, str(tmp_path / "gone.html")])
+    assert missing.exit_code == 3
+    assert "gone.html: no such file" in missing.stderr
+    usage = runner.invoke(cli, [*base, "-"])
+    assert usage.exit_code == 2 and "--base-url" in usage.stderr
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[publication]\ncommercial = 'yes'\n", encoding="utf-8")
+    config = runner.invoke(cli, [*base, "--config", str(bad), str(NO_CREDITS)])
+    assert config.exit_code == 2
+    assert "configuration error:" in config.stderr and "publication.commercial" in config.stderr

@@ -29,7 +29,33 @@ from attribution.cli.common import (
 from attribution.errors import AttributionError, ConfigError, UsageError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class AttributionGroup(click.Group):
+    """The command group that turns what a command returns, and the errors it raises on
+    purpose, into the documented exit codes: under :func:`main`, in click's test runner
+    and wherever else the group is invoked."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; exit with its code, or with the code of its error."""
+        try:
+            result = super().invoke(ctx)
+        except UsageError as problem:
+            error(str(problem))
+            ctx.exit(EXIT_USAGE)
+        except ConfigError as problem:
+            error(f"configuration error: {problem}")
+            ctx.exit(EXIT_USAGE)
+        except AttributionError as problem:
+            error(str(problem))
+            ctx.exit(EXIT_OPERATIONAL)
+        if isinstance(result, int) and result != EXIT_OK:
+            ctx.exit(result)
+        return result
+
+
+@click.group(
+    cls=AttributionGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="attribution", message="%(prog)s %(version)s")
 @click.option(
     "--config",
@@ -80,13 +106,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.Abort:
         error("interrupted")
         return EXIT_INTERRUPTED
-    except UsageError as problem:
-        error(str(problem))
-        return EXIT_USAGE
-    except ConfigError as problem:
-        error(f"configuration error: {problem}")
-        return EXIT_USAGE
-    except AttributionError as problem:
-        error(str(problem))
-        return EXIT_OPERATIONAL
     return result if isinstance(result, int) else EXIT_OK
