@@ -11,7 +11,7 @@ worker runs: one target, checked and recorded into a given run.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from types import TracebackType
 
 from attribution.app.outcomes import CheckOutcome, TargetOutcome
@@ -133,7 +133,7 @@ def check_targets(
     if recorder is None and options.record:
         recorder = Recorder.open(profile.database_url, profile, names)
     if recorder is not None:
-        profile = replace(profile, rights=profile.rights + recorder.rights())
+        profile = recorder.with_register(profile)
     if on_start is not None:
         on_start(len(targets))
     outcomes: list[TargetOutcome] = []
@@ -167,7 +167,7 @@ def check_and_record(
     """
     recorder = Recorder.attach(options.profile.database_url, run_id, name, position)
     try:
-        profile = replace(options.profile, rights=options.profile.rights + recorder.rights())
+        profile = recorder.with_register(options.profile)
         with PageChecker(options, profile) as checker:
             outcome = checker.check(resolve_target(name, options.base_url))
         recorder.record(outcome)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from attribution.app.outcomes import TargetOutcome
-from attribution.records import Profile, RightsEntry
+from attribution.records import Profile
 from attribution.store import (
     Database,
     finish_run,
@@ -62,9 +62,9 @@ class Recorder:
             raise
         return cls._with_targets(db, run_id, left), [target for _, target in left]
 
-    def rights(self) -> tuple[RightsEntry, ...]:
-        """The agreements of the database's rights register."""
-        return list_rights(self.db)
+    def with_register(self, profile: Profile) -> Profile:
+        """``profile`` with the agreements of the database's rights register added."""
+        return replace(profile, rights=profile.rights + list_rights(self.db))
 
     def record(self, outcome: TargetOutcome) -> None:
         """Write one page's results (or count its failure)."""

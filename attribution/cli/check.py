@@ -16,6 +16,7 @@ from attribution.cli.common import (
     EXIT_OPERATIONAL,
     config_option,
     emit,
+    error,
     load_profile,
     output_option,
     use_colour,
@@ -186,14 +187,12 @@ class _Progress:
     def done(self, outcome: TargetOutcome) -> None:
         from attribution.render.escape import terminal_safe
 
-        line = None
         if outcome.error is not None:
-            line = f"attribution: {outcome.error}"
+            with self.bar.external_write_mode():
+                error(str(outcome.error))
         elif self.verbose and outcome.result is not None:
             page = outcome.result
-            findings = len(page.all_findings())
-            line = f"{page.url}: {len(page.images)} image(s), {findings} finding(s)"
-        if line is not None:
+            line = f"{page.url}: {len(page.images)} image(s), {len(page.all_findings())} finding(s)"
             with self.bar.external_write_mode():
                 click.echo(terminal_safe(line), err=True)
         self.bar.update()
