@@ -7,6 +7,7 @@ Each stage is a pure function from one kind of record to the next:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -62,6 +63,7 @@ class ExtractedPage:
     url: str
     title: str | None
     images: tuple[ExtractedImage, ...]
+    declared_url: str | None = None  # the http(s) address the page gives for itself
 
 
 @dataclass(frozen=True)
@@ -176,13 +178,31 @@ class ImageResult:
 
 
 @dataclass(frozen=True)
+class PageSource:
+    """How a page was obtained, kept as evidence: the address asked for (a URL, a
+    file's path, ``-``), the address that answered (after redirects; a file's own
+    address), the HTTP status (None for a file), when, and a hash of the bytes read."""
+
+    requested: str
+    final: str
+    status: int | None
+    fetched_at: datetime
+    sha256: str
+    size: int
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
 class PageResult:
-    """The result of checking one page."""
+    """The result of checking one page. ``url`` is the page's identity: its canonical
+    URL, or for a saved file the address it declares or its path; ``source`` says how
+    it was obtained, when known."""
 
     url: str
     title: str | None
     images: tuple[ImageResult, ...]
     findings: tuple[Finding, ...] = ()
+    source: PageSource | None = None
 
     def all_findings(self) -> tuple[Finding, ...]:
         """Page-level findings followed by every image's findings."""
@@ -199,6 +219,19 @@ class RightsEntry:
     valid_until: date | None = None
     reference: str | None = None
     id: int | None = None
+    provider_name: str | None = None  # the provider table's name for ``provider``
+    added_at: datetime | None = None
+    added_by: str | None = None
+    note: str | None = None
+    removed_at: datetime | None = None
+    removed_by: str | None = None
+    removed_reason: str | None = None
+
+    def in_force(self, on: date) -> bool:
+        """Whether the agreement is valid on the day ``on`` (whoever it is with)."""
+        if self.valid_from and on < self.valid_from:
+            return False
+        return not (self.valid_until and on > self.valid_until)
 
     def covers(self, provider: str, on: date) -> bool:
         """Whether this agreement covers ``provider`` on the day ``on``."""
@@ -207,6 +240,29 @@ class RightsEntry:
         if self.valid_from and on < self.valid_from:
             return False
         return not (self.valid_until and on > self.valid_until)
+
+
+@dataclass(frozen=True)
+class RightsChange:
+    """A change to the rights register: an agreement added, imported, changed or
+    removed; who, when, why, and the agreement as it stood after the change."""
+
+    entry_id: int
+    at: datetime
+    action: str
+    entry: RightsEntry
+    actor: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RightsImport:
+    """What importing a list of agreements did: how many were added, changed, or
+    already in the register as they are."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
 
 
 @dataclass(frozen=True)
@@ -248,6 +304,85 @@ class StoredFinding:
     last_seen: datetime
     waiver_reason: str | None = None
     waiver_until: date | None = None
+    waiver_by: str | None = None
+    waiver_id: int | None = None
+    evidence: ImageEvidence | None = None
+    history: tuple[FindingChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class FindingChange:
+    """One change in a finding's history: found, resolved, found again, waived, waiver
+    revoked or expired; in which run or by whom, and why."""
+
+    at: datetime
+    event: str
+    status: str
+    run_id: int | None = None
+    actor: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ImageEvidence:
+    """What a page showed of an image, as a lawyer would ask for it: when it was first
+    and last seen there, the caption and credit as seen the last time, how the page was
+    read then (addresses, HTTP status, time, hash of its bytes) and the image file as
+    read then (hash of the bytes read, their number, the embedded metadata)."""
+
+    page_url: str
+    image_url: str
+    first_seen: datetime
+    last_seen: datetime
+    run_id: int
+    alt: str | None = None
+    caption: str | None = None
+    credit_text: str | None = None
+    requested_url: str | None = None
+    final_url: str | None = None
+    http_status: int | None = None
+    fetched_at: datetime | None = None
+    page_sha256: str | None = None
+    image_sha256: str | None = None
+    image_bytes: int | None = None
+    embedded: Mapping[str, object] | None = None
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A decision to accept a finding: why, by whom, until when, and whether it was
+    revoked (by whom, when, why)."""
+
+    id: int
+    finding_id: int
+    rule: str
+    page_url: str
+    image_url: str | None
+    reason: str
+    created_at: datetime
+    created_by: str | None = None
+    until: date | None = None
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+    revoke_reason: str | None = None
+
+    def active(self, on: date) -> bool:
+        """Whether the waiver holds on the day ``on``."""
+        return self.revoked_at is None and (self.until is None or self.until >= on)
+
+
+@dataclass(frozen=True)
+class PageSnapshot:
+    """What one reading of a page showed: how it was read and its images in order."""
+
+    run_id: int | None
+    fetched_at: datetime
+    requested_url: str
+    final_url: str
+    http_status: int | None
+    sha256: str | None
+    title: str | None
+    images: tuple[ImageEvidence, ...]
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,16 @@ from attribution.records import (
     Credit,
     Embedded,
     Finding,
+    FindingChange,
+    ImageEvidence,
     PageResult,
+    PageSnapshot,
     Profile,
+    RightsChange,
     RightsEntry,
     Severity,
     StoredFinding,
+    Waiver,
 )
 
 if TYPE_CHECKING:
@@ -147,6 +152,91 @@ def stored_finding_json(finding: StoredFinding) -> dict[str, Any]:
         "last_seen": finding.last_seen.isoformat(),
         "waiver_reason": finding.waiver_reason,
         "waiver_until": finding.waiver_until.isoformat() if finding.waiver_until else None,
+        "waiver_by": finding.waiver_by,
+        "waiver_id": finding.waiver_id,
+        "evidence": evidence_json(finding.evidence) if finding.evidence else None,
+        "history": [finding_change_json(change) for change in finding.history],
+    }
+
+
+def finding_change_json(change: FindingChange) -> dict[str, Any]:
+    """One change in a finding's history."""
+    return {
+        "at": change.at.isoformat(),
+        "event": change.event,
+        "status": change.status,
+        "run": change.run_id,
+        "by": change.actor,
+        "note": change.note,
+    }
+
+
+def evidence_json(evidence: ImageEvidence) -> dict[str, Any]:
+    """What a page showed of an image, and how the page and the image were read."""
+    return {
+        "page": evidence.page_url,
+        "image": evidence.image_url,
+        "first_seen": evidence.first_seen.isoformat(),
+        "last_seen": evidence.last_seen.isoformat(),
+        "run": evidence.run_id,
+        "alt": evidence.alt,
+        "caption": evidence.caption,
+        "credit_text": evidence.credit_text,
+        "page_fetch": {
+            "requested_url": evidence.requested_url,
+            "final_url": evidence.final_url,
+            "http_status": evidence.http_status,
+            "fetched_at": evidence.fetched_at.isoformat() if evidence.fetched_at else None,
+            "sha256": evidence.page_sha256,
+        },
+        "image_file": {
+            "sha256": evidence.image_sha256,
+            "bytes_read": evidence.image_bytes,
+            "embedded": dict(evidence.embedded) if evidence.embedded is not None else None,
+        },
+    }
+
+
+def snapshot_json(snapshot: PageSnapshot) -> dict[str, Any]:
+    """One reading of a page and the images it showed, in order."""
+    return {
+        "run": snapshot.run_id,
+        "fetched_at": snapshot.fetched_at.isoformat(),
+        "requested_url": snapshot.requested_url,
+        "final_url": snapshot.final_url,
+        "http_status": snapshot.http_status,
+        "sha256": snapshot.sha256,
+        "title": snapshot.title,
+        "images": [
+            {
+                "image": shown.image_url,
+                "alt": shown.alt,
+                "caption": shown.caption,
+                "credit_text": shown.credit_text,
+                "sha256": shown.image_sha256,
+                "bytes_read": shown.image_bytes,
+                "embedded": dict(shown.embedded) if shown.embedded is not None else None,
+            }
+            for shown in snapshot.images
+        ],
+    }
+
+
+def waiver_json(waiver: Waiver) -> dict[str, Any]:
+    """A waiver: the finding it accepts, why, by whom, until when, and its revocation."""
+    return {
+        "id": waiver.id,
+        "finding": waiver.finding_id,
+        "rule": waiver.rule,
+        "page": waiver.page_url,
+        "image": waiver.image_url,
+        "reason": waiver.reason,
+        "by": waiver.created_by,
+        "created_at": waiver.created_at.isoformat(),
+        "until": waiver.until.isoformat() if waiver.until else None,
+        "revoked_at": waiver.revoked_at.isoformat() if waiver.revoked_at else None,
+        "revoked_by": waiver.revoked_by,
+        "revoke_reason": waiver.revoke_reason,
     }
 
 
@@ -159,7 +249,30 @@ def rights_json(entry: RightsEntry) -> dict[str, Any]:
         "valid_from": entry.valid_from.isoformat() if entry.valid_from else None,
         "valid_until": entry.valid_until.isoformat() if entry.valid_until else None,
         "reference": entry.reference,
+        "provider_name": entry.provider_name,
+        "added_at": entry.added_at.isoformat() if entry.added_at else None,
+        "added_by": entry.added_by,
+        "note": entry.note,
+        "removed_at": entry.removed_at.isoformat() if entry.removed_at else None,
+        "removed_by": entry.removed_by,
+        "removed_reason": entry.removed_reason,
     }
+
+
+def rights_change_json(change: RightsChange) -> dict[str, Any]:
+    """A change to the rights register, with the agreement as it stood after it."""
+    entry = rights_json(change.entry)
+    return {
+        "entry": change.entry_id,
+        "at": change.at.isoformat(),
+        "action": change.action,
+        "by": change.actor,
+        "reason": change.reason,
+        "agreement": {key: entry[key] for key in _AGREEMENT_TERMS},
+    }
+
+
+_AGREEMENT_TERMS = ("provider", "provider_name", "scope", "valid_from", "valid_until", "reference")
 
 
 def licence_json(licence: Licence) -> dict[str, Any]:

@@ -221,12 +221,18 @@ def test_waivers_hold_until_they_expire(db) -> None:  # type: ignore[no-untyped-
     record_page(db, run, result)
     (finding,) = list_findings(db)
     today = date.today()
-    waived = waive(
-        db, finding.identity[:12], "Licensed by phone, contract follows", today + timedelta(days=30)
+    waiver = waive(
+        db,
+        finding.identity[:12],
+        "Licensed by phone, contract follows",
+        today + timedelta(days=30),
+        by="J. Smith",
     )
     assert (
-        waived.status == "waived" and waived.waiver_reason == "Licensed by phone, contract follows"
+        waiver.reason == "Licensed by phone, contract follows" and waiver.created_by == "J. Smith"
     )
+    (waived,) = list_findings(db, FindingFilter(statuses=("waived",)))
+    assert waived.waiver_reason == waiver.reason and waived.waiver_by == "J. Smith"
     assert list_findings(db) == []
     record_page(db, run, result, today=today)
     assert [f.status for f in list_findings(db, FindingFilter(statuses=("waived",)))] == ["waived"]
@@ -293,12 +299,16 @@ def test_rights_register(db) -> None:  # type: ignore[no-untyped-def]
         "provider,scope,valid_from,valid_until,reference\nReuters,editorial,2025-01-01,,R-9\nGetty Images,,,,\n",
         "rights.csv",
     )
-    assert import_rights(db, imported) == 2
+    assert import_rights(db, imported).added == 2
     assert [e.provider for e in list_rights(db)] == ["Associated Press", "Getty Images", "Reuters"]
-    remove_rights(db, entry.id)
+    remove_rights(db, entry.id, "contract ended early")
     assert "Associated Press" not in [e.provider for e in list_rights(db)]
+    with pytest.raises(UsageError, match="already removed"):
+        remove_rights(db, entry.id, "again")
     with pytest.raises(UsageError, match="no rights register entry"):
-        remove_rights(db, entry.id)
+        remove_rights(db, 99999, "x")
+    with pytest.raises(UsageError, match="needs a reason"):
+        remove_rights(db, entry.id, " ")
     with pytest.raises(UsageError, match="line 2: valid_from 'soon'"):
         parse_rights_csv("provider,valid_from\nAP,soon\n", "bad.csv")
     with pytest.raises(UsageError, match="unknown column"):

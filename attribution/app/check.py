@@ -10,8 +10,10 @@ worker runs: one target, checked and recorded into a given run.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from types import TracebackType
 
 from attribution.app.outcomes import CheckOutcome, TargetOutcome
@@ -25,8 +27,9 @@ from attribution.fetch.session import HttpSession, make_session
 from attribution.fetch.settings import FetchSettings
 from attribution.licences import KnowledgeBase, default_knowledge_base
 from attribution.pipeline import evaluate_page
-from attribution.records import ExtractedPage, Profile
+from attribution.records import ExtractedPage, PageSource, Profile
 from attribution.sources.targets import Target, TargetKind, resolve_target, resolve_targets
+from attribution.urls import canonical_url
 
 
 @dataclass(frozen=True)
@@ -61,23 +64,30 @@ class PageChecker:
         never raises :class:`TargetError`.
         """
         try:
-            page = self._extract(target)
+            page, source = self._extract(target)
         except TargetError as error:
             return TargetOutcome(target.name, error=error)
         embedded = (
             self._reader.read_all(image.src for image in page.images) if self._reader else None
         )
         result = evaluate_page(page, self.profile, kb=self.kb, embedded=embedded)
-        return TargetOutcome(target.name, result=result)
+        identity = page_identity(target, page, source)
+        return TargetOutcome(target.name, result=replace(result, url=identity, source=source))
 
-    def _extract(self, target: Target) -> ExtractedPage:
+    def _extract(self, target: Target) -> tuple[ExtractedPage, PageSource]:
         if target.kind is TargetKind.URL:
             if self._session is None:
                 self._session = make_session(self.options.settings)
+            fetched_at = datetime.now(UTC)
             fetched = fetch_page(target.address, self.options.settings, self._session)
-            return extract_page(fetched.body, fetched.url, fetched.charset, kb=self.kb)
+            source = _source(target.address, fetched.url, fetched.body, fetched_at)
+            source = replace(source, status=fetched.status, content_type=fetched.content_type)
+            page = extract_page(fetched.body, fetched.url, fetched.charset, kb=self.kb)
+            return page, source
+        fetched_at = datetime.now(UTC)
         body = read_stdin_page() if target.kind is TargetKind.STDIN else read_file_page(target.name)
-        return extract_page(body, target.address, kb=self.kb)
+        page = extract_page(body, target.address, kb=self.kb)
+        return page, _source(target.name, target.address, body, fetched_at)
 
     def close(self) -> None:
         """Close the HTTP connections."""
@@ -96,6 +106,33 @@ class PageChecker:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def page_identity(target: Target, page: ExtractedPage, source: PageSource) -> str:
+    """The address a page is recorded under, so that one document is one page.
+
+    A fetched page is its final URL (after redirects), canonicalised: tracking
+    parameters do not make a second page. A page read from stdin, or a file given with
+    ``--base-url``, is that address. A saved file is the http(s) address it declares
+    for itself (its canonical link), else its own ``file:`` URL: two saved files are
+    never one page.
+    """
+    if target.kind is TargetKind.URL:
+        return canonical_url(source.final)
+    if target.kind is TargetKind.FILE and target.address.startswith("file:"):
+        return canonical_url(page.declared_url) if page.declared_url else target.address
+    return canonical_url(target.address)
+
+
+def _source(requested: str, final: str, body: bytes, fetched_at: datetime) -> PageSource:
+    return PageSource(
+        requested=requested,
+        final=final,
+        status=None,
+        fetched_at=fetched_at,
+        sha256=hashlib.sha256(body).hexdigest(),
+        size=len(body),
+    )
 
 
 def check_targets(

@@ -18,7 +18,19 @@ from pathlib import Path
 import click
 
 from attribution import __version__
-from attribution.cli import check, credits, db, findings, licences, rights, rules, runs, waive
+from attribution.cli import (
+    check,
+    credits,
+    db,
+    findings,
+    history,
+    licences,
+    rights,
+    rules,
+    runs,
+    waive,
+    waivers,
+)
 from attribution.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -89,6 +101,8 @@ for _command in (
     licences.group,
     findings.command,
     waive.command,
+    waivers.group,
+    history.command,
     rights.group,
     runs.command,
     db.group,

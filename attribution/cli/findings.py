@@ -60,7 +60,9 @@ def command(
     """List the findings recorded by earlier checks, most serious first.
 
     A finding keeps its identity (rule, page, image) across runs; a re-check that no
-    longer finds it marks it resolved.
+    longer finds it marks it resolved. The json and csv formats add the evidence (what
+    the page showed of the image, first and last seen, how the page and the image were
+    read, with SHA-256 hashes) and, in json, the finding's history.
 
     \b
     Examples:
@@ -77,6 +79,7 @@ def command(
         page=page,
         since=since.replace(tzinfo=UTC) if since else None,
         limit=limit,
+        evidence=fmt != "text",
     )
     db = open_database(load_profile(config).database_url)
     try:

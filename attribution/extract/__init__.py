@@ -92,7 +92,8 @@ def extract_page(
     """
     kb = kb or default_knowledge_base()
     soup = parse_html(html, encoding)
-    base = _base_url(soup, url)
+    declared = _declared_url(soup)
+    base = _base_url(soup, url, declared)
     title = _title(soup)
     structured = list(jsonld_images(soup, base))
     meta = list(meta_images(soup, base))
@@ -112,22 +113,32 @@ def extract_page(
         found.append(candidate)
     images = _merge_same_pictures(found)
     images = _merge_declared(images, structured, meta, kb)
-    return ExtractedPage(url=url, title=title, images=tuple(image.freeze() for image in images))
+    return ExtractedPage(
+        url=url,
+        title=title,
+        images=tuple(image.freeze() for image in images),
+        declared_url=declared,
+    )
 
 
-def _base_url(soup: BeautifulSoup, url: str) -> str:
-    if not url.startswith(("http://", "https://")):
-        # A saved page resolves against the address it declares for itself.
-        for selector, key in (
-            ('link[rel="canonical"]', "href"),
-            ('meta[property="og:url"]', "content"),
-        ):
-            declared = soup.select_one(selector)
-            if isinstance(declared, Tag):
-                value = attr(declared, key) or ""
-                if value.startswith(("http://", "https://")):
-                    url = value
-                    break
+def _declared_url(soup: BeautifulSoup) -> str | None:
+    """The absolute http(s) address a page gives for itself (its canonical link, else
+    its Open Graph URL)."""
+    for selector, key in (
+        ('link[rel~="canonical"]', "href"),
+        ('meta[property="og:url"]', "content"),
+    ):
+        tag = soup.select_one(selector)
+        if isinstance(tag, Tag):
+            value = (attr(tag, key) or "").strip()
+            if value.lower().startswith(("http://", "https://")):
+                return value
+    return None
+
+
+def _base_url(soup: BeautifulSoup, url: str, declared: str | None) -> str:
+    if not url.startswith(("http://", "https://")) and declared:
+        url = declared  # a saved page resolves against the address it declares for itself
     base = soup.find("base", href=True)
     if isinstance(base, Tag):
         href = attr(base, "href")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from attribution.records import RightsEntry, StoredFinding
+from attribution.records import PageSnapshot, RightsChange, RightsEntry, StoredFinding, Waiver
 from attribution.render import csv, html, json, markdown, text
 from attribution.render.escape import spreadsheet_safe, terminal_safe
 from attribution.render.report import CheckReport
@@ -53,6 +53,20 @@ RIGHTS_FORMATS: Mapping[str, Format[Sequence[RightsEntry]]] = _table(
     Format("json", "for machines", json.rights),
     Format("csv", "for a spreadsheet", csv.rights),
 )
+RIGHTS_HISTORY_FORMATS: Mapping[str, Format[Sequence[RightsChange]]] = _table(
+    Format("text", "for people (default)", text.rights_history),
+    Format("json", "for machines", json.rights_history),
+    Format("csv", "for a spreadsheet", csv.rights_history),
+)
+WAIVERS_FORMATS: Mapping[str, Format[Sequence[Waiver]]] = _table(
+    Format("text", "for people (default)", text.waivers),
+    Format("json", "for machines", json.waivers),
+    Format("csv", "for a spreadsheet", csv.waivers),
+)
+HISTORY_FORMATS: Mapping[str, Format[Sequence[PageSnapshot]]] = _table(
+    Format("text", "for people (default)", text.page_history),
+    Format("json", "for machines", json.page_history),
+)
 LICENCES_FORMATS: Mapping[str, Format[Sequence[Licence]]] = _table(
     Format("text", "for people (default)", text.licences),
     Format("json", "for machines", json.licences),
@@ -77,10 +91,13 @@ def format_help(formats: Mapping[str, Format[T]]) -> str:
 __all__ = [
     "CHECK_FORMATS",
     "FINDINGS_FORMATS",
+    "HISTORY_FORMATS",
     "LICENCES_FORMATS",
     "LICENCE_FORMATS",
     "RIGHTS_FORMATS",
+    "RIGHTS_HISTORY_FORMATS",
     "RULES_FORMATS",
+    "WAIVERS_FORMATS",
     "CheckReport",
     "Format",
     "format_help",

@@ -7,10 +7,15 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from attribution.records import RightsEntry, StoredFinding
+from attribution.records import RightsChange, RightsEntry, StoredFinding, Waiver
 from attribution.render.escape import spreadsheet_safe
 from attribution.render.report import CheckReport
-from attribution.serialize import rights_json, stored_finding_json
+from attribution.serialize import (
+    rights_change_json,
+    rights_json,
+    stored_finding_json,
+    waiver_json,
+)
 
 CHECK_COLUMNS = (
     "page", "page_title", "image", "caption", "credit", "creator", "provider", "licence",
@@ -18,9 +23,21 @@ CHECK_COLUMNS = (
 )  # fmt: skip
 FINDING_COLUMNS = (
     "id", "identity", "rule", "severity", "status", "page", "image", "message", "fix",
-    "first_seen", "last_seen", "waiver_reason", "waiver_until",
+    "first_seen", "last_seen", "waiver_reason", "waiver_until", "waiver_by",
 )  # fmt: skip
-RIGHTS_COLUMNS = ("id", "provider", "scope", "valid_from", "valid_until", "reference")
+EVIDENCE_COLUMNS = (
+    "image_first_seen", "image_last_seen", "caption", "credit_text", "page_final_url",
+    "page_http_status", "page_fetched_at", "page_sha256", "image_sha256",
+)  # fmt: skip
+RIGHTS_COLUMNS = (
+    "id", "provider", "scope", "valid_from", "valid_until", "reference", "provider_name",
+    "added_at", "added_by", "note", "removed_at", "removed_by", "removed_reason",
+)  # fmt: skip
+WAIVER_COLUMNS = (
+    "id", "finding", "rule", "page", "image", "reason", "by", "created_at", "until",
+    "revoked_at", "revoked_by", "revoke_reason",
+)  # fmt: skip
+RIGHTS_CHANGE_COLUMNS = ("entry", "at", "action", "by", "reason")
 
 
 def table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -61,12 +78,51 @@ def check_report(report: CheckReport) -> str:
 
 
 def findings(found: Sequence[StoredFinding]) -> str:
-    """Recorded findings, one row each."""
-    shaped = (stored_finding_json(f) for f in found)
-    return table(FINDING_COLUMNS, ([row[c] for c in FINDING_COLUMNS] for row in shaped))
+    """Recorded findings, one row each, with the evidence of their image when known."""
+    rows = []
+    for finding in found:
+        shaped = stored_finding_json(finding)
+        rows.append([*(shaped[c] for c in FINDING_COLUMNS), *_evidence_cells(shaped["evidence"])])
+    return table((*FINDING_COLUMNS, *EVIDENCE_COLUMNS), rows)
+
+
+def _evidence_cells(evidence: dict[str, Any] | None) -> list[Any]:
+    if evidence is None:
+        return [None] * len(EVIDENCE_COLUMNS)
+    fetch, image = evidence["page_fetch"], evidence["image_file"]
+    return [
+        evidence["first_seen"],
+        evidence["last_seen"],
+        evidence["caption"],
+        evidence["credit_text"],
+        fetch["final_url"],
+        fetch["http_status"],
+        fetch["fetched_at"],
+        fetch["sha256"],
+        image["sha256"],
+    ]
 
 
 def rights(entries: Sequence[RightsEntry]) -> str:
     """The rights register, one agreement a row."""
     shaped = (rights_json(e) for e in entries)
     return table(RIGHTS_COLUMNS, ([row[c] for c in RIGHTS_COLUMNS] for row in shaped))
+
+
+def waivers(found: Sequence[Waiver]) -> str:
+    """Waivers, one row each."""
+    shaped = (waiver_json(w) for w in found)
+    return table(WAIVER_COLUMNS, ([row[c] for c in WAIVER_COLUMNS] for row in shaped))
+
+
+def rights_history(changes: Sequence[RightsChange]) -> str:
+    """Changes to the rights register, one row each, with the agreement's terms after it."""
+    rows = []
+    for change in changes:
+        shaped = rights_change_json(change)
+        terms = shaped["agreement"]
+        rows.append([*(shaped[c] for c in RIGHTS_CHANGE_COLUMNS), *terms.values()])
+    return table((*RIGHTS_CHANGE_COLUMNS, *_TERMS), rows)
+
+
+_TERMS = ("provider", "provider_name", "scope", "valid_from", "valid_until", "reference")

@@ -6,14 +6,17 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from attribution.records import RightsEntry, StoredFinding
+from attribution.records import PageSnapshot, RightsChange, RightsEntry, StoredFinding, Waiver
 from attribution.render.report import CheckReport
 from attribution.serialize import (
     check_json,
     licence_json,
+    rights_change_json,
     rights_json,
     rule_json,
+    snapshot_json,
     stored_finding_json,
+    waiver_json,
 )
 
 if TYPE_CHECKING:
@@ -54,3 +57,18 @@ def licence(known: Licence) -> str:
 def rules(known: Sequence[Rule]) -> str:
     """The rules as a JSON array."""
     return dumps([rule_json(rule) for rule in known])
+
+
+def waivers(found: Sequence[Waiver]) -> str:
+    """Waivers as a JSON array."""
+    return dumps([waiver_json(w) for w in found])
+
+
+def rights_history(changes: Sequence[RightsChange]) -> str:
+    """Changes to the rights register as a JSON array, oldest first."""
+    return dumps([rights_change_json(c) for c in changes])
+
+
+def page_history(snapshots: Sequence[PageSnapshot]) -> str:
+    """A page's readings as a JSON array, newest first."""
+    return dumps([snapshot_json(s) for s in snapshots])

@@ -12,11 +12,14 @@ from attribution.records import (
     Embedded,
     Finding,
     PageResult,
+    PageSnapshot,
     Profile,
+    RightsChange,
     RightsEntry,
     RunSummary,
     Severity,
     StoredFinding,
+    Waiver,
 )
 from attribution.render.escape import terminal_safe
 from attribution.render.report import CheckReport
@@ -137,7 +140,9 @@ def _stored_finding(finding: StoredFinding) -> str:
     waiver = ""
     if finding.waiver_reason:
         until = f" until {finding.waiver_until}" if finding.waiver_until else ""
-        waiver = f"\n      waived{until}: {finding.waiver_reason}"
+        who = f" by {finding.waiver_by}" if finding.waiver_by else ""
+        number = f" (waiver #{finding.waiver_id})" if finding.waiver_id else ""
+        waiver = f"\n      waived{who}{until}{number}: {finding.waiver_reason}"
     return (
         f"#{finding.id} {finding.identity[:10]} {finding.severity.value:7} {status:8} "
         f"[{finding.rule}] last seen {finding.last_seen:%Y-%m-%d}\n"
@@ -146,17 +151,90 @@ def _stored_finding(finding: StoredFinding) -> str:
 
 
 def rights_entry(entry: RightsEntry) -> str:
-    """One agreement: "Associated Press [editorial] 2026-01-01 – 2026-12-31 (AP-17)"."""
+    """One agreement: "AP (Associated Press) [editorial] 2026-01-01 – 2026-12-31 (AP-17)"."""
     valid = f"{entry.valid_from or '…'} – {entry.valid_until or '…'}"
     reference = f" ({entry.reference})" if entry.reference else ""
-    return f"{entry.provider} [{entry.scope}] {valid}{reference}"
+    known = (
+        f" ({entry.provider_name})"
+        if entry.provider_name and entry.provider_name != entry.provider
+        else ""
+    )
+    return f"{entry.provider}{known} [{entry.scope}] {valid}{reference}"
 
 
 def rights(entries: Sequence[RightsEntry]) -> str:
-    """The rights register, an agreement a line, with a count."""
-    lines = [terminal_safe(f"#{entry.id} {rights_entry(entry)}") for entry in entries]
+    """The rights register, an agreement a line (who added it, when), with a count."""
+    lines = []
+    for entry in entries:
+        added = f"{entry.added_at:%Y-%m-%d}" if entry.added_at else ""
+        who = f" by {entry.added_by}" if entry.added_by else ""
+        line = f"#{entry.id} {rights_entry(entry)}"
+        if added:
+            line += f" — added {added}{who}"
+        if entry.removed_at:
+            line += f"; removed {entry.removed_at:%Y-%m-%d} by {entry.removed_by or '?'}"
+        lines.append(terminal_safe(line))
     lines.append(f"{len(entries)} agreement(s)")
     return "\n".join(lines) + "\n"
+
+
+def rights_history(changes: Sequence[RightsChange]) -> str:
+    """Changes to the rights register, oldest first: when, what, who, why."""
+    lines = []
+    for change in changes:
+        who = f" by {change.actor}" if change.actor else ""
+        why = f": {change.reason}" if change.reason else ""
+        lines.append(
+            terminal_safe(
+                f"{change.at:%Y-%m-%d %H:%M} #{change.entry_id} {change.action}{who}{why}\n"
+                f"      {rights_entry(change.entry)}"
+            )
+        )
+    lines.append(f"{len(changes)} change(s)")
+    return "\n".join(lines) + "\n"
+
+
+def waivers(found: Sequence[Waiver]) -> str:
+    """Waivers, newest first: the finding, why, by whom, until when, revoked or not."""
+    lines = []
+    for waiver in found:
+        until = f" until {waiver.until}" if waiver.until else " (no end date)"
+        who = f" by {waiver.created_by}" if waiver.created_by else ""
+        line = (
+            f"waiver #{waiver.id} on finding #{waiver.finding_id} [{waiver.rule}]{until}, "
+            f"{waiver.created_at:%Y-%m-%d}{who}\n      {waiver.page_url}\n"
+            f"      {waiver.reason}"
+        )
+        if waiver.revoked_at:
+            line += (
+                f"\n      REVOKED {waiver.revoked_at:%Y-%m-%d} by {waiver.revoked_by or '?'}: "
+                f"{waiver.revoke_reason}"
+            )
+        lines.append(terminal_safe(line))
+    lines.append(f"{len(found)} waiver(s)")
+    return "\n".join(lines) + "\n"
+
+
+def page_history(snapshots: Sequence[PageSnapshot]) -> str:
+    """What a page showed each time it was read, newest first, image by image."""
+    lines = []
+    for snapshot in snapshots:
+        status = f"HTTP {snapshot.http_status}" if snapshot.http_status else "file"
+        moved = f" → {snapshot.final_url}" if snapshot.final_url != snapshot.requested_url else ""
+        digest = f" sha256 {snapshot.sha256[:16]}…" if snapshot.sha256 else ""
+        run = f"run #{snapshot.run_id}, " if snapshot.run_id else ""
+        lines.append(
+            f"{snapshot.fetched_at:%Y-%m-%d %H:%M} ({run}{status}{digest}) "
+            f"{snapshot.requested_url}{moved}: {len(snapshot.images)} image(s)"
+        )
+        for place, shown in enumerate(snapshot.images, start=1):
+            lines.append(f"  {place}. {shown.image_url}")
+            if shown.credit_text:
+                lines.append(f"     credit: {shown.credit_text}")
+            if shown.caption:
+                lines.append(f"     caption: {textwrap.shorten(shown.caption, 160)}")
+    lines.append(f"{len(snapshots)} reading(s)")
+    return "\n".join(terminal_safe(line) for line in lines) + "\n"
 
 
 def runs(found: Sequence[RunSummary]) -> str:

@@ -3,9 +3,10 @@
 ``database.py`` chooses, opens and migrates the database and ``models.py`` declares
 the tables. Recording and querying, by concern, with plain records in and out:
 ``runs.py`` (runs and their targets), ``pages.py`` (a checked page, its images and
-findings), ``findings.py`` (listing and waiving findings), ``rights.py`` (the rights
-register); ``transactions.py`` holds what they share. Callers import from here or
-from the concern's module.
+findings), ``findings.py`` (listing findings, their history), ``evidence.py`` (what
+pages showed, over time), ``waivers.py`` (waiving and revoking), ``rights.py`` (the
+rights register and its history); ``transactions.py`` holds what they share.
+Callers import from here or from the concern's module.
 """
 
 from attribution.store.database import (
@@ -22,6 +23,7 @@ from attribution.store.database import (
     safe_url,
     upgrade,
 )
+from attribution.store.evidence import page_history
 from attribution.store.findings import (
     OPEN,
     RESOLVED,
@@ -30,7 +32,6 @@ from attribution.store.findings import (
     FindingFilter,
     finding_identity,
     list_findings,
-    waive,
 )
 from attribution.store.pages import record_page
 from attribution.store.rights import (
@@ -40,6 +41,7 @@ from attribution.store.rights import (
     list_rights,
     parse_rights_csv,
     remove_rights,
+    rights_history,
 )
 from attribution.store.runs import (
     finish_run,
@@ -49,6 +51,7 @@ from attribution.store.runs import (
     run_pages,
     start_run,
 )
+from attribution.store.waivers import list_waivers, revoke_waiver, waive
 
 __all__ = [
     "ENVIRONMENT_VARIABLE",
@@ -71,14 +74,18 @@ __all__ = [
     "list_findings",
     "list_rights",
     "list_runs",
+    "list_waivers",
     "make_engine",
     "open_database",
+    "page_history",
     "parse_rights_csv",
     "record_failure",
     "record_page",
     "remove_rights",
     "resolve_url",
     "resume_run",
+    "revoke_waiver",
+    "rights_history",
     "run_pages",
     "safe_url",
     "start_run",

@@ -1,25 +1,35 @@
-"""Stored findings: their identity, listing them, and waiving them."""
+"""Stored findings: their identity, their history, and listing them (with the
+evidence of what the page showed, on request)."""
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, select
+from sqlalchemy import ColumnElement, and_, case, or_, select
 from sqlalchemy.orm import Session
 
-from attribution.errors import UsageError
-from attribution.records import FINDING_STATUSES, Severity, StoredFinding
+from attribution.records import FINDING_STATUSES, FindingChange, Severity, StoredFinding
 from attribution.store.database import Database
-from attribution.store.models import FindingRow, Image, Page, Waiver
-from attribution.store.transactions import aware, now, transaction
+from attribution.store.evidence import image_evidence
+from attribution.store.models import FindingEvent, FindingRow, Image, Page, Waiver
+from attribution.store.transactions import aware
 
 STATUSES = FINDING_STATUSES
 OPEN, RESOLVED, WAIVED = STATUSES
+
+# The events of a finding's history.
+FOUND, FOUND_AGAIN, WAIVER_EXPIRED = "found", "found-again", "waiver-expired"
+WAIVED_EVENT, WAIVER_REVOKED = "waived", "waiver-revoked"
+
+
+def active_waiver(today: date) -> ColumnElement[bool]:
+    """The condition on :class:`Waiver` rows that hold on ``today``: not revoked, not
+    expired."""
+    return and_(Waiver.revoked_at.is_(None), or_(Waiver.until.is_(None), Waiver.until >= today))
 
 
 def finding_identity(rule: str, page_url: str, image_url: str | None) -> str:
@@ -38,6 +48,7 @@ class FindingFilter:
     page: str | None = None
     since: datetime | None = None
     limit: int | None = None
+    evidence: bool = False  # with each finding's evidence and history
 
 
 def list_findings(db: Database, query: FindingFilter = FindingFilter()) -> list[StoredFinding]:
@@ -85,7 +96,58 @@ def list_findings(db: Database, query: FindingFilter = FindingFilter()) -> list[
     with db.sessions() as session:
         rows = session.execute(statement).all()
         waivers = _waivers_for(session, [row.id for row in rows if row.status == WAIVED])
-    return [_stored(row, waivers.get(row.id)) for row in rows]
+        found = [_stored(row, waivers.get(row.id)) for row in rows]
+        if query.evidence:
+            found = _with_evidence(session, found)
+    return found
+
+
+def _with_evidence(session: Session, found: list[StoredFinding]) -> list[StoredFinding]:
+    """The findings with the evidence of their image on their page, and their history."""
+    ids = [finding.id for finding in found]
+    histories = finding_histories(session, ids)
+    places = {
+        row.id: (row.page_id, row.image_id)
+        for start in range(0, len(ids), 500)
+        for row in session.execute(
+            select(FindingRow.id, FindingRow.page_id, FindingRow.image_id).where(
+                FindingRow.id.in_(ids[start : start + 500])
+            )
+        )
+    }
+    evidence = image_evidence(session, [place for place in places.values() if place[1] is not None])
+    return [
+        replace(
+            finding,
+            evidence=evidence.get(places[finding.id]),
+            history=histories.get(finding.id, ()),
+        )
+        for finding in found
+    ]
+
+
+def finding_histories(
+    session: Session, finding_ids: Sequence[int]
+) -> dict[int, tuple[FindingChange, ...]]:
+    """Each finding's history, oldest change first."""
+    changes: dict[int, list[FindingChange]] = {}
+    for start in range(0, len(finding_ids), 500):
+        for event in session.scalars(
+            select(FindingEvent)
+            .where(FindingEvent.finding_id.in_(finding_ids[start : start + 500]))
+            .order_by(FindingEvent.at, FindingEvent.id)
+        ):
+            changes.setdefault(event.finding_id, []).append(
+                FindingChange(
+                    at=aware(event.at),
+                    event=event.event,
+                    status=event.status,
+                    run_id=event.run_id,
+                    actor=event.actor,
+                    note=event.note,
+                )
+            )
+    return {key: tuple(value) for key, value in changes.items()}
 
 
 def _waivers_for(session: Session, ids: Sequence[int]) -> dict[int, Waiver]:
@@ -93,7 +155,9 @@ def _waivers_for(session: Session, ids: Sequence[int]) -> dict[int, Waiver]:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         for waiver in session.scalars(
-            select(Waiver).where(Waiver.finding_id.in_(chunk)).order_by(Waiver.id)
+            select(Waiver)
+            .where(Waiver.finding_id.in_(chunk), Waiver.revoked_at.is_(None))
+            .order_by(Waiver.id)
         ):
             latest[waiver.finding_id] = waiver
     return latest
@@ -116,61 +180,6 @@ def _stored(row: Sequence[Any], waiver: Waiver | None) -> StoredFinding:
         last_seen=aware(last),
         waiver_reason=waiver.reason if waiver else None,
         waiver_until=waiver.until if waiver else None,
+        waiver_by=waiver.created_by if waiver else None,
+        waiver_id=waiver.id if waiver else None,
     )
-
-
-def waive(
-    db: Database, reference: str, reason: str, until: date | None = None, today: date | None = None
-) -> StoredFinding:
-    """Accept a finding (by id or identity prefix) for ``reason``, optionally until a date."""
-    if not reason.strip():
-        raise UsageError("a waiver needs a reason (--reason)")
-    today = today or date.today()
-    if until is not None and until < today:
-        raise UsageError(f"--until {until} is in the past")
-
-    def work(session: Session) -> int:
-        row = _find_finding(session, reference)
-        session.add(
-            Waiver(
-                finding_id=row.id,
-                reason=reason.strip(),
-                until=until,
-                created_at=now(),
-                created_by=_user(),
-            )
-        )
-        if row.status == OPEN:
-            row.status = WAIVED
-        return row.id
-
-    finding_id = transaction(db, work)
-    found = [f for f in list_findings(db, FindingFilter(statuses=STATUSES)) if f.id == finding_id]
-    return found[0]
-
-
-def _find_finding(session: Session, reference: str) -> FindingRow:
-    reference = reference.strip().lower()
-    if reference.isdigit():
-        row = session.get(FindingRow, int(reference))
-    elif len(reference) >= 6:
-        matches = session.scalars(
-            select(FindingRow).where(FindingRow.identity.startswith(reference)).limit(2)
-        ).all()
-        if len(matches) > 1:
-            raise UsageError(f"finding {reference!r} is ambiguous: give more of its identity")
-        row = matches[0] if matches else None
-    else:
-        row = None
-    if row is None:
-        raise UsageError(
-            f"no finding {reference!r}: give its number or identity from 'attribution findings'"
-        )
-    return row
-
-
-def _user() -> str | None:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return None

@@ -74,7 +74,8 @@ class RunTarget(Base):
 
 
 class Page(Base):
-    """A page checked at least once, by URL."""
+    """A page checked at least once, by its identity: its canonical URL (tracking
+    parameters removed), or for a saved file its declared address or its path."""
 
     __tablename__ = "pages"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -82,6 +83,28 @@ class Page(Base):
     title: Mapped[str | None] = mapped_column(Text)
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_checked: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PageFetch(Base):
+    """One reading of a page in a run, as evidence: the address asked for, the address
+    answered (after redirects), the HTTP status, when, and a hash of the bytes read."""
+
+    __tablename__ = "page_fetches"
+    __table_args__ = (Index("ix_page_fetches_page_fetched", "page_id", "fetched_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("runs.id", ondelete="SET NULL"), index=True
+    )
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    requested_url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str] = mapped_column(Text)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(255))
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    images: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Image(Base):
@@ -100,9 +123,15 @@ class Appearance(Base):
     """Where an image appeared in a run: the page, its caption, its credit as shown."""
 
     __tablename__ = "appearances"
-    __table_args__ = (Index("ix_appearances_page_run", "page_id", "run_id"),)
+    __table_args__ = (
+        Index("ix_appearances_page_run", "page_id", "run_id"),
+        Index("ix_appearances_page_image", "page_id", "image_id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    fetch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("page_fetches.id", ondelete="SET NULL"), index=True
+    )
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
     image_id: Mapped[int] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
@@ -111,6 +140,10 @@ class Appearance(Base):
     credit_text: Mapped[str | None] = mapped_column(Text)
     credit: Mapped[dict[str, object] | None] = mapped_column(JSON)
     checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The image file as read this time: a hash of the bytes read and what they declared.
+    image_sha256: Mapped[str | None] = mapped_column(String(64))
+    image_bytes: Mapped[int | None] = mapped_column(Integer)
+    embedded: Mapped[dict[str, object] | None] = mapped_column(JSON)
 
 
 class FindingRow(Base):
@@ -138,8 +171,26 @@ class FindingRow(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class FindingEvent(Base):
+    """A change of a finding's status: found, resolved, found again, waived, waiver
+    revoked or expired; by whom (a person) or in which run."""
+
+    __tablename__ = "finding_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    finding_id: Mapped[int] = mapped_column(
+        ForeignKey("findings.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    event: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    actor: Mapped[str | None] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 class Waiver(Base):
-    """A decision to accept a finding: why, by whom, until when."""
+    """A decision to accept a finding: why, by whom, until when; revoked, by whom
+    and why. Waivers are never deleted."""
 
     __tablename__ = "waivers"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -150,10 +201,15 @@ class Waiver(Base):
     until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str | None] = mapped_column(String(255))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(String(255))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class RightsRow(Base):
-    """An agreement in the rights register: provider, scope, validity, reference."""
+    """An agreement in the rights register: provider (as typed, and the provider
+    table's name for it), scope, validity, reference; who added it and why; when it
+    was removed, by whom and why (entries are never deleted)."""
 
     __tablename__ = "rights"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -163,3 +219,23 @@ class RightsRow(Base):
     valid_until: Mapped[date | None] = mapped_column(Date)
     reference: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    provider_name: Mapped[str | None] = mapped_column(String(255))
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    removed_by: Mapped[str | None] = mapped_column(String(255))
+    removed_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class RightsEvent(Base):
+    """A change to the rights register: an entry added, imported, changed or removed,
+    with who, when and why, and the entry as it stood after the change."""
+
+    __tablename__ = "rights_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rights_id: Mapped[int] = mapped_column(ForeignKey("rights.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    action: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str | None] = mapped_column(String(255))
+    reason: Mapped[str | None] = mapped_column(Text)
+    entry: Mapped[dict[str, object]] = mapped_column(JSON)

@@ -11,14 +11,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from attribution.records import Finding, PageResult, Severity
 from attribution.serialize import credit_json, embedded_json
 from attribution.store.database import Database
-from attribution.store.findings import OPEN, RESOLVED, WAIVED, finding_identity
-from attribution.store.models import Appearance, FindingRow, Image, Page, Run, Waiver
+from attribution.store.findings import (
+    FOUND,
+    FOUND_AGAIN,
+    OPEN,
+    RESOLVED,
+    WAIVED,
+    WAIVER_EXPIRED,
+    active_waiver,
+    finding_identity,
+)
+from attribution.store.models import (
+    Appearance,
+    FindingEvent,
+    FindingRow,
+    Image,
+    Page,
+    PageFetch,
+    Run,
+    Waiver,
+)
 from attribution.store.runs import DONE, finish_target
 from attribution.store.transactions import now, transaction
 
@@ -38,6 +56,7 @@ def record_page(
     def work(session: Session) -> None:
         moment = now()
         page = _upsert_page(session, result, moment)
+        fetch = _add_fetch(session, run_id, page, result, moment)
         images = _upsert_images(session, result, moment)
         planned: list[tuple[str, Image | None, Finding]] = []
         for item in result.images:
@@ -49,8 +68,10 @@ def record_page(
         existing = _rows_by_identity(session, [identity for identity, _, _ in planned])
         waived = _waived_ids(session, [row.id for row in existing.values()], today)
         counts = dict.fromkeys(Severity, 0)
+        changes: list[tuple[FindingRow, str]] = []
         for identity, where, finding in planned:
             row = existing.get(identity)
+            before = row.status if row is not None else None
             if row is None:
                 row = FindingRow(
                     identity=identity,
@@ -69,11 +90,16 @@ def record_page(
             row.last_run_id = run_id
             row.resolved_at = None
             row.status = WAIVED if row.id in waived else OPEN
+            event = _event_on_sighting(before, row.status)
+            if event is not None:
+                changes.append((row, event))
             counts[finding.severity] += 1
         for place, item in enumerate(result.images):
+            read = item.embedded
             session.add(
                 Appearance(
                     run_id=run_id,
+                    fetch_id=fetch.id,
                     page_id=page.id,
                     image_id=images[item.image.src].id,
                     position=place,
@@ -82,9 +108,23 @@ def record_page(
                     credit_text=item.image.credit,
                     credit=credit_json(item.credit),
                     checked_at=moment,
+                    image_sha256=read.sha256 if read else None,
+                    image_bytes=read.bytes_read if read else None,
+                    embedded=embedded_json(read) if read else None,
                 )
             )
-        _resolve_missing(session, page.id, set(existing) & {i for i, _, _ in planned}, moment)
+        changes += _resolve_missing(session, page.id, {i for i, _, _ in planned}, moment)
+        session.flush()  # new findings get their ids for their events
+        session.add_all(
+            FindingEvent(
+                finding_id=row.id,
+                at=moment,
+                event=event,
+                status=row.status,
+                run_id=run_id,
+            )
+            for row, event in changes
+        )
         session.execute(
             update(Run)
             .where(Run.id == run_id)
@@ -111,6 +151,41 @@ def _upsert_page(session: Session, result: PageResult, moment: datetime) -> Page
         page.title = result.title
         page.last_checked = moment
     return page
+
+
+def _add_fetch(
+    session: Session, run_id: int, page: Page, result: PageResult, moment: datetime
+) -> PageFetch:
+    """The evidence of how the page was read this time."""
+    source = result.source
+    fetch = PageFetch(
+        run_id=run_id,
+        page_id=page.id,
+        requested_url=source.requested if source else result.url,
+        final_url=source.final if source else result.url,
+        http_status=source.status if source else None,
+        content_type=source.content_type[:255] if source and source.content_type else None,
+        fetched_at=source.fetched_at if source else moment,
+        sha256=source.sha256 if source else None,
+        size=source.size if source else None,
+        title=result.title,
+        images=len(result.images),
+    )
+    session.add(fetch)
+    session.flush()
+    return fetch
+
+
+def _event_on_sighting(before: str | None, after: str) -> str | None:
+    """What a finding's history records when a run sees it: found for the first time,
+    found again after it was resolved, or its waiver having expired."""
+    if before is None:
+        return FOUND
+    if before == RESOLVED:
+        return FOUND_AGAIN
+    if before == WAIVED and after == OPEN:
+        return WAIVER_EXPIRED
+    return None
 
 
 def _upsert_images(session: Session, result: PageResult, moment: datetime) -> dict[str, Image]:
@@ -154,18 +229,24 @@ def _waived_ids(session: Session, finding_ids: Sequence[int], today: date) -> se
             session.scalars(
                 select(Waiver.finding_id).where(
                     Waiver.finding_id.in_(finding_ids[start : start + 500]),
-                    or_(Waiver.until.is_(None), Waiver.until >= today),
+                    active_waiver(today),
                 )
             )
         )
     return waived
 
 
-def _resolve_missing(session: Session, page_id: int, seen: set[str], moment: datetime) -> None:
+def _resolve_missing(
+    session: Session, page_id: int, seen: set[str], moment: datetime
+) -> list[tuple[FindingRow, str]]:
+    """Mark the page's open or waived findings this check did not see as resolved."""
     stale = select(FindingRow).where(
         FindingRow.page_id == page_id, FindingRow.status.in_((OPEN, WAIVED))
     )
+    resolved = []
     for row in session.scalars(stale):
         if row.identity not in seen:
             row.status = RESOLVED
             row.resolved_at = moment
+            resolved.append((row, RESOLVED))
+    return resolved

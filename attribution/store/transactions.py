@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,6 +20,14 @@ T = TypeVar("T")
 def now() -> datetime:
     """The current time in UTC."""
     return datetime.now(UTC)
+
+
+def current_user() -> str | None:
+    """The login name of whoever runs the command, recorded as who made a change."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
 
 
 def aware(moment: datetime) -> datetime:
