@@ -138,7 +138,8 @@ def _resolved(entry: RightsEntry, yes: bool) -> RightsEntry:
     "--at",
     type=DATE,
     metavar="DATE",
-    help="The register as it stood at the end of DATE (YYYY-MM-DD), removed entries included.",
+    help="The register as it stood on DATE (YYYY-MM-DD): what it held that day, including "
+    "agreements removed since (or that day).",
 )
 @click.option(
     "--format",

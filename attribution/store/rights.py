@@ -119,7 +119,8 @@ def remove_rights(db: Database, entry_id: int, reason: str, *, by: str | None = 
 
 def list_rights(db: Database, at: date | None = None) -> tuple[RightsEntry, ...]:
     """The agreements of the rights register, by provider: those in it now, or with
-    ``at``, those it held at the end of that day (whether or not they were in force)."""
+    ``at``, those it held at some time on that day (UTC), including any removed that
+    day, whether or not they were in force."""
     with db.sessions() as session:
         statement = select(RightsRow).where(_held(at)).order_by(RightsRow.provider, RightsRow.id)
         return tuple(_entry(row) for row in session.scalars(statement))
@@ -190,9 +191,11 @@ def _csv_date(value: str | None, source: str, line: int, column: str) -> date | 
 def _held(at: date | None) -> ColumnElement[bool]:
     if at is None:
         return RightsRow.removed_at.is_(None)
-    end = datetime.combine(at + timedelta(days=1), time(), tzinfo=UTC)
+    start = datetime.combine(at, time(), tzinfo=UTC)
+    end = start + timedelta(days=1)
     return and_(
-        RightsRow.created_at < end, or_(RightsRow.removed_at.is_(None), RightsRow.removed_at >= end)
+        RightsRow.created_at < end,
+        or_(RightsRow.removed_at.is_(None), RightsRow.removed_at >= start),
     )
 
 
