@@ -107,7 +107,7 @@ def list_rights(fmt: str, config: Path | None, output: Path | None) -> int:
 
 
 @group.command("remove")
-@click.argument("entry", type=int, metavar="NUMBER")
+@click.argument("entry", type=click.IntRange(min=1), metavar="NUMBER")
 @config_option
 def remove(entry: int, config: Path | None) -> int:
     """Remove the agreement numbered NUMBER (see 'attribution rights list').
