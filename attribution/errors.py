@@ -3,7 +3,8 @@
 Every error the library raises on purpose derives from :class:`AttributionError`
 and carries a message that names the input and says what to do. The CLI maps the
 classes to exit codes: configuration and usage errors to 2, operational failures
-(a target that cannot be fetched or read) to 3.
+(a target that cannot be fetched or read) to 3. :class:`Interrupted` is apart: it is
+not an error but a check stopped by a signal (exit code 128 + the signal's number).
 """
 
 from __future__ import annotations
@@ -40,3 +41,17 @@ class FetchError(TargetError):
 
 class StorageError(AttributionError):
     """The database could not be reached or refused an operation (an operational failure)."""
+
+
+class Interrupted(BaseException):
+    """A check stopped by a signal (SIGTERM; SIGINT arrives as KeyboardInterrupt).
+
+    Derived from :class:`BaseException`, like :class:`KeyboardInterrupt`, so that code
+    which handles ordinary errors does not swallow it: it unwinds the check, which marks
+    its run interrupted on the way out, and the command line exits with
+    ``128 + signal_number``.
+    """
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(f"stopped by signal {signal_number}")
+        self.signal_number = signal_number

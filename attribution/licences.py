@@ -314,6 +314,7 @@ _VERSION_FIELDS = (
     "spdx_ports",
     "attribution",
     "source",
+    "sources",
     "aliases",
     "notes",
     *TERMS,
@@ -378,7 +379,7 @@ def _expand_version(
             f"has {unknown[0]!r}; expected elements of {', '.join(sorted(ATTRIBUTION_ELEMENTS))}",
         )
     terms = {term: entry.flag(term, family_terms[term]) for term in TERMS}
-    sources = (*family_sources, ("attribution", entry.text("source")))
+    sources = (*_version_sources(entry, family_sources), ("attribution", entry.text("source")))
     notes = entry.text("notes", required=False) or None
     name = entry.text("name")
     base_id = entry.text("id", required=False) or (
@@ -422,6 +423,23 @@ def _expand_version(
             )
         )
     return licences
+
+
+def _version_sources(
+    entry: _Fields, family_sources: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str], ...]:
+    """The source of each fact for one version: its own ``[versions.sources]`` where it
+    has one (a version whose legal code is not the one the family's sources cite), else
+    the family's."""
+    table = entry.table.get("sources", {})
+    if not isinstance(table, dict):
+        entry.fail("sources", "must be a table")
+    own = _Fields(entry.file, f"{entry.where}.sources", table, TERMS)
+    overrides = {term: own.text(term) for term in TERMS if term in table}
+    for term, url in overrides.items():
+        if not url.startswith(("https://", "http://")):
+            own.fail(term, f"must be an http(s) URL, not {url!r}")
+    return tuple((term, overrides.get(term, url)) for term, url in family_sources)
 
 
 _PROVIDER_FIELDS = ("name", "kind", "aliases", "domains", "licence", "source", "distributor")

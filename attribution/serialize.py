@@ -97,9 +97,13 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     }
 
 
-def summary_json(pages: Sequence[PageResult]) -> dict[str, int]:
-    """Counts of pages, images and findings by severity."""
-    counts = {"pages": len(pages), "images": sum(len(p.images) for p in pages)}
+def summary_json(pages: Sequence[PageResult], failed: int = 0) -> dict[str, int]:
+    """Counts of pages checked, targets that ``failed``, images and findings by severity."""
+    counts = {
+        "pages": len(pages),
+        "failed": failed,
+        "images": sum(len(p.images) for p in pages),
+    }
     for severity in Severity:
         counts[severity.value] = sum(
             1 for p in pages for f in p.all_findings() if f.severity is severity
@@ -107,8 +111,13 @@ def summary_json(pages: Sequence[PageResult]) -> dict[str, int]:
     return counts
 
 
-def check_json(pages: Sequence[PageResult], profile: Profile) -> dict[str, Any]:
-    """The whole ``attribution.check/1`` document for a run."""
+def check_json(
+    pages: Sequence[PageResult],
+    profile: Profile,
+    failed: Sequence[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    """The whole ``attribution.check/1`` document for a run: the pages checked, and
+    the targets that ``failed`` as (target, reason), in the order they were given."""
     return {
         "schema": CHECK_SCHEMA,
         "profile": {"publication": profile.publication, "commercial": profile.commercial},
@@ -132,7 +141,8 @@ def check_json(pages: Sequence[PageResult], profile: Profile) -> dict[str, Any]:
             }
             for page in pages
         ],
-        "summary": summary_json(pages),
+        "failed": [{"target": target, "reason": reason} for target, reason in failed],
+        "summary": summary_json(pages, len(failed)),
     }
 
 

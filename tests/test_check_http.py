@@ -97,6 +97,26 @@ def test_non_html_response_is_refused(server: LoopbackServer) -> None:
     assert "not an HTML page (Content-Type: image/jpeg)" in result.stderr
 
 
+def test_a_body_that_is_not_html_is_refused_whatever_its_type(server: LoopbackServer) -> None:
+    server.routes["/image"] = lambda h: send(h, b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")
+    server.routes["/empty"] = lambda h: send(h, b"")
+    server.routes["/text"] = lambda h: send(h, b"Service temporarily unavailable\n")
+    server.routes["/story"] = serve_seed
+    for path, reason in (
+        ("/image", "it is binary data"),
+        ("/empty", "it is empty"),
+        ("/text", "it has no HTML markup"),
+    ):
+        result = run_cli(
+            "check", "--no-images", "--no-store", server.url(path), server.url("/story")
+        )
+        assert result.returncode == 3, path
+        assert result.stderr.strip() == (
+            f"attribution: {server.url(path)}: the response is not an HTML document ({reason})"
+        )
+        assert "arctic penguin" in result.stdout  # the other target is still checked
+
+
 def test_oversize_body_is_refused(server: LoopbackServer) -> None:
     big = b"<html><body>" + b"a" * (11 * 1024 * 1024) + b"</body></html>"
     server.routes["/huge"] = lambda h: send(h, big)

@@ -98,8 +98,10 @@ def test_bulk_command_reads_stdin_and_prints_json_lines() -> None:
     )
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [row["provider"] for row in rows] == ["Associated Press", "Wikimedia Commons"]
-    assert rows[1]["licence"] == "CC-BY-SA-3.0"
+    # one row per input line: the blank line keeps its place as an empty record
+    assert [row["provider"] for row in rows] == ["Associated Press", None, "Wikimedia Commons"]
+    assert rows[1]["text"] == ""
+    assert rows[2]["licence"] == "CC-BY-SA-3.0"
     assert set(rows[0]) >= {
         "text",
         "creator",

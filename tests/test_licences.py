@@ -9,7 +9,7 @@ import pytest
 from conftest import run_cli
 
 from attribution.errors import LicenceDataError
-from attribution.licences import data_dir, default_knowledge_base, load_knowledge_base
+from attribution.licences import Licence, data_dir, default_knowledge_base, load_knowledge_base
 
 KB = default_knowledge_base()
 
@@ -92,6 +92,12 @@ def broken_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
             "providers.toml: provider[0].kind is 'wire'",
         ),
         ("pdm.toml", "schema =", "shema =", "pdm.toml: shema is not a known field"),
+        (
+            "cc-by.toml",
+            'commercial_use = "https://creativecommons.org/licenses/by/1.0/legalcode.en"',
+            'commercial = "https://creativecommons.org/licenses/by/1.0/legalcode.en"',
+            "cc-by.toml: versions[0].sources.commercial is not a known field",
+        ),
     ],
 )
 def test_bad_data_names_the_file_and_field(
@@ -111,3 +117,31 @@ def test_licences_commands() -> None:
     assert "https://creativecommons.org/licenses/by-nc/2.0/" in shown.stdout
     missing = run_cli("licences", "show", "CC-BY-9.9")
     assert missing.returncode == 2 and "no licence with id" in missing.stderr
+
+
+def _document(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "licence",
+    [licence for licence in KB.licences.values() if licence.version],
+    ids=lambda licence: licence.id,
+)
+def test_each_version_cites_its_own_text_for_its_facts(licence: Licence) -> None:
+    """Every fact of a versioned licence cites the text its attribution requirements
+    come from (its own legal code), never another version's."""
+    own = _document(licence.source_of("attribution") or "")
+    for fact, source in licence.sources:
+        assert _document(source) == own, (licence.id, fact, source)
+    if licence.kind == "creative-commons":
+        for fact, source in licence.sources:
+            assert f"/{licence.version}/" in source, (licence.id, fact, source)
+            assert "/legalcode" in source, (licence.id, fact, source)
+
+
+def test_licences_show_cites_the_version_shown() -> None:
+    shown = run_cli("licences", "show", "CC-BY-NC-2.0").stdout
+    sources = shown.split("sources:", 1)[1]
+    assert "/4.0/" not in sources
+    assert sources.count("https://creativecommons.org/licenses/by-nc/2.0/legalcode") == 5

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
@@ -15,9 +16,11 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from conftest import LoopbackServer, command, run_cli, send
+from click.testing import CliRunner
+from conftest import PAGES, LoopbackServer, command, run_cli, send
 from sqlalchemy import inspect
 
+from attribution.cli import cli
 from attribution.errors import ConfigError, UsageError
 from attribution.records import (
     ExtractedImage,
@@ -478,4 +481,167 @@ def test_rights_commands_feed_the_rules(
     )
     assert after["pages"][0]["images"][0]["findings"] == []
     assert "Associated Press [editorial]" in run_cli("rights", "list", env=env).stdout
-    assert run_cli("rights", "remove", "99", env=env).returncode == 2
+    assert run_cli("rights", "remove", "99", "--reason", "x", env=env).returncode == 2
+
+
+# --- what a stopped or refused check leaves behind ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args,stdin",
+    [
+        (["-"], "<p>a page</p>"),  # stdin without --base-url
+        (["page.html", "other.html", "--base-url", "https://site.example/a"], None),
+        (["page.html", "--base-url", "notaurl"], None),
+        (["page.html", "--timeout", "0"], None),
+        (["page.html", "--output", "no-such-folder/report.json"], None),
+    ],
+    ids=[
+        "stdin-without-base-url",
+        "one-base-url-for-two-files",
+        "base-url-not-a-url",
+        "timeout-zero",
+        "output-folder-missing",
+    ],
+)
+def test_a_usage_error_records_no_run(
+    database_url: str, tmp_path: Path, args: list[str], stdin: str | None
+) -> None:
+    env = upgraded(database_url)
+    for name in ("page.html", "other.html"):
+        (tmp_path / name).write_text("<p>a page</p>", encoding="utf-8")
+    result = subprocess.run(
+        [*command(), "check", "--no-images", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, **env},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    db = open_database(database_url)
+    try:
+        assert list_runs(db) == []
+    finally:
+        db.close()
+
+
+def test_resuming_with_a_bad_option_leaves_the_run_as_it_was(
+    database_url: str, tmp_path: Path
+) -> None:
+    env = upgraded(database_url)
+    first, second = tmp_path / "a.html", tmp_path / "b.html"
+    for page in (first, second):
+        page.write_text("<p>a page</p>", encoding="utf-8")
+    db = open_database(database_url)
+    try:
+        run_id = start_run(db, "check", [str(first), str(second)], {})
+        finish_run(db, run_id, "interrupted")
+        before = list_runs(db)
+        bad_url = run_cli("check", "--resume", str(run_id), "--base-url", "notaurl", env=env)
+        assert bad_url.returncode == 2 and "--base-url" in bad_url.stderr
+        # two files of the run cannot share one base URL: refused before the run is touched
+        shared = run_cli(
+            "check", "--resume", str(run_id), "--base-url", "https://site.example/", env=env
+        )
+        assert shared.returncode == 2 and "--base-url" in shared.stderr
+        assert list_runs(db) == before
+    finally:
+        db.close()
+
+
+def _blocking_page(server: LoopbackServer) -> tuple[str, threading.Event]:
+    """A page whose server answers only once the test lets it."""
+    release = threading.Event()
+
+    def route(handler: BaseHTTPRequestHandler) -> None:
+        release.wait(60)
+        send(handler, story(0))
+
+    server.routes["/slow"] = route
+    return server.url("/slow"), release
+
+
+@pytest.mark.parametrize(
+    "stop,code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"]
+)
+def test_a_check_stopped_by_a_signal_is_marked_interrupted_at_once(
+    server: LoopbackServer, database_url: str, stop: signal.Signals, code: int
+) -> None:
+    env = upgraded(database_url)
+    urls = serve_stories(server, 1)
+    slow, release = _blocking_page(server)
+    process = subprocess.Popen(
+        [*command(), "check", "--no-images", urls[0], slow],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        # a shell's background job ignores SIGINT; the command should meet Ctrl-C as
+        # an interactive user's would
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(p == "/slow" for p, _ in server.requests):
+            time.sleep(0.05)
+        assert any(path == "/slow" for path, _ in server.requests)
+        process.send_signal(stop)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        release.set()
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == code, stderr
+    db = open_database(database_url)
+    try:
+        (run,) = list_runs(db)
+    finally:
+        db.close()
+    assert run.status == "interrupted"
+    assert (run.pages_done, run.pending) == (1, 1)
+    assert stderr.strip().splitlines()[-1] == (
+        f"attribution: run {run.id} was interrupted; resume it with: "
+        f"attribution check --resume {run.id}"
+    )
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["db", "status"],
+        ["db", "upgrade"],
+        ["findings"],
+        ["runs"],
+        ["runs", "1"],
+        ["waive", "1", "--reason", "ours"],
+        ["rights", "list"],
+        ["rights", "add", "Associated Press"],
+        ["rights", "remove", "1", "--reason", "ended"],
+        ["check", "--no-images", str(PAGES / "no-credits.html")],
+        ["check", "--resume", "1"],
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_an_unreachable_database_is_one_line_naming_it(args: list[str]) -> None:
+    unreachable = "postgresql+psycopg://nobody:s3cret@127.0.0.1:1/none"
+    result = CliRunner().invoke(cli, args, env={"ATTRIBUTION_DATABASE_URL": unreachable})
+    assert result.exit_code == 3, result.output
+    assert result.stderr.startswith(
+        "attribution: database postgresql+psycopg://nobody:***@127.0.0.1:1/none: cannot connect"
+    )
+    assert result.stderr.count("\n") == 1 and "s3cret" not in result.stderr
+
+
+def test_db_commands_name_a_sqlite_file_that_cannot_be_opened(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/no-such-folder/attribution.db"
+    for args in (["db", "status"], ["db", "upgrade"]):
+        result = run_cli(*args, env={"ATTRIBUTION_DATABASE_URL": url})
+        assert result.returncode == 3, result.stderr
+        assert result.stderr.strip() == (
+            f"attribution: database {url}: cannot connect (unable to open database file)"
+        )

@@ -28,7 +28,12 @@ from attribution.fetch.settings import FetchSettings
 from attribution.licences import KnowledgeBase, default_knowledge_base
 from attribution.pipeline import evaluate_page
 from attribution.records import ExtractedPage, PageSource, Profile
-from attribution.sources.targets import Target, TargetKind, resolve_target, resolve_targets
+from attribution.sources.targets import (
+    Target,
+    TargetKind,
+    check_base_url,
+    resolve_targets,
+)
 from attribution.urls import canonical_url
 
 
@@ -142,39 +147,45 @@ def check_targets(
     resume: int | None = None,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[TargetOutcome], None] | None = None,
+    on_run: Callable[[int], None] | None = None,
 ) -> CheckOutcome:
     """Check URLs, HTML files and ``-`` (stdin); one failure does not stop the rest.
 
     With ``resume`` the interrupted run of that number is taken up: its targets that
     were not finished (or failed) are checked into it, and ``names`` must be empty.
-    ``on_start`` is told how many targets will be checked; ``on_done`` hears of each
-    outcome as soon as it is recorded. A usage error (``-`` without a base URL, no
-    target) is raised before any run is recorded.
+    ``on_run`` is told the number of the run the check is recorded in, as soon as it is
+    opened; ``on_start`` how many targets will be checked; ``on_done`` hears of each
+    outcome as soon as it is recorded. A usage error (``-`` without a base URL, a base
+    URL that is not an http(s) URL or given to several files, no target) is raised
+    before any run is recorded or resumed. Whatever stops the check (an exception, a
+    signal turned into one) marks the run interrupted before it goes on up.
     """
     recorder: Recorder | None = None
     profile = options.profile
+    if options.base_url is not None:
+        check_base_url(options.base_url)
     if resume is not None:
         if names or not options.record:
             raise UsageError(
                 "--resume RUN takes the run's own targets; give no TARGET or --no-store"
             )
-        recorder, names = Recorder.resume(profile.database_url, resume)
+        base_url = options.base_url
+        recorder, names = Recorder.resume(
+            profile.database_url, resume, check=lambda left: resolve_targets(left, base_url)
+        )
     elif not names:
         raise UsageError("give at least one TARGET (a URL, an HTML file or -), or --resume RUN")
     try:
         targets = resolve_targets(names, options.base_url)
-    except UsageError:
+        if recorder is None and options.record:
+            recorder = Recorder.open(profile.database_url, profile, names)
         if recorder is not None:
-            recorder.close("interrupted")
-        raise
-    if recorder is None and options.record:
-        recorder = Recorder.open(profile.database_url, profile, names)
-    if recorder is not None:
-        profile = recorder.with_register(profile)
-    if on_start is not None:
-        on_start(len(targets))
-    outcomes: list[TargetOutcome] = []
-    try:
+            if on_run is not None:
+                on_run(recorder.run_id)
+            profile = recorder.with_register(profile)
+        if on_start is not None:
+            on_start(len(targets))
+        outcomes: list[TargetOutcome] = []
         with PageChecker(options, profile) as checker:
             for target in targets:
                 outcome = checker.check(target)
@@ -206,7 +217,8 @@ def check_and_record(
     try:
         profile = recorder.with_register(options.profile)
         with PageChecker(options, profile) as checker:
-            outcome = checker.check(resolve_target(name, options.base_url))
+            (target,) = resolve_targets([name], options.base_url)
+            outcome = checker.check(target)
         recorder.record(outcome)
     finally:
         recorder.release()

@@ -40,6 +40,11 @@ class CheckOutcome:
         return tuple(o.result for o in self.outcomes if o.result is not None)
 
     @property
+    def failures(self) -> tuple[tuple[str, str], ...]:
+        """The targets that could not be fetched or read, with the reason, in target order."""
+        return tuple((o.target, o.error.reason) for o in self.outcomes if o.error is not None)
+
+    @property
     def failed(self) -> bool:
         """Whether any target could not be fetched or read."""
         return any(o.error is not None for o in self.outcomes)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from attribution.app.outcomes import TargetOutcome
@@ -52,11 +52,16 @@ class Recorder:
         return cls._with_targets(db, run_id, list(enumerate(targets)))
 
     @classmethod
-    def resume(cls, url: str | None, run_id: int) -> tuple[Recorder, list[str]]:
-        """Take up an interrupted run: the recorder and the targets it has left to do."""
+    def resume(
+        cls, url: str | None, run_id: int, check: Callable[[list[str]], object] | None = None
+    ) -> tuple[Recorder, list[str]]:
+        """Take up an interrupted run: the recorder and the targets it has left to do.
+
+        ``check`` is given those targets before the run is touched; what it raises
+        leaves the run as it was."""
         db = open_database(url)
         try:
-            left = resume_run(db, run_id)
+            left = resume_run(db, run_id, check=check)
         except BaseException:
             db.close()
             raise

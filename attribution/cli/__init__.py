@@ -2,7 +2,8 @@
 
 Thin: each command parses its options, calls :mod:`attribution.app` or the library,
 and renders with :mod:`attribution.render`. :func:`main` maps errors to exit codes
-(0 clean, 1 findings, 2 usage or configuration, 3 operational). Heavy libraries
+(0 clean, 1 findings, 2 usage or configuration, 3 operational; 130 and 143 for a check
+stopped by SIGINT or SIGTERM). Heavy libraries
 (SQLAlchemy, requests, BeautifulSoup) are imported inside the commands that use them,
 so ``--help`` and the quick commands start fast.
 
@@ -90,7 +91,9 @@ def cli(config: Path | None) -> None:
 
     \b
     exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
-                2 usage or configuration error, 3 a target could not be fetched or read.
+                2 usage or configuration error, 3 a target could not be fetched or
+                read, or the database could not be reached (wins over 1),
+                130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM.
     """
 
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -12,8 +18,11 @@ import click
 from attribution.app.outcomes import FAIL_ON
 from attribution.cli.common import (
     EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_OPERATIONAL,
+    EXIT_TERMINATED,
+    check_output,
     config_option,
     emit,
     error,
@@ -60,11 +69,12 @@ if TYPE_CHECKING:
 @click.option(
     "--base-url",
     metavar="URL",
-    help="Address of a page read from a file or stdin, to resolve its links against.",
+    help="Address (an absolute http(s) URL) of the one page read from a file or stdin, "
+    "to resolve its links against.",
 )
 @click.option(
     "--timeout",
-    type=float,
+    type=click.FloatRange(min=0, min_open=True),
     metavar="SECONDS",
     help="Give up on a page after this many seconds (default 30).",
 )
@@ -76,7 +86,7 @@ if TYPE_CHECKING:
 @click.option("--no-store", is_flag=True, help="Do not record the results in the database.")
 @click.option(
     "--resume",
-    type=int,
+    type=click.IntRange(min=1),
     metavar="RUN",
     help="Take up an interrupted run where it stopped: check the targets it had not "
     "finished (see 'attribution runs').",
@@ -103,8 +113,10 @@ def command(
     """Check pages: every content image with its caption and credit, and the findings
     of the licence rules.
 
-    TARGET is a URL, a saved HTML file, or - for a page on stdin (with --base-url).
-    Every check is recorded in the database unless --no-store is given.
+    TARGET is a URL, a saved HTML file, or - for a page on stdin (with --base-url,
+    which gives the address of that one page). Every check is recorded in the database
+    unless --no-store is given; a check stopped by Ctrl-C or SIGTERM is marked
+    interrupted at once, and 'attribution check --resume RUN' takes it up.
 
     \b
     Examples:
@@ -116,10 +128,12 @@ def command(
 
     \b
     exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
-                2 usage or configuration error, 3 a target could not be fetched or read.
+                2 usage or configuration error (nothing is checked or recorded),
+                3 a target could not be fetched or read (wins over 1),
+                130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM.
     """
     from attribution.app.check import CheckOptions, check_targets
-    from attribution.errors import UsageError
+    from attribution.errors import Interrupted, UsageError
     from attribution.fetch.settings import FetchSettings
     from attribution.render import CheckReport
     from attribution.sources.targets import STDIN, read_target_list
@@ -132,9 +146,11 @@ def command(
     profile = load_profile(config)
     if commercial is not None:
         profile = replace(profile, commercial=commercial)
+    if output is not None:
+        check_output(output)
     settings = FetchSettings()
     if timeout is not None:
-        if timeout <= 0:
+        if not math.isfinite(timeout):
             raise UsageError("--timeout must be a positive number of seconds")
         settings = FetchSettings(total_timeout=timeout, read_timeout=min(10.0, timeout))
     options = CheckOptions(
@@ -145,25 +161,73 @@ def command(
         record=not no_store,
     )
     progress = _Progress(quiet=quiet, verbose=verbose)
+    runs: list[int] = []
     try:
-        outcome = check_targets(
-            names, options, resume=resume, on_start=progress.start, on_done=progress.done
-        )
-    finally:
-        progress.close()
+        try:
+            with _sigterm_interrupts():
+                outcome = check_targets(
+                    names,
+                    options,
+                    resume=resume,
+                    on_start=progress.start,
+                    on_done=progress.done,
+                    on_run=runs.append,
+                )
+        finally:
+            progress.close()
+    except (KeyboardInterrupt, Interrupted) as stop:
+        return _interrupted(stop, runs[-1] if runs else None)
     if resume is not None and not outcome.outcomes and not quiet:
         click.echo(f"run {resume} has nothing left to check", err=True)
         return EXIT_OK
     if verbose and outcome.run_id is not None:
         click.echo(f"recorded as run {outcome.run_id} (see 'attribution runs')", err=True)
     colour = fmt == "text" and output is None and use_colour(sys.stdout)
-    report = CheckReport(outcome.pages, outcome.profile, colour=colour)
+    report = CheckReport(outcome.pages, outcome.profile, colour=colour, failed=outcome.failures)
     text = CHECK_FORMATS[fmt].render(report)
     if text:
         emit(text, output)
     if outcome.failed:
         return EXIT_OPERATIONAL
     return EXIT_FINDINGS if outcome.reaches(fail_on) else EXIT_OK
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """While a check runs, SIGTERM raises :class:`~attribution.errors.Interrupted`, which
+    unwinds the check (marking its run interrupted) as Ctrl-C's KeyboardInterrupt does.
+
+    A second SIGTERM meets the handler that was there before (by default: the end of
+    the process). Signals can only be handled in the main thread; elsewhere this does
+    nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    from attribution.errors import Interrupted
+
+    def interrupt(number: int, _frame: FrameType | None) -> None:
+        signal.signal(signal.SIGTERM, before)
+        raise Interrupted(number)
+
+    installed = signal.signal(signal.SIGTERM, interrupt)
+    before = installed if installed is not None else signal.SIG_DFL
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _interrupted(stop: BaseException, run: int | None) -> int:
+    """Say that the check was stopped and how to take it up; the exit code of the signal."""
+    from attribution.errors import Interrupted
+
+    if run is not None:
+        error(f"run {run} was interrupted; resume it with: attribution check --resume {run}")
+    else:
+        error("the check was interrupted")
+    terminated = isinstance(stop, Interrupted) and stop.signal_number == signal.SIGTERM
+    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
 class _Progress:

@@ -14,7 +14,8 @@ import click
 from attribution.records import Profile
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,6 +88,22 @@ def use_colour(stream: IO[str], environ: dict[str, str] | os._Environ[str] = os.
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def check_output(output: Path) -> None:
+    """Refuse (:class:`~attribution.errors.UsageError`) an ``--output`` file that could
+    not be written, before any work is done."""
+    from attribution.errors import UsageError
+
+    folder = output.parent
+    if not folder.is_dir():
+        raise UsageError(f"{output}: cannot be written (no folder {folder})")
+    if (
+        output.is_dir()
+        or not os.access(folder, os.W_OK)
+        or (output.exists() and not os.access(output, os.W_OK))
+    ):
+        raise UsageError(f"{output}: cannot be written (permission denied)")
 
 
 def emit(text: str, output: Path | None) -> None:

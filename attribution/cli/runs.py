@@ -10,7 +10,7 @@ from attribution.cli.common import EXIT_OK, config_option, emit, load_profile, o
 
 
 @click.command("runs")
-@click.argument("run", type=int, required=False, metavar="[RUN]")
+@click.argument("run", type=click.IntRange(min=1), required=False, metavar="[RUN]")
 @click.option(
     "--limit",
     type=click.IntRange(min=1),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import requests
 
 from attribution.errors import FetchError
+from attribution.fetch.content import not_html
 from attribution.fetch.session import (
     make_session,
     open_stream,
@@ -36,7 +37,8 @@ def fetch_page(
     """Fetch one HTML page, enforcing timeouts, the redirect limit and the size cap.
 
     Raises :class:`FetchError` for an unreachable host, an error status, a redirect
-    loop, a response that is not HTML, a body over the size cap, or a server too slow
+    loop, a response that is not HTML (by its type, or by its body: empty, binary
+    data, no HTML markup), a body over the size cap, or a server too slow
     to finish within ``total_timeout``.
     """
     settings = settings or FetchSettings()
@@ -62,6 +64,9 @@ def _fetch(url: str, settings: FetchSettings, session: requests.Session) -> Fetc
         if media_type and media_type not in HTML_TYPES:
             raise FetchError(url, f"not an HTML page (Content-Type: {media_type})")
         body = _read_capped(url, response, settings, started)
+    not_a_page = not_html(body)
+    if not_a_page is not None:
+        raise FetchError(url, f"the response is not an HTML document ({not_a_page})")
     return FetchedPage(
         url=response.url,
         status=response.status_code,

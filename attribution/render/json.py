@@ -31,7 +31,7 @@ def dumps(data: Any) -> str:
 
 def check_report(report: CheckReport) -> str:
     """The ``attribution.check/1`` document."""
-    return dumps(check_json(report.pages, report.profile))
+    return dumps(check_json(report.pages, report.profile, report.failed))
 
 
 def findings(found: Sequence[StoredFinding]) -> str:

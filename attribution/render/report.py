@@ -11,9 +11,11 @@ from attribution.records import PageResult, Profile
 class CheckReport:
     """The pages a check produced and the profile they were checked against.
 
+    ``failed`` holds the targets that could not be checked, as (target, reason).
     ``colour`` asks the text format for coloured severities (a terminal that wants them).
     """
 
     pages: tuple[PageResult, ...]
     profile: Profile
     colour: bool = False
+    failed: tuple[tuple[str, str], ...] = ()

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from attribution.errors import UsageError
 
@@ -37,14 +38,42 @@ def is_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://"))
 
 
+def check_base_url(base_url: str) -> str:
+    """``base_url`` when it is an absolute http(s) URL (the address a page is checked
+    under); :class:`UsageError` otherwise."""
+    parts = urlsplit(base_url)
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or any(character.isspace() or ord(character) < 32 for character in base_url)
+    ):
+        raise UsageError(
+            f"--base-url {base_url!r} is not an absolute http(s) URL "
+            "(give the page's address, e.g. https://example.com/news/story.html)"
+        )
+    return base_url
+
+
 def resolve_targets(names: Sequence[str], base_url: str | None = None) -> tuple[Target, ...]:
     """Each name as a :class:`Target`; ``base_url`` is the address of files and stdin.
 
-    Raises :class:`UsageError` for ``-`` without ``base_url``: a page read from stdin
-    has no address of its own to resolve its links against.
+    Raises :class:`UsageError` when ``base_url`` is not an absolute http(s) URL, for ``-``
+    without ``base_url`` (a page read from stdin has no address of its own to resolve
+    its links against), and for one ``base_url`` given to several files or stdin (each
+    page has its own address; one would make them all the same page).
     """
+    if base_url is not None:
+        check_base_url(base_url)
     if STDIN in names and not base_url:
         raise UsageError("reading a page from stdin ('-') needs --base-url URL")
+    local = [name for name in names if not is_url(name)]
+    if base_url and len(local) > 1:
+        listed = ", ".join(local[:3]) + (", …" if len(local) > 3 else "")
+        raise UsageError(
+            f"--base-url is the address of one page, but {len(local)} files or stdin were "
+            f"given ({listed}): check them one at a time, each with its own --base-url, "
+            "or without --base-url to use the address each file declares"
+        )
     return tuple(resolve_target(name, base_url) for name in names)
 
 

@@ -20,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from alembic import command
@@ -61,7 +61,12 @@ def resolve_url(configured: str | None = None) -> ResolvedUrl:
     if url:
         return ResolvedUrl(url, embedded=False)
     path = default_sqlite_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StorageError(
+            f"database sqlite:///{path}: its folder cannot be created ({error.strerror})"
+        ) from None
     return ResolvedUrl(f"sqlite:///{path}", embedded=True)
 
 
@@ -112,18 +117,40 @@ def head_revision(engine: Engine) -> str | None:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
+def unreachable(url: str, error: DBAPIError, doing: str = "cannot connect") -> StorageError:
+    """The one-line error for a database that failed: its URL without the password, what
+    could not be done, and the first line of the driver's reason."""
+    reason = str(error.orig).strip().splitlines()
+    detail = f" ({reason[0].strip()})" if reason else ""
+    return StorageError(f"database {safe_url(url)}: {doing}{detail}")
+
+
+def _url_of(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
 def current_revision(engine: Engine) -> str | None:
-    """The migration the database is at (None for an empty database)."""
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    """The migration the database is at (None for an empty database);
+    :class:`StorageError` when it cannot be reached."""
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as error:
+        raise unreachable(_url_of(engine), error) from None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to ``revision``."""
+    """Apply migrations up to ``revision``; :class:`StorageError` when the database
+    cannot be reached or refuses them."""
     config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    except OperationalError as error:
+        raise unreachable(_url_of(engine), error) from None
+    except DBAPIError as error:
+        raise unreachable(_url_of(engine), error, "cannot be upgraded") from None
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
@@ -172,8 +199,8 @@ def open_database(
                 )
     except OperationalError as error:
         engine.dispose()
-        raise StorageError(f"database {safe_url(url)}: cannot connect ({error.orig})") from None
-    except ConfigError:
+        raise unreachable(url, error) from None
+    except (ConfigError, StorageError):
         engine.dispose()
         raise
     return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -55,9 +55,14 @@ def start_run(db: Database, kind: str, targets: Sequence[str], options: dict[str
     return transaction(db, work)
 
 
-def resume_run(db: Database, run_id: int) -> list[tuple[int, str]]:
+def resume_run(
+    db: Database, run_id: int, check: Callable[[list[str]], object] | None = None
+) -> list[tuple[int, str]]:
     """Take up a run again: (position, target) of the targets it did not finish (not
-    reached, or failed), in their order. The run is marked running by this process."""
+    reached, or failed), in their order. The run is marked running by this process.
+
+    ``check`` is given those targets first; an error it raises leaves the run untouched.
+    """
 
     def work(session: Session) -> list[tuple[int, str]]:
         _mark_interrupted(session)
@@ -74,6 +79,8 @@ def resume_run(db: Database, run_id: int) -> list[tuple[int, str]]:
             .where(RunTarget.run_id == run_id, RunTarget.status != DONE)
             .order_by(RunTarget.position)
         ).all()
+        if check is not None:
+            check([target.target for target in left])
         failed = sum(1 for target in left if target.status == FAILED)
         for target in left:
             target.status, target.reason = PENDING, None
