@@ -1,0 +1,511 @@
+"""The JSON documents the tool writes match their schemas in docs/json/.
+
+Every document is produced by the real command, against pages served on loopback, a
+saved page under tests/fixtures and a new SQLite database, with data made so that the
+nullable fields of each document are seen both null and set. A JSON format added to
+the render registry without a schema fails here, as does a schema that is not itself a
+valid JSON Schema (draft 2020-12). Nothing is fetched: the schemas refer only to
+their own ``$defs``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import FIXTURES, LoopbackServer, run_cli, send
+from imagefactory import CAMERA_SOURCE_TYPE, Metadata, c2pa_signed_jpeg, jpeg, xmp_packet
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry
+from referencing.exceptions import NoSuchResource
+
+import attribution.render as registry
+from attribution.records import ExtractedImage, Finding, ImageResult, PageResult, Severity
+
+SCHEMAS = Path(__file__).parent.parent / "docs" / "json"
+GUIDE = SCHEMAS.parent / "json.md"
+SAVED_PAGE = FIXTURES / "pages" / "ap-style.html"
+
+# Documents that are not in the render registry: `credits parse` writes JSON Lines.
+OUTSIDE_REGISTRY = {"credit"}
+
+
+# --- formats ------------------------------------------------------------------------------
+
+_DATE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+FORMATS = FormatChecker()
+
+
+@FORMATS.checks("date-time", raises=ValueError)
+def _date_time(value: object) -> bool:
+    """RFC 3339: a date, a time and an offset (jsonschema checks none without an extra)."""
+    if not isinstance(value, str):
+        return True
+    if not _DATE_TIME.fullmatch(value):
+        return False
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is not None
+
+
+@FORMATS.checks("uri", raises=ValueError)
+def _uri(value: object) -> bool:
+    """An absolute URI without spaces (jsonschema checks none without an extra)."""
+    if not isinstance(value, str):
+        return True
+    parts = urlsplit(value)
+    return bool(parts.scheme and (parts.netloc or parts.path)) and not re.search(r"\s", value)
+
+
+def _no_retrieval(uri: str) -> Any:
+    raise NoSuchResource(ref=uri)
+
+
+def schema(name: str) -> dict[str, Any]:
+    return json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+def validator(name: str) -> Draft202012Validator:
+    # An empty registry that refuses to retrieve anything: no $ref can reach the network.
+    return Draft202012Validator(
+        schema(name), format_checker=FORMATS, registry=Registry(retrieve=_no_retrieval)
+    )
+
+
+def assert_valid(name: str, document: Any) -> None:
+    errors = sorted(validator(name).iter_errors(document), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(
+        f"{name}: /{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:10]
+    )
+
+
+# --- the registry and the schemas ---------------------------------------------------------
+
+
+def json_documents() -> dict[str, str]:
+    """Each table of the render registry with a "json" format: schema name → table."""
+    found = {}
+    for attribute in registry.__all__:
+        table = getattr(registry, attribute)
+        if attribute.endswith("_FORMATS") and isinstance(table, Mapping) and "json" in table:
+            found[attribute.removesuffix("_FORMATS").lower().replace("_", "-")] = attribute
+    return found
+
+
+def schema_names() -> list[str]:
+    return sorted(path.name.removesuffix(".schema.json") for path in SCHEMAS.glob("*.schema.json"))
+
+
+def test_every_json_format_of_the_registry_has_a_schema_and_a_section() -> None:
+    documents = json_documents()
+    assert len(documents) >= 9
+    guide = GUIDE.read_text(encoding="utf-8")
+    for name, table in documents.items():
+        assert (SCHEMAS / f"{name}.schema.json").is_file(), (
+            f"{table} renders JSON but docs/json/{name}.schema.json does not describe it"
+        )
+        assert f"json/{name}.schema.json" in guide, f"docs/json.md does not explain {name}"
+
+
+def test_every_schema_belongs_to_a_document() -> None:
+    assert set(schema_names()) == set(json_documents()) | OUTSIDE_REGISTRY
+
+
+@pytest.mark.parametrize("name", schema_names())
+def test_each_schema_is_a_valid_draft_2020_12_schema(name: str) -> None:
+    document = schema(name)
+    assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(document)
+    assert document["$id"] == f"urn:attribution:{name}/1"
+    assert document["title"] == f"attribution.{name}/1"
+    refs = re.findall(r'"\$ref": "([^"]*)"', json.dumps(document))
+    assert refs and all(ref.startswith("#/$defs/") for ref in refs), "only local references"
+
+
+@pytest.mark.parametrize(
+    ("definition", "names"),
+    [
+        ("credit", ["check", "credit"]),
+        ("content_credentials", ["check", "findings", "history"]),
+        ("embedded_recorded", ["findings", "history"]),
+        ("licence", ["licence", "licences"]),
+        ("severity", ["check", "findings", "waivers", "rules"]),
+        ("rule_id", ["check", "findings", "waivers", "rules"]),
+    ],
+)
+def test_shared_definitions_are_the_same_in_every_schema(definition: str, names: list[str]) -> None:
+    """The schemas are self-contained, so a shape used by several documents is written in
+    each; they must not drift apart."""
+    first, *others = (schema(name)["$defs"][definition] for name in names)
+    assert all(other == first for other in others)
+
+
+def test_recorded_embedded_metadata_has_the_fields_of_the_check_document() -> None:
+    check = schema("check")["$defs"]["embedded"]["properties"]
+    for name in ("findings", "history"):
+        assert schema(name)["$defs"]["embedded_recorded"]["properties"] == check
+
+
+def test_the_check_document_leaves_room_at_its_top_level_and_summary() -> None:
+    check = schema("check")
+    assert "additionalProperties" not in check
+    assert "additionalProperties" not in check["properties"]["summary"]
+
+
+# --- real output --------------------------------------------------------------------------
+
+USAGE_TERMS = (
+    b"<xmpRights:UsageTerms><rdf:Alt><rdf:li xml:lang='x-default'>Editorial use only"
+    b"</rdf:li></rdf:Alt></xmpRights:UsageTerms>"
+)
+FULL = Metadata(
+    artist="Jane Doe",
+    copyright="© 2024 Jane Doe",
+    description="Harbour at dawn",
+    credit="Example Agency",
+    source="Example Agency",
+    xmp=xmp_packet(
+        creator="Jane Doe",
+        rights="© 2024 Jane Doe",
+        web_statement="https://example.org/rights",
+        cc_license="https://creativecommons.org/licenses/by-nc/2.0/",
+        attribution_name="Jane Doe",
+        licensor="Example Agency",
+        digital_source_type=CAMERA_SOURCE_TYPE,
+    ).replace(b"</dc:creator>", b"</dc:creator>" + USAGE_TERMS),
+)
+# Credits that name a distributor, a source, a rights holder and a licence that does
+# not exist: the credit fields that are null for most pictures.
+UNUSUAL_CREDITS = (
+    "Johannes EISELE / AFP via Getty Images",
+    "Handout photo courtesy of the Smith family",
+    "© Meridian Films Ltd",
+    "Jane Doe / CC BY 5.0",
+)
+
+
+def figure(src: str, credit: str | None, alt: str | None = None) -> str:
+    alt_attribute = f" alt='{alt}'" if alt else ""
+    caption = f"<figcaption>The harbour. Photo: {credit}</figcaption>" if credit else ""
+    return f"<figure><img src='{src}' width='800' height='600'{alt_attribute}>{caption}</figure>"
+
+
+def article(title: str | None, figures: list[str]) -> bytes:
+    head = f"<head><title>{title}</title></head>" if title else "<head></head>"
+    return f"<html>{head}<body><article>{''.join(figures)}</article></body></html>".encode()
+
+
+class Site:
+    """The pages and images on loopback; the story can lose and regain a picture."""
+
+    def __init__(self, server: LoopbackServer) -> None:
+        self.server = server
+        self.with_agency_picture = True
+        self.files = {
+            "/harbour.jpg": jpeg(FULL),
+            "/made.jpg": c2pa_signed_jpeg(ai_generated=True, metadata=Metadata(artist="Ann Roe")),
+            "/agency.jpg": jpeg(Metadata(artist="Evan Vucci", credit="AP")),
+        }
+        for path, body in self.files.items():
+            server.routes[path] = self._image(body)
+        server.routes["/story"] = lambda handler: send(handler, self.story())
+        server.routes["/untitled"] = lambda handler: send(
+            handler,
+            article(
+                None,
+                [figure("/plain.jpg", None)]
+                + [figure(f"/{n}.jpg", credit) for n, credit in enumerate(UNUSUAL_CREDITS)],
+            ),
+        )
+
+    @staticmethod
+    def _image(body: bytes) -> Any:
+        def route(handler: BaseHTTPRequestHandler) -> None:
+            send(handler, body, "image/jpeg")
+
+        return route
+
+    def story(self) -> bytes:
+        figures = [
+            figure("/harbour.jpg", "Jane Doe/CC BY-NC 2.0", alt="Boats in the harbour"),
+            figure("/made.jpg", "Ann Roe/Reuters"),
+            figure("/missing.jpg", None),  # 404: the file's problem is recorded
+        ]
+        if self.with_agency_picture:
+            figures.append(figure("/agency.jpg", "(AP Photo/Evan Vucci)", alt="A rally"))
+        return article("Harbour", figures)
+
+    def url(self, path: str) -> str:
+        return self.server.url(path)
+
+
+def cli_json(*args: str, env: dict[str, str], code: int = 0) -> Any:
+    result = run_cli(*args, env=env)
+    assert result.returncode == code, f"{args}: {result.returncode} {result.stderr}"
+    return json.loads(result.stdout)
+
+
+def ok(*args: str, env: dict[str, str]) -> None:
+    result = run_cli(*args, env=env)
+    assert result.returncode == 0, f"{args}: {result.returncode} {result.stderr}"
+
+
+def by_id(findings: list[dict[str, Any]], rule: str, image_path: str) -> int:
+    return next(f["id"] for f in findings if f["rule"] == rule and f["image"].endswith(image_path))
+
+
+def library_recorded_page(db_url: str, today: date, until: date) -> None:
+    """A page recorded as a library caller would: without a reading's source (so no HTTP
+    status and no hash), with a page-level finding (its image null, so no evidence) that
+    is waived until ``until`` and seen again after that day, so that its waiver expires.
+    No current rule gives a page-level finding and a check cannot be run on another day.
+    """
+    from attribution.store import open_database, record_page, start_run, waive
+
+    page = PageResult(
+        url="https://expiry.example/story",
+        title=None,
+        images=(
+            ImageResult(
+                ExtractedImage(src="https://expiry.example/a.jpg"),
+                None,
+                (Finding("missing-credit", Severity.WARNING, "No credit.", "Credit it."),),
+            ),
+        ),
+        findings=(Finding("missing-credit", Severity.WARNING, "No credit on the page.", None),),
+    )  # without a source: the reading has no HTTP status and no hash
+    db = open_database(db_url)
+    try:
+        record_page(db, start_run(db, "check", [page.url], {}), page, today=today)
+        (finding,) = [f for f in _listed(db) if f.page_url == page.url and not f.image_url]
+        waive(db, str(finding.id), "Agreed with the desk", until, by="Desk", today=today)
+        later = until + timedelta(days=1)
+        record_page(db, start_run(db, "check", [page.url], {}), page, today=later)
+    finally:
+        db.close()
+
+
+def _listed(db: Any) -> list[Any]:
+    from attribution.store import FindingFilter, list_findings
+
+    return list_findings(db, FindingFilter(statuses=("open", "waived", "resolved")))
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[Any]]]:
+    """Every kind of JSON document, as the command writes it, by schema name."""
+    tmp = tmp_path_factory.mktemp("json-schemas")
+    db_url = f"sqlite:///{tmp}/record.db"
+    env = {"ATTRIBUTION_DATABASE_URL": db_url}
+    assert run_cli("db", "upgrade", env=env).returncode == 0
+    profile = tmp / "attribution.toml"
+    profile.write_text('[publication]\nname = "Example Daily"\ncommercial = false\n')
+    server = LoopbackServer()
+    site = Site(server)
+    docs: dict[str, list[Any]] = {name: [] for name in schema_names()}
+    try:
+        story, untitled = site.url("/story"), site.url("/untitled")
+        # The check document: image files read (embedded metadata, Content Credentials,
+        # a missing file), then without them, with a profile, a saved page and a failure.
+        docs["check"].append(cli_json("check", "--format", "json", story, env=env, code=1))
+        docs["check"].append(
+            cli_json(
+                "check", "--format", "json", "--no-images", "--config", str(profile),
+                untitled, str(SAVED_PAGE), site.url("/gone"), env=env, code=3,
+            )
+        )  # fmt: skip
+        # Resolved, then found again; each check is a check document too.
+        site.with_agency_picture = False
+        docs["check"].append(cli_json("check", "--format", "json", story, env=env, code=1))
+        site.with_agency_picture = True
+        docs["check"].append(cli_json("check", "--format", "json", story, env=env, code=1))
+        site.with_agency_picture = False  # and resolved again, as it stays
+        docs["check"].append(cli_json("check", "--format", "json", story, env=env, code=1))
+
+        # Waivers: one in force with an end date, one revoked, one that expired.
+        found = cli_json("findings", "--format", "json", env=env)
+        nc = by_id(found, "nc-commercial-use", "/harbour.jpg")
+        ai = by_id(found, "ai-generated", "/made.jpg")
+        until = (date.today() + timedelta(days=30)).isoformat()
+        ok("waive", str(nc), "--reason", "By phone", "--until", until, "--by", "J. Smith", env=env)
+        ok("waive", str(ai), "--reason", "Labelled as AI in the caption", env=env)
+        waivers = cli_json("waivers", "list", "--format", "json", env=env)
+        revoke = next(w["id"] for w in waivers if w["finding"] == ai)
+        ok("waivers", "revoke", str(revoke), "--reason", "No label", env=env)
+        library_recorded_page(db_url, date.today(), date.today() + timedelta(days=3))
+        docs["waivers"].append(cli_json("waivers", "list", "--format", "json", env=env))
+        docs["waivers"].append(cli_json("waivers", "list", "--all", "--format", "json", env=env))
+
+        for status in ("all", "open"):
+            docs["findings"].append(
+                cli_json("findings", "--status", status, "--format", "json", env=env)
+            )
+
+        docs["history"].append(cli_json("history", story, "--format", "json", env=env))
+        docs["history"].append(cli_json("history", untitled, "--format", "json", env=env))
+        saved = docs["check"][1]["pages"][1]["url"]
+        docs["history"].append(cli_json("history", saved, "--format", "json", env=env))
+        docs["history"].append(
+            cli_json("history", "https://expiry.example/story", "--format", "json", env=env)
+        )
+
+        # The rights register: added, imported, updated, removed.
+        ok("rights", "add", "AP", "--scope", "editorial", "--from", "2026-01-01",
+           "--until", "2026-12-31", "--reference", "AP-17", "--note", "Signed", "--by", "Ann",
+           env=env)  # fmt: skip
+        ok("rights", "add", "Jane Doe Photography", "--yes", env=env)
+        agreements = tmp / "agreements.csv"
+        header = "provider,scope,valid_from,valid_until,reference\n"
+        agreements.write_text(header + "Reuters,editorial,2026-01-01,,R-9\n")
+        ok("rights", "import", str(agreements), "--by", "legal", env=env)
+        agreements.write_text(header + "Reuters,editorial,2026-01-01,2026-12-31,R-9\n")
+        ok("rights", "import", str(agreements), env=env)
+        listed = cli_json("rights", "list", "--format", "json", env=env)
+        jane = next(e["id"] for e in listed if e["provider"] == "Jane Doe Photography")
+        ok("rights", "remove", str(jane), "--reason", "Ended", env=env)
+        for on in ((), ("--at", date.today().isoformat())):
+            docs["rights"].append(cli_json("rights", "list", *on, "--format", "json", env=env))
+        docs["rights-history"].append(cli_json("rights", "history", "--format", "json", env=env))
+        docs["rights-history"].append(
+            cli_json("rights", "history", str(jane), "--format", "json", env=env)
+        )
+    finally:
+        server.close()
+
+    # Documents of the knowledge base and the parser.
+    docs["licences"].append(cli_json("licences", "list", "--format", "json", env=env))
+    for licence in ("CC-BY-NC-2.0", "CC-BY-SA-3.0-DE", "CC0-1.0"):
+        docs["licence"].append(cli_json("licences", "show", licence, "--format", "json", env=env))
+    docs["rules"].append(cli_json("rules", "--format", "json", env=env))
+    corpus = FIXTURES.parent / "corpus" / "credits.jsonl"
+    texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
+    parsed = run_cli("credits", "parse", stdin="\n".join(texts) + "\n", env=env)
+    assert parsed.returncode == 0, parsed.stderr
+    docs["credit"] = [json.loads(line) for line in parsed.stdout.splitlines()]
+    assert len(docs["credit"]) == len([t for t in texts if t.strip()])
+    yield docs
+
+
+@pytest.mark.parametrize("name", schema_names())
+def test_real_output_matches_its_schema(name: str, documents: dict[str, list[Any]]) -> None:
+    assert documents[name], f"no real {name} document was produced"
+    for document in documents[name]:
+        assert_valid(name, document)
+
+
+def test_the_data_reaches_every_value_the_schemas_name(documents: dict[str, list[Any]]) -> None:
+    """The scenario is worth what it covers: every status, event and action occurs."""
+    findings = [f for document in documents["findings"] for f in document]
+    assert {f["status"] for f in findings} == {"open", "resolved", "waived"}
+    events = {change["event"] for f in findings for change in f["history"]}
+    assert events == set(schema("findings")["$defs"]["change"]["properties"]["event"]["enum"])
+    actions = {c["action"] for document in documents["rights-history"] for c in document}
+    assert actions == {"added", "imported", "updated", "removed"}
+    severities = {f["severity"] for f in findings}
+    assert severities == {"error", "warning", "notice"}
+
+
+# Nullable fields the real command cannot practically be made to write both ways, and why.
+NOT_BOTH_WAYS = {
+    "check": {
+        # No current rule gives a page-level finding, so pages[].findings is always empty.
+        "pages[].findings[].fix",
+        # valid is null only when the manifest could not be validated (the c2pa library
+        # missing, a file over 25 MiB); a signed test file always names its issuer and
+        # generator.
+        "pages[].images[].embedded.content_credentials.valid",
+        "pages[].images[].embedded.content_credentials.issuer",
+        "pages[].images[].embedded.content_credentials.claim_generator",
+        "pages[].images[].embedded.content_credentials.problem",
+        # Every rule gives a fix.
+        "pages[].images[].findings[].fix",
+    },
+    "findings": {
+        "[].evidence.image_file.embedded.content_credentials.valid",
+        "[].evidence.image_file.embedded.content_credentials.issuer",
+        "[].evidence.image_file.embedded.content_credentials.claim_generator",
+        "[].evidence.image_file.embedded.content_credentials.problem",
+        # Every image recorded now has its page reading: these are null only for images
+        # recorded before readings were kept.
+        "[].evidence.page_fetch.requested_url",
+        "[].evidence.page_fetch.final_url",
+        "[].evidence.page_fetch.fetched_at",
+    },
+    "history": {
+        # Every reading is recorded by a run.
+        "[].run",
+        "[].images[].embedded.content_credentials.valid",
+        "[].images[].embedded.content_credentials.issuer",
+        "[].images[].embedded.content_credentials.claim_generator",
+        "[].images[].embedded.content_credentials.problem",
+    },
+    # Who made a change is the login name when --by is not given: null only on a system
+    # without one.
+    "waivers": {"[].by"},
+    "rights": {"[].added_by"},
+    "rights-history": {"[].by"},
+    # Every licence of the knowledge base has notes.
+    "licence": {"notes"},
+    "licences": {"[].notes"},
+}
+
+
+def nullable_paths(node: Any, defs: dict[str, Any], path: str = "") -> Iterator[str]:
+    """The path of every property the schema lets be null ("[]" stands for any item)."""
+    if "$ref" in node:
+        node = defs[node["$ref"].removeprefix("#/$defs/")]
+    for option in node.get("anyOf", []):
+        yield from nullable_paths(option, defs, path)
+    if "items" in node:
+        yield from nullable_paths(node["items"], defs, f"{path}[]")
+    for key, child in node.get("properties", {}).items():
+        where = f"{path}.{key}" if path else key
+        types = child.get("type", [])
+        options = child.get("anyOf", [])
+        if "null" in types or {"type": "null"} in options:
+            yield where
+        yield from nullable_paths(child, defs, where)
+
+
+def observed(
+    value: Any, path: str = "", seen: dict[str, set[str]] | None = None
+) -> dict[str, set[str]]:
+    """Whether each path was seen null or set."""
+    seen = {} if seen is None else seen
+    if isinstance(value, list):
+        for item in value:
+            observed(item, f"{path}[]", seen)
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            where = f"{path}.{key}" if path else key
+            seen.setdefault(where, set()).add("null" if child is None else "set")
+            observed(child, where, seen)
+    return seen
+
+
+@pytest.mark.parametrize("name", schema_names())
+def test_nullable_fields_are_seen_both_null_and_set(
+    name: str, documents: dict[str, list[Any]]
+) -> None:
+    document_schema = schema(name)
+    paths = set(nullable_paths(document_schema, document_schema.get("$defs", {})))
+    seen: dict[str, set[str]] = {}
+    for document in documents[name]:
+        observed(document, "", seen)
+    exempt = NOT_BOTH_WAYS.get(name, set())
+    assert exempt <= paths, f"exemptions that are not nullable fields: {exempt - paths}"
+    missing = {
+        path: sorted(seen.get(path, set()))
+        for path in sorted(paths - exempt)
+        if seen.get(path, set()) != {"null", "set"}
+    }
+    assert not missing, f"{name}: nullable fields not seen both ways: {missing}"
+    stale = sorted(path for path in exempt if seen.get(path) == {"null", "set"})
+    assert not stale, f"{name}: seen both ways now, no longer exempt: {stale}"
