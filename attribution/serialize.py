@@ -19,6 +19,7 @@ from attribution.records import (
     ImageEvidence,
     PageResult,
     PageSnapshot,
+    PageSource,
     Profile,
     RightsChange,
     RightsEntry,
@@ -111,6 +112,18 @@ def summary_json(pages: Sequence[PageResult], failed: int = 0) -> dict[str, int]
     return counts
 
 
+def page_source_json(source: PageSource) -> dict[str, Any]:
+    """How a page was read: the addresses asked for and answered, status, time, hash."""
+    return {
+        "requested_url": source.requested,
+        "final_url": source.final,
+        "http_status": source.status,
+        "fetched_at": source.fetched_at.isoformat(),
+        "sha256": source.sha256,
+        "size": source.size,
+    }
+
+
 def check_json(
     pages: Sequence[PageResult],
     profile: Profile,
@@ -125,6 +138,7 @@ def check_json(
             {
                 "url": page.url,
                 "title": page.title,
+                "source": page_source_json(page.source) if page.source else None,
                 "images": [
                     {
                         "src": item.image.src,

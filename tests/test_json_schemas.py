@@ -426,6 +426,8 @@ NOT_BOTH_WAYS = {
         "pages[].images[].embedded.content_credentials.problem",
         # Every rule gives a fix.
         "pages[].images[].findings[].fix",
+        # The command always reads the page; null is for a library caller's own results.
+        "pages[].source",
     },
     "findings": {
         "[].evidence.image_file.embedded.content_credentials.valid",

@@ -666,15 +666,9 @@ def test_a_saved_file_is_recorded_under_its_canonical_address(
     assert reading["http_status"] is None
 
 
-# --- what the record does not yet do as its help promises --------------------------------
+# --- what the register promises in its help ---------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/rights.py _held(at) keeps only agreements still held at the END of the "
-    "day, so one removed today is missing from 'rights list --at <today>' although "
-    "'rights remove' promises it stays there 'for the days it was in the register'",
-)
 def test_an_agreement_removed_today_is_in_today_s_register(database_url: str) -> None:
     """Legal relies on 'rights list --at DAY' showing every agreement that was in the
     register on DAY, including one removed later that day (a picture published in the
