@@ -58,12 +58,15 @@ class ExtractedImage:
 
 @dataclass(frozen=True)
 class ExtractedPage:
-    """What extraction found on one page: its title and its content images."""
+    """What extraction found on one page: its title, its content images, and the date
+    the page says it was first published (``article:published_time``, schema.org
+    ``datePublished``), when it says one."""
 
     url: str
     title: str | None
     images: tuple[ExtractedImage, ...]
     declared_url: str | None = None  # the http(s) address the page gives for itself
+    published: date | None = None
 
 
 @dataclass(frozen=True)

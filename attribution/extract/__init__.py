@@ -6,6 +6,7 @@ attributes, ``<noscript>`` fallbacks, ``<picture>``, ``<amp-img>``, images set o
 lazy containers, ``og:image`` and schema.org ``ImageObject`` in JSON-LD — leaves out
 site chrome (logos, avatars, icons, ads, pixels, teasers to other articles), merges
 the sizes of one picture into one image, and finds each image's caption and credit.
+It also reads the date the page says it was published.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 
 from attribution.credits import split_caption_credit
 from attribution.extract.chrome import content_roots, is_chrome
-from attribution.extract.declared import Declared, jsonld_images, meta_images
+from attribution.extract.declared import Declared, jsonld_images, meta_images, published_date
 from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr
 from attribution.extract.figures import attach_caption
 from attribution.extract.urls import (
@@ -95,6 +96,7 @@ def extract_page(
     declared = _declared_url(soup)
     base = _base_url(soup, url, declared)
     title = _title(soup)
+    published = published_date(soup)
     structured = list(jsonld_images(soup, base))
     meta = list(meta_images(soup, base))
     for tag in soup.find_all(["script", "style", "template", "svg", "iframe"]):
@@ -118,6 +120,7 @@ def extract_page(
         title=title,
         images=tuple(image.freeze() for image in images),
         declared_url=declared,
+        published=published,
     )
 
 

@@ -1,6 +1,6 @@
 """Pictures a page declares in its metadata: og:image and schema.org ImageObject in
 JSON-LD (contentUrl, caption, creditText, creator, copyrightNotice, license,
-acquireLicensePage)."""
+acquireLicensePage); and the date the page says it was published."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from attribution.extract.dom import attr, word_set
 from attribution.extract.urls import resolve_url, url_path
@@ -188,3 +189,80 @@ def _jsonld_names(value: object) -> str | None:
         if isinstance(item, str) and item.strip():
             names.append(clean_text(item))
     return ", ".join(names) or None
+
+
+# Where pages state their publication date, most specific first: Open Graph's article
+# property, schema.org microdata, Dublin Core.
+_PUBLISHED_META_KEYS = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "dc.date.issued",
+)
+_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+def published_date(soup: BeautifulSoup) -> date | None:
+    """The date the page says it was first published: its ``article:published_time``
+    (or microdata / Dublin Core ``datePublished``) meta tag, a ``<time
+    itemprop="datePublished">``, else the ``datePublished`` of the article in its
+    JSON-LD. Only the calendar date as written is kept; None when the page states none.
+    """
+    metas: dict[str, str] = {}
+    for tag in soup.find_all("meta"):
+        key = (attr(tag, "property") or attr(tag, "name") or attr(tag, "itemprop") or "").lower()
+        content = attr(tag, "content")
+        if key in _PUBLISHED_META_KEYS and content:
+            metas.setdefault(key, content)
+    for key in _PUBLISHED_META_KEYS:
+        found = _iso_date(metas.get(key))
+        if found:
+            return found
+    time = soup.find("time", attrs={"itemprop": "datePublished"})
+    if isinstance(time, Tag):
+        found = _iso_date(attr(time, "datetime"))
+        if found:
+            return found
+    for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)}):
+        raw = script.string or script.get_text()
+        if not raw or len(raw) > 2_000_000:
+            continue
+        try:
+            data = json.loads(raw.strip().rstrip(";"), strict=False)
+        except (ValueError, RecursionError):
+            continue
+        found = _article_published(data, depth=0)
+        if found:
+            return found
+    return None
+
+
+def _article_published(node: object, depth: int) -> date | None:
+    """The ``datePublished`` of the first article (NewsArticle, BlogPosting, Report, …)
+    in a JSON-LD document: at its top, in a list or in an ``@graph``."""
+    if depth > 3:
+        return None
+    if isinstance(node, list):
+        for item in node[:50]:
+            found = _article_published(item, depth + 1)
+            if found:
+                return found
+        return None
+    if not isinstance(node, dict):
+        return None
+    types = node.get("@type")
+    names = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+    if any(isinstance(n, str) and n.endswith(("Article", "Posting", "Report")) for n in names):
+        value = node.get("datePublished")
+        return _iso_date(value if isinstance(value, str) else None)
+    return _article_published(node.get("@graph"), depth + 1)
+
+
+def _iso_date(text: str | None) -> date | None:
+    match = _ISO_DATE.match(text or "")
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
