@@ -130,6 +130,13 @@ class KnowledgeBase:
         """The provider whose canonical name is ``name``, or None."""
         return _provider_index(self).get(name.casefold())
 
+    def provider_named(self, name: str) -> Provider | None:
+        """The provider a name means: its canonical name or any of its aliases, compared
+        without regard to case, dots or extra spaces ("AP", "AP Photo" and "Associated
+        Press" all name the Associated Press); None when the provider table does not know
+        the name. The rights register and the rules match providers by this."""
+        return self.provider(name) or self.provider_by_alias(name)
+
     def provider_by_alias(self, text: str) -> Provider | None:
         """The provider one of whose aliases is ``text`` (case-insensitive), or None."""
         return _alias_index(self).get(alias_key(text))
