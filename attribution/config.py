@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from attribution.errors import ConfigError
-from attribution.records import Profile, RightsEntry
+from attribution.records import RIGHTS_SCOPES, Profile, RightsEntry, unknown_scope_terms
 
 PROFILE_NAME = "attribution.toml"
 CONFIG_VARIABLE = "ATTRIBUTION_CONFIG"
@@ -153,6 +153,14 @@ def profile_from_mapping(
         scope = entry.get("scope", "any")
         if not isinstance(scope, str):
             raise _fail(source, f"{where}.scope", 'must be a string such as "editorial"')
+        unknown = unknown_scope_terms(scope)
+        if unknown:
+            raise _fail(
+                source,
+                f"{where}.scope",
+                f"{unknown[0]!r} is not a scope; use one or more of "
+                f'{", ".join(RIGHTS_SCOPES)} (e.g. "editorial, web")',
+            )
         valid_from = _date(source, f"{where}.valid_from", entry.get("valid_from"))
         valid_until = _date(source, f"{where}.valid_until", entry.get("valid_until"))
         if valid_from and valid_until and valid_until < valid_from:

@@ -212,9 +212,50 @@ class PageResult:
         return self.findings + tuple(f for image in self.images for f in image.findings)
 
 
+# The scopes an agreement in the rights register may have, as (dimension, meaning).
+# A scope is one term or several ("editorial, web"): terms of one dimension are
+# alternatives ("web, print" is either medium), terms of different dimensions must all
+# hold ("editorial, web" is editorial use on the web), and a dimension the scope does
+# not name is not restricted. "any" covers every use. The pages attribution checks are
+# articles on the web: editorial use, in the medium "web", by a publication that is
+# commercial or not as its profile says.
+RIGHTS_SCOPES: Mapping[str, tuple[str, str]] = {
+    "any": ("any", "every use, in every medium"),
+    "editorial": (
+        "purpose",
+        "editorial use (articles, news, comment), by a commercial publication or not",
+    ),
+    "commercial": (
+        "purpose",
+        "commercial use (advertising, promotion, sponsored content) and editorial use",
+    ),
+    "non-commercial": ("purpose", "use by a non-commercial publication only"),
+    "web": ("medium", "the publication's websites"),
+    "print": ("medium", "the publication's print editions"),
+    "social": ("medium", "the publication's social media accounts"),
+}
+_SCOPE_SEPARATORS = str.maketrans({",": " ", "+": " ", ";": " ", "/": " "})
+
+
+def scope_terms(scope: str) -> tuple[str, ...]:
+    """The terms of a scope, lower-cased, in order ("Editorial, Web" → editorial, web);
+    an empty scope is "any"."""
+    terms = tuple(dict.fromkeys(scope.translate(_SCOPE_SEPARATORS).casefold().split()))
+    return terms or ("any",)
+
+
+def unknown_scope_terms(scope: str) -> tuple[str, ...]:
+    """The terms of a scope that are not in :data:`RIGHTS_SCOPES`."""
+    return tuple(term for term in scope_terms(scope) if term not in RIGHTS_SCOPES)
+
+
 @dataclass(frozen=True)
 class RightsEntry:
-    """An agreement with a provider: who, for what use, from when until when."""
+    """An agreement with a provider: who, for what use, from when until when.
+
+    ``scope`` is written in the terms of :data:`RIGHTS_SCOPES` ("any", "editorial",
+    "print", "editorial, web", …).
+    """
 
     provider: str
     scope: str = "any"
@@ -236,13 +277,37 @@ class RightsEntry:
             return False
         return not (self.valid_until and on > self.valid_until)
 
-    def covers(self, provider: str, on: date) -> bool:
-        """Whether this agreement covers ``provider`` on the day ``on``."""
-        if self.provider.casefold() != provider.casefold():
-            return False
+    def valid_on(self, on: date) -> bool:
+        """Whether the agreement is in force on the day ``on``."""
         if self.valid_from and on < self.valid_from:
             return False
         return not (self.valid_until and on > self.valid_until)
+
+    def scope_covers(self, medium: str, *, commercial: bool) -> bool:
+        """Whether the scope covers editorial use in ``medium`` ("web", "print",
+        "social") by a publication that is ``commercial`` or not.
+
+        A scope with a term outside :data:`RIGHTS_SCOPES` covers nothing: nobody can
+        tell what it allows.
+        """
+        terms = scope_terms(self.scope)
+        if unknown_scope_terms(self.scope):
+            return False
+        if "any" in terms:
+            return True
+        media = {t for t in terms if RIGHTS_SCOPES[t][0] == "medium"}
+        purposes = {t for t in terms if RIGHTS_SCOPES[t][0] == "purpose"}
+        if media and medium not in media:
+            return False
+        if not purposes:
+            return True
+        return bool(purposes & {"editorial", "commercial"}) or not commercial
+
+    def covers(self, provider: str, on: date) -> bool:
+        """Whether this agreement is with ``provider`` (its exact name, in any case) and
+        in force on the day ``on``. The rules also match the provider's aliases and the
+        scope (see :mod:`attribution.rules.agreements`)."""
+        return self.provider.casefold() == provider.casefold() and self.valid_on(on)
 
 
 @dataclass(frozen=True)
