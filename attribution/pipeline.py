@@ -30,7 +30,8 @@ def check_html(
 
     ``embedded`` maps image URLs to what their files declare (see
     :class:`attribution.fetch.images.ImageReader`);
-    ``today`` is the date against which rights-register agreements are checked.
+    ``today`` is the date of the check: rights-register agreements are checked on the
+    date the page says it was published, else on ``today``.
     """
     page = extract_page(html, base_url, encoding, kb=kb)
     return evaluate_page(page, profile, kb=kb, today=today, embedded=embedded)
@@ -52,6 +53,8 @@ def evaluate_page(
     for image in page.images:
         credit = parse_credit(image.credit, image.credit_links, kb) if image.credit else None
         from_file = embedded.get(image.src)
-        findings = check_image(image, credit, profile, kb, today, from_file)
+        findings = check_image(
+            image, credit, profile, kb, today, from_file, published=page.published
+        )
         results.append(ImageResult(image, credit, findings, from_file))
     return PageResult(url=page.url, title=page.title, images=tuple(results))

@@ -390,6 +390,7 @@ def test_every_rule_fires_somewhere_in_the_registry() -> None:
         Credit(text="Jane Doe / CC BY 5.0", creators=("Jane Doe",), licence_problem="no CC BY 5.0"),
         Credit(text="Jane Doe / CC BY-SA", creators=("Jane Doe",), licence="CC-BY-SA"),
         agency()[1],
+        Credit(text="Josh Haner/The New York Times", provider="The New York Times", kind="staff"),
     ):
         fired |= {f.rule for f in check_image(image, credit, profile, KB, TODAY, embedded)}
     assert fired == RULE_IDS

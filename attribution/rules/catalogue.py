@@ -39,10 +39,14 @@ def check_image(
     kb: KnowledgeBase,
     today: date | None = None,
     embedded: Embedded | None = None,
+    *,
+    published: date | None = None,
 ) -> tuple[Finding, ...]:
     """Every finding for one image used by the publication described by ``profile``.
 
-    ``embedded`` is what the image file itself declares, when it was read.
+    ``embedded`` is what the image file itself declares, when it was read;
+    ``published`` the date the page says it was published, when it says one: the rights
+    register's agreements must be in force on that day, else on ``today``.
     """
-    context = build_context(image, credit, profile, kb, today or date.today(), embedded)
+    context = build_context(image, credit, profile, kb, today or date.today(), embedded, published)
     return run(RULES, context)
