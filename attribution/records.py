@@ -277,12 +277,6 @@ class RightsEntry:
             return False
         return not (self.valid_until and on > self.valid_until)
 
-    def valid_on(self, on: date) -> bool:
-        """Whether the agreement is in force on the day ``on``."""
-        if self.valid_from and on < self.valid_from:
-            return False
-        return not (self.valid_until and on > self.valid_until)
-
     def scope_covers(self, medium: str, *, commercial: bool) -> bool:
         """Whether the scope covers editorial use in ``medium`` ("web", "print",
         "social") by a publication that is ``commercial`` or not.
@@ -307,7 +301,7 @@ class RightsEntry:
         """Whether this agreement is with ``provider`` (its exact name, in any case) and
         in force on the day ``on``. The rules also match the provider's aliases and the
         scope (see :mod:`attribution.rules.agreements`)."""
-        return self.provider.casefold() == provider.casefold() and self.valid_on(on)
+        return self.provider.casefold() == provider.casefold() and self.in_force(on)
 
 
 @dataclass(frozen=True)

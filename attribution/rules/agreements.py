@@ -143,7 +143,7 @@ def same_party(registered: str, named: str, kb: KnowledgeBase) -> bool:
 
 def covers_use(entry: RightsEntry, ctx: Context) -> bool:
     """Whether the agreement's scope and dates cover this page's use of the picture."""
-    return entry.valid_on(ctx.on) and entry.scope_covers(MEDIUM, commercial=ctx.profile.commercial)
+    return entry.in_force(ctx.on) and entry.scope_covers(MEDIUM, commercial=ctx.profile.commercial)
 
 
 def _names(ctx: Context, *, reserved: bool) -> list[str]:
@@ -162,7 +162,7 @@ def _agreements(names: list[str], ctx: Context) -> list[RightsEntry]:
     return [
         entry
         for entry in ctx.profile.rights
-        if any(same_party(entry.provider, name, ctx.kb) for name in names)
+        if any(same_party(entry.provider_name or entry.provider, name, ctx.kb) for name in names)
     ]
 
 
