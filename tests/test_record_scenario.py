@@ -30,6 +30,8 @@ from attribution.store import (
 BACKFILL_NOTE = "recorded before this database kept history"
 AP_CREDIT = "AP Photo/Jane Doe"  # served as "Photo: AP Photo/Jane Doe"
 STAFF_CREDIT = "Maria Berg/Daily Courier"  # the editor's fix, served as "Photo: …"
+# The newsroom's profile: a credit is its own only when it names the publication.
+PROFILE = Path(__file__).parent / "fixtures" / "profiles" / "daily-courier.toml"
 HARBOUR = "The harbour at dawn."
 SUMMIT = "Summit talks."
 AP_JPEG = jpeg(Metadata())
@@ -40,8 +42,9 @@ OWN_JPEG = jpeg(Metadata(), padding=64)  # other bytes, so another SHA-256
 
 
 def upgraded(database_url: str) -> dict[str, str]:
-    """The environment that points the command at ``database_url``, once upgraded."""
-    env = {"ATTRIBUTION_DATABASE_URL": database_url}
+    """The environment that points the command at ``database_url``, once upgraded, and
+    at the newsroom's profile."""
+    env = {"ATTRIBUTION_DATABASE_URL": database_url, "ATTRIBUTION_CONFIG": str(PROFILE)}
     result = run_cli("db", "upgrade", env=env)
     assert result.returncode == 0, result.stderr
     return env
