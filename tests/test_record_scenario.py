@@ -13,7 +13,6 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-import pytest
 from conftest import LoopbackServer, redirect, run_cli, send
 from imagefactory import Metadata, jpeg
 from sqlalchemy import Engine, MetaData, select
@@ -686,11 +685,6 @@ def test_an_agreement_removed_today_is_in_today_s_register(database_url: str) ->
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="records.py RightsEntry.covers compares only the provider as typed ('AP'), "
-    "not provider_name ('Associated Press') that 'rights add' resolved it to",
-)
 def test_an_agreement_added_under_an_alias_covers_the_provider(
     server: LoopbackServer, database_url: str
 ) -> None:
