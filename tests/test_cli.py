@@ -223,6 +223,15 @@ def test_base_url_must_be_an_absolute_http_url(base_url: str) -> None:
     assert f"--base-url {base_url!r} is not an absolute http(s) URL" in result.stderr
 
 
+def test_a_scheme_relative_base_url_is_taken_as_https() -> None:
+    result = run_cli(
+        "check", "--no-images", "--no-store", "--format", "json", "--fail-on", "never",
+        str(NO_CREDITS), "--base-url", "//news.example/story",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["pages"][0]["url"] == "https://news.example/story"
+
+
 @pytest.mark.parametrize(
     "args",
     [

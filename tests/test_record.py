@@ -225,6 +225,8 @@ def test_importing_twice_changes_nothing_and_a_reference_updates(db) -> None:  #
     (reuters,) = [e for e in list_rights(db) if e.provider == "Reuters"]
     assert reuters.valid_until == date(2026, 12, 31)
     assert [c.action for c in rights_history(db, reuters.id)] == ["imported", "updated"]
+    with pytest.raises(UsageError, match="line 2: scope 'newsprint'"):
+        parse_rights_csv("provider,scope\nAP,newsprint\n", "d.csv")
     with pytest.raises(UsageError, match="given twice"):
         parse_rights_csv("provider,reference\nAP,X\nAFP,X\n", "c.csv")
 
@@ -248,6 +250,8 @@ def test_rights_add_resolves_the_provider_and_asks_about_unknown_ones(tmp_path: 
     env = fresh(tmp_path)
     added = run_cli("rights", "add", "AP", "--reference", "AP-17", env=env)
     assert added.returncode == 0 and "Associated Press" in added.stdout
+    bad_scope = run_cli("rights", "add", "AP", "--scope", "everything", env=env)
+    assert bad_scope.returncode == 2 and "unknown term(s) everything" in bad_scope.stderr
     unknown = run_cli("rights", "add", "Asociated Pres", env=env, stdin="")
     assert unknown.returncode == 2 and "not in the provider table" in unknown.stderr
     assert run_cli("rights", "add", "Jane Doe Photography", "--yes", env=env).returncode == 0

@@ -52,7 +52,11 @@ YES_OPTION = click.option(
 @group.command("add")
 @click.argument("provider")
 @click.option(
-    "--scope", default="any", show_default=True, help="What use it covers, e.g. editorial."
+    "--scope",
+    default="any",
+    show_default=True,
+    help="What use it covers: any, or terms such as editorial, commercial, "
+    "non-commercial, web, print, social ('editorial, web').",
 )
 @click.option(
     "--from", "valid_from", type=DATE, metavar="DATE", help="Valid from DATE (YYYY-MM-DD)."
@@ -90,7 +94,9 @@ def add(
     from attribution.render.escape import terminal_safe
     from attribution.render.text import rights_entry
     from attribution.store import add_rights, open_database
+    from attribution.store.rights import check_scope
 
+    check_scope(scope, "--scope")
     start = valid_from.date() if valid_from else None
     end = valid_until.date() if valid_until else None
     if start and end and end < start:
@@ -117,7 +123,7 @@ def _resolved(entry: RightsEntry, yes: bool) -> RightsEntry:
     from attribution.licences import default_knowledge_base
 
     kb = default_knowledge_base()
-    known = kb.provider(entry.provider) or kb.provider_by_alias(entry.provider)
+    known = kb.provider_named(entry.provider)
     if known is not None:
         return replace(entry, provider_name=known.name)
     if yes:

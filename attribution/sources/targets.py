@@ -40,7 +40,10 @@ def is_url(text: str) -> bool:
 
 def check_base_url(base_url: str) -> str:
     """``base_url`` when it is an absolute http(s) URL (the address a page is checked
-    under); :class:`UsageError` otherwise."""
+    under); a scheme-relative address (``//host/path``, as pages often declare their
+    own) is taken as https. :class:`UsageError` for anything else."""
+    if base_url.startswith("//"):
+        base_url = "https:" + base_url
     parts = urlsplit(base_url)
     if (
         parts.scheme.lower() not in ("http", "https")
@@ -63,7 +66,7 @@ def resolve_targets(names: Sequence[str], base_url: str | None = None) -> tuple[
     page has its own address; one would make them all the same page).
     """
     if base_url is not None:
-        check_base_url(base_url)
+        base_url = check_base_url(base_url)
     if STDIN in names and not base_url:
         raise UsageError("reading a page from stdin ('-') needs --base-url URL")
     local = [name for name in names if not is_url(name)]

@@ -14,7 +14,13 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from attribution.errors import UsageError
-from attribution.records import RightsChange, RightsEntry, RightsImport
+from attribution.records import (
+    RIGHTS_SCOPES,
+    RightsChange,
+    RightsEntry,
+    RightsImport,
+    unknown_scope_terms,
+)
 from attribution.store.database import Database
 from attribution.store.models import RightsEvent, RightsRow
 from attribution.store.transactions import aware, current_user, now, transaction
@@ -145,6 +151,18 @@ def rights_history(db: Database, entry_id: int | None = None) -> list[RightsChan
         ]
 
 
+def check_scope(scope: str, where: str) -> str:
+    """``scope`` when every term of it is in the scope vocabulary; :class:`UsageError`
+    naming ``where`` otherwise (an agreement whose scope nobody can read covers nothing)."""
+    unknown = unknown_scope_terms(scope)
+    if unknown:
+        raise UsageError(
+            f"{where}: scope {scope!r} has unknown term(s) {', '.join(unknown)} "
+            f"(use {', '.join(RIGHTS_SCOPES)})"
+        )
+    return scope
+
+
 def parse_rights_csv(text: str, source: str) -> list[RightsEntry]:
     """Agreements from a CSV file with a header row (provider, scope, valid_from, …)."""
     reader = csv.DictReader(io.StringIO(text))
@@ -160,9 +178,10 @@ def parse_rights_csv(text: str, source: str) -> list[RightsEntry]:
         provider = (row.get("provider") or "").strip()
         if not provider:
             raise UsageError(f"{source}, line {line}: provider is empty")
+        scope = (row.get("scope") or "any").strip() or "any"
         entry = RightsEntry(
             provider=provider,
-            scope=(row.get("scope") or "any").strip() or "any",
+            scope=check_scope(scope, f"{source}, line {line}"),
             valid_from=_csv_date(row.get("valid_from"), source, line, "valid_from"),
             valid_until=_csv_date(row.get("valid_until"), source, line, "valid_until"),
             reference=(row.get("reference") or "").strip() or None,
