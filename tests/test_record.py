@@ -234,6 +234,8 @@ def test_importing_twice_changes_nothing_and_a_reference_updates(db) -> None:  #
 def test_a_removed_agreement_stays_in_the_history_and_the_past_register(db) -> None:  # type: ignore[no-untyped-def]
     entry = add_rights(db, RightsEntry("Reuters", reference="R-1"), by="Ann", note="signed")
     assert entry.id is not None and entry.added_by == "Ann"
+    with pytest.raises(UsageError, match="--by needs a name"):
+        remove_rights(db, entry.id, "contract ended", by="  ")
     remove_rights(db, entry.id, "contract ended", by="Bob")
     assert list_rights(db) == ()
     today = date.today()

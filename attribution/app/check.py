@@ -85,8 +85,14 @@ class PageChecker:
                 self._session = make_session(self.options.settings)
             fetched_at = datetime.now(UTC)
             fetched = fetch_page(target.address, self.options.settings, self._session)
-            source = _source(target.address, fetched.url, fetched.body, fetched_at)
-            source = replace(source, status=fetched.status, content_type=fetched.content_type)
+            source = _source(
+                target.address,
+                fetched.url,
+                fetched.body,
+                fetched_at,
+                status=fetched.status,
+                content_type=fetched.content_type,
+            )
             page = extract_page(fetched.body, fetched.url, fetched.charset, kb=self.kb)
             return page, source
         fetched_at = datetime.now(UTC)
@@ -129,14 +135,23 @@ def page_identity(target: Target, page: ExtractedPage, source: PageSource) -> st
     return canonical_url(target.address)
 
 
-def _source(requested: str, final: str, body: bytes, fetched_at: datetime) -> PageSource:
+def _source(
+    requested: str,
+    final: str,
+    body: bytes,
+    fetched_at: datetime,
+    *,
+    status: int | None = None,
+    content_type: str | None = None,
+) -> PageSource:
     return PageSource(
         requested=requested,
         final=final,
-        status=None,
+        status=status,
         fetched_at=fetched_at,
         sha256=hashlib.sha256(body).hexdigest(),
         size=len(body),
+        content_type=content_type,
     )
 
 

@@ -67,6 +67,8 @@ def list_findings(db: Database, query: FindingFilter = FindingFilter()) -> list[
             FindingRow.fix,
             FindingRow.first_seen,
             FindingRow.last_seen,
+            FindingRow.page_id,
+            FindingRow.image_id,
         )
         .join(Page, Page.id == FindingRow.page_id)
         .outerjoin(Image, Image.id == FindingRow.image_id)
@@ -98,23 +100,17 @@ def list_findings(db: Database, query: FindingFilter = FindingFilter()) -> list[
         waivers = _waivers_for(session, [row.id for row in rows if row.status == WAIVED])
         found = [_stored(row, waivers.get(row.id)) for row in rows]
         if query.evidence:
-            found = _with_evidence(session, found)
+            places = {row.id: (row.page_id, row.image_id) for row in rows}
+            found = _with_evidence(session, found, places)
     return found
 
 
-def _with_evidence(session: Session, found: list[StoredFinding]) -> list[StoredFinding]:
-    """The findings with the evidence of their image on their page, and their history."""
-    ids = [finding.id for finding in found]
-    histories = finding_histories(session, ids)
-    places = {
-        row.id: (row.page_id, row.image_id)
-        for start in range(0, len(ids), 500)
-        for row in session.execute(
-            select(FindingRow.id, FindingRow.page_id, FindingRow.image_id).where(
-                FindingRow.id.in_(ids[start : start + 500])
-            )
-        )
-    }
+def _with_evidence(
+    session: Session, found: list[StoredFinding], places: dict[int, tuple[int, int | None]]
+) -> list[StoredFinding]:
+    """The findings with the evidence of their image on their page (``places`` gives
+    each finding's page and image), and their history."""
+    histories = finding_histories(session, [finding.id for finding in found])
     evidence = image_evidence(session, [place for place in places.values() if place[1] is not None])
     return [
         replace(
@@ -165,7 +161,8 @@ def _waivers_for(session: Session, ids: Sequence[int]) -> dict[int, Waiver]:
 
 def _stored(row: Sequence[Any], waiver: Waiver | None) -> StoredFinding:
     """A finding from the columns selected by :func:`list_findings`."""
-    ident, identity, rule, severity, status, page_url, image_url, message, fix, first, last = row
+    ident, identity, rule, severity, status, page_url, image_url, message, fix = row[:9]
+    first, last = row[9], row[10]  # then the page and image ids, for the evidence
     return StoredFinding(
         id=ident,
         identity=identity,

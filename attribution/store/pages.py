@@ -171,8 +171,7 @@ def _add_fetch(
         title=result.title,
         images=len(result.images),
     )
-    session.add(fetch)
-    session.flush()
+    session.add(fetch)  # given its id by the flush that follows the images
     return fetch
 
 

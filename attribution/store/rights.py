@@ -23,7 +23,7 @@ from attribution.records import (
 )
 from attribution.store.database import Database
 from attribution.store.models import RightsEvent, RightsRow
-from attribution.store.transactions import aware, current_user, now, transaction
+from attribution.store.transactions import actor, aware, now, transaction
 
 RIGHTS_COLUMNS = ("provider", "scope", "valid_from", "valid_until", "reference")
 # Columns that 'rights list --format csv' writes besides those: ignored on import.
@@ -47,16 +47,16 @@ def add_rights(
 ) -> RightsEntry:
     """Add an agreement to the rights register; ``by`` is who (the login name by
     default), ``note`` why."""
-    who = by or current_user()
+    who = actor(by)
 
-    def work(session: Session) -> int:
+    def work(session: Session) -> RightsEntry:
         row = _new_row(entry, now(), who, note)
         session.add(row)
         session.flush()
         _log(session, row, ADDED, who, note)
-        return row.id
+        return _entry(row)
 
-    return _entry(_get(db, transaction(db, work)))
+    return transaction(db, work)
 
 
 def import_rights(
@@ -70,7 +70,7 @@ def import_rights(
     whose reference is already in the register updates that entry (when it differs);
     one without a reference that is already there as it is is left alone."""
     entries = list(entries)
-    who = by or current_user()
+    who = actor(by)
 
     def work(session: Session) -> RightsImport:
         moment = now()
@@ -107,7 +107,7 @@ def remove_rights(db: Database, entry_id: int, reason: str, *, by: str | None = 
     """Mark one agreement removed, with why and by whom; it stays in the history."""
     if not reason.strip():
         raise UsageError("removing an agreement needs a reason (--reason)")
-    who = by or current_user()
+    who = actor(by)
 
     def work(session: Session) -> None:
         row = session.get(RightsRow, entry_id)
@@ -258,14 +258,6 @@ def _log(session: Session, row: RightsRow, action: str, who: str | None, why: st
             },
         )
     )
-
-
-def _get(db: Database, entry_id: int) -> RightsRow:
-    with db.sessions() as session:
-        row = session.get(RightsRow, entry_id)
-        assert row is not None
-        session.expunge(row)
-        return row
 
 
 def _entry(row: RightsRow) -> RightsEntry:

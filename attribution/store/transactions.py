@@ -11,7 +11,7 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from attribution.errors import StorageError
+from attribution.errors import StorageError, UsageError
 from attribution.store.database import Database
 
 T = TypeVar("T")
@@ -28,6 +28,13 @@ def current_user() -> str | None:
         return getpass.getuser()
     except (KeyError, OSError):
         return None
+
+
+def actor(by: str | None) -> str | None:
+    """Who made a change: the name given (``--by``), else the login name."""
+    if by is not None and not by.strip():
+        raise UsageError("--by needs a name")
+    return by.strip()[:255] if by else current_user()
 
 
 def aware(moment: datetime) -> datetime:

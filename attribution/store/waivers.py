@@ -21,7 +21,7 @@ from attribution.store.findings import (
 )
 from attribution.store.models import FindingEvent, FindingRow, Image, Page
 from attribution.store.models import Waiver as WaiverRow
-from attribution.store.transactions import aware, current_user, now, transaction
+from attribution.store.transactions import actor, aware, now, transaction
 
 
 def waive(
@@ -40,7 +40,7 @@ def waive(
     today = today or date.today()
     if until is not None and until < today:
         raise UsageError(f"--until {until} is in the past")
-    who = _who(by)
+    who = actor(by)
 
     def work(session: Session) -> int:
         row = _find_finding(session, reference)
@@ -72,7 +72,7 @@ def revoke_waiver(db: Database, waiver_id: int, reason: str, *, by: str | None =
     """Withdraw a waiver: its finding is open again unless another waiver still holds."""
     if not reason.strip():
         raise UsageError("revoking a waiver needs a reason (--reason)")
-    who = _who(by)
+    who = actor(by)
 
     def work(session: Session) -> None:
         waiver = session.get(WaiverRow, waiver_id)
@@ -162,12 +162,6 @@ def _waivers(db: Database, ids: Sequence[int]) -> list[Waiver]:
                     revoke_reason=waiver.revoke_reason,
                 )
     return [found[waiver_id] for waiver_id in ids if waiver_id in found]
-
-
-def _who(by: str | None) -> str | None:
-    if by is not None and not by.strip():
-        raise UsageError("--by needs a name")
-    return by.strip()[:255] if by else current_user()
 
 
 def _find_finding(session: Session, reference: str) -> FindingRow:
