@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import requests
 
 from attribution.errors import FetchError
 from attribution.fetch.content import not_html
-from attribution.fetch.session import (
-    make_session,
-    open_stream,
-    parse_content_type,
-    read_chunks,
-)
+from attribution.fetch.session import Stream, make_session, open_stream, parse_content_type
 from attribution.fetch.settings import FetchSettings
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -32,29 +26,40 @@ class FetchedPage:
 
 
 def fetch_page(
-    url: str, settings: FetchSettings | None = None, session: requests.Session | None = None
+    url: str,
+    settings: FetchSettings | None = None,
+    session: requests.Session | None = None,
+    *,
+    deadline: float | None = None,
 ) -> FetchedPage:
     """Fetch one HTML page, enforcing timeouts, the redirect limit and the size cap.
 
-    Raises :class:`FetchError` for an unreachable host, an error status, a redirect
-    loop, a response that is not HTML (by its type, or by its body: empty, binary
-    data, no HTML markup), a body over the size cap, or a server too slow
-    to finish within ``total_timeout``.
+    ``url`` is the target the user named: its host may be at a private address when
+    ``settings.private_targets`` allows it; redirects and other hosts are held to the
+    policy of :mod:`attribution.fetch.policy`. The fetch ends at ``total_timeout`` or
+    at ``deadline`` (a :func:`time.monotonic` value), whichever comes first.
+
+    Raises :class:`FetchError` for an unreachable host, a private address that is not
+    allowed, an error status, a redirect loop or a redirect to another scheme, a
+    response that is not HTML (by its type, or by its body: empty, binary data, no HTML
+    markup), a malformed response, a body over the size cap, or a server too slow to
+    finish in time.
     """
     settings = settings or FetchSettings()
     own_session = session is None
     session = session or make_session(settings)
     try:
-        return _fetch(url, settings, session)
+        return _fetch(url, settings, session, deadline)
     finally:
         if own_session:
             session.close()
 
 
-def _fetch(url: str, settings: FetchSettings, session: requests.Session) -> FetchedPage:
-    started = time.monotonic()
-    response = open_stream(url, settings, session)
-    with response:
+def _fetch(
+    url: str, settings: FetchSettings, session: requests.Session, deadline: float | None
+) -> FetchedPage:
+    with open_stream(url, settings, session, deadline=deadline, what="page") as stream:
+        response = stream.response
         if response.status_code >= 400:
             reason = response.reason or ""
             raise FetchError(
@@ -63,7 +68,7 @@ def _fetch(url: str, settings: FetchSettings, session: requests.Session) -> Fetc
         media_type, charset = parse_content_type(response.headers.get("Content-Type"))
         if media_type and media_type not in HTML_TYPES:
             raise FetchError(url, f"not an HTML page (Content-Type: {media_type})")
-        body = _read_capped(url, response, settings, started)
+        body = _read_capped(url, stream, settings)
     not_a_page = not_html(body)
     if not_a_page is not None:
         raise FetchError(url, f"the response is not an HTML document ({not_a_page})")
@@ -76,18 +81,15 @@ def _fetch(url: str, settings: FetchSettings, session: requests.Session) -> Fetc
     )
 
 
-def _read_capped(
-    url: str, response: requests.Response, settings: FetchSettings, started: float
-) -> bytes:
-    declared = response.headers.get("Content-Length", "")
+def _read_capped(url: str, stream: Stream, settings: FetchSettings) -> bytes:
+    """The decoded body, at most ``max_page_bytes`` (a compressed body is counted as it
+    is decoded, so a small response that inflates enormously stops at the cap)."""
+    declared = stream.response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > settings.max_page_bytes:
         raise FetchError(url, _too_large(settings.max_page_bytes))
-    too_slow = f"the page took longer than {settings.total_timeout:g} s to download"
     chunks: list[bytes] = []
     size = 0
-    for chunk in read_chunks(
-        url, response, settings, started, chunk_size=16 * 1024, too_slow=too_slow
-    ):
+    for chunk in stream.chunks(16 * 1024):
         size += len(chunk)
         if size > settings.max_page_bytes:
             raise FetchError(url, _too_large(settings.max_page_bytes))
