@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from faultserver import FaultServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The PostgreSQL server the storage tests also run against (CI starts one on loopback).
@@ -179,3 +180,22 @@ def run_cli(
         check=False,
         env={**os.environ, **(env or {})},
     )
+
+
+@pytest.fixture
+def faults() -> Iterator[FaultServer]:
+    """A fresh fault-injecting loopback server (tests/faultserver.py) for one test."""
+    httpd = FaultServer()
+    yield httpd
+    httpd.close()
+
+
+@pytest.fixture
+def second_host() -> Iterator[FaultServer]:
+    """A fault server on 127.0.0.2: another host at a private (loopback) address."""
+    try:
+        httpd = FaultServer("127.0.0.2")
+    except OSError as error:
+        pytest.skip(f"cannot listen on 127.0.0.2 ({error.strerror})")
+    yield httpd
+    httpd.close()
