@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from attribution.app.outcomes import TargetOutcome
+from attribution.errors import StorageError, TargetError
 from attribution.records import Profile
 from attribution.store import (
     Database,
@@ -71,15 +72,27 @@ class Recorder:
         """``profile`` with the agreements of the database's rights register added."""
         return replace(profile, rights=profile.rights + list_rights(self.db))
 
-    def record(self, outcome: TargetOutcome) -> None:
-        """Write one page's results (or count its failure)."""
+    def record(self, outcome: TargetOutcome) -> TargetOutcome:
+        """Write one page's results (or count its failure); the outcome as recorded.
+
+        A page the database refuses (a value it cannot hold) is recorded as a failed
+        target with the database's reason, and the outcome returned says so: one page
+        never stops the run."""
         queue = self.positions.get(outcome.target)
         position = queue.popleft() if queue else None
         if outcome.result is not None:
-            record_page(self.db, self.run_id, outcome.result, position=position)
-        else:
-            reason = str(outcome.error) if outcome.error is not None else None
-            record_failure(self.db, self.run_id, position, reason)
+            try:
+                record_page(self.db, self.run_id, outcome.result, position=position)
+                return outcome
+            except StorageError as error:
+                why = f"could not be stored ({error})"
+            except Exception as error:  # a value the driver cannot convert, or a bug
+                why = f"could not be stored (internal error: {type(error).__name__}: {error})"
+            failure = TargetError(outcome.target, why[:500])
+            outcome = TargetOutcome(outcome.target, error=failure)
+        reason = str(outcome.error) if outcome.error is not None else None
+        record_failure(self.db, self.run_id, position, reason)
+        return outcome
 
     def close(self, status: str) -> None:
         """Mark the run finished (or interrupted) and release the database."""

@@ -13,6 +13,7 @@ fish_source for other shells).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from attribution.cli.common import (
     EXIT_OPERATIONAL,
     EXIT_USAGE,
     error,
+    hide_passwords,
 )
 from attribution.errors import AttributionError, ConfigError, UsageError
 
@@ -123,4 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.Abort:
         error("interrupted")
         return EXIT_INTERRUPTED
+    except Exception as problem:  # a bug: one line, never a password, never a traceback
+        if os.environ.get("ATTRIBUTION_DEBUG"):
+            raise
+        detail = hide_passwords(f"{type(problem).__name__}: {problem}")
+        error(f"internal error ({detail}); set ATTRIBUTION_DEBUG=1 to see where, and report it")
+        return EXIT_OPERATIONAL
     return result if isinstance(result, int) else EXIT_OK

@@ -4,6 +4,7 @@ colour only on a terminal, and one-line error messages."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,15 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ct
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+# "scheme://user:password@" in a message: the password is never printed.
+_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]*@")
+
+
+def hide_passwords(text: str) -> str:
+    """``text`` with the password of every URL in it replaced by ``***``."""
+    return _CREDENTIALS.sub(r"\1:***@", text)
 
 
 def error(message: str) -> None:

@@ -11,6 +11,7 @@ other URL) is created and upgraded only by ``attribution db upgrade``.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -108,7 +109,9 @@ def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration that uses this engine and the packaged scripts."""
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # The options are a ConfigParser's: "%" (as in a URL-quoted password) must be doubled.
+    url = engine.url.render_as_string(hide_password=False).replace("%", "%%")
+    config.set_main_option("sqlalchemy.url", url)
     return config
 
 
@@ -142,11 +145,8 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to ``revision``; :class:`StorageError` when the database
     cannot be reached or refuses them."""
-    config = alembic_config(engine)
     try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        _migrate(engine, command.upgrade, revision)
     except OperationalError as error:
         raise unreachable(_url_of(engine), error) from None
     except DBAPIError as error:
@@ -155,10 +155,35 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     """Undo migrations down to ``revision``."""
+    _migrate(engine, command.downgrade, revision)
+
+
+def _migrate(engine: Engine, step: Callable[[Config, str], None], revision: str) -> None:
+    """Run one Alembic command in one transaction.
+
+    On SQLite, altering a table copies it and drops the old one, and dropping a table
+    with foreign keys on would fire its ON DELETE actions (emptying the tables that
+    refer to it). So foreign keys are off during the migration, outside its
+    transaction as SQLite requires, and checked before it commits.
+    """
     config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        raw: Any = connection.connection.driver_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                step(config, revision)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise StorageError(
+                        f"database {safe_url(_url_of(engine))}: the migration to {revision} "
+                        "would leave rows pointing at missing rows; nothing was changed"
+                    )
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 @dataclass

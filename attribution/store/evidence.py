@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from attribution.errors import UsageError
 from attribution.records import ImageEvidence, PageSnapshot
 from attribution.store.database import Database
-from attribution.store.models import Appearance, Image, Page, PageFetch
+from attribution.store.models import Appearance, Image, Page, PageFetch, url_key
 from attribution.store.transactions import aware
 from attribution.urls import canonical_url
 
@@ -95,7 +95,8 @@ def page_history(db: Database, url: str, limit: int | None = None) -> list[PageS
     removed), so the address a reader followed finds the page.
     """
     with db.sessions() as session:
-        page = session.scalar(select(Page).where(Page.url.in_({url, canonical_url(url)})))
+        keys = {url_key(url), url_key(canonical_url(url))}
+        page = session.scalar(select(Page).where(Page.url_key.in_(keys)))
         if page is None:
             raise UsageError(f"no page {url!r} has been checked (see 'attribution findings')")
         statement = (

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -17,7 +20,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
+from sqlalchemy.types import TypeDecorator
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -25,6 +30,56 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def url_key(url: str) -> str:
+    """The SHA-256 of a URL: what pages and images are unique by, since a URL may be
+    longer than a database index entry can hold."""
+    return hashlib.sha256(storable_text(url).encode("utf-8")).hexdigest()
+
+
+# What no database column takes: NUL (PostgreSQL refuses it in text and JSON) and
+# halves of surrogate pairs (not encodable as UTF-8; JSON-LD's "\ud800" makes one).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable_text(value: str) -> str:
+    """``value`` without NUL characters, and with lone surrogates replaced by U+FFFD."""
+    if value.isascii():
+        return value.replace("\x00", "") if "\x00" in value else value
+    return _UNSTORABLE.sub(lambda match: "" if match.group() == "\x00" else "\ufffd", value)
+
+
+def storable(value: Any) -> Any:
+    """``value`` with :func:`storable_text` applied to every string in it (a page can
+    hold any character; what it holds is stored, not refused)."""
+    if isinstance(value, str):
+        return storable_text(value)
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(item) for item in value]
+    return value
+
+
+class PageText(TypeDecorator[str]):
+    """Text taken from a page (or typed by a person), made storable (see :func:`storable`)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return storable_text(value) if value is not None else None
+
+
+class PageJSON(TypeDecorator[Any]):
+    """JSON built from what a page or image file holds, made storable."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return storable(value)
 
 
 class Base(DeclarativeBase):
@@ -42,8 +97,8 @@ class Run(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20), index=True)
-    targets: Mapped[list[str]] = mapped_column(JSON)
-    options: Mapped[dict[str, object]] = mapped_column(JSON)
+    targets: Mapped[list[str]] = mapped_column(PageJSON)
+    options: Mapped[dict[str, object]] = mapped_column(PageJSON)
     host: Mapped[str] = mapped_column(String(255))
     pid: Mapped[int] = mapped_column(Integer)
     pages_done: Mapped[int] = mapped_column(Integer, default=0)
@@ -66,10 +121,10 @@ class RunTarget(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    target: Mapped[str] = mapped_column(Text)
+    target: Mapped[str] = mapped_column(PageText)
     status: Mapped[str] = mapped_column(String(10))  # pending, done or failed
     page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(PageText)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
@@ -79,10 +134,16 @@ class Page(Base):
 
     __tablename__ = "pages"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url: Mapped[str] = mapped_column(String(2048), unique=True)
-    title: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(PageText)
+    url_key: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str | None] = mapped_column(PageText)
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_checked: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    @validates("url")
+    def _keep_key(self, _name: str, url: str) -> str:
+        self.url_key = url_key(url)
+        return url
 
 
 class PageFetch(Base):
@@ -96,14 +157,14 @@ class PageFetch(Base):
         ForeignKey("runs.id", ondelete="SET NULL"), index=True
     )
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
-    requested_url: Mapped[str] = mapped_column(Text)
-    final_url: Mapped[str] = mapped_column(Text)
+    requested_url: Mapped[str] = mapped_column(PageText)
+    final_url: Mapped[str] = mapped_column(PageText)
     http_status: Mapped[int | None] = mapped_column(Integer)
     content_type: Mapped[str | None] = mapped_column(String(255))
     fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sha256: Mapped[str | None] = mapped_column(String(64))
     size: Mapped[int | None] = mapped_column(Integer)
-    title: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(PageText)
     images: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -112,11 +173,17 @@ class Image(Base):
 
     __tablename__ = "images"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    url: Mapped[str] = mapped_column(PageText)
+    url_key: Mapped[str] = mapped_column(String(64), unique=True)
     content_hash: Mapped[str | None] = mapped_column(String(64))
-    embedded: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    embedded: Mapped[dict[str, object] | None] = mapped_column(PageJSON)
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    @validates("url")
+    def _keep_key(self, _name: str, url: str) -> str:
+        self.url_key = url_key(url)
+        return url
 
 
 class Appearance(Base):
@@ -135,15 +202,15 @@ class Appearance(Base):
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
     image_id: Mapped[int] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    alt: Mapped[str | None] = mapped_column(Text)
-    caption: Mapped[str | None] = mapped_column(Text)
-    credit_text: Mapped[str | None] = mapped_column(Text)
-    credit: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    alt: Mapped[str | None] = mapped_column(PageText)
+    caption: Mapped[str | None] = mapped_column(PageText)
+    credit_text: Mapped[str | None] = mapped_column(PageText)
+    credit: Mapped[dict[str, object] | None] = mapped_column(PageJSON)
     checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # The image file as read this time: a hash of the bytes read and what they declared.
     image_sha256: Mapped[str | None] = mapped_column(String(64))
     image_bytes: Mapped[int | None] = mapped_column(Integer)
-    embedded: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    embedded: Mapped[dict[str, object] | None] = mapped_column(PageJSON)
 
 
 class FindingRow(Base):
@@ -161,8 +228,8 @@ class FindingRow(Base):
     severity: Mapped[str] = mapped_column(String(10), index=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
     image_id: Mapped[int | None] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"))
-    message: Mapped[str] = mapped_column(Text)
-    fix: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(PageText)
+    fix: Mapped[str | None] = mapped_column(PageText)
     status: Mapped[str] = mapped_column(String(10))
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -185,7 +252,7 @@ class FindingEvent(Base):
     status: Mapped[str] = mapped_column(String(10))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
     actor: Mapped[str | None] = mapped_column(String(255))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(PageText)
 
 
 class Waiver(Base):
@@ -197,13 +264,13 @@ class Waiver(Base):
     finding_id: Mapped[int] = mapped_column(
         ForeignKey("findings.id", ondelete="CASCADE"), index=True
     )
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(PageText)
     until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str | None] = mapped_column(String(255))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_by: Mapped[str | None] = mapped_column(String(255))
-    revoke_reason: Mapped[str | None] = mapped_column(Text)
+    revoke_reason: Mapped[str | None] = mapped_column(PageText)
 
 
 class RightsRow(Base):
@@ -217,14 +284,14 @@ class RightsRow(Base):
     scope: Mapped[str] = mapped_column(String(100))
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
-    reference: Mapped[str | None] = mapped_column(Text)
+    reference: Mapped[str | None] = mapped_column(PageText)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     provider_name: Mapped[str | None] = mapped_column(String(255))
     created_by: Mapped[str | None] = mapped_column(String(255))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(PageText)
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     removed_by: Mapped[str | None] = mapped_column(String(255))
-    removed_reason: Mapped[str | None] = mapped_column(Text)
+    removed_reason: Mapped[str | None] = mapped_column(PageText)
 
 
 class RightsEvent(Base):
@@ -237,5 +304,5 @@ class RightsEvent(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     action: Mapped[str] = mapped_column(String(20))
     actor: Mapped[str | None] = mapped_column(String(255))
-    reason: Mapped[str | None] = mapped_column(Text)
-    entry: Mapped[dict[str, object]] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(PageText)
+    entry: Mapped[dict[str, object]] = mapped_column(PageJSON)

@@ -36,6 +36,7 @@ from attribution.store.models import (
     PageFetch,
     Run,
     Waiver,
+    url_key,
 )
 from attribution.store.runs import DONE, finish_target
 from attribution.store.transactions import now, transaction
@@ -142,7 +143,7 @@ def record_page(
 
 
 def _upsert_page(session: Session, result: PageResult, moment: datetime) -> Page:
-    page = session.scalar(select(Page).where(Page.url == result.url))
+    page = session.scalar(select(Page).where(Page.url_key == url_key(result.url)))
     if page is None:
         page = Page(url=result.url, title=result.title, first_seen=moment, last_checked=moment)
         session.add(page)
@@ -189,11 +190,13 @@ def _event_on_sighting(before: str | None, after: str) -> str | None:
 
 def _upsert_images(session: Session, result: PageResult, moment: datetime) -> dict[str, Image]:
     """Every image of the page by URL, created when new, with what its file declares."""
-    urls = list(dict.fromkeys(item.image.src for item in result.images))
+    keys = list(dict.fromkeys(url_key(item.image.src) for item in result.images))
     images = {
         image.url: image
-        for start in range(0, len(urls), 500)
-        for image in session.scalars(select(Image).where(Image.url.in_(urls[start : start + 500])))
+        for start in range(0, len(keys), 500)
+        for image in session.scalars(
+            select(Image).where(Image.url_key.in_(keys[start : start + 500]))
+        )
     }
     for item in result.images:
         image = images.get(item.image.src)

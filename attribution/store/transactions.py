@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from attribution.errors import StorageError, UsageError
@@ -43,7 +43,11 @@ def aware(moment: datetime) -> datetime:
 
 
 def transaction(db: Database, work: Callable[[Session], T], attempts: int = 4) -> T:
-    """Run ``work`` in one transaction, retrying when a concurrent writer got in first."""
+    """Run ``work`` in one transaction, retrying when a concurrent writer got in first.
+
+    What the database refuses (a value it cannot hold, a lost connection) is a
+    :class:`StorageError` with the driver's first line; the transaction is rolled back.
+    """
     for attempt in range(attempts):
         try:
             with db.sessions.begin() as session:
@@ -53,6 +57,13 @@ def transaction(db: Database, work: Callable[[Session], T], attempts: int = 4) -
                 raise
         except OperationalError as error:
             if "locked" not in str(error.orig).lower() or attempt == attempts - 1:
-                raise StorageError(f"database: {error.orig}") from None
+                raise StorageError(f"database: {_first_line(error)}") from None
+        except DBAPIError as error:
+            raise StorageError(f"database refused the change: {_first_line(error)}") from None
         time.sleep(0.05 * (attempt + 1))
     raise StorageError("database: too many conflicting writers")  # pragma: no cover
+
+
+def _first_line(error: DBAPIError) -> str:
+    lines = str(error.orig).strip().splitlines()
+    return lines[0].strip() if lines else type(error.orig).__name__
