@@ -12,17 +12,24 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from attribution.errors import ConfigError
-from attribution.records import RIGHTS_SCOPES, Profile, RightsEntry, unknown_scope_terms
+from attribution.records import (
+    RIGHTS_SCOPES,
+    Limits,
+    Profile,
+    RightsEntry,
+    unknown_scope_terms,
+)
 
 PROFILE_NAME = "attribution.toml"
 CONFIG_VARIABLE = "ATTRIBUTION_CONFIG"
 SEVERITY_SETTINGS = frozenset({"error", "warning", "notice", "off"})
-_TOP_KEYS = frozenset({"publication", "rules", "rights", "database"})
+_TOP_KEYS = frozenset({"publication", "rules", "rights", "database", "limits"})
 _PUBLICATION_KEYS = frozenset({"name", "commercial", "adapts_images", "staff_credits", "domains"})
 _RIGHTS_KEYS = frozenset({"provider", "scope", "valid_from", "valid_until", "reference"})
 
@@ -199,4 +206,39 @@ def profile_from_mapping(
         domains=_strings(source, "publication.domains", publication.get("domains")),
         severity_overrides=tuple(overrides),
         rights=tuple(entries),
+        limits=_limits(source, data.get("limits", {})),
     )
+
+
+_LIMIT_NUMBERS = {
+    "page_seconds": "seconds a page's whole check may take",
+    "page_cpu_seconds": "CPU seconds a page's parsing may take",
+    "page_memory_mb": "megabytes the page parser may use",
+    "max_images": "images checked on one page",
+}
+
+
+def _limits(source: str, table: object) -> Limits:
+    """The ``[limits]`` table: each number positive, hosts a list of names."""
+    if not isinstance(table, dict):
+        raise _fail(source, "limits", "must be a table, e.g. [limits] page_seconds = 60")
+    _unknown(source, "limits.", table, frozenset({*_LIMIT_NUMBERS, "allowed_hosts"}))
+    defaults = Limits()
+    values: dict[str, Any] = {}
+    for key, meaning in _LIMIT_NUMBERS.items():
+        if key not in table:
+            continue
+        value = table[key]
+        whole = isinstance(getattr(defaults, key), int)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (whole and not isinstance(value, int))
+            or not 0 < value < 10**7
+        ):
+            kind = "a positive whole number" if whole else "a positive number"
+            raise _fail(source, f"limits.{key}", f"must be {kind} ({meaning})")
+        values[key] = value if whole else float(value)
+    hosts = _strings(source, "limits.allowed_hosts", table.get("allowed_hosts"))
+    values["allowed_hosts"] = tuple(host.strip().lower().rstrip(".") for host in hosts)
+    return replace(defaults, **values)

@@ -39,6 +39,10 @@ class FetchError(TargetError):
     """An HTTP fetch failed: unreachable, error status, wrong type, too large, too slow."""
 
 
+class PageTooComplex(TargetError):
+    """A page that would cost more than its budget (time, CPU or memory) to check."""
+
+
 class StorageError(AttributionError):
     """The database could not be reached or refused an operation (an operational failure)."""
 

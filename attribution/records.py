@@ -8,7 +8,7 @@ Each stage is a pure function from one kind of record to the next:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -328,6 +328,26 @@ class RightsImport:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """How much one page may cost, and which internal hosts may be reached: the
+    profile's ``[limits]`` table.
+
+    ``page_seconds`` bounds a page's whole check on the wall clock (fetching it, reading
+    its images, parsing, rules); ``page_cpu_seconds`` the CPU its parsing and rules use;
+    ``page_memory_mb`` the memory of the process that parses pages. A page over any of
+    them is reported as too complex to check. At most ``max_images`` images of a page are
+    checked. ``allowed_hosts`` names internal hosts (an editors' preview server) that
+    pages may lead the checker to although they are on private addresses.
+    """
+
+    page_seconds: float = 60.0
+    page_cpu_seconds: float = 30.0
+    page_memory_mb: int = 2048
+    max_images: int = 500
+    allowed_hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Profile:
     """The publication whose use of images is being checked.
 
@@ -342,6 +362,7 @@ class Profile:
     severity_overrides: tuple[tuple[str, str], ...] = ()
     rights: tuple[RightsEntry, ...] = ()
     database_url: str | None = None
+    limits: Limits = field(default_factory=Limits)
 
 
 # The states of a recorded finding: seen in the latest check of its page, accepted with

@@ -11,13 +11,17 @@ worker runs: one target, checked and recorded into a given run.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from types import TracebackType
+from typing import Any, TypeVar
 
+from attribution.app.budget import PageClock, Sandbox
 from attribution.app.outcomes import CheckOutcome, TargetOutcome
 from attribution.app.recorder import Recorder
+from attribution.embedded import read_embedded
 from attribution.errors import TargetError, UsageError
 from attribution.extract import extract_page
 from attribution.fetch.images import ImageReader
@@ -27,7 +31,7 @@ from attribution.fetch.session import HttpSession, make_session
 from attribution.fetch.settings import FetchSettings
 from attribution.licences import KnowledgeBase, default_knowledge_base
 from attribution.pipeline import evaluate_page
-from attribution.records import ExtractedPage, PageSource, Profile
+from attribution.records import Embedded, ExtractedPage, PageResult, PageSource, Profile
 from attribution.sources.targets import (
     Target,
     TargetKind,
@@ -36,12 +40,18 @@ from attribution.sources.targets import (
 )
 from attribution.urls import canonical_url
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class CheckOptions:
     """How to check: against which profile, with which fetch settings, whether to read
     the image files and whether to record the results (in ``profile.database_url``, or
-    the database :func:`attribution.store.database.resolve_url` chooses)."""
+    the database :func:`attribution.store.database.resolve_url` chooses).
+
+    ``isolate`` runs each page's parsing in a separate process that can be stopped when
+    the page is over its budget (the profile's ``limits``); without it the parsing runs
+    in this process and only the network side is bounded."""
 
     profile: Profile = field(default_factory=Profile)
     base_url: str | None = None
@@ -49,42 +59,72 @@ class CheckOptions:
     read_images: bool = True
     record: bool = True
     kb: KnowledgeBase | None = None
+    isolate: bool = True
 
 
 class PageChecker:
     """Checks targets one at a time, sharing one HTTP session and one image reader
-    (each image URL is read once however many pages show it). Close it when done."""
+    (each image URL is read once however many pages show it), each page within the
+    profile's :class:`~attribution.records.Limits`. Close it when done."""
 
     def __init__(self, options: CheckOptions, profile: Profile | None = None) -> None:
         self.options = options
         self.profile = profile or options.profile
         self.kb = options.kb or default_knowledge_base()
+        self.limits = self.profile.limits
+        # The profile may name internal hosts (a preview server) pages may lead to.
+        self.settings = replace(
+            options.settings,
+            allowed_hosts=options.settings.allowed_hosts + self.limits.allowed_hosts,
+        )
         self._session: HttpSession | None = None
-        self._reader = ImageReader(options.settings) if options.read_images else None
+        self._sandbox = Sandbox(self.limits.page_memory_mb) if options.isolate else None
+        self._clock = PageClock.start("", self.limits)
+        self._reader = (
+            ImageReader(self.settings, parse=self._read_embedded) if options.read_images else None
+        )
 
     def check(self, target: Target) -> TargetOutcome:
         """Fetch or read one target's page, extract, read its images, apply the rules.
 
-        A target that cannot be fetched or read gives an outcome with its error; this
-        never raises :class:`TargetError`.
+        A target that cannot be fetched or read, that is over the page's budget, or
+        whose checking fails in any way gives an outcome with its error; this never
+        raises for one page (only an interruption goes on up).
         """
+        self._clock = PageClock.start(target.name, self.limits)
         try:
-            page, source = self._extract(target)
+            return self._check(target)
         except TargetError as error:
             return TargetOutcome(target.name, error=error)
-        embedded = (
-            self._reader.read_all(image.src for image in page.images) if self._reader else None
-        )
-        result = evaluate_page(page, self.profile, kb=self.kb, embedded=embedded)
+        except Exception as error:  # one page's bug must not end the run
+            reason = f"could not be checked (internal error: {type(error).__name__}: {error})"
+            return TargetOutcome(target.name, error=TargetError(target.name, reason[:500]))
+
+    def _check(self, target: Target) -> TargetOutcome:
+        page, source = self._extract(target)
+        embedded = None
+        if self._reader is not None:
+            local = target.kind is TargetKind.FILE
+            embedded = self._reader.read_all(
+                (image.src for image in page.images),
+                # only the page's own host may be at a private address
+                page_url=source.final if target.kind is TargetKind.URL else target.address,
+                # a saved page's images are read from its own folder only
+                local_folder=Path(target.name).resolve().parent if local else None,
+                deadline=self._clock.deadline,
+            )
+        result = self._run(_evaluate, page, self.profile, self.options.kb, embedded)
         identity = page_identity(target, page, source)
         return TargetOutcome(target.name, result=replace(result, url=identity, source=source))
 
     def _extract(self, target: Target) -> tuple[ExtractedPage, PageSource]:
         if target.kind is TargetKind.URL:
             if self._session is None:
-                self._session = make_session(self.options.settings)
+                self._session = make_session(self.settings)
             fetched_at = datetime.now(UTC)
-            fetched = fetch_page(target.address, self.options.settings, self._session)
+            fetched = fetch_page(
+                target.address, self.settings, self._session, deadline=self._clock.deadline
+            )
             source = _source(
                 target.address,
                 fetched.url,
@@ -93,19 +133,32 @@ class PageChecker:
                 status=fetched.status,
                 content_type=fetched.content_type,
             )
-            page = extract_page(fetched.body, fetched.url, fetched.charset, kb=self.kb)
+            page = self._run(_extract, fetched.body, fetched.url, fetched.charset, self.options.kb)
             return page, source
         fetched_at = datetime.now(UTC)
         body = read_stdin_page() if target.kind is TargetKind.STDIN else read_file_page(target.name)
-        page = extract_page(body, target.address, kb=self.kb)
+        page = self._run(_extract, body, target.address, None, self.options.kb)
         return page, _source(target.name, target.address, body, fetched_at)
 
+    def _run(self, function: Callable[..., T], *args: Any) -> T:
+        """A CPU-bound stage of the page, in the sandbox when checks are isolated."""
+        if self._sandbox is None:
+            if self._clock.remaining() <= 0:
+                raise self._clock.over_time()
+            return function(*args)
+        return self._sandbox.call(self._clock, function, *args)
+
+    def _read_embedded(self, data: bytes, complete: bool) -> Embedded:
+        return self._run(_read_embedded, data, complete)
+
     def close(self) -> None:
-        """Close the HTTP connections."""
+        """Close the HTTP connections and stop the parsing process."""
         if self._session is not None:
             self._session.close()
         if self._reader is not None:
             self._reader.close()
+        if self._sandbox is not None:
+            self._sandbox.close()
 
     def __enter__(self) -> PageChecker:
         return self
@@ -117,6 +170,26 @@ class PageChecker:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _extract(body: bytes, url: str, charset: str | None, kb: KnowledgeBase | None) -> ExtractedPage:
+    """The sandboxed stage that reads the page (module-level, so it can be sent)."""
+    return extract_page(body, url, charset, kb=kb or default_knowledge_base())
+
+
+def _read_embedded(data: bytes, complete: bool) -> Embedded:
+    """The sandboxed stage that reads what an image file declares about itself."""
+    return read_embedded(data, complete=complete)
+
+
+def _evaluate(
+    page: ExtractedPage,
+    profile: Profile,
+    kb: KnowledgeBase | None,
+    embedded: Mapping[str, Embedded] | None,
+) -> PageResult:
+    """The sandboxed stage that parses the credits and applies the rules."""
+    return evaluate_page(page, profile, kb=kb or default_knowledge_base(), embedded=embedded)
 
 
 def page_identity(target: Target, page: ExtractedPage, source: PageSource) -> str:
@@ -205,7 +278,7 @@ def check_targets(
             for target in targets:
                 outcome = checker.check(target)
                 if recorder is not None:
-                    recorder.record(outcome)
+                    outcome = recorder.record(outcome)
                 outcomes.append(outcome)
                 if on_done is not None:
                     on_done(outcome)
@@ -234,7 +307,7 @@ def check_and_record(
         with PageChecker(options, profile) as checker:
             (target,) = resolve_targets([name], options.base_url)
             outcome = checker.check(target)
-        recorder.record(outcome)
+        outcome = recorder.record(outcome)
     finally:
         recorder.release()
     return outcome
