@@ -296,10 +296,42 @@ def bench_startup(runs: int = 7) -> None:
         )
 
 
+def bench_budget(rounds: int = 3) -> None:
+    """Pages per second of a whole check of saved pages (no image reads, not recorded)
+    with each page's parsing in the budgeted child process, beside the same check in
+    this process: what the page budget costs (sending pages and results between
+    processes; the child's start-up is paid once, before the clock starts)."""
+    from extraction_gold import PAGES as GOLD
+
+    from attribution.app.check import CheckOptions, PageChecker
+    from attribution.sources.targets import resolve_targets
+
+    names = [str(path) for path in sorted(GOLD.glob("*.html"))]
+    targets = resolve_targets(names, None)
+
+    def run(checker: PageChecker) -> None:
+        for target in targets:
+            outcome = checker.check(target)
+            assert outcome.error is None, outcome.error
+
+    inline = PageChecker(CheckOptions(read_images=False, record=False, isolate=False))
+    isolated = PageChecker(CheckOptions(read_images=False, record=False))
+    with inline, isolated:
+        run(inline)
+        run(isolated)  # warm: the child is started and has loaded its modules
+        baseline = best_of(rounds, lambda: run(inline))
+        measured = best_of(rounds, lambda: run(isolated))
+    print(f"budget: {len(targets)} saved pages, whole check without image reads")
+    print(f"  in this process       : {len(targets) / baseline:8.1f} pages/s")
+    print(f"  in the budgeted child : {len(targets) / measured:8.1f} pages/s")
+    print(f"  ratio isolated/inline time: {measured / baseline:.2f}x")
+
+
 BENCHMARKS = {
     "startup": bench_startup,
     "extraction": bench_extraction,
     "credits": bench_credits,
+    "budget": bench_budget,
     "images": bench_images,
     "store": bench_store,
 }
