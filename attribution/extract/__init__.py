@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 from attribution.credits import split_caption_credit
 from attribution.extract.chrome import content_roots, is_chrome
 from attribution.extract.declared import Declared, jsonld_images, meta_images, published_date
-from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr
+from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, flatten_deep, only_string
 from attribution.extract.figures import attach_caption
 from attribution.extract.urls import (
     image_identity,
@@ -65,15 +65,38 @@ _BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*url\(\s*['\"]?([^'\
 
 
 def parse_html(html: str | bytes, encoding: str | None = None) -> BeautifulSoup:
-    """Parse a page with lxml, falling back to Python's parser; never raises."""
+    """Parse a page with lxml, else with Python's own parser; never raises.
+
+    Each parser refuses some hostile inputs: lxml a NUL in a declared character set or
+    a lone surrogate, Python's parser a malformed ``<![`` declaration. A page lxml
+    refuses is decoded here (bad bytes replaced) and given to lxml again, then to
+    Python's parser; a page both refuse is read as an empty document.
+    """
     try:
         if isinstance(html, bytes):
             return BeautifulSoup(html, "lxml", from_encoding=encoding)
         return BeautifulSoup(html, "lxml")
-    except Exception:  # lxml rejects some hostile inputs; the pure-Python parser does not
-        if isinstance(html, bytes):
-            html = html.decode(encoding or "utf-8", errors="replace")
-        return BeautifulSoup(html, "html.parser")
+    except Exception:  # refused: read the decoded text instead
+        text = _as_text(html, encoding)
+    for parser in ("lxml", "html.parser"):
+        try:
+            return BeautifulSoup(text, parser)
+        except Exception:  # refused: the next parser, else an empty document
+            continue
+    return BeautifulSoup("", "html.parser")
+
+
+def _as_text(html: str | bytes, encoding: str | None) -> str:
+    """The page as text for Python's parser: decoded with ``encoding`` when Python can
+    (else as UTF-8), bad bytes and lone surrogates replaced."""
+    if isinstance(html, bytes):
+        try:
+            text = html.decode(encoding or "utf-8", errors="replace")
+        except Exception:  # an unknown name, or a codec that is not a text encoding
+            text = html.decode("utf-8", errors="replace")
+    else:
+        text = html
+    return text.encode("utf-8", errors="replace").decode("utf-8")
 
 
 def extract_page(
@@ -93,6 +116,7 @@ def extract_page(
     """
     kb = kb or default_knowledge_base()
     soup = parse_html(html, encoding)
+    flatten_deep(soup)
     declared = _declared_url(soup)
     base = _base_url(soup, url, declared)
     title = _title(soup)
@@ -155,8 +179,10 @@ def _title(soup: BeautifulSoup) -> str | None:
         tag = soup.select_one(selector)
         if isinstance(tag, Tag) and attr(tag, "content"):
             return none_if_empty(attr(tag, "content"))
-    if soup.title and soup.title.string:
-        return none_if_empty(str(soup.title.string))
+    title = soup.find("title")
+    text = only_string(title) if isinstance(title, Tag) else None
+    if text:
+        return none_if_empty(text)
     h1 = soup.find("h1")
     return none_if_empty(h1.get_text(" ")) if isinstance(h1, Tag) else None
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from bs4 import Comment, Tag
-from bs4.element import NavigableString
+from bs4.element import NavigableString, PageElement
 
 from attribution.credits.vocabulary import (
     CAPTION_PHRASES,
@@ -15,6 +15,7 @@ from attribution.credits.vocabulary import (
     CREDIT_PHRASES,
     LABEL_ELEMENT_WORDS,
 )
+from attribution.extract.limits import MAX_DEPTH
 from attribution.extract.urls import image_identity
 from attribution.records import ExtractedImage
 from attribution.textutil import alternatives, clean_text
@@ -123,10 +124,11 @@ def hidden_label(tag: Tag) -> str | None:
         return None
     if not _is_hidden(tag):
         # BBC pages hide their labels with hashed classes; the words give them away.
-        if tag.name != "span" or len(tag.contents) != 1 or not isinstance(tag.string, str):
+        only = only_string(tag) if tag.name == "span" else None
+        if only is None:
             return None
-        return _BBC_LABELS.get(clean_text(tag.string).lower().rstrip(" ,:.…"))
-    text = clean_text(tag.get_text(" ")).lower().rstrip(" ,:.…")
+        return _BBC_LABELS.get(clean_text(only).lower().rstrip(" ,:.…"))
+    text = clean_text(text_start(tag, _LABEL_READ, " ")).lower().rstrip(" ,:.…")
     if len(text) > 40:
         return None
     if "caption" in text or text in _CAPTION_WORDS:
@@ -135,6 +137,9 @@ def hidden_label(tag: Tag) -> str | None:
         return "credit"
     return None  # a bare "Image:" introduces the caption block (Sky), not the credit
 
+
+# Labels and widget texts are short: this much of an element's text tells whether it is one.
+_LABEL_READ = 200
 
 _CAPTION_WORDS = frozenset(CAPTION_PHRASES)
 # The screen-reader labels of BBC pages in the World Service languages.
@@ -148,50 +153,101 @@ _LABEL_ONLY = re.compile(alternatives(*LABEL_ELEMENT_WORDS), re.IGNORECASE)
 
 def _label_element(tag: Tag) -> str | None:
     """'credit' for an element that holds nothing but a label such as "Credit"."""
-    if tag.find(True) is not None:
+    if any(isinstance(child, Tag) for child in tag.children):
         return None
     text = clean_text(tag.get_text()).rstrip(" :,.…")
     return "credit" if text and len(text) < 20 and _LABEL_ONLY.fullmatch(text) else None
 
 
-def visible_text(element: Tag, skip: Iterable[Tag] = ()) -> str:
-    """The visible text of an element, blocks separated by spaces, ``skip`` left out."""
+def only_string(tag: Tag) -> str | None:
+    """The one string an element holds, through elements that each hold one thing
+    ("<span><b>Credit</b></span>"), else None: bs4's ``.string`` without its recursion."""
+    node: PageElement = tag
+    while isinstance(node, Tag) and len(node.contents) == 1:
+        node = node.contents[0]
+    return str(node) if isinstance(node, NavigableString) else None
+
+
+def text_start(element: Tag, size: int, separator: str = "") -> str:
+    """The beginning of ``element.get_text(separator)``: its strings up to the one that
+    brings the characters other than white space to ``size`` (all of them when fewer).
+
+    For tests that only need the start of a long text, or only whether it is short.
+    """
+    pieces: list[str] = []
+    seen = 0
+    for string in element.strings:
+        pieces.append(string)
+        seen += len(string) - _count_spaces(string)
+        if seen >= size:
+            break
+    return separator.join(pieces)
+
+
+def _count_spaces(text: str) -> int:
+    return len(text) - len("".join(text.split()))
+
+
+def visible_text(element: Tag, skip: Iterable[Tag] = (), limit: int | None = None) -> str:
+    """The visible text of an element, blocks separated by spaces, ``skip`` left out.
+
+    With ``limit``, reading stops once the text is known to be longer than ``limit``
+    characters: what is returned is then the start of the text, longer than ``limit``.
+    The tree is walked without recursion (pages can nest elements thousands deep).
+    """
     skipped = list(skip)
     pieces: list[str] = []
-
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                if not isinstance(child, Comment):
-                    pieces.append(str(child))
-                continue
-            if not isinstance(child, Tag) or any(child is s for s in skipped):
-                continue
-            if child.name in ("script", "style", "button", "noscript") or child.name in IMAGE_TAGS:
-                continue
-            label = hidden_label(child) or _label_element(child)
-            if label == "caption":
-                continue
-            if label == "credit":
-                pieces.append(" Credit: ")
-                continue
-            if _is_hidden(child):
-                continue  # screen-reader text such as ", opens new tab"
-            if child.name in _INLINE_WIDGETS and _ACTION_TEXT.match(
-                clean_text(child.get_text(" "))
-            ):
-                continue  # "Acquire Licensing Rights", "hide caption"
-            block = child.name in _BLOCKS
-            if block or (pieces and (pieces[-1][-1:] in ".!?" or _glued(pieces[-1], child))):
-                pieces.append(" ")  # "…on Thursday.<span>Name, Outlet</span>": two sentences
-            walk(child)
-            if block:
-                pieces.append(" ")
-            elif pieces and pieces[-1][-1:] in ".!?:" and child.next_sibling is not None:
-                # "<span>… in Madrid.</span><span>Name</span>": separate sentences
-                pieces.append(" ")
-
-    walk(element)
+    length = 0
+    check_at = limit or 0
+    # Each frame: the children still to read, the element they belong to (None for
+    # ``element`` itself) and whether that element is a block.
+    stack: list[tuple[Iterator[PageElement], Tag | None, bool]] = [
+        (iter(element.children), None, False)
+    ]
+    while stack:
+        children, owner, owner_block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if owner is not None:
+                if owner_block:
+                    pieces.append(" ")
+                elif pieces and pieces[-1][-1:] in ".!?:" and owner.next_sibling is not None:
+                    # "<span>… in Madrid.</span><span>Name</span>": separate sentences
+                    pieces.append(" ")
+            continue
+        if isinstance(child, NavigableString):
+            if not isinstance(child, Comment):
+                pieces.append(str(child))
+                length += len(child)
+                if limit is not None and length > check_at:
+                    # Cleaning only takes characters out: once the cleaned text is longer
+                    # than the limit, the whole is too. Checked at doubling lengths.
+                    shown = len(clean_text("".join(pieces)))
+                    if shown > limit:
+                        break
+                    check_at = max(length + limit - shown + 1, 2 * length)
+            continue
+        if not isinstance(child, Tag) or any(child is s for s in skipped):
+            continue
+        if child.name in ("script", "style", "button", "noscript") or child.name in IMAGE_TAGS:
+            continue
+        label = hidden_label(child) or _label_element(child)
+        if label == "caption":
+            continue
+        if label == "credit":
+            pieces.append(" Credit: ")
+            continue
+        if _is_hidden(child):
+            continue  # screen-reader text such as ", opens new tab"
+        if child.name in _INLINE_WIDGETS and _ACTION_TEXT.match(
+            clean_text(text_start(child, _LABEL_READ, " "))
+        ):
+            continue  # "Acquire Licensing Rights", "hide caption"
+        block = child.name in _BLOCKS
+        if block or (pieces and (pieces[-1][-1:] in ".!?" or _glued(pieces[-1], child))):
+            pieces.append(" ")  # "…on Thursday.<span>Name, Outlet</span>": two sentences
+        stack.append((iter(child.children), child, block))
     return clean_text("".join(pieces))
 
 
@@ -200,7 +256,7 @@ def _glued(before: str, child: Tag) -> bool:
     starts a new phrase: "…in Utrecht</span><span>NOS / Sanne Verhoef" (two styled spans)."""
     if not before[-1:].isalpha() or child.name not in ("span", "small", "cite"):
         return False
-    first = child.get_text()[:1]
+    first = text_start(child, 1)[:1]
     return first.isupper() and isinstance(child.previous_sibling, Tag)
 
 
@@ -211,6 +267,53 @@ def _is_hidden(tag: Tag) -> bool:
     """Text shown only to screen readers (a class such as "sr-only", or aria-hidden is
     not enough: that hides from screen readers, not from sight)."""
     return bool(_HIDDEN_CLASS.search(" ".join(tag.get("class") or [])))
+
+
+def flatten_deep(root: Tag, max_depth: int = MAX_DEPTH) -> None:
+    """Unwrap the elements nested more than ``max_depth`` levels below ``root``.
+
+    The text and the empty elements (images) below an element at ``max_depth`` become
+    its own children, in document order; the elements that wrapped them are dropped.
+    Browsers also stop nesting (at 512 levels); no real page comes near. Linear in the
+    size of the page: bs4's own unwrap would walk the whole depth for every element.
+    """
+    stack: list[tuple[Tag, int]] = [(root, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        nested = [child for child in tag.contents if isinstance(child, Tag)]
+        if depth < max_depth:
+            stack.extend((child, depth + 1) for child in nested)
+        elif any(child.contents for child in nested):
+            _flatten(tag)
+
+
+def _flatten(tag: Tag) -> None:
+    """Make the strings and empty elements below ``tag`` its children, relinking the
+    parse tree's sibling and document-order links as bs4 keeps them."""
+    last: PageElement = tag
+    while isinstance(last, Tag) and last.contents:
+        last = last.contents[-1]
+    after = last.next_element
+    kept: list[PageElement] = []
+    node = tag.next_element
+    while node is not None:
+        if not (isinstance(node, Tag) and node.contents):
+            kept.append(node)
+        if node is last:
+            break
+        node = node.next_element
+    previous: PageElement = tag
+    for index, node in enumerate(kept):
+        node.parent = tag
+        node.previous_sibling = kept[index - 1] if index else None
+        node.next_sibling = kept[index + 1] if index + 1 < len(kept) else None
+        node.previous_element = previous
+        previous.next_element = node
+        previous = node
+    previous.next_element = after
+    if after is not None:
+        after.previous_element = previous
+    tag.contents = kept
 
 
 def link_hrefs(elements: Iterable[Tag]) -> list[str]:
