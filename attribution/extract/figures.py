@@ -148,7 +148,7 @@ def _runs_sentences(text: str) -> bool:
     return len(text.split()) > 8 and re.search(r"[a-z]{2}[.!?]\s+[A-Z]", text) is not None
 
 
-_MADE_BY_START = re.compile(r"^(?:[\w-]+\s+){1,2}by\s+\S", re.IGNORECASE)
+_MADE_BY_START = re.compile(r"^(?:[\w-]++\s++){1,2}by\s+\S", re.IGNORECASE)
 
 
 def _has_credit_inside(tag: Tag) -> bool:
