@@ -8,15 +8,22 @@ Every page here is written by the test itself, small enough to read.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from bs4.element import PageElement
 from bs4.exceptions import ParserRejectedMarkup
 
-import attribution.extract as extract
-from attribution.extract import extract_page, parse_html
-from attribution.extract.dom import flatten_deep
-from attribution.extract.limits import MAX_DEPTH
+import attribution.extract.tree as tree
+from attribution.extract import extract_page, parse_html, too_many_images
+from attribution.extract.limits import MAX_DEPTH, MAX_IMAGES
+from attribution.extract.tree import ANY_IMAGE, LICENCE_LINK, PageIndex, flatten_deep
+from attribution.pipeline import check_html
+from attribution.records import Profile
+from attribution.render.report import CheckReport
+from attribution.render.text import check_report
+from attribution.serialize import check_json
 
 PAGE_URL = "https://news.example/story"
 
@@ -57,7 +64,7 @@ def test_a_page_every_parser_refuses_is_an_empty_document(
             raise ParserRejectedMarkup(f"{features} refuses it")
         return BeautifulSoup(markup, "html.parser")
 
-    monkeypatch.setattr(extract, "BeautifulSoup", refusing)
+    monkeypatch.setattr(tree, "BeautifulSoup", refusing)
     assert parse_html(b"<p>anything</p>").find(True) is None
     page = extract_page(b'<img src="/a.jpg">', PAGE_URL)
     assert page.images == ()
@@ -150,3 +157,154 @@ def test_pages_within_the_depth_limit_are_not_changed() -> None:
     before = str(soup)
     flatten_deep(soup)
     assert str(soup) == before
+
+
+# --- pages that made extraction work for minutes ------------------------------------
+
+
+def test_a_caption_inside_600_nested_italics_is_read() -> None:
+    caption = nested(600, "Boats in the harbour. Photo: Jane Doe/Reuters", "i")
+    html = f"<figure><img src=/a.jpg><figcaption>{caption}</figcaption></figure>"
+    (image,) = extract_page(html, PAGE_URL).images
+    assert (image.caption, image.credit) == ("Boats in the harbour.", "Jane Doe/Reuters")
+
+
+def images_in_one_div(count: int) -> str:
+    pictures = "".join(f'<img src="/p{n}.jpg" alt="Picture {n}">' for n in range(count))
+    return f"<html><body><div>{pictures}</div></body></html>"
+
+
+def test_a_page_of_2000_images_is_checked_up_to_the_limit_with_a_notice() -> None:
+    page = extract_page(images_in_one_div(2000), PAGE_URL)
+    assert len(page.images) == MAX_IMAGES == 500
+    assert [image.alt for image in page.images[:2]] == ["Picture 0", "Picture 1"]
+    assert page.notices == (too_many_images(500, 1500),)
+    assert "500" in page.notices[0] and "1500" in page.notices[0]
+
+
+def test_the_limit_can_be_set_and_counts_declared_pictures_too() -> None:
+    declared = "".join(f'<meta property="og:image" content="/og{n}.jpg">' for n in range(5))
+    html = f"<html><head>{declared}</head><body><p><img src=/a.jpg alt=A></p></body></html>"
+    page = extract_page(html, PAGE_URL, max_images=3)
+    assert len(page.images) == 3
+    assert page.notices == (too_many_images(3, 3),)
+    assert extract_page(html, PAGE_URL).notices == ()
+
+
+def test_the_notice_reaches_the_result_the_json_and_the_text_report() -> None:
+    result = check_html(images_in_one_div(520), PAGE_URL)
+    assert result.notices == (too_many_images(500, 20),)
+    (page,) = check_json([result], Profile())["pages"]
+    assert page["notices"] == [too_many_images(500, 20)]
+    report = check_report(CheckReport(pages=(result,), profile=Profile()))
+    lines = report.splitlines()
+    assert lines[0].startswith(PAGE_URL)
+    assert lines[1] == f"  notice: {too_many_images(500, 20)}"
+
+
+class WalkCounter:
+    """Counts the nodes bs4 hands out when a tree is walked (descendants, children)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.nodes = 0
+        for name in ("descendants", "children"):
+            original = getattr(Tag, name)
+
+            def counted(tag: Tag, original: property = original) -> Iterator[PageElement]:
+                for node in original.fget(tag):  # type: ignore[misc]
+                    self.nodes += 1
+                    yield node
+
+            monkeypatch.setattr(Tag, name, property(counted))
+
+
+def walked(monkeypatch: pytest.MonkeyPatch, html: str) -> int:
+    with monkeypatch.context() as patch:
+        counter = WalkCounter(patch)
+        extract_page(html, PAGE_URL)
+        return counter.nodes
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Images side by side in one element: each looked at all the others.
+        lambda n: images_in_one_div(n),
+        # Captioned figures in one container, a gallery sharing its caption.
+        lambda n: (
+            "<div class=gallery>"
+            + "".join(
+                f"<figure><img src=/a{i}.jpg><figcaption>Harbour {i}. Photo: Jane Doe</figcaption>"
+                "</figure>"
+                for i in range(n)
+            )
+            + "<p class=caption>Photos by Jane Doe</p></div>"
+        ),
+        # Images among long text in one element.
+        lambda n: (
+            "<div>"
+            + "".join(f"<p>Lorem ipsum dolor sit amet.</p><img src=/i{i}.jpg>" for i in range(n))
+            + "</div>"
+        ),
+        # Thousands of comments and scripts side by side.
+        lambda n: "<div>" + "<!-- c --><script>s</script><span>t</span>" * (20 * n) + "</div>",
+    ],
+    ids=["images", "figures", "text", "comments"],
+)
+def test_the_work_grows_with_the_page_not_with_its_square(
+    monkeypatch: pytest.MonkeyPatch, page: Callable[[int], str]
+) -> None:
+    small, large = walked(monkeypatch, page(100)), walked(monkeypatch, page(400))
+    assert large < 6 * small  # four times the page: four times the walking, not sixteen
+
+
+def test_no_element_is_looked_for_among_its_siblings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bs4 finds an element's place by scanning its siblings when it takes it out; the
+    page's scripts and comments are taken out without that (time squared before)."""
+    calls: list[int] = []
+    original = Tag.index
+    monkeypatch.setattr(
+        Tag, "index", lambda tag, element: calls.append(1) or original(tag, element)
+    )
+    html = "<div>" + "<!-- c --><script>s</script><p>Text</p>" * 2000 + "<img src=/a.jpg></div>"
+    page = extract_page(html, PAGE_URL)
+    assert len(page.images) == 1
+    assert calls == []
+
+
+def test_scripts_and_comments_are_taken_out_and_the_rest_kept() -> None:
+    html = (
+        "<body><!-- a --><figure><script>var x</script><img src=/a.jpg><!-- b -->"
+        "<figcaption>Boats. <style>p{}</style>Photo: Jane Doe</figcaption></figure></body>"
+    )
+    (image,) = extract_page(html, PAGE_URL).images
+    assert (image.caption, image.credit) == ("Boats.", "Jane Doe")
+
+
+def test_the_page_index_answers_as_the_page_itself_does() -> None:
+    html = (
+        "<body><article><h1>Title</h1><div class=a> one <img src=/1.jpg>"
+        "<noscript><img src=/1.jpg></noscript><p> two <a rel=license href=/l>CC</a></p></div>"
+        "<figure><figcaption> three </figcaption><amp-img src=/2.jpg></amp-img></figure>"
+        "<nav><span>four</span></nav></article><p>five</p></body>"
+    )
+    soup = parse_html(html)
+    index = PageIndex(soup)
+    tags = soup.find_all(True)
+    for tag in tags:
+        visible = [t for t in tag.find_all(["img", "amp-img"]) if not t.find_parent("noscript")]
+        assert index.images(tag) == len(visible)
+        assert index.count(ANY_IMAGE, tag) == len(tag.find_all(["img", "amp-img"]))
+        assert index.count(LICENCE_LINK, tag) == len(tag.find_all("a", rel="license"))
+        for name in ("figcaption", "h1", "nav"):
+            assert index.count(name, tag) == len(tag.find_all(name))
+        assert index.text_length(tag) == len(tag.get_text())
+        assert index.words_length(tag) == len(tag.get_text(" ", strip=True))
+        for other in tags:
+            assert index.inside(tag, other) == any(p is other for p in tag.parents)
+
+
+def test_a_caption_attribute_a_parser_refuses_is_read_as_nothing() -> None:
+    html = '<p><img src=/a.jpg data-image-caption="<![ x"></p>'
+    (image,) = extract_page(html, PAGE_URL).images  # ParserRejectedMarkup before
+    assert image.caption is None

@@ -15,7 +15,6 @@ from attribution.credits.vocabulary import (
     CREDIT_PHRASES,
     LABEL_ELEMENT_WORDS,
 )
-from attribution.extract.limits import MAX_DEPTH
 from attribution.extract.urls import image_identity
 from attribution.records import ExtractedImage
 from attribution.textutil import alternatives, clean_text
@@ -99,20 +98,6 @@ def class_text(element: Tag) -> str:
 def word_set(text: str) -> set[str]:
     """The lower-case alphanumeric words of a class string or path."""
     return {w for w in re.split(r"[^a-z0-9]+", text.lower()) if w}
-
-
-def is_inside(element: Tag, root: Tag) -> bool:
-    """Whether ``element`` is a descendant of ``root``."""
-    return any(parent is root for parent in element.parents)
-
-
-def count_images(element: Tag) -> int:
-    """How many images an element holds (noscript copies not counted)."""
-    count = 0
-    for tag in element.find_all(IMAGE_TAGS):
-        if tag.find_parent("noscript") is None:
-            count += 1
-    return count
 
 
 _CREDIT_STEM = re.compile(alternatives(*CREDIT_LABEL_STEMS))
@@ -267,53 +252,6 @@ def _is_hidden(tag: Tag) -> bool:
     """Text shown only to screen readers (a class such as "sr-only", or aria-hidden is
     not enough: that hides from screen readers, not from sight)."""
     return bool(_HIDDEN_CLASS.search(" ".join(tag.get("class") or [])))
-
-
-def flatten_deep(root: Tag, max_depth: int = MAX_DEPTH) -> None:
-    """Unwrap the elements nested more than ``max_depth`` levels below ``root``.
-
-    The text and the empty elements (images) below an element at ``max_depth`` become
-    its own children, in document order; the elements that wrapped them are dropped.
-    Browsers also stop nesting (at 512 levels); no real page comes near. Linear in the
-    size of the page: bs4's own unwrap would walk the whole depth for every element.
-    """
-    stack: list[tuple[Tag, int]] = [(root, 0)]
-    while stack:
-        tag, depth = stack.pop()
-        nested = [child for child in tag.contents if isinstance(child, Tag)]
-        if depth < max_depth:
-            stack.extend((child, depth + 1) for child in nested)
-        elif any(child.contents for child in nested):
-            _flatten(tag)
-
-
-def _flatten(tag: Tag) -> None:
-    """Make the strings and empty elements below ``tag`` its children, relinking the
-    parse tree's sibling and document-order links as bs4 keeps them."""
-    last: PageElement = tag
-    while isinstance(last, Tag) and last.contents:
-        last = last.contents[-1]
-    after = last.next_element
-    kept: list[PageElement] = []
-    node = tag.next_element
-    while node is not None:
-        if not (isinstance(node, Tag) and node.contents):
-            kept.append(node)
-        if node is last:
-            break
-        node = node.next_element
-    previous: PageElement = tag
-    for index, node in enumerate(kept):
-        node.parent = tag
-        node.previous_sibling = kept[index - 1] if index else None
-        node.next_sibling = kept[index + 1] if index + 1 < len(kept) else None
-        node.previous_element = previous
-        previous.next_element = node
-        previous = node
-    previous.next_element = after
-    if after is not None:
-        after.previous_element = previous
-    tag.contents = kept
 
 
 def link_hrefs(elements: Iterable[Tag]) -> list[str]:
