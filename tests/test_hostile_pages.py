@@ -7,7 +7,11 @@ Every page here is written by the test itself, small enough to read.
 
 from __future__ import annotations
 
+import dataclasses
+import html
+import json
 import random
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -19,11 +23,14 @@ import attribution.extract.tree as tree
 from attribution.extract import extract_page, parse_html, too_many_images
 from attribution.extract.limits import MAX_DEPTH, MAX_IMAGES
 from attribution.extract.tree import ANY_IMAGE, LICENCE_LINK, PageIndex, flatten_deep
+from attribution.extract.urls import clean_url
 from attribution.pipeline import check_html
 from attribution.records import Profile
+from attribution.render import CHECK_FORMATS
 from attribution.render.report import CheckReport
 from attribution.render.text import check_report
 from attribution.serialize import check_json
+from attribution.textutil import INVISIBLE_CHARACTERS, clean_text
 
 PAGE_URL = "https://news.example/story"
 
@@ -308,3 +315,95 @@ def test_a_caption_attribute_a_parser_refuses_is_read_as_nothing() -> None:
     html = '<p><img src=/a.jpg data-image-caption="<![ x"></p>'
     (image,) = extract_page(html, PAGE_URL).images  # ParserRejectedMarkup before
     assert image.caption is None
+
+
+# --- control characters ---------------------------------------------------------------
+
+# A terminal title change, a colour, a NUL (PostgreSQL refuses it) and a right-to-left
+# override, as a page can carry them anywhere.
+HOSTILE = "\x1b]0;pwned\x07\x1b[31m\x00\u202e"
+FORBIDDEN = re.compile(f"[{INVISIBLE_CHARACTERS}\x1b\x07]")
+
+
+def hostile_page() -> str:
+    h = html.escape(HOSTILE, quote=True)
+    jsonld = json.dumps(
+        {
+            "@type": "NewsArticle",
+            "image": {
+                "@type": "ImageObject",
+                "contentUrl": f"https://cdn.example/ld{HOSTILE}.jpg",
+                "caption": f"Declared {HOSTILE}caption",
+                "creditText": f"Declared {HOSTILE}Credit",
+                "creator": {"name": f"Jane{HOSTILE} Doe"},
+                "license": f"https://creativecommons.org/licenses/by/4.0/{HOSTILE}",
+            },
+        }
+    )
+    return (
+        f"<html><head><title>Title {h}here</title>"
+        f'<link rel="canonical" href="https://news.example/story{h}">'
+        f'<script type="application/ld+json">{jsonld}</script></head><body><article>'
+        f'<figure><img src="/pic{h}.jpg" srcset="/pic{h}-800w.jpg 800w" alt="Alt {h}text">'
+        f"<figcaption>Boats {h}at dusk. Photo: Jane {h}Doe/Reuters "
+        f'<a rel="license" href="https://creativecommons.org/licenses/by/4.0/{h}">CC BY</a>'
+        "</figcaption></figure></article></body></html>"
+    )
+
+
+def strings_of(value: object) -> Iterator[str]:
+    """Every string a record holds, however deep."""
+    if isinstance(value, str):
+        yield value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in dataclasses.fields(value):
+            yield from strings_of(getattr(value, item.name))
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from strings_of(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings_of(key)
+            yield from strings_of(item)
+
+
+def test_no_control_character_of_a_page_reaches_the_extracted_page() -> None:
+    page = extract_page(hostile_page().encode(), "file:///saved/story.html")
+    strings = list(strings_of(page))
+    assert [s for s in strings if FORBIDDEN.search(s)] == []
+    # What the page says is still read, around the characters taken out (the parser
+    # reads a NUL in HTML as U+FFFD, the replacement character); in URLs they are
+    # percent-encoded.
+    left = "]0;pwned[31m\ufffd"
+    encoded = "%1B]0;pwned%07%1B[31m\ufffd%E2%80%AE"
+    assert page.title == f"Title{left}here"
+    assert page.declared_url == f"https://news.example/story{encoded}"
+    image = page.images[0]
+    assert image.src == f"https://news.example/pic{encoded}.jpg"
+    assert image.variants == (f"https://news.example/pic{encoded}-800w.jpg",)
+    assert image.alt == f"Alt{left}text"
+    assert image.caption == f"Boats{left}at dusk."
+    assert image.credit == f"Jane{left}Doe/Reuters CC BY"
+    assert image.credit_links == (f"https://creativecommons.org/licenses/by/4.0/{encoded}",)
+    declared = page.images[-1]
+    assert declared.src == "https://cdn.example/ld%1B]0;pwned%07%1B[31m%00%E2%80%AE.jpg"
+    assert declared.caption == "Declared]0;pwned[31mcaption"
+    assert declared.structured_value("creator") == "Jane]0;pwned[31m Doe"
+
+
+@pytest.mark.parametrize("name", ["text", "csv", "html", "json"])
+def test_no_control_character_of_a_page_reaches_a_report(name: str) -> None:
+    result = check_html(hostile_page(), "https://news.example/story")
+    rendered = CHECK_FORMATS[name].render(CheckReport(pages=(result,), profile=Profile()))
+    assert not FORBIDDEN.search(rendered)
+    assert "\\u001b" not in rendered.lower() and "\\u0000" not in rendered  # JSON escapes
+    assert "pwned" in rendered
+
+
+def test_text_from_a_page_loses_controls_and_direction_overrides() -> None:
+    # ZWJ stays: emoji and scripts need it. NEL and the separators are white space.
+    text = "a\x1b[31mb\x00c\u202ed\u2067e\u200ff\x85g\x1fh\u200di"
+    assert clean_text(text) == "a[31mbcdef g h\u200di"
+    assert clean_url(" https://a.example/x y\t\x00\u202e\u00a0.jpg\n") == (
+        "https://a.example/x y%00%E2%80%AE%C2%A0.jpg"
+    )

@@ -29,6 +29,7 @@ from attribution.extract.figures import attach_caption
 from attribution.extract.limits import MAX_IMAGES
 from attribution.extract.tree import PageIndex, flatten_deep, parse_markup, prune
 from attribution.extract.urls import (
+    clean_url,
     image_identity,
     join_url,
     looks_like_image_url,
@@ -162,7 +163,7 @@ def _declared_url(soup: BeautifulSoup) -> str | None:
     ):
         tag = soup.select_one(selector)
         if isinstance(tag, Tag):
-            value = (attr(tag, key) or "").strip()
+            value = clean_url(attr(tag, key) or "")
             if value.lower().startswith(("http://", "https://")):
                 return value
     return None
@@ -353,6 +354,6 @@ def _fill_from_structured(image: FoundImage, kb: KnowledgeBase) -> None:
         image.credit = (
             facts.get("creditText") or facts.get("creator") or facts.get("copyrightNotice")
         )
-    licence = facts.get("license")
+    licence = clean_url(facts.get("license") or "")
     if licence and licence not in image.credit_links:
         image.credit_links.append(licence)

@@ -4,7 +4,9 @@ and crop of one picture."""
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
+
+from attribution.textutil import INVISIBLE_CHARACTERS
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".tiff", ".heic")
 
@@ -94,11 +96,31 @@ def url_host(url: str) -> str:
 
 
 def join_url(base: str, href: str) -> str | None:
-    """A URL resolved against ``base``, or None when it cannot be."""
+    """A URL resolved against ``base`` (see :func:`clean_url`), or None when it cannot be."""
     try:
-        return urljoin(base, href)
+        return clean_url(urljoin(base, href))
     except ValueError:
         return None
+
+
+# What a URL taken from a page may not carry as it is: controls, white space other than
+# the space, and the characters of textutil.INVISIBLE_CHARACTERS (they would reach
+# terminals, reports and the database). As browsers do, the ends lose white space and
+# controls, tabs and line breaks go, and the rest are percent-encoded. A space inside
+# stays as the page wrote it ("Grafik Übersicht.jpg"): it is harmless, and it is how
+# the address is written where the picture is labelled.
+_URL_END_JUNK = "".join(chr(c) for c in range(0x21)) + "\x7f"
+_URL_UNSAFE = re.compile(f"[^\\S ]|[{INVISIBLE_CHARACTERS}]")
+
+
+def clean_url(url: str) -> str:
+    """A URL from a page as a browser would read it, without controls, direction marks
+    or white space other than spaces in it (those inside percent-encoded)."""
+    url = url.strip(_URL_END_JUNK)
+    if _URL_UNSAFE.search(url) is None:
+        return url
+    url = url.replace("\t", "").replace("\n", "").replace("\r", "")
+    return _URL_UNSAFE.sub(lambda found: quote(found.group(0), safe=""), url)
 
 
 def image_identity(url: str) -> str:
@@ -246,9 +268,8 @@ def resolve_url(base: str, value: str | None) -> str | None:
         return None
     if _PLACEHOLDER_SRC.search(value):
         return None
-    try:
-        resolved = urljoin(base, value)
-    except ValueError:
+    resolved = join_url(base, value)
+    if resolved is None:
         return None
     return resolved if resolved.startswith(("http://", "https://", "file:")) else None
 
