@@ -7,11 +7,13 @@ Every page here is written by the test itself, small enough to read.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import html
 import json
 import random
 import re
+import struct
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -20,6 +22,7 @@ from bs4.element import PageElement
 from bs4.exceptions import ParserRejectedMarkup
 
 import attribution.extract.tree as tree
+from attribution.embedded import read_embedded
 from attribution.extract import extract_page, parse_html, too_many_images
 from attribution.extract.limits import MAX_DEPTH, MAX_IMAGES
 from attribution.extract.tree import ANY_IMAGE, LICENCE_LINK, PageIndex, flatten_deep
@@ -407,3 +410,66 @@ def test_text_from_a_page_loses_controls_and_direction_overrides() -> None:
     assert clean_url(" https://a.example/x y\t\x00\u202e\u00a0.jpg\n") == (
         "https://a.example/x y%00%E2%80%AE%C2%A0.jpg"
     )
+
+
+# --- what image files say -------------------------------------------------------------
+
+ARTIST, COPYRIGHT = 0x013B, 0x8298
+BYTE, ASCII, SHORT, UNDEFINED = 1, 2, 3, 7
+
+
+def exif_jpeg(*entries: tuple[int, int, bytes]) -> bytes:
+    """The head of a JPEG whose EXIF IFD0 holds ``entries`` (tag, field type, the
+    value's bytes as the file stores them), little-endian: what a camera or an editor
+    that writes text in its own way leaves in the file."""
+    size = 2 + 12 * len(entries) + 4
+    table, values = struct.pack("<H", len(entries)), b""
+    for tag, kind, value in sorted(entries):
+        count = len(value) // 2 if kind == SHORT else len(value)
+        if len(value) <= 4:
+            stored = value.ljust(4, b"\x00")
+        else:
+            stored = struct.pack("<I", 8 + size + len(values))
+            values += value + b"\x00" * (len(value) % 2)
+        table += struct.pack("<HHI", tag, kind, count) + stored
+    tiff = b"II*\x00" + struct.pack("<I", 8) + table + struct.pack("<I", 0) + values
+    app1 = b"Exif\x00\x00" + tiff
+    return b"\xff\xd8\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + b"\xff\xd9"
+
+
+UTF16 = codecs.BOM_UTF16_LE + "Jane Doe".encode("utf-16-le") + b"\x00\x00"
+
+
+@pytest.mark.parametrize(
+    ("entry", "creator"),
+    [
+        # UTF-16 with a byte-order mark in an ASCII field: its NULs cut it to "\xff\xfeJ".
+        ((ARTIST, ASCII, UTF16), "Jane Doe"),
+        ((ARTIST, ASCII, codecs.BOM_UTF16_BE + "Jane Doe".encode("utf-16-be")), "Jane Doe"),
+        ((ARTIST, UNDEFINED, UTF16), "Jane Doe"),
+        ((ARTIST, BYTE, b"Jane Doe\x00\x00\x00"), "Jane Doe"),
+        # Latin-1 / Windows-1252, not UTF-8.
+        ((ARTIST, ASCII, b"Jos\xe9 Garc\xeda \x93Pepe\x94\x00"), "José García “Pepe”"),
+        ((ARTIST, ASCII, b"Jane\x1b]0;pwned\x07 Doe\x00"), "Jane]0;pwned Doe"),
+        # Bytes no encoding reads are read as Latin-1 (its C1 controls taken out), never
+        # shown as b'\xfd…'.
+        ((ARTIST, ASCII, b"\xfd\xfc\x81 Doe"), "ýü Doe"),
+    ],
+)
+def test_text_in_an_image_file_is_decoded_not_shown_as_bytes(
+    entry: tuple[int, int, bytes], creator: str
+) -> None:
+    embedded = read_embedded(exif_jpeg(entry))
+    assert embedded.creator == creator
+    assert embedded.problem is None
+
+
+def test_trailing_nuls_and_number_fields_do_not_become_text() -> None:
+    copyright_text = "© 2024 Jane Doe".encode() + b"\x00" * 6
+    embedded = read_embedded(
+        exif_jpeg((COPYRIGHT, ASCII, copyright_text), (ARTIST, SHORT, b"\x01\x00\x02\x00"))
+    )
+    assert embedded.copyright == "© 2024 Jane Doe"
+    assert embedded.creator is None  # a list of numbers, not "[1, 2]"
+    for value in strings_of(embedded):
+        assert "\x00" not in value and not value.startswith(("b'", 'b"', "["))
