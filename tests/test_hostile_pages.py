@@ -95,6 +95,11 @@ HOSTILE_BYTES = [
     b"\xef\xbb\xbf<![CDATA[",
     b"<" * 5000,
     b"<![" * 2000,
+    # A width of 5,000 digits: int() refuses more than 4,300.
+    b'<p><img src=/a.jpg width="' + b"9" * 5000 + b'"></p>',
+    # A JSON-LD @type list holding an object (a dict cannot go in a set).
+    b'<script type="application/ld+json">{"@type": ["ImageObject", {"x": 1}],'
+    b' "contentUrl": ["/a.jpg"], "creator": [{"name": 5}, null]}</script>',
 ]
 
 

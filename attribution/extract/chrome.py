@@ -254,7 +254,9 @@ def _tiny(element: Tag, index: PageIndex) -> bool:
         value = attr(element, name) or ""
         match = re.match(r"^\s*(\d+)(?:px)?\s*$", value)
         if match:
-            sizes.append(int(match.group(1)))
+            digits = match.group(1).lstrip("0") or "0"
+            # A number of thousands of digits is huge, not an error (int() refuses it).
+            sizes.append(int(digits) if len(digits) < 20 else 10**20)
     return any(size < 64 for size in sizes) or (len(sizes) == 2 and max(sizes) <= 120)
 
 

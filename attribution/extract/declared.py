@@ -129,7 +129,11 @@ def _walk_jsonld(node: object, base: str, inside_image: bool, depth: int) -> Ite
         return
     types = node.get("@type")
     type_names = (
-        {types} if isinstance(types, str) else set(types) if isinstance(types, list) else set()
+        {types}
+        if isinstance(types, str)
+        else {t for t in types if isinstance(t, str)}
+        if isinstance(types, list)
+        else set()
     )
     if type_names & _NOT_CONTENT_TYPES:
         return
