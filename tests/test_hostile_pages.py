@@ -8,6 +8,7 @@ Every page here is written by the test itself, small enough to read.
 from __future__ import annotations
 
 import codecs
+import copy
 import dataclasses
 import html
 import json
@@ -164,6 +165,23 @@ def test_flattening_keeps_every_string_and_image_in_order() -> None:
     assert isinstance(body, Tag)
     body.decompose()
     assert soup.find("img") is None
+
+
+def test_the_bs4_operations_extraction_uses_do_not_recurse_5000_deep() -> None:
+    """bs4 walks trees without recursion for these (Tag.string and == do recurse, and
+    are not used); a bs4 that changes this fails here, not on a hostile page."""
+    soup = parse_html("<body>" + nested(5000, "<img src=/a.jpg> deep") + "</body>")
+    image = soup.find("img")
+    assert isinstance(image, Tag)
+    assert len(list(image.parents)) > 5000
+    assert soup.get_text() == " deep"
+    assert str(soup).count("<span>") == 5000
+    assert copy.copy(soup).get_text() == " deep"
+    assert len(soup.find_all("span")) == 5000
+    body = soup.find("body")
+    assert isinstance(body, Tag)
+    body.decompose()
+    assert soup.find("span") is None
 
 
 def test_pages_within_the_depth_limit_are_not_changed() -> None:

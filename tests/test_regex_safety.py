@@ -295,7 +295,7 @@ def _words(pattern: str, flags: int) -> list[str]:
     return sorted(words, key=lambda w: (-len(w), w))[:12]
 
 
-_SIZE = 2000
+_SIZE = 4000
 _GENERIC = ["a", "A", "0", " ", "-_", "a ", "a.", "a-", "a_", "A ", "Ab ", "a/", "a,", "©", "é"]
 _GENERIC += ["(", "[", ". ", ": ", "/ ", "\t", "1x", "a1", "http://", "www.", "\u00a0"]
 

@@ -52,7 +52,9 @@ _BY_PHRASE = re.compile(
     r"(?:^|\s)" + alternatives(*MADE_BY_LABELS, *PICTURE_BY_LABELS) + r"\s+by\s+", re.I
 )
 _LEADING_BY_LABEL = re.compile(r"^\s*" + alternatives(*MADE_BY_LABELS) + r"\s+by\s+", re.I)
-_COPYRIGHT_TAIL = re.compile(r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+|\s)(?P<credit>©\s*\S.*)$")
+_COPYRIGHT_TAIL = re.compile(
+    r"(?:^|(?<=[.!?”\"')\]])\s*+|\s++[|•·–—-]\s++|\s)(?P<credit>©\s*\S.*)$"
+)
 _AGENCY_TAIL = re.compile(
     r"(?:^|\s|(?<=[.!?”\"]))(?P<open>[(\[])?\s*+(?P<credit>"
     + alternatives(*AGENCY_TAIL_NAMES)
@@ -63,8 +65,8 @@ _COPYRIGHT_LEAD = re.compile(
     re.IGNORECASE,
 )
 _LEADING_BRACKET = re.compile(r"^\s*[(\[](?P<credit>[^()\[\]]{2,120})[)\]]\s*(?P<caption>\S.*)$")
-_TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<credit>[^()\[\]]{2,160})[)\]]\s*\.?$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[.!?][”\"])\s+(?=\S)|\s+[|•·–—]\s+")
+_TRAILING_BRACKET = re.compile(r"\s*+[(\[](?P<credit>[^()\[\]]{2,160})[)\]]\s*\.?$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s++(?=\S)|(?<=[.!?][”\"])\s++(?=\S)|\s++[|•·–—]\s++")
 _CAPTION_WIDGETS = re.compile(r"\b(?:hide|toggle|show)\s+caption\b", re.IGNORECASE)
 _REPEATED_TAIL = re.compile(r"(\S[^.]{2,80}?)\s+\1\s*$")
 _BBC_CAPTION = re.compile(r"\s*+\bimage\s+caption\s*,\s*", re.IGNORECASE)

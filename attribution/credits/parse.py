@@ -112,7 +112,7 @@ _EMBARGO = re.compile(r"\b(?:[A-Z]{2,}+\s++){1,3}OUT\b")  # "SOUTH KOREA OUT", "
 _TRADE_NAME = re.compile(
     r"\s++(?:photography|fotografie|photographie|fotograf[íi]a)$", re.IGNORECASE
 )
-_TRAILING_YEAR = re.compile(r"[\s,]+(?:19|20)\d\d\s*$")
+_TRAILING_YEAR = re.compile(r"[\s,]++(?:19|20)\d\d\s*$")
 _TITLE_QUOTE = re.compile(r"^\s*[\"“'‘„«](?P<title>[^\"”’“»]{1,200})[\"”'’“»]\s*,?\s*")
 _LICENCE_FILLER = re.compile(
     r",?\s*+(?:is\s++|are\s++)?(?:licen[cs]ed|available|released|used|marked|dedicated|reproduced)"
@@ -141,7 +141,7 @@ _COURTESY_NEEDLES = any_of(
 )  # fmt: skip
 _MADE_BY_HINT = re.compile(r"\s(?:" + "|".join(BY_WORDS) + r")\s", re.IGNORECASE)
 _WIRE_NEEDLES = any_of(*WIRE_NEEDLES)
-_IMAGE_CAPTION_TAIL = re.compile(r"\s*image\s+caption\s*,.*$", re.IGNORECASE)
+_IMAGE_CAPTION_TAIL = re.compile(r"\s*+image\s+caption\s*,.*$", re.IGNORECASE)
 _MARKER_NEEDLES = any_of(*MARKER_NEEDLES)
 # One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…
 _MARKERS = re.compile(
@@ -152,7 +152,7 @@ _SEGMENT_SPLIT = re.compile(r"(?:\s*+(?:/|\||;|\\|(?<=[a-z]{4})\.\s++(?=[A-Z]))|
 _NAME_LIST_SPLIT = re.compile(r"(?:\s*+,\s*+(?:and\s++|&\s++)?|\s++(?:&|and|und|et|y)\s)\s*+")
 _NAME_WORD = re.compile(r"^@?[\w'’.\-ʻ]+$")
 _PLATFORM_HANDLE = re.compile(
-    r"^(?P<platform>[\w .]+?)\s+(?:channel\s+|account\s+|user\s+)?(?P<handle>@[\w.]+)$",
+    r"^(?P<platform>[\w .]+?)\s++(?:channel\s++|account\s++|user\s++)?(?P<handle>@[\w.]+)$",
     re.IGNORECASE,
 )
 _USER_OF_PLATFORM = re.compile(
@@ -163,7 +163,7 @@ _EMPTY_BRACKETS = re.compile(r"[(\[]\s*(?:/\s*+)*[)\]]")
 _BRACKET = re.compile(r"[()\[\]]")
 _VIA_GETTY = re.compile(r"\bvia\s+getty\b(?!\s+images)", re.IGNORECASE)
 _VIA = re.compile(r"\s++(?:via|über|vía)\s++|/\s*+via\s++", re.IGNORECASE)
-_BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+_BRACKETED = re.compile(r"\s*+[(\[][^)\]]*[)\]]")
 _ARTICLE = re.compile(r"^(?:the|la|le|les|el|die|der|das)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
 _LEADING_AND = re.compile(r"^(?:and|und|et|y)\s+", re.IGNORECASE)

@@ -203,7 +203,7 @@ _PUBLISHED_META_KEYS = (
     "datepublished",
     "dc.date.issued",
 )
-_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
+_ISO_DATE = re.compile(r"\s*+(\d{4})-(\d{2})-(\d{2})")
 
 
 def published_date(soup: BeautifulSoup) -> date | None:
