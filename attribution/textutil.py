@@ -28,11 +28,6 @@ _INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 _NEEDS_WORK = re.compile(r"\s\s|[^\S ]|\s[,.;:!?)\]]|[(\[]\s" + f"|[{INVISIBLE_CHARACTERS}]")
 
 
-def strip_invisible(text: str) -> str:
-    """``text`` without the characters of :data:`INVISIBLE_CHARACTERS`."""
-    return _INVISIBLE.sub("", text)
-
-
 def clean_text(text: str) -> str:
     """Collapse whitespace (including non-breaking spaces), trim the ends, and take out
     control characters and direction overrides (:data:`INVISIBLE_CHARACTERS`)."""

@@ -301,7 +301,7 @@ def attach_caption(
     container = _figure_container(element, index)
     caption_tags = _caption_elements(container, element, index) if container is not None else []
     if not caption_tags:
-        caption_tags = _following_captions(element, index) or _shared_caption(element, index)
+        caption_tags = list(_following_captions(element, index)) or _shared_caption(element, index)
     elif container is not None and not _credit_parts(caption_tags, kb, index):
         # An attribution line printed after the whole figure ("X" by Y is licensed …).
         caption_tags += [
