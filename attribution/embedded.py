@@ -9,6 +9,7 @@ says why. XML is parsed with entity expansion and DTDs refused. Content Credenti
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import json
@@ -16,6 +17,7 @@ import logging
 import re
 import struct
 from collections.abc import Iterator
+from typing import Any
 from xml.etree.ElementTree import Element
 
 import exifread
@@ -155,12 +157,62 @@ def _exif_fields(data: bytes, image_format: str) -> Iterator[tuple[str, str]]:
     if tiff is None:
         return
     tags = exifread.process_file(io.BytesIO(tiff), details=False, debug=False)
+    # exifread counts its offsets from the TIFF header: the start of the block it is
+    # given, except for HEIC and AVIF, which it is given whole.
+    stream = tiff if image_format not in ("heic", "avif") else None
     for name, key in _EXIF_TAGS.items():
         tag = tags.get(name)
-        if tag is None:
+        value = _exif_text(tag, stream) if tag is not None else None
+        if value:
+            yield key, value
+
+
+# The EXIF field types text can be written in: BYTE, ASCII, UNDEFINED.
+_TEXT_FIELD_TYPES = frozenset({1, 2, 7})
+
+
+def _exif_text(tag: Any, stream: bytes | None) -> str | None:
+    """The text of an EXIF text tag, never the repr of its bytes ("b'\\xff…'").
+
+    exifread gives text it could decode as UTF-8; otherwise its bytes (cut at the first
+    NUL) or a list of byte values, which are decoded here: from the field's own bytes in
+    the file when they can be found (a UTF-16 text has NULs in it), else from what
+    exifread read. Fields of number types are not text: None.
+    """
+    if int(tag.field_type) not in _TEXT_FIELD_TYPES:
+        return None
+    values = tag.values
+    raw: bytes | None = None
+    if stream is not None and 0 <= tag.field_offset < len(stream) and tag.field_length > 0:
+        raw = stream[tag.field_offset : tag.field_offset + tag.field_length]
+    if isinstance(values, str) and not (raw and raw.startswith(_UTF16_BOMS)):
+        return values
+    if raw is None:
+        if isinstance(values, bytes):
+            raw = values
+        elif isinstance(values, list) and all(isinstance(v, int) and 0 <= v < 256 for v in values):
+            raw = bytes(values)
+        else:
+            return None
+    return decode_text(raw)
+
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def decode_text(raw: bytes) -> str:
+    """Text from the bytes of a metadata field whose encoding is not declared: UTF-16
+    when it starts with a byte-order mark, else UTF-8, else Windows-1252, else Latin-1.
+    The text ends at its first NUL (EXIF ends its strings with one)."""
+    if raw.startswith(_UTF16_BOMS):
+        return raw.decode("utf-16", errors="replace").split("\x00", 1)[0]
+    raw = raw.split(b"\x00", 1)[0]
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
             continue
-        value = tag.values if isinstance(tag.values, str) else str(tag)
-        yield key, value
+    return raw.decode("latin-1")
 
 
 def _exif_block(data: bytes, image_format: str) -> bytes | None:
@@ -414,19 +466,26 @@ def read_content_credentials(
         store = json.loads(reader.json())
     except Exception as error:
         return ContentCredentials(
-            present=True, valid=False, problem=f"unreadable manifest: {error}"
+            present=True, valid=False, problem=clean_text(f"unreadable manifest: {error}")
         )
     manifest = store.get("manifests", {}).get(store.get("active_manifest", ""), {})
-    statuses = [s.get("code", "") for s in store.get("validation_status", []) or []]
+    # What a manifest says is the file's to say: its strings are cleaned like any text.
+    statuses = [
+        clean_text(str(s.get("code", ""))) for s in store.get("validation_status", []) or []
+    ]
     failures = [code for code in statuses if not _is_trust_only(code)]
     return ContentCredentials(
         present=True,
         valid=not failures,
         ai_generated=_declares_ai(manifest),
-        issuer=(manifest.get("signature_info") or {}).get("issuer"),
-        claim_generator=_claim_generator(manifest),
+        issuer=_text((manifest.get("signature_info") or {}).get("issuer")),
+        claim_generator=_text(_claim_generator(manifest)),
         statuses=tuple(statuses),
     )
+
+
+def _text(value: object) -> str | None:
+    return none_if_empty(value) if isinstance(value, str) else None
 
 
 def _is_trust_only(code: str) -> bool:

@@ -57,4 +57,4 @@ def evaluate_page(
             image, credit, profile, kb, today, from_file, published=page.published
         )
         results.append(ImageResult(image, credit, findings, from_file))
-    return PageResult(url=page.url, title=page.title, images=tuple(results))
+    return PageResult(url=page.url, title=page.title, images=tuple(results), notices=page.notices)

@@ -60,13 +60,15 @@ class ExtractedImage:
 class ExtractedPage:
     """What extraction found on one page: its title, its content images, and the date
     the page says it was first published (``article:published_time``, schema.org
-    ``datePublished``), when it says one."""
+    ``datePublished``), when it says one. ``notices`` say what extraction could not do
+    with the page (a page with more images than are checked)."""
 
     url: str
     title: str | None
     images: tuple[ExtractedImage, ...]
     declared_url: str | None = None  # the http(s) address the page gives for itself
     published: date | None = None
+    notices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,13 +201,15 @@ class PageSource:
 class PageResult:
     """The result of checking one page. ``url`` is the page's identity: its canonical
     URL, or for a saved file the address it declares or its path; ``source`` says how
-    it was obtained, when known."""
+    it was obtained, when known; ``notices`` are extraction's notices about the page
+    (images left unchecked)."""
 
     url: str
     title: str | None
     images: tuple[ImageResult, ...]
     findings: tuple[Finding, ...] = ()
     source: PageSource | None = None
+    notices: tuple[str, ...] = ()
 
     def all_findings(self) -> tuple[Finding, ...]:
         """Page-level findings followed by every image's findings."""

@@ -152,6 +152,7 @@ def check_json(
                     for item in page.images
                 ],
                 "findings": [finding_json(f) for f in page.findings],
+                "notices": list(page.notices),
             }
             for page in pages
         ],

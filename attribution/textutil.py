@@ -10,16 +10,32 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?)\]])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
 
 
-_NEEDS_WORK = re.compile(r"\s\s|[^\S ]|\s[,.;:!?)\]]|[(\[]\s|[\u200b\ufeff]")
+# The characters no text read from a page keeps, as a regular-expression class:
+# - C0 controls other than white space, DEL and C1 controls: a terminal runs the escape
+#   sequences they start (ESC, BEL, CSI, OSC), and PostgreSQL refuses NUL in text and JSON;
+# - the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which
+#   make a terminal or a report show text in another order than it is written;
+# - the direction marks LRM, RLM and ALM: harmless to show, but invisible, without
+#   words, and they would make "AP" and "AP<RLM>" two names;
+# - zero-width space and the byte-order mark.
+# Tab, line breaks and the information separators (U+001C–U+001F) are white space: they
+# become one space. The zero-width joiners (ZWJ, ZWNJ) stay: scripts and emoji need them.
+INVISIBLE_CHARACTERS = (
+    r"\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"
+    r"\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+)
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
+_NEEDS_WORK = re.compile(r"\s\s|[^\S ]|\s[,.;:!?)\]]|[(\[]\s" + f"|[{INVISIBLE_CHARACTERS}]")
 
 
 def clean_text(text: str) -> str:
-    """Collapse whitespace (including non-breaking spaces) and trim the ends."""
+    """Collapse whitespace (including non-breaking spaces), trim the ends, and take out
+    control characters and direction overrides (:data:`INVISIBLE_CHARACTERS`)."""
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if _NEEDS_WORK.search(text) is None:
         return text.strip()
-    text = text.replace("\u200b", "").replace("\ufeff", "")
+    text = _INVISIBLE.sub("", text)
     text = _SPACE.sub(" ", text).strip()
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     return _SPACE_AFTER_OPEN.sub(r"\1", text)

@@ -33,16 +33,18 @@ from attribution.textutil import alternatives, clean_text, none_if_empty
 # Labels that only say "this is the credit"; labels that carry meaning ("Screenshot:",
 # "Courtesy") stay in the credit text.
 _GENERIC_LABEL = alternatives(*GENERIC_LABELS, *CAPTION_DROPPED_KIND_LABELS, *MORE_GENERIC_LABELS)
-_SEPARATOR = r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+|\s+)"
+# White space is taken whole (``*+``, ``++``): labels start with a letter, and trying
+# every split of a long run against every label would take time squared.
+_SEPARATOR = r"(?:^|(?<=[.!?”\"')\]])\s*+|\s++[|•·–—-]\s++|\s++)"
 _INNER_LABEL = re.compile(
     _SEPARATOR
-    + r"(?P<open>[(\[]\s*)?(?P<label>"
+    + r"(?P<open>[(\[]\s*+)?(?P<label>"
     + _GENERIC_LABEL
     + r"\s*(?::|…|\.\.\.|,(?=\s))\s*)",
     re.IGNORECASE,
 )
 _BY_LABEL = re.compile(
-    r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+)(?P<open>[(\[]\s*)?"
+    r"(?:^|(?<=[.!?”\"')\]])\s*+|\s++[|•·–—-]\s++)(?P<open>[(\[]\s*+)?"
     r"(?P<label>" + alternatives(*MADE_BY_LABELS) + r"\s+by\s+)",
     re.IGNORECASE,
 )
@@ -50,9 +52,11 @@ _BY_PHRASE = re.compile(
     r"(?:^|\s)" + alternatives(*MADE_BY_LABELS, *PICTURE_BY_LABELS) + r"\s+by\s+", re.I
 )
 _LEADING_BY_LABEL = re.compile(r"^\s*" + alternatives(*MADE_BY_LABELS) + r"\s+by\s+", re.I)
-_COPYRIGHT_TAIL = re.compile(r"(?:^|(?<=[.!?”\"')\]])\s*|\s+[|•·–—-]\s+|\s)(?P<credit>©\s*\S.*)$")
+_COPYRIGHT_TAIL = re.compile(
+    r"(?:^|(?<=[.!?”\"')\]])\s*+|\s++[|•·–—-]\s++|\s)(?P<credit>©\s*\S.*)$"
+)
 _AGENCY_TAIL = re.compile(
-    r"(?:^|\s|(?<=[.!?”\"]))(?P<open>[(\[])?\s*(?P<credit>"
+    r"(?:^|\s|(?<=[.!?”\"]))(?P<open>[(\[])?\s*+(?P<credit>"
     + alternatives(*AGENCY_TAIL_NAMES)
     + r"\s*/\s*[^/()\[\]]{1,120}(?:/[^/()\[\]]{1,80}){0,3})(?P<close>[)\]])?\s*\.?$"
 )
@@ -61,11 +65,11 @@ _COPYRIGHT_LEAD = re.compile(
     re.IGNORECASE,
 )
 _LEADING_BRACKET = re.compile(r"^\s*[(\[](?P<credit>[^()\[\]]{2,120})[)\]]\s*(?P<caption>\S.*)$")
-_TRAILING_BRACKET = re.compile(r"\s*[(\[](?P<credit>[^()\[\]]{2,160})[)\]]\s*\.?$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[.!?][”\"])\s+(?=\S)|\s+[|•·–—]\s+")
+_TRAILING_BRACKET = re.compile(r"\s*+[(\[](?P<credit>[^()\[\]]{2,160})[)\]]\s*\.?$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s++(?=\S)|(?<=[.!?][”\"])\s++(?=\S)|\s++[|•·–—]\s++")
 _CAPTION_WIDGETS = re.compile(r"\b(?:hide|toggle|show)\s+caption\b", re.IGNORECASE)
 _REPEATED_TAIL = re.compile(r"(\S[^.]{2,80}?)\s+\1\s*$")
-_BBC_CAPTION = re.compile(r"\s*\bimage\s+caption\s*,\s*", re.IGNORECASE)
+_BBC_CAPTION = re.compile(r"\s*+\bimage\s+caption\s*,\s*", re.IGNORECASE)
 
 Finder = Callable[[str, KnowledgeBase], "tuple[str, str] | None"]
 
@@ -113,10 +117,13 @@ def split_caption_credit(
     return none_if_empty(_tidy_caption(text)), None
 
 
+_LEADING_GENERIC_LABEL = re.compile(
+    r"^\s*+(?:[(\[]\s*+)?" + _GENERIC_LABEL + r"\s*(?::|…|\.\.\.|,|\s/\s)\s*", re.I
+)
+
+
 def _strip_generic_label(text: str, kb: KnowledgeBase) -> str:
-    match = re.match(
-        r"^\s*[(\[]?\s*" + _GENERIC_LABEL + r"\s*(?::|…|\.\.\.|,|\s/\s)\s*", text, re.I
-    )
+    match = _LEADING_GENERIC_LABEL.match(text)
     if match and text[match.end() :].strip():
         return text[match.end() :]
     by = _LEADING_BY_LABEL.match(text)
@@ -318,9 +325,13 @@ def _names_an_organisation(text: str, kb: KnowledgeBase) -> bool:
     return credit.holder is not None and not credit.creators
 
 
+# Where a credit of up to four capitalised words and a slash starts, run on to the text.
+_BARE_TAIL = re.compile(r"(?<=[a-z.])\s*(?=[A-Z][^\s/]*+(?:\s++[A-Z][^\s/]*+){0,3}\s*/)")
+
+
 def _bare_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     """A credit run on without a separator: "… on Tuesday Jane Doe/AFP"."""
-    match = re.search(r"(?<=[a-z.])\s*(?=[A-Z][^\s/]*(?:\s+[A-Z][^\s/]*){0,3}\s*/)", text)
+    match = _BARE_TAIL.search(text)
     if match is None or len(text[: match.start()].split()) < 4:
         return None
     candidate = text[match.end() :].strip()
@@ -344,17 +355,22 @@ def _reads_as_credit(text: str, kb: KnowledgeBase) -> bool:
 
 _AI_WORDS = re.compile(r"\b" + alternatives(*AI_WORDS) + r"\b", re.IGNORECASE)
 _OWNED_FILE_PHOTO = re.compile(
-    r"(?!(?:file|archive)\s)(?:[\w.&'’-]+\s+){1,3}file\s+(?:photo(?:graph)?|image|picture)s?",
+    r"^(?!(?:file|archive)\s)(?:[\w.&'’-]++\s++){1,3}file\s+(?:photo(?:graph)?|image|picture)s?$",
     re.IGNORECASE,
 )
+_HANDLE = re.compile(r"@[\w.]+")
+# Names with dots between their parts ("stock.adobe.com"): the parts before the last are
+# taken whole (each ends at a dot), so only the last can be given back to find a boundary.
+_DOTTED_NAME = re.compile(r"\b[\w-]++(?:\.[\w-]++)*\.[\w-]+\b")
+_LETTERS = re.compile(r"[^\W\d]+")
 _DATA_CREDIT = re.compile(r"^(?:data|chart|graphic|map)s?\s*:\s*\S", re.IGNORECASE)
 
 
 def _lowercase_words(text: str) -> list[str]:
     """The lower-case words of ``text`` that credits do not use: a sign of a sentence."""
-    text = re.sub(r"@[\w.]+", " ", text)  # social-media handles ("@marisol.travels")
-    text = re.sub(r"\b[\w-]+(?:\.[\w-]+)+\b", " ", text)  # domains ("stock.adobe.com")
-    return [w for w in re.findall(r"[^\W\d]+", text) if w.islower() and w not in CREDIT_WORDS]
+    text = _HANDLE.sub(" ", text)  # social-media handles ("@marisol.travels")
+    text = _DOTTED_NAME.sub(" ", text)  # domains ("stock.adobe.com")
+    return [w for w in _LETTERS.findall(text) if w.islower() and w not in CREDIT_WORDS]
 
 
 def _is_credit(credit: Credit, text: str) -> bool:

@@ -35,7 +35,7 @@ class LicenceMention:
 
 _CC_ELEMENT = r"(?:BY|NC|ND|SA)"
 _CC_ABBREVIATED = re.compile(
-    r"(?<![\w])(?:CC|Creative\s+Commons)[\s_-]*(?P<elements>BY(?:[\s_-]*(?:NC|ND|SA)){0,2})(?![\w])"
+    r"(?<![\w])(?:CC|Creative\s+Commons)[\s_-]*(?P<elements>BY(?:[\s_-]*+(?:NC|ND|SA)){0,2})(?![\w])"
     r"(?:[\s_/-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d)(?![\w]))?"
     r"(?:[\s_/-]*(?P<port>[A-Z]{2,3}|IGO|Scotland|International|Generic|Unported)(?![\w]))?",
     re.IGNORECASE,
@@ -45,15 +45,15 @@ _BY_WORDS = (
     r"|Uznanie\s+autorstwa|Atribuci[óo]n|Atribui[çc][ãa]o)"
 )
 _ELEMENT_WORDS = (
-    r"(?:Non[\s-]*Commercial|No[\s-]*Deriv(?:s|atives|ative\s+Works)|Share[\s-]*Alike"
-    r"|Nicht[\s-]*kommerziell|Keine\s+Bearbeitungen?|Weitergabe\s+unter\s+gleichen\s+Bedingungen"
-    r"|No\s*Comercial|Sin\s*Obra\s*Derivada|Compartir\s*Igual"
-    r"|Pas\s+d['’]Utilisation\s+Commerciale|Pas\s+de\s+Modification"
-    r"|Partage\s+dans\s+les\s+M[êe]mes\s+Conditions|Non\s+commerciale|Non\s+opere\s+derivate"
-    r"|Condividi\s+allo\s+stesso\s+modo|Gelijk[\s-]*Delen|Niet[\s-]*Commercieel"
-    r"|Geen\s+Afgeleide\s+Werken|Na\s+tych\s+samych\s+warunkach|U[żz]ycie\s+niekomercyjne"
-    r"|Bez\s+utwor[óo]w\s+zale[żz]nych|Partage\s+des\s+Conditions\s+Initiales\s+[àa]\s+l['’]Identique"
-    r"|Compartilha[\s-]*Igual|N[ãa]o[\s-]*Comercial|Sem\s+Deriva[çc][õo]es)"
+    r"(?:Non[\s-]*+Commercial|No[\s-]*+Deriv(?:s|atives|ative\s++Works)|Share[\s-]*+Alike"
+    r"|Nicht[\s-]*+kommerziell|Keine\s++Bearbeitungen?|Weitergabe\s++unter\s++gleichen\s++Bedingungen"
+    r"|No\s*+Comercial|Sin\s*+Obra\s*+Derivada|Compartir\s*+Igual"
+    r"|Pas\s++d['’]Utilisation\s++Commerciale|Pas\s++de\s++Modification"
+    r"|Partage\s++dans\s++les\s++M[êe]mes\s++Conditions|Non\s++commerciale|Non\s++opere\s++derivate"
+    r"|Condividi\s++allo\s++stesso\s++modo|Gelijk[\s-]*+Delen|Niet[\s-]*+Commercieel"
+    r"|Geen\s++Afgeleide\s++Werken|Na\s++tych\s++samych\s++warunkach|U[żz]ycie\s++niekomercyjne"
+    r"|Bez\s++utwor[óo]w\s++zale[żz]nych|Partage\s++des\s++Conditions\s++Initiales\s++[àa]\s++l['’]Identique"
+    r"|Compartilha[\s-]*+Igual|N[ãa]o[\s-]*+Comercial|Sem\s++Deriva[çc][õo]es)"
 )
 _COUNTRY_PORTS = {
     "australia": "AU", "austria": "AT", "österreich": "AT", "belgium": "BE", "brazil": "BR",
@@ -70,7 +70,7 @@ _COUNTRY_PORTS = {
 }  # fmt: skip
 _CC_SPELLED = re.compile(
     r"(?:Creative[\s-]+Commons[\s-]+(?:licen[cs]e\s+)?)?"
-    r"(?P<elements>" + _BY_WORDS + r"(?:[\s,–—-]*" + _ELEMENT_WORDS + r"){0,2})"
+    r"(?P<elements>" + _BY_WORDS + r"(?:[\s,–—-]*+" + _ELEMENT_WORDS + r"){0,2})"
     r"(?:[\s,–—-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d))?"
     r"(?:[\s-]+(?P<port>International|Internationaal|Internacional|Internazionale"
     r"|Mi[ęe]dzynarodowe|Generic|Gen[ée]rica|G[ée]n[ée]rique|Unported|IGO|"

@@ -62,8 +62,12 @@ _LABEL_WORDS = alternatives(
     *GENERIC_LABELS, *MORE_GENERIC_LABELS, *PARSER_GENERIC_LABELS, *KIND_LABELS, *POSITION_LABELS
 )
 LABEL = re.compile(
-    r"^\s*[(\[]?\s*" + _LABEL_WORDS + r"\s*(?:" + "|".join(LABEL_SEPARATORS) + r"|\s[-–—/]\s)\s*"
-    r"|^\s*" + alternatives(*UNPUNCTUATED_LABELS) + r"\s*",
+    r"^\s*+(?:[(\[]\s*+)?"
+    + _LABEL_WORDS
+    + r"\s*(?:"
+    + "|".join(LABEL_SEPARATORS)
+    + r"|\s[-–—/]\s)\s*"
+    r"|^\s*+" + alternatives(*UNPUNCTUATED_LABELS) + r"\s*",
     re.IGNORECASE,
 )
 _LABEL_ONLY = re.compile(_LABEL_WORDS + r"\s*(?::|…|\.\.\.|,)?", re.IGNORECASE)
@@ -85,7 +89,7 @@ _ORG_NOISE = re.compile(
     re.IGNORECASE,
 )
 _COURTESY = re.compile(
-    r"(?:^|,\s*|\s+|/\s*)(?:photos?\s+|images?\s+|foto:?\s+)?"
+    r"(?:^|,\s*+|\s++|/\s*+)(?:photos?\s++|images?\s++|foto:?\s++)?"
     + alternatives(*COURTESY_PHRASES)
     + r"\s*:?\s*(?P<source>[^/;]+?)\s*(?=/|;|$|\s+via\s)",
     re.IGNORECASE,
@@ -102,16 +106,16 @@ _KIND_LABEL = re.compile(
 )
 _GUILLEMETS = re.compile(r"(?<=\s)«\s*([^»]{1,80}?)\s*»")
 _PUBLICATION = re.compile(r"\b" + alternatives(*PUBLICATION_WORDS) + r"\b", re.IGNORECASE)
-_DOMAIN = re.compile(r"(?:[\w-]+\.)+(?:com|net|org|ie|uk|de|fr|es|it|nl|au|ca|in|br|mx)", re.I)
+_DOMAIN = re.compile(r"^(?:[\w-]++\.)+(?:com|net|org|ie|uk|de|fr|es|it|nl|au|ca|in|br|mx)$", re.I)
 _AGENCY_PHOTO = re.compile(r"^(?P<agency>[A-Z][A-Z-]{1,12})\s+(?:PHOTO|FOTO)\s+(?=[A-Z]{2})")
-_EMBARGO = re.compile(r"\b(?:[A-Z]{2,}\s+){1,3}OUT\b")  # "SOUTH KOREA OUT", "JAPAN OUT"
+_EMBARGO = re.compile(r"\b(?:[A-Z]{2,}+\s++){1,3}OUT\b")  # "SOUTH KOREA OUT", "JAPAN OUT"
 _TRADE_NAME = re.compile(
-    r"\s+(?:photography|fotografie|photographie|fotograf[íi]a)$", re.IGNORECASE
+    r"\s++(?:photography|fotografie|photographie|fotograf[íi]a)$", re.IGNORECASE
 )
-_TRAILING_YEAR = re.compile(r"[\s,]+(?:19|20)\d\d\s*$")
+_TRAILING_YEAR = re.compile(r"[\s,]++(?:19|20)\d\d\s*$")
 _TITLE_QUOTE = re.compile(r"^\s*[\"“'‘„«](?P<title>[^\"”’“»]{1,200})[\"”'’“»]\s*,?\s*")
 _LICENCE_FILLER = re.compile(
-    r",?\s*(?:is\s+|are\s+)?(?:licen[cs]ed|available|released|used|marked|dedicated|reproduced)"
+    r",?\s*+(?:is\s++|are\s++)?(?:licen[cs]ed|available|released|used|marked|dedicated|reproduced)"
     r"\s+(?:for\s+reuse\s+)?(?:under|with|to)\s*(?:a|an|the|this)?(?:\s+creative\s+commons)?"
     r"(?:\s+licen[cs]e)?\s*:?\s*"
     r"|\bsome\s+rights\s+reserved\b|\bno\s+known\s+copyright\s+restrictions\b"
@@ -137,39 +141,39 @@ _COURTESY_NEEDLES = any_of(
 )  # fmt: skip
 _MADE_BY_HINT = re.compile(r"\s(?:" + "|".join(BY_WORDS) + r")\s", re.IGNORECASE)
 _WIRE_NEEDLES = any_of(*WIRE_NEEDLES)
-_IMAGE_CAPTION_TAIL = re.compile(r"\s*image\s+caption\s*,.*$", re.IGNORECASE)
+_IMAGE_CAPTION_TAIL = re.compile(r"\s*+image\s+caption\s*,.*$", re.IGNORECASE)
 _MARKER_NEEDLES = any_of(*MARKER_NEEDLES)
 # One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…
 _MARKERS = re.compile(
     "|".join(f"(?P<{name}>{pattern})" for name, pattern in MARKERS.items()), re.IGNORECASE
 )
 _TITLES = re.compile(r"^" + alternatives(*TITLES) + r"\s+", re.IGNORECASE)
-_SEGMENT_SPLIT = re.compile(r"\s*(?:/|\||;|\s[-–—]\s|\\|(?<=[a-z]{4})\.\s+(?=[A-Z]))\s*")
-_NAME_LIST_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s&\s|\sand\s|\sund\s|\set\s|\sy\s)\s*")
+_SEGMENT_SPLIT = re.compile(r"(?:\s*+(?:/|\||;|\\|(?<=[a-z]{4})\.\s++(?=[A-Z]))|\s++[-–—]\s)\s*+")
+_NAME_LIST_SPLIT = re.compile(r"(?:\s*+,\s*+(?:and\s++|&\s++)?|\s++(?:&|and|und|et|y)\s)\s*+")
 _NAME_WORD = re.compile(r"^@?[\w'’.\-ʻ]+$")
 _PLATFORM_HANDLE = re.compile(
-    r"^(?P<platform>[\w .]+?)\s+(?:channel\s+|account\s+|user\s+)?(?P<handle>@[\w.]+)$",
+    r"^(?P<platform>[\w .]+?)\s++(?:channel\s++|account\s++|user\s++)?(?P<handle>@[\w.]+)$",
     re.IGNORECASE,
 )
 _USER_OF_PLATFORM = re.compile(
     r"^(?P<platform>[\w ]+?)\s+user\s+['\"“‘]?(?P<name>[^'\"”’]+?)['\"”’]?$", re.IGNORECASE
 )
 _STAFF_RANK = re.compile(r"\bstaff\s+(?:sgt|sergeant)\b", re.IGNORECASE)
-_EMPTY_BRACKETS = re.compile(r"[(\[]\s*(?:/\s*)*[)\]]")
+_EMPTY_BRACKETS = re.compile(r"[(\[]\s*(?:/\s*+)*[)\]]")
 _BRACKET = re.compile(r"[()\[\]]")
 _VIA_GETTY = re.compile(r"\bvia\s+getty\b(?!\s+images)", re.IGNORECASE)
-_VIA = re.compile(r"\s+(?:via|über|vía)\s+|/\s*via\s+", re.IGNORECASE)
-_BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+_VIA = re.compile(r"\s++(?:via|über|vía)\s++|/\s*+via\s++", re.IGNORECASE)
+_BRACKETED = re.compile(r"\s*+[(\[][^)\]]*[)\]]")
 _ARTICLE = re.compile(r"^(?:the|la|le|les|el|die|der|das)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
 _LEADING_AND = re.compile(r"^(?:and|und|et|y)\s+", re.IGNORECASE)
-_TRAILING_AND = re.compile(r"\s+(?:and|und|et|y|&)$", re.IGNORECASE)
+_TRAILING_AND = re.compile(r"\s++(?:and|und|et|y|&)$", re.IGNORECASE)
 _HANDLE = re.compile(r"^[\w.]+$")
 _TRAILING_MARKER = re.compile(
-    r",?\s*\b(?:file(?:\s+photo)?|files|handout|pool|stringer)\b\.?$", re.IGNORECASE
+    r",?\s*+\b(?:file(?:\s+photo)?|files|handout|pool|stringer)\b\.?$", re.IGNORECASE
 )
-_FOR = re.compile(r"\s+(?:for|pour|für|para|per)\s+(?=\S)", re.IGNORECASE)
-_ON = re.compile(r"\s+(?:on|from|auf|en|sur|su|op|at|da)\s+(?=\S)", re.IGNORECASE)
+_FOR = re.compile(r"\s++(?:for|pour|für|para|per)\s++(?=\S)", re.IGNORECASE)
+_ON = re.compile(r"\s++(?:on|from|auf|en|sur|su|op|at|da)\s++(?=\S)", re.IGNORECASE)
 # Wikimedia Commons' "By X - Own work" in other languages
 _OWN_WORK = re.compile(r"\b" + alternatives(*OWN_WORK_PHRASES) + r"\b", re.IGNORECASE)
 _OWN_WORK_BY = re.compile(r"^(?:by|von|par|por|di|door|autorstwa|av|af)\s+(?=\S)", re.IGNORECASE)

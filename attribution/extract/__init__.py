@@ -1,26 +1,35 @@
 """Find the content images of a page with their captions and credits.
 
-The only module that imports BeautifulSoup. :func:`extract_page` reads images the
+The only package that imports BeautifulSoup. :func:`extract_page` reads images the
 way publishing systems mark them up — ``<img>`` with ``src``/``srcset`` and lazy-load
 attributes, ``<noscript>`` fallbacks, ``<picture>``, ``<amp-img>``, images set on
 lazy containers, ``og:image`` and schema.org ``ImageObject`` in JSON-LD — leaves out
 site chrome (logos, avatars, icons, ads, pixels, teasers to other articles), merges
 the sizes of one picture into one image, and finds each image's caption and credit.
 It also reads the date the page says it was published.
+
+No page can make it raise, recurse without bound or work for minutes: the page is
+parsed whatever its bytes, nested no deeper than ``limits.MAX_DEPTH``, indexed once
+(``tree.PageIndex``), and checked for at most ``limits.MAX_IMAGES`` images.
 """
 
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from bs4 import BeautifulSoup, Comment, Tag
+from bs4.element import PageElement
 
 from attribution.credits import split_caption_credit
 from attribution.extract.chrome import content_roots, is_chrome
 from attribution.extract.declared import Declared, jsonld_images, meta_images, published_date
-from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr
+from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string
 from attribution.extract.figures import attach_caption
+from attribution.extract.limits import MAX_IMAGES
+from attribution.extract.tree import PageIndex, flatten_deep, parse_markup, prune
 from attribution.extract.urls import (
+    clean_url,
     image_identity,
     join_url,
     looks_like_image_url,
@@ -65,15 +74,9 @@ _BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*url\(\s*['\"]?([^'\
 
 
 def parse_html(html: str | bytes, encoding: str | None = None) -> BeautifulSoup:
-    """Parse a page with lxml, falling back to Python's parser; never raises."""
-    try:
-        if isinstance(html, bytes):
-            return BeautifulSoup(html, "lxml", from_encoding=encoding)
-        return BeautifulSoup(html, "lxml")
-    except Exception:  # lxml rejects some hostile inputs; the pure-Python parser does not
-        if isinstance(html, bytes):
-            html = html.decode(encoding or "utf-8", errors="replace")
-        return BeautifulSoup(html, "html.parser")
+    """Parse a page with lxml, else with Python's own parser; never raises (see
+    :func:`~attribution.extract.dom.parse_markup`)."""
+    return parse_markup(html, encoding)
 
 
 def extract_page(
@@ -82,6 +85,7 @@ def extract_page(
     encoding: str | None = None,
     *,
     kb: KnowledgeBase | None = None,
+    max_images: int = MAX_IMAGES,
 ) -> ExtractedPage:
     """Every content image of a page, with caption and credit, in document order.
 
@@ -90,38 +94,64 @@ def extract_page(
     known; otherwise the page's own ``<meta charset>`` is used. ``kb`` is the knowledge
     base by whose providers and licences captions are split from credits (the shipped
     one by default).
+
+    Never raises, whatever the bytes. At most ``max_images`` images are checked; a page
+    with more carries a notice saying how many image elements were left unread.
     """
     kb = kb or default_knowledge_base()
     soup = parse_html(html, encoding)
+    flatten_deep(soup)
     declared = _declared_url(soup)
     base = _base_url(soup, url, declared)
     title = _title(soup)
     published = published_date(soup)
     structured = list(jsonld_images(soup, base))
     meta = list(meta_images(soup, base))
-    for tag in soup.find_all(["script", "style", "template", "svg", "iframe"]):
-        tag.decompose()
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    roots = content_roots(soup)
+    prune(soup, _not_shown)
+    index = PageIndex(soup)
+    roots = content_roots(soup, index)
     found: list[FoundImage] = []
+    unread = 0
     for element in soup.find_all(True):
-        candidate = _candidate(element, base)
+        candidate = _candidate(element, base, index)
         if candidate is None:
             continue
-        if is_chrome(element, candidate, roots, base, url):
+        if len(found) >= max_images:
+            unread += 1
             continue
-        attach_caption(candidate, element, base, kb)
+        if is_chrome(element, candidate, roots, base, url, index):
+            continue
+        attach_caption(candidate, element, base, kb, index)
         found.append(candidate)
     images = _merge_same_pictures(found)
     images = _merge_declared(images, structured, meta, kb)
+    if len(images) > max_images:
+        unread += len(images) - max_images
+        images = images[:max_images]
     return ExtractedPage(
         url=url,
         title=title,
         images=tuple(image.freeze() for image in images),
         declared_url=declared,
         published=published,
+        notices=(too_many_images(max_images, unread),) if unread else (),
     )
+
+
+def too_many_images(checked: int, unread: int) -> str:
+    """The notice a page with more images than are checked carries."""
+    return (
+        f"Only the first {checked} images of this page were checked; "
+        f"{unread} more image elements were not read."
+    )
+
+
+_NOT_SHOWN = frozenset({"script", "style", "template", "svg", "iframe"})
+
+
+def _not_shown(node: PageElement) -> bool:
+    """Scripts, styles, templates, drawings, frames and comments: not read for images."""
+    return isinstance(node, Comment) or (isinstance(node, Tag) and node.name in _NOT_SHOWN)
 
 
 def _declared_url(soup: BeautifulSoup) -> str | None:
@@ -133,7 +163,7 @@ def _declared_url(soup: BeautifulSoup) -> str | None:
     ):
         tag = soup.select_one(selector)
         if isinstance(tag, Tag):
-            value = (attr(tag, key) or "").strip()
+            value = clean_url(attr(tag, key) or "")
             if value.lower().startswith(("http://", "https://")):
                 return value
     return None
@@ -155,15 +185,17 @@ def _title(soup: BeautifulSoup) -> str | None:
         tag = soup.select_one(selector)
         if isinstance(tag, Tag) and attr(tag, "content"):
             return none_if_empty(attr(tag, "content"))
-    if soup.title and soup.title.string:
-        return none_if_empty(str(soup.title.string))
+    title = soup.find("title")
+    text = only_string(title) if isinstance(title, Tag) else None
+    if text:
+        return none_if_empty(text)
     h1 = soup.find("h1")
     return none_if_empty(h1.get_text(" ")) if isinstance(h1, Tag) else None
 
 
-def _candidate(element: Tag, base: str) -> FoundImage | None:
+def _candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | None:
     if element.name in IMAGE_TAGS:
-        return _image_candidate(element, base)
+        return _image_candidate(element, base, index)
     if element.name in ("img", "source", "picture", "noscript"):
         return None
     return _container_candidate(element, base)
@@ -183,7 +215,7 @@ def _lazy_names(element: Tag) -> tuple[list[str], list[str]]:
 _OTHER_LAZY_SRC = re.compile(r"data-[\w-]*src(?:-(?:large|full|hi-?res|original))?")
 
 
-def _image_candidate(element: Tag, base: str) -> FoundImage | None:
+def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | None:
     lazy_sources, lazy_srcsets = _lazy_names(element)
     lazy = [resolve_url(base, attr(element, name)) for name in lazy_sources]
     own_src = resolve_url(base, attr(element, "src"))
@@ -192,9 +224,7 @@ def _image_candidate(element: Tag, base: str) -> FoundImage | None:
         srcsets.extend(srcset_urls(attr(element, name)))
     picture = element.find_parent("picture")
     if isinstance(picture, Tag):
-        for source in picture.find_all("source"):
-            for name in ("srcset", *LAZY_SRCSET_ATTRS, "src", "data-src"):
-                srcsets.extend(srcset_urls(attr(source, name)))
+        srcsets.extend(index.memo("sources", picture, partial(_picture_sources, picture)))
     resolved_sets = [(size, resolve_url(base, url)) for size, url in srcsets]
     set_urls = [(size, url) for size, url in resolved_sets if url]
     largest = max(set_urls, key=lambda pair: pair[0])[1] if set_urls else None
@@ -219,6 +249,15 @@ def _image_candidate(element: Tag, base: str) -> FoundImage | None:
         variants=variants,
         alt=none_if_empty(attr(element, "alt")),
     )
+
+
+def _picture_sources(picture: Tag) -> list[tuple[float, str]]:
+    """The sizes a <picture> offers in its <source> elements."""
+    sizes: list[tuple[float, str]] = []
+    for source in picture.find_all("source"):
+        for name in ("srcset", *LAZY_SRCSET_ATTRS, "src", "data-src"):
+            sizes.extend(srcset_urls(attr(source, name)))
+    return sizes
 
 
 def _container_candidate(element: Tag, base: str) -> FoundImage | None:
@@ -315,6 +354,6 @@ def _fill_from_structured(image: FoundImage, kb: KnowledgeBase) -> None:
         image.credit = (
             facts.get("creditText") or facts.get("creator") or facts.get("copyrightNotice")
         )
-    licence = facts.get("license")
+    licence = clean_url(facts.get("license") or "")
     if licence and licence not in image.credit_links:
         image.credit_links.append(licence)

@@ -4,6 +4,8 @@ rather than a content image."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import partial
 from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag
@@ -12,12 +14,12 @@ from attribution.extract.dom import (
     FoundImage,
     attr,
     class_text,
-    count_images,
-    is_inside,
+    text_start,
     visible_text,
     word_set,
 )
 from attribution.extract.figures import has_caption_nearby
+from attribution.extract.tree import PageIndex
 from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
 from attribution.textutil import clean_text
 
@@ -74,7 +76,36 @@ _ROOT_CLASSES = frozenset(
 )
 
 
-def content_roots(soup: BeautifulSoup) -> list[Tag]:
+class Roots:
+    """The elements that hold the article body, and questions about them that each
+    image asks: answered from the page index, not by walking the page."""
+
+    def __init__(self, roots: list[Tag], index: PageIndex) -> None:
+        self.tags = roots
+        self._index = index
+        self._ids = {id(root) for root in roots}
+        self._starts = sorted(index.position(root)[0] for root in roots)
+
+    def __bool__(self) -> bool:
+        return bool(self.tags)
+
+    def is_root(self, element: Tag) -> bool:
+        """Whether ``element`` is one of the roots."""
+        return id(element) in self._ids
+
+    def holds(self, element: Tag) -> bool:
+        """Whether ``element`` is inside one of the roots."""
+        return any(id(parent) in self._ids for parent in element.parents)
+
+    def inside(self, element: Tag) -> bool:
+        """Whether one of the roots is inside ``element``."""
+        start, end = self._index.position(element)
+        if start < 0:
+            return any(self._index.inside(root, element) for root in self.tags)
+        return bisect_right(self._starts, end) > bisect_right(self._starts, start)
+
+
+def content_roots(soup: BeautifulSoup, index: PageIndex) -> Roots:
     """The elements that hold the article body (by itemprop, class, <article>, <main>)."""
     roots: list[Tag] = []
     for tag in soup.find_all(["div", "section", "article", "main"]):
@@ -83,27 +114,27 @@ def content_roots(soup: BeautifulSoup) -> list[Tag]:
             roots.append(tag)
     articles = [t for t in soup.find_all("article") if isinstance(t, Tag)]
     if articles:
-        longest = max(articles, key=lambda a: len(a.get_text(" ", strip=True)))
-        if len(longest.get_text(" ", strip=True)) > 600:  # not a card in a "more" rail
+        longest = max(articles, key=index.words_length)
+        if index.words_length(longest) > 600:  # not a card in a "more" rail
             roots.append(longest)
     main = soup.find("main") or soup.select_one('[role="main"]')
     if isinstance(main, Tag):
         roots.append(main)
-    return roots
+    return Roots(roots, index)
 
 
 def is_chrome(
-    element: Tag, candidate: FoundImage, roots: list[Tag], base: str, page_url: str
+    element: Tag, candidate: FoundImage, roots: Roots, base: str, page_url: str, index: PageIndex
 ) -> bool:
     """Whether an image candidate is site chrome rather than content."""
-    if _tiny(element):
+    if _tiny(element, index):
         return True
     folder = url_path(candidate.src).rsplit("/", 2)[-2:][0]
     own = " ".join([class_text(element), url_path(candidate.src).rsplit("/", 1)[-1]])
     # An image style in the folder ("/default/", "/default-retina/") says nothing
     own_words = word_set(own) | (word_set(folder) - {"default", "retina"})
     alt_words = word_set(attr(element, "alt") or "")
-    if alt_words & _OWN_CHROME_WORDS and not has_caption_nearby(element):
+    if alt_words & _OWN_CHROME_WORDS and not has_caption_nearby(element, index):
         # Alt text describes the picture: "the Google Maps logo" in a captioned figure is
         # an illustration, a bare "Site logo" is chrome.
         own_words |= alt_words
@@ -112,34 +143,48 @@ def is_chrome(
     host = url_host(candidate.src)
     if _TRACKER_HOSTS.search(host) or candidate.src.lower().endswith((".svg", ".ico")):
         return True
-    if _ad_sized(element) or _labelled_as_ad(element):
+    if _ad_sized(element) or _labelled_as_ad(element, index):
         return True
     in_figure = element.find_parent("figure") is not None
     for depth, ancestor in enumerate(element.parents, 1):
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "[document]"):
             break
-        if _is_root(ancestor, roots):
+        if roots.is_root(ancestor):
             break  # what wraps the article body says nothing about its images
         if ancestor.name in _CHROME_TAGS:
             return True
-        if ancestor.name == "header" and _is_site_header(ancestor):
+        if ancestor.name == "header" and _is_site_header(ancestor, index):
             return True
-        if _is_layout(ancestor, roots):
+        if _is_layout(ancestor, roots, index):
             continue  # a page-layout wrapper ("layout-with-rail") holds the article too
         role = (attr(ancestor, "role") or "").lower()
         if role in _CHROME_ROLES:
             return True
-        words = word_set(class_text(ancestor))
+        words = _class_words(ancestor, index)
         if words & _ANCESTOR_CHROME_WORDS and not (words & _CONTENT_WORDS):
             return True
-        if (ancestor.name == "article" or depth <= 3) and _is_card(ancestor, base, page_url):
+        if (ancestor.name == "article" or depth <= 3) and index.memo(
+            "card", ancestor, partial(_is_card, ancestor, base, page_url, index)
+        ):
             return True  # a story card: a picture beside a headline linking elsewhere
     teaser = _teaser_link(element, base, page_url)
-    if teaser is not None and (_is_headline_card(teaser) or not has_caption_nearby(element)):
+    if teaser is not None and (
+        index.memo("headline card", teaser, partial(_is_headline_card, teaser))
+        or not has_caption_nearby(element, index)
+    ):
         return True
-    if roots and not any(is_inside(element, root) for root in roots):
-        return not (in_figure or has_caption_nearby(element) or _in_hero(element))
+    if roots and not roots.holds(element):
+        return not (in_figure or has_caption_nearby(element, index) or _in_hero(element, index))
     return False
+
+
+def _class_words(element: Tag, index: PageIndex) -> frozenset[str]:
+    """The words of an element's classes and id, read once for all its images."""
+    return index.memo("class words", element, partial(_words_of, element))
+
+
+def _words_of(element: Tag) -> frozenset[str]:
+    return frozenset(word_set(class_text(element)))
 
 
 _AD_SIZES = frozenset(
@@ -162,28 +207,37 @@ def _ad_sized(element: Tag) -> bool:
     return size in _AD_SIZES
 
 
-def _labelled_as_ad(element: Tag) -> bool:
+def _labelled_as_ad(element: Tag, index: PageIndex) -> bool:
     """An image whose surrounding block is labelled "Advertisement" (or "Anzeige", …)."""
     parent = element.parent
     for _ in range(2):
         if not isinstance(parent, Tag) or parent.name in ("body", "article", "main"):
             return False
-        for child in parent.find_all(["span", "small", "p", "div"], limit=6):
-            if _AD_LABEL.match(clean_text(child.get_text())):
-                return True
+        if index.memo("ad label", parent, partial(_has_ad_label, parent)):
+            return True
         parent = parent.parent
     return False
 
 
-def _is_layout(element: Tag, roots: list[Tag]) -> bool:
+def _has_ad_label(block: Tag) -> bool:
+    for child in block.find_all(["span", "small", "p", "div"], limit=6):
+        # Labels are short: the start of a long text is enough to see it is not one.
+        if _AD_LABEL.match(clean_text(text_start(child, 100))):
+            return True
+    return False
+
+
+def _is_layout(element: Tag, roots: Roots, index: PageIndex) -> bool:
     """A wrapper that holds the article's headline or body: part of the page layout."""
-    return element.find("h1") is not None or any(is_inside(root, element) for root in roots)
+    return index.count("h1", element) > 0 or roots.inside(element)
 
 
-def _is_card(article: Tag, base: str, page_url: str) -> bool:
+def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
     """A small <article> that is a card for another story: a headline linking elsewhere."""
+    if index.images(article) > 1:
+        return False
     headings = article.find_all(["h2", "h3", "h4", "h5"], limit=3)
-    if not headings or len(visible_text(article)) > 400 or count_images(article) > 1:
+    if not headings or len(visible_text(article, limit=400)) > 400:
         return False
     for heading in headings:
         link = heading.find("a", href=True) or heading.find_parent("a", href=True)
@@ -192,56 +246,51 @@ def _is_card(article: Tag, base: str, page_url: str) -> bool:
     return False
 
 
-def _is_root(element: Tag, roots: list[Tag]) -> bool:
-    return any(element is root for root in roots)
-
-
-def _tiny(element: Tag) -> bool:
-    if _in_gallery(element):
+def _tiny(element: Tag, index: PageIndex) -> bool:
+    if _in_gallery(element, index):
         return False  # gallery thumbnails (MediaWiki's are 120 pixels wide) are content
     sizes = []
     for name in ("width", "height"):
         value = attr(element, name) or ""
         match = re.match(r"^\s*(\d+)(?:px)?\s*$", value)
         if match:
-            sizes.append(int(match.group(1)))
+            digits = match.group(1).lstrip("0") or "0"
+            # A number of thousands of digits is huge, not an error (int() refuses it).
+            sizes.append(int(digits) if len(digits) < 20 else 10**20)
     return any(size < 64 for size in sizes) or (len(sizes) == 2 and max(sizes) <= 120)
 
 
-def _in_gallery(element: Tag) -> bool:
+def _in_gallery(element: Tag, index: PageIndex) -> bool:
     for ancestor in element.parents:
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "article", "main"):
             return False
-        if word_set(class_text(ancestor)) & {"gallery", "gallerybox", "slideshow"}:
+        if _class_words(ancestor, index) & {"gallery", "gallerybox", "slideshow"}:
             return True
     return False
 
 
-def _is_site_header(header: Tag) -> bool:
+def _is_site_header(header: Tag, index: PageIndex) -> bool:
     if header.find_parent("article") is not None or header.find_parent("main") is not None:
         return False
-    return header.find("h1") is None or header.find("nav") is not None
+    return index.count("h1", header) == 0 or index.count("nav", header) > 0
 
 
-def _in_hero(element: Tag) -> bool:
+def _in_hero(element: Tag, index: PageIndex) -> bool:
     for ancestor in [element, *element.parents]:
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html"):
             return False
-        if word_set(class_text(ancestor)) & {
-            "hero",
-            "lead",
-            "featured",
-            "feature",
-            "cover",
-            "masthead",
-        }:
-            return "masthead" not in word_set(class_text(ancestor))
+        words = _class_words(ancestor, index)
+        if words & _HERO_WORDS:
+            return "masthead" not in words
     return False
+
+
+_HERO_WORDS = frozenset({"hero", "lead", "featured", "feature", "cover", "masthead"})
 
 
 def _is_headline_card(link: Tag) -> bool:
     """A link that carries a headline beside its image: a card for another article."""
-    return link.find(["h2", "h3", "h4", "h5"]) is not None or len(visible_text(link)) > 40
+    return link.find(["h2", "h3", "h4", "h5"]) is not None or len(visible_text(link, limit=40)) > 40
 
 
 def _teaser_link(element: Tag, base: str, page_url: str) -> Tag | None:

@@ -129,7 +129,11 @@ def _walk_jsonld(node: object, base: str, inside_image: bool, depth: int) -> Ite
         return
     types = node.get("@type")
     type_names = (
-        {types} if isinstance(types, str) else set(types) if isinstance(types, list) else set()
+        {types}
+        if isinstance(types, str)
+        else {t for t in types if isinstance(t, str)}
+        if isinstance(types, list)
+        else set()
     )
     if type_names & _NOT_CONTENT_TYPES:
         return
@@ -199,7 +203,7 @@ _PUBLISHED_META_KEYS = (
     "datepublished",
     "dc.date.issued",
 )
-_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
+_ISO_DATE = re.compile(r"\s*+(\d{4})-(\d{2})-(\d{2})")
 
 
 def published_date(soup: BeautifulSoup) -> date | None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from bs4 import Comment, Tag
-from bs4.element import NavigableString
+from bs4.element import NavigableString, PageElement
 
 from attribution.credits.vocabulary import (
     CAPTION_PHRASES,
@@ -100,20 +100,6 @@ def word_set(text: str) -> set[str]:
     return {w for w in re.split(r"[^a-z0-9]+", text.lower()) if w}
 
 
-def is_inside(element: Tag, root: Tag) -> bool:
-    """Whether ``element`` is a descendant of ``root``."""
-    return any(parent is root for parent in element.parents)
-
-
-def count_images(element: Tag) -> int:
-    """How many images an element holds (noscript copies not counted)."""
-    count = 0
-    for tag in element.find_all(IMAGE_TAGS):
-        if tag.find_parent("noscript") is None:
-            count += 1
-    return count
-
-
 _CREDIT_STEM = re.compile(alternatives(*CREDIT_LABEL_STEMS))
 
 
@@ -123,10 +109,11 @@ def hidden_label(tag: Tag) -> str | None:
         return None
     if not _is_hidden(tag):
         # BBC pages hide their labels with hashed classes; the words give them away.
-        if tag.name != "span" or len(tag.contents) != 1 or not isinstance(tag.string, str):
+        only = only_string(tag) if tag.name == "span" else None
+        if only is None:
             return None
-        return _BBC_LABELS.get(clean_text(tag.string).lower().rstrip(" ,:.…"))
-    text = clean_text(tag.get_text(" ")).lower().rstrip(" ,:.…")
+        return _BBC_LABELS.get(clean_text(only).lower().rstrip(" ,:.…"))
+    text = clean_text(text_start(tag, _LABEL_READ, " ")).lower().rstrip(" ,:.…")
     if len(text) > 40:
         return None
     if "caption" in text or text in _CAPTION_WORDS:
@@ -135,6 +122,9 @@ def hidden_label(tag: Tag) -> str | None:
         return "credit"
     return None  # a bare "Image:" introduces the caption block (Sky), not the credit
 
+
+# Labels and widget texts are short: this much of an element's text tells whether it is one.
+_LABEL_READ = 200
 
 _CAPTION_WORDS = frozenset(CAPTION_PHRASES)
 # The screen-reader labels of BBC pages in the World Service languages.
@@ -148,50 +138,101 @@ _LABEL_ONLY = re.compile(alternatives(*LABEL_ELEMENT_WORDS), re.IGNORECASE)
 
 def _label_element(tag: Tag) -> str | None:
     """'credit' for an element that holds nothing but a label such as "Credit"."""
-    if tag.find(True) is not None:
+    if any(isinstance(child, Tag) for child in tag.children):
         return None
     text = clean_text(tag.get_text()).rstrip(" :,.…")
     return "credit" if text and len(text) < 20 and _LABEL_ONLY.fullmatch(text) else None
 
 
-def visible_text(element: Tag, skip: Iterable[Tag] = ()) -> str:
-    """The visible text of an element, blocks separated by spaces, ``skip`` left out."""
+def only_string(tag: Tag) -> str | None:
+    """The one string an element holds, through elements that each hold one thing
+    ("<span><b>Credit</b></span>"), else None: bs4's ``.string`` without its recursion."""
+    node: PageElement = tag
+    while isinstance(node, Tag) and len(node.contents) == 1:
+        node = node.contents[0]
+    return str(node) if isinstance(node, NavigableString) else None
+
+
+def text_start(element: Tag, size: int, separator: str = "") -> str:
+    """The beginning of ``element.get_text(separator)``: its strings up to the one that
+    brings the characters other than white space to ``size`` (all of them when fewer).
+
+    For tests that only need the start of a long text, or only whether it is short.
+    """
+    pieces: list[str] = []
+    seen = 0
+    for string in element.strings:
+        pieces.append(string)
+        seen += len(string) - _count_spaces(string)
+        if seen >= size:
+            break
+    return separator.join(pieces)
+
+
+def _count_spaces(text: str) -> int:
+    return len(text) - len("".join(text.split()))
+
+
+def visible_text(element: Tag, skip: Iterable[Tag] = (), limit: int | None = None) -> str:
+    """The visible text of an element, blocks separated by spaces, ``skip`` left out.
+
+    With ``limit``, reading stops once the text is known to be longer than ``limit``
+    characters: what is returned is then the start of the text, longer than ``limit``.
+    The tree is walked without recursion (pages can nest elements thousands deep).
+    """
     skipped = list(skip)
     pieces: list[str] = []
-
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                if not isinstance(child, Comment):
-                    pieces.append(str(child))
-                continue
-            if not isinstance(child, Tag) or any(child is s for s in skipped):
-                continue
-            if child.name in ("script", "style", "button", "noscript") or child.name in IMAGE_TAGS:
-                continue
-            label = hidden_label(child) or _label_element(child)
-            if label == "caption":
-                continue
-            if label == "credit":
-                pieces.append(" Credit: ")
-                continue
-            if _is_hidden(child):
-                continue  # screen-reader text such as ", opens new tab"
-            if child.name in _INLINE_WIDGETS and _ACTION_TEXT.match(
-                clean_text(child.get_text(" "))
-            ):
-                continue  # "Acquire Licensing Rights", "hide caption"
-            block = child.name in _BLOCKS
-            if block or (pieces and (pieces[-1][-1:] in ".!?" or _glued(pieces[-1], child))):
-                pieces.append(" ")  # "…on Thursday.<span>Name, Outlet</span>": two sentences
-            walk(child)
-            if block:
-                pieces.append(" ")
-            elif pieces and pieces[-1][-1:] in ".!?:" and child.next_sibling is not None:
-                # "<span>… in Madrid.</span><span>Name</span>": separate sentences
-                pieces.append(" ")
-
-    walk(element)
+    length = 0
+    check_at = limit or 0
+    # Each frame: the children still to read, the element they belong to (None for
+    # ``element`` itself) and whether that element is a block.
+    stack: list[tuple[Iterator[PageElement], Tag | None, bool]] = [
+        (iter(element.children), None, False)
+    ]
+    while stack:
+        children, owner, owner_block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if owner is not None:
+                if owner_block:
+                    pieces.append(" ")
+                elif pieces and pieces[-1][-1:] in ".!?:" and owner.next_sibling is not None:
+                    # "<span>… in Madrid.</span><span>Name</span>": separate sentences
+                    pieces.append(" ")
+            continue
+        if isinstance(child, NavigableString):
+            if not isinstance(child, Comment):
+                pieces.append(str(child))
+                length += len(child)
+                if limit is not None and length > check_at:
+                    # Cleaning only takes characters out: once the cleaned text is longer
+                    # than the limit, the whole is too. Checked at doubling lengths.
+                    shown = len(clean_text("".join(pieces)))
+                    if shown > limit:
+                        break
+                    check_at = max(length + limit - shown + 1, 2 * length)
+            continue
+        if not isinstance(child, Tag) or any(child is s for s in skipped):
+            continue
+        if child.name in ("script", "style", "button", "noscript") or child.name in IMAGE_TAGS:
+            continue
+        label = hidden_label(child) or _label_element(child)
+        if label == "caption":
+            continue
+        if label == "credit":
+            pieces.append(" Credit: ")
+            continue
+        if _is_hidden(child):
+            continue  # screen-reader text such as ", opens new tab"
+        if child.name in _INLINE_WIDGETS and _ACTION_TEXT.match(
+            clean_text(text_start(child, _LABEL_READ, " "))
+        ):
+            continue  # "Acquire Licensing Rights", "hide caption"
+        block = child.name in _BLOCKS
+        if block or (pieces and (pieces[-1][-1:] in ".!?" or _glued(pieces[-1], child))):
+            pieces.append(" ")  # "…on Thursday.<span>Name, Outlet</span>": two sentences
+        stack.append((iter(child.children), child, block))
     return clean_text("".join(pieces))
 
 
@@ -200,7 +241,7 @@ def _glued(before: str, child: Tag) -> bool:
     starts a new phrase: "…in Utrecht</span><span>NOS / Sanne Verhoef" (two styled spans)."""
     if not before[-1:].isalpha() or child.name not in ("span", "small", "cite"):
         return False
-    first = child.get_text()[:1]
+    first = text_start(child, 1)[:1]
     return first.isupper() and isinstance(child.previous_sibling, Tag)
 
 

@@ -4,8 +4,9 @@ caption paragraphs after an image, attribution lines after a figure."""
 from __future__ import annotations
 
 import re
+from functools import partial
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import Tag
 
 from attribution.credits import parse_credit, split_caption_credit, strip_label
 from attribution.credits.vocabulary import (
@@ -20,12 +21,12 @@ from attribution.extract.dom import (
     FoundImage,
     attr,
     class_text,
-    count_images,
     hidden_label,
-    is_inside,
     link_hrefs,
+    text_start,
     visible_text,
 )
+from attribution.extract.tree import ANY_IMAGE, LICENCE_LINK, PageIndex, parse_markup
 from attribution.extract.urls import join_url
 from attribution.licences import KnowledgeBase
 from attribution.textutil import alternatives, clean_text, none_if_empty
@@ -59,18 +60,22 @@ _FIGURE_CLASS = re.compile(
 )
 
 
-def has_caption_nearby(element: Tag) -> bool:
+def has_caption_nearby(element: Tag, index: PageIndex) -> bool:
     """Whether an image has a caption or credit of its own nearby."""
+    return index.memo("caption nearby", element, partial(_has_caption_nearby, element, index))
+
+
+def _has_caption_nearby(element: Tag, index: PageIndex) -> bool:
     figure = element.find_parent("figure")
-    if isinstance(figure, Tag) and figure.find("figcaption") is not None:
+    if isinstance(figure, Tag) and index.count("figcaption", figure):
         return True
-    container = _figure_container(element)
-    if container is not None and _caption_elements(container, element):
+    container = _figure_container(element, index)
+    if container is not None and _caption_elements(container, element, index):
         return True
-    return bool(_following_captions(element))
+    return bool(_following_captions(element, index))
 
 
-def _figure_container(element: Tag) -> Tag | None:
+def _figure_container(element: Tag, index: PageIndex) -> Tag | None:
     """The nearest figure-like ancestor that holds this image and its caption."""
     figure = element.find_parent("figure")
     if isinstance(figure, Tag):
@@ -78,23 +83,40 @@ def _figure_container(element: Tag) -> Tag | None:
     for depth, ancestor in enumerate(element.parents, 1):
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "main"):
             return None
-        if ancestor.name in ("article", "section") and len(ancestor.get_text()) > 1500:
+        if ancestor.name in ("article", "section") and index.text_length(ancestor) > 1500:
             return None  # the article itself, not a media block inside it
         if depth > 6:
             return None
-        if count_images(ancestor) > 1:
+        if index.images(ancestor) > 1:
             return None
-        if _caption_elements(ancestor, element):
+        if _caption_elements(ancestor, element, index):
             return ancestor
     return None
 
 
-def _caption_elements(container: Tag, image: Tag) -> list[Tag]:
+def _caption_elements(container: Tag, image: Tag, index: PageIndex) -> list[Tag]:
+    """The caption and credit elements of a container, for one of its images: those
+    that hold the image are left out, and those inside one already taken."""
+    found: list[Tag] = []
+    taken_until = -1  # the end, in document order, of the elements taken so far
+    candidates = index.memo("caption candidates", container, partial(_candidates, container, index))
+    for tag in candidates:
+        if tag is image or index.inside(image, tag):
+            continue
+        start, end = index.position(tag)
+        if 0 <= start <= taken_until:
+            continue  # inside one taken before (elements nest, or do not meet)
+        found.append(tag)
+        taken_until = max(taken_until, end)
+    return found
+
+
+def _candidates(container: Tag, index: PageIndex) -> list[Tag]:
+    """The elements of a container that read as a caption or a credit, in order."""
+    no_figcaption = index.count("figcaption", container) == 0
     found: list[Tag] = []
     for tag in container.find_all(True):
-        if tag is image or is_inside(image, tag) or tag.name in IMAGE_TAGS:
-            continue
-        if any(is_inside(tag, previous) for previous in found):
+        if tag.name in IMAGE_TAGS:
             continue
         classes = class_text(tag)
         if (
@@ -103,24 +125,33 @@ def _caption_elements(container: Tag, image: Tag) -> list[Tag]:
                 container.name == "figure"
                 and tag.parent is container
                 and tag.name in ("p", "div", "span")
-                and tag.find(IMAGE_TAGS) is None
-                and container.find("figcaption") is None
-                and bool(tag.get_text(strip=True))
+                and index.count(ANY_IMAGE, tag) == 0
+                and no_figcaption
+                and index.words_length(tag) > 0
             )
             or attr(tag, "itemprop") in ("caption", "description")
             or _CAPTION_CLASS.search(classes)
             or (_CREDIT_CLASS.search(classes) and tag.name not in ("a", "img"))
             or (
                 tag.name in ("p", "span", "div", "small", "cite")
-                and _CREDIT_START.match(tag.get_text(" "))
+                and _CREDIT_START.match(text_start(tag, _START_READ, " "))
             )
-            or (tag.find("a", rel="license") is not None and tag.name != "a")
+            or (index.count(LICENCE_LINK, tag) > 0 and tag.name != "a")
         ):
             found.append(tag)
     return found
 
 
-def _is_credit_element(tag: Tag) -> bool:
+# How much of an element's text tells whether it starts as a credit ("Photo: …"): the
+# labels and phrases are far shorter.
+_START_READ = 200
+
+
+def _is_credit_element(tag: Tag, index: PageIndex) -> bool:
+    return index.memo("credit element", tag, lambda: _reads_as_credit_element(tag, index))
+
+
+def _reads_as_credit_element(tag: Tag, index: PageIndex) -> bool:
     classes = class_text(tag)
     if _CAPTION_CLASS.search(classes) and not _CREDIT_CLASS.search(classes):
         return False
@@ -135,7 +166,7 @@ def _is_credit_element(tag: Tag) -> bool:
         return True
     if _CREDIT_CLASS.search(classes) or tag.name in ("cite", "small"):
         return True
-    if tag.find("a", rel="license") is not None and tag.name != "figcaption":
+    if index.count(LICENCE_LINK, tag) > 0 and tag.name != "figcaption":
         return True
     return tag.name not in ("figcaption",) and bool(_CREDIT_START.match(text))
 
@@ -148,7 +179,7 @@ def _runs_sentences(text: str) -> bool:
     return len(text.split()) > 8 and re.search(r"[a-z]{2}[.!?]\s+[A-Z]", text) is not None
 
 
-_MADE_BY_START = re.compile(r"^(?:[\w-]+\s+){1,2}by\s+\S", re.IGNORECASE)
+_MADE_BY_START = re.compile(r"^(?:[\w-]++\s++){1,2}by\s+\S", re.IGNORECASE)
 
 
 def _has_credit_inside(tag: Tag) -> bool:
@@ -180,36 +211,49 @@ _MADE_BY_LABEL = re.compile(
 )
 
 
-def _credit_parts(caption_tags: list[Tag], kb: KnowledgeBase) -> list[Tag]:
+def _credit_parts(caption_tags: list[Tag], kb: KnowledgeBase, index: PageIndex) -> list[Tag]:
     credits: list[Tag] = []
     for tag in caption_tags:
         credit_figcaption = tag.name == "figcaption" and bool(
             _CREDIT_CLASS.search(class_text(tag)) and not _CAPTION_CLASS.search(class_text(tag))
         )
-        if _is_credit_element(tag) and (tag.name != "figcaption" or credit_figcaption):
+        if _is_credit_element(tag, index) and (tag.name != "figcaption" or credit_figcaption):
             credits.append(tag)
             continue
-        for inner in tag.find_all(["span", "small", "cite", "em", "p", "div", "i", "b", "strong"]):
-            if any(is_inside(inner, c) for c in credits):
-                continue
-            classes = class_text(inner)
-            inner_text = visible_text(inner)
-            if _LABEL_ONLY_TEXT.fullmatch(inner_text):
-                continue  # "Photo by " in a span of its own: the credit is its parent's text
-            if _runs_sentences(inner_text):
-                continue
-            if (
-                (_CREDIT_CLASS.search(classes) and not _CAPTION_CLASS.search(classes))
-                or _class_role(inner) == "credit"
-                or inner.name in ("cite", "small")
-                or _CREDIT_START.match(inner_text)
-                or (hidden_label(inner) is None and inner.find(_is_hidden_credit_label) is not None)
-            ):
-                credits.append(inner)
+        credits += index.memo("credits inside", tag, partial(_credits_inside, tag, index))
         if not credits and (tag.name == "figcaption" or _CAPTION_CLASS.search(class_text(tag))):
-            last = _trailing_name(tag, kb)
+            last = index.memo("trailing name", tag, partial(_trailing_name, tag, kb))
             if last is not None:
                 credits.append(last)
+    return credits
+
+
+_INNER_NAMES = ("span", "small", "cite", "em", "p", "div", "i", "b", "strong")
+
+
+def _credits_inside(tag: Tag, index: PageIndex) -> list[Tag]:
+    """The elements inside a caption element that are its credit, outermost only."""
+    credits: list[Tag] = []
+    taken_until = -1  # the end, in document order, of the credits taken so far
+    for inner in tag.find_all(_INNER_NAMES):
+        start, end = index.position(inner)
+        if 0 <= start <= taken_until:
+            continue  # inside a credit taken before
+        classes = class_text(inner)
+        inner_text = visible_text(inner)
+        if _LABEL_ONLY_TEXT.fullmatch(inner_text):
+            continue  # "Photo by " in a span of its own: the credit is its parent's text
+        if _runs_sentences(inner_text):
+            continue
+        if (
+            (_CREDIT_CLASS.search(classes) and not _CAPTION_CLASS.search(classes))
+            or _class_role(inner) == "credit"
+            or inner.name in ("cite", "small")
+            or _CREDIT_START.match(inner_text)
+            or (hidden_label(inner) is None and inner.find(_is_hidden_credit_label) is not None)
+        ):
+            credits.append(inner)
+            taken_until = max(taken_until, end)
     return credits
 
 
@@ -249,20 +293,41 @@ def _is_hidden_credit_label(tag: Tag) -> bool:
     return label is not None and label != "caption"
 
 
-def attach_caption(candidate: FoundImage, element: Tag, base: str, kb: KnowledgeBase) -> None:
+def attach_caption(
+    candidate: FoundImage, element: Tag, base: str, kb: KnowledgeBase, index: PageIndex
+) -> None:
     """Find the image's caption, credit and credit links, and set them on ``candidate``;
     ``kb`` names the providers and licences by which captions are split."""
-    container = _figure_container(element)
-    caption_tags = _caption_elements(container, element) if container is not None else []
+    container = _figure_container(element, index)
+    caption_tags = _caption_elements(container, element, index) if container is not None else []
     if not caption_tags:
-        caption_tags = _following_captions(element) or _shared_caption(element)
-    elif container is not None and not _credit_parts(caption_tags, kb):
+        caption_tags = list(_following_captions(element, index)) or _shared_caption(element, index)
+    elif container is not None and not _credit_parts(caption_tags, kb, index):
         # An attribution line printed after the whole figure ("X" by Y is licensed …).
-        caption_tags += [t for t in _following_captions(container) if _is_credit_element(t)]
+        caption_tags += [
+            t for t in _following_captions(container, index) if _is_credit_element(t, index)
+        ]
     if not caption_tags:
-        _caption_from_attribute(candidate, element, kb)
+        _caption_from_attribute(candidate, element, kb, index)
         return
-    credit_tags = _credit_parts(caption_tags, kb)
+    # Images that share their caption elements (a gallery's) share what they say.
+    key = caption_tags[0]
+    read = index.memo(
+        "caption " + " ".join(str(id(t)) for t in caption_tags),
+        key,
+        partial(_read_caption, caption_tags, base, kb, index),
+    )
+    candidate.caption, candidate.credit, links = read
+    if candidate.credit is None:
+        candidate.credit = _gallery_credit(element, kb, index)
+    candidate.credit_links = list(links)
+
+
+def _read_caption(
+    caption_tags: list[Tag], base: str, kb: KnowledgeBase, index: PageIndex
+) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """(caption, credit, credit links) from the caption and credit elements of an image."""
+    credit_tags = _credit_parts(caption_tags, kb, index)
     caption_only = [t for t in caption_tags if not any(t is c for c in credit_tags)]
     caption_text = " ".join(visible_text(t, skip=credit_tags) for t in caption_only)
     credit_text = " ".join(visible_text(t) for t in credit_tags)
@@ -274,12 +339,8 @@ def attach_caption(candidate: FoundImage, element: Tag, base: str, kb: Knowledge
             if credit and split_credit not in credit
             else (credit or split_credit)
         )
-    if credit is None:
-        credit = _gallery_credit(element, kb)
-    candidate.caption = caption
-    candidate.credit = credit
     joined = (join_url(base, href) for href in link_hrefs(credit_tags or caption_tags))
-    candidate.credit_links = [link for link in joined if link]
+    return caption, credit, tuple(link for link in joined if link)
 
 
 def _clean_credit(text: str) -> str | None:
@@ -295,36 +356,42 @@ def _clean_credit(text: str) -> str | None:
     return none_if_empty(text.rstrip(" ."))
 
 
-def _caption_from_attribute(candidate: FoundImage, element: Tag, kb: KnowledgeBase) -> None:
+def _caption_from_attribute(
+    candidate: FoundImage, element: Tag, kb: KnowledgeBase, index: PageIndex
+) -> None:
     """The caption WordPress keeps on the image itself (Jetpack's data-image-caption,
     shown in its carousel) when the page prints none beside it."""
     value = attr(element, "data-image-caption")
     if not value:
         return
-    text = clean_text(BeautifulSoup(value, "html.parser").get_text(" "))
+    text = clean_text(parse_markup(value).get_text(" "))
     caption, credit = split_caption_credit(text, kb) if text else (None, None)
     candidate.caption = caption
-    candidate.credit = credit or _gallery_credit(element, kb)
+    candidate.credit = credit or _gallery_credit(element, kb, index)
 
 
 _GALLERY_CLASS = re.compile(r"gallery|slideshow|carousel|tiled", re.IGNORECASE)
 
 
-def _gallery_credit(element: Tag, kb: KnowledgeBase) -> str | None:
+def _gallery_credit(element: Tag, kb: KnowledgeBase, index: PageIndex) -> str | None:
     """The credit a gallery prints once for all its pictures ("Photos by Isla Munro")."""
     for gallery in element.parents:
         if not isinstance(gallery, Tag) or gallery.name in ("body", "html", "main", "article"):
             return None
         if not _GALLERY_CLASS.search(class_text(gallery)):
             continue
-        for child in gallery.find_all(["figcaption", "p", "div"], recursive=False):
-            if child.find(IMAGE_TAGS) is None and (
-                child.name == "figcaption" or _CAPTION_CLASS.search(class_text(child))
-            ):
-                _, credit = split_caption_credit(visible_text(child), kb)
-                if credit:
-                    return credit
-        return None
+        return index.memo("gallery credit", gallery, partial(_printed_once, gallery, kb, index))
+    return None
+
+
+def _printed_once(gallery: Tag, kb: KnowledgeBase, index: PageIndex) -> str | None:
+    for child in gallery.find_all(["figcaption", "p", "div"], recursive=False):
+        if index.count(ANY_IMAGE, child) == 0 and (
+            child.name == "figcaption" or _CAPTION_CLASS.search(class_text(child))
+        ):
+            _, credit = split_caption_credit(visible_text(child), kb)
+            if credit:
+                return credit
     return None
 
 
@@ -336,13 +403,13 @@ _CREDIT_INSIDE = re.compile(
 _CAPTION_TAGS = frozenset({"p", "div", "span", "h2", "h3", "h4", "h5", "h6", "small", "em"})
 
 
-def _shared_caption(element: Tag) -> list[Tag]:
+def _shared_caption(element: Tag, index: PageIndex) -> list[Tag]:
     """The caption under a small group of images ("Before and after: …") that belongs to
     each of them: a caption block that is a direct child of the group."""
     for depth, group in enumerate(element.parents, 1):
         if not isinstance(group, Tag) or group.name in ("body", "html", "main", "article"):
             return []
-        images = count_images(group)
+        images = index.images(group)
         if depth > 4 or images > 4:
             return []
         if images < 2:
@@ -350,18 +417,25 @@ def _shared_caption(element: Tag) -> list[Tag]:
         return [
             child
             for child in group.find_all(True, recursive=False)
-            if child.find(IMAGE_TAGS) is None
+            if index.count(ANY_IMAGE, child) == 0
             and _CAPTION_CLASS.search(class_text(child))
-            and visible_text(child)
+            and visible_text(child, limit=0)
         ]
     return []
 
 
-def _following_captions(element: Tag) -> list[Tag]:
+def _following_captions(element: Tag, index: PageIndex) -> list[Tag]:
     """Caption and credit printed right after the image (the next short blocks)."""
+    return index.memo("following captions", element, partial(_captions_after, element, index))
+
+
+def _captions_after(element: Tag, index: PageIndex) -> list[Tag]:
     block: Tag = element
     while isinstance(block.parent, Tag) and block.parent.name not in ("body", "article", "main"):
-        if count_images(block.parent) > 1 or len(visible_text(block.parent)) > 0:
+        # Only the first block can have text of its own: the wrappers climbed through
+        # have none, and are not read again.
+        skip = [block] if block is not element else []
+        if index.images(block.parent) > 1 or visible_text(block.parent, skip, limit=0):
             break
         block = block.parent
     found: list[Tag] = []
@@ -370,7 +444,7 @@ def _following_captions(element: Tag) -> list[Tag]:
         if sibling.name in ("noscript", "br"):
             sibling = sibling.find_next_sibling()
             continue
-        caption = _caption_block(sibling)
+        caption = _caption_block(sibling, index)
         if caption is None:
             break
         found.append(caption)
@@ -378,10 +452,10 @@ def _following_captions(element: Tag) -> list[Tag]:
     return found
 
 
-def _caption_block(sibling: Tag) -> Tag | None:
-    if sibling.find(IMAGE_TAGS) is not None or sibling.name in IMAGE_TAGS:
+def _caption_block(sibling: Tag, index: PageIndex) -> Tag | None:
+    if index.count(ANY_IMAGE, sibling) > 0 or sibling.name in IMAGE_TAGS:
         return None
-    text = visible_text(sibling)
+    text = visible_text(sibling, limit=400)
     if not text or len(text) > 400:
         return None
     classes = class_text(sibling)
@@ -390,7 +464,7 @@ def _caption_block(sibling: Tag) -> Tag | None:
     for inner in sibling.find_all(["div", "p", "figcaption", "span"], limit=4):
         if _CAPTION_CLASS.search(class_text(inner)) or _CREDIT_CLASS.search(class_text(inner)):
             return inner  # "<div class=photo__info><div class=photo__author>…"
-    if sibling.find("a", rel="license") is not None or _CREDIT_START.match(text):
+    if index.count(LICENCE_LINK, sibling) > 0 or _CREDIT_START.match(text):
         return sibling
     if len(text) < 300 and _CREDIT_INSIDE.search(text) and sibling.name in _CAPTION_TAGS:
         return sibling  # "<h2>Legislators hold … yesterday. Photo: Lo Pei-de, Taipei Times</h2>"

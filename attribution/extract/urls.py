@@ -4,7 +4,9 @@ and crop of one picture."""
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
+
+from attribution.textutil import INVISIBLE_CHARACTERS
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".tiff", ".heic")
 
@@ -22,16 +24,40 @@ _GENERIC_STEMS = frozenset(
     """.split()
 )
 
-_SIZE_SUFFIX = re.compile(
-    r"(?:[-_]\d{2,5}x\d{2,5}|[-_](?:scaled|rotated)|[-_]e\d{10,}|@\dx|[-_](?:superJumbo|jumbo"
-    r"|articleLarge|articleInline|facebookJumbo|videoSixteenByNine\w*|mediumSquare\w*|square\d+"
-    r"|thumb\w*|popup|blog\d+|master\d+|threeByTwo\w*|twoByThree\w*|hp\w*|largeHorizontal\w*"
-    r"|videoLarge|mobileMasterAt3x|filmstrip|sfSpan|tmagArticle|watch\d+|large|medium|small"
-    r"|super|exlarge|tease|overlay|medium-plus|story-body|live-video"
-    r"|thumbnail|full|orig(?:inal)?|[whq]\d{2,4}|\d{3,4}w?|wide|portrait|landscape|square|crop(?:ped)?))+$",
+# The size and crop suffixes of file names ("-1024x683", "-superJumbo", "_thumb", "@2x"),
+# each written after a "-", "_" or "@". Words, matched without case:
+SIZE_SUFFIX_WORDS = frozenset(
+    """
+    scaled rotated superjumbo jumbo articlelarge articleinline facebookjumbo popup
+    videolarge mobilemasterat3x filmstrip sfspan tmagarticle large medium small super
+    exlarge tease overlay thumbnail full orig original wide portrait landscape square
+    crop cropped
+    """.split()
+)
+# Words that go on in any letters, digits or underscores ("thumb_large", "hpSmall").
+SIZE_SUFFIX_STEMS = (
+    "videoSixteenByNine",
+    "mediumSquare",
+    "thumb",
+    "threeByTwo",
+    "twoByThree",
+    "hp",
+    "largeHorizontal",
+)
+# Suffixes of two words joined by a hyphen.
+SIZE_SUFFIX_PAIRS = frozenset({("medium", "plus"), ("story", "body"), ("live", "video")})
+# Suffixes written with numbers: "-1024x683", "-e1690000000", "-w600", "-1024w",
+# "-square320", "-blog480", "-master768", "-watch1200"; "@2x" after an "@".
+_SIZE_SUFFIX_NUMBERED = re.compile(
+    r"\d{2,5}x\d{2,5}|e\d{10,}|[whq]\d{2,4}|\d{3,4}w?|(?:square|blog|master|watch)\d+",
     re.IGNORECASE,
 )
+_SIZE_SUFFIX_STEM = re.compile("(?:" + "|".join(SIZE_SUFFIX_STEMS) + r")\w*", re.IGNORECASE)
+_RETINA = re.compile(r"@\dx")
+_SUFFIX_PIECES = re.compile(r"[-_@]?[^-_@]*")
 
+# An image URL inside another's path ("/fit-in/600x400/https://cdn.example/a.jpg").
+_EMBEDDED_URL = re.compile(r"https?:/{1,2}\S++$")
 _SIZE_PREFIX = re.compile(r"^\d{2,4}px-(?=.{3})", re.IGNORECASE)
 _SIZE_ONLY = re.compile(r"-?\d{2,5}x-?\d{0,5}[a-z]?|[wh]\d{2,5}", re.IGNORECASE)
 _FORMAT_CODE = re.compile(r"^(\d{6,10})[_-]\d{1,4}$")  # not a timestamp's picture number
@@ -70,11 +96,31 @@ def url_host(url: str) -> str:
 
 
 def join_url(base: str, href: str) -> str | None:
-    """A URL resolved against ``base``, or None when it cannot be."""
+    """A URL resolved against ``base`` (see :func:`clean_url`), or None when it cannot be."""
     try:
-        return urljoin(base, href)
+        return clean_url(urljoin(base, href))
     except ValueError:
         return None
+
+
+# What a URL taken from a page may not carry as it is: controls, white space other than
+# the space, and the characters of textutil.INVISIBLE_CHARACTERS (they would reach
+# terminals, reports and the database). As browsers do, the ends lose white space and
+# controls, tabs and line breaks go, and the rest are percent-encoded. A space inside
+# stays as the page wrote it ("Grafik Übersicht.jpg"): it is harmless, and it is how
+# the address is written where the picture is labelled.
+_URL_END_JUNK = "".join(chr(c) for c in range(0x21)) + "\x7f"
+_URL_UNSAFE = re.compile(f"[^\\S ]|[{INVISIBLE_CHARACTERS}]")
+
+
+def clean_url(url: str) -> str:
+    """A URL from a page as a browser would read it, without controls, direction marks
+    or white space other than spaces in it (those inside percent-encoded)."""
+    url = url.strip(_URL_END_JUNK)
+    if _URL_UNSAFE.search(url) is None:
+        return url
+    url = url.replace("\t", "").replace("\n", "").replace("\r", "")
+    return _URL_UNSAFE.sub(lambda found: quote(found.group(0), safe=""), url)
 
 
 def image_identity(url: str) -> str:
@@ -83,17 +129,21 @@ def image_identity(url: str) -> str:
     Uses the file name without size suffixes ("-1024x683", "-superJumbo") when it is
     distinctive, else the path without size segments ("/w600/", "/976/").
     """
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    wrapped = _wrapped_image(parts.query)
-    if wrapped is not None:
-        return image_identity(wrapped)
-    path = unquote(parts.path)
-    embedded = re.search(r"https?:/{1,2}[^\s]+$", path[1:])
-    if embedded and embedded.start() > 0:
-        return image_identity(embedded.group(0).replace(":/", "://", 1).replace(":///", "://"))
+    while True:  # each turn takes a shorter URL out of the one before
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return url
+        wrapped = _wrapped_image(parts.query)
+        if wrapped is not None:
+            url = wrapped
+            continue
+        path = unquote(parts.path)
+        embedded = _EMBEDDED_URL.search(path[1:])
+        if embedded and embedded.start() > 0:
+            url = embedded.group(0).replace(":/", "://", 1).replace(":///", "://")
+            continue
+        break
     filename = path.rsplit("/", 1)[-1]
     stem = filename
     while True:
@@ -112,7 +162,7 @@ def image_identity(url: str) -> str:
     if agora:
         return agora.group(1)  # Agora: "z29874506IER,Slug.jpg" and "z29874506IH,Slug.jpg"
     stem = _SIZE_PREFIX.sub("", stem)  # MediaWiki thumbnails: "250px-Harbour.jpg"
-    stem = _SIZE_SUFFIX.sub("", stem).lower().strip("-_")
+    stem = strip_size_suffixes(stem).lower().strip("-_")
     stem = _FORMAT_CODE.sub(r"\1", stem)  # "66890123_605", "66890123_6": one picture
     if _SIZE_ONLY.fullmatch(stem) or _SIZE_SEGMENT.match(stem):
         stem = ""  # "1200x-1.jpg", ".../40127/resize:format=preview": the folder names it
@@ -135,6 +185,62 @@ def image_identity(url: str) -> str:
     elif segments:
         segments[-1] = stem or segments[-1]
     return "/".join(segments) or url
+
+
+def strip_size_suffixes(stem: str) -> str:
+    """A file name's stem without the size and crop suffixes it ends in
+    ("harbour-1024x683", "harbour_thumb_large@2x": "harbour").
+
+    The stem is cut into pieces at each "-", "_" and "@", and suffixes are taken off the
+    end one at a time, the shortest first: linear in the length of the stem.
+    """
+    pieces = [piece for piece in _SUFFIX_PIECES.findall(stem) if piece]
+    end = len(pieces)
+    while end > 0:
+        taken = _suffix_pieces(pieces, end)
+        if not taken:
+            break
+        end -= taken
+    return "".join(pieces[:end])
+
+
+def _suffix_pieces(pieces: list[str], end: int) -> int:
+    """How many of ``pieces[:end]`` the size suffix that ends them takes (0 for none)."""
+    last = pieces[end - 1]
+    if _is_size_piece(last):
+        return 1
+    separator, word = last[:1], last[1:].lower()
+    if (
+        separator == "-"
+        and end >= 2
+        and pieces[end - 2][:1] in "-_"
+        and (pieces[end - 2][1:].lower(), word) in SIZE_SUFFIX_PAIRS
+    ):
+        return 2  # "-medium-plus"
+    # "_thumb_foo": a word that goes on in letters, digits and underscores.
+    start = end - 1
+    while start > 0 and pieces[start][:1] == "_" and _WORD_CHARS.fullmatch(pieces[start][1:]):
+        start -= 1
+        if pieces[start][:1] in "-_" and _SIZE_SUFFIX_STEM.fullmatch(pieces[start][1:]):
+            return end - start
+    return 0
+
+
+_WORD_CHARS = re.compile(r"\w*")
+
+
+def _is_size_piece(piece: str) -> bool:
+    """Whether one piece ("-large", "_1024x683", "@2x") is a size suffix on its own."""
+    if piece[:1] == "@":
+        return _RETINA.fullmatch(piece) is not None
+    if piece[:1] not in ("-", "_"):
+        return False
+    word = piece[1:]
+    return (
+        word.lower() in SIZE_SUFFIX_WORDS
+        or _SIZE_SUFFIX_NUMBERED.fullmatch(word) is not None
+        or _SIZE_SUFFIX_STEM.fullmatch(word) is not None
+    )
 
 
 _WRAPPER_PARAMS = ("url", "src", "u", "image", "img", "file")
@@ -162,9 +268,8 @@ def resolve_url(base: str, value: str | None) -> str | None:
         return None
     if _PLACEHOLDER_SRC.search(value):
         return None
-    try:
-        resolved = urljoin(base, value)
-    except ValueError:
+    resolved = join_url(base, value)
+    if resolved is None:
         return None
     return resolved if resolved.startswith(("http://", "https://", "file:")) else None
 

@@ -58,6 +58,7 @@ def check_report(report: CheckReport) -> str:
     for page in report.pages:
         title = f" — {page.title}" if page.title else ""
         out.append(terminal_safe(f"{page.url}{title}"))
+        out.extend(terminal_safe(f"  notice: {notice}") for notice in page.notices)
         if not page.images:
             out.append("  no content images found")
         for number, item in enumerate(page.images, 1):

@@ -1,0 +1,292 @@
+"""The parsed page as extraction reads it: parsed whatever the bytes, nested no deeper
+than :data:`~attribution.extract.limits.MAX_DEPTH`, rid of scripts and comments, and
+indexed once so that what each image asks of the page costs no walk of it.
+
+The tree surgery here relinks bs4's nodes itself: bs4's own ``unwrap``, ``extract`` and
+``decompose`` look for each node among its siblings and walk down to its last
+descendant, which takes time squared on the pages built to make them do it.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable
+from typing import TypeVar, cast
+
+from bs4 import BeautifulSoup, CData, Tag
+from bs4.element import NavigableString, PageElement
+
+from attribution.extract.dom import IMAGE_TAGS
+from attribution.extract.limits import MAX_DEPTH
+
+
+def parse_markup(html: str | bytes, encoding: str | None = None) -> BeautifulSoup:
+    """Parse a page with lxml, else with Python's own parser; never raises.
+
+    Each parser refuses some hostile inputs: lxml a NUL in a declared character set or
+    a lone surrogate, Python's parser a malformed ``<![`` declaration. A page lxml
+    refuses is decoded here (bad bytes replaced) and given to lxml again, then to
+    Python's parser; a page both refuse is read as an empty document.
+    """
+    try:
+        if isinstance(html, bytes):
+            return BeautifulSoup(html, "lxml", from_encoding=encoding)
+        return BeautifulSoup(html, "lxml")
+    except Exception:  # refused: read the decoded text instead
+        text = _as_text(html, encoding)
+    for parser in ("lxml", "html.parser"):
+        try:
+            return BeautifulSoup(text, parser)
+        except Exception:  # refused: the next parser, else an empty document
+            continue
+    return BeautifulSoup("", "html.parser")
+
+
+def _as_text(html: str | bytes, encoding: str | None) -> str:
+    """The page as text for Python's parser: decoded with ``encoding`` when Python can
+    (else as UTF-8), bad bytes and lone surrogates replaced."""
+    if isinstance(html, bytes):
+        try:
+            text = html.decode(encoding or "utf-8", errors="replace")
+        except Exception:  # an unknown name, or a codec that is not a text encoding
+            text = html.decode("utf-8", errors="replace")
+    else:
+        text = html
+    return text.encode("utf-8", errors="replace").decode("utf-8")
+
+
+def flatten_deep(root: Tag, max_depth: int = MAX_DEPTH) -> None:
+    """Unwrap the elements nested more than ``max_depth`` levels below ``root``.
+
+    The text and the empty elements (images) below an element at ``max_depth`` become
+    its own children, in document order; the elements that wrapped them are dropped.
+    Browsers also stop nesting (at 512 levels); no real page comes near. Linear in the
+    size of the page: bs4's own unwrap would walk the whole depth for every element.
+    """
+    stack: list[tuple[Tag, int]] = [(root, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        nested = [child for child in tag.contents if isinstance(child, Tag)]
+        if depth < max_depth:
+            stack.extend((child, depth + 1) for child in nested)
+        elif any(child.contents for child in nested):
+            _flatten(tag)
+
+
+def _flatten(tag: Tag) -> None:
+    """Make the strings and empty elements below ``tag`` its children, relinking the
+    parse tree's sibling and document-order links as bs4 keeps them."""
+    last: PageElement = tag
+    while isinstance(last, Tag) and last.contents:
+        last = last.contents[-1]
+    after = last.next_element
+    kept: list[PageElement] = []
+    node = tag.next_element
+    while node is not None:
+        if not (isinstance(node, Tag) and node.contents):
+            kept.append(node)
+        if node is last:
+            break
+        node = node.next_element
+    previous: PageElement = tag
+    for place, node in enumerate(kept):
+        node.parent = tag
+        node.previous_sibling = kept[place - 1] if place else None
+        node.next_sibling = kept[place + 1] if place + 1 < len(kept) else None
+        node.previous_element = previous
+        previous.next_element = node
+        previous = node
+    previous.next_element = after
+    if after is not None:
+        after.previous_element = previous
+    tag.contents = kept
+
+
+def prune(soup: BeautifulSoup, unwanted: Callable[[PageElement], bool]) -> None:
+    """Take every node ``unwanted`` accepts out of the page, with all it holds, in one
+    pass (bs4 would look for each among its siblings: time squared on a page of
+    thousands of sibling comments)."""
+    changed = False
+    stack: list[Tag] = [soup]
+    while stack:
+        tag = stack.pop()
+        kept = [child for child in tag.contents if not unwanted(child)]
+        if len(kept) != len(tag.contents):
+            changed = True
+            for child in tag.contents:
+                if unwanted(child):
+                    child.parent = None
+            _relink_children(tag, kept)
+        stack.extend(child for child in kept if isinstance(child, Tag))
+    if changed:
+        _thread(soup)
+
+
+def _relink_children(tag: Tag, children: list[PageElement]) -> None:
+    for place, child in enumerate(children):
+        child.parent = tag
+        child.previous_sibling = children[place - 1] if place else None
+        child.next_sibling = children[place + 1] if place + 1 < len(children) else None
+    tag.contents = children
+
+
+def _thread(soup: BeautifulSoup) -> None:
+    """Link every node of the page to the next in document order, as bs4 keeps them."""
+    previous: PageElement = soup
+    stack: list[PageElement] = list(reversed(soup.contents))
+    while stack:
+        node = stack.pop()
+        previous.next_element = node
+        node.previous_element = previous
+        previous = node
+        if isinstance(node, Tag):
+            stack.extend(reversed(node.contents))
+    previous.next_element = None
+
+
+# The kinds of element a page index counts below each element.
+IMAGE = "image"  # an image, not a noscript copy
+ANY_IMAGE = "any image"  # an image, noscript copies too
+LICENCE_LINK = "licence link"  # <a rel="license">
+_COUNTED_NAMES = ("figcaption", "h1", "nav")
+
+
+class PageIndex:
+    """What one pass over a parsed page tells about each of its elements: where it
+    starts and ends in document order, how much text it holds, how many images,
+    licence links, figcaptions, h1 and nav elements it contains.
+
+    Extraction asks these questions of an image's ancestors for every image; answered
+    by walking the page each time, a page of 2,000 images took minutes. The page must
+    not change after it is indexed. ``memo`` keeps the answers of costlier questions
+    about one element (is this figure's caption a credit?) for the next image that asks.
+    """
+
+    def __init__(self, root: Tag) -> None:
+        self._number: dict[int, int] = {}  # id(element) -> its place in document order
+        # By place: the place of its last descendant element, the length of the text
+        # before it and up to its end, and the same for stripped strings ("words").
+        self._last = array("q")
+        self._text_before = array("q")
+        self._text_after = array("q")
+        self._words_before = array("q")
+        self._words_after = array("q")
+        self._places: dict[str, list[int]] = {
+            kind: [] for kind in (IMAGE, ANY_IMAGE, LICENCE_LINK, *_COUNTED_NAMES)
+        }
+        self._memo: dict[tuple[str, int], object] = {}
+        self._text = self._words = 0
+        self._index(root)
+
+    def _index(self, root: Tag) -> None:
+        """Number the elements in document order; close each when a node outside it
+        comes (the walk follows bs4's document-order links: no recursion)."""
+        noscripts = 0
+        open_tags: list[tuple[Tag, int]] = [(root, self._open(root, False))]
+        for node in root.descendants:
+            parent = node.parent
+            while len(open_tags) > 1 and open_tags[-1][0] is not parent:
+                tag, place = open_tags.pop()
+                self._close(place)
+                noscripts -= tag.name == "noscript"
+            if isinstance(node, Tag):
+                open_tags.append((node, self._open(node, noscripts > 0)))
+                noscripts += node.name == "noscript"
+            elif isinstance(node, NavigableString) and type(node) in _TEXT_TYPES:
+                self._text += len(node)
+                stripped = len(node.strip())
+                if stripped:
+                    self._words += stripped + 1  # and a separator
+        for _, place in reversed(open_tags):
+            self._close(place)
+
+    def _open(self, tag: Tag, in_noscript: bool) -> int:
+        place = len(self._last)
+        self._number[id(tag)] = place
+        self._last.append(place)
+        self._text_before.append(self._text)
+        self._text_after.append(self._text)
+        self._words_before.append(self._words)
+        self._words_after.append(self._words)
+        self._count(tag, place, in_noscript)
+        return place
+
+    def _close(self, place: int) -> None:
+        self._last[place] = len(self._last) - 1
+        self._text_after[place] = self._text
+        self._words_after[place] = self._words
+
+    def _count(self, tag: Tag, place: int, in_noscript: bool) -> None:
+        if tag.name in IMAGE_TAGS:
+            self._places[ANY_IMAGE].append(place)
+            if not in_noscript:
+                self._places[IMAGE].append(place)
+        elif tag.name in _COUNTED_NAMES:
+            self._places[tag.name].append(place)
+        elif tag.name == "a" and "license" in (tag.get("rel") or ()):
+            self._places[LICENCE_LINK].append(place)
+
+    def _place(self, tag: Tag) -> int | None:
+        return self._number.get(id(tag))
+
+    def inside(self, element: Tag, root: Tag) -> bool:
+        """Whether ``element`` is a descendant of ``root``."""
+        place, outer = self._place(element), self._place(root)
+        if place is None or outer is None:
+            return any(parent is root for parent in element.parents)
+        return outer < place <= self._last[outer]
+
+    def count(self, kind: str, tag: Tag) -> int:
+        """How many elements of a kind (``IMAGE``, ``ANY_IMAGE``, ``LICENCE_LINK``, or
+        the name "figcaption", "h1" or "nav") are below ``tag``."""
+        place = self._place(tag)
+        if place is None:
+            return _count_directly(kind, tag)
+        places = self._places[kind]
+        return bisect_right(places, self._last[place]) - bisect_right(places, place)
+
+    def images(self, tag: Tag) -> int:
+        """How many images an element holds (noscript copies not counted)."""
+        return self.count(IMAGE, tag)
+
+    def text_length(self, tag: Tag) -> int:
+        """``len(tag.get_text())``."""
+        place = self._place(tag)
+        if place is None:
+            return len(tag.get_text())
+        return self._text_after[place] - self._text_before[place]
+
+    def words_length(self, tag: Tag) -> int:
+        """``len(tag.get_text(" ", strip=True))``."""
+        place = self._place(tag)
+        if place is None:
+            return len(tag.get_text(" ", strip=True))
+        return max(0, self._words_after[place] - self._words_before[place] - 1)
+
+    def position(self, tag: Tag) -> tuple[int, int]:
+        """Where an element starts and ends: the places in document order of it and of
+        its last descendant element; an element that was not indexed gives (-1, -1)."""
+        place = self._place(tag)
+        return (-1, -1) if place is None else (place, self._last[place])
+
+    def memo(self, question: str, tag: Tag, answer: Callable[[], T]) -> T:
+        """The answer to ``question`` about ``tag``, worked out once by ``answer()``."""
+        key = (question, id(tag))
+        if key not in self._memo:
+            self._memo[key] = answer()
+        return cast(T, self._memo[key])
+
+
+T = TypeVar("T")
+_TEXT_TYPES = (NavigableString, CData)
+
+
+def _count_directly(kind: str, tag: Tag) -> int:
+    if kind == IMAGE:
+        return sum(1 for t in tag.find_all(IMAGE_TAGS) if t.find_parent("noscript") is None)
+    if kind == ANY_IMAGE:
+        return len(tag.find_all(IMAGE_TAGS))
+    if kind == LICENCE_LINK:
+        return len(tag.find_all("a", rel="license"))
+    return len(tag.find_all(kind))
