@@ -262,7 +262,13 @@ def _realpages_for(settings: Settings) -> tuple[RealPage, ...]:
     return load_realpages(root)
 
 
-def _worker(connection: multiprocessing.connection.Connection, settings: Settings) -> None:
+def _worker(
+    connection: multiprocessing.connection.Connection,
+    parents_end: multiprocessing.connection.Connection,
+    settings: Settings,
+) -> None:
+    parents_end.close()  # so that the parent's death reads as the end of the pipe
+    parent = os.getppid()
     warnings.simplefilter("ignore")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run
     install_timer()
@@ -278,6 +284,9 @@ def _worker(connection: multiprocessing.connection.Connection, settings: Setting
     check_html(b"<html><body><img src=a.jpg></body></html>", "https://example.com/")  # warm up
     while True:
         try:
+            while not connection.poll(1.0):
+                if os.getppid() != parent:
+                    return  # the run was stopped: no one will read what this worker does
             index = connection.recv()
         except (EOFError, OSError):
             return
@@ -302,7 +311,9 @@ def _worker(connection: multiprocessing.connection.Connection, settings: Setting
 class _Worker:
     def __init__(self, context: Any, settings: Settings) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, settings), daemon=True)
+        self.process = context.Process(
+            target=_worker, args=(child, self.connection, settings), daemon=True
+        )
         self.process.start()
         child.close()
         self.index: int | None = None
@@ -526,8 +537,8 @@ def run_campaign(settings: Settings, report: Callable[[str], None] | None = None
         worker.send(index)
         return True
 
+    busy = [w for w in workers if feed(w)]
     try:
-        busy = [w for w in workers if feed(w)]
         while busy:
             ready = multiprocessing.connection.wait(
                 [w.connection for w in busy] + [w.process.sentinel for w in busy], timeout=1.0
@@ -576,6 +587,8 @@ def run_campaign(settings: Settings, report: Callable[[str], None] | None = None
             if report and now - last_report >= settings.progress_every:
                 last_report = now
                 report(_progress(summary, slowest, now - started))
+    except KeyboardInterrupt:
+        summary.stopped_early = True  # the inputs in the workers' hands are not counted
     finally:
         for worker in workers:
             worker.stop()
@@ -714,6 +727,14 @@ def main(argv: list[str] | None = None) -> int:
 
     def progress(line: str) -> None:
         print(line, flush=True)
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C or a kill ends the run with the summary of the inputs done so far (even
+    # when the run was started in the background, where SIGINT comes in ignored).
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
 
     summary = run_campaign(settings, progress)
     print(summary.format(), flush=True)
