@@ -1,0 +1,70 @@
+"""Hostile pages cannot hurt the checker: a smoke run of the fuzz harness (tests/fuzz).
+
+A few thousand mutated pages go through ``attribution.pipeline.check_html`` in worker
+processes; none may raise, crash a worker, break the report's invariants or run over
+the page budget of CPU time. The long run is one command (see tests/fuzz/run.py):
+
+    python -m tests.fuzz --count 100000 --jobs 2 --seed 1
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+from fuzz.corpus import make_input, realpages_missing
+from fuzz.generate import generate_document
+from fuzz.mutators import MUTATORS, mutate
+from fuzz.run import Settings, run_campaign
+
+JOBS = max(1, min(2, os.cpu_count() or 1))
+# A failing smoke stops after this many inputs over the budget (each costs the whole
+# budget, and the test fails either way); exceptions are cheap and all are collected.
+STOP_AFTER = 3
+
+
+def _assert_clean(settings: Settings) -> None:
+    summary = run_campaign(settings)
+    if summary.failures:
+        pytest.fail("hostile pages hurt the checker:\n" + summary.format(), pytrace=False)
+    assert summary.inputs == settings.count
+
+
+def test_generated_pages_never_fail() -> None:
+    _assert_clean(
+        Settings(seed=20240517, count=1000, jobs=JOBS, source="generated", stop_after=STOP_AFTER)
+    )
+
+
+def test_mutated_real_pages_never_fail() -> None:
+    missing = realpages_missing()
+    if missing:
+        pytest.skip(f"real-page fuzzing skipped: {missing}")
+    _assert_clean(
+        Settings(seed=20240518, count=1500, jobs=JOBS, source="real", stop_after=STOP_AFTER)
+    )
+
+
+def test_inputs_are_deterministic() -> None:
+    for index in (0, 1, 17, 999):
+        first = make_input(5, index, "generated")
+        second = make_input(5, index, "generated")
+        assert (first.data, first.base_url, first.recipe) == (
+            second.data,
+            second.base_url,
+            second.recipe,
+        )
+    assert make_input(5, 0, "generated").data != make_input(6, 0, "generated").data
+
+
+@pytest.mark.parametrize("name", sorted(MUTATORS))
+def test_each_mutation_is_pure_and_bounded(name: str) -> None:
+    page = generate_document(random.Random(3))
+    for seed in range(20):
+        once = MUTATORS[name](page, random.Random(seed))
+        again = MUTATORS[name](page, random.Random(seed))
+        assert once == again
+        assert len(once) <= len(page) + 5 * 1024 * 1024
+    changed = [mutate(page, random.Random(seed), [name])[0] != page for seed in range(20)]
+    assert any(changed), f"{name} never changes the page"
