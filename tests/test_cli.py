@@ -91,7 +91,9 @@ def test_help_teaches() -> None:
     assert "--fail-on" in result.stdout and "--base-url" in result.stdout
 
 
-def test_text_report_escapes_terminal_control_characters(tmp_path: object) -> None:
+def test_terminal_control_characters_from_a_page_never_reach_the_terminal(
+    tmp_path: object,
+) -> None:
     from pathlib import Path
 
     page = Path(str(tmp_path)) / "evil.html"
@@ -103,7 +105,8 @@ def test_text_report_escapes_terminal_control_characters(tmp_path: object) -> No
     )
     result = run_cli("check", "--no-images", str(page))
     assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
-    assert "\\x1b" in result.stdout
+    assert "\x07" not in result.stdout
+    assert "Harmless[2J]0;pwned caption" in result.stdout  # removed when read, text kept
 
 
 def hostile_page(tmp_path: object) -> str:

@@ -31,6 +31,7 @@ from attribution.extract.urls import clean_url
 from attribution.pipeline import check_html
 from attribution.records import Profile
 from attribution.render import CHECK_FORMATS
+from attribution.render.html import check_report as render_html
 from attribution.render.report import CheckReport
 from attribution.render.text import check_report
 from attribution.serialize import check_json
@@ -233,6 +234,8 @@ def test_the_notice_reaches_the_result_the_json_and_the_text_report() -> None:
     lines = report.splitlines()
     assert lines[0].startswith(PAGE_URL)
     assert lines[1] == f"  notice: {too_many_images(500, 20)}"
+    html_report = render_html(CheckReport(pages=(result,), profile=Profile()))
+    assert f"Notice: {too_many_images(500, 20)}" in html_report
 
 
 class WalkCounter:
@@ -496,3 +499,14 @@ def test_trailing_nuls_and_number_fields_do_not_become_text() -> None:
     assert embedded.creator is None  # a list of numbers, not "[1, 2]"
     for value in strings_of(embedded):
         assert "\x00" not in value and not value.startswith(("b'", 'b"', "["))
+
+
+def test_a_web_page_cannot_name_a_local_file_as_its_picture() -> None:
+    html = (
+        '<html><body><img src="file:///etc/hostname" alt="a">'
+        '<img src="file:///dev/zero" alt="b"><img src="/real.jpg" alt="c"></body></html>'
+    )
+    page = extract_page(html, PAGE_URL)
+    assert [image.src for image in page.images] == ["https://news.example/real.jpg"]
+    saved = extract_page(html.replace("file:///etc/hostname", "pictures/a.jpg"), "file:///s/p.html")
+    assert "file:///s/pictures/a.jpg" in [image.src for image in saved.images]

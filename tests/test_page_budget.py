@@ -138,3 +138,12 @@ def test_the_profile_s_allowed_hosts_let_a_page_lead_to_an_internal_host(
     assert refused.creator is None and "private" in (refused.problem or "")
     allowed = embedded(Profile(limits=Limits(allowed_hosts=("localhost",))))
     assert allowed.creator == "Jane Doe" and allowed.problem is None
+
+
+def test_the_profile_s_max_images_caps_a_page_with_a_notice(tmp_path: Path) -> None:
+    images = "".join(f'<img src="/p{n}.jpg" alt="Picture {n}">' for n in range(5))
+    (tmp_path / "page.html").write_text(f"<html><body><article>{images}</article></body></html>")
+    options = CheckOptions(profile=Profile(limits=Limits(max_images=2)), record=False)
+    (page,) = check_targets([str(tmp_path / "page.html")], options).pages
+    assert len(page.images) == 2
+    assert page.notices and "2" in page.notices[0]

@@ -31,7 +31,14 @@ from attribution.fetch.session import HttpSession, make_session
 from attribution.fetch.settings import FetchSettings
 from attribution.licences import KnowledgeBase, default_knowledge_base
 from attribution.pipeline import evaluate_page
-from attribution.records import Embedded, ExtractedPage, PageResult, PageSource, Profile
+from attribution.records import (
+    Embedded,
+    ExtractedPage,
+    Limits,
+    PageResult,
+    PageSource,
+    Profile,
+)
 from attribution.sources.targets import (
     Target,
     TargetKind,
@@ -133,11 +140,13 @@ class PageChecker:
                 status=fetched.status,
                 content_type=fetched.content_type,
             )
-            page = self._run(_extract, fetched.body, fetched.url, fetched.charset, self.options.kb)
+            page = self._run(
+                _extract, fetched.body, fetched.url, fetched.charset, self.options.kb, self.limits
+            )
             return page, source
         fetched_at = datetime.now(UTC)
         body = read_stdin_page() if target.kind is TargetKind.STDIN else read_file_page(target.name)
-        page = self._run(_extract, body, target.address, None, self.options.kb)
+        page = self._run(_extract, body, target.address, None, self.options.kb, self.limits)
         return page, _source(target.name, target.address, body, fetched_at)
 
     def _run(self, function: Callable[..., T], *args: Any) -> T:
@@ -172,9 +181,13 @@ class PageChecker:
         self.close()
 
 
-def _extract(body: bytes, url: str, charset: str | None, kb: KnowledgeBase | None) -> ExtractedPage:
+def _extract(
+    body: bytes, url: str, charset: str | None, kb: KnowledgeBase | None, limits: Limits
+) -> ExtractedPage:
     """The sandboxed stage that reads the page (module-level, so it can be sent)."""
-    return extract_page(body, url, charset, kb=kb or default_knowledge_base())
+    return extract_page(
+        body, url, charset, kb=kb or default_knowledge_base(), max_images=limits.max_images
+    )
 
 
 def _read_embedded(data: bytes, complete: bool) -> Embedded:

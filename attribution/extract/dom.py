@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from bs4 import Comment, Tag
@@ -165,6 +166,12 @@ def text_start(element: Tag, size: int, separator: str = "") -> str:
         pieces.append(string)
         seen += len(string) - _count_spaces(string)
         if seen >= size:
+            excess = seen - size
+            if excess > size:
+                # A long last string: cut it, keeping at least ``size`` characters other
+                # than white space in all, so that nested elements do not each carry
+                # the whole of it.
+                pieces[-1] = string[: len(string) - (excess - size)]
             break
     return separator.join(pieces)
 
@@ -173,14 +180,22 @@ def _count_spaces(text: str) -> int:
     return len(text) - len("".join(text.split()))
 
 
-def visible_text(element: Tag, skip: Iterable[Tag] = (), limit: int | None = None) -> str:
+def visible_text(
+    element: Tag,
+    skip: Iterable[Tag] = (),
+    limit: int | None = None,
+    *,
+    skip_ids: AbstractSet[int] = frozenset(),
+) -> str:
     """The visible text of an element, blocks separated by spaces, ``skip`` left out.
 
     With ``limit``, reading stops once the text is known to be longer than ``limit``
     characters: what is returned is then the start of the text, longer than ``limit``.
     The tree is walked without recursion (pages can nest elements thousands deep).
     """
-    skipped = list(skip)
+    # By identity (equal-looking elements differ); ``skip_ids`` lets a caller that reads
+    # many elements with the same exceptions build the set once.
+    skipped = skip_ids | {id(tag) for tag in skip} if skip else skip_ids
     pieces: list[str] = []
     length = 0
     check_at = limit or 0
@@ -213,7 +228,7 @@ def visible_text(element: Tag, skip: Iterable[Tag] = (), limit: int | None = Non
                         break
                     check_at = max(length + limit - shown + 1, 2 * length)
             continue
-        if not isinstance(child, Tag) or any(child is s for s in skipped):
+        if not isinstance(child, Tag) or id(child) in skipped:
             continue
         if child.name in ("script", "style", "button", "noscript") or child.name in IMAGE_TAGS:
             continue

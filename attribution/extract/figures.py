@@ -26,6 +26,7 @@ from attribution.extract.dom import (
     text_start,
     visible_text,
 )
+from attribution.extract.limits import MAX_CAPTION_PARTS
 from attribution.extract.tree import ANY_IMAGE, LICENCE_LINK, PageIndex, parse_markup
 from attribution.extract.urls import join_url
 from attribution.licences import KnowledgeBase
@@ -300,8 +301,10 @@ def attach_caption(
     ``kb`` names the providers and licences by which captions are split."""
     container = _figure_container(element, index)
     caption_tags = _caption_elements(container, element, index) if container is not None else []
+    caption_tags = caption_tags[:MAX_CAPTION_PARTS]
     if not caption_tags:
         caption_tags = list(_following_captions(element, index)) or _shared_caption(element, index)
+        caption_tags = caption_tags[:MAX_CAPTION_PARTS]
     elif container is not None and not _credit_parts(caption_tags, kb, index):
         # An attribution line printed after the whole figure ("X" by Y is licensed …).
         caption_tags += [
@@ -328,8 +331,9 @@ def _read_caption(
 ) -> tuple[str | None, str | None, tuple[str, ...]]:
     """(caption, credit, credit links) from the caption and credit elements of an image."""
     credit_tags = _credit_parts(caption_tags, kb, index)
-    caption_only = [t for t in caption_tags if not any(t is c for c in credit_tags)]
-    caption_text = " ".join(visible_text(t, skip=credit_tags) for t in caption_only)
+    credit_ids = {id(tag) for tag in credit_tags}
+    caption_only = [t for t in caption_tags if id(t) not in credit_ids]
+    caption_text = " ".join(visible_text(t, skip_ids=credit_ids) for t in caption_only)
     credit_text = " ".join(visible_text(t) for t in credit_tags)
     caption, split_credit = split_caption_credit(caption_text, kb)
     credit = _clean_credit(credit_text) if credit_text else None
@@ -435,7 +439,12 @@ def _captions_after(element: Tag, index: PageIndex) -> list[Tag]:
         # Only the first block can have text of its own: the wrappers climbed through
         # have none, and are not read again.
         skip = [block] if block is not element else []
-        if index.images(block.parent) > 1 or visible_text(block.parent, skip, limit=0):
+        if index.images(block.parent) > 1:
+            break
+        # The index knows at once whether the parent has words beyond the block's; only
+        # then is its visible text read (a climb through wrappers stays linear).
+        more_words = index.words_length(block.parent) > index.words_length(block)
+        if more_words and visible_text(block.parent, skip, limit=0):
             break
         block = block.parent
     found: list[Tag] = []

@@ -13,3 +13,8 @@ MAX_IMAGES = 500
 # real article pages the extractor is measured on nests 28. Elements below this depth are
 # unwrapped: their text and images are kept, in order, inside the element at this depth.
 MAX_DEPTH = 256
+
+# Caption and credit elements read for one image. A real caption has a handful (text,
+# credit, licence link); a figure left open around a gallery can hold thousands, and
+# reading them all for each of its images would make the work grow with their square.
+MAX_CAPTION_PARTS = 40

@@ -260,7 +260,11 @@ def _wrapped_image(query: str) -> str | None:
 
 
 def resolve_url(base: str, value: str | None) -> str | None:
-    """An absolute http(s) or file URL for an attribute value; None for placeholders."""
+    """An absolute http(s) or file URL for an attribute value; None for placeholders.
+
+    A ``file:`` URL only on a page that is itself a file: a web page cannot show the
+    reader's files (browsers refuse), so such an image is not the page's picture.
+    """
     if not value:
         return None
     value = value.strip().strip("'\"")
@@ -271,7 +275,9 @@ def resolve_url(base: str, value: str | None) -> str | None:
     resolved = join_url(base, value)
     if resolved is None:
         return None
-    return resolved if resolved.startswith(("http://", "https://", "file:")) else None
+    if resolved.startswith(("http://", "https://")):
+        return resolved
+    return resolved if resolved.startswith("file:") and base.startswith("file:") else None
 
 
 def srcset_urls(value: str | None) -> list[tuple[float, str]]:

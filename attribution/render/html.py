@@ -56,7 +56,10 @@ def check_report(report: CheckReport) -> str:
             if rows
             else "<p>No content images found.</p>"
         )
-        sections.append(f"<h2>{html.escape(page.url)}{title}</h2>\n{body}")
+        notices = "".join(
+            f'<p class="notice">Notice: {html.escape(notice)}</p>' for notice in page.notices
+        )
+        sections.append(f"<h2>{html.escape(page.url)}{title}</h2>\n{notices}{body}")
     template = Template((reports_dir() / "check.html").read_text(encoding="utf-8"))
     first_title = next((p.title for p in report.pages if p.title), None)
     return (
