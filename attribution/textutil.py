@@ -28,11 +28,25 @@ _INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
 _NEEDS_WORK = re.compile(r"\s\s|[^\S ]|\s[,.;:!?)\]]|[(\[]\s" + f"|[{INVISIBLE_CHARACTERS}]")
 
 
+# Halves of surrogate pairs: JSON-LD's "\ud800" escapes make them; no encoder takes them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def whole_characters(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, so that it can be encoded."""
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def clean_text(text: str) -> str:
     """Collapse whitespace (including non-breaking spaces), trim the ends, and take out
-    control characters and direction overrides (:data:`INVISIBLE_CHARACTERS`)."""
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
+    control characters and direction overrides (:data:`INVISIBLE_CHARACTERS`); lone
+    surrogates become U+FFFD."""
+    if not text.isascii():
+        text = whole_characters(text)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
     if _NEEDS_WORK.search(text) is None:
         return text.strip()
     text = _INVISIBLE.sub("", text)

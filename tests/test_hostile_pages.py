@@ -510,3 +510,23 @@ def test_a_web_page_cannot_name_a_local_file_as_its_picture() -> None:
     assert [image.src for image in page.images] == ["https://news.example/real.jpg"]
     saved = extract_page(html.replace("file:///etc/hostname", "pictures/a.jpg"), "file:///s/p.html")
     assert "file:///s/pictures/a.jpg" in [image.src for image in saved.images]
+
+
+def test_a_base_element_cannot_move_a_web_page_onto_the_disk() -> None:
+    html = (
+        "<html><head><base href='file:///'></head><body><img src='etc/a.jpg' alt='a'></body></html>"
+    )
+    (image,) = extract_page(html, PAGE_URL).images
+    assert image.src == "https://news.example/etc/a.jpg"
+
+
+def test_lone_surrogates_in_json_ld_become_replacement_characters() -> None:
+    jsonld = (
+        '{"@type": "ImageObject", "contentUrl": "https://news.example/p\\ud800.jpg",'
+        ' "caption": "Harbour \\udc00 at dawn", "creditText": "Jane \\ud800Doe"}'
+    )
+    html = f'<html><head><script type="application/ld+json">{jsonld}</script></head></html>'
+    result = check_html(html, PAGE_URL)
+    document = json.dumps(check_json([result], Profile()), ensure_ascii=False)
+    document.encode("utf-8")  # would raise on a lone surrogate
+    assert "\ufffd" in document

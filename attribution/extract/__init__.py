@@ -175,8 +175,10 @@ def _base_url(soup: BeautifulSoup, url: str, declared: str | None) -> str:
     base = soup.find("base", href=True)
     if isinstance(base, Tag):
         href = attr(base, "href")
-        if href:
-            return join_url(url, href) or url
+        joined = join_url(url, href) if href else None
+        # A web page's <base> cannot move it onto the reader's disk (or to another scheme).
+        if joined and joined.startswith(("http://", "https://", url.split(":", 1)[0] + ":")):
+            return joined
     return url
 
 

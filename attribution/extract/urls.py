@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
 
-from attribution.textutil import INVISIBLE_CHARACTERS
+from attribution.textutil import INVISIBLE_CHARACTERS, whole_characters
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".tiff", ".heic")
 
@@ -116,7 +116,7 @@ _URL_UNSAFE = re.compile(f"[^\\S ]|[{INVISIBLE_CHARACTERS}]")
 def clean_url(url: str) -> str:
     """A URL from a page as a browser would read it, without controls, direction marks
     or white space other than spaces in it (those inside percent-encoded)."""
-    url = url.strip(_URL_END_JUNK)
+    url = whole_characters(url.strip(_URL_END_JUNK))
     if _URL_UNSAFE.search(url) is None:
         return url
     url = url.replace("\t", "").replace("\n", "").replace("\r", "")
