@@ -251,6 +251,7 @@ class Settings:
     progress_every: float = 15.0
     stop_after: int | None = None  # inputs over the budget (or crashes) that end the run
     start_method: str | None = None
+    indexes: tuple[int, ...] | None = None  # these inputs instead of count from start
 
 
 def _realpages_for(settings: Settings) -> tuple[RealPage, ...]:
@@ -396,8 +397,13 @@ class Summary:
     def format(self) -> str:
         s = self.settings
         rate = self.inputs / self.wall if self.wall else 0.0
+        which = (
+            f"{len(s.indexes)} chosen indexes"
+            if s.indexes is not None
+            else f"indexes {s.start}-{s.start + self.inputs - 1}"
+        )
         lines = [
-            f"inputs: {self.inputs} (seed {s.seed}, indexes {s.start}-{s.start + self.inputs - 1},"
+            f"inputs: {self.inputs} (seed {s.seed}, {which},"
             f" source {s.source}) in {self.wall:.0f} s wall, {self.cpu_total:.0f} s CPU,"
             f" {rate:.1f} inputs/s with {s.jobs} jobs"
             + (" (stopped early)" if self.stopped_early else ""),
@@ -505,7 +511,11 @@ def run_campaign(settings: Settings, report: Callable[[str], None] | None = None
         raise ValueError("source 'real' needs the real pages")
     context = _context(settings)
     summary = Summary(settings)
-    pending: Iterator[int] = iter(range(settings.start, settings.start + settings.count))
+    pending: Iterator[int] = iter(
+        settings.indexes
+        if settings.indexes is not None
+        else range(settings.start, settings.start + settings.count)
+    )
     workers = [_Worker(context, settings) for _ in range(max(1, settings.jobs))]
     wall_limit = max(300.0, 30 * settings.budget)  # a backstop only: CPU time is the measure
     started = last_report = time.monotonic()
@@ -687,6 +697,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--reproduce", metavar="SEED:INDEX", help="rerun one input in-process")
     parser.add_argument("--write-input", type=Path, help="with --reproduce: save the input bytes")
     parser.add_argument(
+        "--rerun",
+        type=Path,
+        metavar="SUMMARY.json",
+        help="rerun the failing inputs of an earlier run's --json summary (its seed and "
+        "source), e.g. with another --budget",
+    )
+    parser.add_argument(
         "--minimize",
         metavar="SEED:INDEX",
         help="shrink a failing input while it fails the same way",
@@ -712,6 +729,16 @@ def main(argv: list[str] | None = None) -> int:
         progress_every=args.progress,
         stop_after=args.stop_after,
     )
+    if args.rerun:
+        earlier = json.loads(args.rerun.read_text(encoding="utf-8"))
+        indexes = tuple(int(f["key"].split(":")[1]) for f in earlier["failures"])
+        settings = replace(
+            settings,
+            seed=int(earlier["settings"]["seed"]),
+            source=str(earlier["settings"]["source"]),
+            indexes=indexes,
+            count=len(indexes),
+        )
     if args.source == "real" and not _realpages_for(settings):
         print(f"no real pages at {settings.realpages or realpages_root()}", file=sys.stderr)
         return 2
