@@ -39,7 +39,8 @@ class RealPage:
 
 @dataclass(frozen=True)
 class FuzzInput:
-    """One input: the page's bytes, the address it is checked as, and how it was made."""
+    """One input: the page's bytes, the address it is checked as, the character set a
+    server declared for it (None: none), and how it was made."""
 
     seed: int
     index: int
@@ -47,6 +48,7 @@ class FuzzInput:
     base_url: str
     recipe: str
     mutations: tuple[str, ...]
+    encoding: str | None = None
 
     @property
     def key(self) -> str:
@@ -105,6 +107,42 @@ def window(html: bytes, rng: random.Random) -> tuple[bytes, str]:
 
 _MUTATION_NAMES = tuple(sorted(MUTATORS))
 
+# The charset parameter of a hostile server's Content-Type header.
+SERVER_CHARSETS = (
+    "utf-8",
+    "UTF8",
+    "utf-16",
+    "utf-16le",
+    "utf-32",
+    "iso-8859-1",
+    "windows-1252",
+    "shift_jis",
+    "x-user-defined",
+    "utf-7",
+    "cp037",
+    "bogus",
+    "",
+    " ",
+    "utf\x00-8",
+    "\x00",
+    "a" * 1000,
+    "base64",
+    "rot13",
+    "zlib",
+    "idna",
+    "unicode_escape",
+    "utf-8-sig",
+    "undefined",
+    "utf-8\r\n",
+)
+
+
+def server_charset(seed: int, index: int) -> str | None:
+    """The charset a server declares with input ``index`` (one input in twenty; drawn
+    apart from the page, so that adding it left every page as it was)."""
+    rng = random.Random(f"attribution-fuzz-charset:{seed}:{index}")
+    return rng.choice(SERVER_CHARSETS) if rng.random() < 0.05 else None
+
 
 def _mutation_plan(rng: random.Random) -> list[str]:
     count = rng.choices((0, 1, 2, 3), weights=(10, 50, 30, 10))[0]
@@ -138,5 +176,7 @@ def make_input(
     else:
         data, base_url, origin = generate_document(rng), rng.choice(BASE_URLS), "generated"
     data, applied = mutate(data, rng, _mutation_plan(rng), limit=MAX_INPUT)
-    recipe = " | ".join([origin, *applied])
-    return FuzzInput(seed, index, data, base_url, recipe, tuple(applied))
+    encoding = server_charset(seed, index)
+    served = [f"served as charset={encoding[:20]!r}"] if encoding is not None else []
+    recipe = " | ".join([origin, *applied, *served])
+    return FuzzInput(seed, index, data, base_url, recipe, tuple(applied), encoding)

@@ -189,7 +189,7 @@ def run_one(fuzz_input: FuzzInput, budget: float) -> Outcome:
     try:
         try:
             signal.setitimer(signal.ITIMER_PROF, budget, 1.0)
-            result = check_html(fuzz_input.data, fuzz_input.base_url)
+            result = check_html(fuzz_input.data, fuzz_input.base_url, encoding=fuzz_input.encoding)
             outcome.cpu = time.process_time() - started
             problem = check_invariants(result, fuzz_input.base_url)
             outcome.images = len(getattr(result, "images", ()))
@@ -498,6 +498,7 @@ def _save(summary: Summary, outcome: Outcome, realpages: tuple[RealPage, ...]) -
     note = {
         **asdict(outcome),
         "base_url": fuzz_input.base_url,
+        "encoding": fuzz_input.encoding,
         "reproduce": summary.reproduce_command(outcome.key),
     }
     stem.with_suffix(".json").write_text(json.dumps(note, indent=2), encoding="utf-8")
@@ -639,6 +640,8 @@ def reproduce(
         write_input.write_bytes(fuzz_input.data)
         out(f"input written to {write_input}")
     out(f"input {fuzz_input.key}: {len(fuzz_input.data)} bytes, base URL {fuzz_input.base_url}")
+    if fuzz_input.encoding is not None:
+        out(f"served with charset {fuzz_input.encoding!r}")
     out(f"recipe: {fuzz_input.recipe}")
     install_timer()
     outcome = run_one(fuzz_input, settings.budget)
