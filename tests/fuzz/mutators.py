@@ -573,6 +573,8 @@ _CHARSETS = (
     b"utf-8\x00",
     b"a" * 2000,
     b"\xff\xfe",
+    b"utf-8\x01",
+    b"\x1b",
 )
 
 
@@ -744,13 +746,17 @@ _UNCLOSED = (
     b"<base href='javascript:'>",
     b"<base href='file:///'>",
     b"<base href='//evil.example/'>",
+    b"<![x]>",
+    b"<![ if IE ]>",
+    b'<meta charset="\x01"><![x]>',
 )
 
 
 @mutator
 def unclosed_markup(data: bytes, rng: random.Random) -> bytes:
     """Markup that swallows the rest of the page or confuses the parser: unclosed
-    comments, CDATA, raw-text elements, declarations, processing instructions, <base>."""
+    comments, CDATA, raw-text elements, declarations, processing instructions, <base>,
+    marked sections the fallback parser rejects (after a charset lxml refuses)."""
     out = data
     for _ in range(rng.choice((1, 1, 2, 5))):
         at = _position(out, rng) if rng.random() < 0.5 else rng.randint(0, len(out))
