@@ -144,9 +144,35 @@ def server_charset(seed: int, index: int) -> str | None:
     return rng.choice(SERVER_CHARSETS) if rng.random() < 0.05 else None
 
 
-def _mutation_plan(rng: random.Random) -> list[str]:
+# The mutations that make big or deep pages: each input with one costs a fixed checker
+# up to seconds, so a quick run may keep fewer of them (``heavy_share``).
+HEAVY = frozenset(
+    {
+        "many_images",
+        "duplicate_tag",
+        "nest_spans",
+        "nest_divs",
+        "nest_tables",
+        "nest_mixed",
+        "nest_in_figcaption",
+        "huge_attribute",
+        "huge_srcset",
+        "huge_jsonld",
+    }
+)
+_LIGHT_NAMES = tuple(name for name in _MUTATION_NAMES if name not in HEAVY)
+
+
+def _mutation_plan(rng: random.Random, heavy_share: float = 1.0) -> list[str]:
     count = rng.choices((0, 1, 2, 3), weights=(10, 50, 30, 10))[0]
-    return [rng.choice(_MUTATION_NAMES) for _ in range(count)]
+    plan = []
+    for _ in range(count):
+        name = rng.choice(_MUTATION_NAMES)
+        # (no draw at all when every heavy mutation is kept: the inputs of a seed stay)
+        if name in HEAVY and heavy_share < 1.0 and rng.random() >= heavy_share:
+            name = rng.choice(_LIGHT_NAMES)
+        plan.append(name)
+    return plan
 
 
 def make_input(
@@ -154,9 +180,12 @@ def make_input(
     index: int,
     source: str = "mixed",
     realpages: tuple[RealPage, ...] = (),
+    heavy_share: float = 1.0,
 ) -> FuzzInput:
     """The input number ``index`` of the run with ``seed`` (``source``: "real",
-    "generated" or "mixed"; real pages are used only when ``realpages`` are given)."""
+    "generated" or "mixed"; real pages are used only when ``realpages`` are given).
+    ``heavy_share`` is the share of the heavy mutations drawn that are kept (the others
+    are replaced by light ones)."""
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
     rng = random.Random(f"attribution-fuzz:{seed}:{index}")
@@ -175,7 +204,7 @@ def make_input(
         data, base_url, origin = generate_tiny(rng), rng.choice(BASE_URLS), "tiny"
     else:
         data, base_url, origin = generate_document(rng), rng.choice(BASE_URLS), "generated"
-    data, applied = mutate(data, rng, _mutation_plan(rng), limit=MAX_INPUT)
+    data, applied = mutate(data, rng, _mutation_plan(rng, heavy_share), limit=MAX_INPUT)
     encoding = server_charset(seed, index)
     served = [f"served as charset={encoding[:20]!r}"] if encoding is not None else []
     recipe = " | ".join([origin, *applied, *served])

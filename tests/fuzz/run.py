@@ -252,6 +252,11 @@ class Settings:
     stop_after: int | None = None  # inputs over the budget (or crashes) that end the run
     start_method: str | None = None
     indexes: tuple[int, ...] | None = None  # these inputs instead of count from start
+    heavy_share: float = 1.0  # the share of heavy mutations kept (see corpus.HEAVY)
+
+    def make(self, index: int, realpages: tuple[RealPage, ...]) -> FuzzInput:
+        """The input number ``index`` of this run."""
+        return make_input(self.seed, index, self.source, realpages, self.heavy_share)
 
 
 def _realpages_for(settings: Settings) -> tuple[RealPage, ...]:
@@ -294,7 +299,7 @@ def _worker(
         if index is None:
             return
         try:
-            fuzz_input = make_input(settings.seed, index, settings.source, realpages)
+            fuzz_input = settings.make(index, realpages)
         except Exception as error:  # a fault of the harness, not of the checker
             outcome = Outcome(f"{settings.seed}:{index}", "?", 0, status="harness-error")
             outcome.error_type, outcome.message = type(error).__name__, str(error)[:300]
@@ -392,6 +397,8 @@ class Summary:
         parts = ["python -m tests.fuzz", f"--reproduce {key}", f"--budget {s.budget:g}"]
         if s.source != "mixed":
             parts.append(f"--source {s.source}")
+        if s.heavy_share != 1.0:
+            parts.append(f"--heavy-share {s.heavy_share:g}")
         return " ".join(parts)
 
     def format(self) -> str:
@@ -432,7 +439,7 @@ class Summary:
             if first.deepest and first.deepest != where:
                 lines.append(f"      innermost frame: {first.deepest}")
             if first.message:
-                lines.append(f"      message: {first.message[:200]}")
+                lines.append(f"      message: {' '.join(first.message.split())[:200]}")
             if first.path and status != "over-budget":
                 lines.append(f"      calls: {first.path[-300:]}")
             examples = sorted(group, key=lambda o: (o.size, o.key))
@@ -491,7 +498,7 @@ def _save(summary: Summary, outcome: Outcome, realpages: tuple[RealPage, ...]) -
     if same > 20:
         return  # enough examples of this failure
     seed, index = (int(part) for part in outcome.key.split(":"))
-    fuzz_input = make_input(seed, index, summary.settings.source, realpages)
+    fuzz_input = replace(summary.settings, seed=seed).make(index, realpages)
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / f"{seed}-{index}"
     stem.with_suffix(".html").write_bytes(fuzz_input.data)
@@ -574,9 +581,7 @@ def run_campaign(settings: Settings, report: Callable[[str], None] | None = None
                     status, message = _death(worker.process.exitcode)
                     if now - worker.sent_at > wall_limit:
                         status, message = "over-budget", f"no answer after {wall_limit:.0f} s"
-                    fuzz_input = make_input(
-                        settings.seed, worker.index or 0, settings.source, realpages
-                    )
+                    fuzz_input = settings.make(worker.index or 0, realpages)
                     outcome = Outcome(
                         fuzz_input.key,
                         fuzz_input.recipe,
@@ -633,9 +638,7 @@ def reproduce(
     seed_text, _, index_text = key.partition(":")
     settings = replace(settings, seed=int(seed_text))
     warnings.simplefilter("ignore")
-    fuzz_input = make_input(
-        settings.seed, int(index_text), settings.source, _realpages_for(settings)
-    )
+    fuzz_input = settings.make(int(index_text), _realpages_for(settings))
     if write_input is not None:
         write_input.write_bytes(fuzz_input.data)
         out(f"input written to {write_input}")
@@ -674,6 +677,13 @@ def _parser() -> argparse.ArgumentParser:
         choices=SOURCES,
         default="mixed",
         help="real pages, generated pages, or both (default; real pages only when they are there)",
+    )
+    parser.add_argument(
+        "--heavy-share",
+        type=float,
+        default=1.0,
+        help="keep this share of the heavy mutations (big or deep pages) drawn, replacing "
+        "the others by light ones (default 1: all; the tests' smoke keeps 0.1)",
     )
     parser.add_argument("--realpages", type=Path, help="the real pages (../shared/realpages)")
     parser.add_argument(
@@ -731,6 +741,7 @@ def main(argv: list[str] | None = None) -> int:
         save_failures=save,
         progress_every=args.progress,
         stop_after=args.stop_after,
+        heavy_share=args.heavy_share,
     )
     if args.rerun:
         earlier = json.loads(args.rerun.read_text(encoding="utf-8"))
@@ -739,6 +750,7 @@ def main(argv: list[str] | None = None) -> int:
             settings,
             seed=int(earlier["settings"]["seed"]),
             source=str(earlier["settings"]["source"]),
+            heavy_share=float(earlier["settings"].get("heavy_share", 1.0)),
             indexes=indexes,
             count=len(indexes),
         )
