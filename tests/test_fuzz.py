@@ -13,7 +13,7 @@ import os
 import random
 
 import pytest
-from fuzz.corpus import make_input, realpages_missing
+from fuzz.corpus import FuzzInput, make_input, realpages_missing
 from fuzz.generate import generate_document
 from fuzz.mutators import MUTATORS, mutate
 from fuzz.run import Settings, run_campaign
@@ -22,6 +22,9 @@ JOBS = max(1, min(2, os.cpu_count() or 1))
 # A failing smoke stops after this many inputs over the budget (each costs the whole
 # budget, and the test fails either way); exceptions are cheap and all are collected.
 STOP_AFTER = 3
+# The smoke keeps one in ten of the heavy mutations drawn (thousands of images, deep
+# nesting, huge attributes): enough to meet each of them, few enough to stay quick.
+HEAVY_SHARE = 0.1
 
 
 def _assert_clean(settings: Settings) -> None:
@@ -33,7 +36,14 @@ def _assert_clean(settings: Settings) -> None:
 
 def test_generated_pages_never_fail() -> None:
     _assert_clean(
-        Settings(seed=20240517, count=1000, jobs=JOBS, source="generated", stop_after=STOP_AFTER)
+        Settings(
+            seed=20240517,
+            count=800,
+            jobs=JOBS,
+            source="generated",
+            stop_after=STOP_AFTER,
+            heavy_share=HEAVY_SHARE,
+        )
     )
 
 
@@ -42,7 +52,14 @@ def test_mutated_real_pages_never_fail() -> None:
     if missing:
         pytest.skip(f"real-page fuzzing skipped: {missing}")
     _assert_clean(
-        Settings(seed=20240518, count=1500, jobs=JOBS, source="real", stop_after=STOP_AFTER)
+        Settings(
+            seed=20240518,
+            count=1200,
+            jobs=JOBS,
+            source="real",
+            stop_after=STOP_AFTER,
+            heavy_share=HEAVY_SHARE,
+        )
     )
 
 
@@ -68,3 +85,44 @@ def test_each_mutation_is_pure_and_bounded(name: str) -> None:
         assert len(once) <= len(page) + 5 * 1024 * 1024
     changed = [mutate(page, random.Random(seed), [name])[0] != page for seed in range(20)]
     assert any(changed), f"{name} never changes the page"
+
+
+def test_a_worker_that_dies_is_replaced_and_its_input_recorded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dataclasses
+    import multiprocessing
+    import signal
+
+    from fuzz import run
+
+    import attribution.pipeline
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("needs the fork start method (the workers inherit the patched check)")
+    real_check, real_run_one = attribution.pipeline.check_html, run.run_one
+
+    def check_html(html: bytes, base_url: str, **options: object) -> object:
+        if html == b"<crash>":
+            os.kill(os.getpid(), signal.SIGKILL)  # as the kernel does out of memory
+        while html == b"<hang>":  # a loop that only the CPU timer ends
+            pass
+        return real_check(html, base_url)
+
+    def run_one(fuzz_input: FuzzInput, budget: float) -> run.Outcome:
+        data = {3: b"<crash>", 5: b"<hang>"}.get(fuzz_input.index, fuzz_input.data)
+        return real_run_one(dataclasses.replace(fuzz_input, data=data), budget)
+
+    monkeypatch.setattr(attribution.pipeline, "check_html", check_html)
+    monkeypatch.setattr(run, "run_one", run_one)
+    settings = Settings(
+        seed=1, count=8, jobs=2, source="generated", budget=0.5, start_method="fork"
+    )
+    summary = run_campaign(settings)
+    assert summary.inputs == 8
+    assert {(f.key, f.status) for f in summary.failures} == {
+        ("1:3", "crash"),
+        ("1:5", "over-budget"),
+    }
+    crash = next(f for f in summary.failures if f.status == "crash")
+    assert "SIGKILL" in crash.message

@@ -39,7 +39,8 @@ class RealPage:
 
 @dataclass(frozen=True)
 class FuzzInput:
-    """One input: the page's bytes, the address it is checked as, and how it was made."""
+    """One input: the page's bytes, the address it is checked as, the character set a
+    server declared for it (None: none), and how it was made."""
 
     seed: int
     index: int
@@ -47,6 +48,7 @@ class FuzzInput:
     base_url: str
     recipe: str
     mutations: tuple[str, ...]
+    encoding: str | None = None
 
     @property
     def key(self) -> str:
@@ -105,10 +107,72 @@ def window(html: bytes, rng: random.Random) -> tuple[bytes, str]:
 
 _MUTATION_NAMES = tuple(sorted(MUTATORS))
 
+# The charset parameter of a hostile server's Content-Type header.
+SERVER_CHARSETS = (
+    "utf-8",
+    "UTF8",
+    "utf-16",
+    "utf-16le",
+    "utf-32",
+    "iso-8859-1",
+    "windows-1252",
+    "shift_jis",
+    "x-user-defined",
+    "utf-7",
+    "cp037",
+    "bogus",
+    "",
+    " ",
+    "utf\x00-8",
+    "\x00",
+    "a" * 1000,
+    "base64",
+    "rot13",
+    "zlib",
+    "idna",
+    "unicode_escape",
+    "utf-8-sig",
+    "undefined",
+    "utf-8\r\n",
+)
 
-def _mutation_plan(rng: random.Random) -> list[str]:
+
+def server_charset(seed: int, index: int) -> str | None:
+    """The charset a server declares with input ``index`` (one input in twenty; drawn
+    apart from the page, so that adding it left every page as it was)."""
+    rng = random.Random(f"attribution-fuzz-charset:{seed}:{index}")
+    return rng.choice(SERVER_CHARSETS) if rng.random() < 0.05 else None
+
+
+# The mutations that make big or deep pages: each input with one costs a fixed checker
+# up to seconds, so a quick run may keep fewer of them (``heavy_share``).
+HEAVY = frozenset(
+    {
+        "many_images",
+        "duplicate_tag",
+        "nest_spans",
+        "nest_divs",
+        "nest_tables",
+        "nest_mixed",
+        "nest_in_figcaption",
+        "huge_attribute",
+        "huge_srcset",
+        "huge_jsonld",
+    }
+)
+_LIGHT_NAMES = tuple(name for name in _MUTATION_NAMES if name not in HEAVY)
+
+
+def _mutation_plan(rng: random.Random, heavy_share: float = 1.0) -> list[str]:
     count = rng.choices((0, 1, 2, 3), weights=(10, 50, 30, 10))[0]
-    return [rng.choice(_MUTATION_NAMES) for _ in range(count)]
+    plan = []
+    for _ in range(count):
+        name = rng.choice(_MUTATION_NAMES)
+        # (no draw at all when every heavy mutation is kept: the inputs of a seed stay)
+        if name in HEAVY and heavy_share < 1.0 and rng.random() >= heavy_share:
+            name = rng.choice(_LIGHT_NAMES)
+        plan.append(name)
+    return plan
 
 
 def make_input(
@@ -116,9 +180,12 @@ def make_input(
     index: int,
     source: str = "mixed",
     realpages: tuple[RealPage, ...] = (),
+    heavy_share: float = 1.0,
 ) -> FuzzInput:
     """The input number ``index`` of the run with ``seed`` (``source``: "real",
-    "generated" or "mixed"; real pages are used only when ``realpages`` are given)."""
+    "generated" or "mixed"; real pages are used only when ``realpages`` are given).
+    ``heavy_share`` is the share of the heavy mutations drawn that are kept (the others
+    are replaced by light ones)."""
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
     rng = random.Random(f"attribution-fuzz:{seed}:{index}")
@@ -137,6 +204,8 @@ def make_input(
         data, base_url, origin = generate_tiny(rng), rng.choice(BASE_URLS), "tiny"
     else:
         data, base_url, origin = generate_document(rng), rng.choice(BASE_URLS), "generated"
-    data, applied = mutate(data, rng, _mutation_plan(rng), limit=MAX_INPUT)
-    recipe = " | ".join([origin, *applied])
-    return FuzzInput(seed, index, data, base_url, recipe, tuple(applied))
+    data, applied = mutate(data, rng, _mutation_plan(rng, heavy_share), limit=MAX_INPUT)
+    encoding = server_charset(seed, index)
+    served = [f"served as charset={encoding[:20]!r}"] if encoding is not None else []
+    recipe = " | ".join([origin, *applied, *served])
+    return FuzzInput(seed, index, data, base_url, recipe, tuple(applied), encoding)

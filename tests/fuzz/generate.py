@@ -345,6 +345,7 @@ _TINY_TOKENS = (
     b"html",
     b"src",
     b"\n",
+    b'<meta charset="\x01">',
 )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from .corpus import FuzzInput, make_input
+from .corpus import FuzzInput
 from .run import Outcome, Settings, _realpages_for, install_timer, run_one
 
 
@@ -54,9 +54,7 @@ def minimize_key(key: str, settings: Settings) -> int:
     warnings.simplefilter("ignore")
     seed_text, _, index_text = key.partition(":")
     settings = replace(settings, seed=int(seed_text))
-    fuzz_input = make_input(
-        settings.seed, int(index_text), settings.source, _realpages_for(settings)
-    )
+    fuzz_input = settings.make(int(index_text), _realpages_for(settings))
     budget = min(settings.budget, 5.0)
     install_timer()
     outcome = run_one(fuzz_input, budget)

@@ -189,7 +189,7 @@ def run_one(fuzz_input: FuzzInput, budget: float) -> Outcome:
     try:
         try:
             signal.setitimer(signal.ITIMER_PROF, budget, 1.0)
-            result = check_html(fuzz_input.data, fuzz_input.base_url)
+            result = check_html(fuzz_input.data, fuzz_input.base_url, encoding=fuzz_input.encoding)
             outcome.cpu = time.process_time() - started
             problem = check_invariants(result, fuzz_input.base_url)
             outcome.images = len(getattr(result, "images", ()))
@@ -251,6 +251,12 @@ class Settings:
     progress_every: float = 15.0
     stop_after: int | None = None  # inputs over the budget (or crashes) that end the run
     start_method: str | None = None
+    indexes: tuple[int, ...] | None = None  # these inputs instead of count from start
+    heavy_share: float = 1.0  # the share of heavy mutations kept (see corpus.HEAVY)
+
+    def make(self, index: int, realpages: tuple[RealPage, ...]) -> FuzzInput:
+        """The input number ``index`` of this run."""
+        return make_input(self.seed, index, self.source, realpages, self.heavy_share)
 
 
 def _realpages_for(settings: Settings) -> tuple[RealPage, ...]:
@@ -293,7 +299,7 @@ def _worker(
         if index is None:
             return
         try:
-            fuzz_input = make_input(settings.seed, index, settings.source, realpages)
+            fuzz_input = settings.make(index, realpages)
         except Exception as error:  # a fault of the harness, not of the checker
             outcome = Outcome(f"{settings.seed}:{index}", "?", 0, status="harness-error")
             outcome.error_type, outcome.message = type(error).__name__, str(error)[:300]
@@ -391,13 +397,20 @@ class Summary:
         parts = ["python -m tests.fuzz", f"--reproduce {key}", f"--budget {s.budget:g}"]
         if s.source != "mixed":
             parts.append(f"--source {s.source}")
+        if s.heavy_share != 1.0:
+            parts.append(f"--heavy-share {s.heavy_share:g}")
         return " ".join(parts)
 
     def format(self) -> str:
         s = self.settings
         rate = self.inputs / self.wall if self.wall else 0.0
+        which = (
+            f"{len(s.indexes)} chosen indexes"
+            if s.indexes is not None
+            else f"indexes {s.start}-{s.start + self.inputs - 1}"
+        )
         lines = [
-            f"inputs: {self.inputs} (seed {s.seed}, indexes {s.start}-{s.start + self.inputs - 1},"
+            f"inputs: {self.inputs} (seed {s.seed}, {which},"
             f" source {s.source}) in {self.wall:.0f} s wall, {self.cpu_total:.0f} s CPU,"
             f" {rate:.1f} inputs/s with {s.jobs} jobs"
             + (" (stopped early)" if self.stopped_early else ""),
@@ -426,7 +439,7 @@ class Summary:
             if first.deepest and first.deepest != where:
                 lines.append(f"      innermost frame: {first.deepest}")
             if first.message:
-                lines.append(f"      message: {first.message[:200]}")
+                lines.append(f"      message: {' '.join(first.message.split())[:200]}")
             if first.path and status != "over-budget":
                 lines.append(f"      calls: {first.path[-300:]}")
             examples = sorted(group, key=lambda o: (o.size, o.key))
@@ -485,13 +498,14 @@ def _save(summary: Summary, outcome: Outcome, realpages: tuple[RealPage, ...]) -
     if same > 20:
         return  # enough examples of this failure
     seed, index = (int(part) for part in outcome.key.split(":"))
-    fuzz_input = make_input(seed, index, summary.settings.source, realpages)
+    fuzz_input = replace(summary.settings, seed=seed).make(index, realpages)
     folder.mkdir(parents=True, exist_ok=True)
     stem = folder / f"{seed}-{index}"
     stem.with_suffix(".html").write_bytes(fuzz_input.data)
     note = {
         **asdict(outcome),
         "base_url": fuzz_input.base_url,
+        "encoding": fuzz_input.encoding,
         "reproduce": summary.reproduce_command(outcome.key),
     }
     stem.with_suffix(".json").write_text(json.dumps(note, indent=2), encoding="utf-8")
@@ -505,7 +519,11 @@ def run_campaign(settings: Settings, report: Callable[[str], None] | None = None
         raise ValueError("source 'real' needs the real pages")
     context = _context(settings)
     summary = Summary(settings)
-    pending: Iterator[int] = iter(range(settings.start, settings.start + settings.count))
+    pending: Iterator[int] = iter(
+        settings.indexes
+        if settings.indexes is not None
+        else range(settings.start, settings.start + settings.count)
+    )
     workers = [_Worker(context, settings) for _ in range(max(1, settings.jobs))]
     wall_limit = max(300.0, 30 * settings.budget)  # a backstop only: CPU time is the measure
     started = last_report = time.monotonic()
@@ -563,9 +581,7 @@ def run_campaign(settings: Settings, report: Callable[[str], None] | None = None
                     status, message = _death(worker.process.exitcode)
                     if now - worker.sent_at > wall_limit:
                         status, message = "over-budget", f"no answer after {wall_limit:.0f} s"
-                    fuzz_input = make_input(
-                        settings.seed, worker.index or 0, settings.source, realpages
-                    )
+                    fuzz_input = settings.make(worker.index or 0, realpages)
                     outcome = Outcome(
                         fuzz_input.key,
                         fuzz_input.recipe,
@@ -622,13 +638,13 @@ def reproduce(
     seed_text, _, index_text = key.partition(":")
     settings = replace(settings, seed=int(seed_text))
     warnings.simplefilter("ignore")
-    fuzz_input = make_input(
-        settings.seed, int(index_text), settings.source, _realpages_for(settings)
-    )
+    fuzz_input = settings.make(int(index_text), _realpages_for(settings))
     if write_input is not None:
         write_input.write_bytes(fuzz_input.data)
         out(f"input written to {write_input}")
     out(f"input {fuzz_input.key}: {len(fuzz_input.data)} bytes, base URL {fuzz_input.base_url}")
+    if fuzz_input.encoding is not None:
+        out(f"served with charset {fuzz_input.encoding!r}")
     out(f"recipe: {fuzz_input.recipe}")
     install_timer()
     outcome = run_one(fuzz_input, settings.budget)
@@ -662,6 +678,13 @@ def _parser() -> argparse.ArgumentParser:
         default="mixed",
         help="real pages, generated pages, or both (default; real pages only when they are there)",
     )
+    parser.add_argument(
+        "--heavy-share",
+        type=float,
+        default=1.0,
+        help="keep this share of the heavy mutations (big or deep pages) drawn, replacing "
+        "the others by light ones (default 1: all; the tests' smoke keeps 0.1)",
+    )
     parser.add_argument("--realpages", type=Path, help="the real pages (../shared/realpages)")
     parser.add_argument(
         "--memory-limit",
@@ -687,6 +710,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--reproduce", metavar="SEED:INDEX", help="rerun one input in-process")
     parser.add_argument("--write-input", type=Path, help="with --reproduce: save the input bytes")
     parser.add_argument(
+        "--rerun",
+        type=Path,
+        metavar="SUMMARY.json",
+        help="rerun the failing inputs of an earlier run's --json summary (its seed and "
+        "source), e.g. with another --budget",
+    )
+    parser.add_argument(
         "--minimize",
         metavar="SEED:INDEX",
         help="shrink a failing input while it fails the same way",
@@ -711,7 +741,19 @@ def main(argv: list[str] | None = None) -> int:
         save_failures=save,
         progress_every=args.progress,
         stop_after=args.stop_after,
+        heavy_share=args.heavy_share,
     )
+    if args.rerun:
+        earlier = json.loads(args.rerun.read_text(encoding="utf-8"))
+        indexes = tuple(int(f["key"].split(":")[1]) for f in earlier["failures"])
+        settings = replace(
+            settings,
+            seed=int(earlier["settings"]["seed"]),
+            source=str(earlier["settings"]["source"]),
+            heavy_share=float(earlier["settings"].get("heavy_share", 1.0)),
+            indexes=indexes,
+            count=len(indexes),
+        )
     if args.source == "real" and not _realpages_for(settings):
         print(f"no real pages at {settings.realpages or realpages_root()}", file=sys.stderr)
         return 2
