@@ -190,11 +190,13 @@ class ImageServer:
                 end = min(int(match.group(2) or len(body) - 1), len(body) - 1)
                 part = body[start : end + 1]
                 headers = {"Content-Range": f"bytes {start}-{end}/{len(body)}"}
-                send(handler, part, content_type, 206, headers)
+                # Counted before sending: the reader may have its bytes and go on
+                # before this thread returns from the write.
                 self.sent[path] = self.sent.get(path, 0) + len(part)
+                send(handler, part, content_type, 206, headers)
                 return
-            send(handler, body, content_type)
             self.sent[path] = self.sent.get(path, 0) + len(body)
+            send(handler, body, content_type)
 
         self.server.routes[path] = route
         return self.server.url(path)
