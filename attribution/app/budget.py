@@ -214,19 +214,20 @@ def serve(descriptor: int, memory_mb: int) -> None:
             return
         started = time.process_time()
         signal.setitimer(signal.ITIMER_PROF, max(cpu_left, 0.001))
+        value: Any = None
         try:
-            reply: tuple[str, Any, float] = ("ok", function(*args), 0.0)
+            outcome, value = "ok", function(*args)
         except _OverCpu:
-            reply = ("cpu", None, 0.0)
+            outcome = "cpu"
         except MemoryError:
-            reply = ("memory", None, 0.0)
+            outcome = "memory"
         except Exception as error:  # any bug of one page is that page's failure
             where = traceback.extract_tb(error.__traceback__)[-1:]
             place = f" at {where[0].name}" if where else ""
-            reply = ("error", f"{type(error).__name__}{place}: {error}"[:500], 0.0)
+            outcome, value = "error", f"{type(error).__name__}{place}: {error}"[:500]
         finally:
             signal.setitimer(signal.ITIMER_PROF, 0)
-        reply = (reply[0], reply[1], time.process_time() - started)
+        reply = (outcome, value, time.process_time() - started)
         try:
             connection.send(reply)
         except MemoryError:

@@ -34,6 +34,7 @@ from attribution.extract.urls import (
     join_url,
     looks_like_image_url,
     resolve_url,
+    shown_by,
     srcset_urls,
 )
 from attribution.licences import KnowledgeBase, default_knowledge_base
@@ -177,7 +178,7 @@ def _base_url(soup: BeautifulSoup, url: str, declared: str | None) -> str:
         href = attr(base, "href")
         joined = join_url(url, href) if href else None
         # A web page's <base> cannot move it onto the reader's disk (or to another scheme).
-        if joined and joined.startswith(("http://", "https://", url.split(":", 1)[0] + ":")):
+        if joined and shown_by(joined, url):
             return joined
     return url
 

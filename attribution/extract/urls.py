@@ -275,9 +275,16 @@ def resolve_url(base: str, value: str | None) -> str | None:
     resolved = join_url(base, value)
     if resolved is None:
         return None
-    if resolved.startswith(("http://", "https://")):
-        return resolved
-    return resolved if resolved.startswith("file:") and base.startswith("file:") else None
+    return resolved if shown_by(resolved, base) else None
+
+
+def shown_by(url: str, page: str) -> bool:
+    """Whether a page at ``page`` can show what is at ``url``: any http(s) address, and a
+    ``file:`` one only when the page is itself a file (a web page cannot show the
+    reader's files; browsers refuse)."""
+    if url.startswith(("http://", "https://")):
+        return True
+    return url.startswith("file:") and page.startswith("file:")
 
 
 def srcset_urls(value: str | None) -> list[tuple[float, str]]:

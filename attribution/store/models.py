@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +23,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 from sqlalchemy.types import TypeDecorator
 
+from attribution.textutil import whole_characters
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -38,16 +39,11 @@ def url_key(url: str) -> str:
     return hashlib.sha256(storable_text(url).encode("utf-8")).hexdigest()
 
 
-# What no database column takes: NUL (PostgreSQL refuses it in text and JSON) and
-# halves of surrogate pairs (not encodable as UTF-8; JSON-LD's "\ud800" makes one).
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
 def storable_text(value: str) -> str:
-    """``value`` without NUL characters, and with lone surrogates replaced by U+FFFD."""
-    if value.isascii():
-        return value.replace("\x00", "") if "\x00" in value else value
-    return _UNSTORABLE.sub(lambda match: "" if match.group() == "\x00" else "\ufffd", value)
+    """``value`` without NUL characters (PostgreSQL refuses them in text and JSON), and
+    with lone surrogates replaced by U+FFFD (no encoder takes them)."""
+    value = whole_characters(value)
+    return value.replace("\x00", "") if "\x00" in value else value
 
 
 def storable(value: Any) -> Any:
