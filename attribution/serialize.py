@@ -98,18 +98,36 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     }
 
 
+class ReportTally:
+    """Running counts of a report's pages, images and findings by severity, so that a
+    report written page by page can end with its summary without keeping the pages."""
+
+    def __init__(self) -> None:
+        self.pages = 0
+        self.images = 0
+        self.by_severity = dict.fromkeys(Severity, 0)
+
+    def add(self, page: PageResult) -> None:
+        """Count one more page."""
+        self.pages += 1
+        self.images += len(page.images)
+        for finding in page.all_findings():
+            self.by_severity[finding.severity] += 1
+
+    def as_json(self, failed: int = 0) -> dict[str, int]:
+        """The ``summary`` object of the ``attribution.check/1`` document."""
+        counts = {"pages": self.pages, "failed": failed, "images": self.images}
+        for severity in Severity:
+            counts[severity.value] = self.by_severity[severity]
+        return counts
+
+
 def summary_json(pages: Sequence[PageResult], failed: int = 0) -> dict[str, int]:
     """Counts of pages checked, targets that ``failed``, images and findings by severity."""
-    counts = {
-        "pages": len(pages),
-        "failed": failed,
-        "images": sum(len(p.images) for p in pages),
-    }
-    for severity in Severity:
-        counts[severity.value] = sum(
-            1 for p in pages for f in p.all_findings() if f.severity is severity
-        )
-    return counts
+    tally = ReportTally()
+    for page in pages:
+        tally.add(page)
+    return tally.as_json(failed)
 
 
 def page_source_json(source: PageSource) -> dict[str, Any]:
@@ -124,6 +142,35 @@ def page_source_json(source: PageSource) -> dict[str, Any]:
     }
 
 
+def checked_page_json(page: PageResult) -> dict[str, Any]:
+    """One page of the ``attribution.check/1`` document: its images with credits,
+    embedded metadata and findings, its own findings and notices."""
+    return {
+        "url": page.url,
+        "title": page.title,
+        "source": page_source_json(page.source) if page.source else None,
+        "images": [
+            {
+                "src": item.image.src,
+                "alt": item.image.alt,
+                "caption": item.image.caption,
+                "credit": credit_json(item.credit),
+                "embedded": embedded_json(item.embedded),
+                "findings": [finding_json(f) for f in item.findings],
+                "origin": item.image.origin,
+            }
+            for item in page.images
+        ],
+        "findings": [finding_json(f) for f in page.findings],
+        "notices": list(page.notices),
+    }
+
+
+def failed_json(failed: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
+    """The targets that could not be checked, as (target, reason), in target order."""
+    return [{"target": target, "reason": reason} for target, reason in failed]
+
+
 def check_json(
     pages: Sequence[PageResult],
     profile: Profile,
@@ -134,29 +181,8 @@ def check_json(
     return {
         "schema": CHECK_SCHEMA,
         "profile": {"publication": profile.publication, "commercial": profile.commercial},
-        "pages": [
-            {
-                "url": page.url,
-                "title": page.title,
-                "source": page_source_json(page.source) if page.source else None,
-                "images": [
-                    {
-                        "src": item.image.src,
-                        "alt": item.image.alt,
-                        "caption": item.image.caption,
-                        "credit": credit_json(item.credit),
-                        "embedded": embedded_json(item.embedded),
-                        "findings": [finding_json(f) for f in item.findings],
-                        "origin": item.image.origin,
-                    }
-                    for item in page.images
-                ],
-                "findings": [finding_json(f) for f in page.findings],
-                "notices": list(page.notices),
-            }
-            for page in pages
-        ],
-        "failed": [{"target": target, "reason": reason} for target, reason in failed],
+        "pages": [checked_page_json(page) for page in pages],
+        "failed": failed_json(failed),
         "summary": summary_json(pages, len(failed)),
     }
 

@@ -12,10 +12,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from attribution.records import PageSnapshot, RightsChange, RightsEntry, StoredFinding, Waiver
+from attribution.records import (
+    PageSnapshot,
+    Profile,
+    RightsChange,
+    RightsEntry,
+    StoredFinding,
+    Waiver,
+)
 from attribution.render import csv, html, json, markdown, text
 from attribution.render.escape import spreadsheet_safe, terminal_safe
-from attribution.render.report import CheckReport
+from attribution.render.report import CheckReport, CheckWriter, Sink
 
 if TYPE_CHECKING:
     from attribution.licences import Licence
@@ -83,6 +90,20 @@ RULES_FORMATS: Mapping[str, Format[Sequence[Rule]]] = _table(
 )
 
 
+def check_writer(name: str, sink: Sink, profile: Profile, *, colour: bool = False) -> CheckWriter:
+    """A writer of the check report in format ``name`` (a name of :data:`CHECK_FORMATS`)
+    that writes to ``sink`` page by page; ``colour`` for the text format on a terminal."""
+    if name == "text":
+        return text.TextCheckWriter(sink, profile, colour=colour)
+    if name == "json":
+        return json.JsonCheckWriter(sink, profile)
+    if name == "html":
+        return html.HtmlCheckWriter(sink, profile)
+    if name == "csv":
+        return csv.CsvCheckWriter(sink)
+    raise ValueError(f"no check format {name!r}")
+
+
 def format_help(formats: Mapping[str, Format[T]]) -> str:
     """The formats of a table for a command's help: "text for people (default), …"."""
     return ", ".join(f"{f.name} {f.description}" for f in formats.values())
@@ -99,7 +120,9 @@ __all__ = [
     "RULES_FORMATS",
     "WAIVERS_FORMATS",
     "CheckReport",
+    "CheckWriter",
     "Format",
+    "check_writer",
     "format_help",
     "spreadsheet_safe",
     "terminal_safe",

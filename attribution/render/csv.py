@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from attribution.records import RightsChange, RightsEntry, StoredFinding, Waiver
+from attribution.records import PageResult, RightsChange, RightsEntry, StoredFinding, Waiver
 from attribution.render.escape import spreadsheet_safe
-from attribution.render.report import CheckReport
+from attribution.render.report import CheckReport, Sink, render_whole
 from attribution.serialize import (
     rights_change_json,
     rights_json,
@@ -46,35 +46,71 @@ def table(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([spreadsheet_safe(None if v is None else str(v)) for v in row])
+        writer.writerow(_cells(row))
     return buffer.getvalue()
+
+
+def _cells(row: Sequence[Any]) -> list[str]:
+    """A row's values as text, formulas defused."""
+    return [spreadsheet_safe(None if v is None else str(v)) for v in row]
 
 
 def check_report(report: CheckReport) -> str:
     """One row per finding (and one per image without findings)."""
-    rows = []
-    for page in report.pages:
-        for item in page.images:
-            credit = item.credit
-            base = [
-                page.url,
-                page.title,
-                item.image.src,
-                item.image.caption,
-                credit.text if credit else None,
-                credit.creator if credit else None,
-                credit.provider if credit else None,
-                credit.licence if credit else None,
-                credit.kind if credit else None,
-            ]
-            for finding in item.findings or (None,):
-                extra = (
-                    [finding.rule, finding.severity.value, finding.message, finding.fix]
-                    if finding
-                    else [None, None, None, None]
-                )
-                rows.append([*base, *extra])
-    return table(CHECK_COLUMNS, rows)
+    buffer = io.StringIO()
+    render_whole(CsvCheckWriter(buffer), report)
+    return buffer.getvalue()
+
+
+class CsvCheckWriter:
+    """The CSV check report written page by page (see :class:`CheckWriter`): the header
+    row first, then each page's rows as it comes."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        self.started = False
+
+    def _start(self) -> None:
+        if not self.started:
+            self.sink.write(table(CHECK_COLUMNS, ()))
+            self.started = True
+
+    def page(self, page: PageResult) -> None:
+        """Write one page's rows."""
+        self._start()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in check_rows(page):
+            writer.writerow(_cells(row))
+        self.sink.write(buffer.getvalue())
+
+    def finish(self, failed: Sequence[tuple[str, str]]) -> None:
+        """Write the header row if no page came (failures are not rows)."""
+        self._start()
+
+
+def check_rows(page: PageResult) -> Iterator[list[Any]]:
+    """The rows of one page: one per finding of each image, one per image without."""
+    for item in page.images:
+        credit = item.credit
+        base = [
+            page.url,
+            page.title,
+            item.image.src,
+            item.image.caption,
+            credit.text if credit else None,
+            credit.creator if credit else None,
+            credit.provider if credit else None,
+            credit.licence if credit else None,
+            credit.kind if credit else None,
+        ]
+        for finding in item.findings or (None,):
+            extra = (
+                [finding.rule, finding.severity.value, finding.message, finding.fix]
+                if finding
+                else [None, None, None, None]
+            )
+            yield [*base, *extra]
 
 
 def findings(found: Sequence[StoredFinding]) -> str:

@@ -4,12 +4,17 @@ escaped."""
 from __future__ import annotations
 
 import html
+import io
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from string import Template
 
 from attribution import __version__
-from attribution.render.report import CheckReport
-from attribution.render.text import credit_facts, summary_line
+from attribution.records import PageResult, Profile
+from attribution.render.report import CheckReport, Sink, render_whole
+from attribution.render.text import credit_facts, tally_line
+from attribution.serialize import ReportTally
 
 _NO_FINDINGS = '<span class="none">no findings</span>'
 
@@ -29,45 +34,88 @@ def _cell(text: str | None) -> str:
 
 def check_report(report: CheckReport) -> str:
     """The check report as one HTML page (template ``reports/check.html``)."""
-    sections = []
-    for page in report.pages:
-        rows = []
-        for number, item in enumerate(page.images, 1):
-            credit = item.credit
-            facts = html.escape(credit_facts(credit)) if credit else ""
-            findings = "".join(
-                f'<div class="{f.severity.value}">{html.escape(f.severity.value.upper())} '
-                f"[{html.escape(f.rule)}] {html.escape(f.message)}</div>"
-                + (f'<div class="fix">Fix: {html.escape(f.fix)}</div>' if f.fix else "")
-                for f in item.findings
-            )
-            rows.append(
-                f"<tr><td>{number}</td>"
-                f'<td><div class="src">{html.escape(item.image.src)}</div>'
-                f"{_cell(item.image.caption)}</td>"
-                f"<td>{_cell(credit.text if credit else None)}<div>{facts}</div></td>"
-                f"<td>{findings or _NO_FINDINGS}</td></tr>"
-            )
-        title = f" — {html.escape(page.title)}" if page.title else ""
-        body = (
-            "<table><tr><th>#</th><th>Image and caption</th><th>Credit</th><th>Findings</th></tr>"
-            + "".join(rows)
-            + "</table>"
-            if rows
-            else "<p>No content images found.</p>"
+    buffer = io.StringIO()
+    render_whole(HtmlCheckWriter(buffer, report.profile), report)
+    return buffer.getvalue()
+
+
+# Pages' sections past this size wait on disk rather than in memory.
+_SPOOL_BYTES = 8 * 1024 * 1024
+
+
+class HtmlCheckWriter:
+    """The HTML check report written page by page (see :class:`CheckWriter`).
+
+    The page's head holds the summary and the first title, known only at the end, so
+    the sections are set aside (on disk past a few MiB) and the page is written whole
+    by :meth:`finish`."""
+
+    def __init__(self, sink: Sink, profile: Profile) -> None:
+        self.sink = sink
+        self.profile = profile
+        self.tally = ReportTally()
+        self.first_title: str | None = None
+        self.sections = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by finish
+            max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8"
         )
-        notices = "".join(
-            f'<p class="notice">Notice: {html.escape(notice)}</p>' for notice in page.notices
+
+    def page(self, page: PageResult) -> None:
+        """Set one page's section aside."""
+        if self.tally.pages:
+            self.sections.write("\n")
+        self.tally.add(page)
+        self.first_title = self.first_title or page.title
+        self.sections.write(page_section(page))
+
+    def finish(self, failed: Sequence[tuple[str, str]]) -> None:
+        """Write the whole HTML page."""
+        template = Template((reports_dir() / "check.html").read_text(encoding="utf-8"))
+        fields = {
+            "version": __version__,
+            "title": html.escape(self.first_title or f"{self.tally.pages} page(s)"),
+            "summary": html.escape(tally_line(self.tally, self.profile)),
+            "pages": _PAGES_MARK,
+        }
+        before, _, after = template.substitute(fields).partition(_PAGES_MARK)
+        self.sink.write(before)
+        self.sections.seek(0)
+        while chunk := self.sections.read(1024 * 1024):
+            self.sink.write(chunk)
+        self.sink.write(after + "\n")
+        self.sections.close()
+
+
+_PAGES_MARK = "\x00pages\x00"
+
+
+def page_section(page: PageResult) -> str:
+    """One page's heading, notices and table of images."""
+    rows = []
+    for number, item in enumerate(page.images, 1):
+        credit = item.credit
+        facts = html.escape(credit_facts(credit)) if credit else ""
+        findings = "".join(
+            f'<div class="{f.severity.value}">{html.escape(f.severity.value.upper())} '
+            f"[{html.escape(f.rule)}] {html.escape(f.message)}</div>"
+            + (f'<div class="fix">Fix: {html.escape(f.fix)}</div>' if f.fix else "")
+            for f in item.findings
         )
-        sections.append(f"<h2>{html.escape(page.url)}{title}</h2>\n{notices}{body}")
-    template = Template((reports_dir() / "check.html").read_text(encoding="utf-8"))
-    first_title = next((p.title for p in report.pages if p.title), None)
-    return (
-        template.substitute(
-            version=__version__,
-            title=html.escape(first_title or f"{len(report.pages)} page(s)"),
-            summary=html.escape(summary_line(report.pages, report.profile)),
-            pages="\n".join(sections),
+        rows.append(
+            f"<tr><td>{number}</td>"
+            f'<td><div class="src">{html.escape(item.image.src)}</div>'
+            f"{_cell(item.image.caption)}</td>"
+            f"<td>{_cell(credit.text if credit else None)}<div>{facts}</div></td>"
+            f"<td>{findings or _NO_FINDINGS}</td></tr>"
         )
-        + "\n"
+    title = f" — {html.escape(page.title)}" if page.title else ""
+    body = (
+        "<table><tr><th>#</th><th>Image and caption</th><th>Credit</th><th>Findings</th></tr>"
+        + "".join(rows)
+        + "</table>"
+        if rows
+        else "<p>No content images found.</p>"
     )
+    notices = "".join(
+        f'<p class="notice">Notice: {html.escape(notice)}</p>' for notice in page.notices
+    )
+    return f"<h2>{html.escape(page.url)}{title}</h2>\n{notices}{body}"

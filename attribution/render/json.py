@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import json
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from attribution.records import PageSnapshot, RightsChange, RightsEntry, StoredFinding, Waiver
-from attribution.render.report import CheckReport
+from attribution.records import (
+    PageResult,
+    PageSnapshot,
+    Profile,
+    RightsChange,
+    RightsEntry,
+    StoredFinding,
+    Waiver,
+)
+from attribution.render.report import CheckReport, Sink, render_whole
 from attribution.serialize import (
+    ReportTally,
     check_json,
+    checked_page_json,
     licence_json,
     rights_change_json,
     rights_json,
@@ -31,7 +43,51 @@ def dumps(data: Any) -> str:
 
 def check_report(report: CheckReport) -> str:
     """The ``attribution.check/1`` document."""
-    return dumps(check_json(report.pages, report.profile, report.failed))
+    buffer = io.StringIO()
+    render_whole(JsonCheckWriter(buffer, report.profile), report)
+    return buffer.getvalue()
+
+
+# Stands in for the pages in a document rendered around them (no page's JSON holds a
+# NUL: dumps escapes it).
+_PAGES_MARK = "\x00pages\x00"
+
+
+class JsonCheckWriter:
+    """The ``attribution.check/1`` document written page by page (see
+    :class:`CheckWriter`): the text is the same as :func:`check_report`'s, as if
+    :func:`dumps` had rendered it whole."""
+
+    def __init__(self, sink: Sink, profile: Profile) -> None:
+        self.sink = sink
+        self.profile = profile
+        self.tally = ReportTally()
+
+    def _around_pages(self, failed: Sequence[tuple[str, str]]) -> tuple[str, str]:
+        """The document's text before and after its pages' items."""
+        document = check_json((), self.profile, failed)
+        document["pages"] = [_PAGES_MARK]
+        document["summary"] = self.tally.as_json(len(failed))
+        before, _, after = dumps(document).partition(f"    {json.dumps(_PAGES_MARK)}\n")
+        return before, after
+
+    def page(self, page: PageResult) -> None:
+        """Write one page as the next item of ``pages``."""
+        if self.tally.pages == 0:
+            self.sink.write(self._around_pages(())[0])
+        else:
+            self.sink.write(",\n")
+        self.tally.add(page)
+        text = json.dumps(checked_page_json(page), indent=2, ensure_ascii=False)
+        self.sink.write(textwrap.indent(text, "    ", lambda _line: True))
+
+    def finish(self, failed: Sequence[tuple[str, str]]) -> None:
+        """Write the failed targets and the summary, closing the document."""
+        if self.tally.pages == 0:
+            document = check_json((), self.profile, failed)
+            self.sink.write(dumps(document))
+            return
+        self.sink.write("\n" + self._around_pages(failed)[1])
 
 
 def findings(found: Sequence[StoredFinding]) -> str:

@@ -1,8 +1,10 @@
-"""What a check report is rendered from."""
+"""What a check report is rendered from, and how it is written page by page."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from attribution.records import PageResult, Profile
 
@@ -19,3 +21,31 @@ class CheckReport:
     profile: Profile
     colour: bool = False
     failed: tuple[tuple[str, str], ...] = ()
+
+
+class Sink(Protocol):
+    """Where a report is written: a text stream (``sys.stdout``, an open file, a
+    :class:`io.StringIO`)."""
+
+    def write(self, text: str, /) -> object:
+        """Write ``text``."""
+
+
+class CheckWriter(Protocol):
+    """Writes a check report as its pages come, so that a check of thousands of pages
+    never holds them all: :meth:`page` for each page checked, in target order, then
+    :meth:`finish` once with the targets that failed. Each format has one; writing a
+    whole :class:`CheckReport` through it gives the same text as rendering it."""
+
+    def page(self, page: PageResult) -> None:
+        """Write (or set aside) one checked page."""
+
+    def finish(self, failed: Sequence[tuple[str, str]]) -> None:
+        """Write the end of the report: what failed and the summary."""
+
+
+def render_whole(writer: CheckWriter, report: CheckReport) -> None:
+    """Write every page of ``report`` and its end through ``writer``."""
+    for page in report.pages:
+        writer.page(page)
+    writer.finish(report.failed)

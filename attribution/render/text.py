@@ -3,6 +3,7 @@ Everything taken from a page or the database passes :func:`terminal_safe`."""
 
 from __future__ import annotations
 
+import io
 import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -22,8 +23,8 @@ from attribution.records import (
     Waiver,
 )
 from attribution.render.escape import terminal_safe
-from attribution.render.report import CheckReport
-from attribution.serialize import summary_json
+from attribution.render.report import CheckReport, Sink, render_whole
+from attribution.serialize import ReportTally
 
 if TYPE_CHECKING:
     from attribution.licences import Licence
@@ -52,34 +53,57 @@ def _finding_lines(findings: Iterable[Finding], indent: str, colour: bool) -> li
 def check_report(report: CheckReport) -> str:
     """Each page, each image with caption, credit and findings, then a summary line;
     empty when no page could be checked."""
-    if not report.pages:
-        return ""
-    out: list[str] = []
-    for page in report.pages:
-        title = f" — {page.title}" if page.title else ""
-        out.append(terminal_safe(f"{page.url}{title}"))
-        out.extend(terminal_safe(f"  notice: {notice}") for notice in page.notices)
-        if not page.images:
-            out.append("  no content images found")
-        for number, item in enumerate(page.images, 1):
-            image = item.image
-            out.append(f"  [{number}] {terminal_safe(image.src)}")
-            if image.caption:
-                out.append(f"      caption: {terminal_safe(image.caption)}")
-            if item.credit is None:
-                out.append("      credit:  (none)")
-            else:
-                out.append(f"      credit:  {terminal_safe(item.credit.text)}")
-                facts = credit_facts(item.credit)
-                if facts:
-                    out.append(f"               {terminal_safe(facts)}")
-            if item.embedded is not None:
-                out.append(f"      file:    {terminal_safe(_embedded_facts(item.embedded))}")
-            out.extend(_finding_lines(item.findings, "      ", report.colour))
-        out.extend(_finding_lines(page.findings, "  ", report.colour))
-        out.append("")
-    out.append(summary_line(report.pages, report.profile))
-    return "\n".join(out) + "\n"
+    buffer = io.StringIO()
+    render_whole(TextCheckWriter(buffer, report.profile, colour=report.colour), report)
+    return buffer.getvalue()
+
+
+class TextCheckWriter:
+    """The text check report written page by page (see :class:`CheckWriter`): each
+    page's block as it comes, the summary line at the end, nothing when no page could
+    be checked."""
+
+    def __init__(self, sink: Sink, profile: Profile, *, colour: bool = False) -> None:
+        self.sink = sink
+        self.profile = profile
+        self.colour = colour
+        self.tally = ReportTally()
+
+    def page(self, page: PageResult) -> None:
+        """Write one page's block."""
+        self.tally.add(page)
+        self.sink.write("\n".join(page_lines(page, self.colour)) + "\n\n")
+
+    def finish(self, failed: Sequence[tuple[str, str]]) -> None:
+        """Write the summary line (the failures are told on stderr as they happen)."""
+        if self.tally.pages:
+            self.sink.write(tally_line(self.tally, self.profile) + "\n")
+
+
+def page_lines(page: PageResult, colour: bool = False) -> list[str]:
+    """The lines of one page in the text check report."""
+    title = f" — {page.title}" if page.title else ""
+    out = [terminal_safe(f"{page.url}{title}")]
+    out.extend(terminal_safe(f"  notice: {notice}") for notice in page.notices)
+    if not page.images:
+        out.append("  no content images found")
+    for number, item in enumerate(page.images, 1):
+        image = item.image
+        out.append(f"  [{number}] {terminal_safe(image.src)}")
+        if image.caption:
+            out.append(f"      caption: {terminal_safe(image.caption)}")
+        if item.credit is None:
+            out.append("      credit:  (none)")
+        else:
+            out.append(f"      credit:  {terminal_safe(item.credit.text)}")
+            facts = credit_facts(item.credit)
+            if facts:
+                out.append(f"               {terminal_safe(facts)}")
+        if item.embedded is not None:
+            out.append(f"      file:    {terminal_safe(_embedded_facts(item.embedded))}")
+        out.extend(_finding_lines(item.findings, "      ", colour))
+    out.extend(_finding_lines(page.findings, "  ", colour))
+    return out
 
 
 def credit_facts(credit: Credit) -> str:
@@ -101,7 +125,15 @@ def credit_facts(credit: Credit) -> str:
 
 def summary_line(pages: Sequence[PageResult], profile: Profile) -> str:
     """ "2 page(s), 5 image(s): 1 error(s), … — checked as commercial use"."""
-    counts = summary_json(pages)
+    tally = ReportTally()
+    for page in pages:
+        tally.add(page)
+    return tally_line(tally, profile)
+
+
+def tally_line(tally: ReportTally, profile: Profile) -> str:
+    """The summary line of counted pages (see :func:`summary_line`)."""
+    counts = tally.as_json()
     use = "commercial" if profile.commercial else "non-commercial"
     return (
         f"{counts['pages']} page(s), {counts['images']} image(s): {counts['error']} error(s), "
