@@ -11,7 +11,9 @@ worker runs: one target, checked and recorded into a given run.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+import os
+from collections.abc import Callable, Generator, Mapping, Sequence
+from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +21,8 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from attribution.app.budget import PageClock, Sandbox
-from attribution.app.outcomes import CheckOutcome, TargetOutcome
+from attribution.app.outcomes import CheckOutcome, CheckTally, TargetOutcome
+from attribution.app.parallel import HostGate, check_in_parallel
 from attribution.app.recorder import Recorder
 from attribution.embedded import read_embedded
 from attribution.errors import TargetError, UsageError
@@ -58,7 +61,11 @@ class CheckOptions:
 
     ``isolate`` runs each page's parsing in a separate process that can be stopped when
     the page is over its budget (the profile's ``limits``); without it the parsing runs
-    in this process and only the network side is bounded."""
+    in this process and only the network side is bounded.
+
+    ``workers`` is how many pages are checked at once (each worker with its own
+    connections and, isolated, its own parsing process: one per core parses on every
+    core); ``settings.max_per_host`` bounds how many of them fetch from one host."""
 
     profile: Profile = field(default_factory=Profile)
     base_url: str | None = None
@@ -67,6 +74,12 @@ class CheckOptions:
     record: bool = True
     kb: KnowledgeBase | None = None
     isolate: bool = True
+    workers: int = 1
+
+
+def default_workers() -> int:
+    """Pages checked at once when many are given: one per core this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
 class PageChecker:
@@ -74,8 +87,15 @@ class PageChecker:
     (each image URL is read once however many pages show it), each page within the
     profile's :class:`~attribution.records.Limits`. Close it when done."""
 
-    def __init__(self, options: CheckOptions, profile: Profile | None = None) -> None:
+    def __init__(
+        self,
+        options: CheckOptions,
+        profile: Profile | None = None,
+        *,
+        gate: HostGate | None = None,
+    ) -> None:
         self.options = options
+        self._gate = gate
         self.profile = profile or options.profile
         self.kb = options.kb or default_knowledge_base()
         self.limits = self.profile.limits
@@ -128,10 +148,11 @@ class PageChecker:
         if target.kind is TargetKind.URL:
             if self._session is None:
                 self._session = make_session(self.settings)
-            fetched_at = datetime.now(UTC)
-            fetched = fetch_page(
-                target.address, self.settings, self._session, deadline=self._clock.deadline
-            )
+            with self._hold(target.address):
+                fetched_at = datetime.now(UTC)
+                fetched = fetch_page(
+                    target.address, self.settings, self._session, deadline=self._clock.deadline
+                )
             source = _source(
                 target.address,
                 fetched.url,
@@ -148,6 +169,11 @@ class PageChecker:
         body = read_stdin_page() if target.kind is TargetKind.STDIN else read_file_page(target.name)
         page = self._run(_extract, body, target.address, None, self.options.kb, self.limits)
         return page, _source(target.name, target.address, body, fetched_at)
+
+    def _hold(self, url: str) -> AbstractContextManager[None]:
+        """Hold a place among the page fetches to ``url``'s host (when several workers
+        share a gate)."""
+        return self._gate.hold(url) if self._gate is not None else nullcontext()
 
     def _run(self, function: Callable[..., T], *args: Any) -> T:
         """A CPU-bound stage of the page, in the sandbox when checks are isolated."""
@@ -249,6 +275,7 @@ def check_targets(
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[TargetOutcome], None] | None = None,
     on_run: Callable[[int], None] | None = None,
+    keep: bool = True,
 ) -> CheckOutcome:
     """Check URLs, HTML files and ``-`` (stdin); one failure does not stop the rest.
 
@@ -256,7 +283,9 @@ def check_targets(
     were not finished (or failed) are checked into it, and ``names`` must be empty.
     ``on_run`` is told the number of the run the check is recorded in, as soon as it is
     opened; ``on_start`` how many targets will be checked; ``on_done`` hears of each
-    outcome as soon as it is recorded. A usage error (``-`` without a base URL, a base
+    outcome as soon as it is recorded, in target order. Without ``keep`` the outcomes
+    are not kept (the returned outcome has only the tally): a check of any number of
+    pages then holds a bounded number of them. A usage error (``-`` without a base URL, a base
     URL that is not an http(s) URL or given to several files, no target) is raised
     before any run is recorded or resumed. Whatever stops the check (an exception, a
     signal turned into one) marks the run interrupted before it goes on up.
@@ -286,13 +315,16 @@ def check_targets(
             profile = recorder.with_register(profile)
         if on_start is not None:
             on_start(len(targets))
-        outcomes: list[TargetOutcome] = []
-        with PageChecker(options, profile) as checker:
-            for target in targets:
-                outcome = checker.check(target)
+        tally = CheckTally()
+        kept: list[TargetOutcome] = []
+        # Closed at once when the check stops, so that the workers stop too.
+        with closing(_outcomes(targets, options, profile)) as outcomes:
+            for outcome in outcomes:
                 if recorder is not None:
                     outcome = recorder.record(outcome)
-                outcomes.append(outcome)
+                tally.add(outcome)
+                if keep:
+                    kept.append(outcome)
                 if on_done is not None:
                     on_done(outcome)
     except BaseException:
@@ -302,7 +334,23 @@ def check_targets(
     run_id = recorder.run_id if recorder is not None else None
     if recorder is not None:
         recorder.close("finished")
-    return CheckOutcome(tuple(outcomes), profile, run_id)
+    return CheckOutcome(tuple(kept), profile, run_id, tally)
+
+
+def _outcomes(
+    targets: Sequence[Target], options: CheckOptions, profile: Profile
+) -> Generator[TargetOutcome, None, None]:
+    """Each target's outcome in target order: one at a time, or by ``options.workers``
+    workers at once."""
+    if options.workers <= 1 or len(targets) <= 1:
+        with PageChecker(options, profile) as checker:
+            for target in targets:
+                yield checker.check(target)
+        return
+    gate = HostGate(options.settings.max_per_host)
+    yield from check_in_parallel(
+        targets, lambda: PageChecker(options, profile, gate=gate), options.workers
+    )
 
 
 def check_and_record(

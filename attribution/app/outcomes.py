@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from attribution.errors import TargetError
 from attribution.records import PageResult, Profile, Severity
@@ -25,37 +25,61 @@ class TargetOutcome:
     error: TargetError | None = None
 
 
+class CheckTally:
+    """What a whole check needs to know once its pages are gone: the targets that
+    failed and the most severe finding, counted as the outcomes come."""
+
+    def __init__(self) -> None:
+        self.checked = 0
+        self.failures: list[tuple[str, str]] = []
+        self.worst: Severity | None = None
+
+    @property
+    def total(self) -> int:
+        """How many targets were counted, checked or failed."""
+        return self.checked + len(self.failures)
+
+    def add(self, outcome: TargetOutcome) -> None:
+        """Count one target's outcome."""
+        if outcome.error is not None:
+            self.failures.append((outcome.target, outcome.error.reason))
+        if outcome.result is None:
+            return
+        self.checked += 1
+        for finding in outcome.result.all_findings():
+            if self.worst is None or finding.severity.rank > self.worst.rank:
+                self.worst = finding.severity
+
+
 @dataclass(frozen=True)
 class CheckOutcome:
-    """Every target's outcome, the profile they were checked against (with the rights
-    register merged in) and the run they were recorded in (None when not recorded)."""
+    """A whole check: the profile the targets were checked against (with the rights
+    register merged in), the run they were recorded in (None when not recorded), the
+    tally of every outcome and, unless the check was told not to keep them, each
+    target's outcome."""
 
     outcomes: tuple[TargetOutcome, ...]
     profile: Profile
     run_id: int | None = None
+    tally: CheckTally = field(default_factory=CheckTally)
 
     @property
     def pages(self) -> tuple[PageResult, ...]:
-        """The pages that could be checked, in target order."""
+        """The pages that could be checked, in target order (those kept)."""
         return tuple(o.result for o in self.outcomes if o.result is not None)
 
     @property
     def failures(self) -> tuple[tuple[str, str], ...]:
         """The targets that could not be fetched or read, with the reason, in target order."""
-        return tuple((o.target, o.error.reason) for o in self.outcomes if o.error is not None)
+        return tuple(self.tally.failures)
 
     @property
     def failed(self) -> bool:
         """Whether any target could not be fetched or read."""
-        return any(o.error is not None for o in self.outcomes)
+        return bool(self.tally.failures)
 
     def reaches(self, fail_on: str) -> bool:
         """Whether any finding is at or above the ``--fail-on`` level named."""
         threshold = FAIL_ON[fail_on]
-        if threshold is None:
-            return False
-        return any(
-            finding.severity.rank >= threshold.rank
-            for page in self.pages
-            for finding in page.all_findings()
-        )
+        worst = self.tally.worst
+        return threshold is not None and worst is not None and worst.rank >= threshold.rank

@@ -7,11 +7,11 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -22,9 +22,9 @@ from attribution.cli.common import (
     EXIT_OK,
     EXIT_OPERATIONAL,
     EXIT_TERMINATED,
+    ReportSink,
     check_output,
     config_option,
-    emit,
     error,
     load_profile,
     output_option,
@@ -35,6 +35,7 @@ from attribution.render import CHECK_FORMATS, format_help
 
 if TYPE_CHECKING:
     from attribution.app.outcomes import TargetOutcome
+    from attribution.render import CheckWriter
 
 
 @click.command("check")
@@ -85,6 +86,14 @@ if TYPE_CHECKING:
 )
 @click.option("--no-store", is_flag=True, help="Do not record the results in the database.")
 @click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1, max=64),
+    metavar="N",
+    help="Check N pages at once (default: one per CPU core); at most 4 at a time are "
+    "fetched from one host.",
+)
+@click.option(
     "--resume",
     type=click.IntRange(min=1),
     metavar="RUN",
@@ -104,6 +113,7 @@ def command(
     timeout: float | None,
     no_images: bool,
     no_store: bool,
+    jobs: int | None,
     resume: int | None,
     config: Path | None,
     output: Path | None,
@@ -118,12 +128,16 @@ def command(
     unless --no-store is given; a check stopped by Ctrl-C or SIGTERM is marked
     interrupted at once, and 'attribution check --resume RUN' takes it up.
 
+    Several pages are checked at once (--jobs), and each page is reported and
+    recorded as soon as it and those before it are done, in the order given.
+
     \b
     Examples:
       attribution check https://example.com/news/story.html
       attribution check saved-page.html --format json --output report.json
       curl -s https://example.com/story | attribution check - --base-url https://example.com/story
       attribution check --targets urls.txt --fail-on warning
+      attribution check --targets sitemap-urls.txt --jobs 8 --format csv -o site.csv
       attribution check --resume 12
 
     \b
@@ -132,10 +146,10 @@ def command(
                 3 a target could not be fetched or read (wins over 1),
                 130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM.
     """
-    from attribution.app.check import CheckOptions, check_targets
+    from attribution.app.check import CheckOptions, check_targets, default_workers
     from attribution.errors import Interrupted, UsageError
     from attribution.fetch.settings import FetchSettings
-    from attribution.render import CheckReport
+    from attribution.render import check_writer
     from attribution.sources.targets import STDIN, read_target_list
 
     names = list(targets)
@@ -159,8 +173,22 @@ def command(
         settings=settings,
         read_images=not no_images,
         record=not no_store,
+        workers=jobs or default_workers(),
     )
     progress = _Progress(quiet=quiet, verbose=verbose)
+    sink = ReportSink(output)
+    colour = fmt == "text" and output is None and use_colour(sys.stdout)
+    writer = check_writer(fmt, sink, profile, colour=colour)
+    failures: list[tuple[str, str]] = []
+
+    def done(outcome: TargetOutcome) -> None:
+        if outcome.error is not None:
+            failures.append((outcome.target, outcome.error.reason))
+        if outcome.result is not None:
+            with progress.aside(output is None):
+                writer.page(outcome.result)
+        progress.done(outcome)
+
     runs: list[int] = []
     try:
         try:
@@ -170,26 +198,36 @@ def command(
                     options,
                     resume=resume,
                     on_start=progress.start,
-                    on_done=progress.done,
+                    on_done=done,
                     on_run=runs.append,
+                    keep=False,
                 )
         finally:
             progress.close()
     except (KeyboardInterrupt, Interrupted) as stop:
+        # What was checked is a whole report of its own.
+        _finish(writer, failures, sink)
         return _interrupted(stop, runs[-1] if runs else None)
-    if resume is not None and not outcome.outcomes and not quiet:
+    except BaseException:
+        sink.close()
+        raise
+    if resume is not None and outcome.tally.total == 0 and not quiet:
+        sink.close()
         click.echo(f"run {resume} has nothing left to check", err=True)
         return EXIT_OK
+    _finish(writer, failures, sink)
     if verbose and outcome.run_id is not None:
         click.echo(f"recorded as run {outcome.run_id} (see 'attribution runs')", err=True)
-    colour = fmt == "text" and output is None and use_colour(sys.stdout)
-    report = CheckReport(outcome.pages, outcome.profile, colour=colour, failed=outcome.failures)
-    text = CHECK_FORMATS[fmt].render(report)
-    if text:
-        emit(text, output)
     if outcome.failed:
         return EXIT_OPERATIONAL
     return EXIT_FINDINGS if outcome.reaches(fail_on) else EXIT_OK
+
+
+def _finish(writer: CheckWriter, failures: list[tuple[str, str]], sink: ReportSink) -> None:
+    try:
+        writer.finish(failures)
+    finally:
+        sink.close()
 
 
 @contextmanager
@@ -260,6 +298,13 @@ class _Progress:
             with self.bar.external_write_mode():
                 click.echo(terminal_safe(line), err=True)
         self.bar.update()
+
+    def aside(self, writing_stdout: bool) -> AbstractContextManager[object]:
+        """While the block writes the report to stdout, the bar stands aside (when both
+        share a terminal)."""
+        if self.bar is None or not writing_stdout:
+            return nullcontext()
+        return cast("AbstractContextManager[object]", self.bar.external_write_mode())
 
     def close(self) -> None:
         if self.bar is not None:

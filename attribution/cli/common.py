@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TextIO, TypeVar
 
 import click
 
@@ -119,14 +119,45 @@ def check_output(output: Path) -> None:
 def emit(text: str, output: Path | None) -> None:
     """Write a report to ``output``, or to standard output; a reader that goes away
     (``| head``) ends the output quietly, as Unix tools do."""
-    if output is not None:
+    sink = ReportSink(output)
+    try:
+        sink.write(text)
+    finally:
+        sink.close()
+
+
+class ReportSink:
+    """Where a report goes as it is written: the file ``output`` (created at the first
+    write, so a check that never gets to write leaves no file), else standard output,
+    flushed at each write; a reader that goes away (``| head``) ends the output
+    quietly, as Unix tools do."""
+
+    def __init__(self, output: Path | None) -> None:
+        self.output = output
+        self._file: TextIO | None = None
+
+    def write(self, text: str) -> None:
+        """Write ``text`` now."""
+        if self.output is None:
+            _write_stdout(text)
+            return
         try:
-            output.write_text(text, encoding="utf-8")
+            if self._file is None:
+                self._file = self.output.open("w", encoding="utf-8")
+            self._file.write(text)
         except OSError as problem:
             from attribution.errors import UsageError
 
-            raise UsageError(f"{output}: cannot be written ({problem.strerror})") from None
-        return
+            raise UsageError(f"{self.output}: cannot be written ({problem.strerror})") from None
+
+    def close(self) -> None:
+        """Close the file (when there is one)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def _write_stdout(text: str) -> None:
     try:
         sys.stdout.write(text)
         sys.stdout.flush()

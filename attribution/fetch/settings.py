@@ -29,6 +29,8 @@ class FetchSettings:
     image_head_bytes: int = 256 * 1024
     max_image_bytes: int = 25 * 1024 * 1024
     image_workers: int = 4
+    # Pages fetched at once from one host when several pages are checked at once.
+    max_per_host: int = 4
     # Hosts that may be reached at private addresses (loopback, private networks,
     # link-local) whatever page names them: the internal hosts a profile lists.
     allowed_hosts: tuple[str, ...] = ()

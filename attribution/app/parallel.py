@@ -1,0 +1,134 @@
+"""Checking many targets at once, their outcomes given back in target order.
+
+Each worker is a thread with a :class:`~attribution.app.check.PageChecker` of its own:
+its own HTTP connections, and its own budgeted child process, so pages are fetched
+concurrently and parsed on every core. At most ``per_host`` pages are fetched from one
+host at a time (:class:`HostGate`). Only a window of targets is in hand at once, so a
+check of any number of pages holds a bounded number of results.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from attribution.app.outcomes import TargetOutcome
+from attribution.sources.targets import Target
+
+# How long the waiting thread sleeps between looks, so that Ctrl-C and SIGTERM reach it.
+_POLL_SECONDS = 0.5
+
+
+class HostGate:
+    """At most ``per_host`` page fetches at a time to any one host (thread-safe)."""
+
+    def __init__(self, per_host: int) -> None:
+        self.per_host = per_host
+        self._lock = threading.Lock()
+        self._gates: dict[str, threading.BoundedSemaphore] = {}
+
+    @contextmanager
+    def hold(self, url: str) -> Iterator[None]:
+        """Wait for, then hold, one of the host's places while the block runs."""
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            gate = self._gates.setdefault(host, threading.BoundedSemaphore(self.per_host))
+        with gate:
+            yield
+
+
+class Checker(Protocol):
+    """What a worker checks targets with (a :class:`~attribution.app.check.PageChecker`)."""
+
+    def check(self, target: Target) -> TargetOutcome:
+        """The outcome of one target; never raises for one page."""
+
+    def close(self) -> None:
+        """Release what the checker holds."""
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """A worker that could not start its checker (its child process, say)."""
+
+    error: BaseException
+
+
+def check_in_parallel(
+    targets: Sequence[Target],
+    open_checker: Callable[[], Checker],
+    workers: int,
+    window: int | None = None,
+) -> Generator[TargetOutcome, None, None]:
+    """Each target's outcome, in target order, checked by ``workers`` threads.
+
+    At most ``window`` targets (by default four per worker) are handed out and not yet
+    given back, which bounds the results held while a slow page holds up the order.
+    Stopping the iteration (an interruption, a closed generator) stops the workers
+    after their current page; their threads are daemons, so a page still being fetched
+    never holds up the end of the process.
+    """
+    window = max(window or 4 * workers, workers)
+    tasks: queue.Queue[tuple[int, Target] | None] = queue.Queue()
+    results: queue.Queue[tuple[int, TargetOutcome | _Failure]] = queue.Queue()
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            checker = open_checker()
+        except BaseException as error:  # told to the waiting thread, which raises it
+            results.put((-1, _Failure(error)))
+            return
+        try:
+            while not stop.is_set():
+                task = tasks.get()
+                if task is None:
+                    return
+                index, target = task
+                results.put((index, checker.check(target)))
+        finally:
+            checker.close()
+
+    threads = [
+        threading.Thread(target=work, name=f"attribution-check-{n}", daemon=True)
+        for n in range(min(workers, len(targets)))
+    ]
+    for thread in threads:
+        thread.start()
+    handed_out = 0
+    ready: dict[int, TargetOutcome] = {}
+    finished = False
+    try:
+        for next_index in range(len(targets)):
+            while handed_out < len(targets) and handed_out - next_index < window:
+                tasks.put((handed_out, targets[handed_out]))
+                handed_out += 1
+            while next_index not in ready:
+                index, outcome = _next_result(results)
+                if isinstance(outcome, _Failure):
+                    raise outcome.error
+                ready[index] = outcome
+            yield ready.pop(next_index)
+        finished = True
+    finally:
+        stop.set()
+        for _ in threads:
+            tasks.put(None)
+        if finished:  # the workers are idle: let them close their checkers
+            for thread in threads:
+                thread.join()
+
+
+def _next_result(
+    results: queue.Queue[tuple[int, TargetOutcome | _Failure]],
+) -> tuple[int, TargetOutcome | _Failure]:
+    while True:
+        try:
+            return results.get(timeout=_POLL_SECONDS)
+        except queue.Empty:
+            continue
