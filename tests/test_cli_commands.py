@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -13,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import PAGES, run_cli
 
-from attribution.cli import cli
+from attribution.cli import COMMANDS, cli
 from attribution.cli.common import use_colour
 from attribution.config import find_profile
 from attribution.errors import ConfigError
@@ -29,7 +31,10 @@ def all_commands() -> list[tuple[str, click.Command]]:
     def walk(name: str, command: click.Command) -> None:
         found.append((name, command))
         if isinstance(command, click.Group):
-            for sub_name, sub in command.commands.items():
+            context = click.Context(command)
+            for sub_name in command.list_commands(context):
+                sub = command.get_command(context, sub_name)
+                assert sub is not None, f"{name} {sub_name} cannot be loaded"
                 walk(f"{name} {sub_name}", sub)
 
     walk("attribution", cli)
@@ -54,6 +59,28 @@ def test_every_option_has_help(name: str, command: click.Command) -> None:
     for parameter in command.params:
         if isinstance(parameter, click.Option):
             assert parameter.help, f"{name} {parameter.opts[0]} has no help text"
+
+
+def test_the_list_of_commands_says_what_each_command_says_of_itself() -> None:
+    context = click.Context(cli)
+    for name, (_where, summary) in COMMANDS.items():
+        command = cli.get_command(context, name)
+        assert command is not None and command.name == name
+        assert summary == command.get_short_help_str(limit=1000), name
+    assert sorted(COMMANDS) == cli.list_commands(context)
+
+
+def test_help_loads_no_command_module() -> None:
+    code = (
+        "import sys\n"
+        "from attribution.cli import main\n"
+        "assert main(['--help']) == 0\n"
+        "loaded = [m for m in sys.modules if m.startswith('attribution.cli.') and m != 'attribution.cli.common']\n"
+        "heavy = [m for m in ('sqlalchemy', 'requests', 'bs4', 'attribution.records') if m in sys.modules]\n"
+        "print(loaded, heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().endswith("[] []"), done.stdout
 
 
 def test_help_runs_for_every_command_in_the_runner() -> None:

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -54,6 +55,7 @@ from attribution.store import (
     upgrade,
     waive,
 )
+from attribution.store.database import SCHEMA_REVISION
 from attribution.store.models import Base
 
 TABLES = {"runs", "pages", "images", "appearances", "findings", "waivers", "rights"}
@@ -72,6 +74,34 @@ def test_migrations_go_up_and_down(database_url: str) -> None:
         upgrade(engine)
     finally:
         engine.dispose()
+
+
+def test_the_schema_the_code_expects_is_the_newest_migration(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        assert head_revision(engine) == SCHEMA_REVISION
+    finally:
+        engine.dispose()
+
+
+def test_a_process_reads_a_database_s_revision_once_without_loading_alembic(
+    database_url: str,
+) -> None:
+    open_database(database_url, auto_upgrade=True).close()
+    code = (
+        "import sys\n"
+        "from sqlalchemy import Engine, event\n"
+        "from attribution.store import open_database\n"
+        "statements = []\n"
+        "event.listen(Engine, 'before_cursor_execute', lambda *a: statements.append(a[2]))\n"
+        f"open_database({database_url!r}).close()\n"
+        "first = len(statements)\n"
+        f"open_database({database_url!r}).close()\n"
+        "print(first, len(statements) - first, 'alembic' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    first, again, alembic = done.stdout.split()
+    assert 0 < int(first) <= 3 and int(again) == 0 and alembic == "False", done.stdout
 
 
 def test_models_match_the_migrations(database_url: str) -> None:
@@ -553,6 +583,16 @@ def test_resuming_with_a_bad_option_leaves_the_run_as_it_was(
         db.close()
 
 
+def _pages_done(database_url: str) -> int:
+    """How many pages the one run recorded so far has done (0 before it starts)."""
+    db = open_database(database_url)
+    try:
+        runs = list_runs(db)
+    finally:
+        db.close()
+    return runs[0].pages_done if runs else 0
+
+
 def _blocking_page(server: LoopbackServer) -> tuple[str, threading.Event]:
     """A page whose server answers only once the test lets it."""
     release = threading.Event()
@@ -585,8 +625,12 @@ def test_a_check_stopped_by_a_signal_is_marked_interrupted_at_once(
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
+        # The pages are fetched at once: wait until the slow one is asked for and the
+        # first one is recorded.
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not any(p == "/slow" for p, _ in server.requests):
+        while time.monotonic() < deadline and not (
+            any(p == "/slow" for p, _ in server.requests) and _pages_done(database_url) == 1
+        ):
             time.sleep(0.05)
         assert any(path == "/slow" for path, _ in server.requests)
         process.send_signal(stop)

@@ -13,6 +13,7 @@ fish_source for other shells).
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,19 +21,6 @@ from pathlib import Path
 import click
 
 from attribution import __version__
-from attribution.cli import (
-    check,
-    credits,
-    db,
-    findings,
-    history,
-    licences,
-    rights,
-    rules,
-    runs,
-    waive,
-    waivers,
-)
 from attribution.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -43,11 +31,89 @@ from attribution.cli.common import (
 )
 from attribution.errors import AttributionError, ConfigError, UsageError
 
+# Every command: the module that defines it (as ``command`` or ``group``), and the first
+# sentence of its help, which ``attribution --help`` lists without importing the module
+# (a test checks each against the command itself).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": (
+        "attribution.cli.check:command",
+        "Check pages: every content image with its caption and credit, and the findings "
+        "of the licence rules.",
+    ),
+    "credits": (
+        "attribution.cli.credits:group",
+        "Work with credit lines as printed under pictures.",
+    ),
+    "db": (
+        "attribution.cli.db:group",
+        "The results database: create or upgrade its schema, show which one is used.",
+    ),
+    "findings": (
+        "attribution.cli.findings:command",
+        "List the findings recorded by earlier checks, most serious first.",
+    ),
+    "history": (
+        "attribution.cli.history:command",
+        "What the page at URL showed each time it was checked, newest first: how it was "
+        "read (address asked for and answered, HTTP status, SHA-256 of its bytes) and each "
+        "image with its credit and caption as seen.",
+    ),
+    "licences": (
+        "attribution.cli.licences:group",
+        "The licence knowledge base: every licence known, its terms and their sources.",
+    ),
+    "rights": (
+        "attribution.cli.rights:group",
+        "The rights register: agreements with agencies, stock libraries and rights holders.",
+    ),
+    "rules": (
+        "attribution.cli.rules:command",
+        "List every rule with its id, default severity and an explanation for editors.",
+    ),
+    "runs": (
+        "attribution.cli.runs:command",
+        "List recent runs: when, how far they got, and how to resume an interrupted one.",
+    ),
+    "waive": (
+        "attribution.cli.waive:command",
+        "Record that a finding is accepted: it stays out of the open list until --until.",
+    ),
+    "waivers": (
+        "attribution.cli.waivers:group",
+        "Waivers: the decisions to accept findings, who made them, until when.",
+    ),
+}
+
 
 class AttributionGroup(click.Group):
     """The command group that turns what a command returns, and the errors it raises on
     purpose, into the documented exit codes: under :func:`main`, in click's test runner
-    and wherever else the group is invoked."""
+    and wherever else the group is invoked.
+
+    Each command's module is imported only when that command runs (or its own help is
+    asked for), so ``attribution --help`` and the quick commands start fast."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, in order."""
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command of that name, its module imported now."""
+        if cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, _, attribute = COMMANDS[cmd_name][0].partition(":")
+        found: click.Command = getattr(importlib.import_module(module), attribute)
+        return found
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands in the group's help, from :data:`COMMANDS`."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [
+            (name, click.Command(name, help=summary).get_short_help_str(limit))
+            for name, (_where, summary) in COMMANDS.items()
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(sorted(rows))
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the command; exit with its code, or with the code of its error."""
@@ -97,22 +163,6 @@ def cli(config: Path | None) -> None:
                 read, or the database could not be reached (wins over 1),
                 130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM.
     """
-
-
-for _command in (
-    check.command,
-    credits.group,
-    rules.command,
-    licences.group,
-    findings.command,
-    waive.command,
-    waivers.group,
-    history.command,
-    rights.group,
-    runs.command,
-    db.group,
-):
-    cli.add_command(_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

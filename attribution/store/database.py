@@ -14,21 +14,28 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from alembic import command
 from attribution.errors import ConfigError, StorageError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 ENVIRONMENT_VARIABLE = "ATTRIBUTION_DATABASE_URL"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# The migration the models match: the newest in alembic/versions. Opening a database
+# compares its revision with this, without loading Alembic (a test checks that it is
+# Alembic's head, so a new migration must change it here).
+SCHEMA_REVISION = "0004"
+
+# The databases this process has found at SCHEMA_REVISION: each is checked once.
+_checked_urls: set[str] = set()
 
 
 def migrations_dir() -> Path:
@@ -107,6 +114,8 @@ def safe_url(url: str) -> str:
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration that uses this engine and the packaged scripts."""
+    from alembic.config import Config  # Alembic is loaded only to migrate
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     # The options are a ConfigParser's: "%" (as in a URL-quoted password) must be doubled.
@@ -116,7 +125,9 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision(engine: Engine) -> str | None:
-    """The newest migration the code knows."""
+    """The newest migration the scripts know (read by Alembic from alembic/versions)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
@@ -137,7 +148,10 @@ def current_revision(engine: Engine) -> str | None:
     :class:`StorageError` when it cannot be reached."""
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            revisions = connection.execute(text("SELECT version_num FROM alembic_version"))
+            return next((str(row[0]) for row in revisions), None)
     except OperationalError as error:
         raise unreachable(_url_of(engine), error) from None
 
@@ -145,6 +159,8 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to ``revision``; :class:`StorageError` when the database
     cannot be reached or refuses them."""
+    from alembic import command
+
     try:
         _migrate(engine, command.upgrade, revision)
     except OperationalError as error:
@@ -155,6 +171,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     """Undo migrations down to ``revision``."""
+    from alembic import command
+
     _migrate(engine, command.downgrade, revision)
 
 
@@ -168,6 +186,7 @@ def _migrate(engine: Engine, step: Callable[[Config, str], None], revision: str)
     """
     config = alembic_config(engine)
     sqlite = engine.dialect.name == "sqlite"
+    _checked_urls.clear()  # the revision changes
     with engine.connect() as connection:
         raw: Any = connection.connection.driver_connection
         if sqlite:
@@ -207,20 +226,25 @@ def open_database(
 
     Any other database must be at the newest migration already (unless
     ``auto_upgrade``); otherwise a :class:`ConfigError` says to run
-    ``attribution db upgrade``.
+    ``attribution db upgrade``. The revision is read once per database per process
+    (one query; Alembic is loaded only when a migration is due).
     """
     url, embedded_default = resolve_url(configured_url)
     engine = make_engine(url)
+    if url in _checked_urls:
+        return Database(
+            url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False)
+        )
     try:
         current = current_revision(engine)
-        head = head_revision(engine)
-        if current != head:
+        if current != SCHEMA_REVISION:
             if auto_upgrade or (auto_upgrade is None and embedded_default):
                 upgrade(engine)
             else:
                 state = "empty" if current is None else f"at migration {current}"
                 raise ConfigError(
-                    f"database {safe_url(url)} is {state}, not {head}: run 'attribution db upgrade'"
+                    f"database {safe_url(url)} is {state}, not {SCHEMA_REVISION}: "
+                    "run 'attribution db upgrade'"
                 )
     except OperationalError as error:
         engine.dispose()
@@ -228,4 +252,5 @@ def open_database(
     except (ConfigError, StorageError):
         engine.dispose()
         raise
+    _checked_urls.add(url)
     return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
