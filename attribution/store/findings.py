@@ -1,22 +1,28 @@
-"""Stored findings: their identity, their history, and listing them (with the
-evidence of what the page showed, on request)."""
+"""Stored findings: their identity, recording what a check saw, their history, and
+listing them (with the evidence of what the page showed, on request)."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, case, exists, or_, select
 from sqlalchemy.orm import Session
 
-from attribution.records import FINDING_STATUSES, FindingChange, Severity, StoredFinding
+from attribution.records import (
+    FINDING_STATUSES,
+    Finding,
+    FindingChange,
+    Severity,
+    StoredFinding,
+)
 from attribution.store.database import Database
 from attribution.store.evidence import image_evidence
 from attribution.store.models import FindingEvent, FindingRow, Image, Page, Waiver
-from attribution.store.transactions import aware
+from attribution.store.transactions import aware, table
 
 STATUSES = FINDING_STATUSES
 OPEN, RESOLVED, WAIVED = STATUSES
@@ -24,6 +30,8 @@ OPEN, RESOLVED, WAIVED = STATUSES
 # The events of a finding's history.
 FOUND, FOUND_AGAIN, WAIVER_EXPIRED = "found", "found-again", "waiver-expired"
 WAIVED_EVENT, WAIVER_REVOKED = "waived", "waiver-revoked"
+
+StoredRow = Any  # a row of the findings table, with whether a waiver holds ("waived")
 
 
 def active_waiver(today: date) -> ColumnElement[bool]:
@@ -36,6 +44,152 @@ def finding_identity(rule: str, page_url: str, image_url: str | None) -> str:
     """The stable identity of a finding across runs: its rule, page and image."""
     key = "\x1f".join((rule, page_url, image_url or ""))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """A finding as a check saw it: its identity, the image it is about, what was found."""
+
+    identity: str
+    image_id: int | None
+    finding: Finding
+
+
+def record_sightings(
+    session: Session,
+    run_id: int,
+    page_id: int,
+    sightings: Sequence[Sighting],
+    moment: datetime,
+    today: date,
+) -> None:
+    """Reconcile the page's stored findings with what a check saw: new ones are added,
+    seen ones updated (waived while their waiver holds, else open), the page's open or
+    waived ones not seen are resolved; each change of status goes into the history."""
+    stored = _stored_findings(session, page_id, [s.identity for s in sightings], today)
+    rows: dict[str, dict[str, Any]] = {}
+    changes: list[tuple[str, str, str]] = []  # identity, event, status after
+    for sighting in sightings:
+        known = stored.get(sighting.identity)
+        status = WAIVED if known is not None and known.waived else OPEN
+        if sighting.identity not in rows:
+            event = _event_on_sighting(known.status if known else None, status)
+            if event is not None:
+                changes.append((sighting.identity, event, status))
+        row = rows.setdefault(sighting.identity, _new_row(sighting, run_id, page_id, moment))
+        finding = sighting.finding
+        row.update(severity=finding.severity.value, message=finding.message, fix=finding.fix)
+        row["status"] = status
+    for known in sorted(stored.values(), key=lambda known: known.id):
+        if known.identity not in rows:  # the page's open or waived findings not seen
+            rows[known.identity] = _resolved_row(known, moment)
+            changes.append((known.identity, RESOLVED, RESOLVED))
+    ids = {identity: known.id for identity, known in stored.items()}
+    ids.update(_write_findings(session, list(rows.values()), ids))
+    _add_events(session, [(ids[i], event, status) for i, event, status in changes], run_id, moment)
+
+
+def _event_on_sighting(before: str | None, after: str) -> str | None:
+    """What a finding's history records when a run sees it: found for the first time,
+    found again after it was resolved, or its waiver having expired."""
+    if before is None:
+        return FOUND
+    if before == RESOLVED:
+        return FOUND_AGAIN
+    if before == WAIVED and after == OPEN:
+        return WAIVER_EXPIRED
+    return None
+
+
+def _stored_findings(
+    session: Session, page_id: int, identities: Sequence[str], today: date
+) -> dict[str, StoredRow]:
+    """The stored findings with these identities, and the page's open or waived ones,
+    each with whether a waiver holds on ``today``."""
+    findings = table(FindingRow)
+    waived = exists().where(Waiver.finding_id == findings.c.id, active_waiver(today))
+    columns = select(*findings.c, waived.label("waived"))
+    unique = list(dict.fromkeys(identities))
+    chunks = [unique[start : start + 500] for start in range(0, len(unique), 500)] or [[]]
+    on_page = and_(findings.c.page_id == page_id, findings.c.status.in_((OPEN, WAIVED)))
+    stored: dict[str, StoredRow] = {}
+    for number, chunk in enumerate(chunks):
+        which = findings.c.identity.in_(chunk)
+        for row in session.execute(columns.where(or_(which, on_page) if number == 0 else which)):
+            stored[row.identity] = row
+    return stored
+
+
+def _new_row(sighting: Sighting, run_id: int, page_id: int, moment: datetime) -> dict[str, Any]:
+    """A finding row as first seen now (for a stored finding, only the columns a
+    sighting changes are written)."""
+    return {
+        "identity": sighting.identity,
+        "rule": sighting.finding.rule,
+        "page_id": page_id,
+        "image_id": sighting.image_id,
+        "first_seen": moment,
+        "first_run_id": run_id,
+        "last_seen": moment,
+        "last_run_id": run_id,
+        "resolved_at": None,
+    }
+
+
+def _resolved_row(known: StoredRow, moment: datetime) -> dict[str, Any]:
+    """A stored finding as it stands, resolved now."""
+    row = {name: getattr(known, name) for name in known._fields if name not in ("id", "waived")}
+    row.update(status=RESOLVED, resolved_at=moment)
+    return row
+
+
+def _write_findings(
+    session: Session, rows: list[dict[str, Any]], stored: Mapping[str, int]
+) -> dict[str, int]:
+    """Update the stored findings (``stored`` gives their ids) and insert the new ones,
+    one statement each; the ids of the new ones by identity.
+
+    New findings are inserted rather than upserted: PostgreSQL would spend a value of
+    the id sequence on every finding seen again, and people type these ids."""
+    findings = table(FindingRow)
+    changed = ("severity", "message", "fix", "status", "last_seen", "last_run_id", "resolved_at")
+    known = [
+        {"finding_id": stored[row["identity"]], **{name: row[name] for name in changed}}
+        for row in rows
+        if row["identity"] in stored
+    ]
+    if known:  # only the columns named are set: the others of each row are as stored
+        session.execute(
+            findings.update()
+            .where(findings.c.id == bindparam("finding_id"))
+            .values({name: bindparam(name) for name in changed}),
+            known,
+        )
+    new = [row for row in rows if row["identity"] not in stored]
+    if not new:
+        return {}
+    added = session.execute(findings.insert().returning(findings.c.identity, findings.c.id), new)
+    return {identity: ident for identity, ident in added}
+
+
+def _add_events(
+    session: Session, changes: Sequence[tuple[int, str, str]], run_id: int, moment: datetime
+) -> None:
+    """Add (finding id, event, status after) to the findings' histories."""
+    if changes:
+        session.execute(
+            table(FindingEvent).insert(),
+            [
+                {
+                    "finding_id": ident,
+                    "at": moment,
+                    "event": event,
+                    "status": status,
+                    "run_id": run_id,
+                }
+                for ident, event, status in changes
+            ],
+        )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""What every part of the store shares: the retrying transaction and the clock."""
+"""What every part of the store shares: the retrying transaction, the clock, and the
+dialect's upsert."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from attribution.errors import StorageError, UsageError
 from attribution.store.database import Database
+from attribution.store.models import Base
 
 T = TypeVar("T")
 
@@ -40,6 +44,19 @@ def actor(by: str | None) -> str | None:
 def aware(moment: datetime) -> datetime:
     """``moment`` in UTC when it has no zone (SQLite gives back naive datetimes)."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def table(model: type[Base]) -> Table:
+    """The table of ``model``, for set-based statements that skip the ORM's bookkeeping."""
+    return Base.metadata.tables[model.__tablename__]
+
+
+def upsert(session: Session, target: Table) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT into ``target`` that can take ``ON CONFLICT`` clauses, in the dialect of
+    the session's database (SQLite or PostgreSQL)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return sqlite.insert(target)
+    return postgresql.insert(target)
 
 
 def transaction(db: Database, work: Callable[[Session], T], attempts: int = 4) -> T:
