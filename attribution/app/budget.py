@@ -44,6 +44,21 @@ T = TypeVar("T")
 _CHILD = "import sys; from attribution.app.budget import serve; serve(*map(int, sys.argv[1:]))"
 
 
+@dataclass(frozen=True)
+class Stage:
+    """A stage of :mod:`attribution.app.stages`, by name: sent to the child as a name,
+    so the parent never imports the parsing stack; called in this process (a check
+    that is not isolated), it imports it then."""
+
+    name: str
+
+    def __call__(self, *args: Any) -> Any:
+        """Run the stage."""
+        from attribution.app import stages
+
+        return getattr(stages, self.name)(*args)
+
+
 @dataclass
 class PageClock:
     """What is left of one page's budget: a wall-clock deadline (``time.monotonic()``)
@@ -101,12 +116,36 @@ class Sandbox:
     again after it had to be killed. Close the sandbox when done.
     """
 
+    # A child started ahead of need (see start_early), adopted by the next sandbox.
+    _early: Sandbox | None = None
+    _early_lock = threading.Lock()
+
     def __init__(self, memory_mb: int) -> None:
         self._memory_mb = memory_mb
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._connection: Connection | None = None
         self._start()
+
+    @classmethod
+    def start_early(cls, memory_mb: int) -> None:
+        """Start a child now, while this process goes on starting up (opening the
+        database, loading the HTTP stack), so that the first page need not wait for
+        the child to load the parsing stack. :meth:`open` hands it out."""
+        with cls._early_lock:
+            if cls._early is None:
+                cls._early = cls(memory_mb)
+
+    @classmethod
+    def open(cls, memory_mb: int) -> Sandbox:
+        """The child started early with this memory cap, else a new one."""
+        with cls._early_lock:
+            early, cls._early = cls._early, None
+        if early is not None and early._memory_mb == memory_mb:
+            return early
+        if early is not None:
+            early.close()
+        return cls(memory_mb)
 
     def call(self, clock: PageClock, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` run in the child, charged to ``clock``.
@@ -144,19 +183,10 @@ class Sandbox:
         raise TargetError(clock.target, f"could not be checked (internal error: {value})")
 
     def close(self) -> None:
-        """Stop the child process."""
+        """Stop the child process (at once: it holds nothing worth a clean exit, and
+        an interpreter's own exit takes a while)."""
         with self._lock:
-            if self._connection is not None:
-                with contextlib.suppress(OSError):
-                    self._connection.close()
-            if self._process is not None:
-                try:
-                    self._process.wait(timeout=2)  # it ends when its connection closes
-                except subprocess.TimeoutExpired:
-                    self._process.kill()
-                    self._process.wait()
-            self._process = None
-            self._connection = None
+            self._kill()
 
     def _start(self) -> None:
         parent, child = socket.socketpair()
@@ -206,6 +236,8 @@ def serve(descriptor: int, memory_mb: int) -> None:
     connection = Connection(descriptor)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGPROF, _over_cpu)
+    from attribution.app import stages  # noqa: F401 - loaded now, before the first page
+
     _cap_memory(memory_mb)
     while True:
         try:

@@ -12,36 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Sequence
 from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from attribution.app.budget import PageClock, Sandbox
+from attribution.app.budget import PageClock, Sandbox, Stage
 from attribution.app.outcomes import CheckOutcome, CheckTally, TargetOutcome
 from attribution.app.parallel import HostGate, check_in_parallel
-from attribution.app.recorder import Recorder
-from attribution.embedded import read_embedded
 from attribution.errors import TargetError, UsageError
-from attribution.extract import extract_page
-from attribution.fetch.images import ImageReader
 from attribution.fetch.local import read_file_page, read_stdin_page
-from attribution.fetch.pages import fetch_page
-from attribution.fetch.session import HttpSession, make_session
 from attribution.fetch.settings import FetchSettings
-from attribution.licences import KnowledgeBase, default_knowledge_base
-from attribution.pipeline import evaluate_page
-from attribution.records import (
-    Embedded,
-    ExtractedPage,
-    Limits,
-    PageResult,
-    PageSource,
-    Profile,
-)
+from attribution.records import Embedded, ExtractedPage, PageSource, Profile
 from attribution.sources.targets import (
     Target,
     TargetKind,
@@ -50,7 +35,17 @@ from attribution.sources.targets import (
 )
 from attribution.urls import canonical_url
 
+if TYPE_CHECKING:
+    from attribution.app.recorder import Recorder
+    from attribution.fetch.session import HttpSession
+    from attribution.licences import KnowledgeBase
+
 T = TypeVar("T")
+
+# The CPU-bound stages (attribution.app.stages), run in the budgeted child.
+EXTRACT = Stage("extract")
+READ_EMBEDDED = Stage("embedded")
+EVALUATE = Stage("evaluate")
 
 
 @dataclass(frozen=True)
@@ -94,10 +89,13 @@ class PageChecker:
         *,
         gate: HostGate | None = None,
     ) -> None:
+        # The HTTP stack loads here, once the parsing process is on its way (see
+        # check_targets), so that the two load at the same time.
+        from attribution.fetch.images import ImageReader
+
         self.options = options
         self._gate = gate
         self.profile = profile or options.profile
-        self.kb = options.kb or default_knowledge_base()
         self.limits = self.profile.limits
         # The profile may name internal hosts (a preview server) pages may lead to.
         self.settings = replace(
@@ -105,7 +103,7 @@ class PageChecker:
             allowed_hosts=options.settings.allowed_hosts + self.limits.allowed_hosts,
         )
         self._session: HttpSession | None = None
-        self._sandbox = Sandbox(self.limits.page_memory_mb) if options.isolate else None
+        self._sandbox = Sandbox.open(self.limits.page_memory_mb) if options.isolate else None
         self._clock = PageClock.start("", self.limits)
         self._reader = (
             ImageReader(self.settings, parse=self._read_embedded) if options.read_images else None
@@ -140,12 +138,15 @@ class PageChecker:
                 local_folder=Path(target.name).resolve().parent if local else None,
                 deadline=self._clock.deadline,
             )
-        result = self._run(_evaluate, page, self.profile, self.options.kb, embedded)
+        result = self._run(EVALUATE, page, self.profile, self.options.kb, embedded)
         identity = page_identity(target, page, source)
         return TargetOutcome(target.name, result=replace(result, url=identity, source=source))
 
     def _extract(self, target: Target) -> tuple[ExtractedPage, PageSource]:
         if target.kind is TargetKind.URL:
+            from attribution.fetch.pages import fetch_page
+            from attribution.fetch.session import make_session
+
             if self._session is None:
                 self._session = make_session(self.settings)
             with self._hold(target.address):
@@ -162,12 +163,12 @@ class PageChecker:
                 content_type=fetched.content_type,
             )
             page = self._run(
-                _extract, fetched.body, fetched.url, fetched.charset, self.options.kb, self.limits
+                EXTRACT, fetched.body, fetched.url, fetched.charset, self.options.kb, self.limits
             )
             return page, source
         fetched_at = datetime.now(UTC)
         body = read_stdin_page() if target.kind is TargetKind.STDIN else read_file_page(target.name)
-        page = self._run(_extract, body, target.address, None, self.options.kb, self.limits)
+        page = self._run(EXTRACT, body, target.address, None, self.options.kb, self.limits)
         return page, _source(target.name, target.address, body, fetched_at)
 
     def _hold(self, url: str) -> AbstractContextManager[None]:
@@ -184,7 +185,8 @@ class PageChecker:
         return self._sandbox.call(self._clock, function, *args)
 
     def _read_embedded(self, data: bytes, complete: bool) -> Embedded:
-        return self._run(_read_embedded, data, complete)
+        result: Embedded = self._run(READ_EMBEDDED, data, complete)
+        return result
 
     def close(self) -> None:
         """Close the HTTP connections and stop the parsing process."""
@@ -205,30 +207,6 @@ class PageChecker:
         trace: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _extract(
-    body: bytes, url: str, charset: str | None, kb: KnowledgeBase | None, limits: Limits
-) -> ExtractedPage:
-    """The sandboxed stage that reads the page (module-level, so it can be sent)."""
-    return extract_page(
-        body, url, charset, kb=kb or default_knowledge_base(), max_images=limits.max_images
-    )
-
-
-def _read_embedded(data: bytes, complete: bool) -> Embedded:
-    """The sandboxed stage that reads what an image file declares about itself."""
-    return read_embedded(data, complete=complete)
-
-
-def _evaluate(
-    page: ExtractedPage,
-    profile: Profile,
-    kb: KnowledgeBase | None,
-    embedded: Mapping[str, Embedded] | None,
-) -> PageResult:
-    """The sandboxed stage that parses the credits and applies the rules."""
-    return evaluate_page(page, profile, kb=kb or default_knowledge_base(), embedded=embedded)
 
 
 def page_identity(target: Target, page: ExtractedPage, source: PageSource) -> str:
@@ -290,6 +268,8 @@ def check_targets(
     before any run is recorded or resumed. Whatever stops the check (an exception, a
     signal turned into one) marks the run interrupted before it goes on up.
     """
+    from attribution.app.recorder import Recorder
+
     recorder: Recorder | None = None
     profile = options.profile
     if options.base_url is not None:
@@ -305,6 +285,9 @@ def check_targets(
         )
     elif not names:
         raise UsageError("give at least one TARGET (a URL, an HTML file or -), or --resume RUN")
+    if options.isolate:
+        # The parsing process loads while the database is opened and the HTTP stack loads.
+        Sandbox.start_early(profile.limits.page_memory_mb)
     try:
         targets = resolve_targets(names, options.base_url)
         if recorder is None and options.record:
@@ -362,6 +345,8 @@ def check_and_record(
     The rights register is read from the database so that the rules see it, as in a
     whole check. A target that cannot be checked is recorded as failed with its reason.
     """
+    from attribution.app.recorder import Recorder
+
     recorder = Recorder.attach(options.profile.database_url, run_id, name, position)
     try:
         profile = recorder.with_register(options.profile)

@@ -85,12 +85,16 @@ def load_profile(config: Path | None) -> Profile:
     else the one found by :func:`attribution.config.find_profile`; validated."""
     from attribution.config import find_profile
     from attribution.config import load_profile as load
-    from attribution.rules import RULE_IDS
 
     if config is None:
         parent = click.get_current_context().find_root().params.get("config")
         config = parent if isinstance(parent, Path) else None
-    return load(config or find_profile(), known_rules=RULE_IDS)
+    path = config or find_profile()
+    if path is None:
+        return load(None)
+    from attribution.rules import RULE_IDS  # the rules load only to check a profile's names
+
+    return load(path, known_rules=RULE_IDS)
 
 
 def use_colour(stream: IO[str], environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:

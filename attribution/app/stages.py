@@ -1,0 +1,41 @@
+"""The CPU-bound stages of checking a page, as the budgeted child process runs them.
+
+Only the child (or a check that is not isolated) imports this module, and with it the
+parsing stack (BeautifulSoup and lxml, the credit parser, the rules, the metadata
+readers); the process that fetches, stores and reports never needs to. The child loads
+it as soon as it starts, while its parent is still starting up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from attribution.embedded import read_embedded
+from attribution.extract import extract_page
+from attribution.licences import KnowledgeBase, default_knowledge_base
+from attribution.pipeline import evaluate_page
+from attribution.records import Embedded, ExtractedPage, Limits, PageResult, Profile
+
+
+def extract(
+    body: bytes, url: str, charset: str | None, kb: KnowledgeBase | None, limits: Limits
+) -> ExtractedPage:
+    """Read the page: its content images with captions and credits."""
+    return extract_page(
+        body, url, charset, kb=kb or default_knowledge_base(), max_images=limits.max_images
+    )
+
+
+def embedded(data: bytes, complete: bool) -> Embedded:
+    """Read what an image file declares about itself."""
+    return read_embedded(data, complete=complete)
+
+
+def evaluate(
+    page: ExtractedPage,
+    profile: Profile,
+    kb: KnowledgeBase | None,
+    found: Mapping[str, Embedded] | None,
+) -> PageResult:
+    """Parse the credits and apply the rules."""
+    return evaluate_page(page, profile, kb=kb or default_knowledge_base(), embedded=found)
