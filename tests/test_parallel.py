@@ -246,3 +246,29 @@ def test_the_command_reports_each_page_in_order_whatever_the_jobs(tmp_path: Path
     document = json.loads(report.read_text("utf-8"))
     assert made.returncode == one.returncode
     assert document["summary"]["pages"] == 8 and len(document["pages"]) == 8
+
+
+def test_an_image_reader_remembers_a_bounded_number_of_images(
+    server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from imagefactory import Metadata, jpeg
+
+    from attribution.fetch import images
+    from attribution.fetch.images import ImageReader
+
+    photo = jpeg(Metadata(artist="Jane Doe"))
+    for number in range(3):
+        server.routes[f"/img/{number}.jpg"] = lambda h: send(h, photo, "image/jpeg")
+    monkeypatch.setattr(images, "IMAGES_REMEMBERED", 2)
+    urls = [server.url(f"/img/{number}.jpg") for number in range(3)]
+    reader = ImageReader(FetchSettings(image_workers=1))
+    try:
+        for url in urls:
+            assert reader.read_all([url])[url].creator == "Jane Doe"
+        asked = len(server.requests)
+        reader.read_all(urls[2:])  # remembered: not asked again
+        assert len(server.requests) == asked
+        reader.read_all(urls[:1])  # forgotten, the oldest: asked again
+        assert len(server.requests) > asked
+    finally:
+        reader.close()

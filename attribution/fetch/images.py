@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections import OrderedDict
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -40,6 +41,8 @@ OUT_OF_TIME = "not read: the page's time budget ran out"
 OUTSIDE_FOLDER = "not read: the file is outside the saved page's folder"
 NOT_REGULAR = "not read: not a regular file"
 ANOTHER_MACHINE = "not read: a file on another machine"
+# How many images' metadata a reader keeps, for the pages that show them again.
+IMAGES_REMEMBERED = 4096
 _OPEN_FLAGS = (
     os.O_RDONLY
     | getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once instead of waiting for a writer
@@ -165,7 +168,8 @@ class ImageReader:
     ) -> None:
         self.settings = settings or FetchSettings()
         self.parse = parse or parse_embedded
-        self._cache: dict[tuple[str, str | None], Embedded] = {}
+        # The most recently read images (a bounded memory, however many pages a run has).
+        self._cache: OrderedDict[tuple[str, str | None], Embedded] = OrderedDict()
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
@@ -193,7 +197,10 @@ class ImageReader:
         pending: dict[str, tuple[str, str | None]] = {}
         for url in dict.fromkeys(urls):
             key = self._key(url, page_url, local_folder)
-            cached = self._cache.get(key)
+            with self._lock:
+                cached = self._cache.get(key)
+                if cached is not None:
+                    self._cache.move_to_end(key)
             if cached is not None:
                 found[url] = cached
             elif url.startswith(("http://", "https://")):
@@ -263,7 +270,10 @@ class ImageReader:
         has its own budget)."""
         out_of_time = deadline is not None and time.monotonic() >= deadline
         if found.problem is None or not out_of_time:
-            self._cache[key] = found
+            with self._lock:
+                self._cache[key] = found
+                if len(self._cache) > IMAGES_REMEMBERED:
+                    self._cache.popitem(last=False)
         return found
 
     def _read_local(self, url: str, folder: Path | None, deadline: float | None) -> Embedded:
