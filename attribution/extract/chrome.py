@@ -8,7 +8,7 @@ from bisect import bisect_right
 from functools import partial
 from urllib.parse import unquote
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import Tag
 
 from attribution.extract.dom import (
     FoundImage,
@@ -19,7 +19,7 @@ from attribution.extract.dom import (
     word_set,
 )
 from attribution.extract.figures import has_caption_nearby
-from attribution.extract.tree import PageIndex
+from attribution.extract.tree import PageIndex, first_match
 from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
 from attribution.textutil import clean_text
 
@@ -105,19 +105,21 @@ class Roots:
         return bisect_right(self._starts, end) > bisect_right(self._starts, start)
 
 
-def content_roots(soup: BeautifulSoup, index: PageIndex) -> Roots:
+def content_roots(index: PageIndex) -> Roots:
     """The elements that hold the article body (by itemprop, class, <article>, <main>)."""
     roots: list[Tag] = []
-    for tag in soup.find_all(["div", "section", "article", "main"]):
+    for tag in index.named("div", "section", "article", "main"):
         itemprop = attr(tag, "itemprop") or ""
         if "articleBody" in itemprop.split() or _ROOT_CLASSES.intersection(class_text(tag).split()):
             roots.append(tag)
-    articles = [t for t in soup.find_all("article") if isinstance(t, Tag)]
+    articles = index.named("article")
     if articles:
         longest = max(articles, key=index.words_length)
         if index.words_length(longest) > 600:  # not a card in a "more" rail
             roots.append(longest)
-    main = soup.find("main") or soup.select_one('[role="main"]')
+    main = next(iter(index.named("main")), None) or first_match(
+        (tag for tag in index.elements if "role" in tag.attrs), '[role="main"]'
+    )
     if isinstance(main, Tag):
         roots.append(main)
     return Roots(roots, index)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar, cast
 
 from bs4 import BeautifulSoup, CData, Tag
@@ -145,6 +145,30 @@ def _thread(soup: BeautifulSoup) -> None:
     previous.next_element = None
 
 
+# A page's elements by name, each list in document order.
+Named = dict[str, list[Tag]]
+
+
+def elements_by_name(root: Tag) -> Named:
+    """The elements below ``root`` by name, each list in document order: one walk answers
+    what would otherwise be a search of the whole page for each name."""
+    found: Named = {}
+    for node in root.descendants:
+        if isinstance(node, Tag):
+            named = found.get(node.name)
+            if named is None:
+                found[node.name] = [node]
+            else:
+                named.append(node)
+    return found
+
+
+def first_match(candidates: Iterable[Tag], selector: str) -> Tag | None:
+    """The first of ``candidates`` that the CSS ``selector`` matches: what ``select_one``
+    finds when ``candidates`` are, in document order, every element it could match."""
+    return next((tag for tag in candidates if tag.css.match(selector)), None)
+
+
 # The kinds of element a page index counts below each element.
 IMAGE = "image"  # an image, not a noscript copy
 ANY_IMAGE = "any image"  # an image, noscript copies too
@@ -176,6 +200,8 @@ class PageIndex:
             kind: [] for kind in (IMAGE, ANY_IMAGE, LICENCE_LINK, *_COUNTED_NAMES)
         }
         self._memo: dict[tuple[str, int], object] = {}
+        self._elements: list[Tag] = []  # by place
+        self._named: Named = {}
         self._text = self._words = 0
         self._index(root)
 
@@ -204,6 +230,12 @@ class PageIndex:
     def _open(self, tag: Tag, in_noscript: bool) -> int:
         place = len(self._last)
         self._number[id(tag)] = place
+        self._elements.append(tag)
+        named = self._named.get(tag.name)
+        if named is None:
+            self._named[tag.name] = [tag]
+        else:
+            named.append(tag)
         self._last.append(place)
         self._text_before.append(self._text)
         self._text_after.append(self._text)
@@ -226,6 +258,21 @@ class PageIndex:
             self._places[tag.name].append(place)
         elif tag.name == "a" and "license" in (tag.get("rel") or ()):
             self._places[LICENCE_LINK].append(place)
+
+    @property
+    def elements(self) -> list[Tag]:
+        """Every element below the root, in document order."""
+        return self._elements[1:]
+
+    def named(self, *names: str) -> list[Tag]:
+        """The elements (not the root) with any of these names, in document order."""
+        found = [
+            tag
+            for name in names
+            for tag in self._named.get(name, ())
+            if tag is not self._elements[0]
+        ]
+        return sorted(found, key=lambda tag: self._number[id(tag)]) if len(names) > 1 else found
 
     def _place(self, tag: Tag) -> int | None:
         return self._number.get(id(tag))
