@@ -24,7 +24,7 @@ from bs4.element import PageElement
 from attribution.credits import split_caption_credit
 from attribution.extract.chrome import content_roots, is_chrome
 from attribution.extract.declared import Declared, jsonld_images, meta_images, published_date
-from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string
+from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string, parent_named
 from attribution.extract.figures import attach_caption
 from attribution.extract.limits import MAX_IMAGES
 from attribution.extract.tree import (
@@ -243,9 +243,9 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
     srcsets: list[tuple[float, str]] = []
     for name in ("srcset", *lazy_srcsets):
         srcsets.extend(srcset_urls(attr(element, name)))
-    picture = element.find_parent("picture")
+    picture = parent_named(element, "picture")
     if isinstance(picture, Tag):
-        srcsets.extend(index.memo("sources", picture, partial(_picture_sources, picture)))
+        srcsets.extend(index.memo("sources", picture, partial(_picture_sources, picture, index)))
     resolved_sets = [(size, resolve_url(base, url)) for size, url in srcsets]
     set_urls = [(size, url) for size, url in resolved_sets if url]
     largest = max(set_urls, key=lambda pair: pair[0])[1] if set_urls else None
@@ -272,10 +272,10 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
     )
 
 
-def _picture_sources(picture: Tag) -> list[tuple[float, str]]:
+def _picture_sources(picture: Tag, index: PageIndex) -> list[tuple[float, str]]:
     """The sizes a <picture> offers in its <source> elements."""
     sizes: list[tuple[float, str]] = []
-    for source in picture.find_all("source"):
+    for source in index.below(picture, ("source",)):
         for name in ("srcset", *LAZY_SRCSET_ATTRS, "src", "data-src"):
             sizes.extend(srcset_urls(attr(source, name)))
     return sizes

@@ -201,7 +201,7 @@ class PageIndex:
         }
         self._memo: dict[tuple[str, int], object] = {}
         self._elements: list[Tag] = []  # by place
-        self._named: Named = {}
+        self._name_places: dict[str, list[int]] = {}  # the places of the elements of a name
         self._text = self._words = 0
         self._index(root)
 
@@ -231,11 +231,11 @@ class PageIndex:
         place = len(self._last)
         self._number[id(tag)] = place
         self._elements.append(tag)
-        named = self._named.get(tag.name)
+        named = self._name_places.get(tag.name)
         if named is None:
-            self._named[tag.name] = [tag]
+            self._name_places[tag.name] = [place]
         else:
-            named.append(tag)
+            named.append(place)
         self._last.append(place)
         self._text_before.append(self._text)
         self._text_after.append(self._text)
@@ -266,13 +266,38 @@ class PageIndex:
 
     def named(self, *names: str) -> list[Tag]:
         """The elements (not the root) with any of these names, in document order."""
-        found = [
-            tag
-            for name in names
-            for tag in self._named.get(name, ())
-            if tag is not self._elements[0]
-        ]
-        return sorted(found, key=lambda tag: self._number[id(tag)]) if len(names) > 1 else found
+        return self._within(0, len(self._elements) - 1, names, None)
+
+    def below(self, tag: Tag, names: tuple[str, ...], limit: int | None = None) -> list[Tag]:
+        """``tag.find_all(names, limit=limit)``: the elements with any of these names
+        inside ``tag``, in document order, at most ``limit`` of them."""
+        place = self._place(tag)
+        if place is None:
+            return list(tag.find_all(list(names), limit=limit))
+        return self._within(place, self._last[place], names, limit)
+
+    def first_below(self, tag: Tag, names: tuple[str, ...]) -> Tag | None:
+        """``tag.find(names)``: the first element with any of these names inside ``tag``."""
+        found = self.below(tag, names, 1)
+        return found[0] if found else None
+
+    def all_below(self, tag: Tag) -> list[Tag]:
+        """``tag.find_all(True)``: every element inside ``tag``, in document order."""
+        place = self._place(tag)
+        if place is None:
+            return list(tag.find_all(True))
+        return self._elements[place + 1 : self._last[place] + 1]
+
+    def _within(self, start: int, end: int, names: tuple[str, ...], limit: int | None) -> list[Tag]:
+        """The elements of these names placed after ``start`` up to ``end``."""
+        places: list[int] = []
+        for name in names:
+            named = self._name_places.get(name)
+            if named:
+                low, high = bisect_right(named, start), bisect_right(named, end)
+                places.extend(named[low : high if limit is None else min(high, low + limit)])
+        places.sort()
+        return [self._elements[place] for place in places[:limit]]
 
     def _place(self, tag: Tag) -> int | None:
         return self._number.get(id(tag))
