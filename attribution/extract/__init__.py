@@ -30,11 +30,10 @@ from attribution.extract.limits import MAX_IMAGES
 from attribution.extract.tree import (
     Named,
     PageIndex,
-    elements_by_name,
     first_match,
     flatten_deep,
     parse_markup,
-    prune,
+    take_out,
 )
 from attribution.extract.urls import (
     clean_url,
@@ -110,15 +109,15 @@ def extract_page(
     kb = kb or default_knowledge_base()
     soup = parse_html(html, encoding)
     flatten_deep(soup)
-    named = elements_by_name(soup)
+    index = PageIndex(soup, leave_out=_not_shown)
+    named = index.every_element
     declared = _declared_url(named)
     base = _base_url(named, url, declared)
     title = _title(named)
     published = published_date(named)
     structured = list(jsonld_images(named, base))
     meta = list(meta_images(named, base))
-    prune(soup, _not_shown)
-    index = PageIndex(soup)
+    take_out(soup, index.left_out)
     roots = content_roots(index)
     found: list[FoundImage] = []
     unread = 0
