@@ -37,6 +37,7 @@ from attribution.extract.tree import (
 )
 from attribution.extract.urls import (
     clean_url,
+    forget_known_urls,
     image_identity,
     join_url,
     looks_like_image_url,
@@ -107,6 +108,7 @@ def extract_page(
     with more carries a notice saying how many image elements were left unread.
     """
     kb = kb or default_knowledge_base()
+    forget_known_urls()
     soup = parse_html(html, encoding)
     flatten_deep(soup)
     index = PageIndex(soup, leave_out=_not_shown)
