@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from bs4 import BeautifulSoup, Comment, Tag
+
 from attribution.extract import extract_page, image_identity
+from attribution.extract.tree import ANY_IMAGE, PageIndex, take_out
 
 
 def page(body: str, head: str = "") -> str:
@@ -97,3 +100,82 @@ def test_broken_jsonld_and_markup_do_not_stop_extraction() -> None:
     )
     images = extract_page(html, "https://n.example.com/").images
     assert [i.src for i in images] == ["https://n.example.com/a.jpg"]
+
+
+def _indexed(markup: str) -> tuple[BeautifulSoup, PageIndex]:
+    soup = BeautifulSoup(markup, "lxml")
+    return soup, PageIndex(soup)
+
+
+def test_page_index_counts_images_text_and_headings_of_each_element() -> None:
+    soup, index = _indexed(
+        "<div id=outer><h1>Title</h1><p id=p>Some <b>bold</b> text</p>"
+        "<div id=inner><img src=a.jpg><noscript><img src=a.jpg></noscript><img src=b.jpg></div>"
+        "</div><div id=other>x</div>"
+    )
+    outer, inner, p = soup.find(id="outer"), soup.find(id="inner"), soup.find(id="p")
+    assert isinstance(outer, Tag) and isinstance(inner, Tag) and isinstance(p, Tag)
+    assert index.images(outer) == index.images(inner) == 2  # the noscript copy not counted
+    assert index.count(ANY_IMAGE, inner) == 3
+    assert index.count("h1", outer) == 1 and index.count("h1", inner) == 0
+    for tag in (outer, inner, p):
+        assert index.text_length(tag) == len(tag.get_text())
+        assert index.words_length(tag) == len(tag.get_text(" ", strip=True))
+
+
+def test_page_index_answers_searches_as_bs4_does() -> None:
+    soup, index = _indexed(
+        "<section id=s><h2>a</h2><div><h3>b</h3><span><h2>c</h2></span></div><h4>d</h4></section>"
+        "<h2>outside</h2>"
+    )
+    section = soup.find(id="s")
+    assert isinstance(section, Tag)
+    names = ("h2", "h3", "h4")
+    assert index.below(section, names) == section.find_all(list(names))
+    assert index.below(section, names, limit=2) == section.find_all(list(names), limit=2)
+    assert index.first_below(section, ("h4",)) == section.find("h4")
+    assert index.all_below(section) == section.find_all(True)
+    assert index.named("h2", "h4") == soup.find_all(["h2", "h4"])
+    assert index.elements == soup.find_all(True)
+
+
+def test_left_out_nodes_are_indexed_as_if_gone_and_named_before_they_go() -> None:
+    markup = (
+        "<div id=d>one<!-- a comment --><script>var s = '<img src=x.jpg>';</script>"
+        "<svg><title>drawing</title><image href=y.png /></svg><p>two</p><img src=z.jpg></div>"
+    )
+    soup = BeautifulSoup(markup, "lxml")
+    index = PageIndex(
+        soup, leave_out=lambda node: isinstance(node, Comment) or node.name in ("script", "svg")
+    )
+    assert [getattr(node, "name", None) for node in index.left_out] == [None, "script", "svg"]
+    assert "title" in index.every_element and "script" in index.every_element
+    take_out(soup, index.left_out)
+    pruned = BeautifulSoup(str(soup), "lxml")
+    div, again = soup.find(id="d"), pruned.find(id="d")
+    assert isinstance(div, Tag) and isinstance(again, Tag)
+    assert str(div) == '<div id="d">one<p>two</p><img src="z.jpg"/></div>'
+    assert index.text_length(div) == len(again.get_text()) == len("onetwo")
+    assert index.elements == soup.find_all(True)
+    assert [str(s) for s in div.descendants] == [str(s) for s in again.descendants]
+
+
+def test_image_beside_the_headline_in_a_layout_wrapper_is_content() -> None:
+    # The wrapper holds the article's h1: it is page layout, and its "sidebar"-like
+    # class words are not read, however many images ask.
+    figures = "".join(
+        f'<figure><img src="https://example.org/photo-{n}.jpg" width="800" height="600">'
+        f"<figcaption>Picture {n}. Photo: Ann Lee</figcaption></figure>"
+        for n in range(3)
+    )
+    html = (
+        '<html><body><div class="layout-with-rail"><div class="wrap">'
+        f"<h1>Headline</h1><div class=body>{figures}</div></div>"
+        '<div class="rail"><img src="https://example.org/teaser.jpg" width="800" height="600">'
+        "</div></div></body></html>"
+    )
+    result = extract_page(html, "https://example.org/story")
+    assert [i.src for i in result.images] == [
+        f"https://example.org/photo-{n}.jpg" for n in range(3)
+    ]
+    assert all(i.credit == "Ann Lee" for i in result.images)

@@ -24,12 +24,20 @@ from bs4.element import PageElement
 from attribution.credits import split_caption_credit
 from attribution.extract.chrome import content_roots, is_chrome
 from attribution.extract.declared import Declared, jsonld_images, meta_images, published_date
-from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string
+from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string, parent_named
 from attribution.extract.figures import attach_caption
 from attribution.extract.limits import MAX_IMAGES
-from attribution.extract.tree import PageIndex, flatten_deep, parse_markup, prune
+from attribution.extract.tree import (
+    Named,
+    PageIndex,
+    first_match,
+    flatten_deep,
+    parse_markup,
+    take_out,
+)
 from attribution.extract.urls import (
     clean_url,
+    forget_known_urls,
     image_identity,
     join_url,
     looks_like_image_url,
@@ -100,20 +108,22 @@ def extract_page(
     with more carries a notice saying how many image elements were left unread.
     """
     kb = kb or default_knowledge_base()
+    forget_known_urls()
     soup = parse_html(html, encoding)
     flatten_deep(soup)
-    declared = _declared_url(soup)
-    base = _base_url(soup, url, declared)
-    title = _title(soup)
-    published = published_date(soup)
-    structured = list(jsonld_images(soup, base))
-    meta = list(meta_images(soup, base))
-    prune(soup, _not_shown)
-    index = PageIndex(soup)
-    roots = content_roots(soup, index)
+    index = PageIndex(soup, leave_out=_not_shown)
+    named = index.every_element
+    declared = _declared_url(named)
+    base = _base_url(named, url, declared)
+    title = _title(named)
+    published = published_date(named)
+    structured = list(jsonld_images(named, base))
+    meta = list(meta_images(named, base))
+    take_out(soup, index.left_out)
+    roots = content_roots(index)
     found: list[FoundImage] = []
     unread = 0
-    for element in soup.find_all(True):
+    for element in index.elements:
         candidate = _candidate(element, base, index)
         if candidate is None:
             continue
@@ -155,25 +165,31 @@ def _not_shown(node: PageElement) -> bool:
     return isinstance(node, Comment) or (isinstance(node, Tag) and node.name in _NOT_SHOWN)
 
 
-def _declared_url(soup: BeautifulSoup) -> str | None:
+def _declared_url(named: Named) -> str | None:
     """The absolute http(s) address a page gives for itself (its canonical link, else
     its Open Graph URL)."""
-    for selector, key in (
-        ('link[rel~="canonical"]', "href"),
-        ('meta[property="og:url"]', "content"),
+    for name, attribute, selector, key in (
+        ("link", "rel", 'link[rel~="canonical"]', "href"),
+        ("meta", "property", 'meta[property="og:url"]', "content"),
     ):
-        tag = soup.select_one(selector)
-        if isinstance(tag, Tag):
+        tag = _select_one(named, name, attribute, selector)
+        if tag is not None:
             value = clean_url(attr(tag, key) or "")
             if value.lower().startswith(("http://", "https://")):
                 return value
     return None
 
 
-def _base_url(soup: BeautifulSoup, url: str, declared: str | None) -> str:
+def _select_one(named: Named, name: str, attribute: str, selector: str) -> Tag | None:
+    """``soup.select_one(selector)`` for a selector of ``name`` elements by the value of
+    their ``attribute``, tried only on the elements of that name that have it."""
+    return first_match((t for t in named.get(name, ()) if attribute in t.attrs), selector)
+
+
+def _base_url(named: Named, url: str, declared: str | None) -> str:
     if not url.startswith(("http://", "https://")) and declared:
         url = declared  # a saved page resolves against the address it declares for itself
-    base = soup.find("base", href=True)
+    base = next((tag for tag in named.get("base", ()) if tag.get("href") is not None), None)
     if isinstance(base, Tag):
         href = attr(base, "href")
         joined = join_url(url, href) if href else None
@@ -183,16 +199,19 @@ def _base_url(soup: BeautifulSoup, url: str, declared: str | None) -> str:
     return url
 
 
-def _title(soup: BeautifulSoup) -> str | None:
-    for selector in ('meta[property="og:title"]', 'meta[name="twitter:title"]'):
-        tag = soup.select_one(selector)
+def _title(named: Named) -> str | None:
+    for attribute, selector in (
+        ("property", 'meta[property="og:title"]'),
+        ("name", 'meta[name="twitter:title"]'),
+    ):
+        tag = _select_one(named, "meta", attribute, selector)
         if isinstance(tag, Tag) and attr(tag, "content"):
             return none_if_empty(attr(tag, "content"))
-    title = soup.find("title")
+    title = next(iter(named.get("title", ())), None)
     text = only_string(title) if isinstance(title, Tag) else None
     if text:
         return none_if_empty(text)
-    h1 = soup.find("h1")
+    h1 = next(iter(named.get("h1", ())), None)
     return none_if_empty(h1.get_text(" ")) if isinstance(h1, Tag) else None
 
 
@@ -225,9 +244,9 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
     srcsets: list[tuple[float, str]] = []
     for name in ("srcset", *lazy_srcsets):
         srcsets.extend(srcset_urls(attr(element, name)))
-    picture = element.find_parent("picture")
+    picture = parent_named(element, "picture")
     if isinstance(picture, Tag):
-        srcsets.extend(index.memo("sources", picture, partial(_picture_sources, picture)))
+        srcsets.extend(index.memo("sources", picture, partial(_picture_sources, picture, index)))
     resolved_sets = [(size, resolve_url(base, url)) for size, url in srcsets]
     set_urls = [(size, url) for size, url in resolved_sets if url]
     largest = max(set_urls, key=lambda pair: pair[0])[1] if set_urls else None
@@ -254,10 +273,10 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
     )
 
 
-def _picture_sources(picture: Tag) -> list[tuple[float, str]]:
+def _picture_sources(picture: Tag, index: PageIndex) -> list[tuple[float, str]]:
     """The sizes a <picture> offers in its <source> elements."""
     sizes: list[tuple[float, str]] = []
-    for source in picture.find_all("source"):
+    for source in index.below(picture, ("source",)):
         for name in ("srcset", *LAZY_SRCSET_ATTRS, "src", "data-src"):
             sizes.extend(srcset_urls(attr(source, name)))
     return sizes
@@ -266,6 +285,8 @@ def _picture_sources(picture: Tag) -> list[tuple[float, str]]:
 def _container_candidate(element: Tag, base: str) -> FoundImage | None:
     """An image whose URL sits on a (lazy-loading) container element, not an <img>, or
     on a custom element of the page's own ("<progressive-image src=…>")."""
+    if _CONTAINER_KEYS.isdisjoint(element.attrs):
+        return None  # most elements: none of the attributes read below
     url = None
     names = ("src", *CONTAINER_URL_ATTRS) if "-" in (element.name or "") else CONTAINER_URL_ATTRS
     for name in names:
@@ -287,6 +308,9 @@ def _container_candidate(element: Tag, base: str) -> FoundImage | None:
         return None
     alt = attr(element, "aria-label") or attr(element, "title") or attr(element, "data-alt")
     return FoundImage(src=url, element=element, origin="background", alt=none_if_empty(alt))
+
+
+_CONTAINER_KEYS = frozenset({"src", *CONTAINER_URL_ATTRS, "data-bgset", "style"})
 
 
 def _merge_same_pictures(found: list[FoundImage]) -> list[FoundImage]:

@@ -8,18 +8,19 @@ from bisect import bisect_right
 from functools import partial
 from urllib.parse import unquote
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import Tag
 
 from attribution.extract.dom import (
     FoundImage,
     attr,
     class_text,
+    parent_named,
     text_start,
     visible_text,
     word_set,
 )
 from attribution.extract.figures import has_caption_nearby
-from attribution.extract.tree import PageIndex
+from attribution.extract.tree import PageIndex, first_match
 from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
 from attribution.textutil import clean_text
 
@@ -105,19 +106,21 @@ class Roots:
         return bisect_right(self._starts, end) > bisect_right(self._starts, start)
 
 
-def content_roots(soup: BeautifulSoup, index: PageIndex) -> Roots:
+def content_roots(index: PageIndex) -> Roots:
     """The elements that hold the article body (by itemprop, class, <article>, <main>)."""
     roots: list[Tag] = []
-    for tag in soup.find_all(["div", "section", "article", "main"]):
+    for tag in index.named("div", "section", "article", "main"):
         itemprop = attr(tag, "itemprop") or ""
         if "articleBody" in itemprop.split() or _ROOT_CLASSES.intersection(class_text(tag).split()):
             roots.append(tag)
-    articles = [t for t in soup.find_all("article") if isinstance(t, Tag)]
+    articles = index.named("article")
     if articles:
         longest = max(articles, key=index.words_length)
         if index.words_length(longest) > 600:  # not a card in a "more" rail
             roots.append(longest)
-    main = soup.find("main") or soup.select_one('[role="main"]')
+    main = next(iter(index.named("main")), None) or first_match(
+        (tag for tag in index.elements if "role" in tag.attrs), '[role="main"]'
+    )
     if isinstance(main, Tag):
         roots.append(main)
     return Roots(roots, index)
@@ -145,7 +148,7 @@ def is_chrome(
         return True
     if _ad_sized(element) or _labelled_as_ad(element, index):
         return True
-    in_figure = element.find_parent("figure") is not None
+    in_figure = parent_named(element, "figure") is not None
     for depth, ancestor in enumerate(element.parents, 1):
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "[document]"):
             break
@@ -169,7 +172,7 @@ def is_chrome(
             return True  # a story card: a picture beside a headline linking elsewhere
     teaser = _teaser_link(element, base, page_url)
     if teaser is not None and (
-        index.memo("headline card", teaser, partial(_is_headline_card, teaser))
+        index.memo("headline card", teaser, partial(_is_headline_card, teaser, index))
         or not has_caption_nearby(element, index)
     ):
         return True
@@ -213,14 +216,14 @@ def _labelled_as_ad(element: Tag, index: PageIndex) -> bool:
     for _ in range(2):
         if not isinstance(parent, Tag) or parent.name in ("body", "article", "main"):
             return False
-        if index.memo("ad label", parent, partial(_has_ad_label, parent)):
+        if index.memo("ad label", parent, partial(_has_ad_label, parent, index)):
             return True
         parent = parent.parent
     return False
 
 
-def _has_ad_label(block: Tag) -> bool:
-    for child in block.find_all(["span", "small", "p", "div"], limit=6):
+def _has_ad_label(block: Tag, index: PageIndex) -> bool:
+    for child in index.below(block, ("span", "small", "p", "div"), limit=6):
         # Labels are short: the start of a long text is enough to see it is not one.
         if _AD_LABEL.match(clean_text(text_start(child, 100))):
             return True
@@ -236,14 +239,22 @@ def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
     """A small <article> that is a card for another story: a headline linking elsewhere."""
     if index.images(article) > 1:
         return False
-    headings = article.find_all(["h2", "h3", "h4", "h5"], limit=3)
+    headings = index.below(article, _CARD_HEADINGS, limit=3)
     if not headings or len(visible_text(article, limit=400)) > 400:
         return False
     for heading in headings:
-        link = heading.find("a", href=True) or heading.find_parent("a", href=True)
+        link = _first_link(heading, index) or parent_named(heading, "a", "href")
         if isinstance(link, Tag) and _links_elsewhere(link, base, page_url):
             return True
     return False
+
+
+_CARD_HEADINGS = ("h2", "h3", "h4", "h5")
+
+
+def _first_link(heading: Tag, index: PageIndex) -> Tag | None:
+    """``heading.find("a", href=True)``: the first link with an address inside it."""
+    return next((a for a in index.below(heading, ("a",)) if a.get("href") is not None), None)
 
 
 def _tiny(element: Tag, index: PageIndex) -> bool:
@@ -270,7 +281,7 @@ def _in_gallery(element: Tag, index: PageIndex) -> bool:
 
 
 def _is_site_header(header: Tag, index: PageIndex) -> bool:
-    if header.find_parent("article") is not None or header.find_parent("main") is not None:
+    if parent_named(header, "article") is not None or parent_named(header, "main") is not None:
         return False
     return index.count("h1", header) == 0 or index.count("nav", header) > 0
 
@@ -288,14 +299,17 @@ def _in_hero(element: Tag, index: PageIndex) -> bool:
 _HERO_WORDS = frozenset({"hero", "lead", "featured", "feature", "cover", "masthead"})
 
 
-def _is_headline_card(link: Tag) -> bool:
+def _is_headline_card(link: Tag, index: PageIndex) -> bool:
     """A link that carries a headline beside its image: a card for another article."""
-    return link.find(["h2", "h3", "h4", "h5"]) is not None or len(visible_text(link, limit=40)) > 40
+    return (
+        index.first_below(link, _CARD_HEADINGS) is not None
+        or len(visible_text(link, limit=40)) > 40
+    )
 
 
 def _teaser_link(element: Tag, base: str, page_url: str) -> Tag | None:
     """The link to another page that an image sits in (a teaser thumbnail), or None."""
-    link = element.find_parent("a", href=True)
+    link = parent_named(element, "a", "href")
     if not isinstance(link, Tag):
         return None
     return link if _links_elsewhere(link, base, page_url) else None

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import Tag
 
 from attribution.extract.dom import attr, word_set
+from attribution.extract.tree import Named
 from attribution.extract.urls import resolve_url, url_path
 from attribution.textutil import clean_text, none_if_empty
 
@@ -31,9 +32,10 @@ _META_IMAGE_KEYS = frozenset(
 )
 
 
-def meta_images(soup: BeautifulSoup, base: str) -> Iterator[Declared]:
-    """The og:image and twitter:image pictures of a page (site logos left out)."""
-    for tag in soup.find_all("meta"):
+def meta_images(named: Named, base: str) -> Iterator[Declared]:
+    """The og:image and twitter:image pictures of a page (site logos left out), from its
+    elements by name."""
+    for tag in named.get("meta", ()):
         key = (attr(tag, "property") or attr(tag, "name") or "").lower()
         if key not in _META_IMAGE_KEYS:
             continue
@@ -96,12 +98,22 @@ _NOT_CONTENT_TYPES = frozenset(
     }
 )
 
+_JSONLD_TYPE = re.compile(r"ld\+json", re.I)
+
+
+def _jsonld_scripts(named: Named) -> list[Tag]:
+    """The page's JSON-LD scripts, in document order."""
+    scripts = named.get("script", ())
+    return [s for s in scripts if isinstance(t := s.get("type"), str) and _JSONLD_TYPE.search(t)]
+
+
 _SKIP_KEYS = frozenset({"logo", "author", "publisher", "sponsor", "brand", "contributor", "editor"})
 
 
-def jsonld_images(soup: BeautifulSoup, base: str) -> Iterator[Declared]:
-    """The ImageObjects of a page's JSON-LD (publisher logos and author photos left out)."""
-    for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)}):
+def jsonld_images(named: Named, base: str) -> Iterator[Declared]:
+    """The ImageObjects of a page's JSON-LD (publisher logos and author photos left out),
+    from its elements by name."""
+    for script in _jsonld_scripts(named):
         raw = script.string or script.get_text()
         if not raw or len(raw) > 2_000_000:
             continue
@@ -206,14 +218,15 @@ _PUBLISHED_META_KEYS = (
 _ISO_DATE = re.compile(r"\s*+(\d{4})-(\d{2})-(\d{2})")
 
 
-def published_date(soup: BeautifulSoup) -> date | None:
+def published_date(named: Named) -> date | None:
     """The date the page says it was first published: its ``article:published_time``
     (or microdata / Dublin Core ``datePublished``) meta tag, a ``<time
     itemprop="datePublished">``, else the ``datePublished`` of the article in its
     JSON-LD. Only the calendar date as written is kept; None when the page states none.
+    ``named`` holds the page's elements by name.
     """
     metas: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in named.get("meta", ()):
         key = (attr(tag, "property") or attr(tag, "name") or attr(tag, "itemprop") or "").lower()
         content = attr(tag, "content")
         if key in _PUBLISHED_META_KEYS and content:
@@ -222,12 +235,12 @@ def published_date(soup: BeautifulSoup) -> date | None:
         found = _iso_date(metas.get(key))
         if found:
             return found
-    time = soup.find("time", attrs={"itemprop": "datePublished"})
+    time = next((t for t in named.get("time", ()) if t.get("itemprop") == "datePublished"), None)
     if isinstance(time, Tag):
         found = _iso_date(attr(time, "datetime"))
         if found:
             return found
-    for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)}):
+    for script in _jsonld_scripts(named):
         raw = script.string or script.get_text()
         if not raw or len(raw) > 2_000_000:
             continue

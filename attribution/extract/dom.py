@@ -88,6 +88,35 @@ def attr(element: Tag, name: str) -> str | None:
     return value or None
 
 
+def parent_named(element: Tag, name: str, attribute: str | None = None) -> Tag | None:
+    """``element.find_parent(name)``, or ``find_parent(name, attribute=True)`` when an
+    attribute is given, without bs4's search machinery: the nearest such ancestor."""
+    parent = element.parent
+    while parent is not None:
+        if parent.name == name and (attribute is None or parent.get(attribute) is not None):
+            return parent
+        parent = parent.parent
+    return None
+
+
+def child_elements(tag: Tag, names: tuple[str, ...] | None = None) -> list[Tag]:
+    """``tag.find_all(names, recursive=False)``: the child elements with these names (all
+    of them without names), in order."""
+    return [
+        child
+        for child in tag.contents
+        if isinstance(child, Tag) and (names is None or child.name in names)
+    ]
+
+
+def next_element_sibling(tag: Tag) -> Tag | None:
+    """``tag.find_next_sibling()``: the next sibling that is an element."""
+    sibling = tag.next_sibling
+    while sibling is not None and not isinstance(sibling, Tag):
+        sibling = sibling.next_sibling
+    return sibling
+
+
 def class_text(element: Tag) -> str:
     """The element's classes and id as one string, for word matching."""
     classes: list[str] | str = element.get("class") or []

@@ -20,9 +20,12 @@ from attribution.extract.dom import (
     IMAGE_TAGS,
     FoundImage,
     attr,
+    child_elements,
     class_text,
     hidden_label,
     link_hrefs,
+    next_element_sibling,
+    parent_named,
     text_start,
     visible_text,
 )
@@ -67,7 +70,7 @@ def has_caption_nearby(element: Tag, index: PageIndex) -> bool:
 
 
 def _has_caption_nearby(element: Tag, index: PageIndex) -> bool:
-    figure = element.find_parent("figure")
+    figure = parent_named(element, "figure")
     if isinstance(figure, Tag) and index.count("figcaption", figure):
         return True
     container = _figure_container(element, index)
@@ -78,7 +81,7 @@ def _has_caption_nearby(element: Tag, index: PageIndex) -> bool:
 
 def _figure_container(element: Tag, index: PageIndex) -> Tag | None:
     """The nearest figure-like ancestor that holds this image and its caption."""
-    figure = element.find_parent("figure")
+    figure = parent_named(element, "figure")
     if isinstance(figure, Tag):
         return figure
     for depth, ancestor in enumerate(element.parents, 1):
@@ -116,7 +119,7 @@ def _candidates(container: Tag, index: PageIndex) -> list[Tag]:
     """The elements of a container that read as a caption or a credit, in order."""
     no_figcaption = index.count("figcaption", container) == 0
     found: list[Tag] = []
-    for tag in container.find_all(True):
+    for tag in index.all_below(container):
         if tag.name in IMAGE_TAGS:
             continue
         classes = class_text(tag)
@@ -158,7 +161,7 @@ def _reads_as_credit_element(tag: Tag, index: PageIndex) -> bool:
         return False
     if attr(tag, "itemprop") in ("caption", "description"):
         return False  # class="image__caption attribution" with itemprop="caption"
-    if _CREDIT_CLASS.search(classes) and _has_credit_inside(tag):
+    if _CREDIT_CLASS.search(classes) and _has_credit_inside(tag, index):
         return False  # a wrapper ("credit-caption") whose parts say which is which
     text = visible_text(tag)
     if _runs_sentences(text):
@@ -183,10 +186,10 @@ def _runs_sentences(text: str) -> bool:
 _MADE_BY_START = re.compile(r"^(?:[\w-]++\s++){1,2}by\s+\S", re.IGNORECASE)
 
 
-def _has_credit_inside(tag: Tag) -> bool:
+def _has_credit_inside(tag: Tag, index: PageIndex) -> bool:
     return any(
         _CREDIT_CLASS.search(class_text(inner)) or inner.name in ("cite", "small")
-        for inner in tag.find_all(True)
+        for inner in index.all_below(tag)
     )
 
 
@@ -236,7 +239,7 @@ def _credits_inside(tag: Tag, index: PageIndex) -> list[Tag]:
     """The elements inside a caption element that are its credit, outermost only."""
     credits: list[Tag] = []
     taken_until = -1  # the end, in document order, of the credits taken so far
-    for inner in tag.find_all(_INNER_NAMES):
+    for inner in index.below(tag, _INNER_NAMES):
         start, end = index.position(inner)
         if 0 <= start <= taken_until:
             continue  # inside a credit taken before
@@ -251,7 +254,7 @@ def _credits_inside(tag: Tag, index: PageIndex) -> list[Tag]:
             or _class_role(inner) == "credit"
             or inner.name in ("cite", "small")
             or _CREDIT_START.match(inner_text)
-            or (hidden_label(inner) is None and inner.find(_is_hidden_credit_label) is not None)
+            or (hidden_label(inner) is None and _has_hidden_credit_label(inner, index))
         ):
             credits.append(inner)
             taken_until = max(taken_until, end)
@@ -261,10 +264,10 @@ def _credits_inside(tag: Tag, index: PageIndex) -> list[Tag]:
 def _trailing_name(figcaption: Tag, kb: KnowledgeBase) -> Tag | None:
     """The last element of a caption when it holds nothing but a person's name: the
     photographer, printed after the caption without a label (El País, many others)."""
-    children = figcaption.find_all(["span", "p", "div", "em", "i"], recursive=False)
+    children = child_elements(figcaption, _NAME_PARTS)
     while len(children) == 1 and not visible_text(figcaption, skip=children):
         # <figcaption><p><span>caption</span><span>credit</span></p></figcaption>
-        children = children[0].find_all(["span", "p", "div", "em", "i"], recursive=False)
+        children = child_elements(children[0], _NAME_PARTS)
     if len(children) < 2 or not visible_text(children[0]):
         return None
     text = visible_text(children[-1])
@@ -287,6 +290,14 @@ _LABEL_ONLY_TEXT = re.compile(
     + r"?\s*(?:by|credit|:|…|\.\.\.)?\s*",
     re.IGNORECASE,
 )
+
+
+def _has_hidden_credit_label(tag: Tag, index: PageIndex) -> bool:
+    """``tag.find(_is_hidden_credit_label) is not None``."""
+    return any(_is_hidden_credit_label(inner) for inner in index.all_below(tag))
+
+
+_NAME_PARTS = ("span", "p", "div", "em", "i")
 
 
 def _is_hidden_credit_label(tag: Tag) -> bool:
@@ -389,7 +400,7 @@ def _gallery_credit(element: Tag, kb: KnowledgeBase, index: PageIndex) -> str | 
 
 
 def _printed_once(gallery: Tag, kb: KnowledgeBase, index: PageIndex) -> str | None:
-    for child in gallery.find_all(["figcaption", "p", "div"], recursive=False):
+    for child in child_elements(gallery, ("figcaption", "p", "div")):
         if index.count(ANY_IMAGE, child) == 0 and (
             child.name == "figcaption" or _CAPTION_CLASS.search(class_text(child))
         ):
@@ -420,7 +431,7 @@ def _shared_caption(element: Tag, index: PageIndex) -> list[Tag]:
             continue
         return [
             child
-            for child in group.find_all(True, recursive=False)
+            for child in child_elements(group)
             if index.count(ANY_IMAGE, child) == 0
             and _CAPTION_CLASS.search(class_text(child))
             and visible_text(child, limit=0)
@@ -448,16 +459,16 @@ def _captions_after(element: Tag, index: PageIndex) -> list[Tag]:
             break
         block = block.parent
     found: list[Tag] = []
-    sibling = block.find_next_sibling()
+    sibling = next_element_sibling(block)
     while isinstance(sibling, Tag) and len(found) < 2:
         if sibling.name in ("noscript", "br"):
-            sibling = sibling.find_next_sibling()
+            sibling = next_element_sibling(sibling)
             continue
         caption = _caption_block(sibling, index)
         if caption is None:
             break
         found.append(caption)
-        sibling = sibling.find_next_sibling()
+        sibling = next_element_sibling(sibling)
     return found
 
 
@@ -470,14 +481,14 @@ def _caption_block(sibling: Tag, index: PageIndex) -> Tag | None:
     classes = class_text(sibling)
     if _CAPTION_CLASS.search(classes) or _CREDIT_CLASS.search(classes):
         return sibling
-    for inner in sibling.find_all(["div", "p", "figcaption", "span"], limit=4):
+    for inner in index.below(sibling, ("div", "p", "figcaption", "span"), limit=4):
         if _CAPTION_CLASS.search(class_text(inner)) or _CREDIT_CLASS.search(class_text(inner)):
             return inner  # "<div class=photo__info><div class=photo__author>…"
     if index.count(LICENCE_LINK, sibling) > 0 or _CREDIT_START.match(text):
         return sibling
     if len(text) < 300 and _CREDIT_INSIDE.search(text) and sibling.name in _CAPTION_TAGS:
         return sibling  # "<h2>Legislators hold … yesterday. Photo: Lo Pei-de, Taipei Times</h2>"
-    emphasised = sibling.find(["em", "i", "small", "figcaption"])
+    emphasised = index.first_below(sibling, ("em", "i", "small", "figcaption"))
     if isinstance(emphasised, Tag) and clean_text(emphasised.get_text(" ")) == text:
         return sibling
     return None

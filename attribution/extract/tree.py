@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar, cast
 
 from bs4 import BeautifulSoup, CData, Tag
@@ -103,24 +103,22 @@ def _flatten(tag: Tag) -> None:
     tag.contents = kept
 
 
-def prune(soup: BeautifulSoup, unwanted: Callable[[PageElement], bool]) -> None:
-    """Take every node ``unwanted`` accepts out of the page, with all it holds, in one
-    pass (bs4 would look for each among its siblings: time squared on a page of
-    thousands of sibling comments)."""
-    changed = False
-    stack: list[Tag] = [soup]
-    while stack:
-        tag = stack.pop()
-        kept = [child for child in tag.contents if not unwanted(child)]
-        if len(kept) != len(tag.contents):
-            changed = True
-            for child in tag.contents:
-                if unwanted(child):
-                    child.parent = None
-            _relink_children(tag, kept)
-        stack.extend(child for child in kept if isinstance(child, Tag))
-    if changed:
-        _thread(soup)
+def take_out(soup: BeautifulSoup, nodes: list[PageElement]) -> None:
+    """Take these nodes out of the page, with all they hold; none may be inside another
+    (:class:`PageIndex` lists such nodes as ``left_out``). Each parent's children are
+    relinked once (bs4 would look for each node among its siblings: time squared on a
+    page of thousands of sibling comments)."""
+    if not nodes:
+        return
+    gone = {id(node) for node in nodes}
+    parents = {id(node.parent): node.parent for node in nodes if node.parent is not None}
+    for parent in parents.values():
+        kept = [child for child in parent.contents if id(child) not in gone]
+        for child in parent.contents:
+            if id(child) in gone:
+                child.parent = None
+        _relink_children(parent, kept)
+    _thread(soup)
 
 
 def _relink_children(tag: Tag, children: list[PageElement]) -> None:
@@ -145,6 +143,16 @@ def _thread(soup: BeautifulSoup) -> None:
     previous.next_element = None
 
 
+# A page's elements by name, each list in document order.
+Named = dict[str, list[Tag]]
+
+
+def first_match(candidates: Iterable[Tag], selector: str) -> Tag | None:
+    """The first of ``candidates`` that the CSS ``selector`` matches: what ``select_one``
+    finds when ``candidates`` are, in document order, every element it could match."""
+    return next((tag for tag in candidates if tag.css.match(selector)), None)
+
+
 # The kinds of element a page index counts below each element.
 IMAGE = "image"  # an image, not a noscript copy
 ANY_IMAGE = "any image"  # an image, noscript copies too
@@ -163,7 +171,11 @@ class PageIndex:
     about one element (is this figure's caption a credit?) for the next image that asks.
     """
 
-    def __init__(self, root: Tag) -> None:
+    def __init__(self, root: Tag, leave_out: Callable[[PageElement], bool] | None = None) -> None:
+        """Index the page below ``root``. The nodes ``leave_out`` accepts are indexed as if
+        they were gone, with all they hold: ``left_out`` lists the outermost of them, for
+        :func:`take_out` to take out of the page. ``every_element`` lists every element
+        by name, those left out too (for what is read before they are taken out)."""
         self._number: dict[int, int] = {}  # id(element) -> its place in document order
         # By place: the place of its last descendant element, the length of the text
         # before it and up to its end, and the same for stripped strings ("words").
@@ -176,34 +188,68 @@ class PageIndex:
             kind: [] for kind in (IMAGE, ANY_IMAGE, LICENCE_LINK, *_COUNTED_NAMES)
         }
         self._memo: dict[tuple[str, int], object] = {}
+        self._elements: list[Tag] = []  # by place
+        self._name_places: dict[str, list[int]] = {}  # the places of the elements of a name
         self._text = self._words = 0
-        self._index(root)
+        self.every_element: Named = {}
+        self.left_out: list[PageElement] = []
+        self._index(root, leave_out or _keep)
 
-    def _index(self, root: Tag) -> None:
+    def _index(self, root: Tag, leave_out: Callable[[PageElement], bool]) -> None:
         """Number the elements in document order; close each when a node outside it
         comes (the walk follows bs4's document-order links: no recursion)."""
         noscripts = 0
+        hidden = 0  # how many open elements are left out (the outermost and those inside)
+        # Each open element: it, its place (-1 when left out).
         open_tags: list[tuple[Tag, int]] = [(root, self._open(root, False))]
         for node in root.descendants:
             parent = node.parent
             while len(open_tags) > 1 and open_tags[-1][0] is not parent:
                 tag, place = open_tags.pop()
-                self._close(place)
-                noscripts -= tag.name == "noscript"
+                if place < 0:
+                    hidden -= 1
+                else:
+                    self._close(place)
+                    noscripts -= tag.name == "noscript"
             if isinstance(node, Tag):
-                open_tags.append((node, self._open(node, noscripts > 0)))
-                noscripts += node.name == "noscript"
+                self._name(node)
+                if hidden or leave_out(node):
+                    if not hidden:
+                        self.left_out.append(node)
+                    hidden += 1
+                    open_tags.append((node, -1))
+                else:
+                    open_tags.append((node, self._open(node, noscripts > 0)))
+                    noscripts += node.name == "noscript"
+            elif hidden:
+                continue
+            elif leave_out(node):
+                self.left_out.append(node)
             elif isinstance(node, NavigableString) and type(node) in _TEXT_TYPES:
                 self._text += len(node)
                 stripped = len(node.strip())
                 if stripped:
                     self._words += stripped + 1  # and a separator
         for _, place in reversed(open_tags):
-            self._close(place)
+            if place >= 0:
+                self._close(place)
+
+    def _name(self, tag: Tag) -> None:
+        named = self.every_element.get(tag.name)
+        if named is None:
+            self.every_element[tag.name] = [tag]
+        else:
+            named.append(tag)
 
     def _open(self, tag: Tag, in_noscript: bool) -> int:
         place = len(self._last)
         self._number[id(tag)] = place
+        self._elements.append(tag)
+        named = self._name_places.get(tag.name)
+        if named is None:
+            self._name_places[tag.name] = [place]
+        else:
+            named.append(place)
         self._last.append(place)
         self._text_before.append(self._text)
         self._text_after.append(self._text)
@@ -226,6 +272,46 @@ class PageIndex:
             self._places[tag.name].append(place)
         elif tag.name == "a" and "license" in (tag.get("rel") or ()):
             self._places[LICENCE_LINK].append(place)
+
+    @property
+    def elements(self) -> list[Tag]:
+        """Every element below the root, in document order."""
+        return self._elements[1:]
+
+    def named(self, *names: str) -> list[Tag]:
+        """The elements (not the root) with any of these names, in document order."""
+        return self._within(0, len(self._elements) - 1, names, None)
+
+    def below(self, tag: Tag, names: tuple[str, ...], limit: int | None = None) -> list[Tag]:
+        """``tag.find_all(names, limit=limit)``: the elements with any of these names
+        inside ``tag``, in document order, at most ``limit`` of them."""
+        place = self._place(tag)
+        if place is None:
+            return list(tag.find_all(list(names), limit=limit))
+        return self._within(place, self._last[place], names, limit)
+
+    def first_below(self, tag: Tag, names: tuple[str, ...]) -> Tag | None:
+        """``tag.find(names)``: the first element with any of these names inside ``tag``."""
+        found = self.below(tag, names, 1)
+        return found[0] if found else None
+
+    def all_below(self, tag: Tag) -> list[Tag]:
+        """``tag.find_all(True)``: every element inside ``tag``, in document order."""
+        place = self._place(tag)
+        if place is None:
+            return list(tag.find_all(True))
+        return self._elements[place + 1 : self._last[place] + 1]
+
+    def _within(self, start: int, end: int, names: tuple[str, ...], limit: int | None) -> list[Tag]:
+        """The elements of these names placed after ``start`` up to ``end``."""
+        places: list[int] = []
+        for name in names:
+            named = self._name_places.get(name)
+            if named:
+                low, high = bisect_right(named, start), bisect_right(named, end)
+                places.extend(named[low : high if limit is None else min(high, low + limit)])
+        places.sort()
+        return [self._elements[place] for place in places[:limit]]
 
     def _place(self, tag: Tag) -> int | None:
         return self._number.get(id(tag))
@@ -279,6 +365,12 @@ class PageIndex:
 
 
 T = TypeVar("T")
+
+
+def _keep(node: PageElement) -> bool:
+    return False
+
+
 _TEXT_TYPES = (NavigableString, CData)
 
 

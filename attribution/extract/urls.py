@@ -4,6 +4,7 @@ and crop of one picture."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
 
 from attribution.textutil import INVISIBLE_CHARACTERS, whole_characters
@@ -97,6 +98,17 @@ def url_host(url: str) -> str:
 
 def join_url(base: str, href: str) -> str | None:
     """A URL resolved against ``base`` (see :func:`clean_url`), or None when it cannot be."""
+    if len(base) + len(href) <= _CACHED_URL_LENGTH:
+        return _known_join(base, href)
+    return _join(base, href)
+
+
+@lru_cache(maxsize=4096)
+def _known_join(base: str, href: str) -> str | None:
+    return _join(base, href)
+
+
+def _join(base: str, href: str) -> str | None:
     try:
         return clean_url(urljoin(base, href))
     except ValueError:
@@ -129,6 +141,27 @@ def image_identity(url: str) -> str:
     Uses the file name without size suffixes ("-1024x683", "-superJumbo") when it is
     distinctive, else the path without size segments ("/w600/", "/976/").
     """
+    # Extraction asks again for each size and copy of a picture; the answers are kept
+    # for URLs of ordinary length, so that a hostile page's long ones take no memory.
+    return _known_identity(url) if len(url) <= _CACHED_URL_LENGTH else _identity(url)
+
+
+_CACHED_URL_LENGTH = 2048
+
+
+def forget_known_urls() -> None:
+    """Drop the identities and joins kept for URLs: each page starts afresh, so that
+    one page's URLs are neither kept alive nor answered for by the next."""
+    _known_identity.cache_clear()
+    _known_join.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _known_identity(url: str) -> str:
+    return _identity(url)
+
+
+def _identity(url: str) -> str:
     while True:  # each turn takes a shorter URL out of the one before
         try:
             parts = urlsplit(url)

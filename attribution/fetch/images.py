@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import os
 import stat
-from collections import OrderedDict
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
