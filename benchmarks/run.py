@@ -449,7 +449,10 @@ def bench_store(pages: int = 2_000, images_per_page: int = 5, findings_per_image
     raw_list = time.perf_counter() - started
     raw.close()
 
-    db = open_database(f"sqlite:///{folder / 'attribution.db'}", auto_upgrade=True)
+    # opened as the recorder of a check opens it
+    db = open_database(
+        f"sqlite:///{folder / 'attribution.db'}", auto_upgrade=True, quick_commits=True
+    )
     store_time, statements = record_all(db, results)
     started = time.perf_counter()
     listed = list_findings(db, FindingFilter(statuses=("open",), severities=("error",)))
@@ -471,7 +474,7 @@ def bench_store(pages: int = 2_000, images_per_page: int = 5, findings_per_image
         if url is None:
             print("  record_page, PostgreSQL: skipped (no server on 127.0.0.1:5432)")
         else:
-            pg = open_database(url, auto_upgrade=True)
+            pg = open_database(url, auto_upgrade=True, quick_commits=True)
             try:
                 pg_time, pg_statements = record_all(pg, results)
             finally:

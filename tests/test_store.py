@@ -55,7 +55,7 @@ from attribution.store import (
     upgrade,
     waive,
 )
-from attribution.store.database import SCHEMA_REVISION
+from attribution.store.database import SCHEMA_REVISION, Database
 from attribution.store.models import Base
 
 TABLES = {"runs", "pages", "images", "appearances", "findings", "waivers", "rights"}
@@ -102,6 +102,27 @@ def test_a_process_reads_a_database_s_revision_once_without_loading_alembic(
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     first, again, alembic = done.stdout.split()
     assert 0 < int(first) <= 3 and int(again) == 0 and alembic == "False", done.stdout
+
+
+def test_recording_commits_quickly_and_people_s_decisions_durably(database_url: str) -> None:
+    from sqlalchemy import text
+
+    def setting(db: Database) -> str:
+        with db.engine.connect() as connection:
+            if db.engine.dialect.name == "sqlite":
+                return str(connection.execute(text("PRAGMA synchronous")).scalar())
+            return str(connection.execute(text("SHOW synchronous_commit")).scalar())
+
+    durable = open_database(database_url, auto_upgrade=True)
+    quick = open_database(database_url, quick_commits=True)
+    try:
+        if durable.engine.dialect.name == "sqlite":
+            assert setting(durable) == setting(quick) == "1"  # NORMAL, under WAL
+        else:
+            assert (setting(durable), setting(quick)) == ("on", "off")
+    finally:
+        durable.close()
+        quick.close()
 
 
 def test_models_match_the_migrations(database_url: str) -> None:

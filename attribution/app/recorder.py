@@ -44,7 +44,7 @@ class Recorder:
         cls, url: str | None, profile: Profile, targets: Sequence[str], kind: str = "check"
     ) -> Recorder:
         """Open the database (the embedded default when ``url`` is None) and start a run."""
-        db = open_database(url)
+        db = open_database(url, quick_commits=True)
         options: dict[str, object] = {
             "commercial": profile.commercial,
             "adapts_images": profile.adapts_images,
@@ -60,7 +60,7 @@ class Recorder:
 
         ``check`` is given those targets before the run is touched; what it raises
         leaves the run as it was."""
-        db = open_database(url)
+        db = open_database(url, quick_commits=True)
         try:
             left = resume_run(db, run_id, check=check)
         except BaseException:
@@ -104,7 +104,7 @@ class Recorder:
     @classmethod
     def attach(cls, url: str | None, run_id: int, target: str, position: int | None) -> Recorder:
         """Join run ``run_id`` to record one target (a worker's share of a run)."""
-        db = open_database(url)
+        db = open_database(url, quick_commits=True)
         return cls._with_targets(db, run_id, [(position, target)] if position is not None else [])
 
     def release(self) -> None:

@@ -88,8 +88,14 @@ def _sqlite_pragmas(connection: Any, _record: object) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout."""
+def make_engine(url: str, *, quick_commits: bool = False) -> Engine:
+    """An engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout.
+
+    ``quick_commits`` is for recording checked pages, which a resumed run can check
+    again: PostgreSQL then answers a commit before its log reaches the disk
+    (``synchronous_commit`` off, as SQLite's ``synchronous=NORMAL`` already does): a
+    crash of the server may lose the last moments of commits, never consistency. What
+    people decide (waivers, the rights register) is always committed durably."""
     try:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
@@ -97,6 +103,9 @@ def make_engine(url: str) -> Engine:
             # Take the write lock at BEGIN, so two writers queue instead of deadlocking.
             event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
             return engine
+        if quick_commits and url.startswith("postgresql"):
+            options = {"options": "-c synchronous_commit=off"}
+            return create_engine(url, pool_pre_ping=True, connect_args=options)
         return create_engine(url, pool_pre_ping=True)
     except (ArgumentError, ImportError, SQLAlchemyError) as error:
         raise ConfigError(f"database URL {safe_url(url)!r}: {error}") from None
@@ -219,18 +228,22 @@ class Database:
 
 
 def open_database(
-    configured_url: str | None = None, *, auto_upgrade: bool | None = None
+    configured_url: str | None = None,
+    *,
+    auto_upgrade: bool | None = None,
+    quick_commits: bool = False,
 ) -> Database:
     """Open the database :func:`resolve_url` chooses for ``configured_url`` (the
     profile's ``database.url``), upgrading the embedded default automatically.
 
     Any other database must be at the newest migration already (unless
     ``auto_upgrade``); otherwise a :class:`ConfigError` says to run
-    ``attribution db upgrade``. The revision is read once per database per process
+    ``attribution db upgrade``. ``quick_commits``: see :func:`make_engine`. The
+    revision is read once per database per process
     (one query; Alembic is loaded only when a migration is due).
     """
     url, embedded_default = resolve_url(configured_url)
-    engine = make_engine(url)
+    engine = make_engine(url, quick_commits=quick_commits)
     if url in _checked_urls:
         return Database(
             url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False)
