@@ -4,11 +4,15 @@ every way, versions that do not exist, and the bulk command."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import run_cli
 
-from attribution.credits import parse_credit
+from attribution.credits import find_licences_in_text, parse_credit
+from attribution.credits.needles import grouped_alternation, needle_alternation
+from attribution.licences import default_knowledge_base
+from attribution.textutil import any_of
 
 
 def test_the_seed_credits() -> None:
@@ -116,3 +120,63 @@ def test_bulk_command_reads_stdin_and_prints_json_lines() -> None:
 def test_bulk_command_takes_arguments() -> None:
     result = run_cli("credits", "parse", "REUTERS/Elizabeth Frantz")
     assert json.loads(result.stdout)["creator"] == "Elizabeth Frantz"
+
+
+# One grouped alternation finds what the flat alternation of the same words found.
+_GROUPED_TEXTS = [
+    "",
+    "Courtesy of the artist",
+    "Photo: Jane Doe/AFP via Getty Images (CC BY-SA 4.0)",
+    "handout photo, pool, screenshot",
+    "a ab abc b ba cab",
+    "GFDL 1.2 or later; Public   Domain Mark; public-domain",
+    "All Rights Reserved © 2020 - tous droits réservés",
+    "Stuart Martin, Lalique, FAL 1.3, Licence Art Libre",
+    "work of the U.S. government; some public domain; no rights reserved",
+]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("a", "ab", "abc", "b", "ba"),
+        ("ab", "a", "b", "abc"),
+        ("cc", "creative", "attribution", "art", "lal", "fal", "pd-", "u.s."),
+        ("x",),
+    ],
+)
+def test_grouped_alternation_finds_what_the_flat_alternation_finds(
+    words: tuple[str, ...],
+) -> None:
+    flat = re.compile("(?:" + "|".join(map(re.escape, words)) + ")")
+    grouped = re.compile(grouped_alternation(words))
+    needles = re.compile(needle_alternation(*words))
+    for text in _GROUPED_TEXTS:
+        lowered = text.lower()
+        assert [m.span() for m in grouped.finditer(lowered)] == [
+            m.span() for m in flat.finditer(lowered)
+        ]
+        assert [m.span() for m in needles.finditer(lowered)] == [
+            m.span() for m in any_of(*words).finditer(lowered)
+        ]
+
+
+def test_grouped_alternation_ignoring_case_keeps_the_order_of_spellings() -> None:
+    def spell(word: str) -> str:
+        return re.escape(word).replace(r"\ ", r"\s+")
+
+    words = ["public domain mark", "public domain", "rights reserved", "pd-usgov", "17 usc 105"]
+    flat = re.compile("(?:" + "|".join(map(spell, words)) + r")(?!\w)", re.I)
+    grouped = re.compile(grouped_alternation(words, spell, ignore_case=True) + r"(?!\w)", re.I)
+    for text in [*_GROUPED_TEXTS, "PUBLIC DOMAIN MARKS and public\tdomain", "17 USC 105"]:
+        assert [m.group() for m in grouped.finditer(text)] == [
+            m.group() for m in flat.finditer(text)
+        ]
+    # First characters that case folding could join are not grouped.
+    assert grouped_alternation(["Ab", "ab"], ignore_case=True) == "(?:Ab|ab)"
+
+
+def test_licence_aliases_are_found_by_the_grouped_pattern() -> None:
+    kb = default_knowledge_base()
+    found = find_licences_in_text("Map: OGL v3.0; photo in the public domain; GFDL 1.2", kb)
+    assert [m.licence for m in found] == ["OGL-UK-3.0", "LicenseRef-Public-Domain", "GFDL-1.2-only"]
