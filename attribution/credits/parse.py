@@ -22,6 +22,7 @@ from attribution.credits.licence_names import (
     find_licences_in_text,
     licence_from_url,
 )
+from attribution.credits.needles import needle_alternation
 from attribution.credits.vocabulary import (
     BY_WORDS,
     COPYRIGHT_MARKS,
@@ -51,7 +52,7 @@ from attribution.credits.vocabulary import (
 )
 from attribution.licences import KnowledgeBase, Provider, alias_key, default_knowledge_base
 from attribution.records import Credit
-from attribution.textutil import alternatives, any_of, clean_text
+from attribution.textutil import alternatives, clean_text
 
 MAX_CREDIT_CHARS = 1000
 US_GOVERNMENT = "LicenseRef-US-Government-Work"
@@ -125,24 +126,26 @@ _LICENCE_FILLER = re.compile(
     r"|\b(?:contains\s+(?:modified\s+)?|processed\s+by\b)",
     re.IGNORECASE,
 )
-_FILLER_NEEDLES = any_of(
+_FILLER_NEEDLES = re.compile(needle_alternation(
     "licen", "lizenz", "rights", "restriction", "under", "this file", "contains", "processed",
     "available", "released", "used", "marked", "dedicated", "reproduced",
-)  # fmt: skip
-_EDIT_NEEDLES = any_of(
+))  # fmt: skip
+_EDIT_NEEDLES = re.compile(needle_alternation(
     "crop", "resiz", "correct", "retouch", "edited", "modified", "changes made", "caption",
     "attention", "image id",
-)  # fmt: skip
+))  # fmt: skip
 _LONG_NUMBER = re.compile(r"\d{7}")
-_OWN_WORK_NEEDLES = any_of("work", "werk", "personnel", "propi", "własna", "wlasna", "arbete")
-_COURTESY_NEEDLES = any_of(
+_OWN_WORK_NEEDLES = re.compile(
+    needle_alternation("work", "werk", "personnel", "propi", "własna", "wlasna", "arbete")
+)
+_COURTESY_NEEDLES = re.compile(needle_alternation(
     "courtesy", "cortes", "aimable", "genehmigung", "supplied", "provided", "submitted",
     "handout",
-)  # fmt: skip
+))  # fmt: skip
 _MADE_BY_HINT = re.compile(r"\s(?:" + "|".join(BY_WORDS) + r")\s", re.IGNORECASE)
-_WIRE_NEEDLES = any_of(*WIRE_NEEDLES)
+_WIRE_NEEDLES = re.compile(needle_alternation(*WIRE_NEEDLES))
 _IMAGE_CAPTION_TAIL = re.compile(r"\s*+image\s+caption\s*,.*$", re.IGNORECASE)
-_MARKER_NEEDLES = any_of(*MARKER_NEEDLES)
+_MARKER_NEEDLES = re.compile(needle_alternation(*MARKER_NEEDLES))
 # One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…
 _MARKERS = re.compile(
     "|".join(f"(?P<{name}>{pattern})" for name, pattern in MARKERS.items()), re.IGNORECASE
