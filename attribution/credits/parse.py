@@ -113,6 +113,7 @@ _EMBARGO = re.compile(r"\b(?:[A-Z]{2,}+\s++){1,3}OUT\b")  # "SOUTH KOREA OUT", "
 _TRADE_NAME = re.compile(
     r"\s++(?:photography|fotografie|photographie|fotograf[íi]a)$", re.IGNORECASE
 )
+_TRADE_NAME_WORDS = ("photography", "fotografie", "photographie", "fotografia")
 _TRAILING_YEAR = re.compile(r"[\s,]++(?:19|20)\d\d\s*$")
 _TITLE_QUOTE = re.compile(r"^\s*[\"“'‘„«](?P<title>[^\"”’“»]{1,200})[\"”'’“»]\s*,?\s*")
 _LICENCE_FILLER = re.compile(
@@ -171,10 +172,12 @@ _ARTICLE = re.compile(r"^(?:the|la|le|les|el|die|der|das)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
 _LEADING_AND = re.compile(r"^(?:and|und|et|y)\s+", re.IGNORECASE)
 _TRAILING_AND = re.compile(r"\s++(?:and|und|et|y|&)$", re.IGNORECASE)
+_TRAILING_AND_WORDS = ("and", "und", "et", "y", "&")
 _HANDLE = re.compile(r"^[\w.]+$")
 _TRAILING_MARKER = re.compile(
     r",?\s*+\b(?:file(?:\s+photo)?|files|handout|pool|stringer)\b\.?$", re.IGNORECASE
 )
+_TRAILING_MARKER_WORDS = ("file", "files", "photo", "handout", "pool", "stringer")
 _FOR = re.compile(r"\s++(?:for|pour|für|para|per)\s++(?=\S)", re.IGNORECASE)
 _ON = re.compile(r"\s++(?:on|from|auf|en|sur|su|op|at|da)\s++(?=\S)", re.IGNORECASE)
 # Wikimedia Commons' "By X - Own work" in other languages
@@ -268,8 +271,16 @@ def _read_words(text: str, kb: KnowledgeBase) -> _Words:
         mentions=tuple(mentions),
         rest=rest,
         markers=markers,
-        copyright_sign=bool(_COPYRIGHT.search(rest)),
+        copyright_sign=_has_copyright_mark(rest),
     )
+
+
+def _has_copyright_mark(text: str) -> bool:
+    if text.isascii():  # every mark but "©" has "(c)" or "copyright" in it
+        lowered = text.lower()
+        if "(c)" not in lowered and "copyright" not in lowered:
+            return False
+    return _COPYRIGHT.search(text) is not None
 
 
 # Extraction reads a credit's words while it splits captions, before the links beside the
@@ -624,19 +635,39 @@ def _is_acronym(text: str) -> bool:
     return " " not in text and len(text) <= 6 and sum(ch.isupper() for ch in text) >= 2
 
 
+# The engine tries a pattern anchored at the end ("…$") at every position of the text;
+# these words let a plain test on the end of the text skip it.
+_ENDING_CHARS = 12  # as long as the longest of the words
+
+
+def _may_end_with(text: str, words: tuple[str, ...]) -> bool:
+    """False only when ``text`` cannot end with one of ``words`` (lower-case ASCII) as a
+    pattern that ignores case reads it; characters outside ASCII leave it to the pattern
+    (case folding joins "ſ" and "s", "İ" and "i")."""
+    tail = text[-_ENDING_CHARS:]
+    return not tail.isascii() or tail.lower().endswith(words)
+
+
 def _names(text: str) -> list[str]:
     """The people a piece of credit names, or [] when it does not look like names."""
-    text = _TRAILING_YEAR.sub("", clean_text(text)).strip(" ,.;:")
-    text = _TRAILING_MARKER.sub("", text).strip(" ,.")
+    text = clean_text(text)
+    if text[-1:].isdecimal():
+        text = _TRAILING_YEAR.sub("", text)
+    text = text.strip(" ,.;:")
+    if _may_end_with(text, _TRAILING_MARKER_WORDS):
+        text = _TRAILING_MARKER.sub("", text)
+    text = text.strip(" ,.")
     if not text or text.casefold() in NOT_NAMES or text.casefold() in PLACES:
         return []
     if text.split(" ", 1)[0].rstrip(".").casefold() not in TITLE_WORDS and _is_organisation(text):
         return []  # (a rank such as "Navy Petty Officer" is checked once it is taken off)
-    text = _TRADE_NAME.sub("", text)
+    if _may_end_with(text, _TRADE_NAME_WORDS):
+        text = _TRADE_NAME.sub("", text)
     names: list[str] = []
     for part in _NAME_LIST_SPLIT.split(text):
         part = _LEADING_AND.sub("", part.strip(" ,.;:"))
-        part = _TRAILING_AND.sub("", part)
+        if _may_end_with(part, _TRAILING_AND_WORDS):
+            part = _TRAILING_AND.sub("", part)
         while part.split(" ", 1)[0].rstrip(".").casefold() in TITLE_WORDS:
             shorter = _TITLES.sub("", part, count=1)
             if shorter == part:
