@@ -597,12 +597,13 @@ def _lookup_cached(text: str, kb: KnowledgeBase) -> Provider | None:
     # The same pieces ("Getty Images", "AP") are looked up again and again.
     if not text:
         return None
-    exact = kb.provider_by_alias(text) or kb.provider_by_alias(_tidy_org(text))
+    key = alias_key(text)
+    exact = kb.provider_by_key(key) or kb.provider_by_alias(_tidy_org(text))
     if exact is not None:
         return exact
     if _DOMAIN.fullmatch(text):  # "Shutterstock.com", "RollingNews.ie", "stock.adobe.com"
         return kb.provider_by_domain(text.lower()) or kb.provider_by_alias(text.rsplit(".", 1)[0])
-    tokens = alias_key(text).split()
+    tokens = key.split()
     if len(tokens) > 8:
         return None
     # A provider's name with only filler words beside it: the name must cover every
