@@ -9,10 +9,18 @@ import re
 import pytest
 from conftest import run_cli
 
-from attribution.credits import find_licences_in_text, parse_credit
+from attribution.credits import find_licences_in_text, parse_credit, strip_label
 from attribution.credits.needles import grouped_alternation, needle_alternation
+from attribution.credits.parse import (
+    _ENDING_CHARS,
+    _LABEL_END,
+    _TRADE_NAME_WORDS,
+    _clean,
+    _may_end_with,
+)
+from attribution.credits.vocabulary import LABEL_SEPARATORS, UNPUNCTUATED_LABELS
 from attribution.licences import default_knowledge_base
-from attribution.textutil import any_of
+from attribution.textutil import any_of, clean_text
 
 
 def test_the_seed_credits() -> None:
@@ -180,3 +188,55 @@ def test_licence_aliases_are_found_by_the_grouped_pattern() -> None:
     kb = default_knowledge_base()
     found = find_licences_in_text("Map: OGL v3.0; photo in the public domain; GFDL 1.2", kb)
     assert [m.licence for m in found] == ["OGL-UK-3.0", "LicenseRef-Public-Domain", "GFDL-1.2-only"]
+
+
+def test_the_quick_label_test_knows_every_way_a_label_ends() -> None:
+    # strip_label looks for a label only where one of these characters (or "capture") is.
+    for separator in LABEL_SEPARATORS:
+        assert _LABEL_END.match(separator.replace("\\", "")[:1])
+    assert all("." in label or label.startswith("capture") for label in UNPUNCTUATED_LABELS)
+
+
+@pytest.mark.parametrize(
+    ("text", "stripped"),
+    [
+        ("Photo: Jane Doe", "Jane Doe"),
+        ("Photo - Jane Doe", "Jane Doe"),
+        ("Fot. PAP", "PAP"),
+        ("Capture d'écran YouTube", "YouTube"),
+        ("CAPTURE D’ÉCRAN YouTube", "YouTube"),
+        ("Photo Jane Doe", "Photo Jane Doe"),
+        ("Jane Doe", "Jane Doe"),
+    ],
+)
+def test_strip_label(text: str, stripped: str) -> None:
+    assert strip_label(text) == stripped
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("  Jane  Doe ", "Jane Doe"),
+        ("Jane Doe , AFP", "Jane Doe, AFP"),
+        ("( AP Photo/Jane Doe )", "(AP Photo/Jane Doe)"),
+        ("Jane\tDoe", "Jane Doe"),
+        ("Jane Doe\u200e/AFP", "Jane Doe/AFP"),
+        ("Jane Doe/AFP", "Jane Doe/AFP"),
+    ],
+)
+def test_the_quick_clean_cleans_as_clean_text(text: str, clean: str) -> None:
+    assert _clean(text) == clean_text(text) == clean
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "may"),
+    [
+        ("Jane Doe, file", ("file",), True),
+        ("Jane Doe FILE", ("file",), True),
+        ("Jane Doe fİle", ("file",), True),  # case folding reads "İ" as "i"
+        ("Jane Doe", ("file", "pool"), False),
+    ],
+)
+def test_may_end_with(text: str, words: tuple[str, ...], may: bool) -> None:
+    assert _may_end_with(text, words) is may
+    assert max(map(len, _TRADE_NAME_WORDS)) <= _ENDING_CHARS

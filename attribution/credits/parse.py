@@ -206,8 +206,18 @@ def _clean(text: str) -> str:
     return clean_text(text)
 
 
+# A label ends at a separator (its first character here) or a dash or slash between
+# spaces, or is one of the UNPUNCTUATED_LABELS ("Fot.", "Capture d'écran"): text with
+# none of these characters has no label to look for.
+_LABEL_END = re.compile(
+    "[" + "".join(re.escape(sep.replace("\\", "")[:1]) for sep in LABEL_SEPARATORS) + "./\\-–—]"
+)
+
+
 def strip_label(text: str) -> str:
     """``text`` without a leading credit label ("Photo credit:", "Foto:", "Credit…")."""
+    if _LABEL_END.search(text) is None and "capture" not in text.lower():
+        return text
     stripped = LABEL.sub("", text, count=1)
     return stripped if stripped != text and stripped.strip() else text
 
