@@ -17,6 +17,8 @@ from attribution.credits.parse import (
     _TRADE_NAME_WORDS,
     _clean,
     _may_end_with,
+    _may_say_via,
+    _segments,
 )
 from attribution.credits.vocabulary import LABEL_SEPARATORS, UNPUNCTUATED_LABELS
 from attribution.licences import default_knowledge_base
@@ -240,3 +242,23 @@ def test_the_quick_clean_cleans_as_clean_text(text: str, clean: str) -> None:
 def test_may_end_with(text: str, words: tuple[str, ...], may: bool) -> None:
     assert _may_end_with(text, words) is may
     assert max(map(len, _TRADE_NAME_WORDS)) <= _ENDING_CHARS
+
+
+@pytest.mark.parametrize(
+    ("text", "segments"),
+    [
+        ("Jane Doe/AFP", ["Jane Doe", "AFP"]),
+        ("Jane Doe - AFP | Getty; Reuters", ["Jane Doe", "AFP", "Getty", "Reuters"]),
+        ("Jane Doe", ["Jane Doe"]),
+        ("Jean-Luc Doe", ["Jean-Luc Doe"]),
+    ],
+)
+def test_segments(text: str, segments: list[str]) -> None:
+    assert _segments(text) == segments
+
+
+def test_via_and_for_are_read_in_any_case() -> None:
+    assert parse_credit("Jane Doe VIA Getty Images").via is None  # one provider: not a "via"
+    assert parse_credit("Jane Doe/AFP VIA Getty Images").via == "Getty Images"
+    assert parse_credit("Jane Doe FÜR Der Spiegel").creators == ("Jane Doe",)
+    assert _may_say_via("über") and _may_say_via("VIA") and not _may_say_via("Vienna")

@@ -153,6 +153,7 @@ _MARKERS = re.compile(
 )
 _TITLES = re.compile(r"^" + alternatives(*TITLES) + r"\s+", re.IGNORECASE)
 _SEGMENT_SPLIT = re.compile(r"(?:\s*+(?:/|\||;|\\|(?<=[a-z]{4})\.\s++(?=[A-Z]))|\s++[-–—]\s)\s*+")
+_SEGMENT_MARK = re.compile(r"[/|;\\.\-–—]")  # one of them is in every place a credit splits
 _NAME_LIST_SPLIT = re.compile(r"(?:\s*+,\s*+(?:and\s++|&\s++)?|\s++(?:&|and|und|et|y)\s)\s*+")
 _NAME_WORD = re.compile(r"^@?[\w'’.\-ʻ]+$")
 _PLATFORM_HANDLE = re.compile(
@@ -179,6 +180,7 @@ _TRAILING_MARKER = re.compile(
 )
 _TRAILING_MARKER_WORDS = ("file", "files", "photo", "handout", "pool", "stringer")
 _FOR = re.compile(r"\s++(?:for|pour|für|para|per)\s++(?=\S)", re.IGNORECASE)
+_FOR_NEEDLES = re.compile(needle_alternation("for", "pour", "für", "para", "per"))
 _ON = re.compile(r"\s++(?:on|from|auf|en|sur|su|op|at|da)\s++(?=\S)", re.IGNORECASE)
 # Wikimedia Commons' "By X - Own work" in other languages
 _OWN_WORK = re.compile(r"\b" + alternatives(*OWN_WORK_PHRASES) + r"\b", re.IGNORECASE)
@@ -402,7 +404,7 @@ def _combine_licences(
 def _remove_spans(text: str, mentions: Sequence[LicenceMention]) -> str:
     for mention in sorted(mentions, key=lambda m: m.start, reverse=True):
         text = text[: mention.start] + " / " + text[mention.end :]
-    return _EMPTY_BRACKETS.sub(" ", text)
+    return _EMPTY_BRACKETS.sub(" ", text) if "(" in text or "[" in text else text
 
 
 def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
@@ -442,17 +444,27 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
         if found is not None:
             reading.providers.append(found)
     via_text = None
-    parts = _VIA.split(text, maxsplit=1)
+    parts = _VIA.split(text, maxsplit=1) if _may_say_via(text) else [text]
     if len(parts) == 2:
         text, via_text = parts
-    for segment in _joined_providers(_SEGMENT_SPLIT.split(text)[:12], kb):
+    for segment in _joined_providers(_segments(text)[:12], kb):
         _read_segment(segment, kb, reading)
     via = _lookup_provider(via_text, kb) if via_text else None
     if via is None and via_text:
-        for segment in _SEGMENT_SPLIT.split(via_text)[:6]:
+        for segment in _segments(via_text)[:6]:
             _read_segment(segment, kb, reading)
     _order_providers(reading, via, platform_credit)
     return reading
+
+
+def _segments(text: str) -> list[str]:
+    """``text`` split where a credit changes from one piece to the next ("/", "|", …)."""
+    return _SEGMENT_SPLIT.split(text) if _SEGMENT_MARK.search(text) else [text]
+
+
+def _may_say_via(text: str) -> bool:
+    """False only when ``text`` has no "via" (nor "über", "vía") to split at."""
+    return not text.isascii() or "via" in text.lower()
 
 
 def _joined_providers(segments: list[str], kb: KnowledgeBase) -> list[str]:
@@ -475,7 +487,8 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
     segment = strip_label(segment.strip(" ,.;:"))
     # Labels that stay in the credit as printed (they say what the picture is) but name
     # no one: "Cartoon: X", "Photo illustration: X"
-    segment = _KIND_LABEL.sub("", segment, count=1) or segment
+    if ":" in segment:
+        segment = _KIND_LABEL.sub("", segment, count=1) or segment
     made_by = _MADE_BY.match(segment) if _MADE_BY_HINT.search(f" {segment} ") else None
     if made_by:
         org = _tidy_org(_ORG_NOISE.sub(" ", made_by.group("org")))
@@ -501,7 +514,9 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
             reading.providers.append(platform)
             reading.creators.append(user.group("name").strip())
             return
-    for_split = _FOR.split(segment, maxsplit=1)
+    for_split = (
+        _FOR.split(segment, maxsplit=1) if _FOR_NEEDLES.search(segment.lower()) else [segment]
+    )
     if len(for_split) == 2:
         left, right = for_split
         client = _lookup_provider(right, kb)
@@ -689,7 +704,9 @@ def _names(text: str) -> list[str]:
         text = _TRADE_NAME.sub("", text)
     names: list[str] = []
     for part in _NAME_LIST_SPLIT.split(text):
-        part = _LEADING_AND.sub("", part.strip(" ,.;:"))
+        part = part.strip(" ,.;:")
+        if part[:1] in "aAuUeEyY":
+            part = _LEADING_AND.sub("", part)
         if _may_end_with(part, _TRAILING_AND_WORDS):
             part = _TRAILING_AND.sub("", part)
         while part.split(" ", 1)[0].rstrip(".").casefold() in TITLE_WORDS:
