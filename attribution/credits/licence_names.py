@@ -289,6 +289,13 @@ _US_GOVERNMENT_NEEDLES = any_of("government", "pd-usgov")
 _GFDL_NEEDLES = any_of("gfdl", "fdl", "documentation")
 _OGL_NEEDLES = any_of("ogl", "open government")
 _LAL_NEEDLES = any_of("lal", "art", "fal")
+# Every word above: most credits have none, and one test then does for all six
+_OTHER_NEEDLES = re.compile(
+    needle_alternation(
+        "mark", "pd-", "government", "pd-usgov", "gfdl", "fdl", "documentation", "ogl",
+        "open government", "lal", "art", "fal",
+    )
+)  # fmt: skip
 
 
 def _finds(
@@ -300,6 +307,18 @@ def _finds(
 
 
 def _other_mentions(text: str, low: str, kb: KnowledgeBase) -> list[LicenceMention]:
+    found = _named_mentions(text, low, kb) if _OTHER_NEEDLES.search(low) else []
+    pattern, ids = _alias_matcher(kb)
+    if pattern is not None:
+        for match in pattern.finditer(text):
+            if not _overlaps(found, match.start(), match.end()):
+                licence_id = ids[_alias_text_key(match.group(0))]
+                found.append(_simple(kb, licence_id, match.start(), match.end()))
+    return found
+
+
+def _named_mentions(text: str, low: str, kb: KnowledgeBase) -> list[LicenceMention]:
+    """The licences outside Creative Commons that have patterns of their own."""
     found: list[LicenceMention] = []
     for match in _finds(_PDM, text, low, _PDM_NEEDLES):
         found.append(_simple(kb, "CC-PDM-1.0", match.start(), match.end()))
@@ -324,12 +343,6 @@ def _other_mentions(text: str, low: str, kb: KnowledgeBase) -> list[LicenceMenti
         found.append(
             _simple(kb, f"LAL-{version}" if version else "LAL", match.start(), match.end())
         )
-    pattern, ids = _alias_matcher(kb)
-    if pattern is not None:
-        for match in pattern.finditer(text):
-            if not _overlaps(found, match.start(), match.end()):
-                licence_id = ids[_alias_text_key(match.group(0))]
-                found.append(_simple(kb, licence_id, match.start(), match.end()))
     return found
 
 

@@ -367,6 +367,8 @@ def _combine_licences(
     mentions: Sequence[LicenceMention], link_mentions: Sequence[LicenceMention]
 ) -> tuple[str | None, str | None, str | None, str | None]:
     """(licence expression, URL, problem, kind) from text mentions and licence links."""
+    if not mentions and not link_mentions:
+        return None, None, None, None
     ids: list[str] = []
     url: str | None = None
     problem: str | None = None
@@ -621,7 +623,9 @@ def _order_providers(reading: _Reading, via: Provider | None, platform_credit: b
 def _tidy_org(text: str) -> str:
     if "(" in text or "[" in text:
         text = _BRACKETED.sub("", text)
-    text = _ARTICLE.sub("", _clean(text))
+    text = _clean(text)
+    if text[:1] in "tTlLeEdD":  # the first letters of the articles
+        text = _ARTICLE.sub("", text)
     return text.strip(" ,.;:/")
 
 
@@ -639,7 +643,9 @@ def _lookup_cached(text: str, kb: KnowledgeBase) -> Provider | None:
     exact = kb.provider_by_key(key) or kb.provider_by_alias(_tidy_org(text))
     if exact is not None:
         return exact
-    if _DOMAIN.fullmatch(text):  # "Shutterstock.com", "RollingNews.ie", "stock.adobe.com"
+    if "." in text and _DOMAIN.fullmatch(
+        text
+    ):  # "Shutterstock.com", "RollingNews.ie", "stock.adobe.com"
         return kb.provider_by_domain(text.lower()) or kb.provider_by_alias(text.rsplit(".", 1)[0])
     tokens = key.split()
     if len(tokens) > 8:
