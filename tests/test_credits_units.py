@@ -18,6 +18,7 @@ from attribution.credits.parse import (
     _clean,
     _may_end_with,
     _may_say_via,
+    _name_list,
     _segments,
 )
 from attribution.credits.vocabulary import LABEL_SEPARATORS, UNPUNCTUATED_LABELS
@@ -262,3 +263,18 @@ def test_via_and_for_are_read_in_any_case() -> None:
     assert parse_credit("Jane Doe/AFP VIA Getty Images").via == "Getty Images"
     assert parse_credit("Jane Doe FÜR Der Spiegel").creators == ("Jane Doe",)
     assert _may_say_via("über") and _may_say_via("VIA") and not _may_say_via("Vienna")
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("Jane Doe", ["Jane Doe"]),
+        ("Jane Doe, John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe AND John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe & John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe y John Roe", ["Jane Doe", "John Roe"]),
+        ("Andrea Etienne", ["Andrea Etienne"]),
+    ],
+)
+def test_name_list(text: str, parts: list[str]) -> None:
+    assert _name_list(text) == parts

@@ -709,7 +709,7 @@ def _names(text: str) -> list[str]:
     if _may_end_with(text, _TRADE_NAME_WORDS):
         text = _TRADE_NAME.sub("", text)
     names: list[str] = []
-    for part in _NAME_LIST_SPLIT.split(text):
+    for part in _name_list(text):
         part = part.strip(" ,.;:")
         if part[:1] in "aAuUeEyY":
             part = _LEADING_AND.sub("", part)
@@ -729,6 +729,16 @@ def _names(text: str) -> list[str]:
             return []
         names.append(part)
     return names
+
+
+def _name_list(text: str) -> list[str]:
+    """Clean ``text`` split where it lists several people ("A, B and C")."""
+    if "," in text or "&" in text:
+        return _NAME_LIST_SPLIT.split(text)
+    lowered = f" {text.lower()} "  # only single spaces are left in clean text
+    if " and " in lowered or " und " in lowered or " et " in lowered or " y " in lowered:
+        return _NAME_LIST_SPLIT.split(text)
+    return [text]
 
 
 def _looks_like_name(text: str) -> bool:
