@@ -270,7 +270,8 @@ def test_via_and_for_are_read_in_any_case() -> None:
     [
         ("Jane Doe", ["Jane Doe"]),
         ("Jane Doe, John Roe", ["Jane Doe", "John Roe"]),
-        ("Jane Doe AND John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        ("JANE DOE AND JOHN ROE", ["JANE DOE AND JOHN ROE"]),  # the words are lower case
         ("Jane Doe & John Roe", ["Jane Doe", "John Roe"]),
         ("Jane Doe y John Roe", ["Jane Doe", "John Roe"]),
         ("Andrea Etienne", ["Andrea Etienne"]),

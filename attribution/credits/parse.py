@@ -735,8 +735,8 @@ def _name_list(text: str) -> list[str]:
     """Clean ``text`` split where it lists several people ("A, B and C")."""
     if "," in text or "&" in text:
         return _NAME_LIST_SPLIT.split(text)
-    lowered = f" {text.lower()} "  # only single spaces are left in clean text
-    if " and " in lowered or " und " in lowered or " et " in lowered or " y " in lowered:
+    spaced = f" {text} "  # only single spaces are left in clean text
+    if " and " in spaced or " und " in spaced or " et " in spaced or " y " in spaced:
         return _NAME_LIST_SPLIT.split(text)
     return [text]
 
