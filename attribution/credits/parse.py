@@ -643,9 +643,8 @@ def _lookup_cached(text: str, kb: KnowledgeBase) -> Provider | None:
     exact = kb.provider_by_key(key) or kb.provider_by_alias(_tidy_org(text))
     if exact is not None:
         return exact
-    if "." in text and _DOMAIN.fullmatch(
-        text
-    ):  # "Shutterstock.com", "RollingNews.ie", "stock.adobe.com"
+    # "Shutterstock.com", "RollingNews.ie", "stock.adobe.com"
+    if "." in text and _DOMAIN.fullmatch(text):
         return kb.provider_by_domain(text.lower()) or kb.provider_by_alias(text.rsplit(".", 1)[0])
     tokens = key.split()
     if len(tokens) > 8:
