@@ -152,7 +152,9 @@ _MARKERS = re.compile(
     "|".join(f"(?P<{name}>{pattern})" for name, pattern in MARKERS.items()), re.IGNORECASE
 )
 _TITLES = re.compile(r"^" + alternatives(*TITLES) + r"\s+", re.IGNORECASE)
-_SEGMENT_SPLIT = re.compile(r"(?:\s*+(?:/|\||;|\\|(?<=[a-z]{4})\.\s++(?=[A-Z]))|\s++[-–—]\s)\s*+")
+# The full stop is tested before the letters behind it: the pattern is tried at every
+# position, and few are full stops.
+_SEGMENT_SPLIT = re.compile(r"(?:\s*+(?:[/|;\\]|\.(?<=[a-z]{4}\.)\s++(?=[A-Z]))|\s++[-–—]\s)\s*+")
 _SEGMENT_MARK = re.compile(r"[/|;\\.\-–—]")  # one of them is in every place a credit splits
 _NAME_LIST_SPLIT = re.compile(r"(?:\s*+,\s*+(?:and\s++|&\s++)?|\s++(?:&|and|und|et|y)\s)\s*+")
 _NAME_WORD = re.compile(r"^@?[\w'’.\-ʻ]+$")
