@@ -15,13 +15,16 @@ from attribution.credits.parse import (
     _ENDING_CHARS,
     _LABEL_END,
     _TRADE_NAME_WORDS,
+    _TRAILING_AND_WORDS,
+    _TRAILING_MARKER_WORDS,
     _clean,
+    _has_copyright_mark,
     _may_end_with,
     _may_say_via,
     _name_list,
     _segments,
 )
-from attribution.credits.vocabulary import LABEL_SEPARATORS, UNPUNCTUATED_LABELS
+from attribution.credits.vocabulary import COPYRIGHT_MARKS, LABEL_SEPARATORS, UNPUNCTUATED_LABELS
 from attribution.licences import default_knowledge_base
 from attribution.textutil import any_of, clean_text
 
@@ -242,7 +245,18 @@ def test_the_quick_clean_cleans_as_clean_text(text: str, clean: str) -> None:
 )
 def test_may_end_with(text: str, words: tuple[str, ...], may: bool) -> None:
     assert _may_end_with(text, words) is may
-    assert max(map(len, _TRADE_NAME_WORDS)) <= _ENDING_CHARS
+    for endings in (_TRADE_NAME_WORDS, _TRAILING_MARKER_WORDS, _TRAILING_AND_WORDS):
+        assert max(map(len, endings)) <= _ENDING_CHARS
+
+
+def test_the_quick_copyright_test_knows_every_mark() -> None:
+    # Plain ASCII text is searched for a copyright mark only where "(c)" or "copyright" is.
+    assert all(
+        not mark.isascii() or r"\(c\)" in mark or "copyright" in mark for mark in COPYRIGHT_MARKS
+    )
+    assert _has_copyright_mark("(C) 2020 Jane Doe") and _has_copyright_mark("Jane © Doe")
+    assert _has_copyright_mark("COPYRİGHT Jane Doe")  # "İ" is "i" to a pattern ignoring case
+    assert not _has_copyright_mark("Jane Doe/AFP")
 
 
 @pytest.mark.parametrize(

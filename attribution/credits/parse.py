@@ -127,22 +127,28 @@ _LICENCE_FILLER = re.compile(
     r"|\b(?:contains\s+(?:modified\s+)?|processed\s+by\b)",
     re.IGNORECASE,
 )
-_FILLER_NEEDLES = re.compile(needle_alternation(
-    "licen", "lizenz", "rights", "restriction", "under", "this file", "contains", "processed",
-    "available", "released", "used", "marked", "dedicated", "reproduced",
-))  # fmt: skip
-_EDIT_NEEDLES = re.compile(needle_alternation(
-    "crop", "resiz", "correct", "retouch", "edited", "modified", "changes made", "caption",
-    "attention", "image id",
-))  # fmt: skip
+_FILLER_NEEDLES = re.compile(
+    needle_alternation(
+        "licen", "lizenz", "rights", "restriction", "under", "this file", "contains", "processed",
+        "available", "released", "used", "marked", "dedicated", "reproduced",
+    )
+)  # fmt: skip
+_EDIT_NEEDLES = re.compile(
+    needle_alternation(
+        "crop", "resiz", "correct", "retouch", "edited", "modified", "changes made", "caption",
+        "attention", "image id",
+    )
+)  # fmt: skip
 _LONG_NUMBER = re.compile(r"\d{7}")
 _OWN_WORK_NEEDLES = re.compile(
     needle_alternation("work", "werk", "personnel", "propi", "własna", "wlasna", "arbete")
 )
-_COURTESY_NEEDLES = re.compile(needle_alternation(
-    "courtesy", "cortes", "aimable", "genehmigung", "supplied", "provided", "submitted",
-    "handout",
-))  # fmt: skip
+_COURTESY_NEEDLES = re.compile(
+    needle_alternation(
+        "courtesy", "cortes", "aimable", "genehmigung", "supplied", "provided", "submitted",
+        "handout",
+    )
+)  # fmt: skip
 _MADE_BY_HINT = re.compile(r"\s(?:" + "|".join(BY_WORDS) + r")\s", re.IGNORECASE)
 _WIRE_NEEDLES = re.compile(needle_alternation(*WIRE_NEEDLES))
 _IMAGE_CAPTION_TAIL = re.compile(r"\s*+image\s+caption\s*,.*$", re.IGNORECASE)
