@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
+from attribution.credits.needles import grouped_alternation, needle_alternation
 from attribution.credits.vocabulary import NOT_A_LICENCE_AFTER
 from attribution.licences import KnowledgeBase
 from attribution.textutil import any_of
@@ -202,15 +203,16 @@ def _is_port_of(kb: KnowledgeBase, licence_id: str | None, port: str) -> bool:
     return licence is not None and (licence.port or "").upper() == port.upper()
 
 
-_CC_NEEDLES = any_of(
-    "cc", "creative", "attribution", "namensnennung", "reconocimiento", "paternit",
-    "attribuzione", "naamsvermelding", "uznanie", "atribuci", "atribui",
+_CC_NEEDLES = re.compile(
+    needle_alternation(
+        "cc", "creative", "attribution", "namensnennung", "reconocimiento", "paternit",
+        "attribuzione", "naamsvermelding", "uznanie", "atribuci", "atribui",
+    )
 )  # fmt: skip
 
 
-def _cc_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
+def _cc_mentions(text: str, lowered: str, kb: KnowledgeBase) -> list[LicenceMention]:
     mentions: list[LicenceMention] = []
-    lowered = text.lower()
     if not _CC_NEEDLES.search(lowered):
         return mentions
     for match in _CC_ZERO.finditer(text):
@@ -287,6 +289,13 @@ _US_GOVERNMENT_NEEDLES = any_of("government", "pd-usgov")
 _GFDL_NEEDLES = any_of("gfdl", "fdl", "documentation")
 _OGL_NEEDLES = any_of("ogl", "open government")
 _LAL_NEEDLES = any_of("lal", "art", "fal")
+# Every word above: most credits have none, and one test then does for all six
+_OTHER_NEEDLES = re.compile(
+    needle_alternation(
+        "mark", "pd-", "government", "pd-usgov", "gfdl", "fdl", "documentation", "ogl",
+        "open government", "lal", "art", "fal",
+    )
+)  # fmt: skip
 
 
 def _finds(
@@ -297,8 +306,19 @@ def _finds(
         yield from pattern.finditer(text)
 
 
-def _other_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
-    low = text.lower()
+def _other_mentions(text: str, low: str, kb: KnowledgeBase) -> list[LicenceMention]:
+    found = _named_mentions(text, low, kb) if _OTHER_NEEDLES.search(low) else []
+    pattern, ids = _alias_matcher(kb)
+    if pattern is not None:
+        for match in pattern.finditer(text):
+            if not _overlaps(found, match.start(), match.end()):
+                licence_id = ids[_alias_text_key(match.group(0))]
+                found.append(_simple(kb, licence_id, match.start(), match.end()))
+    return found
+
+
+def _named_mentions(text: str, low: str, kb: KnowledgeBase) -> list[LicenceMention]:
+    """The licences outside Creative Commons that have patterns of their own."""
     found: list[LicenceMention] = []
     for match in _finds(_PDM, text, low, _PDM_NEEDLES):
         found.append(_simple(kb, "CC-PDM-1.0", match.start(), match.end()))
@@ -323,13 +343,12 @@ def _other_mentions(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
         found.append(
             _simple(kb, f"LAL-{version}" if version else "LAL", match.start(), match.end())
         )
-    pattern, ids = _alias_matcher(kb)
-    if pattern is not None:
-        for match in pattern.finditer(text):
-            if not _overlaps(found, match.start(), match.end()):
-                licence_id = ids[_alias_text_key(match.group(0))]
-                found.append(_simple(kb, licence_id, match.start(), match.end()))
     return found
+
+
+def _alias_spelling(alias: str) -> str:
+    """An alias as a pattern: a space in it stands for any white space."""
+    return re.escape(alias).replace(r"\ ", r"\s+")
 
 
 def _alias_text_key(text: str) -> str:
@@ -358,11 +377,11 @@ def _alias_matcher(kb: KnowledgeBase) -> tuple[re.Pattern[str] | None, dict[str,
     usable = [alias for alias in ids if len(alias) > 3 and kb.provider_by_alias(alias) is None]
     if not usable:
         return None, ids
-    spellings = (
-        re.escape(alias).replace(r"\ ", r"\s+") for alias in sorted(usable, key=len, reverse=True)
+    spellings = grouped_alternation(
+        sorted(usable, key=len, reverse=True), _alias_spelling, ignore_case=True
     )
     not_after = "".join(f"(?<!{re.escape(word)}\\s)" for word in NOT_A_LICENCE_AFTER)
-    return re.compile(rf"(?<![\w]){not_after}(?:{'|'.join(spellings)})(?![\w])", re.I), ids
+    return re.compile(rf"(?<![\w]){not_after}{spellings}(?![\w])", re.I), ids
 
 
 def _overlaps(mentions: list[LicenceMention], start: int, end: int) -> bool:
@@ -371,8 +390,9 @@ def _overlaps(mentions: list[LicenceMention], start: int, end: int) -> bool:
 
 def find_licences_in_text(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
     """Every licence named in ``text``, in the order printed, without overlaps."""
-    mentions = _cc_mentions(text, kb)
-    for mention in _other_mentions(text, kb):
+    lowered = text.lower()
+    mentions = _cc_mentions(text, lowered, kb)
+    for mention in _other_mentions(text, lowered, kb):
         if not _overlaps(mentions, mention.start, mention.end):
             mentions.append(mention)
     return sorted(mentions, key=lambda m: m.start)

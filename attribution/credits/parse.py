@@ -22,6 +22,7 @@ from attribution.credits.licence_names import (
     find_licences_in_text,
     licence_from_url,
 )
+from attribution.credits.needles import needle_alternation
 from attribution.credits.vocabulary import (
     BY_WORDS,
     COPYRIGHT_MARKS,
@@ -51,7 +52,7 @@ from attribution.credits.vocabulary import (
 )
 from attribution.licences import KnowledgeBase, Provider, alias_key, default_knowledge_base
 from attribution.records import Credit
-from attribution.textutil import alternatives, any_of, clean_text
+from attribution.textutil import alternatives, clean_text
 
 MAX_CREDIT_CHARS = 1000
 US_GOVERNMENT = "LicenseRef-US-Government-Work"
@@ -112,6 +113,7 @@ _EMBARGO = re.compile(r"\b(?:[A-Z]{2,}+\s++){1,3}OUT\b")  # "SOUTH KOREA OUT", "
 _TRADE_NAME = re.compile(
     r"\s++(?:photography|fotografie|photographie|fotograf[íi]a)$", re.IGNORECASE
 )
+_TRADE_NAME_WORDS = ("photography", "fotografie", "photographie", "fotografia")
 _TRAILING_YEAR = re.compile(r"[\s,]++(?:19|20)\d\d\s*$")
 _TITLE_QUOTE = re.compile(r"^\s*[\"“'‘„«](?P<title>[^\"”’“»]{1,200})[\"”'’“»]\s*,?\s*")
 _LICENCE_FILLER = re.compile(
@@ -125,30 +127,41 @@ _LICENCE_FILLER = re.compile(
     r"|\b(?:contains\s+(?:modified\s+)?|processed\s+by\b)",
     re.IGNORECASE,
 )
-_FILLER_NEEDLES = any_of(
-    "licen", "lizenz", "rights", "restriction", "under", "this file", "contains", "processed",
-    "available", "released", "used", "marked", "dedicated", "reproduced",
+_FILLER_NEEDLES = re.compile(
+    needle_alternation(
+        "licen", "lizenz", "rights", "restriction", "under", "this file", "contains", "processed",
+        "available", "released", "used", "marked", "dedicated", "reproduced",
+    )
 )  # fmt: skip
-_EDIT_NEEDLES = any_of(
-    "crop", "resiz", "correct", "retouch", "edited", "modified", "changes made", "caption",
-    "attention", "image id",
+_EDIT_NEEDLES = re.compile(
+    needle_alternation(
+        "crop", "resiz", "correct", "retouch", "edited", "modified", "changes made", "caption",
+        "attention", "image id",
+    )
 )  # fmt: skip
 _LONG_NUMBER = re.compile(r"\d{7}")
-_OWN_WORK_NEEDLES = any_of("work", "werk", "personnel", "propi", "własna", "wlasna", "arbete")
-_COURTESY_NEEDLES = any_of(
-    "courtesy", "cortes", "aimable", "genehmigung", "supplied", "provided", "submitted",
-    "handout",
+_OWN_WORK_NEEDLES = re.compile(
+    needle_alternation("work", "werk", "personnel", "propi", "własna", "wlasna", "arbete")
+)
+_COURTESY_NEEDLES = re.compile(
+    needle_alternation(
+        "courtesy", "cortes", "aimable", "genehmigung", "supplied", "provided", "submitted",
+        "handout",
+    )
 )  # fmt: skip
 _MADE_BY_HINT = re.compile(r"\s(?:" + "|".join(BY_WORDS) + r")\s", re.IGNORECASE)
-_WIRE_NEEDLES = any_of(*WIRE_NEEDLES)
+_WIRE_NEEDLES = re.compile(needle_alternation(*WIRE_NEEDLES))
 _IMAGE_CAPTION_TAIL = re.compile(r"\s*+image\s+caption\s*,.*$", re.IGNORECASE)
-_MARKER_NEEDLES = any_of(*MARKER_NEEDLES)
+_MARKER_NEEDLES = re.compile(needle_alternation(*MARKER_NEEDLES))
 # One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…
 _MARKERS = re.compile(
     "|".join(f"(?P<{name}>{pattern})" for name, pattern in MARKERS.items()), re.IGNORECASE
 )
 _TITLES = re.compile(r"^" + alternatives(*TITLES) + r"\s+", re.IGNORECASE)
-_SEGMENT_SPLIT = re.compile(r"(?:\s*+(?:/|\||;|\\|(?<=[a-z]{4})\.\s++(?=[A-Z]))|\s++[-–—]\s)\s*+")
+# The full stop is tested before the letters behind it: the pattern is tried at every
+# position, and few are full stops.
+_SEGMENT_SPLIT = re.compile(r"(?:\s*+(?:[/|;\\]|\.(?<=[a-z]{4}\.)\s++(?=[A-Z]))|\s++[-–—]\s)\s*+")
+_SEGMENT_MARK = re.compile(r"[/|;\\.\-–—]")  # one of them is in every place a credit splits
 _NAME_LIST_SPLIT = re.compile(r"(?:\s*+,\s*+(?:and\s++|&\s++)?|\s++(?:&|and|und|et|y)\s)\s*+")
 _NAME_WORD = re.compile(r"^@?[\w'’.\-ʻ]+$")
 _PLATFORM_HANDLE = re.compile(
@@ -168,11 +181,14 @@ _ARTICLE = re.compile(r"^(?:the|la|le|les|el|die|der|das)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
 _LEADING_AND = re.compile(r"^(?:and|und|et|y)\s+", re.IGNORECASE)
 _TRAILING_AND = re.compile(r"\s++(?:and|und|et|y|&)$", re.IGNORECASE)
+_TRAILING_AND_WORDS = ("and", "und", "et", "y", "&")
 _HANDLE = re.compile(r"^[\w.]+$")
 _TRAILING_MARKER = re.compile(
     r",?\s*+\b(?:file(?:\s+photo)?|files|handout|pool|stringer)\b\.?$", re.IGNORECASE
 )
+_TRAILING_MARKER_WORDS = ("file", "files", "photo", "handout", "pool", "stringer")
 _FOR = re.compile(r"\s++(?:for|pour|für|para|per)\s++(?=\S)", re.IGNORECASE)
+_FOR_NEEDLES = re.compile(needle_alternation("for", "pour", "für", "para", "per"))
 _ON = re.compile(r"\s++(?:on|from|auf|en|sur|su|op|at|da)\s++(?=\S)", re.IGNORECASE)
 # Wikimedia Commons' "By X - Own work" in other languages
 _OWN_WORK = re.compile(r"\b" + alternatives(*OWN_WORK_PHRASES) + r"\b", re.IGNORECASE)
@@ -187,8 +203,31 @@ _EDIT_NOTES = re.compile(
 )
 
 
+# Printable ASCII text (most credits) needs the repairs of clean_text only where a space
+# is doubled, comes before punctuation or after an opening bracket.
+_UNCLEAN_ASCII = re.compile(r" [ ,.;:!?)\]]|[(\[] ")
+
+
+def _clean(text: str) -> str:
+    """:func:`~attribution.textutil.clean_text`, with a quicker test for plain text:
+    credits are cleaned at every step of reading them, and are mostly clean already."""
+    if text.isascii() and text.isprintable() and _UNCLEAN_ASCII.search(text) is None:
+        return text.strip()
+    return clean_text(text)
+
+
+# A label ends at a separator (its first character here) or a dash or slash between
+# spaces, or is one of the UNPUNCTUATED_LABELS ("Fot.", "Capture d'écran"): text with
+# none of these characters has no label to look for.
+_LABEL_END = re.compile(
+    "[" + "".join(re.escape(sep.replace("\\", "")[:1]) for sep in LABEL_SEPARATORS) + "./\\-–—]"
+)
+
+
 def strip_label(text: str) -> str:
     """``text`` without a leading credit label ("Photo credit:", "Foto:", "Credit…")."""
+    if _LABEL_END.search(text) is None and "capture" not in text.lower():
+        return text
     stripped = LABEL.sub("", text, count=1)
     return stripped if stripped != text and stripped.strip() else text
 
@@ -203,7 +242,7 @@ def parse_credit(
     cannot be read as a credit gives ``kind="unknown"`` and a low confidence.
     """
     kb = kb or default_knowledge_base()
-    cleaned = clean_text(text[: MAX_CREDIT_CHARS * 4])[:MAX_CREDIT_CHARS]
+    cleaned = _clean(text[: MAX_CREDIT_CHARS * 4])[:MAX_CREDIT_CHARS]
     return _parse_cached(cleaned, tuple(link_hrefs)[:20], kb)
 
 
@@ -265,8 +304,16 @@ def _read_words(text: str, kb: KnowledgeBase) -> _Words:
         mentions=tuple(mentions),
         rest=rest,
         markers=markers,
-        copyright_sign=bool(_COPYRIGHT.search(rest)),
+        copyright_sign=_has_copyright_mark(rest),
     )
+
+
+def _has_copyright_mark(text: str) -> bool:
+    if text.isascii():  # every mark but "©" has "(c)" or "copyright" in it
+        lowered = text.lower()
+        if "(c)" not in lowered and "copyright" not in lowered:
+            return False
+    return _COPYRIGHT.search(text) is not None
 
 
 # Extraction reads a credit's words while it splits captions, before the links beside the
@@ -328,6 +375,8 @@ def _combine_licences(
     mentions: Sequence[LicenceMention], link_mentions: Sequence[LicenceMention]
 ) -> tuple[str | None, str | None, str | None, str | None]:
     """(licence expression, URL, problem, kind) from text mentions and licence links."""
+    if not mentions and not link_mentions:
+        return None, None, None, None
     ids: list[str] = []
     url: str | None = None
     problem: str | None = None
@@ -365,7 +414,7 @@ def _combine_licences(
 def _remove_spans(text: str, mentions: Sequence[LicenceMention]) -> str:
     for mention in sorted(mentions, key=lambda m: m.start, reverse=True):
         text = text[: mention.start] + " / " + text[mention.end :]
-    return _EMPTY_BRACKETS.sub(" ", text)
+    return _EMPTY_BRACKETS.sub(" ", text) if "(" in text or "[" in text else text
 
 
 def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
@@ -388,14 +437,14 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
         text = _EMBARGO.sub(" / ", text)
     if "©" in text or "(c)" in lowered or "copyright" in lowered:
         text = _COPYRIGHT.sub(" / ", text)
-    text = clean_text(text)
+    text = _clean(text)
     if text[:1] in "\"“'‘„«":
         text = _TITLE_QUOTE.sub("", text)
     if "(" in text or "[" in text or ")" in text or "]" in text:
         text = _BRACKET.sub(" / ", text)
     if "getty" in lowered:
         text = _VIA_GETTY.sub("via Getty Images", text)
-    text = clean_text(text).strip(" ,.;:/|-–—")
+    text = _clean(text).strip(" ,.;:/|-–—")
     courtesy = _COURTESY.search(text) if _COURTESY_NEEDLES.search(lowered) else None
     if courtesy:
         source = _tidy_org(courtesy.group("source"))
@@ -405,17 +454,27 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
         if found is not None:
             reading.providers.append(found)
     via_text = None
-    parts = _VIA.split(text, maxsplit=1)
+    parts = _VIA.split(text, maxsplit=1) if _may_say_via(text) else [text]
     if len(parts) == 2:
         text, via_text = parts
-    for segment in _joined_providers(_SEGMENT_SPLIT.split(text)[:12], kb):
+    for segment in _joined_providers(_segments(text)[:12], kb):
         _read_segment(segment, kb, reading)
     via = _lookup_provider(via_text, kb) if via_text else None
     if via is None and via_text:
-        for segment in _SEGMENT_SPLIT.split(via_text)[:6]:
+        for segment in _segments(via_text)[:6]:
             _read_segment(segment, kb, reading)
     _order_providers(reading, via, platform_credit)
     return reading
+
+
+def _segments(text: str) -> list[str]:
+    """``text`` split where a credit changes from one piece to the next ("/", "|", …)."""
+    return _SEGMENT_SPLIT.split(text) if _SEGMENT_MARK.search(text) else [text]
+
+
+def _may_say_via(text: str) -> bool:
+    """False only when ``text`` has no "via" (nor "über", "vía") to split at."""
+    return not text.isascii() or "via" in text.lower()
 
 
 def _joined_providers(segments: list[str], kb: KnowledgeBase) -> list[str]:
@@ -438,7 +497,8 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
     segment = strip_label(segment.strip(" ,.;:"))
     # Labels that stay in the credit as printed (they say what the picture is) but name
     # no one: "Cartoon: X", "Photo illustration: X"
-    segment = _KIND_LABEL.sub("", segment, count=1) or segment
+    if ":" in segment:
+        segment = _KIND_LABEL.sub("", segment, count=1) or segment
     made_by = _MADE_BY.match(segment) if _MADE_BY_HINT.search(f" {segment} ") else None
     if made_by:
         org = _tidy_org(_ORG_NOISE.sub(" ", made_by.group("org")))
@@ -464,7 +524,9 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
             reading.providers.append(platform)
             reading.creators.append(user.group("name").strip())
             return
-    for_split = _FOR.split(segment, maxsplit=1)
+    for_split = (
+        _FOR.split(segment, maxsplit=1) if _FOR_NEEDLES.search(segment.lower()) else [segment]
+    )
     if len(for_split) == 2:
         left, right = for_split
         client = _lookup_provider(right, kb)
@@ -484,7 +546,7 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
 
 
 def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
-    piece = clean_text(piece).strip(" ,.;:")
+    piece = _clean(piece).strip(" ,.;:")
     if not piece or piece.casefold() in NOT_NAMES:
         return
     if _LABEL_ONLY.fullmatch(piece):
@@ -569,7 +631,9 @@ def _order_providers(reading: _Reading, via: Provider | None, platform_credit: b
 def _tidy_org(text: str) -> str:
     if "(" in text or "[" in text:
         text = _BRACKETED.sub("", text)
-    text = _ARTICLE.sub("", clean_text(text))
+    text = _clean(text)
+    if text[:1] in "tTlLeEdD":  # the first letters of the articles
+        text = _ARTICLE.sub("", text)
     return text.strip(" ,.;:/")
 
 
@@ -583,12 +647,14 @@ def _lookup_cached(text: str, kb: KnowledgeBase) -> Provider | None:
     # The same pieces ("Getty Images", "AP") are looked up again and again.
     if not text:
         return None
-    exact = kb.provider_by_alias(text) or kb.provider_by_alias(_tidy_org(text))
+    key = alias_key(text)
+    exact = kb.provider_by_key(key) or kb.provider_by_alias(_tidy_org(text))
     if exact is not None:
         return exact
-    if _DOMAIN.fullmatch(text):  # "Shutterstock.com", "RollingNews.ie", "stock.adobe.com"
+    # "Shutterstock.com", "RollingNews.ie", "stock.adobe.com"
+    if "." in text and _DOMAIN.fullmatch(text):
         return kb.provider_by_domain(text.lower()) or kb.provider_by_alias(text.rsplit(".", 1)[0])
-    tokens = alias_key(text).split()
+    tokens = key.split()
     if len(tokens) > 8:
         return None
     # A provider's name with only filler words beside it: the name must cover every
@@ -621,19 +687,41 @@ def _is_acronym(text: str) -> bool:
     return " " not in text and len(text) <= 6 and sum(ch.isupper() for ch in text) >= 2
 
 
+# The engine tries a pattern anchored at the end ("…$") at every position of the text;
+# these words let a plain test on the end of the text skip it.
+_ENDING_CHARS = 12  # as long as the longest of the words
+
+
+def _may_end_with(text: str, words: tuple[str, ...]) -> bool:
+    """False only when ``text`` cannot end with one of ``words`` (lower-case ASCII) as a
+    pattern that ignores case reads it; characters outside ASCII leave it to the pattern
+    (case folding joins "ſ" and "s", "İ" and "i")."""
+    tail = text[-_ENDING_CHARS:]
+    return not tail.isascii() or tail.lower().endswith(words)
+
+
 def _names(text: str) -> list[str]:
     """The people a piece of credit names, or [] when it does not look like names."""
-    text = _TRAILING_YEAR.sub("", clean_text(text)).strip(" ,.;:")
-    text = _TRAILING_MARKER.sub("", text).strip(" ,.")
+    text = _clean(text)
+    if text[-1:].isdecimal():
+        text = _TRAILING_YEAR.sub("", text)
+    text = text.strip(" ,.;:")
+    if _may_end_with(text, _TRAILING_MARKER_WORDS):
+        text = _TRAILING_MARKER.sub("", text)
+    text = text.strip(" ,.")
     if not text or text.casefold() in NOT_NAMES or text.casefold() in PLACES:
         return []
     if text.split(" ", 1)[0].rstrip(".").casefold() not in TITLE_WORDS and _is_organisation(text):
         return []  # (a rank such as "Navy Petty Officer" is checked once it is taken off)
-    text = _TRADE_NAME.sub("", text)
+    if _may_end_with(text, _TRADE_NAME_WORDS):
+        text = _TRADE_NAME.sub("", text)
     names: list[str] = []
-    for part in _NAME_LIST_SPLIT.split(text):
-        part = _LEADING_AND.sub("", part.strip(" ,.;:"))
-        part = _TRAILING_AND.sub("", part)
+    for part in _name_list(text):
+        part = part.strip(" ,.;:")
+        if part[:1] in "aAuUeEyY":
+            part = _LEADING_AND.sub("", part)
+        if _may_end_with(part, _TRAILING_AND_WORDS):
+            part = _TRAILING_AND.sub("", part)
         while part.split(" ", 1)[0].rstrip(".").casefold() in TITLE_WORDS:
             shorter = _TITLES.sub("", part, count=1)
             if shorter == part:
@@ -648,6 +736,16 @@ def _names(text: str) -> list[str]:
             return []
         names.append(part)
     return names
+
+
+def _name_list(text: str) -> list[str]:
+    """Clean ``text`` split where it lists several people ("A, B and C")."""
+    if "," in text or "&" in text:
+        return _NAME_LIST_SPLIT.split(text)
+    spaced = f" {text} "  # only single spaces are left in clean text
+    if " and " in spaced or " und " in spaced or " et " in spaced or " y " in spaced:
+        return _NAME_LIST_SPLIT.split(text)
+    return [text]
 
 
 def _looks_like_name(text: str) -> bool:

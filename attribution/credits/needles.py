@@ -1,0 +1,52 @@
+"""Alternations of many words that the regular-expression engine can test quickly.
+
+Python's engine tries the branches of an alternation one by one at every position of
+the text. A long list of words ("any of these needles") written as one flat alternation
+therefore costs one test per word per position. Grouped by their first character, the
+words cost one test per group at positions where no word starts, and the order that
+decides which word is reported is kept within each group.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+
+def grouped_alternation(
+    words: Iterable[str],
+    spell: Callable[[str], str] = re.escape,
+    *,
+    ignore_case: bool = False,
+) -> str:
+    """One group matching any of ``words``, each written by ``spell`` (which spells each
+    character on its own, as :func:`re.escape` does), tried in the order given: the
+    same matches as ``"(?:" + "|".join(map(spell, words)) + ")"``.
+
+    Words are grouped by their first character; only the order within a group can
+    matter, as no character of the text can begin two groups. With ``ignore_case``,
+    that holds when every first character is lower-case ASCII (other characters can
+    fold together); otherwise the words are left as one flat alternation.
+    """
+    words = list(words)
+    firsts = {word[:1] for word in words}
+    flat = "(?:" + "|".join(spell(word) for word in words) + ")"
+    if "" in firsts or (
+        ignore_case and not all(c.isascii() and not c.isupper() and c != " " for c in firsts)
+    ):
+        return flat
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(spell(word[1:]) if len(word) > 1 else "")
+    branches = (
+        f"{spell(first)}(?:{'|'.join(rest)})" if rest != [""] else spell(first)
+        for first, rest in groups.items()
+    )
+    return "(?:" + "|".join(branches) + ")"
+
+
+def needle_alternation(*words: str) -> str:
+    """A pattern that finds any of ``words`` (lower case) in lower-cased text, longest
+    first where several start at one place: what :func:`attribution.textutil.any_of`
+    finds, grouped (see :func:`grouped_alternation`)."""
+    return grouped_alternation(sorted(words, key=len, reverse=True))
