@@ -268,26 +268,24 @@ def check_targets(
     before any run is recorded or resumed. Whatever stops the check (an exception, a
     signal turned into one) marks the run interrupted before it goes on up.
     """
-    from attribution.app.recorder import Recorder
-
     recorder: Recorder | None = None
     profile = options.profile
     if options.base_url is not None:
         check_base_url(options.base_url)
+    if resume is not None and (names or not options.record):
+        raise UsageError("--resume RUN takes the run's own targets; give no TARGET or --no-store")
+    if resume is None and not names:
+        raise UsageError("give at least one TARGET (a URL, an HTML file or -), or --resume RUN")
+    if options.isolate:
+        # The parsing process loads while this one loads the database and HTTP layers.
+        Sandbox.start_early(profile.limits.page_memory_mb)
+    if options.record:
+        from attribution.app.recorder import Recorder
     if resume is not None:
-        if names or not options.record:
-            raise UsageError(
-                "--resume RUN takes the run's own targets; give no TARGET or --no-store"
-            )
         base_url = options.base_url
         recorder, names = Recorder.resume(
             profile.database_url, resume, check=lambda left: resolve_targets(left, base_url)
         )
-    elif not names:
-        raise UsageError("give at least one TARGET (a URL, an HTML file or -), or --resume RUN")
-    if options.isolate:
-        # The parsing process loads while the database is opened and the HTTP stack loads.
-        Sandbox.start_early(profile.limits.page_memory_mb)
     try:
         targets = resolve_targets(names, options.base_url)
         if recorder is None and options.record:
