@@ -272,3 +272,12 @@ def test_an_image_reader_remembers_a_bounded_number_of_images(
         assert len(server.requests) > asked
     finally:
         reader.close()
+
+
+def test_a_worker_that_breaks_stops_the_check_rather_than_leaving_it_waiting() -> None:
+    class Broken(ScriptedChecker):
+        def check(self, target: Target) -> TargetOutcome:
+            raise RuntimeError(f"bug on {target.name}")
+
+    with pytest.raises(RuntimeError, match="bug on"):
+        list(check_in_parallel(targets(4), lambda: Broken({}, []), workers=2))

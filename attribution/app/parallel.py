@@ -91,6 +91,8 @@ def check_in_parallel(
                     return
                 index, target = task
                 results.put((index, checker.check(target)))
+        except BaseException as error:  # check() raises nothing for a page: this is a bug
+            results.put((-1, _Failure(error)))
         finally:
             checker.close()
 
