@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from attribution.credits import licence_from_url
-from attribution.embedded import declares_ai
 from attribution.licences import KnowledgeBase, Provider
 from attribution.records import Embedded, Severity
 from attribution.rules.context import Context
@@ -24,6 +22,8 @@ from attribution.rules.registry import Verdict, rule
     jurisdictions.""",
 )
 def ai_generated(ctx: Context) -> Iterator[Verdict]:
+    from attribution.embedded import declares_ai  # (imported here: listing rules stays quick)
+
     embedded = ctx.embedded
     if embedded is None or not declares_ai(embedded):
         return
@@ -108,6 +108,8 @@ def _provider_in(name: str, kb: KnowledgeBase) -> Provider | None:
 
 
 def _file_licence(embedded: Embedded, kb: KnowledgeBase) -> str | None:
+    from attribution.credits import licence_from_url  # (imported here: listing rules stays quick)
+
     for url in (embedded.licence_url, embedded.web_statement):
         mention = licence_from_url(url, kb) if url else None
         if mention is not None and mention.licence:
