@@ -7,16 +7,18 @@ import getpass
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Table
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from attribution.errors import StorageError, UsageError
 from attribution.store.database import Database
 from attribution.store.models import Base
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 T = TypeVar("T")
 
@@ -54,8 +56,13 @@ def table(model: type[Base]) -> Table:
 def upsert(session: Session, target: Table) -> sqlite.Insert | postgresql.Insert:
     """An INSERT into ``target`` that can take ``ON CONFLICT`` clauses, in the dialect of
     the session's database (SQLite or PostgreSQL)."""
+    # Each dialect's module is loaded only for its own database.
     if session.get_bind().dialect.name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         return sqlite.insert(target)
+    from sqlalchemy.dialects import postgresql
+
     return postgresql.insert(target)
 
 
