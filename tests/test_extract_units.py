@@ -5,7 +5,15 @@ from __future__ import annotations
 from bs4 import BeautifulSoup, Comment, Tag
 
 from attribution.extract import extract_page, image_identity
-from attribution.extract.tree import ANY_IMAGE, PageIndex, take_out
+from attribution.extract.limits import MAX_DEPTH
+from attribution.extract.tree import (
+    ANY_IMAGE,
+    PageIndex,
+    TooDeep,
+    flatten_deep,
+    index_page,
+    take_out,
+)
 
 
 def page(body: str, head: str = "") -> str:
@@ -150,7 +158,7 @@ def test_left_out_nodes_are_indexed_as_if_gone_and_named_before_they_go() -> Non
     )
     assert [getattr(node, "name", None) for node in index.left_out] == [None, "script", "svg"]
     assert "title" in index.every_element and "script" in index.every_element
-    take_out(soup, index.left_out)
+    take_out(index.left_out)
     pruned = BeautifulSoup(str(soup), "lxml")
     div, again = soup.find(id="d"), pruned.find(id="d")
     assert isinstance(div, Tag) and isinstance(again, Tag)
@@ -179,3 +187,64 @@ def test_image_beside_the_headline_in_a_layout_wrapper_is_content() -> None:
         f"https://example.org/photo-{n}.jpg" for n in range(3)
     ]
     assert all(i.credit == "Ann Lee" for i in result.images)
+
+
+def _threaded(soup: BeautifulSoup) -> list[object]:
+    """The nodes after the first in document order by the parse tree's next_element
+    links, checking that each links back to the one before."""
+    order: list[object] = []
+    previous = soup.contents[0]
+    node = previous.next_element
+    while node is not None:
+        assert node.previous_element is previous
+        order.append(node)
+        previous, node = node, node.next_element
+    return order
+
+
+def _by_contents(tag: Tag) -> list[object]:
+    """The nodes below ``tag`` in document order by the children lists."""
+    order: list[object] = []
+    for child in tag.contents:
+        order.append(child)
+        if isinstance(child, Tag):
+            order.extend(_by_contents(child))
+    return order
+
+
+def test_taking_out_nodes_side_by_side_keeps_document_order_links() -> None:
+    soup = BeautifulSoup(
+        "<div><!--a--><script>x</script><p>one<style>s</style></p><svg><g><g/></g></svg>"
+        "</div><p>two</p><!--last-->",
+        "lxml",
+    )
+    index = PageIndex(
+        soup,
+        leave_out=lambda node: isinstance(node, Comment) or node.name in ("script", "style", "svg"),
+    )
+    take_out(index.left_out)
+    assert _threaded(soup) == _by_contents(soup)[1:]
+    assert str(soup.body) == "<body><div><p>one</p></div><p>two</p></body>"
+
+
+def test_index_page_flattens_a_page_nested_too_deep_and_leaves_others_alone() -> None:
+    deep = "<div>" * (MAX_DEPTH + 20) + "<img src=a.jpg>text" + "</div>" * (MAX_DEPTH + 20)
+    soup, flattened = BeautifulSoup(deep, "lxml"), BeautifulSoup(deep, "lxml")
+    flatten_deep(flattened)
+    assert str(index_page(soup).elements) == str(PageIndex(flattened).elements)
+    assert str(soup) == str(flattened)
+    shallow = "<div>" * (MAX_DEPTH - 5) + "<p>x</p>" + "</div>" * (MAX_DEPTH - 5)
+    soup = BeautifulSoup(shallow, "lxml")
+    assert len(index_page(soup).named("div")) == MAX_DEPTH - 5
+    assert str(soup) == str(BeautifulSoup(shallow, "lxml"))
+
+
+def test_page_index_refuses_a_page_deeper_than_it_was_told() -> None:
+    soup = BeautifulSoup("<div><div><div><p>x</p></div></div></div>", "lxml")
+    # "x" is seven levels down (html, body, div, div, div, p): flattening at six keeps it
+    PageIndex(soup, max_depth=6)
+    try:
+        PageIndex(soup, max_depth=5)
+    except TooDeep:
+        return
+    raise AssertionError("a page deeper than max_depth was indexed")

@@ -31,7 +31,7 @@ from attribution.extract.tree import (
     Named,
     PageIndex,
     first_match,
-    flatten_deep,
+    index_page,
     parse_markup,
     take_out,
 )
@@ -110,8 +110,7 @@ def extract_page(
     kb = kb or default_knowledge_base()
     forget_known_urls()
     soup = parse_html(html, encoding)
-    flatten_deep(soup)
-    index = PageIndex(soup, leave_out=_not_shown)
+    index = index_page(soup, leave_out=_not_shown)
     named = index.every_element
     declared = _declared_url(named)
     base = _base_url(named, url, declared)
@@ -119,7 +118,7 @@ def extract_page(
     published = published_date(named)
     structured = list(jsonld_images(named, base))
     meta = list(meta_images(named, base))
-    take_out(soup, index.left_out)
+    take_out(index.left_out)
     roots = content_roots(index)
     found: list[FoundImage] = []
     unread = 0
