@@ -248,3 +248,35 @@ def test_page_index_refuses_a_page_deeper_than_it_was_told() -> None:
     except TooDeep:
         return
     raise AssertionError("a page deeper than max_depth was indexed")
+
+
+def test_memo_works_an_answer_out_once_per_element_and_question() -> None:
+    soup, index = _indexed("<div id=a></div><div id=b></div>")
+    a, b = soup.find(id="a"), soup.find(id="b")
+    assert isinstance(a, Tag) and isinstance(b, Tag)
+    calls: list[str] = []
+
+    def answer(tag: Tag, suffix: str) -> str:
+        calls.append(str(tag["id"]))
+        return str(tag["id"]) + suffix
+
+    assert index.memo("q", a, answer, a, "!") == index.memo("q", a, answer, a, "?") == "a!"
+    assert index.memo("q", b, answer, b, suffix="?") == "b?"
+    assert index.memo("other", a, answer, a, "+") == "a+"
+    assert calls == ["a", "b", "a"]
+
+
+def test_images_on_containers_and_custom_elements_are_found_among_plain_elements() -> None:
+    html = page(
+        "<div class=plain><p>text</p></div>"
+        "<div data-bg='/bg.jpg'><h2>A</h2></div>"
+        "<progressive-image src='/custom.jpg'></progressive-image>"
+        "<span style='background-image: url(/styled.jpg)'></span>"
+        "<div src='/not-an-image'></div>"
+    )
+    images = extract_page(html, "https://c.example/story").images
+    assert [i.src for i in images] == [
+        "https://c.example/bg.jpg",
+        "https://c.example/custom.jpg",
+        "https://c.example/styled.jpg",
+    ]

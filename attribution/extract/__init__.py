@@ -16,7 +16,6 @@ parsed whatever its bytes, nested no deeper than ``limits.MAX_DEPTH``, indexed o
 from __future__ import annotations
 
 import re
-from functools import partial
 
 from bs4 import BeautifulSoup, Comment, Tag
 from bs4.element import PageElement
@@ -122,7 +121,7 @@ def extract_page(
     roots = content_roots(index)
     found: list[FoundImage] = []
     unread = 0
-    for element in index.elements:
+    for element in _may_show_images(index.elements):
         candidate = _candidate(element, base, index)
         if candidate is None:
             continue
@@ -214,6 +213,16 @@ def _title(named: Named) -> str | None:
     return none_if_empty(h1.get_text(" ")) if isinstance(h1, Tag) else None
 
 
+def _may_show_images(elements: list[Tag]) -> list[Tag]:
+    """The elements :func:`_candidate` may find an image on: images, and elements with
+    one of the attributes a container's image is read from (most elements have none)."""
+    return [
+        element
+        for element in elements
+        if element.name in IMAGE_TAGS or not _CONTAINER_KEYS.isdisjoint(element.attrs)
+    ]
+
+
 def _candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | None:
     if element.name in IMAGE_TAGS:
         return _image_candidate(element, base, index)
@@ -245,7 +254,7 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
         srcsets.extend(srcset_urls(attr(element, name)))
     picture = parent_named(element, "picture")
     if isinstance(picture, Tag):
-        srcsets.extend(index.memo("sources", picture, partial(_picture_sources, picture, index)))
+        srcsets.extend(index.memo("sources", picture, _picture_sources, picture, index))
     resolved_sets = [(size, resolve_url(base, url)) for size, url in srcsets]
     set_urls = [(size, url) for size, url in resolved_sets if url]
     largest = max(set_urls, key=lambda pair: pair[0])[1] if set_urls else None

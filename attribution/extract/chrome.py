@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import partial
 from urllib.parse import unquote
 
 from bs4 import Tag
@@ -167,12 +166,12 @@ def is_chrome(
         if words & _ANCESTOR_CHROME_WORDS and not (words & _CONTENT_WORDS):
             return True
         if (ancestor.name == "article" or depth <= 3) and index.memo(
-            "card", ancestor, partial(_is_card, ancestor, base, page_url, index)
+            "card", ancestor, _is_card, ancestor, base, page_url, index
         ):
             return True  # a story card: a picture beside a headline linking elsewhere
     teaser = _teaser_link(element, base, page_url)
     if teaser is not None and (
-        index.memo("headline card", teaser, partial(_is_headline_card, teaser, index))
+        index.memo("headline card", teaser, _is_headline_card, teaser, index)
         or not has_caption_nearby(element, index)
     ):
         return True
@@ -183,7 +182,7 @@ def is_chrome(
 
 def _class_words(element: Tag, index: PageIndex) -> frozenset[str]:
     """The words of an element's classes and id, read once for all its images."""
-    return index.memo("class words", element, partial(_words_of, element))
+    return index.memo("class words", element, _words_of, element)
 
 
 def _words_of(element: Tag) -> frozenset[str]:
@@ -216,7 +215,7 @@ def _labelled_as_ad(element: Tag, index: PageIndex) -> bool:
     for _ in range(2):
         if not isinstance(parent, Tag) or parent.name in ("body", "article", "main"):
             return False
-        if index.memo("ad label", parent, partial(_has_ad_label, parent, index)):
+        if index.memo("ad label", parent, _has_ad_label, parent, index):
             return True
         parent = parent.parent
     return False

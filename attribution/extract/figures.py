@@ -4,7 +4,6 @@ caption paragraphs after an image, attribution lines after a figure."""
 from __future__ import annotations
 
 import re
-from functools import partial
 
 from bs4 import Tag
 
@@ -66,7 +65,7 @@ _FIGURE_CLASS = re.compile(
 
 def has_caption_nearby(element: Tag, index: PageIndex) -> bool:
     """Whether an image has a caption or credit of its own nearby."""
-    return index.memo("caption nearby", element, partial(_has_caption_nearby, element, index))
+    return index.memo("caption nearby", element, _has_caption_nearby, element, index)
 
 
 def _has_caption_nearby(element: Tag, index: PageIndex) -> bool:
@@ -103,7 +102,7 @@ def _caption_elements(container: Tag, image: Tag, index: PageIndex) -> list[Tag]
     that hold the image are left out, and those inside one already taken."""
     found: list[Tag] = []
     taken_until = -1  # the end, in document order, of the elements taken so far
-    candidates = index.memo("caption candidates", container, partial(_candidates, container, index))
+    candidates = index.memo("caption candidates", container, _candidates, container, index)
     for tag in candidates:
         if tag is image or index.inside(image, tag):
             continue
@@ -152,7 +151,7 @@ _START_READ = 200
 
 
 def _is_credit_element(tag: Tag, index: PageIndex) -> bool:
-    return index.memo("credit element", tag, lambda: _reads_as_credit_element(tag, index))
+    return index.memo("credit element", tag, _reads_as_credit_element, tag, index)
 
 
 def _reads_as_credit_element(tag: Tag, index: PageIndex) -> bool:
@@ -224,9 +223,9 @@ def _credit_parts(caption_tags: list[Tag], kb: KnowledgeBase, index: PageIndex) 
         if _is_credit_element(tag, index) and (tag.name != "figcaption" or credit_figcaption):
             credits.append(tag)
             continue
-        credits += index.memo("credits inside", tag, partial(_credits_inside, tag, index))
+        credits += index.memo("credits inside", tag, _credits_inside, tag, index)
         if not credits and (tag.name == "figcaption" or _CAPTION_CLASS.search(class_text(tag))):
-            last = index.memo("trailing name", tag, partial(_trailing_name, tag, kb))
+            last = index.memo("trailing name", tag, _trailing_name, tag, kb)
             if last is not None:
                 credits.append(last)
     return credits
@@ -329,7 +328,11 @@ def attach_caption(
     read = index.memo(
         "caption " + " ".join(str(id(t)) for t in caption_tags),
         key,
-        partial(_read_caption, caption_tags, base, kb, index),
+        _read_caption,
+        caption_tags,
+        base,
+        kb,
+        index,
     )
     candidate.caption, candidate.credit, links = read
     if candidate.credit is None:
@@ -395,7 +398,7 @@ def _gallery_credit(element: Tag, kb: KnowledgeBase, index: PageIndex) -> str | 
             return None
         if not _GALLERY_CLASS.search(class_text(gallery)):
             continue
-        return index.memo("gallery credit", gallery, partial(_printed_once, gallery, kb, index))
+        return index.memo("gallery credit", gallery, _printed_once, gallery, kb, index)
     return None
 
 
@@ -441,7 +444,7 @@ def _shared_caption(element: Tag, index: PageIndex) -> list[Tag]:
 
 def _following_captions(element: Tag, index: PageIndex) -> list[Tag]:
     """Caption and credit printed right after the image (the next short blocks)."""
-    return index.memo("following captions", element, partial(_captions_after, element, index))
+    return index.memo("following captions", element, _captions_after, element, index)
 
 
 def _captions_after(element: Tag, index: PageIndex) -> list[Tag]:

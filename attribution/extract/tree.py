@@ -12,7 +12,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from typing import TypeVar, cast
+from typing import ParamSpec, TypeVar, cast
 
 from bs4 import BeautifulSoup, CData, Tag
 from bs4.element import NavigableString, PageElement
@@ -175,6 +175,7 @@ IMAGE = "image"  # an image, not a noscript copy
 ANY_IMAGE = "any image"  # an image, noscript copies too
 LICENCE_LINK = "licence link"  # <a rel="license">
 _COUNTED_NAMES = ("figcaption", "h1", "nav")
+_COUNTED = frozenset({*IMAGE_TAGS, *_COUNTED_NAMES, "a"})  # the names _count looks at
 
 
 class PageIndex:
@@ -211,7 +212,7 @@ class PageIndex:
         self._places: dict[str, list[int]] = {
             kind: [] for kind in (IMAGE, ANY_IMAGE, LICENCE_LINK, *_COUNTED_NAMES)
         }
-        self._memo: dict[tuple[str, int], object] = {}
+        self._memo: dict[str, dict[int, object]] = {}  # question -> id(element) -> answer
         self._elements: list[Tag] = []  # by place
         self._name_places: dict[str, list[int]] = {}  # the places of the elements of a name
         self._text = self._words = 0
@@ -273,12 +274,13 @@ class PageIndex:
             named.append(tag)
 
     def _open(self, tag: Tag, in_noscript: bool) -> int:
-        place = len(self._last)
+        place = len(self._elements)
         self._number[id(tag)] = place
         self._elements.append(tag)
-        named = self._name_places.get(tag.name)
+        name = tag.name
+        named = self._name_places.get(name)
         if named is None:
-            self._name_places[tag.name] = [place]
+            self._name_places[name] = [place]
         else:
             named.append(place)
         self._last.append(place)
@@ -286,7 +288,8 @@ class PageIndex:
         self._text_after.append(self._text)
         self._words_before.append(self._words)
         self._words_after.append(self._words)
-        self._count(tag, place, in_noscript)
+        if name in _COUNTED:
+            self._count(tag, place, in_noscript)
         return place
 
     def _close(self, place: int) -> None:
@@ -387,15 +390,23 @@ class PageIndex:
         place = self._place(tag)
         return (-1, -1) if place is None else (place, self._last[place])
 
-    def memo(self, question: str, tag: Tag, answer: Callable[[], T]) -> T:
-        """The answer to ``question`` about ``tag``, worked out once by ``answer()``."""
-        key = (question, id(tag))
-        if key not in self._memo:
-            self._memo[key] = answer()
-        return cast(T, self._memo[key])
+    def memo(
+        self, question: str, tag: Tag, answer: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """The answer to ``question`` about ``tag``, worked out once by
+        ``answer(*args, **kwargs)``."""
+        answers = self._memo.get(question)
+        if answers is None:
+            answers = self._memo[question] = {}
+        key = id(tag)
+        if key in answers:
+            return cast(T, answers[key])
+        found = answers[key] = answer(*args, **kwargs)
+        return found
 
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 def _keep(node: PageElement) -> bool:
