@@ -280,3 +280,20 @@ def test_images_on_containers_and_custom_elements_are_found_among_plain_elements
         "https://c.example/custom.jpg",
         "https://c.example/styled.jpg",
     ]
+
+
+def test_what_an_ancestor_says_holds_for_every_image_inside_it_at_its_depth() -> None:
+    html = (
+        "<html><body><main><p>" + "words " * 50 + "</p>"
+        "<div class=card><a href='/other-story'><img src='/a/near.jpg'></a>"
+        "<h3><a href='/other-story'>Other story</a></h3>"
+        "<div><div><div><img src='/a/deep.jpg'></div></div></div></div>"
+        "<aside><img src='/a/side1.jpg'><img src='/a/side2.jpg'></aside>"
+        "<figure><img src='/a/tiny.jpg' width=20 height=20><figcaption>Small</figcaption></figure>"
+        "<div class=gallery><img src='/a/pic.jpg' width=100 height=100></div>"
+        "<img src='/a/content.jpg'></main></body></html>"
+    )
+    images = extract_page(html, "https://s.example/story").images
+    # The card marks the picture beside its headline, not one nested four levels down;
+    # the aside marks both its images; a small picture counts in a gallery only.
+    assert [i.src.rsplit("/", 1)[1] for i in images] == ["deep.jpg", "pic.jpg", "content.jpg"]
