@@ -297,3 +297,18 @@ def test_what_an_ancestor_says_holds_for_every_image_inside_it_at_its_depth() ->
     # The card marks the picture beside its headline, not one nested four levels down;
     # the aside marks both its images; a small picture counts in a gallery only.
     assert [i.src.rsplit("/", 1)[1] for i in images] == ["deep.jpg", "pic.jpg", "content.jpg"]
+
+
+def test_elements_with_the_same_classes_are_each_read_as_caption_and_credit() -> None:
+    html = page(
+        "".join(
+            f"<figure><img src='/p{n}.jpg'><figcaption class='wp-caption-text'>Scene {n}"
+            f"<span class='media-credit'>Photo: Ann Lee {n}</span></figcaption></figure>"
+            for n in (1, 2)
+        )
+    )
+    images = extract_page(html, "https://f.example/story").images
+    assert [(i.caption, i.credit) for i in images] == [
+        ("Scene 1", "Ann Lee 1"),
+        ("Scene 2", "Ann Lee 2"),
+    ]

@@ -4,6 +4,7 @@ caption paragraphs after an image, attribution lines after a figure."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bs4 import Tag
 
@@ -46,6 +47,20 @@ _CREDIT_CLASS = re.compile(
     r"|(?:caption|image|photo|img|media|picture|figure)[\w-]*author",  # "photo__author"
     re.IGNORECASE,
 )
+
+
+@lru_cache(maxsize=4096)
+def _caption_class(classes: str) -> bool:
+    """Whether class names (or a part of one) read as a caption's; worked out once for
+    each spelling, which a page repeats on element after element."""
+    return _CAPTION_CLASS.search(classes) is not None
+
+
+@lru_cache(maxsize=4096)
+def _credit_class(classes: str) -> bool:
+    """Whether class names (or a part of one) read as a credit's; once for each spelling."""
+    return _CREDIT_CLASS.search(classes) is not None
+
 
 _CREDIT_START = re.compile(
     r"^\s*(?:©|\(c\)\s|copyright\b|courtesy\b|illustration\s+by\b"
@@ -133,8 +148,8 @@ def _candidates(container: Tag, index: PageIndex) -> list[Tag]:
                 and index.words_length(tag) > 0
             )
             or attr(tag, "itemprop") in ("caption", "description")
-            or _CAPTION_CLASS.search(classes)
-            or (_CREDIT_CLASS.search(classes) and tag.name not in ("a", "img"))
+            or _caption_class(classes)
+            or (_credit_class(classes) and tag.name not in ("a", "img"))
             or (
                 tag.name in ("p", "span", "div", "small", "cite")
                 and _CREDIT_START.match(text_start(tag, _START_READ, " "))
@@ -156,18 +171,18 @@ def _is_credit_element(tag: Tag, index: PageIndex) -> bool:
 
 def _reads_as_credit_element(tag: Tag, index: PageIndex) -> bool:
     classes = class_text(tag)
-    if _CAPTION_CLASS.search(classes) and not _CREDIT_CLASS.search(classes):
+    if _caption_class(classes) and not _credit_class(classes):
         return False
     if attr(tag, "itemprop") in ("caption", "description"):
         return False  # class="image__caption attribution" with itemprop="caption"
-    if _CREDIT_CLASS.search(classes) and _has_credit_inside(tag, index):
+    if _credit_class(classes) and _has_credit_inside(tag, index):
         return False  # a wrapper ("credit-caption") whose parts say which is which
     text = visible_text(tag)
     if _runs_sentences(text):
         return False  # sentences in a "source" block: a caption with its credit run in
     if _class_role(tag) == "credit":
         return True
-    if _CREDIT_CLASS.search(classes) or tag.name in ("cite", "small"):
+    if _credit_class(classes) or tag.name in ("cite", "small"):
         return True
     if index.count(LICENCE_LINK, tag) > 0 and tag.name != "figcaption":
         return True
@@ -187,7 +202,7 @@ _MADE_BY_START = re.compile(r"^(?:[\w-]++\s++){1,2}by\s+\S", re.IGNORECASE)
 
 def _has_credit_inside(tag: Tag, index: PageIndex) -> bool:
     return any(
-        _CREDIT_CLASS.search(class_text(inner)) or inner.name in ("cite", "small")
+        _credit_class(class_text(inner)) or inner.name in ("cite", "small")
         for inner in index.all_below(tag)
     )
 
@@ -199,11 +214,11 @@ def _class_role(tag: Tag) -> str | None:
     roles = set()
     for token in class_text(tag).split():
         part = token.rsplit("__", 1)[-1]
-        credit, caption = bool(_CREDIT_CLASS.search(part)), bool(_CAPTION_CLASS.search(part))
+        credit, caption = bool(_credit_class(part)), bool(_caption_class(part))
         if credit and caption:  # "caption-credit", "caption-author": the last word says it
             last = re.split(r"[-_]", part)[-1]
-            credit = bool(_CREDIT_CLASS.search(last) or last.lower() == "author")
-            caption = bool(_CAPTION_CLASS.search(last))
+            credit = bool(_credit_class(last) or last.lower() == "author")
+            caption = bool(_caption_class(last))
         if credit != caption:
             roles.add("credit" if credit else "caption")
     return roles.pop() if len(roles) == 1 else None
@@ -218,13 +233,13 @@ def _credit_parts(caption_tags: list[Tag], kb: KnowledgeBase, index: PageIndex) 
     credits: list[Tag] = []
     for tag in caption_tags:
         credit_figcaption = tag.name == "figcaption" and bool(
-            _CREDIT_CLASS.search(class_text(tag)) and not _CAPTION_CLASS.search(class_text(tag))
+            _credit_class(class_text(tag)) and not _caption_class(class_text(tag))
         )
         if _is_credit_element(tag, index) and (tag.name != "figcaption" or credit_figcaption):
             credits.append(tag)
             continue
         credits += index.memo("credits inside", tag, _credits_inside, tag, index)
-        if not credits and (tag.name == "figcaption" or _CAPTION_CLASS.search(class_text(tag))):
+        if not credits and (tag.name == "figcaption" or _caption_class(class_text(tag))):
             last = index.memo("trailing name", tag, _trailing_name, tag, kb)
             if last is not None:
                 credits.append(last)
@@ -249,7 +264,7 @@ def _credits_inside(tag: Tag, index: PageIndex) -> list[Tag]:
         if _runs_sentences(inner_text):
             continue
         if (
-            (_CREDIT_CLASS.search(classes) and not _CAPTION_CLASS.search(classes))
+            (_credit_class(classes) and not _caption_class(classes))
             or _class_role(inner) == "credit"
             or inner.name in ("cite", "small")
             or _CREDIT_START.match(inner_text)
@@ -405,7 +420,7 @@ def _gallery_credit(element: Tag, kb: KnowledgeBase, index: PageIndex) -> str | 
 def _printed_once(gallery: Tag, kb: KnowledgeBase, index: PageIndex) -> str | None:
     for child in child_elements(gallery, ("figcaption", "p", "div")):
         if index.count(ANY_IMAGE, child) == 0 and (
-            child.name == "figcaption" or _CAPTION_CLASS.search(class_text(child))
+            child.name == "figcaption" or _caption_class(class_text(child))
         ):
             _, credit = split_caption_credit(visible_text(child), kb)
             if credit:
@@ -436,7 +451,7 @@ def _shared_caption(element: Tag, index: PageIndex) -> list[Tag]:
             child
             for child in child_elements(group)
             if index.count(ANY_IMAGE, child) == 0
-            and _CAPTION_CLASS.search(class_text(child))
+            and _caption_class(class_text(child))
             and visible_text(child, limit=0)
         ]
     return []
@@ -482,10 +497,10 @@ def _caption_block(sibling: Tag, index: PageIndex) -> Tag | None:
     if not text or len(text) > 400:
         return None
     classes = class_text(sibling)
-    if _CAPTION_CLASS.search(classes) or _CREDIT_CLASS.search(classes):
+    if _caption_class(classes) or _credit_class(classes):
         return sibling
     for inner in index.below(sibling, ("div", "p", "figcaption", "span"), limit=4):
-        if _CAPTION_CLASS.search(class_text(inner)) or _CREDIT_CLASS.search(class_text(inner)):
+        if _caption_class(class_text(inner)) or _credit_class(class_text(inner)):
             return inner  # "<div class=photo__info><div class=photo__author>…"
     if index.count(LICENCE_LINK, sibling) > 0 or _CREDIT_START.match(text):
         return sibling
