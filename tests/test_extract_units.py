@@ -312,3 +312,15 @@ def test_elements_with_the_same_classes_are_each_read_as_caption_and_credit() ->
         ("Scene 1", "Ann Lee 1"),
         ("Scene 2", "Ann Lee 2"),
     ]
+
+
+def test_json_ld_read_once_gives_the_date_and_the_images() -> None:
+    head = (
+        "<script type='application/ld+json'>{broken</script>"
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "2024-03-05T10:00:00Z", "image": {"@type": "ImageObject", '
+        '"url": "/lead.jpg", "creditText": "Ann Lee"}};</script>'
+    )
+    extracted = extract_page(page("<p>Story</p>", head), "https://j.example/story")
+    assert str(extracted.published) == "2024-03-05"
+    assert [i.src for i in extracted.images] == ["https://j.example/lead.jpg"]

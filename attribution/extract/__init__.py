@@ -22,7 +22,13 @@ from bs4.element import PageElement
 
 from attribution.credits import split_caption_credit
 from attribution.extract.chrome import content_roots, is_chrome
-from attribution.extract.declared import Declared, jsonld_images, meta_images, published_date
+from attribution.extract.declared import (
+    Declared,
+    jsonld_documents,
+    jsonld_images,
+    meta_images,
+    published_date,
+)
 from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string, parent_named
 from attribution.extract.figures import attach_caption
 from attribution.extract.limits import MAX_IMAGES
@@ -114,8 +120,9 @@ def extract_page(
     declared = _declared_url(named)
     base = _base_url(named, url, declared)
     title = _title(named)
-    published = published_date(named)
-    structured = list(jsonld_images(named, base))
+    documents = jsonld_documents(named)
+    published = published_date(named, documents)
+    structured = list(jsonld_images(documents, base))
     meta = list(meta_images(named, base))
     take_out(index.left_out)
     roots = content_roots(index)
