@@ -324,3 +324,21 @@ def test_json_ld_read_once_gives_the_date_and_the_images() -> None:
     extracted = extract_page(page("<p>Story</p>", head), "https://j.example/story")
     assert str(extracted.published) == "2024-03-05"
     assert [i.src for i in extracted.images] == ["https://j.example/lead.jpg"]
+
+
+def test_attribute_values_resolve_against_each_page_and_placeholders_stay_out() -> None:
+    body = "<img src='/lazy-placeholder.gif' data-src='pics/a.jpg'><img src='pics/a.jpg'>"
+    first = extract_page(page(body), "https://one.example/news/story")
+    second = extract_page(page(body), "https://two.example/blog/post")
+    assert [i.src for i in first.images] == ["https://one.example/news/pics/a.jpg"]
+    assert [i.src for i in second.images] == ["https://two.example/blog/pics/a.jpg"]
+
+
+def test_screen_reader_text_is_left_out_of_captions() -> None:
+    html = page(
+        "<figure><img src='/p.jpg'><figcaption>A harbour at dawn"
+        "<span class='x sr-only'>, opens a larger view</span><span class=plain>.</span>"
+        "</figcaption></figure>"
+    )
+    images = extract_page(html, "https://h.example/story").images
+    assert [i.caption for i in images] == ["A harbour at dawn."]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bs4 import Comment, Tag
 from bs4.element import NavigableString, PageElement
@@ -295,7 +296,14 @@ _INLINE_WIDGETS = frozenset({"a", "b", "span", "button", "div", "strong"})
 def _is_hidden(tag: Tag) -> bool:
     """Text shown only to screen readers (a class such as "sr-only", or aria-hidden is
     not enough: that hides from screen readers, not from sight)."""
-    return bool(_HIDDEN_CLASS.search(" ".join(tag.get("class") or [])))
+    classes: list[str] | str = tag.get("class") or []
+    return bool(classes) and _hidden_classes(" ".join(classes))
+
+
+@lru_cache(maxsize=4096)
+def _hidden_classes(classes: str) -> bool:
+    """Whether class names are those of screen-reader text; once for each spelling."""
+    return _HIDDEN_CLASS.search(classes) is not None
 
 
 def link_hrefs(elements: Iterable[Tag]) -> list[str]:
