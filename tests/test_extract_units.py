@@ -10,6 +10,7 @@ from attribution.extract.tree import (
     ANY_IMAGE,
     PageIndex,
     TooDeep,
+    first_with,
     flatten_deep,
     index_page,
     take_out,
@@ -342,3 +343,25 @@ def test_screen_reader_text_is_left_out_of_captions() -> None:
     )
     images = extract_page(html, "https://h.example/story").images
     assert [i.caption for i in images] == ["A harbour at dawn."]
+
+
+def test_first_with_matches_attributes_as_css_selectors_do() -> None:
+    soup = BeautifulSoup(
+        "<link rel='alternate' href=a><link rel='Shortcut CANONICAL' href=b>"
+        "<link rel='canonical' href=c><meta property='og:url\n' content=d>"
+        "<meta property='OG:URL' content=e><meta property='og:url' content=f>"
+        "<div role='main navigation'></div><div role=main id=g></div>",
+        "lxml",
+    )
+    cases = [
+        ("link", "rel", "canonical", True, 'link[rel~="canonical"]'),
+        ("link", "rel", "shortcut canonical", True, 'link[rel~="shortcut canonical"]'),
+        ("link", "rel", "", True, 'link[rel~=""]'),
+        ("meta", "property", "og:url", False, 'meta[property="og:url"]'),
+        ("div", "role", "main", False, '[role="main"]'),
+        ("link", "rel", "Shortcut canonical", False, 'link[rel="Shortcut canonical"]'),
+    ]
+    for name, attribute, value, word, selector in cases:
+        assert first_with(soup.find_all(name), attribute, value, word=word) is soup.select_one(
+            selector
+        ), selector

@@ -35,7 +35,7 @@ from attribution.extract.limits import MAX_IMAGES
 from attribution.extract.tree import (
     Named,
     PageIndex,
-    first_match,
+    first_with,
     index_page,
     parse_markup,
     take_out,
@@ -173,11 +173,10 @@ def _not_shown(node: PageElement) -> bool:
 def _declared_url(named: Named) -> str | None:
     """The absolute http(s) address a page gives for itself (its canonical link, else
     its Open Graph URL)."""
-    for name, attribute, selector, key in (
-        ("link", "rel", 'link[rel~="canonical"]', "href"),
-        ("meta", "property", 'meta[property="og:url"]', "content"),
+    for tag, key in (
+        (_select_one(named, "link", "rel", "canonical", word=True), "href"),
+        (_select_one(named, "meta", "property", "og:url"), "content"),
     ):
-        tag = _select_one(named, name, attribute, selector)
         if tag is not None:
             value = clean_url(attr(tag, key) or "")
             if value.lower().startswith(("http://", "https://")):
@@ -185,10 +184,12 @@ def _declared_url(named: Named) -> str | None:
     return None
 
 
-def _select_one(named: Named, name: str, attribute: str, selector: str) -> Tag | None:
-    """``soup.select_one(selector)`` for a selector of ``name`` elements by the value of
-    their ``attribute``, tried only on the elements of that name that have it."""
-    return first_match((t for t in named.get(name, ()) if attribute in t.attrs), selector)
+def _select_one(
+    named: Named, name: str, attribute: str, value: str, word: bool = False
+) -> Tag | None:
+    """``soup.select_one('name[attribute="value"]')`` (``~=`` with ``word``), tried only
+    on the elements of that name."""
+    return first_with(named.get(name, ()), attribute, value, word=word)
 
 
 def _base_url(named: Named, url: str, declared: str | None) -> str:
@@ -205,11 +206,8 @@ def _base_url(named: Named, url: str, declared: str | None) -> str:
 
 
 def _title(named: Named) -> str | None:
-    for attribute, selector in (
-        ("property", 'meta[property="og:title"]'),
-        ("name", 'meta[name="twitter:title"]'),
-    ):
-        tag = _select_one(named, "meta", attribute, selector)
+    for attribute, value in (("property", "og:title"), ("name", "twitter:title")):
+        tag = _select_one(named, "meta", attribute, value)
         if isinstance(tag, Tag) and attr(tag, "content"):
             return none_if_empty(attr(tag, "content"))
     title = next(iter(named.get("title", ())), None)

@@ -19,7 +19,7 @@ from attribution.extract.dom import (
     word_set,
 )
 from attribution.extract.figures import has_caption_nearby
-from attribution.extract.tree import PageIndex, first_match
+from attribution.extract.tree import PageIndex, first_with
 from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
 from attribution.textutil import clean_text
 
@@ -119,9 +119,7 @@ def content_roots(index: PageIndex) -> Roots:
         longest = max(articles, key=index.words_length)
         if index.words_length(longest) > 600:  # not a card in a "more" rail
             roots.append(longest)
-    main = next(iter(index.named("main")), None) or first_match(
-        (tag for tag in index.elements if "role" in tag.attrs), '[role="main"]'
-    )
+    main = next(iter(index.named("main")), None) or first_with(index.elements, "role", "main")
     if isinstance(main, Tag):
         roots.append(main)
     return Roots(roots, index)
