@@ -365,3 +365,17 @@ def test_first_with_matches_attributes_as_css_selectors_do() -> None:
         assert first_with(soup.find_all(name), attribute, value, word=word) is soup.select_one(
             selector
         ), selector
+
+
+def test_credit_links_are_read_from_the_links_inside_the_credit() -> None:
+    html = page(
+        "<figure><img src='/p.jpg'><figcaption>A bridge "
+        "<span class=credit>Photo: <a href='/people/ann'>Ann Lee</a>, "
+        "<a href='https://creativecommons.org/licenses/by/4.0/'>CC BY 4.0</a>"
+        "<a>no address</a><a href='#top'>top</a></span></figcaption></figure>"
+    )
+    (image,) = extract_page(html, "https://l.example/story").images
+    assert image.credit_links == (
+        "https://l.example/people/ann",
+        "https://creativecommons.org/licenses/by/4.0/",
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -306,11 +306,20 @@ def _hidden_classes(classes: str) -> bool:
     return _HIDDEN_CLASS.search(classes) is not None
 
 
-def link_hrefs(elements: Iterable[Tag]) -> list[str]:
-    """The hrefs of the links in (or being) these elements."""
+def link_hrefs(
+    elements: Iterable[Tag], links_in: Callable[[Tag], Iterable[Tag]] | None = None
+) -> list[str]:
+    """The hrefs of the links in (or being) these elements. ``links_in(element)`` gives
+    the ``<a>`` elements inside one (a page index answers at once); by default bs4
+    searches for them."""
     hrefs: list[str] = []
     for element in elements:
-        anchors = [element] if element.name == "a" else element.find_all("a", href=True)
+        if element.name == "a":
+            anchors: Iterable[Tag] = [element]
+        elif links_in is None:
+            anchors = element.find_all("a", href=True)
+        else:
+            anchors = links_in(element)
         for anchor in anchors:
             href = attr(anchor, "href")
             if href and not href.startswith(("#", "javascript:", "mailto:")):

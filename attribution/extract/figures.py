@@ -4,7 +4,7 @@ caption paragraphs after an image, attribution lines after a figure."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from bs4 import Tag
 
@@ -372,7 +372,8 @@ def _read_caption(
             if credit and split_credit not in credit
             else (credit or split_credit)
         )
-    joined = (join_url(base, href) for href in link_hrefs(credit_tags or caption_tags))
+    hrefs = link_hrefs(credit_tags or caption_tags, partial(index.below, names=("a",)))
+    joined = (join_url(base, href) for href in hrefs)
     return caption, credit, tuple(link for link in joined if link)
 
 
