@@ -16,22 +16,27 @@ parsed whatever its bytes, nested no deeper than ``limits.MAX_DEPTH``, indexed o
 from __future__ import annotations
 
 import re
-from functools import partial
 
 from bs4 import BeautifulSoup, Comment, Tag
 from bs4.element import PageElement
 
 from attribution.credits import split_caption_credit
 from attribution.extract.chrome import content_roots, is_chrome
-from attribution.extract.declared import Declared, jsonld_images, meta_images, published_date
+from attribution.extract.declared import (
+    Declared,
+    jsonld_documents,
+    jsonld_images,
+    meta_images,
+    published_date,
+)
 from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string, parent_named
 from attribution.extract.figures import attach_caption
 from attribution.extract.limits import MAX_IMAGES
 from attribution.extract.tree import (
     Named,
     PageIndex,
-    first_match,
-    flatten_deep,
+    first_with,
+    index_page,
     parse_markup,
     take_out,
 )
@@ -110,20 +115,20 @@ def extract_page(
     kb = kb or default_knowledge_base()
     forget_known_urls()
     soup = parse_html(html, encoding)
-    flatten_deep(soup)
-    index = PageIndex(soup, leave_out=_not_shown)
+    index = index_page(soup, leave_out=_not_shown)
     named = index.every_element
     declared = _declared_url(named)
     base = _base_url(named, url, declared)
     title = _title(named)
-    published = published_date(named)
-    structured = list(jsonld_images(named, base))
+    documents = jsonld_documents(named)
+    published = published_date(named, documents)
+    structured = list(jsonld_images(documents, base))
     meta = list(meta_images(named, base))
-    take_out(soup, index.left_out)
+    take_out(index.left_out)
     roots = content_roots(index)
     found: list[FoundImage] = []
     unread = 0
-    for element in index.elements:
+    for element in _may_show_images(index.elements):
         candidate = _candidate(element, base, index)
         if candidate is None:
             continue
@@ -168,11 +173,10 @@ def _not_shown(node: PageElement) -> bool:
 def _declared_url(named: Named) -> str | None:
     """The absolute http(s) address a page gives for itself (its canonical link, else
     its Open Graph URL)."""
-    for name, attribute, selector, key in (
-        ("link", "rel", 'link[rel~="canonical"]', "href"),
-        ("meta", "property", 'meta[property="og:url"]', "content"),
+    for tag, key in (
+        (_select_one(named, "link", "rel", "canonical", word=True), "href"),
+        (_select_one(named, "meta", "property", "og:url"), "content"),
     ):
-        tag = _select_one(named, name, attribute, selector)
         if tag is not None:
             value = clean_url(attr(tag, key) or "")
             if value.lower().startswith(("http://", "https://")):
@@ -180,10 +184,12 @@ def _declared_url(named: Named) -> str | None:
     return None
 
 
-def _select_one(named: Named, name: str, attribute: str, selector: str) -> Tag | None:
-    """``soup.select_one(selector)`` for a selector of ``name`` elements by the value of
-    their ``attribute``, tried only on the elements of that name that have it."""
-    return first_match((t for t in named.get(name, ()) if attribute in t.attrs), selector)
+def _select_one(
+    named: Named, name: str, attribute: str, value: str, word: bool = False
+) -> Tag | None:
+    """``soup.select_one('name[attribute="value"]')`` (``~=`` with ``word``), tried only
+    on the elements of that name."""
+    return first_with(named.get(name, ()), attribute, value, word=word)
 
 
 def _base_url(named: Named, url: str, declared: str | None) -> str:
@@ -200,11 +206,8 @@ def _base_url(named: Named, url: str, declared: str | None) -> str:
 
 
 def _title(named: Named) -> str | None:
-    for attribute, selector in (
-        ("property", 'meta[property="og:title"]'),
-        ("name", 'meta[name="twitter:title"]'),
-    ):
-        tag = _select_one(named, "meta", attribute, selector)
+    for attribute, value in (("property", "og:title"), ("name", "twitter:title")):
+        tag = _select_one(named, "meta", attribute, value)
         if isinstance(tag, Tag) and attr(tag, "content"):
             return none_if_empty(attr(tag, "content"))
     title = next(iter(named.get("title", ())), None)
@@ -213,6 +216,16 @@ def _title(named: Named) -> str | None:
         return none_if_empty(text)
     h1 = next(iter(named.get("h1", ())), None)
     return none_if_empty(h1.get_text(" ")) if isinstance(h1, Tag) else None
+
+
+def _may_show_images(elements: list[Tag]) -> list[Tag]:
+    """The elements :func:`_candidate` may find an image on: images, and elements with
+    one of the attributes a container's image is read from (most elements have none)."""
+    return [
+        element
+        for element in elements
+        if element.name in IMAGE_TAGS or not _CONTAINER_KEYS.isdisjoint(element.attrs)
+    ]
 
 
 def _candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | None:
@@ -246,7 +259,7 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
         srcsets.extend(srcset_urls(attr(element, name)))
     picture = parent_named(element, "picture")
     if isinstance(picture, Tag):
-        srcsets.extend(index.memo("sources", picture, partial(_picture_sources, picture, index)))
+        srcsets.extend(index.memo("sources", picture, _picture_sources, picture, index))
     resolved_sets = [(size, resolve_url(base, url)) for size, url in srcsets]
     set_urls = [(size, url) for size, url in resolved_sets if url]
     largest = max(set_urls, key=lambda pair: pair[0])[1] if set_urls else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import partial
 from urllib.parse import unquote
 
 from bs4 import Tag
@@ -20,7 +19,7 @@ from attribution.extract.dom import (
     word_set,
 )
 from attribution.extract.figures import has_caption_nearby
-from attribution.extract.tree import PageIndex, first_match
+from attribution.extract.tree import PageIndex, first_with
 from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
 from attribution.textutil import clean_text
 
@@ -86,6 +85,8 @@ class Roots:
         self._index = index
         self._ids = {id(root) for root in roots}
         self._starts = sorted(index.position(root)[0] for root in roots)
+        # id(ancestor) -> what it says of the images inside it (see is_chrome)
+        self.verdicts: dict[int, int] = {}
 
     def __bool__(self) -> bool:
         return bool(self.tags)
@@ -118,9 +119,7 @@ def content_roots(index: PageIndex) -> Roots:
         longest = max(articles, key=index.words_length)
         if index.words_length(longest) > 600:  # not a card in a "more" rail
             roots.append(longest)
-    main = next(iter(index.named("main")), None) or first_match(
-        (tag for tag in index.elements if "role" in tag.attrs), '[role="main"]'
-    )
+    main = next(iter(index.named("main")), None) or first_with(index.elements, "role", "main")
     if isinstance(main, Tag):
         roots.append(main)
     return Roots(roots, index)
@@ -148,42 +147,70 @@ def is_chrome(
         return True
     if _ad_sized(element) or _labelled_as_ad(element, index):
         return True
-    in_figure = parent_named(element, "figure") is not None
-    for depth, ancestor in enumerate(element.parents, 1):
-        if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "[document]"):
-            break
-        if roots.is_root(ancestor):
-            break  # what wraps the article body says nothing about its images
-        if ancestor.name in _CHROME_TAGS:
-            return True
-        if ancestor.name == "header" and _is_site_header(ancestor, index):
-            return True
-        if _is_layout(ancestor, roots, index):
-            continue  # a page-layout wrapper ("layout-with-rail") holds the article too
-        role = (attr(ancestor, "role") or "").lower()
-        if role in _CHROME_ROLES:
-            return True
-        words = _class_words(ancestor, index)
-        if words & _ANCESTOR_CHROME_WORDS and not (words & _CONTENT_WORDS):
-            return True
-        if (ancestor.name == "article" or depth <= 3) and index.memo(
-            "card", ancestor, partial(_is_card, ancestor, base, page_url, index)
-        ):
-            return True  # a story card: a picture beside a headline linking elsewhere
+    if _ancestors_say_chrome(element, roots, base, page_url, index):
+        return True
     teaser = _teaser_link(element, base, page_url)
     if teaser is not None and (
-        index.memo("headline card", teaser, partial(_is_headline_card, teaser, index))
+        index.memo("headline card", teaser, _is_headline_card, teaser, index)
         or not has_caption_nearby(element, index)
     ):
         return True
     if roots and not roots.holds(element):
+        in_figure = parent_named(element, "figure") is not None
         return not (in_figure or has_caption_nearby(element, index) or _in_hero(element, index))
     return False
 
 
+# What an ancestor says of every image inside it, whichever image asks.
+_STOP, _CHROME, _LAYOUT, _NEITHER = range(4)
+
+
+def _ancestors_say_chrome(
+    element: Tag, roots: Roots, base: str, page_url: str, index: PageIndex
+) -> bool:
+    """Whether an ancestor below the body and the article body's roots marks an image
+    as chrome: a chrome element, role or class, a site header, a story card."""
+    verdicts = roots.verdicts
+    for depth, ancestor in enumerate(element.parents, 1):
+        verdict = verdicts.get(id(ancestor))
+        if verdict is None:
+            verdict = verdicts[id(ancestor)] = _ancestor_verdict(ancestor, roots, index)
+        if verdict == _STOP:
+            return False
+        if verdict == _CHROME:
+            return True
+        if (
+            verdict == _NEITHER
+            and (ancestor.name == "article" or depth <= 3)
+            and index.memo("card", ancestor, _is_card, ancestor, base, page_url, index)
+        ):
+            return True  # a story card: a picture beside a headline linking elsewhere
+    return False
+
+
+def _ancestor_verdict(ancestor: Tag, roots: Roots, index: PageIndex) -> int:
+    if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "[document]"):
+        return _STOP
+    if roots.is_root(ancestor):
+        return _STOP  # what wraps the article body says nothing about its images
+    if ancestor.name in _CHROME_TAGS:
+        return _CHROME
+    if ancestor.name == "header" and _is_site_header(ancestor, index):
+        return _CHROME
+    if _is_layout(ancestor, roots, index):
+        return _LAYOUT  # a page-layout wrapper ("layout-with-rail") holds the article too
+    role = (attr(ancestor, "role") or "").lower()
+    if role in _CHROME_ROLES:
+        return _CHROME
+    words = _class_words(ancestor, index)
+    if words & _ANCESTOR_CHROME_WORDS and not (words & _CONTENT_WORDS):
+        return _CHROME
+    return _NEITHER
+
+
 def _class_words(element: Tag, index: PageIndex) -> frozenset[str]:
     """The words of an element's classes and id, read once for all its images."""
-    return index.memo("class words", element, partial(_words_of, element))
+    return index.memo("class words", element, _words_of, element)
 
 
 def _words_of(element: Tag) -> frozenset[str]:
@@ -216,7 +243,7 @@ def _labelled_as_ad(element: Tag, index: PageIndex) -> bool:
     for _ in range(2):
         if not isinstance(parent, Tag) or parent.name in ("body", "article", "main"):
             return False
-        if index.memo("ad label", parent, partial(_has_ad_label, parent, index)):
+        if index.memo("ad label", parent, _has_ad_label, parent, index):
             return True
         parent = parent.parent
     return False
@@ -258,17 +285,20 @@ def _first_link(heading: Tag, index: PageIndex) -> Tag | None:
 
 
 def _tiny(element: Tag, index: PageIndex) -> bool:
-    if _in_gallery(element, index):
-        return False  # gallery thumbnails (MediaWiki's are 120 pixels wide) are content
     sizes = []
     for name in ("width", "height"):
         value = attr(element, name) or ""
-        match = re.match(r"^\s*(\d+)(?:px)?\s*$", value)
+        match = _PIXELS.match(value)
         if match:
             digits = match.group(1).lstrip("0") or "0"
             # A number of thousands of digits is huge, not an error (int() refuses it).
             sizes.append(int(digits) if len(digits) < 20 else 10**20)
-    return any(size < 64 for size in sizes) or (len(sizes) == 2 and max(sizes) <= 120)
+    tiny = any(size < 64 for size in sizes) or (len(sizes) == 2 and max(sizes) <= 120)
+    # Gallery thumbnails (MediaWiki's are 120 pixels wide) are content.
+    return tiny and not _in_gallery(element, index)
+
+
+_PIXELS = re.compile(r"^\s*(\d+)(?:px)?\s*$")
 
 
 def _in_gallery(element: Tag, index: PageIndex) -> bool:

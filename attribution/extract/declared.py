@@ -110,17 +110,25 @@ def _jsonld_scripts(named: Named) -> list[Tag]:
 _SKIP_KEYS = frozenset({"logo", "author", "publisher", "sponsor", "brand", "contributor", "editor"})
 
 
-def jsonld_images(named: Named, base: str) -> Iterator[Declared]:
-    """The ImageObjects of a page's JSON-LD (publisher logos and author photos left out),
-    from its elements by name."""
+def jsonld_documents(named: Named) -> list[object]:
+    """The parsed documents of a page's JSON-LD scripts, in document order (those that
+    do not parse, or are too long to read, left out); read once for all that asks."""
+    documents = []
     for script in _jsonld_scripts(named):
         raw = script.string or script.get_text()
         if not raw or len(raw) > 2_000_000:
             continue
         try:
-            data = json.loads(raw.strip().rstrip(";"), strict=False)
+            documents.append(json.loads(raw.strip().rstrip(";"), strict=False))
         except (ValueError, RecursionError):
             continue
+    return documents
+
+
+def jsonld_images(documents: list[object], base: str) -> Iterator[Declared]:
+    """The ImageObjects of a page's JSON-LD documents (see :func:`jsonld_documents`),
+    publisher logos and author photos left out."""
+    for data in documents:
         yield from _walk_jsonld(data, base, inside_image=False, depth=0)
 
 
@@ -218,12 +226,13 @@ _PUBLISHED_META_KEYS = (
 _ISO_DATE = re.compile(r"\s*+(\d{4})-(\d{2})-(\d{2})")
 
 
-def published_date(named: Named) -> date | None:
+def published_date(named: Named, documents: list[object] | None = None) -> date | None:
     """The date the page says it was first published: its ``article:published_time``
     (or microdata / Dublin Core ``datePublished``) meta tag, a ``<time
     itemprop="datePublished">``, else the ``datePublished`` of the article in its
     JSON-LD. Only the calendar date as written is kept; None when the page states none.
-    ``named`` holds the page's elements by name.
+    ``named`` holds the page's elements by name, ``documents`` its JSON-LD when already
+    read (:func:`jsonld_documents`).
     """
     metas: dict[str, str] = {}
     for tag in named.get("meta", ()):
@@ -240,14 +249,7 @@ def published_date(named: Named) -> date | None:
         found = _iso_date(attr(time, "datetime"))
         if found:
             return found
-    for script in _jsonld_scripts(named):
-        raw = script.string or script.get_text()
-        if not raw or len(raw) > 2_000_000:
-            continue
-        try:
-            data = json.loads(raw.strip().rstrip(";"), strict=False)
-        except (ValueError, RecursionError):
-            continue
+    for data in jsonld_documents(named) if documents is None else documents:
         found = _article_published(data, depth=0)
         if found:
             return found

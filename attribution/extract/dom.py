@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bs4 import Comment, Tag
 from bs4.element import NavigableString, PageElement
@@ -295,14 +296,30 @@ _INLINE_WIDGETS = frozenset({"a", "b", "span", "button", "div", "strong"})
 def _is_hidden(tag: Tag) -> bool:
     """Text shown only to screen readers (a class such as "sr-only", or aria-hidden is
     not enough: that hides from screen readers, not from sight)."""
-    return bool(_HIDDEN_CLASS.search(" ".join(tag.get("class") or [])))
+    classes: list[str] | str = tag.get("class") or []
+    return bool(classes) and _hidden_classes(" ".join(classes))
 
 
-def link_hrefs(elements: Iterable[Tag]) -> list[str]:
-    """The hrefs of the links in (or being) these elements."""
+@lru_cache(maxsize=4096)
+def _hidden_classes(classes: str) -> bool:
+    """Whether class names are those of screen-reader text; once for each spelling."""
+    return _HIDDEN_CLASS.search(classes) is not None
+
+
+def link_hrefs(
+    elements: Iterable[Tag], links_in: Callable[[Tag], Iterable[Tag]] | None = None
+) -> list[str]:
+    """The hrefs of the links in (or being) these elements. ``links_in(element)`` gives
+    the ``<a>`` elements inside one (a page index answers at once); by default bs4
+    searches for them."""
     hrefs: list[str] = []
     for element in elements:
-        anchors = [element] if element.name == "a" else element.find_all("a", href=True)
+        if element.name == "a":
+            anchors: Iterable[Tag] = [element]
+        elif links_in is None:
+            anchors = element.find_all("a", href=True)
+        else:
+            anchors = links_in(element)
         for anchor in anchors:
             href = attr(anchor, "href")
             if href and not href.startswith(("#", "javascript:", "mailto:")):

@@ -4,7 +4,7 @@ caption paragraphs after an image, attribution lines after a figure."""
 from __future__ import annotations
 
 import re
-from functools import partial
+from functools import lru_cache, partial
 
 from bs4 import Tag
 
@@ -48,6 +48,20 @@ _CREDIT_CLASS = re.compile(
     re.IGNORECASE,
 )
 
+
+@lru_cache(maxsize=4096)
+def _caption_class(classes: str) -> bool:
+    """Whether class names (or a part of one) read as a caption's; worked out once for
+    each spelling, which a page repeats on element after element."""
+    return _CAPTION_CLASS.search(classes) is not None
+
+
+@lru_cache(maxsize=4096)
+def _credit_class(classes: str) -> bool:
+    """Whether class names (or a part of one) read as a credit's; once for each spelling."""
+    return _CREDIT_CLASS.search(classes) is not None
+
+
 _CREDIT_START = re.compile(
     r"^\s*(?:©|\(c\)\s|copyright\b|courtesy\b|illustration\s+by\b"
     r"|" + alternatives(*CREDIT_START_LABELS) + r"\s*(?::|…|\.\.\.)"
@@ -66,7 +80,7 @@ _FIGURE_CLASS = re.compile(
 
 def has_caption_nearby(element: Tag, index: PageIndex) -> bool:
     """Whether an image has a caption or credit of its own nearby."""
-    return index.memo("caption nearby", element, partial(_has_caption_nearby, element, index))
+    return index.memo("caption nearby", element, _has_caption_nearby, element, index)
 
 
 def _has_caption_nearby(element: Tag, index: PageIndex) -> bool:
@@ -103,7 +117,7 @@ def _caption_elements(container: Tag, image: Tag, index: PageIndex) -> list[Tag]
     that hold the image are left out, and those inside one already taken."""
     found: list[Tag] = []
     taken_until = -1  # the end, in document order, of the elements taken so far
-    candidates = index.memo("caption candidates", container, partial(_candidates, container, index))
+    candidates = index.memo("caption candidates", container, _candidates, container, index)
     for tag in candidates:
         if tag is image or index.inside(image, tag):
             continue
@@ -134,8 +148,8 @@ def _candidates(container: Tag, index: PageIndex) -> list[Tag]:
                 and index.words_length(tag) > 0
             )
             or attr(tag, "itemprop") in ("caption", "description")
-            or _CAPTION_CLASS.search(classes)
-            or (_CREDIT_CLASS.search(classes) and tag.name not in ("a", "img"))
+            or _caption_class(classes)
+            or (_credit_class(classes) and tag.name not in ("a", "img"))
             or (
                 tag.name in ("p", "span", "div", "small", "cite")
                 and _CREDIT_START.match(text_start(tag, _START_READ, " "))
@@ -152,23 +166,23 @@ _START_READ = 200
 
 
 def _is_credit_element(tag: Tag, index: PageIndex) -> bool:
-    return index.memo("credit element", tag, lambda: _reads_as_credit_element(tag, index))
+    return index.memo("credit element", tag, _reads_as_credit_element, tag, index)
 
 
 def _reads_as_credit_element(tag: Tag, index: PageIndex) -> bool:
     classes = class_text(tag)
-    if _CAPTION_CLASS.search(classes) and not _CREDIT_CLASS.search(classes):
+    if _caption_class(classes) and not _credit_class(classes):
         return False
     if attr(tag, "itemprop") in ("caption", "description"):
         return False  # class="image__caption attribution" with itemprop="caption"
-    if _CREDIT_CLASS.search(classes) and _has_credit_inside(tag, index):
+    if _credit_class(classes) and _has_credit_inside(tag, index):
         return False  # a wrapper ("credit-caption") whose parts say which is which
     text = visible_text(tag)
     if _runs_sentences(text):
         return False  # sentences in a "source" block: a caption with its credit run in
     if _class_role(tag) == "credit":
         return True
-    if _CREDIT_CLASS.search(classes) or tag.name in ("cite", "small"):
+    if _credit_class(classes) or tag.name in ("cite", "small"):
         return True
     if index.count(LICENCE_LINK, tag) > 0 and tag.name != "figcaption":
         return True
@@ -188,7 +202,7 @@ _MADE_BY_START = re.compile(r"^(?:[\w-]++\s++){1,2}by\s+\S", re.IGNORECASE)
 
 def _has_credit_inside(tag: Tag, index: PageIndex) -> bool:
     return any(
-        _CREDIT_CLASS.search(class_text(inner)) or inner.name in ("cite", "small")
+        _credit_class(class_text(inner)) or inner.name in ("cite", "small")
         for inner in index.all_below(tag)
     )
 
@@ -200,11 +214,11 @@ def _class_role(tag: Tag) -> str | None:
     roles = set()
     for token in class_text(tag).split():
         part = token.rsplit("__", 1)[-1]
-        credit, caption = bool(_CREDIT_CLASS.search(part)), bool(_CAPTION_CLASS.search(part))
+        credit, caption = bool(_credit_class(part)), bool(_caption_class(part))
         if credit and caption:  # "caption-credit", "caption-author": the last word says it
             last = re.split(r"[-_]", part)[-1]
-            credit = bool(_CREDIT_CLASS.search(last) or last.lower() == "author")
-            caption = bool(_CAPTION_CLASS.search(last))
+            credit = bool(_credit_class(last) or last.lower() == "author")
+            caption = bool(_caption_class(last))
         if credit != caption:
             roles.add("credit" if credit else "caption")
     return roles.pop() if len(roles) == 1 else None
@@ -219,14 +233,14 @@ def _credit_parts(caption_tags: list[Tag], kb: KnowledgeBase, index: PageIndex) 
     credits: list[Tag] = []
     for tag in caption_tags:
         credit_figcaption = tag.name == "figcaption" and bool(
-            _CREDIT_CLASS.search(class_text(tag)) and not _CAPTION_CLASS.search(class_text(tag))
+            _credit_class(class_text(tag)) and not _caption_class(class_text(tag))
         )
         if _is_credit_element(tag, index) and (tag.name != "figcaption" or credit_figcaption):
             credits.append(tag)
             continue
-        credits += index.memo("credits inside", tag, partial(_credits_inside, tag, index))
-        if not credits and (tag.name == "figcaption" or _CAPTION_CLASS.search(class_text(tag))):
-            last = index.memo("trailing name", tag, partial(_trailing_name, tag, kb))
+        credits += index.memo("credits inside", tag, _credits_inside, tag, index)
+        if not credits and (tag.name == "figcaption" or _caption_class(class_text(tag))):
+            last = index.memo("trailing name", tag, _trailing_name, tag, kb)
             if last is not None:
                 credits.append(last)
     return credits
@@ -250,7 +264,7 @@ def _credits_inside(tag: Tag, index: PageIndex) -> list[Tag]:
         if _runs_sentences(inner_text):
             continue
         if (
-            (_CREDIT_CLASS.search(classes) and not _CAPTION_CLASS.search(classes))
+            (_credit_class(classes) and not _caption_class(classes))
             or _class_role(inner) == "credit"
             or inner.name in ("cite", "small")
             or _CREDIT_START.match(inner_text)
@@ -329,7 +343,11 @@ def attach_caption(
     read = index.memo(
         "caption " + " ".join(str(id(t)) for t in caption_tags),
         key,
-        partial(_read_caption, caption_tags, base, kb, index),
+        _read_caption,
+        caption_tags,
+        base,
+        kb,
+        index,
     )
     candidate.caption, candidate.credit, links = read
     if candidate.credit is None:
@@ -354,7 +372,8 @@ def _read_caption(
             if credit and split_credit not in credit
             else (credit or split_credit)
         )
-    joined = (join_url(base, href) for href in link_hrefs(credit_tags or caption_tags))
+    hrefs = link_hrefs(credit_tags or caption_tags, partial(index.below, names=("a",)))
+    joined = (join_url(base, href) for href in hrefs)
     return caption, credit, tuple(link for link in joined if link)
 
 
@@ -395,14 +414,14 @@ def _gallery_credit(element: Tag, kb: KnowledgeBase, index: PageIndex) -> str | 
             return None
         if not _GALLERY_CLASS.search(class_text(gallery)):
             continue
-        return index.memo("gallery credit", gallery, partial(_printed_once, gallery, kb, index))
+        return index.memo("gallery credit", gallery, _printed_once, gallery, kb, index)
     return None
 
 
 def _printed_once(gallery: Tag, kb: KnowledgeBase, index: PageIndex) -> str | None:
     for child in child_elements(gallery, ("figcaption", "p", "div")):
         if index.count(ANY_IMAGE, child) == 0 and (
-            child.name == "figcaption" or _CAPTION_CLASS.search(class_text(child))
+            child.name == "figcaption" or _caption_class(class_text(child))
         ):
             _, credit = split_caption_credit(visible_text(child), kb)
             if credit:
@@ -433,7 +452,7 @@ def _shared_caption(element: Tag, index: PageIndex) -> list[Tag]:
             child
             for child in child_elements(group)
             if index.count(ANY_IMAGE, child) == 0
-            and _CAPTION_CLASS.search(class_text(child))
+            and _caption_class(class_text(child))
             and visible_text(child, limit=0)
         ]
     return []
@@ -441,7 +460,7 @@ def _shared_caption(element: Tag, index: PageIndex) -> list[Tag]:
 
 def _following_captions(element: Tag, index: PageIndex) -> list[Tag]:
     """Caption and credit printed right after the image (the next short blocks)."""
-    return index.memo("following captions", element, partial(_captions_after, element, index))
+    return index.memo("following captions", element, _captions_after, element, index)
 
 
 def _captions_after(element: Tag, index: PageIndex) -> list[Tag]:
@@ -479,10 +498,10 @@ def _caption_block(sibling: Tag, index: PageIndex) -> Tag | None:
     if not text or len(text) > 400:
         return None
     classes = class_text(sibling)
-    if _CAPTION_CLASS.search(classes) or _CREDIT_CLASS.search(classes):
+    if _caption_class(classes) or _credit_class(classes):
         return sibling
     for inner in index.below(sibling, ("div", "p", "figcaption", "span"), limit=4):
-        if _CAPTION_CLASS.search(class_text(inner)) or _CREDIT_CLASS.search(class_text(inner)):
+        if _caption_class(class_text(inner)) or _credit_class(class_text(inner)):
             return inner  # "<div class=photo__info><div class=photo__author>…"
     if index.count(LICENCE_LINK, sibling) > 0 or _CREDIT_START.match(text):
         return sibling

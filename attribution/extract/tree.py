@@ -9,10 +9,12 @@ descendant, which takes time squared on the pages built to make them do it.
 
 from __future__ import annotations
 
+import re
+import string
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from typing import TypeVar, cast
+from typing import ParamSpec, TypeVar, cast
 
 from bs4 import BeautifulSoup, CData, Tag
 from bs4.element import NavigableString, PageElement
@@ -103,11 +105,12 @@ def _flatten(tag: Tag) -> None:
     tag.contents = kept
 
 
-def take_out(soup: BeautifulSoup, nodes: list[PageElement]) -> None:
+def take_out(nodes: list[PageElement]) -> None:
     """Take these nodes out of the page, with all they hold; none may be inside another
-    (:class:`PageIndex` lists such nodes as ``left_out``). Each parent's children are
-    relinked once (bs4 would look for each node among its siblings: time squared on a
-    page of thousands of sibling comments)."""
+    (:class:`PageIndex` lists such nodes as ``left_out``, in document order). Each
+    parent's children are relinked once (bs4 would look for each node among its
+    siblings: time squared on a page of thousands of sibling comments), and each node is
+    cut out of the document order where it stands, not by threading the whole page."""
     if not nodes:
         return
     gone = {id(node) for node in nodes}
@@ -118,7 +121,8 @@ def take_out(soup: BeautifulSoup, nodes: list[PageElement]) -> None:
             if id(child) in gone:
                 child.parent = None
         _relink_children(parent, kept)
-    _thread(soup)
+    for node in nodes:
+        _unthread(node)
 
 
 def _relink_children(tag: Tag, children: list[PageElement]) -> None:
@@ -129,28 +133,74 @@ def _relink_children(tag: Tag, children: list[PageElement]) -> None:
     tag.contents = children
 
 
-def _thread(soup: BeautifulSoup) -> None:
-    """Link every node of the page to the next in document order, as bs4 keeps them."""
-    previous: PageElement = soup
-    stack: list[PageElement] = list(reversed(soup.contents))
-    while stack:
-        node = stack.pop()
-        previous.next_element = node
-        node.previous_element = previous
-        previous = node
-        if isinstance(node, Tag):
-            stack.extend(reversed(node.contents))
-    previous.next_element = None
+def _unthread(node: PageElement) -> None:
+    """Link the node before ``node`` in document order to the one after all it holds.
+    Nodes taken out one after another in document order leave the order as threading
+    the remaining page afresh would."""
+    last = node
+    while isinstance(last, Tag) and last.contents:
+        last = last.contents[-1]
+    before, after = node.previous_element, last.next_element
+    if before is not None:
+        before.next_element = after
+    if after is not None:
+        after.previous_element = before
+
+
+def index_page(root: Tag, leave_out: Callable[[PageElement], bool] | None = None) -> PageIndex:
+    """``flatten_deep(root)``, then ``PageIndex(root, leave_out)``: one walk of the page
+    when it is nested no deeper than ``MAX_DEPTH`` (every real page), a second after
+    flattening one that is."""
+    try:
+        return PageIndex(root, leave_out, max_depth=MAX_DEPTH)
+    except TooDeep:
+        flatten_deep(root)
+        return PageIndex(root, leave_out)
+
+
+class TooDeep(ValueError):
+    """A page nested deeper than the index was told to take (see :func:`index_page`)."""
 
 
 # A page's elements by name, each list in document order.
 Named = dict[str, list[Tag]]
 
 
-def first_match(candidates: Iterable[Tag], selector: str) -> Tag | None:
-    """The first of ``candidates`` that the CSS ``selector`` matches: what ``select_one``
-    finds when ``candidates`` are, in document order, every element it could match."""
-    return next((tag for tag in candidates if tag.css.match(selector)), None)
+def first_with(
+    candidates: Iterable[Tag], attribute: str, value: str, *, word: bool = False
+) -> Tag | None:
+    """The first of ``candidates`` that CSS's ``[attribute="value"]`` matches (with
+    ``word``, ``[attribute~="value"]``: one of its space-separated words) on an HTML
+    page: what ``select_one`` finds when ``candidates`` are, in document order, every
+    element it could match. Without a CSS engine: it took most of a small page's time."""
+    caseless = attribute in _HTML_CASELESS
+    wanted = value.translate(_ASCII_LOWER) if caseless else value
+    for tag in candidates:
+        raw = tag.get(attribute)
+        if raw is None:
+            continue
+        text = raw if isinstance(raw, str) else " ".join(raw)
+        if caseless:
+            text = text.translate(_ASCII_LOWER)
+        if word:
+            if wanted and not _CSS_SPACE.search(wanted) and wanted in _CSS_SPACE.split(text):
+                return tag
+        elif text == wanted:
+            return tag
+    return None
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_CSS_SPACE = re.compile(r"[ \t\r\n\f]")
+# The attributes whose values HTML matches without regard to ASCII case in selectors.
+_HTML_CASELESS = frozenset(
+    """
+    accept accept-charset align alink axis bgcolor charset checked clear codetype color
+    compact declare defer dir direction disabled enctype face frame hreflang http-equiv lang
+    language link media method multiple nohref noresize noshade nowrap readonly rel rev rules
+    scope scrolling selected shape target text type valign valuetype vlink
+    """.split()
+)
 
 
 # The kinds of element a page index counts below each element.
@@ -158,6 +208,7 @@ IMAGE = "image"  # an image, not a noscript copy
 ANY_IMAGE = "any image"  # an image, noscript copies too
 LICENCE_LINK = "licence link"  # <a rel="license">
 _COUNTED_NAMES = ("figcaption", "h1", "nav")
+_COUNTED = frozenset({*IMAGE_TAGS, *_COUNTED_NAMES, "a"})  # the names _count looks at
 
 
 class PageIndex:
@@ -171,11 +222,18 @@ class PageIndex:
     about one element (is this figure's caption a credit?) for the next image that asks.
     """
 
-    def __init__(self, root: Tag, leave_out: Callable[[PageElement], bool] | None = None) -> None:
+    def __init__(
+        self,
+        root: Tag,
+        leave_out: Callable[[PageElement], bool] | None = None,
+        max_depth: int | None = None,
+    ) -> None:
         """Index the page below ``root``. The nodes ``leave_out`` accepts are indexed as if
         they were gone, with all they hold: ``left_out`` lists the outermost of them, for
         :func:`take_out` to take out of the page. ``every_element`` lists every element
-        by name, those left out too (for what is read before they are taken out)."""
+        by name, those left out too (for what is read before they are taken out). With
+        ``max_depth``, a page that :func:`flatten_deep` would change raises
+        :class:`TooDeep`."""
         self._number: dict[int, int] = {}  # id(element) -> its place in document order
         # By place: the place of its last descendant element, the length of the text
         # before it and up to its end, and the same for stripped strings ("words").
@@ -187,39 +245,46 @@ class PageIndex:
         self._places: dict[str, list[int]] = {
             kind: [] for kind in (IMAGE, ANY_IMAGE, LICENCE_LINK, *_COUNTED_NAMES)
         }
-        self._memo: dict[tuple[str, int], object] = {}
+        self._memo: dict[str, dict[int, object]] = {}  # question -> id(element) -> answer
         self._elements: list[Tag] = []  # by place
         self._name_places: dict[str, list[int]] = {}  # the places of the elements of a name
         self._text = self._words = 0
         self.every_element: Named = {}
         self.left_out: list[PageElement] = []
-        self._index(root, leave_out or _keep)
+        self._index(root, leave_out or _keep, max_depth)
 
-    def _index(self, root: Tag, leave_out: Callable[[PageElement], bool]) -> None:
+    def _index(
+        self, root: Tag, leave_out: Callable[[PageElement], bool], max_depth: int | None
+    ) -> None:
         """Number the elements in document order; close each when a node outside it
         comes (the walk follows bs4's document-order links: no recursion)."""
+        # A node this many levels below the root means the page needs flattening.
+        too_deep = max_depth + 2 if max_depth is not None else -1
         noscripts = 0
         hidden = 0  # how many open elements are left out (the outermost and those inside)
         # Each open element: it, its place (-1 when left out).
         open_tags: list[tuple[Tag, int]] = [(root, self._open(root, False))]
+        name_element, open_tag, close = self._name, self._open, self._close
         for node in root.descendants:
             parent = node.parent
-            while len(open_tags) > 1 and open_tags[-1][0] is not parent:
+            while open_tags[-1][0] is not parent and len(open_tags) > 1:
                 tag, place = open_tags.pop()
                 if place < 0:
                     hidden -= 1
                 else:
-                    self._close(place)
+                    close(place)
                     noscripts -= tag.name == "noscript"
+            if len(open_tags) == too_deep:
+                raise TooDeep
             if isinstance(node, Tag):
-                self._name(node)
+                name_element(node)
                 if hidden or leave_out(node):
                     if not hidden:
                         self.left_out.append(node)
                     hidden += 1
                     open_tags.append((node, -1))
                 else:
-                    open_tags.append((node, self._open(node, noscripts > 0)))
+                    open_tags.append((node, open_tag(node, noscripts > 0)))
                     noscripts += node.name == "noscript"
             elif hidden:
                 continue
@@ -232,7 +297,7 @@ class PageIndex:
                     self._words += stripped + 1  # and a separator
         for _, place in reversed(open_tags):
             if place >= 0:
-                self._close(place)
+                close(place)
 
     def _name(self, tag: Tag) -> None:
         named = self.every_element.get(tag.name)
@@ -242,12 +307,13 @@ class PageIndex:
             named.append(tag)
 
     def _open(self, tag: Tag, in_noscript: bool) -> int:
-        place = len(self._last)
+        place = len(self._elements)
         self._number[id(tag)] = place
         self._elements.append(tag)
-        named = self._name_places.get(tag.name)
+        name = tag.name
+        named = self._name_places.get(name)
         if named is None:
-            self._name_places[tag.name] = [place]
+            self._name_places[name] = [place]
         else:
             named.append(place)
         self._last.append(place)
@@ -255,7 +321,8 @@ class PageIndex:
         self._text_after.append(self._text)
         self._words_before.append(self._words)
         self._words_after.append(self._words)
-        self._count(tag, place, in_noscript)
+        if name in _COUNTED:
+            self._count(tag, place, in_noscript)
         return place
 
     def _close(self, place: int) -> None:
@@ -356,15 +423,23 @@ class PageIndex:
         place = self._place(tag)
         return (-1, -1) if place is None else (place, self._last[place])
 
-    def memo(self, question: str, tag: Tag, answer: Callable[[], T]) -> T:
-        """The answer to ``question`` about ``tag``, worked out once by ``answer()``."""
-        key = (question, id(tag))
-        if key not in self._memo:
-            self._memo[key] = answer()
-        return cast(T, self._memo[key])
+    def memo(
+        self, question: str, tag: Tag, answer: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """The answer to ``question`` about ``tag``, worked out once by
+        ``answer(*args, **kwargs)``."""
+        answers = self._memo.get(question)
+        if answers is None:
+            answers = self._memo[question] = {}
+        key = id(tag)
+        if key in answers:
+            return cast(T, answers[key])
+        found = answers[key] = answer(*args, **kwargs)
+        return found
 
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 def _keep(node: PageElement) -> bool:

@@ -150,10 +150,11 @@ _CACHED_URL_LENGTH = 2048
 
 
 def forget_known_urls() -> None:
-    """Drop the identities and joins kept for URLs: each page starts afresh, so that
+    """Drop the identities, joins and resolutions kept for URLs: each page starts afresh, so that
     one page's URLs are neither kept alive nor answered for by the next."""
     _known_identity.cache_clear()
     _known_join.cache_clear()
+    _known_resolution.cache_clear()
 
 
 @lru_cache(maxsize=4096)
@@ -300,6 +301,17 @@ def resolve_url(base: str, value: str | None) -> str | None:
     """
     if not value:
         return None
+    if len(base) + len(value) <= _CACHED_URL_LENGTH:
+        return _known_resolution(base, value)
+    return _resolve(base, value)
+
+
+@lru_cache(maxsize=4096)
+def _known_resolution(base: str, value: str) -> str | None:
+    return _resolve(base, value)
+
+
+def _resolve(base: str, value: str) -> str | None:
     value = value.strip().strip("'\"")
     if not value or value.startswith(("data:", "javascript:", "about:", "#", "blob:")):
         return None
