@@ -15,7 +15,9 @@ import json
 import random
 import re
 import struct
+import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -530,3 +532,27 @@ def test_lone_surrogates_in_json_ld_become_replacement_characters() -> None:
     document = json.dumps(check_json([result], Profile()), ensure_ascii=False)
     document.encode("utf-8")  # would raise on a lone surrogate
     assert "\ufffd" in document
+
+
+REAL_XHTML_PAGE = (
+    Path(__file__).resolve().parents[2] / "shared" / "realpages" / "html"
+    / "traf--tour-magazin.de.html.gz"
+)  # fmt: skip
+
+
+def test_a_page_that_looks_like_xml_puts_no_parser_advice_on_stderr(tmp_path: Path) -> None:
+    if not REAL_XHTML_PAGE.is_file():
+        pytest.skip("the real pages (../shared/realpages) are not here")
+    import gzip
+
+    from conftest import run_cli
+
+    page = tmp_path / "xhtml.html"
+    page.write_bytes(gzip.decompress(REAL_XHTML_PAGE.read_bytes()))
+    with warnings.catch_warnings(record=True) as seen:  # the page makes bs4 give advice...
+        warnings.simplefilter("always")
+        BeautifulSoup(page.read_bytes(), "lxml")
+    assert seen
+    done = run_cli("check", str(page), "--no-store", "--no-images", "--fail-on", "never")
+    assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr, done.stderr  # ...which the user never sees

@@ -73,8 +73,10 @@ class CheckOptions:
 
 
 def default_workers() -> int:
-    """Pages checked at once when many are given: one per core this process may use."""
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    """Pages checked at once when many are given: one more than the cores this process
+    may use, so that no core waits while a worker waits for the network."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) + 1
 
 
 class PageChecker:

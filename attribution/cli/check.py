@@ -90,8 +90,8 @@ if TYPE_CHECKING:
     "-j",
     type=click.IntRange(min=1, max=64),
     metavar="N",
-    help="Check N pages at once (default: one per CPU core); at most 4 at a time are "
-    "fetched from one host.",
+    help="Check N pages at once (default: one more than the CPU cores); at most 4 at a "
+    "time are fetched from one host.",
 )
 @click.option(
     "--resume",

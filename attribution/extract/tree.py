@@ -11,16 +11,22 @@ from __future__ import annotations
 
 import re
 import string
+import warnings
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from typing import ParamSpec, TypeVar, cast
 
-from bs4 import BeautifulSoup, CData, Tag
+from bs4 import BeautifulSoup, CData, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PageElement
 
 from attribution.extract.dom import IMAGE_TAGS
 from attribution.extract.limits import MAX_DEPTH
+
+# Pages are read as HTML whatever they resemble (XHTML served with an XML declaration, a
+# body that looks like a file name): bs4's advice about it is not the user's concern.
+warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 
 def parse_markup(html: str | bytes, encoding: str | None = None) -> BeautifulSoup:
