@@ -42,9 +42,10 @@ def plain_extraction(bodies: list[bytes], urls: list[str]) -> float:
         return time.perf_counter() - started
 
 
-def whole_check(urls: list[str], database: Path) -> float:
+def whole_check(urls: list[str], database: Path, workers: int | None = None) -> float:
     """Seconds for ``check_targets`` over the site: fetched, extracted, credits and
-    rules, recorded in SQLite (no image files read), one worker per core."""
+    rules, recorded in SQLite (no image files read), by ``workers`` workers (by
+    default as many as the command uses)."""
     from attribution.app.check import CheckOptions, check_targets, default_workers
     from attribution.records import Profile
     from attribution.store import open_database
@@ -52,7 +53,7 @@ def whole_check(urls: list[str], database: Path) -> float:
     url = f"sqlite:///{database}"
     open_database(url, auto_upgrade=True).close()
     options = CheckOptions(
-        profile=Profile(database_url=url), read_images=False, workers=default_workers()
+        profile=Profile(database_url=url), read_images=False, workers=workers or default_workers()
     )
     check_targets(urls[:4], options, keep=False)  # warm: imports, knowledge base
     started = time.perf_counter()
@@ -126,10 +127,12 @@ def bench_parallel() -> None:
     with loopback_site(bodies, pages) as urls:
         plain = plain_extraction(bodies, urls)
         check = whole_check(urls, folder / "check.db")
+        one_at_a_time = whole_check(urls, folder / "one.db", workers=1)
         spider = scrapy_spider(urls)
     print(f"parallel: {pages} loopback pages ({source}), {_cores()} cores")
     print(f"  extraction alone, a pool of {_cores()} : {pages / plain:7.1f} pages/s")
     print(f"  attribution check (stored)  : {pages / check:7.1f} pages/s")
+    print(f"  the same, one page at a time: {pages / one_at_a_time:7.1f} pages/s (--jobs 1)")
     print(f"  ratio check/extraction-alone pages/s: {plain / check:.2f} (goal >= 0.9)")
     if spider is None:
         print("  Scrapy spider: skipped (pip install scrapy to compare)")
