@@ -11,7 +11,7 @@ import os
 import socket
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from attribution.errors import UsageError
@@ -46,10 +46,13 @@ def start_run(db: Database, kind: str, targets: Sequence[str], options: dict[str
         )
         session.add(run)
         session.flush()
-        session.add_all(
-            RunTarget(run_id=run.id, position=position, target=target, status=PENDING)
-            for position, target in enumerate(targets)
-        )
+        # Many-row inserts a thousand at a time: a run of any size starts in bounded memory.
+        for start in range(0, len(targets), 1000):
+            rows = [
+                {"run_id": run.id, "position": position, "target": target, "status": PENDING}
+                for position, target in enumerate(targets[start : start + 1000], start)
+            ]
+            session.execute(insert(RunTarget), rows)
         return run.id
 
     return transaction(db, work)
