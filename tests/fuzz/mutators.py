@@ -53,6 +53,29 @@ def _text_position(data: bytes, rng: random.Random) -> int:
     return rng.choice(starts) if starts else rng.randint(0, len(data))
 
 
+def _sprinkle(
+    data: bytes,
+    rng: random.Random,
+    pieces: Sequence[bytes],
+    times: Sequence[int],
+    repeats: Sequence[int],
+) -> bytes:
+    """``data`` with one of ``pieces`` (repeated one of ``repeats`` times) put into a
+    text node or an image URL, one of ``times`` times, within MAX_GROWTH."""
+    out = data
+    for _ in range(rng.choice(times)):
+        piece = _pick(rng, pieces) * rng.choice(repeats)
+        if len(out) + len(piece) - len(data) > MAX_GROWTH:
+            break
+        if rng.random() < 0.5:
+            at = _text_position(out, rng)
+        else:
+            match = _SRC_VALUE.search(out, rng.randint(0, len(out)))
+            at = match.start(2) + rng.randint(0, len(match.group(2))) if match else len(out)
+        out = _insert(out, at, piece)
+    return out
+
+
 def _element_span(data: bytes, rng: random.Random) -> tuple[int, int]:
     """(start, end) of an element: a start tag up to its first matching end tag (within
     64 KiB), or the start tag alone; mostly an image's or a figure's."""
@@ -535,18 +558,7 @@ _BAD_UTF8 = (
 def bad_utf8(data: bytes, rng: random.Random) -> bytes:
     """Invalid UTF-8 (overlong forms, encoded surrogates, truncated sequences, bytes
     that never occur) in text, attributes and URLs."""
-    out = data
-    for _ in range(rng.choice((1, 3, 10, 100))):
-        piece = _pick(rng, _BAD_UTF8) * rng.choice((1, 1, 1, 50))
-        if len(out) + len(piece) - len(data) > MAX_GROWTH:
-            break
-        if rng.random() < 0.5:
-            at = _text_position(out, rng)
-        else:
-            match = _SRC_VALUE.search(out, rng.randint(0, len(out)))
-            at = match.start(2) + rng.randint(0, len(match.group(2))) if match else len(out)
-        out = _insert(out, at, piece)
-    return out
+    return _sprinkle(data, rng, _BAD_UTF8, (1, 3, 10, 100), (1, 1, 1, 50))
 
 
 _CHARSETS = (
@@ -697,18 +709,7 @@ _REFERENCES = (
 def char_references(data: bytes, rng: random.Random) -> bytes:
     """Invalid, out-of-range and surrogate character references, bare ampersands and
     entity storms, in text and attribute values."""
-    out = data
-    for _ in range(rng.choice((1, 5, 30))):
-        piece = _pick(rng, _REFERENCES) * rng.choice((1, 1, 10, 1000))
-        if len(out) + len(piece) - len(data) > MAX_GROWTH:
-            break
-        if rng.random() < 0.5:
-            at = _text_position(out, rng)
-        else:
-            match = _SRC_VALUE.search(out, rng.randint(0, len(out)))
-            at = match.start(2) + rng.randint(0, len(match.group(2))) if match else len(out)
-        out = _insert(out, at, piece)
-    return out
+    return _sprinkle(data, rng, _REFERENCES, (1, 5, 30), (1, 1, 10, 1000))
 
 
 _UNCLOSED = (
