@@ -147,6 +147,7 @@ def command(
                 130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM.
     """
     from attribution.app.check import CheckOptions, check_targets, default_workers
+    from attribution.app.outcomes import CheckTally
     from attribution.errors import Interrupted, UsageError
     from attribution.fetch.settings import FetchSettings
     from attribution.render import check_writer
@@ -179,11 +180,11 @@ def command(
     sink = ReportSink(output)
     colour = fmt == "text" and output is None and use_colour(sys.stdout)
     writer = check_writer(fmt, sink, profile, colour=colour)
-    failures: list[tuple[str, str]] = []
+    # What was reported so far: the end of the report, even of a check that is stopped.
+    reported = CheckTally()
 
     def done(outcome: TargetOutcome) -> None:
-        if outcome.error is not None:
-            failures.append((outcome.target, outcome.error.reason))
+        reported.add(outcome)
         if outcome.result is not None:
             with progress.aside(output is None):
                 writer.page(outcome.result)
@@ -206,7 +207,7 @@ def command(
             progress.close()
     except (KeyboardInterrupt, Interrupted) as stop:
         # What was checked is a whole report of its own.
-        _finish(writer, failures, sink)
+        _finish(writer, reported.failures, sink)
         return _interrupted(stop, runs[-1] if runs else None)
     except BaseException:
         sink.close()
@@ -215,7 +216,7 @@ def command(
         sink.close()
         click.echo(f"run {resume} has nothing left to check", err=True)
         return EXIT_OK
-    _finish(writer, failures, sink)
+    _finish(writer, reported.failures, sink)
     if verbose and outcome.run_id is not None:
         click.echo(f"recorded as run {outcome.run_id} (see 'attribution runs')", err=True)
     if outcome.failed:
