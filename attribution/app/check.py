@@ -81,7 +81,7 @@ def default_workers() -> int:
 
 class PageChecker:
     """Checks targets one at a time, sharing one HTTP session and one image reader
-    (each image URL is read once however many pages show it), each page within the
+    (an image URL it still remembers is not read again for another page), each page within the
     profile's :class:`~attribution.records.Limits`. Close it when done."""
 
     def __init__(

@@ -159,8 +159,9 @@ class ImageReader:
     validated. ``parse`` reads the metadata of the bytes (by default
     :func:`parse_embedded`; a caller may run it where it can be stopped). Failures,
     of the fetch or of ``parse``, become an :class:`Embedded` whose ``problem`` says
-    why: the reader never raises for one image. Each URL is read once per run for the
-    pages of one host (of one folder, for local files); close the reader when done.
+    why: the reader never raises for one image. A URL is not read again for the pages
+    of one host (of one folder, for local files) while it is among the
+    :data:`IMAGES_REMEMBERED` read last; close the reader when done.
     """
 
     def __init__(
