@@ -7,6 +7,7 @@ same run, because shared machines are noisy: compare ratios across runs, not sec
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sys
 import time
@@ -273,10 +274,11 @@ def bench_pages(pages: int, images_per_page: int, findings_per_image: int) -> li
     return [result(n) for n in range(pages)]
 
 
-def raw_sqlite_store(path: Path, results: list[Any]) -> float:
+def raw_sqlite_store(path: Path, results: list[Any], together: int = 1) -> float:
     """Seconds to write the rows record_page writes for these (new) pages, with bare
-    sqlite3 on the project's schema and pragmas: one transaction a page, the fewest
-    statements (each table's rows in one executemany)."""
+    sqlite3 on the project's schema and pragmas: ``together`` pages a transaction (as
+    the project records them), the fewest statements a page (each table's rows in one
+    executemany)."""
     import hashlib
     import sqlite3
     from datetime import UTC, datetime
@@ -374,21 +376,23 @@ def raw_sqlite_store(path: Path, results: list[Any]) -> float:
         )
 
     started = time.perf_counter()
-    for page in results:  # one transaction a page, as attribution does
+    for start in range(0, len(results), together):
         raw.execute("BEGIN IMMEDIATE")
-        write(page)
+        for page in results[start : start + together]:
+            write(page)
         raw.execute("COMMIT")
     seconds = time.perf_counter() - started
     raw.close()
     return seconds
 
 
-def record_all(db: Any, results: list[Any]) -> tuple[float, int]:
-    """Seconds to record every page in a new run, and the statements sent (not BEGIN
-    and COMMIT)."""
+def record_all(db: Any, results: list[Any], together: int = 1) -> tuple[float, int]:
+    """Seconds to record every page in a new run, ``together`` pages at once (as a check
+    records the pages that are done together), and the statements sent (not BEGIN and
+    COMMIT)."""
     from sqlalchemy import event
 
-    from attribution.store import record_page, start_run
+    from attribution.store import PageToRecord, record_page, record_pages, start_run
 
     run = start_run(db, "bench", [], {})
     sent = [0]
@@ -399,11 +403,20 @@ def record_all(db: Any, results: list[Any]) -> tuple[float, int]:
 
     event.listen(db.engine, "before_cursor_execute", count)
     started = time.perf_counter()
-    for page in results:
-        record_page(db, run, page)
+    if together == 1:
+        for page in results:
+            record_page(db, run, page)
+    else:
+        for start in range(0, len(results), together):
+            record_pages(
+                db, run, [PageToRecord(page) for page in results[start : start + together]]
+            )
     seconds = time.perf_counter() - started
     event.remove(db.engine, "before_cursor_execute", count)
     return seconds, sent[0]
+
+
+_POSTGRES_NUMBERS = itertools.count()
 
 
 @contextlib.contextmanager
@@ -417,7 +430,9 @@ def throwaway_postgres() -> Iterator[str | None]:
     except Exception:  # no driver or no server: the measurement is skipped
         yield None
         return
-    name = f"attribution_bench_{os.getpid()}"
+    # A name never used before in this process: the store remembers the databases it
+    # has checked the schema of.
+    name = f"attribution_bench_{os.getpid()}_{next(_POSTGRES_NUMBERS)}"
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
@@ -436,24 +451,62 @@ def bench_store(pages: int = 2_000, images_per_page: int = 5, findings_per_image
     import sqlite3
     import tempfile
 
+    from attribution.app.check import RECORDED_TOGETHER
     from attribution.store import FindingFilter, list_findings, open_database
 
     folder = Path(tempfile.mkdtemp(prefix="attribution-bench-"))
     results = bench_pages(pages, images_per_page, findings_per_image)
-    raw_store = raw_sqlite_store(folder / "raw.db", results)
-    raw = sqlite3.connect(folder / "raw.db")
+    total_findings = pages * images_per_page * findings_per_image
+    print(f"store: {pages} pages, {pages * images_per_page} images, {total_findings} findings")
+    sqlite_times: dict[int, float] = {}
+    # One page a transaction (a check of one page at a time), and as many as a check
+    # records together when pages are done faster than they are stored.
+    for together in (1, RECORDED_TOGETHER):
+        name = f"{together} a transaction"
+        raw_store = raw_sqlite_store(folder / f"raw-{together}.db", results, together)
+        db = open_database(  # opened as the recorder of a check opens it
+            f"sqlite:///{folder / f'attribution-{together}.db'}",
+            auto_upgrade=True,
+            quick_commits=True,
+        )
+        store_time, statements = record_all(db, results, together)
+        sqlite_times[together] = store_time
+        print(f"  pages {name}:")
+        print(
+            f"    raw sqlite3, same rows and pragmas : {raw_store:6.2f} s ({pages / raw_store:6.0f} pages/s)"
+        )
+        print(
+            f"    attribution, SQLite                : {store_time:6.2f} s ({pages / store_time:6.0f} pages/s, {statements / pages:.1f} statements a page)"
+        )
+        print(f"    ratio attribution/raw: {store_time / raw_store:.1f}x")
+        if together > 1:
+            print(f"    statements a page: {statements / pages:.1f} (goal <= 5)")
+        if together == 1:
+            db.close()
+    for together in (1, RECORDED_TOGETHER):
+        with throwaway_postgres() as url:  # a new database each, as SQLite had
+            if url is None:
+                print("  PostgreSQL: skipped (no server on 127.0.0.1:5432)")
+                break
+            pg = open_database(url, auto_upgrade=True, quick_commits=True)
+            try:
+                pg_time, pg_statements = record_all(pg, results, together)
+            finally:
+                pg.close()
+            print(
+                f"  PostgreSQL, {together} a transaction: {pg_time:6.2f} s ({pages / pg_time:6.0f} pages/s, {pg_statements / pages:.1f} statements a page)"
+            )
+            print(
+                f"    ratio PostgreSQL/SQLite per page: {pg_time / sqlite_times[together]:.1f}x"
+                + (" (goal <= 1.5x)" if together > 1 else "")
+            )
+    raw = sqlite3.connect(folder / "raw-1.db")
     started = time.perf_counter()
     raw_rows = raw.execute(
         "SELECT * FROM findings WHERE status = 'open' AND severity = 'error' ORDER BY id DESC"
     ).fetchall()
     raw_list = time.perf_counter() - started
     raw.close()
-
-    # opened as the recorder of a check opens it
-    db = open_database(
-        f"sqlite:///{folder / 'attribution.db'}", auto_upgrade=True, quick_commits=True
-    )
-    store_time, statements = record_all(db, results)
     started = time.perf_counter()
     listed = list_findings(db, FindingFilter(statuses=("open",), severities=("error",)))
     list_time = time.perf_counter() - started
@@ -461,28 +514,6 @@ def bench_store(pages: int = 2_000, images_per_page: int = 5, findings_per_image
     everything = list_findings(db, FindingFilter(statuses=("open",)))
     list_all_time = time.perf_counter() - started
     db.close()
-    total_findings = pages * images_per_page * findings_per_image
-    print(f"store: {pages} pages, {pages * images_per_page} images, {total_findings} findings")
-    print(
-        f"  raw sqlite3, same rows and pragmas : {raw_store:6.2f} s ({pages / raw_store:6.0f} pages/s)"
-    )
-    print(
-        f"  record_page, SQLite                : {store_time:6.2f} s ({pages / store_time:6.0f} pages/s, {statements / pages:.1f} statements a page)"
-    )
-    print(f"  ratio record_page/raw: {store_time / raw_store:.1f}x")
-    with throwaway_postgres() as url:
-        if url is None:
-            print("  record_page, PostgreSQL: skipped (no server on 127.0.0.1:5432)")
-        else:
-            pg = open_database(url, auto_upgrade=True, quick_commits=True)
-            try:
-                pg_time, pg_statements = record_all(pg, results)
-            finally:
-                pg.close()
-            print(
-                f"  record_page, PostgreSQL            : {pg_time:6.2f} s ({pages / pg_time:6.0f} pages/s, {pg_statements / pages:.1f} statements a page)"
-            )
-            print(f"  ratio PostgreSQL/SQLite per page: {pg_time / store_time:.1f}x (goal <= 1.5x)")
     print(
         f"  list open errors: raw {raw_list * 1000:.0f} ms ({len(raw_rows)} rows); list_findings {list_time * 1000:.0f} ms ({len(listed)}); ratio {list_time / raw_list:.1f}x"
     )

@@ -1,23 +1,38 @@
 """Recording a page costs a few set-based statements, however many images and findings
-it has — on SQLite and on a real PostgreSQL server."""
+it has, and pages recorded together share them — on SQLite and on a real PostgreSQL
+server."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
-from attribution.records import ExtractedImage, Finding, ImageResult, PageResult, Severity
+from attribution.errors import StorageError
+from attribution.records import (
+    ExtractedImage,
+    Finding,
+    ImageResult,
+    PageResult,
+    PageSource,
+    Severity,
+)
 from attribution.store import (
     Database,
     FindingFilter,
+    PageToRecord,
     list_findings,
+    list_runs,
     open_database,
+    page_history,
     record_page,
+    record_pages,
+    run_pages,
     start_run,
     waive,
 )
@@ -99,3 +114,53 @@ def test_a_re_check_costs_the_same_few_statements(db: Database) -> None:
     assert len(resolved) == 3 * 2 + 3
     assert len(list_findings(db)) == 6 + 1
     assert len(list_findings(db, FindingFilter(statuses=("waived",)))) == 0
+
+
+def test_pages_recorded_together_share_the_statements(db: Database) -> None:
+    urls = [f"https://news.example/{n}" for n in range(5)]
+    run = start_run(db, "check", urls, {})
+    # a logo on every page: one image, seen on all five
+    pages = [
+        PageToRecord(story(n + 1, ("missing-credit",), first=10 * n, url=url), position=n)
+        for n, url in enumerate(urls)
+    ]
+    with counted(db) as statements:
+        record_pages(db, run, pages)
+    assert len(statements) <= MOST_STATEMENTS  # for all five pages
+    (summary,) = [r for r in list_runs(db) if r.id == run]
+    assert (summary.pages_done, summary.images) == (5, 1 + 2 + 3 + 4 + 5)
+    assert (summary.errors, summary.warnings) == (15, 5)
+    assert sorted(run_pages(db, run)) == sorted(urls)
+    assert len(list_findings(db)) == 15 + 5
+    for n, url in enumerate(urls):
+        (reading,) = page_history(db, url)
+        assert len(reading.images) == n + 1
+
+
+def test_a_page_twice_in_one_call_is_reconciled_with_its_first_reading(db: Database) -> None:
+    run = start_run(db, "check", ["a", "a"], {})
+    first = story(6, ("missing-credit", "ai-generated"))
+    again = story(6, ("missing-credit",), first=3)  # as in the re-check above
+    record_pages(db, run, [PageToRecord(first, 0), PageToRecord(again, 1)])
+    assert len(list_findings(db, FindingFilter(statuses=("resolved",)))) == 3 * 2 + 3
+    assert len(list_findings(db)) == 6 + 1
+    assert len(page_history(db, first.url)) == 2
+    (summary,) = [r for r in list_runs(db) if r.id == run]
+    assert summary.pages_done == 2
+
+
+def test_pages_recorded_together_are_all_written_or_none(db: Database) -> None:
+    run = start_run(db, "check", ["a", "b"], {})
+    good = story(2, ("missing-credit",), url="https://news.example/good")
+    # a page the database cannot hold: an integer far over 64 bits for its size
+    bad = story(1, ("missing-credit",), url="https://news.example/bad")
+    with pytest.raises((StorageError, OverflowError)):  # the store's or the driver's word
+        record_pages(db, run, [PageToRecord(good, 0), PageToRecord(_with_size(bad, 2**70), 1)])
+    assert run_pages(db, run) == []
+    assert list_findings(db) == []
+
+
+def _with_size(result: PageResult, size: int) -> PageResult:
+    """``result`` as read from a response of ``size`` bytes."""
+    source = PageSource(result.url, result.url, 200, datetime.now(UTC), "0" * 64, size)
+    return replace(result, source=source)

@@ -33,7 +33,7 @@ from attribution.store.findings import (
     finding_identity,
     list_findings,
 )
-from attribution.store.pages import record_page
+from attribution.store.pages import PageToRecord, record_page, record_pages
 from attribution.store.rights import (
     RIGHTS_COLUMNS,
     add_rights,
@@ -62,6 +62,7 @@ __all__ = [
     "WAIVED",
     "Database",
     "FindingFilter",
+    "PageToRecord",
     "ResolvedUrl",
     "add_rights",
     "current_revision",
@@ -81,6 +82,7 @@ __all__ = [
     "parse_rights_csv",
     "record_failure",
     "record_page",
+    "record_pages",
     "remove_rights",
     "resolve_url",
     "resume_run",

@@ -58,30 +58,32 @@ class Sighting:
 def record_sightings(
     session: Session,
     run_id: int,
-    page_id: int,
-    sightings: Sequence[Sighting],
+    sightings: Mapping[int, Sequence[Sighting]],
     moment: datetime,
     today: date,
 ) -> None:
-    """Reconcile the page's stored findings with what a check saw: new ones are added,
-    seen ones updated (waived while their waiver holds, else open), the page's open or
-    waived ones not seen are resolved; each change of status goes into the history."""
-    stored = _stored_findings(session, page_id, [s.identity for s in sightings], today)
+    """Reconcile the stored findings of pages (by page id) with what a check saw on
+    each: new ones are added, seen ones updated (waived while their waiver holds, else
+    open), a page's open or waived ones not seen are resolved; each change of status
+    goes into the history. Every page's findings are read and written together."""
+    identities = [s.identity for seen in sightings.values() for s in seen]
+    stored = _stored_findings(session, list(sightings), identities, today)
     rows: dict[str, dict[str, Any]] = {}
     changes: list[tuple[str, str, str]] = []  # identity, event, status after
-    for sighting in sightings:
-        known = stored.get(sighting.identity)
-        status = WAIVED if known is not None and known.waived else OPEN
-        if sighting.identity not in rows:
-            event = _event_on_sighting(known.status if known else None, status)
-            if event is not None:
-                changes.append((sighting.identity, event, status))
-        row = rows.setdefault(sighting.identity, _new_row(sighting, run_id, page_id, moment))
-        finding = sighting.finding
-        row.update(severity=finding.severity.value, message=finding.message, fix=finding.fix)
-        row["status"] = status
+    for page_id, seen in sightings.items():
+        for sighting in seen:
+            known = stored.get(sighting.identity)
+            status = WAIVED if known is not None and known.waived else OPEN
+            if sighting.identity not in rows:
+                event = _event_on_sighting(known.status if known else None, status)
+                if event is not None:
+                    changes.append((sighting.identity, event, status))
+            row = rows.setdefault(sighting.identity, _new_row(sighting, run_id, page_id, moment))
+            finding = sighting.finding
+            row.update(severity=finding.severity.value, message=finding.message, fix=finding.fix)
+            row["status"] = status
     for known in sorted(stored.values(), key=lambda known: known.id):
-        if known.identity not in rows:  # the page's open or waived findings not seen
+        if known.identity not in rows:  # a page's open or waived findings not seen
             rows[known.identity] = _resolved_row(known, moment)
             changes.append((known.identity, RESOLVED, RESOLVED))
     ids = {identity: known.id for identity, known in stored.items()}
@@ -102,20 +104,20 @@ def _event_on_sighting(before: str | None, after: str) -> str | None:
 
 
 def _stored_findings(
-    session: Session, page_id: int, identities: Sequence[str], today: date
+    session: Session, page_ids: Sequence[int], identities: Sequence[str], today: date
 ) -> dict[str, StoredRow]:
-    """The stored findings with these identities, and the page's open or waived ones,
+    """The stored findings with these identities, and the pages' open or waived ones,
     each with whether a waiver holds on ``today``."""
     findings = table(FindingRow)
     waived = exists().where(Waiver.finding_id == findings.c.id, active_waiver(today))
     columns = select(*findings.c, waived.label("waived"))
     unique = list(dict.fromkeys(identities))
     chunks = [unique[start : start + 500] for start in range(0, len(unique), 500)] or [[]]
-    on_page = and_(findings.c.page_id == page_id, findings.c.status.in_((OPEN, WAIVED)))
+    on_pages = and_(findings.c.page_id.in_(page_ids), findings.c.status.in_((OPEN, WAIVED)))
     stored: dict[str, StoredRow] = {}
     for number, chunk in enumerate(chunks):
         which = findings.c.identity.in_(chunk)
-        for row in session.execute(columns.where(or_(which, on_page) if number == 0 else which)):
+        for row in session.execute(columns.where(or_(which, on_pages) if number == 0 else which)):
             stored[row.identity] = row
     return stored
 

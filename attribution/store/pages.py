@@ -1,17 +1,19 @@
-"""Recording one checked page: the page, its images, where they appeared, and findings.
+"""Recording checked pages: each page, its images, where they appeared, and findings.
 
-Every page's results are written in one transaction, so a run killed half way leaves
-whole pages behind. A finding keeps its identity (rule, page, image) across runs: a
-re-check that no longer finds it marks it resolved, and a finding under a waiver that
-has not expired stays waived.
+A page's results are written in one transaction, so a run killed half way leaves whole
+pages behind. A finding keeps its identity (rule, page, image) across runs: a re-check
+that no longer finds it marks it resolved, and a finding under a waiver that has not
+expired stays waived.
 
-Each table is written with one set-based statement (an upsert or a many-row insert), so
-a page costs the same few statements whatever its number of images and findings.
+Each table is written with one set-based statement (an upsert or a many-row insert) for
+all the pages recorded together, so a page costs the same few statements whatever its
+number of images and findings, and pages recorded together share them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -36,6 +38,15 @@ from attribution.store.runs import DONE
 from attribution.store.transactions import now, table, transaction, upsert
 
 
+@dataclass(frozen=True)
+class PageToRecord:
+    """A checked page to record, and where it stands in its run's list of targets
+    (None for a page recorded by a library caller, which adds a target)."""
+
+    result: PageResult
+    position: int | None = None
+
+
 def record_page(
     db: Database,
     run_id: int,
@@ -46,31 +57,68 @@ def record_page(
 ) -> None:
     """Write one page's results in one transaction and reconcile its findings; with
     ``position``, that target of the run is marked done in the same transaction."""
+    record_pages(db, run_id, [PageToRecord(result, position)], today=today)
+
+
+def record_pages(
+    db: Database,
+    run_id: int,
+    pages: Sequence[PageToRecord],
+    *,
+    today: date | None = None,
+) -> None:
+    """Write several pages' results in one transaction, each table with one statement
+    for all of them, and reconcile their findings: either every page is written or none.
+
+    A page that comes twice starts a new set of statements, so that its second reading
+    is reconciled with its first."""
     today = today or date.today()
 
     def work(session: Session) -> None:
-        moment = now()
-        page_id = _upsert_page(session, result, moment)
-        fetch_id = _add_fetch(session, run_id, page_id, result, moment)
-        images = _upsert_images(session, result, moment)
-        _add_appearances(session, run_id, page_id, fetch_id, images, result, moment)
-        record_sightings(session, run_id, page_id, _sightings(result, images), moment, today)
-        _count_page(session, run_id, result)
-        _finish_target(session, run_id, position, result.url, page_id)
+        for batch in _distinct_pages(pages):
+            _write_pages(session, run_id, batch, today)
 
     transaction(db, work)
 
 
-def _upsert_page(session: Session, result: PageResult, moment: datetime) -> int:
-    """The page's id, the page created when new; its title and last check updated."""
+def _write_pages(session: Session, run_id: int, batch: Sequence[PageToRecord], today: date) -> None:
+    """Write the pages of ``batch`` (each page once), one statement a table."""
+    moment = now()
+    results = [page.result for page in batch]
+    page_ids = _upsert_pages(session, results, moment)
+    ids = [page_ids[url_key(result.url)] for result in results]
+    fetch_ids = _add_fetches(session, run_id, ids, results, moment)
+    images = _upsert_images(session, results, moment)
+    _add_appearances(session, run_id, ids, fetch_ids, images, results, moment)
+    sightings = {
+        page_id: _sightings(result, images) for page_id, result in zip(ids, results, strict=True)
+    }
+    record_sightings(session, run_id, sightings, moment, today)
+    _count_pages(session, run_id, results)
+    _finish_targets(session, run_id, list(zip(batch, ids, strict=True)), moment)
+
+
+def _distinct_pages(pages: Sequence[PageToRecord]) -> list[list[PageToRecord]]:
+    """``pages`` in order, cut where a page comes a second time."""
+    batches: list[list[PageToRecord]] = [[]]
+    keys: set[str] = set()
+    for page in pages:
+        key = url_key(page.result.url)
+        if key in keys:
+            batches.append([])
+            keys.clear()
+        keys.add(key)
+        batches[-1].append(page)
+    return [batch for batch in batches if batch]
+
+
+def _upsert_pages(
+    session: Session, results: Sequence[PageResult], moment: datetime
+) -> dict[str, int]:
+    """The id of each page by URL key, the page created when new; its title and last
+    check updated."""
     pages = table(Page)
-    statement = upsert(session, pages).values(
-        url=result.url,
-        url_key=url_key(result.url),
-        title=result.title,
-        first_seen=moment,
-        last_checked=moment,
-    )
+    statement = upsert(session, pages)
     statement = statement.on_conflict_do_update(
         index_elements=[pages.c.url_key],
         set_={
@@ -78,57 +126,77 @@ def _upsert_page(session: Session, result: PageResult, moment: datetime) -> int:
             "last_checked": statement.excluded.last_checked,
         },
     )
-    page_id: int = session.execute(statement.returning(pages.c.id)).scalar_one()
-    return page_id
+    rows = [
+        {
+            "url": result.url,
+            "url_key": url_key(result.url),
+            "title": result.title,
+            "first_seen": moment,
+            "last_checked": moment,
+        }
+        for result in results
+    ]
+    returned = session.execute(statement.returning(pages.c.url_key, pages.c.id), rows)
+    return {key: ident for key, ident in returned}
 
 
-def _add_fetch(
-    session: Session, run_id: int, page_id: int, result: PageResult, moment: datetime
-) -> int:
-    """The evidence of how the page was read this time: its id."""
-    source = result.source
-    fetches = table(PageFetch)
-    statement = (
-        fetches.insert()
-        .values(
-            run_id=run_id,
-            page_id=page_id,
-            requested_url=source.requested if source else result.url,
-            final_url=source.final if source else result.url,
-            http_status=source.status if source else None,
-            content_type=source.content_type[:255] if source and source.content_type else None,
-            fetched_at=source.fetched_at if source else moment,
-            sha256=source.sha256 if source else None,
-            size=source.size if source else None,
-            title=result.title,
-            images=len(result.images),
+def _add_fetches(
+    session: Session,
+    run_id: int,
+    page_ids: Sequence[int],
+    results: Sequence[PageResult],
+    moment: datetime,
+) -> dict[int, int]:
+    """The evidence of how each page was read this time: the id of its reading by page
+    id."""
+    rows = []
+    for page_id, result in zip(page_ids, results, strict=True):
+        source = result.source
+        rows.append(
+            {
+                "run_id": run_id,
+                "page_id": page_id,
+                "requested_url": source.requested if source else result.url,
+                "final_url": source.final if source else result.url,
+                "http_status": source.status if source else None,
+                "content_type": (
+                    source.content_type[:255] if source and source.content_type else None
+                ),
+                "fetched_at": source.fetched_at if source else moment,
+                "sha256": source.sha256 if source else None,
+                "size": source.size if source else None,
+                "title": result.title,
+                "images": len(result.images),
+            }
         )
-        .returning(fetches.c.id)
-    )
-    fetch_id: int = session.execute(statement).scalar_one()
-    return fetch_id
+    fetches = table(PageFetch)
+    returned = session.execute(fetches.insert().returning(fetches.c.page_id, fetches.c.id), rows)
+    return {page_id: ident for page_id, ident in returned}
 
 
-def _upsert_images(session: Session, result: PageResult, moment: datetime) -> dict[str, int]:
-    """The id of every image of the page by URL key, created when new, with what its
+def _upsert_images(
+    session: Session, results: Sequence[PageResult], moment: datetime
+) -> dict[str, int]:
+    """The id of every image of the pages by URL key, created when new, with what its
     file declares when it was read this time."""
     rows: dict[str, dict[str, Any]] = {}
-    for item in result.images:
-        key = url_key(item.image.src)
-        row = rows.setdefault(
-            key,
-            {
-                "url": item.image.src,
-                "url_key": key,
-                "first_seen": moment,
-                "last_seen": moment,
-                "embedded": None,
-                "content_hash": None,
-            },
-        )
-        if item.embedded is not None:
-            row["embedded"] = embedded_json(item.embedded)
-            row["content_hash"] = item.embedded.sha256
+    for result in results:
+        for item in result.images:
+            key = url_key(item.image.src)
+            row = rows.setdefault(
+                key,
+                {
+                    "url": item.image.src,
+                    "url_key": key,
+                    "first_seen": moment,
+                    "last_seen": moment,
+                    "embedded": None,
+                    "content_hash": None,
+                },
+            )
+            if item.embedded is not None:
+                row["embedded"] = embedded_json(item.embedded)
+                row["content_hash"] = item.embedded.sha256
     if not rows:
         return {}
     images = table(Image)
@@ -154,17 +222,18 @@ def _upsert_images(session: Session, result: PageResult, moment: datetime) -> di
 def _add_appearances(
     session: Session,
     run_id: int,
-    page_id: int,
-    fetch_id: int,
+    page_ids: Sequence[int],
+    fetch_ids: Mapping[int, int],
     images: Mapping[str, int],
-    result: PageResult,
+    results: Sequence[PageResult],
     moment: datetime,
 ) -> None:
-    """Each image where it appeared on this reading, as it was shown and read."""
+    """Each image where it appeared on this reading of its page, as it was shown and
+    read."""
     rows = [
         {
             "run_id": run_id,
-            "fetch_id": fetch_id,
+            "fetch_id": fetch_ids[page_id],
             "page_id": page_id,
             "image_id": images[url_key(item.image.src)],
             "position": place,
@@ -177,6 +246,7 @@ def _add_appearances(
             "image_bytes": item.embedded.bytes_read if item.embedded else None,
             "embedded": embedded_json(item.embedded) if item.embedded else None,
         }
+        for page_id, result in zip(page_ids, results, strict=True)
         for place, item in enumerate(result.images)
     ]
     if rows:
@@ -200,17 +270,18 @@ def _sightings(result: PageResult, images: Mapping[str, int]) -> list[Sighting]:
     return sightings
 
 
-def _count_page(session: Session, run_id: int, result: PageResult) -> None:
-    """Add the page, its images and its findings by severity to the run's totals."""
+def _count_pages(session: Session, run_id: int, results: Sequence[PageResult]) -> None:
+    """Add the pages, their images and their findings by severity to the run's totals."""
     counts = dict.fromkeys(Severity, 0)
-    for finding in result.all_findings():
-        counts[finding.severity] += 1
+    for result in results:
+        for finding in result.all_findings():
+            counts[finding.severity] += 1
     session.execute(
         update(Run)
         .where(Run.id == run_id)
         .values(
-            pages_done=Run.pages_done + 1,
-            images=Run.images + len(result.images),
+            pages_done=Run.pages_done + len(results),
+            images=Run.images + sum(len(result.images) for result in results),
             errors=Run.errors + counts[Severity.ERROR],
             warnings=Run.warnings + counts[Severity.WARNING],
             notices=Run.notices + counts[Severity.NOTICE],
@@ -218,27 +289,44 @@ def _count_page(session: Session, run_id: int, result: PageResult) -> None:
     )
 
 
-def _finish_target(
-    session: Session, run_id: int, position: int | None, target: str, page_id: int
+def _finish_targets(
+    session: Session,
+    run_id: int,
+    pages: Sequence[tuple[PageToRecord, int]],
+    moment: datetime,
 ) -> None:
-    """Mark the run's target at ``position`` done; without a position (a page recorded
-    by a library caller), or for a position the run does not have, add a target."""
+    """Mark the run's targets at the pages' positions done, in one statement; a page
+    without a position (recorded by a library caller), or at a position the run does
+    not have, is added as a target."""
     targets = table(RunTarget)
-    if position is not None:
-        marked = session.execute(
-            targets.update()
-            .where(targets.c.run_id == run_id, targets.c.position == position)
-            .values(status=DONE, page_id=page_id, reason=None, finished_at=now())
+    placed = {page.position: page_id for page, page_id in pages if page.position is not None}
+    marked: set[int] = set()
+    if placed:
+        page_at = case(
+            *((targets.c.position == position, page_id) for position, page_id in placed.items())
         )
-        if marked.rowcount:  # type: ignore[attr-defined]
-            return
+        returned = session.execute(
+            targets.update()
+            .where(targets.c.run_id == run_id, targets.c.position.in_(placed))
+            .values(status=DONE, page_id=page_at, reason=None, finished_at=moment)
+            .returning(targets.c.position)
+        )
+        marked = set(returned.scalars())
+    for page, page_id in pages:
+        if page.position is None or page.position not in marked:
+            _add_target(session, run_id, page.result.url, page_id, moment)
+
+
+def _add_target(session: Session, run_id: int, target: str, page_id: int, moment: datetime) -> None:
+    """Add ``target``, done as page ``page_id``, after the run's last target."""
+    targets = table(RunTarget)
     after = select(
         literal(run_id),
         func.coalesce(func.max(targets.c.position), -1) + 1,
         literal(target, targets.c.target.type),
         literal(DONE),
         literal(page_id),
-        literal(now(), targets.c.finished_at.type),
+        literal(moment, targets.c.finished_at.type),
     ).where(targets.c.run_id == run_id)
     columns = ["run_id", "position", "target", "status", "page_id", "finished_at"]
     session.execute(targets.insert().from_select(columns, after))
