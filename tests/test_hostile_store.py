@@ -14,9 +14,10 @@ from conftest import command
 
 from attribution.app.outcomes import TargetOutcome
 from attribution.app.recorder import Recorder
+from attribution.errors import TargetError
 from attribution.pipeline import check_html
 from attribution.records import PageSource, Profile
-from attribution.store import list_findings, open_database, page_history, run_pages
+from attribution.store import list_findings, list_runs, open_database, page_history, run_pages
 from attribution.store.models import storable
 
 LONG_URL = "https://news.example/" + "a" * 5000 + ".html"
@@ -108,6 +109,39 @@ def test_a_page_the_database_refuses_is_a_failed_target_and_the_run_goes_on(
     db = open_database(database_url)
     try:
         assert run_pages(db, recorder.run_id) == ["https://x.example/1"]
+    finally:
+        db.close()
+
+
+def test_pages_recorded_together_keep_the_good_ones_when_one_is_refused(
+    database_url: str,
+) -> None:
+    pages = [
+        check_html(f'<img src="/{n}.jpg" alt="a">'.encode(), f"https://x.example/{n}")
+        for n in range(3)
+    ]
+    refused = replace(
+        pages[1],
+        source=PageSource(pages[1].url, pages[1].url, 200, datetime.now(UTC), "0" * 64, 2**70),
+    )
+    names = [page.url for page in pages] + ["https://x.example/down"]
+    recorder = Recorder.open(_upgraded(database_url), Profile(), names)
+    outcomes = [
+        TargetOutcome(names[0], result=pages[0]),
+        TargetOutcome(names[1], result=refused),
+        TargetOutcome(names[2], result=pages[2]),
+        TargetOutcome(names[3], error=TargetError(names[3], "the server did not answer")),
+    ]
+    recorded = recorder.record_all(outcomes)
+    recorder.close("finished")
+    assert [outcome.target for outcome in recorded] == names
+    assert [outcome.error is None for outcome in recorded] == [True, False, True, False]
+    assert recorded[1].error is not None and "could not be stored" in recorded[1].error.reason
+    db = open_database(database_url)
+    try:
+        assert run_pages(db, recorder.run_id) == [names[0], names[2]]
+        (summary,) = [run for run in list_runs(db) if run.id == recorder.run_id]
+        assert (summary.pages_done, summary.pages_failed) == (2, 2)
     finally:
         db.close()
 

@@ -10,6 +10,7 @@ worker runs: one target, checked and recorded into a given run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Generator, Sequence
@@ -46,6 +47,10 @@ T = TypeVar("T")
 EXTRACT = Stage("extract")
 READ_EMBEDDED = Stage("embedded")
 EVALUATE = Stage("evaluate")
+
+# At most this many checked pages are written in one transaction: enough to share the
+# statements, few enough that a killed run loses little and one refused page costs little.
+RECORDED_TOGETHER = 64
 
 
 @dataclass(frozen=True)
@@ -300,18 +305,31 @@ def check_targets(
             on_start(len(targets))
         tally = CheckTally()
         kept: list[TargetOutcome] = []
-        # Closed at once when the check stops, so that the workers stop too.
-        with closing(_outcomes(targets, options, profile)) as outcomes:
-            for outcome in outcomes:
-                if recorder is not None:
-                    outcome = recorder.record(outcome)
+        in_hand: list[TargetOutcome] = []  # checked, not yet recorded
+
+        def settle() -> None:
+            """Record the pages in hand together and pass them on."""
+            batch = in_hand[:]
+            in_hand.clear()
+            for outcome in recorder.record_all(batch) if recorder is not None else batch:
                 tally.add(outcome)
                 if keep:
                     kept.append(outcome)
                 if on_done is not None:
                     on_done(outcome)
+
+        # Pages are recorded together while more are ready, and before waiting for the
+        # next. Closed at once when the check stops, so that the workers stop too.
+        with closing(_outcomes(targets, options, profile, settle)) as outcomes:
+            for outcome in outcomes:
+                in_hand.append(outcome)
+                if recorder is None or len(in_hand) >= RECORDED_TOGETHER:
+                    settle()
+        settle()
     except BaseException:
         if recorder is not None:
+            with contextlib.suppress(Exception):  # the pages checked are kept
+                recorder.record_all(in_hand)
             recorder.close("interrupted")
         raise
     run_id = recorder.run_id if recorder is not None else None
@@ -321,18 +339,25 @@ def check_targets(
 
 
 def _outcomes(
-    targets: Sequence[Target], options: CheckOptions, profile: Profile
+    targets: Sequence[Target],
+    options: CheckOptions,
+    profile: Profile,
+    before_wait: Callable[[], None],
 ) -> Generator[TargetOutcome, None, None]:
     """Each target's outcome in target order: one at a time, or by ``options.workers``
-    workers at once."""
+    workers at once; ``before_wait`` is called before waiting for the next."""
     if options.workers <= 1 or len(targets) <= 1:
         with PageChecker(options, profile) as checker:
             for target in targets:
+                before_wait()
                 yield checker.check(target)
         return
     gate = HostGate(options.settings.max_per_host)
     yield from check_in_parallel(
-        targets, lambda: PageChecker(options, profile, gate=gate), options.workers
+        targets,
+        lambda: PageChecker(options, profile, gate=gate),
+        options.workers,
+        before_wait=before_wait,
     )
 
 

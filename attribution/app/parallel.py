@@ -64,8 +64,12 @@ def check_in_parallel(
     open_checker: Callable[[], Checker],
     workers: int,
     window: int | None = None,
+    before_wait: Callable[[], None] | None = None,
 ) -> Generator[TargetOutcome, None, None]:
     """Each target's outcome, in target order, checked by ``workers`` threads.
+
+    ``before_wait`` is called whenever the next outcome is not ready, before waiting
+    for it (a consumer gathering outcomes deals with those in hand then).
 
     At most ``window`` targets (by default four per worker) are handed out and not yet
     given back, which bounds the results held while a slow page holds up the order.
@@ -111,6 +115,8 @@ def check_in_parallel(
                 tasks.put((handed_out, targets[handed_out]))
                 handed_out += 1
             while next_index not in ready:
+                if before_wait is not None and results.empty():
+                    before_wait()
                 index, outcome = _next_result(results)
                 if isinstance(outcome, _Failure):
                     raise outcome.error

@@ -1,4 +1,5 @@
-"""Recording a run's results as they come: one transaction per page."""
+"""Recording a run's results as they come: the pages that are done together, in one
+transaction."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from attribution.errors import StorageError, TargetError
 from attribution.records import Profile
 from attribution.store import (
     Database,
+    PageToRecord,
     finish_run,
     list_rights,
     open_database,
     record_failure,
     record_page,
+    record_pages,
     resume_run,
     start_run,
 )
@@ -73,13 +76,42 @@ class Recorder:
         return replace(profile, rights=profile.rights + list_rights(self.db))
 
     def record(self, outcome: TargetOutcome) -> TargetOutcome:
-        """Write one page's results (or count its failure); the outcome as recorded.
+        """Write one page's results (or count its failure); the outcome as recorded."""
+        (recorded,) = self.record_all([outcome])
+        return recorded
+
+    def record_all(self, outcomes: Sequence[TargetOutcome]) -> list[TargetOutcome]:
+        """Write the results of checked pages together (in one transaction when they
+        can be) and count the failures; the outcomes as recorded, in the same order.
 
         A page the database refuses (a value it cannot hold) is recorded as a failed
         target with the database's reason, and the outcome returned says so: one page
-        never stops the run."""
-        queue = self.positions.get(outcome.target)
-        position = queue.popleft() if queue else None
+        never stops the run, nor keeps the other pages out."""
+        placed = [(outcome, self._position(outcome.target)) for outcome in outcomes]
+        pages = [
+            (index, PageToRecord(outcome.result, position))
+            for index, (outcome, position) in enumerate(placed)
+            if outcome.result is not None
+        ]
+        written: set[int] = set()
+        if len(pages) > 1:
+            try:
+                record_pages(self.db, self.run_id, [page for _, page in pages])
+                written = {index for index, _ in pages}
+            except Exception:  # one is refused, and with it all: each is tried alone below
+                pass
+        return [
+            outcome if index in written else self._record_one(outcome, position)
+            for index, (outcome, position) in enumerate(placed)
+        ]
+
+    def _position(self, target: str) -> int | None:
+        """Where the next outcome of ``target`` stands in the run's list of targets."""
+        queue = self.positions.get(target)
+        return queue.popleft() if queue else None
+
+    def _record_one(self, outcome: TargetOutcome, position: int | None) -> TargetOutcome:
+        """Write one page's results (or count its failure); the outcome as recorded."""
         if outcome.result is not None:
             try:
                 record_page(self.db, self.run_id, outcome.result, position=position)
