@@ -4,6 +4,7 @@ profile is found."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -266,6 +267,38 @@ def test_quick_commands_do_not_import_the_database_layer() -> None:
         env={**os.environ},
     )
     assert "HEAVY []" in finished.stdout, finished.stdout[-500:] + finished.stderr[-2000:]
+
+
+def test_every_format_names_a_renderer_that_exists() -> None:
+    import attribution.render as render
+
+    tables = [value for name, value in vars(render).items() if name.endswith("_FORMATS")]
+    assert len(tables) >= 9
+    for table in tables:
+        for fmt in table.values():
+            module, function = fmt.renderer.split(".")
+            assert callable(
+                getattr(importlib.import_module(f"attribution.render.{module}"), function)
+            )
+
+
+def test_a_command_loads_only_the_format_it_writes() -> None:
+    code = (
+        "import sys\n"
+        "from attribution.cli import main\n"
+        "try:\n"
+        "    main(['rules', '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith('attribution.render.')))\n"
+    )
+    import subprocess
+    import sys
+
+    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "attribution.render.json" in finished.stdout, finished.stderr[-2000:]
+    for other in ("html", "csv", "markdown"):
+        assert f"attribution.render.{other}'" not in finished.stdout
 
 
 def test_the_runner_sees_the_documented_exit_codes(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from importlib import import_module
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from attribution.records import (
     PageSnapshot,
@@ -20,7 +21,6 @@ from attribution.records import (
     StoredFinding,
     Waiver,
 )
-from attribution.render import csv, html, json, markdown, text
 from attribution.render.escape import spreadsheet_safe, terminal_safe
 from attribution.render.report import CheckReport, CheckWriter, Sink
 
@@ -33,11 +33,19 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Format(Generic[T]):
-    """An output format of one kind of document: its name, what it is for, its renderer."""
+    """An output format of one kind of document: its name, what it is for, and its
+    renderer as "module.function" of this package (loaded when first used, so that a
+    command loads only the format it writes)."""
 
     name: str
     description: str
-    render: Callable[[T], str]
+    renderer: str
+
+    def render(self, document: T) -> str:
+        """``document`` in this format."""
+        module, function = self.renderer.split(".")
+        render = getattr(import_module(f"attribution.render.{module}"), function)
+        return cast(Callable[[T], str], render)(document)
 
 
 def _table(*formats: Format[T]) -> Mapping[str, Format[T]]:
@@ -45,48 +53,48 @@ def _table(*formats: Format[T]) -> Mapping[str, Format[T]]:
 
 
 CHECK_FORMATS: Mapping[str, Format[CheckReport]] = _table(
-    Format("text", "for people (default)", text.check_report),
-    Format("json", "for machines (attribution.check/1)", json.check_report),
-    Format("html", "a self-contained report to share", html.check_report),
-    Format("csv", "for a spreadsheet, one row per finding", csv.check_report),
+    Format("text", "for people (default)", "text.check_report"),
+    Format("json", "for machines (attribution.check/1)", "json.check_report"),
+    Format("html", "a self-contained report to share", "html.check_report"),
+    Format("csv", "for a spreadsheet, one row per finding", "csv.check_report"),
 )
 FINDINGS_FORMATS: Mapping[str, Format[Sequence[StoredFinding]]] = _table(
-    Format("text", "for people (default)", text.findings),
-    Format("json", "for machines", json.findings),
-    Format("csv", "for a spreadsheet", csv.findings),
+    Format("text", "for people (default)", "text.findings"),
+    Format("json", "for machines", "json.findings"),
+    Format("csv", "for a spreadsheet", "csv.findings"),
 )
 RIGHTS_FORMATS: Mapping[str, Format[Sequence[RightsEntry]]] = _table(
-    Format("text", "for people (default)", text.rights),
-    Format("json", "for machines", json.rights),
-    Format("csv", "for a spreadsheet", csv.rights),
+    Format("text", "for people (default)", "text.rights"),
+    Format("json", "for machines", "json.rights"),
+    Format("csv", "for a spreadsheet", "csv.rights"),
 )
 RIGHTS_HISTORY_FORMATS: Mapping[str, Format[Sequence[RightsChange]]] = _table(
-    Format("text", "for people (default)", text.rights_history),
-    Format("json", "for machines", json.rights_history),
-    Format("csv", "for a spreadsheet", csv.rights_history),
+    Format("text", "for people (default)", "text.rights_history"),
+    Format("json", "for machines", "json.rights_history"),
+    Format("csv", "for a spreadsheet", "csv.rights_history"),
 )
 WAIVERS_FORMATS: Mapping[str, Format[Sequence[Waiver]]] = _table(
-    Format("text", "for people (default)", text.waivers),
-    Format("json", "for machines", json.waivers),
-    Format("csv", "for a spreadsheet", csv.waivers),
+    Format("text", "for people (default)", "text.waivers"),
+    Format("json", "for machines", "json.waivers"),
+    Format("csv", "for a spreadsheet", "csv.waivers"),
 )
 HISTORY_FORMATS: Mapping[str, Format[Sequence[PageSnapshot]]] = _table(
-    Format("text", "for people (default)", text.page_history),
-    Format("json", "for machines", json.page_history),
+    Format("text", "for people (default)", "text.page_history"),
+    Format("json", "for machines", "json.page_history"),
 )
 LICENCES_FORMATS: Mapping[str, Format[Sequence[Licence]]] = _table(
-    Format("text", "for people (default)", text.licences),
-    Format("json", "for machines", json.licences),
+    Format("text", "for people (default)", "text.licences"),
+    Format("json", "for machines", "json.licences"),
 )
 LICENCE_FORMATS: Mapping[str, Format[Licence]] = _table(
-    Format("text", "for people (default)", text.licence),
-    Format("json", "for machines", json.licence),
+    Format("text", "for people (default)", "text.licence"),
+    Format("json", "for machines", "json.licence"),
 )
 
 RULES_FORMATS: Mapping[str, Format[Sequence[Rule]]] = _table(
-    Format("text", "for people (default)", text.rules),
-    Format("json", "for machines", json.rules),
-    Format("markdown", "for docs/rules.md", markdown.rules),
+    Format("text", "for people (default)", "text.rules"),
+    Format("json", "for machines", "json.rules"),
+    Format("markdown", "for docs/rules.md", "markdown.rules"),
 )
 
 
@@ -94,13 +102,21 @@ def check_writer(name: str, sink: Sink, profile: Profile, *, colour: bool = Fals
     """A writer of the check report in format ``name`` (a name of :data:`CHECK_FORMATS`)
     that writes to ``sink`` page by page; ``colour`` for the text format on a terminal."""
     if name == "text":
-        return text.TextCheckWriter(sink, profile, colour=colour)
+        from attribution.render.text import TextCheckWriter
+
+        return TextCheckWriter(sink, profile, colour=colour)
     if name == "json":
-        return json.JsonCheckWriter(sink, profile)
+        from attribution.render.json import JsonCheckWriter
+
+        return JsonCheckWriter(sink, profile)
     if name == "html":
-        return html.HtmlCheckWriter(sink, profile)
+        from attribution.render.html import HtmlCheckWriter
+
+        return HtmlCheckWriter(sink, profile)
     if name == "csv":
-        return csv.CsvCheckWriter(sink)
+        from attribution.render.csv import CsvCheckWriter
+
+        return CsvCheckWriter(sink)
     raise ValueError(f"no check format {name!r}")
 
 
