@@ -22,6 +22,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attribution.app.budget import PageClock, Sandbox, Stage
+from attribution.app.gathering import PagesInHand
 from attribution.app.outcomes import CheckOutcome, CheckTally, TargetOutcome
 from attribution.app.parallel import HostGate, check_in_parallel
 from attribution.errors import TargetError, UsageError
@@ -47,10 +48,6 @@ T = TypeVar("T")
 EXTRACT = Stage("extract")
 READ_EMBEDDED = Stage("embedded")
 EVALUATE = Stage("evaluate")
-
-# At most this many checked pages are written in one transaction: enough to share the
-# statements, few enough that a killed run loses little and one refused page costs little.
-RECORDED_TOGETHER = 64
 
 
 @dataclass(frozen=True)
@@ -276,6 +273,7 @@ def check_targets(
     signal turned into one) marks the run interrupted before it goes on up.
     """
     recorder: Recorder | None = None
+    in_hand: PagesInHand | None = None
     profile = options.profile
     if options.base_url is not None:
         check_base_url(options.base_url)
@@ -305,31 +303,28 @@ def check_targets(
             on_start(len(targets))
         tally = CheckTally()
         kept: list[TargetOutcome] = []
-        in_hand: list[TargetOutcome] = []  # checked, not yet recorded
 
-        def settle() -> None:
-            """Record the pages in hand together and pass them on."""
-            batch = in_hand[:]
-            in_hand.clear()
-            for outcome in recorder.record_all(batch) if recorder is not None else batch:
-                tally.add(outcome)
-                if keep:
-                    kept.append(outcome)
-                if on_done is not None:
-                    on_done(outcome)
+        def deliver(outcome: TargetOutcome) -> None:
+            tally.add(outcome)
+            if keep:
+                kept.append(outcome)
+            if on_done is not None:
+                on_done(outcome)
 
-        # Pages are recorded together while more are ready, and before waiting for the
-        # next. Closed at once when the check stops, so that the workers stop too.
-        with closing(_outcomes(targets, options, profile, settle)) as outcomes:
+        if recorder is not None:
+            in_hand = PagesInHand(recorder.record_all, deliver)
+        else:
+            in_hand = PagesInHand(list, deliver, most=1)
+        # Closed at once when the check stops, so that the workers stop too.
+        with closing(_outcomes(targets, options, profile, in_hand)) as outcomes:
             for outcome in outcomes:
-                in_hand.append(outcome)
-                if recorder is None or len(in_hand) >= RECORDED_TOGETHER:
-                    settle()
-        settle()
+                in_hand.add(outcome)
+        in_hand.settle()
     except BaseException:
         if recorder is not None:
-            with contextlib.suppress(Exception):  # the pages checked are kept
-                recorder.record_all(in_hand)
+            if in_hand is not None:
+                with contextlib.suppress(Exception):  # the pages checked are kept
+                    recorder.record_all(in_hand.pages)
             recorder.close("interrupted")
         raise
     run_id = recorder.run_id if recorder is not None else None
@@ -342,14 +337,15 @@ def _outcomes(
     targets: Sequence[Target],
     options: CheckOptions,
     profile: Profile,
-    before_wait: Callable[[], None],
+    in_hand: PagesInHand,
 ) -> Generator[TargetOutcome, None, None]:
-    """Each target's outcome in target order: one at a time, or by ``options.workers``
-    workers at once; ``before_wait`` is called before waiting for the next."""
+    """Each target's outcome in target order: one at a time (each recorded before the
+    next is checked), or by ``options.workers`` workers at once (those in hand recorded
+    while waiting for the next)."""
     if options.workers <= 1 or len(targets) <= 1:
         with PageChecker(options, profile) as checker:
             for target in targets:
-                before_wait()
+                in_hand.settle()
                 yield checker.check(target)
         return
     gate = HostGate(options.settings.max_per_host)
@@ -357,7 +353,7 @@ def _outcomes(
         targets,
         lambda: PageChecker(options, profile, gate=gate),
         options.workers,
-        before_wait=before_wait,
+        while_waiting=in_hand.waiting,
     )
 
 

@@ -22,6 +22,8 @@ from attribution.sources.targets import Target
 
 # How long the waiting thread sleeps between looks, so that Ctrl-C and SIGTERM reach it.
 _POLL_SECONDS = 0.5
+# How often a consumer is told that the thread is still waiting.
+_WAITING_TICK_SECONDS = 0.1
 
 
 class HostGate:
@@ -64,12 +66,13 @@ def check_in_parallel(
     open_checker: Callable[[], Checker],
     workers: int,
     window: int | None = None,
-    before_wait: Callable[[], None] | None = None,
+    while_waiting: Callable[[], None] | None = None,
 ) -> Generator[TargetOutcome, None, None]:
     """Each target's outcome, in target order, checked by ``workers`` threads.
 
-    ``before_wait`` is called whenever the next outcome is not ready, before waiting
-    for it (a consumer gathering outcomes deals with those in hand then).
+    ``while_waiting`` is called whenever the next outcome is not ready, and again every
+    tenth of a second until it is (a consumer gathering outcomes deals with those in
+    hand then).
 
     At most ``window`` targets (by default four per worker) are handed out and not yet
     given back, which bounds the results held while a slow page holds up the order.
@@ -115,9 +118,7 @@ def check_in_parallel(
                 tasks.put((handed_out, targets[handed_out]))
                 handed_out += 1
             while next_index not in ready:
-                if before_wait is not None and results.empty():
-                    before_wait()
-                index, outcome = _next_result(results)
+                index, outcome = _next_result(results, while_waiting)
                 if isinstance(outcome, _Failure):
                     raise outcome.error
                 ready[index] = outcome
@@ -134,9 +135,17 @@ def check_in_parallel(
 
 def _next_result(
     results: queue.Queue[tuple[int, TargetOutcome | _Failure]],
+    while_waiting: Callable[[], None] | None,
 ) -> tuple[int, TargetOutcome | _Failure]:
+    """The next result to come in, calling ``while_waiting`` while there is none."""
+    tick = _POLL_SECONDS if while_waiting is None else _WAITING_TICK_SECONDS
     while True:
         try:
-            return results.get(timeout=_POLL_SECONDS)
+            return results.get_nowait()
+        except queue.Empty:
+            if while_waiting is not None:
+                while_waiting()
+        try:
+            return results.get(timeout=tick)
         except queue.Empty:
             continue
