@@ -51,6 +51,8 @@ ALLOWED_NESTING = {
 DYNAMIC_PATTERNS = {
     # Escaped licence aliases in one alternation; collected below from the knowledge base.
     ("attribution.credits.licence_names", "_alias_matcher"),
+    # Escaped runs of letters and digits of those aliases in one alternation.
+    ("attribution.credits.licence_names", "_alias_needles"),
     # An escaped name between word boundaries.
     ("attribution.rules.context", "_mentions"),
     # An escaped domain after labels that each end at a dot: the text splits one way.
@@ -160,12 +162,15 @@ def collect_patterns() -> tuple[dict[tuple[str, int], str], set[tuple[str, str]]
             compiled = re.compile(pattern, flags or 0)
             found.setdefault((compiled.pattern, compiled.flags), where)
     # Built from the knowledge base when licences are first looked for.
-    from attribution.credits.licence_names import _alias_matcher
+    from attribution.credits.licence_names import _alias_matcher, _alias_needles
     from attribution.licences import default_knowledge_base
 
     aliases, _ = _alias_matcher(default_knowledge_base())
     if aliases is not None:
         found.setdefault((aliases.pattern, aliases.flags), "licence aliases")
+    needles = _alias_needles(default_knowledge_base())
+    if needles is not None:
+        found.setdefault((needles.pattern, needles.flags), "licence alias needles")
     return found, dynamic
 
 

@@ -209,13 +209,28 @@ _CC_NEEDLES = re.compile(
         "attribuzione", "naamsvermelding", "uznanie", "atribuci", "atribui",
     )
 )  # fmt: skip
+# The words of _BY_WORDS: _CC_SPELLED cannot match without one. In ASCII text a pattern
+# that ignores case finds a word only where the lower-cased text has it; elsewhere case
+# folding joins more characters ("ſ" and "s", "İ" and "i") and the patterns decide.
+_SPELLED_NEEDLES = re.compile(
+    needle_alternation(
+        "attribution", "namensnennung", "reconocimiento", "paternit", "attribuzione",
+        "naamsvermelding", "uznanie", "atribuci", "atribui",
+    )
+)  # fmt: skip
 
 
 def _cc_mentions(text: str, lowered: str, kb: KnowledgeBase) -> list[LicenceMention]:
     mentions: list[LicenceMention] = []
     if not _CC_NEEDLES.search(lowered):
         return mentions
-    for match in _CC_ZERO.finditer(text):
+    folded_only = not text.isascii()
+    # _CC_ZERO, _CC_ABBREVIATED and _CC_BARE each begin with "CC" or "Creative".
+    named = folded_only or "cc" in lowered or "creative" in lowered
+    spelled = folded_only or _SPELLED_NEEDLES.search(lowered) is not None
+    if not named and not spelled:
+        return mentions
+    for match in _CC_ZERO.finditer(text) if named else ():
         licence = kb.licence("CC0-1.0")
         mentions.append(
             LicenceMention(
@@ -226,7 +241,8 @@ def _cc_mentions(text: str, lowered: str, kb: KnowledgeBase) -> list[LicenceMent
                 "public-domain",
             )
         )
-    for pattern in (_CC_ABBREVIATED, _CC_SPELLED):
+    patterns = (_CC_ABBREVIATED,) * named + (_CC_SPELLED,) * spelled
+    for pattern in patterns:
         for match in pattern.finditer(text):
             if _overlaps(mentions, match.start(), match.end()):
                 continue
@@ -246,7 +262,7 @@ def _cc_mentions(text: str, lowered: str, kb: KnowledgeBase) -> list[LicenceMent
             mentions.append(
                 LicenceMention(match.start(), end, licence_id, url, "creative-commons", problem)
             )
-    for match in _CC_BARE.finditer(text):
+    for match in _CC_BARE.finditer(text) if named else ():
         if not _overlaps(mentions, match.start(), match.end()):
             mentions.append(
                 LicenceMention(
@@ -309,7 +325,8 @@ def _finds(
 def _other_mentions(text: str, low: str, kb: KnowledgeBase) -> list[LicenceMention]:
     found = _named_mentions(text, low, kb) if _OTHER_NEEDLES.search(low) else []
     pattern, ids = _alias_matcher(kb)
-    if pattern is not None:
+    needles = _alias_needles(kb)
+    if pattern is not None and (needles is None or not text.isascii() or needles.search(low)):
         for match in pattern.finditer(text):
             if not _overlaps(found, match.start(), match.end()):
                 licence_id = ids[_alias_text_key(match.group(0))]
@@ -374,7 +391,7 @@ def _alias_matcher(kb: KnowledgeBase) -> tuple[re.Pattern[str] | None, dict[str,
             ids.setdefault(_alias_text_key(alias), family_target)
         for alias, licence_id in family.version_aliases:
             ids.setdefault(_alias_text_key(alias), licence_id)
-    usable = [alias for alias in ids if len(alias) > 3 and kb.provider_by_alias(alias) is None]
+    usable = _usable_aliases(kb, ids)
     if not usable:
         return None, ids
     spellings = grouped_alternation(
@@ -382,6 +399,31 @@ def _alias_matcher(kb: KnowledgeBase) -> tuple[re.Pattern[str] | None, dict[str,
     )
     not_after = "".join(f"(?<!{re.escape(word)}\\s)" for word in NOT_A_LICENCE_AFTER)
     return re.compile(rf"(?<![\w]){not_after}{spellings}(?![\w])", re.I), ids
+
+
+_ASCII_RUN = re.compile(r"[a-z0-9]+")
+
+
+@cache
+def _alias_needles(kb: KnowledgeBase) -> re.Pattern[str] | None:
+    """A quick test for ASCII text that the pattern of :func:`_alias_matcher` can match:
+    each alias has the longest run of ASCII letters and digits in it (lower case)
+    tested; None when some alias has no such run (the pattern is then always tried)."""
+    pattern, ids = _alias_matcher(kb)
+    if pattern is None:
+        return None
+    needles: set[str] = set()
+    for alias in _usable_aliases(kb, ids):
+        runs = _ASCII_RUN.findall(alias.lower())
+        if not runs:
+            return None
+        needles.add(max(runs, key=len))
+    return re.compile(needle_alternation(*sorted(needles)))
+
+
+def _usable_aliases(kb: KnowledgeBase, ids: dict[str, str]) -> list[str]:
+    """The aliases looked for in running text (see :func:`_alias_matcher`)."""
+    return [alias for alias in ids if len(alias) > 3 and kb.provider_by_alias(alias) is None]
 
 
 def _overlaps(mentions: list[LicenceMention], start: int, end: int) -> bool:

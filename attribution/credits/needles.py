@@ -10,7 +10,7 @@ decides which word is reported is kept within each group.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 
 def grouped_alternation(
@@ -50,3 +50,23 @@ def needle_alternation(*words: str) -> str:
     first where several start at one place: what :func:`attribution.textutil.any_of`
     finds, grouped (see :func:`grouped_alternation`)."""
     return grouped_alternation(sorted(words, key=len, reverse=True))
+
+
+def scan_alternation(*words: str) -> str:
+    """A pattern whose ``findall`` over lower-cased text gives, at every place where one
+    of ``words`` (lower case) starts, the longest word that starts there: one pass finds
+    every word, also where words overlap (see :func:`words_within`)."""
+    return "(?=(" + needle_alternation(*words) + "))"
+
+
+def words_within(groups: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str]]:
+    """For each word of ``groups``, the names of the groups that have a word beginning
+    it: where :func:`scan_alternation` reports a word, every group so named has a word
+    at that place (every word found at one place begins the longest one found there)."""
+    words = {word for group in groups.values() for word in group}
+    return {
+        word: frozenset(
+            name for name, group in groups.items() if any(word.startswith(w) for w in group)
+        )
+        for word in words
+    }

@@ -22,7 +22,7 @@ from attribution.credits.licence_names import (
     find_licences_in_text,
     licence_from_url,
 )
-from attribution.credits.needles import needle_alternation
+from attribution.credits.needles import needle_alternation, scan_alternation, words_within
 from attribution.credits.vocabulary import (
     BY_WORDS,
     COPYRIGHT_MARKS,
@@ -133,29 +133,34 @@ _FILLER_NEEDLES = re.compile(
         "available", "released", "used", "marked", "dedicated", "reproduced",
     )
 )  # fmt: skip
-_EDIT_NEEDLES = re.compile(
-    needle_alternation(
+# The words the notes _read takes out need, by note; one pass over the lower-cased text
+# tells which of them can be there (most credits have none).
+_READ_NEEDLES: dict[str, tuple[str, ...]] = {
+    "edit": (
         "crop", "resiz", "correct", "retouch", "edited", "modified", "changes made", "caption",
         "attention", "image id",
-    )
-)  # fmt: skip
-_LONG_NUMBER = re.compile(r"\d{7}")
-_OWN_WORK_NEEDLES = re.compile(
-    needle_alternation("work", "werk", "personnel", "propi", "własna", "wlasna", "arbete")
-)
-_COURTESY_NEEDLES = re.compile(
-    needle_alternation(
+    ),
+    "own-work": ("work", "werk", "personnel", "propi", "własna", "wlasna", "arbete"),
+    "courtesy": (
         "courtesy", "cortes", "aimable", "genehmigung", "supplied", "provided", "submitted",
         "handout",
-    )
-)  # fmt: skip
+    ),
+    "wire": WIRE_NEEDLES,
+}  # fmt: skip
+_READ_SCAN = re.compile(scan_alternation(*(w for ws in _READ_NEEDLES.values() for w in ws)))
+_READ_NEEDLE_GROUPS = words_within(_READ_NEEDLES)
+_LONG_NUMBER = re.compile(r"\d{7}")
 _MADE_BY_HINT = re.compile(r"\s(?:" + "|".join(BY_WORDS) + r")\s", re.IGNORECASE)
-_WIRE_NEEDLES = re.compile(needle_alternation(*WIRE_NEEDLES))
 _IMAGE_CAPTION_TAIL = re.compile(r"\s*+image\s+caption\s*,.*$", re.IGNORECASE)
 _MARKER_NEEDLES = re.compile(needle_alternation(*MARKER_NEEDLES))
-# One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…
+# One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…, each tried
+# only where a letter that begins one of them stands (_MARKER_LETTERS, checked by a test).
+_MARKER_LETTERS = "abcdfghikmprsuvz"
 _MARKERS = re.compile(
-    "|".join(f"(?P<{name}>{pattern})" for name, pattern in MARKERS.items()), re.IGNORECASE
+    f"(?=[{_MARKER_LETTERS}])(?:"
+    + "|".join(f"(?P<{name}>{pattern})" for name, pattern in MARKERS.items())
+    + ")",
+    re.IGNORECASE,
 )
 _TITLES = re.compile(r"^" + alternatives(*TITLES) + r"\s+", re.IGNORECASE)
 # The full stop is tested before the letters behind it: the pattern is tried at every
@@ -425,13 +430,14 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     """
     reading = _Reading()
     lowered = text.lower()
-    if _OWN_WORK_NEEDLES.search(lowered) and _OWN_WORK.search(text):
+    needles = _needle_groups(lowered)
+    if "own-work" in needles and _OWN_WORK.search(text):
         text = _OWN_WORK_BY.sub("", _OWN_WORK.sub(" / ", text), count=1)
-    if _EDIT_NEEDLES.search(lowered) or _LONG_NUMBER.search(text):
+    if "edit" in needles or _LONG_NUMBER.search(text):
         text = _EDIT_NOTES.sub(" / ", text)
     if " PHOTO " in text or " FOTO " in text:
         text = _AGENCY_PHOTO.sub(r"\g<agency> / ", text)  # "BELGA PHOTO WARD VAN LAERE"
-    if _WIRE_NEEDLES.search(lowered):
+    if "wire" in needles:
         text = _WIRE_NOTES.sub(" / ", text)
     if " OUT" in text:
         text = _EMBARGO.sub(" / ", text)
@@ -445,7 +451,7 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     if "getty" in lowered:
         text = _VIA_GETTY.sub("via Getty Images", text)
     text = _clean(text).strip(" ,.;:/|-–—")
-    courtesy = _COURTESY.search(text) if _COURTESY_NEEDLES.search(lowered) else None
+    courtesy = _COURTESY.search(text) if "courtesy" in needles else None
     if courtesy:
         source = _tidy_org(courtesy.group("source"))
         reading.source = source or None
@@ -465,6 +471,14 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
             _read_segment(segment, kb, reading)
     _order_providers(reading, via, platform_credit)
     return reading
+
+
+def _needle_groups(lowered: str) -> frozenset[str]:
+    """The names of the groups of _READ_NEEDLES that have a word in ``lowered``."""
+    found = _READ_SCAN.findall(lowered)
+    if not found:
+        return frozenset()
+    return frozenset().union(*(_READ_NEEDLE_GROUPS[word] for word in found))
 
 
 def _segments(text: str) -> list[str]:
@@ -648,20 +662,25 @@ def _lookup_cached(text: str, kb: KnowledgeBase) -> Provider | None:
     if not text:
         return None
     key = alias_key(text)
-    exact = kb.provider_by_key(key) or kb.provider_by_alias(_tidy_org(text))
+    exact = kb.provider_by_key(key)
     if exact is not None:
         return exact
+    tidy = _tidy_org(text)
+    if tidy != text:  # the same text has the same key, looked up above
+        exact = kb.provider_by_alias(tidy)
+        if exact is not None:
+            return exact
     # "Shutterstock.com", "RollingNews.ie", "stock.adobe.com"
     if "." in text and _DOMAIN.fullmatch(text):
         return kb.provider_by_domain(text.lower()) or kb.provider_by_alias(text.rsplit(".", 1)[0])
     tokens = key.split()
-    if len(tokens) > 8:
-        return None
+    starts = kb.alias_first_words()
+    if len(tokens) > 8 or starts.isdisjoint(tokens):
+        return None  # (every window below begins with a word some alias begins with)
     # A provider's name with only filler words beside it: the name must cover every
     # word that is not filler, so only windows spanning those words are tried.
     meaningful = [i for i, token in enumerate(tokens) if token.strip(",") not in PROVIDER_FILLER]
     first, last = (meaningful[0], meaningful[-1]) if meaningful else (len(tokens), -1)
-    starts = kb.alias_first_words()
     for size in range(min(len(tokens), 5), 0, -1):
         for start in range(max(0, last - size + 1), min(first, len(tokens) - size) + 1):
             if tokens[start] not in starts:
