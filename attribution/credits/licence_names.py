@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
-from attribution.credits.needles import grouped_alternation, needle_alternation
+from attribution.credits.needles import grouped_alternation, lazy_compile, needle_alternation
 from attribution.credits.vocabulary import NOT_A_LICENCE_AFTER
 from attribution.licences import KnowledgeBase
 from attribution.textutil import any_of
@@ -35,7 +35,7 @@ class LicenceMention:
 
 
 _CC_ELEMENT = r"(?:BY|NC|ND|SA)"
-_CC_ABBREVIATED = re.compile(
+_CC_ABBREVIATED = lazy_compile(
     r"(?<![\w])(?:CC|Creative\s+Commons)[\s_-]*(?P<elements>BY(?:[\s_-]*+(?:NC|ND|SA)){0,2})(?![\w])"
     r"(?:[\s_/-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d)(?![\w]))?"
     r"(?:[\s_/-]*(?P<port>[A-Z]{2,3}|IGO|Scotland|International|Generic|Unported)(?![\w]))?",
@@ -69,7 +69,7 @@ _COUNTRY_PORTS = {
     "denmark": "DK", "finland": "FI", "israel": "IL", "singapore": "SG", "hong kong": "HK",
     "croatia": "HR", "romania": "RO", "serbia": "RS", "luxembourg": "LU", "philippines": "PH",
 }  # fmt: skip
-_CC_SPELLED = re.compile(
+_CC_SPELLED = lazy_compile(
     r"(?:Creative[\s-]+Commons[\s-]+(?:licen[cs]e\s+)?)?"
     r"(?P<elements>" + _BY_WORDS + r"(?:[\s,–—-]*+" + _ELEMENT_WORDS + r"){0,2})"
     r"(?:[\s,–—-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d))?"
@@ -80,39 +80,39 @@ _CC_SPELLED = re.compile(
     r"(?:[\s-]+Licen[cs]e)?",
     re.IGNORECASE,
 )
-_CC_ZERO = re.compile(
+_CC_ZERO = lazy_compile(
     r"(?<![\w])(?:CC[\s-]*0|CC[\s-]*Zero|Creative\s+Commons\s+(?:Zero|0|CC0))"
     r"(?:[\s-]*(?:v\s*)?(?P<version>1\.0))?(?:\s+Universal)?(?:[\s-]+(?:Public\s+Domain\s+Dedication))?(?![\w])",
     re.IGNORECASE,
 )
-_CC_BARE = re.compile(
+_CC_BARE = lazy_compile(
     r"(?<![\w])(?:Creative\s+Commons(?:\s+licen[cs]e)?|CC\s+licen[cs]e)(?![\w-])", re.IGNORECASE
 )
-_PDM = re.compile(
+_PDM = lazy_compile(
     r"(?<![\w])Public[\s-]+Domain[\s-]+Mark(?:[\s-]*(?P<version>1\.0))?(?![\w])", re.IGNORECASE
 )
 # Wikimedia Commons' public-domain templates: "PD-old-70", "PD-US-expired", "PD-self".
-_PD_TEMPLATE = re.compile(
+_PD_TEMPLATE = lazy_compile(
     r"(?<![\w])PD-(?:US(?:Gov)?|old|self|author|art|ineligible)[\w-]*(?![\w])", re.IGNORECASE
 )
-_US_GOVERNMENT = re.compile(
+_US_GOVERNMENT = lazy_compile(
     r"(?<![\w])(?:work\s+of\s+(?:the|a|an)\s+(?:U\.?S\.?|United\s+States)\s+(?:federal\s+)?government"
     r"(?:\s+employee)?"
     r"|(?:U\.?S\.?|United\s+States)\s+(?:federal\s+)?government\s+work|PD-USGov[\w-]*)(?![\w])",
     re.IGNORECASE,
 )
-_GFDL = re.compile(
+_GFDL = lazy_compile(
     r"(?<![\w])(?:GFDL|GNU\s+FDL|(?-i:FDL)|GNU\s+Free\s+Documentation\s+Licen[cs]e)"
     r"(?:[\s,-]*(?:v(?:ersion)?\s*)?(?P<version>1\.[123]))?"
     r"(?P<later>(?:\s*(?:or\s+(?:any\s+)?later(?:\s+version)?|\+))|-or-later)?(?P<only>-only)?(?![\w])",
     re.IGNORECASE,
 )
-_OGL = re.compile(
+_OGL = lazy_compile(
     r"(?<![\w])(?:Open\s+Government\s+Licen[cs]e|OGL)(?:[\s-]*(?:UK)?)"
     r"(?:[\s-]*(?:v(?:ersion)?\s*)?(?P<version>[123])(?:\.0)?)?(?![\w])(?!\.\d)",
     re.IGNORECASE,
 )
-_LAL = re.compile(
+_LAL = lazy_compile(
     r"(?<![\w])(?:Free\s+Art\s+Licen[cs]e|Licence\s+Art\s+Libre|LAL|(?-i:FAL))"
     r"(?:[\s-]*(?:v(?:ersion)?\s*)?(?P<version>1\.[23]))?(?![\w.])",
     re.IGNORECASE,
@@ -398,10 +398,10 @@ def _alias_matcher(kb: KnowledgeBase) -> tuple[re.Pattern[str] | None, dict[str,
         sorted(usable, key=len, reverse=True), _alias_spelling, ignore_case=True
     )
     not_after = "".join(f"(?<!{re.escape(word)}\\s)" for word in NOT_A_LICENCE_AFTER)
-    return re.compile(rf"(?<![\w]){not_after}{spellings}(?![\w])", re.I), ids
+    return lazy_compile(rf"(?<![\w]){not_after}{spellings}(?![\w])", re.I), ids
 
 
-_ASCII_RUN = re.compile(r"[a-z0-9]+")
+_ASCII_RUN = lazy_compile(r"[a-z0-9]+")
 
 
 @cache
@@ -418,7 +418,7 @@ def _alias_needles(kb: KnowledgeBase) -> re.Pattern[str] | None:
         if not runs:
             return None
         needles.add(max(runs, key=len))
-    return re.compile(needle_alternation(*sorted(needles)))
+    return lazy_compile(needle_alternation(*sorted(needles)))
 
 
 def _usable_aliases(kb: KnowledgeBase, ids: dict[str, str]) -> list[str]:
@@ -440,7 +440,7 @@ def find_licences_in_text(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
     return sorted(mentions, key=lambda m: m.start)
 
 
-_CC_URL = re.compile(
+_CC_URL = lazy_compile(
     r"^/licen[cs]es/(?P<slug>[a-z-]+)/(?P<version>\d\.\d)(?:/(?P<port>[a-z]{2,8}))?(?:/|$)"
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
 
 
 def grouped_alternation(
@@ -70,3 +71,60 @@ def words_within(groups: Mapping[str, Iterable[str]]) -> dict[str, frozenset[str
         )
         for word in words
     }
+
+
+class LazyPattern:
+    """A regular expression compiled when it is first used: a command that reads a few
+    credits compiles only the patterns those credits need. The first call of a method
+    puts the compiled pattern's own methods in its place, so later calls cost the same
+    as on the compiled pattern (no ``__getattr__``, which would slow every look-up)."""
+
+    _METHODS = ("search", "match", "fullmatch", "sub", "subn", "split", "findall", "finditer")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled pattern; its methods become this object's."""
+        compiled = re.compile(self.pattern, self.flags)
+        for method in self._METHODS:
+            setattr(self, method, getattr(compiled, method))
+        return compiled
+
+    def search(self, *args: Any, **kwargs: Any) -> Any:
+        """:meth:`re.Pattern.search`."""
+        return self.compiled().search(*args, **kwargs)
+
+    def match(self, *args: Any, **kwargs: Any) -> Any:
+        """:meth:`re.Pattern.match`."""
+        return self.compiled().match(*args, **kwargs)
+
+    def fullmatch(self, *args: Any, **kwargs: Any) -> Any:
+        """:meth:`re.Pattern.fullmatch`."""
+        return self.compiled().fullmatch(*args, **kwargs)
+
+    def sub(self, *args: Any, **kwargs: Any) -> Any:
+        """:meth:`re.Pattern.sub`."""
+        return self.compiled().sub(*args, **kwargs)
+
+    def subn(self, *args: Any, **kwargs: Any) -> Any:
+        """:meth:`re.Pattern.subn`."""
+        return self.compiled().subn(*args, **kwargs)
+
+    def split(self, *args: Any, **kwargs: Any) -> Any:
+        """:meth:`re.Pattern.split`."""
+        return self.compiled().split(*args, **kwargs)
+
+    def findall(self, *args: Any, **kwargs: Any) -> Any:
+        """:meth:`re.Pattern.findall`."""
+        return self.compiled().findall(*args, **kwargs)
+
+    def finditer(self, *args: Any, **kwargs: Any) -> Any:
+        """:meth:`re.Pattern.finditer`."""
+        return self.compiled().finditer(*args, **kwargs)
+
+
+def lazy_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, compiled when first used (see :class:`LazyPattern`)."""
+    return cast("re.Pattern[str]", LazyPattern(pattern, flags))
