@@ -9,8 +9,6 @@ the ways their names are printed. Loading validates every field and raises
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import marshal
 import os
 import re
 import sys
@@ -285,6 +283,8 @@ _CACHE_FORMAT = b"attribution.licence-tables/1"
 def _read_tables(paths: list[Path], cache: Path | None) -> dict[str, dict[str, Any]]:
     """Each file's table by file name: from the cache when it holds these exact bytes,
     else parsed (and then cached)."""
+    import hashlib  # here: commands that only import this module need neither
+
     contents = {path.name: _read_bytes(path) for path in paths}
     if cache is None:
         return {name: _parse_toml(name, raw) for name, raw in contents.items()}
@@ -321,6 +321,9 @@ def _parse_toml(name: str, raw: bytes) -> dict[str, Any]:
 def _read_cached_tables(file: Path, key: str, names: set[str]) -> dict[str, dict[str, Any]] | None:
     """The tables cached in ``file`` for ``key``, or None (absent, unreadable, damaged,
     or for other files). The payload is checked against its SHA-256 before it is read."""
+    import hashlib
+    import marshal
+
     try:
         blob = file.read_bytes()
     except OSError:
@@ -341,6 +344,9 @@ def _read_cached_tables(file: Path, key: str, names: set[str]) -> dict[str, dict
 
 def _write_cached_tables(file: Path, key: str, tables: dict[str, dict[str, Any]]) -> None:
     """Keep ``tables`` in ``file``, written whole or not at all; older caches go."""
+    import hashlib
+    import marshal
+
     try:
         payload = marshal.dumps(tables)
     except ValueError:  # a value marshal cannot keep (a TOML date): no cache
