@@ -8,10 +8,12 @@ the ways their names are printed. Loading validates every field and raises
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
-import tomllib
+import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -214,20 +216,44 @@ def data_dir() -> Path:
 
 @cache
 def default_knowledge_base() -> KnowledgeBase:
-    """The knowledge base shipped with attribution (loaded once per process)."""
-    return load_knowledge_base(data_dir())
+    """The knowledge base shipped with attribution (loaded once per process).
+
+    The tables read from its files are kept in the user's cache folder (see
+    :func:`load_knowledge_base`), so that a command need not parse the TOML again."""
+    return load_knowledge_base(data_dir(), cache=cache_folder())
 
 
-def load_knowledge_base(folder: Path) -> KnowledgeBase:
-    """Load and validate every family file and the provider table in ``folder``."""
+def cache_folder() -> Path | None:
+    """The user's cache folder for attribution: ``$XDG_CACHE_HOME/attribution``, else
+    ``%LOCALAPPDATA%\\attribution`` on Windows, else ``~/.cache/attribution``; None when
+    there is no home folder to put it in."""
+    base = os.environ.get("XDG_CACHE_HOME") or (
+        os.environ.get("LOCALAPPDATA") if os.name == "nt" else None
+    )
+    if base:
+        return Path(base) / "attribution"
+    try:
+        return Path.home() / ".cache" / "attribution"
+    except RuntimeError:
+        return None
+
+
+def load_knowledge_base(folder: Path, *, cache: Path | None = None) -> KnowledgeBase:
+    """Load and validate every family file and the provider table in ``folder``.
+
+    With ``cache``, the tables parsed from the files are kept in that folder under the
+    SHA-256 of the files' bytes, and read from there while the files are unchanged; the
+    records are built and validated from them exactly as from the files. A cache that
+    cannot be read or written is passed over without a word."""
     licences: dict[str, Licence] = {}
     families: dict[str, Family] = {}
     providers: tuple[Provider, ...] = ()
     paths = sorted(folder.glob("*.toml"))
     if not paths:
         raise LicenceDataError(f"{folder}: no licence data files (*.toml) found")
+    tables = _read_tables(paths, cache)
     for path in paths:
-        data = _read_toml(path)
+        data = tables[path.name]
         if path.name == "providers.toml":
             providers = _load_providers(path, data)
             continue
@@ -249,14 +275,94 @@ def load_knowledge_base(folder: Path) -> KnowledgeBase:
     return kb
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+# Bump when what is cached changes shape; the Python version is part of the key too
+# (marshal's format and tomllib's output are Python's).
+_CACHE_FORMAT = b"attribution.licence-tables/1"
+
+
+def _read_tables(paths: list[Path], cache: Path | None) -> dict[str, dict[str, Any]]:
+    """Each file's table by file name: from the cache when it holds these exact bytes,
+    else parsed (and then cached)."""
+    import hashlib  # here: commands that only import this module need neither
+
+    contents = {path.name: _read_bytes(path) for path in paths}
+    if cache is None:
+        return {name: _parse_toml(name, raw) for name, raw in contents.items()}
+    digest = hashlib.sha256(_CACHE_FORMAT + sys.version.encode())
+    for name, raw in contents.items():
+        digest.update(b"\0%s\0%d\0" % (name.encode(), len(raw)))
+        digest.update(raw)
+    key = digest.hexdigest()
+    file = cache / f"licence-tables-{key[:32]}.marshal"
+    cached = _read_cached_tables(file, key, set(contents))
+    if cached is not None:
+        return cached
+    tables = {name: _parse_toml(name, raw) for name, raw in contents.items()}
+    _write_cached_tables(file, key, tables)
+    return tables
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise LicenceDataError(f"{path.name}: not valid TOML ({error})") from None
+        return path.read_bytes()
     except OSError as error:
         raise LicenceDataError(f"{path.name}: cannot be read ({error.strerror})") from None
+
+
+def _parse_toml(name: str, raw: bytes) -> dict[str, Any]:
+    import tomllib  # only when the tables are not cached
+
+    try:
+        return tomllib.loads(raw.decode())
+    except tomllib.TOMLDecodeError as error:
+        raise LicenceDataError(f"{name}: not valid TOML ({error})") from None
+
+
+def _read_cached_tables(file: Path, key: str, names: set[str]) -> dict[str, dict[str, Any]] | None:
+    """The tables cached in ``file`` for ``key``, or None (absent, unreadable, damaged,
+    or for other files). The payload is checked against its SHA-256 before it is read."""
+    import hashlib
+    import marshal
+
+    try:
+        blob = file.read_bytes()
+    except OSError:
+        return None
+    header, _, payload = blob.partition(b"\n")
+    if header != f"{key} {hashlib.sha256(payload).hexdigest()}".encode():
+        return None
+    try:
+        tables = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(tables, dict) or set(tables) != names:
+        return None
+    if not all(isinstance(table, dict) for table in tables.values()):
+        return None
+    return tables
+
+
+def _write_cached_tables(file: Path, key: str, tables: dict[str, dict[str, Any]]) -> None:
+    """Keep ``tables`` in ``file``, written whole or not at all; older caches go."""
+    import hashlib
+    import marshal
+
+    try:
+        payload = marshal.dumps(tables)
+    except ValueError:  # a value marshal cannot keep (a TOML date): no cache
+        return
+    blob = f"{key} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
+    partial = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(blob)
+        os.replace(partial, file)
+        for old in file.parent.glob("licence-tables-*.marshal"):
+            if old != file:
+                old.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 class _Fields:
@@ -416,17 +522,28 @@ def _expand_version(
     port_url = url if url.endswith("/") else url + "/"
     port_name = name.removesuffix(" Generic").removesuffix(" Unported")
     for port in ports:
+        # Built whole rather than with dataclasses.replace, which costs several times as
+        # much: the knowledge base has hundreds of ports, built at every start.
         licences.append(
-            replace(
-                unported,
+            Licence(
                 id=(
                     f"{family_id}-{version}-{port}"
                     if port in spdx_ports
                     else f"LicenseRef-{family_id}-{version}-{port}"
                 ),
+                family=family_id,
                 name=f"{port_name} ({port})",
+                kind=kind,
+                version=version,
                 port=port,
                 url=f"{port_url}{port.lower()}/",
+                commercial_use=unported.commercial_use,
+                adaptation=unported.adaptation,
+                share_alike=unported.share_alike,
+                attribution_required=unported.attribution_required,
+                attribution=attribution,
+                sources=sources,
+                notes=notes,
             )
         )
     return licences

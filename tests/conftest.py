@@ -29,6 +29,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Keep every test, and every command the tests run, away from the user's database."""
     scratch = tempfile.mkdtemp(prefix="attribution-tests-")
     os.environ["XDG_DATA_HOME"] = scratch  # the embedded default database goes here
+    os.environ["XDG_CACHE_HOME"] = scratch  # the cached licence tables go here
     os.environ.pop("ATTRIBUTION_DATABASE_URL", None)
 
 

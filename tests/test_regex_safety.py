@@ -35,6 +35,7 @@ from typing import Any
 import pytest
 
 import attribution
+from attribution.credits.needles import LazyPattern
 from attribution.extract.urls import strip_size_suffixes
 
 # A repeat nested in a repeat that is reviewed as safe, with why. Keep this list short:
@@ -49,8 +50,11 @@ ALLOWED_NESTING = {
 # The calls to ``re`` whose pattern is only known at run time, by module and function,
 # each reviewed: what the pattern is built from, and why that is safe.
 DYNAMIC_PATTERNS = {
-    # Escaped licence aliases in one alternation; collected below from the knowledge base.
-    ("attribution.credits.licence_names", "_alias_matcher"),
+    # A module's pattern compiled when first used: collected with the module's patterns.
+    ("attribution.credits.needles", "compiled"),
+    # Escaped licence aliases in one alternation (and the runs of letters and digits of
+    # those aliases, in another) are compiled with lazy_compile; collected below from
+    # the knowledge base.
     # An escaped name between word boundaries.
     ("attribution.rules.context", "_mentions"),
     # An escaped domain after labels that each end at a dot: the text splits one way.
@@ -87,6 +91,8 @@ def package_modules() -> list[ModuleType]:
 def _patterns_in(value: object, depth: int = 0) -> Iterator[re.Pattern[Any]]:
     if isinstance(value, re.Pattern):
         yield value
+    elif isinstance(value, LazyPattern):  # compiled when first used
+        yield value.compiled()
     elif depth < 3 and isinstance(value, (tuple, list, set, frozenset)):
         for item in value:
             yield from _patterns_in(item, depth + 1)
@@ -160,12 +166,15 @@ def collect_patterns() -> tuple[dict[tuple[str, int], str], set[tuple[str, str]]
             compiled = re.compile(pattern, flags or 0)
             found.setdefault((compiled.pattern, compiled.flags), where)
     # Built from the knowledge base when licences are first looked for.
-    from attribution.credits.licence_names import _alias_matcher
+    from attribution.credits.licence_names import _alias_matcher, _alias_needles
     from attribution.licences import default_knowledge_base
 
     aliases, _ = _alias_matcher(default_knowledge_base())
     if aliases is not None:
         found.setdefault((aliases.pattern, aliases.flags), "licence aliases")
+    needles = _alias_needles(default_knowledge_base())
+    if needles is not None:
+        found.setdefault((needles.pattern, needles.flags), "licence alias needles")
     return found, dynamic
 
 

@@ -6,15 +6,24 @@
 - :func:`find_licences_in_text` and :func:`licence_from_url` (``licence_names``) name
   the licences in a credit and in the links beside it;
 - ``vocabulary`` holds the words all of them read credits by.
+
+Each name is imported from its module when it is first used, so that a command that
+only parses credits does not build the patterns that split captions.
 """
 
-from attribution.credits.captions import split_caption_credit
-from attribution.credits.licence_names import (
-    LicenceMention,
-    find_licences_in_text,
-    licence_from_url,
-)
-from attribution.credits.parse import parse_credit, strip_label
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from attribution.credits.captions import split_caption_credit
+    from attribution.credits.licence_names import (
+        LicenceMention,
+        find_licences_in_text,
+        licence_from_url,
+    )
+    from attribution.credits.parse import parse_credit, strip_label
 
 __all__ = [
     "LicenceMention",
@@ -24,3 +33,22 @@ __all__ = [
     "split_caption_credit",
     "strip_label",
 ]
+
+_MODULES = {
+    "LicenceMention": "licence_names",
+    "find_licences_in_text": "licence_names",
+    "licence_from_url": "licence_names",
+    "parse_credit": "parse",
+    "split_caption_credit": "captions",
+    "strip_label": "parse",
+}
+
+
+def __getattr__(name: str) -> object:
+    """The public name ``name``, imported from its module now (PEP 562)."""
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from attribution.credits.needles import lazy_compile
 from attribution.credits.parse import parse_credit
 from attribution.credits.vocabulary import (
     AGENCY_TAIL_NAMES,
@@ -36,40 +37,40 @@ _GENERIC_LABEL = alternatives(*GENERIC_LABELS, *CAPTION_DROPPED_KIND_LABELS, *MO
 # White space is taken whole (``*+``, ``++``): labels start with a letter, and trying
 # every split of a long run against every label would take time squared.
 _SEPARATOR = r"(?:^|(?<=[.!?”\"')\]])\s*+|\s++[|•·–—-]\s++|\s++)"
-_INNER_LABEL = re.compile(
+_INNER_LABEL = lazy_compile(
     _SEPARATOR
     + r"(?P<open>[(\[]\s*+)?(?P<label>"
     + _GENERIC_LABEL
     + r"\s*(?::|…|\.\.\.|,(?=\s))\s*)",
     re.IGNORECASE,
 )
-_BY_LABEL = re.compile(
+_BY_LABEL = lazy_compile(
     r"(?:^|(?<=[.!?”\"')\]])\s*+|\s++[|•·–—-]\s++)(?P<open>[(\[]\s*+)?"
     r"(?P<label>" + alternatives(*MADE_BY_LABELS) + r"\s+by\s+)",
     re.IGNORECASE,
 )
-_BY_PHRASE = re.compile(
+_BY_PHRASE = lazy_compile(
     r"(?:^|\s)" + alternatives(*MADE_BY_LABELS, *PICTURE_BY_LABELS) + r"\s+by\s+", re.I
 )
-_LEADING_BY_LABEL = re.compile(r"^\s*" + alternatives(*MADE_BY_LABELS) + r"\s+by\s+", re.I)
-_COPYRIGHT_TAIL = re.compile(
+_LEADING_BY_LABEL = lazy_compile(r"^\s*" + alternatives(*MADE_BY_LABELS) + r"\s+by\s+", re.I)
+_COPYRIGHT_TAIL = lazy_compile(
     r"(?:^|(?<=[.!?”\"')\]])\s*+|\s++[|•·–—-]\s++|\s)(?P<credit>©\s*\S.*)$"
 )
-_AGENCY_TAIL = re.compile(
+_AGENCY_TAIL = lazy_compile(
     r"(?:^|\s|(?<=[.!?”\"]))(?P<open>[(\[])?\s*+(?P<credit>"
     + alternatives(*AGENCY_TAIL_NAMES)
     + r"\s*/\s*[^/()\[\]]{1,120}(?:/[^/()\[\]]{1,80}){0,3})(?P<close>[)\]])?\s*\.?$"
 )
-_COPYRIGHT_LEAD = re.compile(
+_COPYRIGHT_LEAD = lazy_compile(
     r"(?:^|[.!?]\s+)(?P<lead>(?:map\s+data|photo(?:graph)?|image|picture|foto|bild|data|tiles)\s*)$",
     re.IGNORECASE,
 )
-_LEADING_BRACKET = re.compile(r"^\s*[(\[](?P<credit>[^()\[\]]{2,120})[)\]]\s*(?P<caption>\S.*)$")
-_TRAILING_BRACKET = re.compile(r"\s*+[(\[](?P<credit>[^()\[\]]{2,160})[)\]]\s*\.?$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s++(?=\S)|(?<=[.!?][”\"])\s++(?=\S)|\s++[|•·–—]\s++")
-_CAPTION_WIDGETS = re.compile(r"\b(?:hide|toggle|show)\s+caption\b", re.IGNORECASE)
-_REPEATED_TAIL = re.compile(r"(\S[^.]{2,80}?)\s+\1\s*$")
-_BBC_CAPTION = re.compile(r"\s*+\bimage\s+caption\s*,\s*", re.IGNORECASE)
+_LEADING_BRACKET = lazy_compile(r"^\s*[(\[](?P<credit>[^()\[\]]{2,120})[)\]]\s*(?P<caption>\S.*)$")
+_TRAILING_BRACKET = lazy_compile(r"\s*+[(\[](?P<credit>[^()\[\]]{2,160})[)\]]\s*\.?$")
+_SENTENCE_END = lazy_compile(r"(?<=[.!?])\s++(?=\S)|(?<=[.!?][”\"])\s++(?=\S)|\s++[|•·–—]\s++")
+_CAPTION_WIDGETS = lazy_compile(r"\b(?:hide|toggle|show)\s+caption\b", re.IGNORECASE)
+_REPEATED_TAIL = lazy_compile(r"(\S[^.]{2,80}?)\s+\1\s*$")
+_BBC_CAPTION = lazy_compile(r"\s*+\bimage\s+caption\s*,\s*", re.IGNORECASE)
 
 Finder = Callable[[str, KnowledgeBase], "tuple[str, str] | None"]
 
@@ -117,7 +118,7 @@ def split_caption_credit(
     return none_if_empty(_tidy_caption(text)), None
 
 
-_LEADING_GENERIC_LABEL = re.compile(
+_LEADING_GENERIC_LABEL = lazy_compile(
     r"^\s*+(?:[(\[]\s*+)?" + _GENERIC_LABEL + r"\s*(?::|…|\.\.\.|,|\s/\s)\s*", re.I
 )
 
@@ -178,8 +179,8 @@ def _labelled(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     return text[:start], credit
 
 
-_OWNER_PREFIX = re.compile(r"(?:^|[.!?”\"]\s+(?:\|\s+)?)(?P<owner>[A-Z]{2,5})\s+$")
-_BY_START = re.compile(
+_OWNER_PREFIX = lazy_compile(r"(?:^|[.!?”\"]\s+(?:\|\s+)?)(?P<owner>[A-Z]{2,5})\s+$")
+_BY_START = lazy_compile(
     r"^(?:photo(?:graph)?s?|images?|illustrations?|graphics?|cartoons?|drawings?|maps?|charts?)"
     r"\s+by\s+",
     re.IGNORECASE,
@@ -310,7 +311,7 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     return before, _strip_generic_label(inner, kb)
 
 
-_BRACKET_LABEL = re.compile(
+_BRACKET_LABEL = lazy_compile(
     alternatives(*BRACKET_LABELS) + r"(?:\s*:|(?<=\.)|\s+from\b)\s*\S", re.IGNORECASE
 )
 
@@ -326,7 +327,7 @@ def _names_an_organisation(text: str, kb: KnowledgeBase) -> bool:
 
 
 # Where a credit of up to four capitalised words and a slash starts, run on to the text.
-_BARE_TAIL = re.compile(r"(?<=[a-z.])\s*(?=[A-Z][^\s/]*+(?:\s++[A-Z][^\s/]*+){0,3}\s*/)")
+_BARE_TAIL = lazy_compile(r"(?<=[a-z.])\s*(?=[A-Z][^\s/]*+(?:\s++[A-Z][^\s/]*+){0,3}\s*/)")
 
 
 def _bare_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
@@ -353,17 +354,17 @@ def _reads_as_credit(text: str, kb: KnowledgeBase) -> bool:
     return _is_credit(credit, text)
 
 
-_AI_WORDS = re.compile(r"\b" + alternatives(*AI_WORDS) + r"\b", re.IGNORECASE)
-_OWNED_FILE_PHOTO = re.compile(
+_AI_WORDS = lazy_compile(r"\b" + alternatives(*AI_WORDS) + r"\b", re.IGNORECASE)
+_OWNED_FILE_PHOTO = lazy_compile(
     r"^(?!(?:file|archive)\s)(?:[\w.&'’-]++\s++){1,3}file\s+(?:photo(?:graph)?|image|picture)s?$",
     re.IGNORECASE,
 )
-_HANDLE = re.compile(r"@[\w.]+")
+_HANDLE = lazy_compile(r"@[\w.]+")
 # Names with dots between their parts ("stock.adobe.com"): the parts before the last are
 # taken whole (each ends at a dot), so only the last can be given back to find a boundary.
-_DOTTED_NAME = re.compile(r"\b[\w-]++(?:\.[\w-]++)*\.[\w-]+\b")
-_LETTERS = re.compile(r"[^\W\d]+")
-_DATA_CREDIT = re.compile(r"^(?:data|chart|graphic|map)s?\s*:\s*\S", re.IGNORECASE)
+_DOTTED_NAME = lazy_compile(r"\b[\w-]++(?:\.[\w-]++)*\.[\w-]+\b")
+_LETTERS = lazy_compile(r"[^\W\d]+")
+_DATA_CREDIT = lazy_compile(r"^(?:data|chart|graphic|map)s?\s*:\s*\S", re.IGNORECASE)
 
 
 def _lowercase_words(text: str) -> list[str]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
-from attribution.credits.needles import grouped_alternation, needle_alternation
+from attribution.credits.needles import grouped_alternation, lazy_compile, needle_alternation
 from attribution.credits.vocabulary import NOT_A_LICENCE_AFTER
 from attribution.licences import KnowledgeBase
 from attribution.textutil import any_of
@@ -35,7 +35,7 @@ class LicenceMention:
 
 
 _CC_ELEMENT = r"(?:BY|NC|ND|SA)"
-_CC_ABBREVIATED = re.compile(
+_CC_ABBREVIATED = lazy_compile(
     r"(?<![\w])(?:CC|Creative\s+Commons)[\s_-]*(?P<elements>BY(?:[\s_-]*+(?:NC|ND|SA)){0,2})(?![\w])"
     r"(?:[\s_/-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d)(?![\w]))?"
     r"(?:[\s_/-]*(?P<port>[A-Z]{2,3}|IGO|Scotland|International|Generic|Unported)(?![\w]))?",
@@ -69,7 +69,7 @@ _COUNTRY_PORTS = {
     "denmark": "DK", "finland": "FI", "israel": "IL", "singapore": "SG", "hong kong": "HK",
     "croatia": "HR", "romania": "RO", "serbia": "RS", "luxembourg": "LU", "philippines": "PH",
 }  # fmt: skip
-_CC_SPELLED = re.compile(
+_CC_SPELLED = lazy_compile(
     r"(?:Creative[\s-]+Commons[\s-]+(?:licen[cs]e\s+)?)?"
     r"(?P<elements>" + _BY_WORDS + r"(?:[\s,–—-]*+" + _ELEMENT_WORDS + r"){0,2})"
     r"(?:[\s,–—-]*(?:v(?:ersion)?\s*)?(?P<version>\d\.\d{1,2}|\d)(?!\.\d))?"
@@ -80,39 +80,39 @@ _CC_SPELLED = re.compile(
     r"(?:[\s-]+Licen[cs]e)?",
     re.IGNORECASE,
 )
-_CC_ZERO = re.compile(
+_CC_ZERO = lazy_compile(
     r"(?<![\w])(?:CC[\s-]*0|CC[\s-]*Zero|Creative\s+Commons\s+(?:Zero|0|CC0))"
     r"(?:[\s-]*(?:v\s*)?(?P<version>1\.0))?(?:\s+Universal)?(?:[\s-]+(?:Public\s+Domain\s+Dedication))?(?![\w])",
     re.IGNORECASE,
 )
-_CC_BARE = re.compile(
+_CC_BARE = lazy_compile(
     r"(?<![\w])(?:Creative\s+Commons(?:\s+licen[cs]e)?|CC\s+licen[cs]e)(?![\w-])", re.IGNORECASE
 )
-_PDM = re.compile(
+_PDM = lazy_compile(
     r"(?<![\w])Public[\s-]+Domain[\s-]+Mark(?:[\s-]*(?P<version>1\.0))?(?![\w])", re.IGNORECASE
 )
 # Wikimedia Commons' public-domain templates: "PD-old-70", "PD-US-expired", "PD-self".
-_PD_TEMPLATE = re.compile(
+_PD_TEMPLATE = lazy_compile(
     r"(?<![\w])PD-(?:US(?:Gov)?|old|self|author|art|ineligible)[\w-]*(?![\w])", re.IGNORECASE
 )
-_US_GOVERNMENT = re.compile(
+_US_GOVERNMENT = lazy_compile(
     r"(?<![\w])(?:work\s+of\s+(?:the|a|an)\s+(?:U\.?S\.?|United\s+States)\s+(?:federal\s+)?government"
     r"(?:\s+employee)?"
     r"|(?:U\.?S\.?|United\s+States)\s+(?:federal\s+)?government\s+work|PD-USGov[\w-]*)(?![\w])",
     re.IGNORECASE,
 )
-_GFDL = re.compile(
+_GFDL = lazy_compile(
     r"(?<![\w])(?:GFDL|GNU\s+FDL|(?-i:FDL)|GNU\s+Free\s+Documentation\s+Licen[cs]e)"
     r"(?:[\s,-]*(?:v(?:ersion)?\s*)?(?P<version>1\.[123]))?"
     r"(?P<later>(?:\s*(?:or\s+(?:any\s+)?later(?:\s+version)?|\+))|-or-later)?(?P<only>-only)?(?![\w])",
     re.IGNORECASE,
 )
-_OGL = re.compile(
+_OGL = lazy_compile(
     r"(?<![\w])(?:Open\s+Government\s+Licen[cs]e|OGL)(?:[\s-]*(?:UK)?)"
     r"(?:[\s-]*(?:v(?:ersion)?\s*)?(?P<version>[123])(?:\.0)?)?(?![\w])(?!\.\d)",
     re.IGNORECASE,
 )
-_LAL = re.compile(
+_LAL = lazy_compile(
     r"(?<![\w])(?:Free\s+Art\s+Licen[cs]e|Licence\s+Art\s+Libre|LAL|(?-i:FAL))"
     r"(?:[\s-]*(?:v(?:ersion)?\s*)?(?P<version>1\.[23]))?(?![\w.])",
     re.IGNORECASE,
@@ -209,13 +209,28 @@ _CC_NEEDLES = re.compile(
         "attribuzione", "naamsvermelding", "uznanie", "atribuci", "atribui",
     )
 )  # fmt: skip
+# The words of _BY_WORDS: _CC_SPELLED cannot match without one. In ASCII text a pattern
+# that ignores case finds a word only where the lower-cased text has it; elsewhere case
+# folding joins more characters ("ſ" and "s", "İ" and "i") and the patterns decide.
+_SPELLED_NEEDLES = re.compile(
+    needle_alternation(
+        "attribution", "namensnennung", "reconocimiento", "paternit", "attribuzione",
+        "naamsvermelding", "uznanie", "atribuci", "atribui",
+    )
+)  # fmt: skip
 
 
 def _cc_mentions(text: str, lowered: str, kb: KnowledgeBase) -> list[LicenceMention]:
     mentions: list[LicenceMention] = []
     if not _CC_NEEDLES.search(lowered):
         return mentions
-    for match in _CC_ZERO.finditer(text):
+    folded_only = not text.isascii()
+    # _CC_ZERO, _CC_ABBREVIATED and _CC_BARE each begin with "CC" or "Creative".
+    named = folded_only or "cc" in lowered or "creative" in lowered
+    spelled = folded_only or _SPELLED_NEEDLES.search(lowered) is not None
+    if not named and not spelled:
+        return mentions
+    for match in _CC_ZERO.finditer(text) if named else ():
         licence = kb.licence("CC0-1.0")
         mentions.append(
             LicenceMention(
@@ -226,7 +241,8 @@ def _cc_mentions(text: str, lowered: str, kb: KnowledgeBase) -> list[LicenceMent
                 "public-domain",
             )
         )
-    for pattern in (_CC_ABBREVIATED, _CC_SPELLED):
+    patterns = (_CC_ABBREVIATED,) * named + (_CC_SPELLED,) * spelled
+    for pattern in patterns:
         for match in pattern.finditer(text):
             if _overlaps(mentions, match.start(), match.end()):
                 continue
@@ -246,7 +262,7 @@ def _cc_mentions(text: str, lowered: str, kb: KnowledgeBase) -> list[LicenceMent
             mentions.append(
                 LicenceMention(match.start(), end, licence_id, url, "creative-commons", problem)
             )
-    for match in _CC_BARE.finditer(text):
+    for match in _CC_BARE.finditer(text) if named else ():
         if not _overlaps(mentions, match.start(), match.end()):
             mentions.append(
                 LicenceMention(
@@ -309,7 +325,8 @@ def _finds(
 def _other_mentions(text: str, low: str, kb: KnowledgeBase) -> list[LicenceMention]:
     found = _named_mentions(text, low, kb) if _OTHER_NEEDLES.search(low) else []
     pattern, ids = _alias_matcher(kb)
-    if pattern is not None:
+    needles = _alias_needles(kb)
+    if pattern is not None and (needles is None or not text.isascii() or needles.search(low)):
         for match in pattern.finditer(text):
             if not _overlaps(found, match.start(), match.end()):
                 licence_id = ids[_alias_text_key(match.group(0))]
@@ -374,14 +391,39 @@ def _alias_matcher(kb: KnowledgeBase) -> tuple[re.Pattern[str] | None, dict[str,
             ids.setdefault(_alias_text_key(alias), family_target)
         for alias, licence_id in family.version_aliases:
             ids.setdefault(_alias_text_key(alias), licence_id)
-    usable = [alias for alias in ids if len(alias) > 3 and kb.provider_by_alias(alias) is None]
+    usable = _usable_aliases(kb, ids)
     if not usable:
         return None, ids
     spellings = grouped_alternation(
         sorted(usable, key=len, reverse=True), _alias_spelling, ignore_case=True
     )
     not_after = "".join(f"(?<!{re.escape(word)}\\s)" for word in NOT_A_LICENCE_AFTER)
-    return re.compile(rf"(?<![\w]){not_after}{spellings}(?![\w])", re.I), ids
+    return lazy_compile(rf"(?<![\w]){not_after}{spellings}(?![\w])", re.I), ids
+
+
+_ASCII_RUN = lazy_compile(r"[a-z0-9]+")
+
+
+@cache
+def _alias_needles(kb: KnowledgeBase) -> re.Pattern[str] | None:
+    """A quick test for ASCII text that the pattern of :func:`_alias_matcher` can match:
+    each alias has the longest run of ASCII letters and digits in it (lower case)
+    tested; None when some alias has no such run (the pattern is then always tried)."""
+    pattern, ids = _alias_matcher(kb)
+    if pattern is None:
+        return None
+    needles: set[str] = set()
+    for alias in _usable_aliases(kb, ids):
+        runs = _ASCII_RUN.findall(alias.lower())
+        if not runs:
+            return None
+        needles.add(max(runs, key=len))
+    return lazy_compile(needle_alternation(*sorted(needles)))
+
+
+def _usable_aliases(kb: KnowledgeBase, ids: dict[str, str]) -> list[str]:
+    """The aliases looked for in running text (see :func:`_alias_matcher`)."""
+    return [alias for alias in ids if len(alias) > 3 and kb.provider_by_alias(alias) is None]
 
 
 def _overlaps(mentions: list[LicenceMention], start: int, end: int) -> bool:
@@ -398,7 +440,7 @@ def find_licences_in_text(text: str, kb: KnowledgeBase) -> list[LicenceMention]:
     return sorted(mentions, key=lambda m: m.start)
 
 
-_CC_URL = re.compile(
+_CC_URL = lazy_compile(
     r"^/licen[cs]es/(?P<slug>[a-z-]+)/(?P<version>\d\.\d)(?:/(?P<port>[a-z]{2,8}))?(?:/|$)"
 )
 

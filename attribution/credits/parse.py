@@ -22,7 +22,12 @@ from attribution.credits.licence_names import (
     find_licences_in_text,
     licence_from_url,
 )
-from attribution.credits.needles import needle_alternation
+from attribution.credits.needles import (
+    lazy_compile,
+    needle_alternation,
+    scan_alternation,
+    words_within,
+)
 from attribution.credits.vocabulary import (
     BY_WORDS,
     COPYRIGHT_MARKS,
@@ -73,7 +78,7 @@ LABEL = re.compile(
 )
 _LABEL_ONLY = re.compile(_LABEL_WORDS + r"\s*(?::|…|\.\.\.|,)?", re.IGNORECASE)
 # "Photo by", "U.S. Army photo by", "Official White House Photo by", "Bild von", …
-_MADE_BY = re.compile(
+_MADE_BY = lazy_compile(
     r"^(?P<org>[^,;]{0,80}?)\s*\b"
     + alternatives(*MADE_BY_NOUNS)
     + r"(?:\s+illustrations?)?\s+(?:"
@@ -84,39 +89,39 @@ _MADE_BY = re.compile(
 _LEADING_BY = re.compile(
     r"^(?:by|illustrated\s+by|photographed\s+by|drawn\s+by|shot\s+by)\s+", re.IGNORECASE
 )
-_ORG_NOISE = re.compile(
+_ORG_NOISE = lazy_compile(
     r"\b(?:official|staff|file|pool|handout|still|from|a|an|the|video|posted|obtained|on"
     r"|earth\s+observatory|press)\b",
     re.IGNORECASE,
 )
-_COURTESY = re.compile(
+_COURTESY = lazy_compile(
     r"(?:^|,\s*+|\s++|/\s*+)(?:photos?\s++|images?\s++|foto:?\s++)?"
     + alternatives(*COURTESY_PHRASES)
     + r"\s*:?\s*(?P<source>[^/;]+?)\s*(?=/|;|$|\s+via\s)",
     re.IGNORECASE,
 )
-_URL = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
+_URL = lazy_compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
 _COPYRIGHT = re.compile(
     alternatives(*COPYRIGHT_MARKS) + r"\s*:?\s*"
     r"(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?\s*,?\s*)?",
     re.IGNORECASE,
 )
-_WIRE_NOTES = re.compile(r"\b" + alternatives(*WIRE_NOTES) + r"\b", re.IGNORECASE)
+_WIRE_NOTES = lazy_compile(r"\b" + alternatives(*WIRE_NOTES) + r"\b", re.IGNORECASE)
 _KIND_LABEL = re.compile(
     r"^" + alternatives(*NAMELESS_KIND_LABELS) + r"\s*:\s*(?=\S)", re.IGNORECASE
 )
-_GUILLEMETS = re.compile(r"(?<=\s)«\s*([^»]{1,80}?)\s*»")
-_PUBLICATION = re.compile(r"\b" + alternatives(*PUBLICATION_WORDS) + r"\b", re.IGNORECASE)
-_DOMAIN = re.compile(r"^(?:[\w-]++\.)+(?:com|net|org|ie|uk|de|fr|es|it|nl|au|ca|in|br|mx)$", re.I)
-_AGENCY_PHOTO = re.compile(r"^(?P<agency>[A-Z][A-Z-]{1,12})\s+(?:PHOTO|FOTO)\s+(?=[A-Z]{2})")
-_EMBARGO = re.compile(r"\b(?:[A-Z]{2,}+\s++){1,3}OUT\b")  # "SOUTH KOREA OUT", "JAPAN OUT"
-_TRADE_NAME = re.compile(
+_GUILLEMETS = lazy_compile(r"(?<=\s)«\s*([^»]{1,80}?)\s*»")
+_PUBLICATION = lazy_compile(r"\b" + alternatives(*PUBLICATION_WORDS) + r"\b", re.IGNORECASE)
+_DOMAIN = lazy_compile(r"^(?:[\w-]++\.)+(?:com|net|org|ie|uk|de|fr|es|it|nl|au|ca|in|br|mx)$", re.I)
+_AGENCY_PHOTO = lazy_compile(r"^(?P<agency>[A-Z][A-Z-]{1,12})\s+(?:PHOTO|FOTO)\s+(?=[A-Z]{2})")
+_EMBARGO = lazy_compile(r"\b(?:[A-Z]{2,}+\s++){1,3}OUT\b")  # "SOUTH KOREA OUT", "JAPAN OUT"
+_TRADE_NAME = lazy_compile(
     r"\s++(?:photography|fotografie|photographie|fotograf[íi]a)$", re.IGNORECASE
 )
 _TRADE_NAME_WORDS = ("photography", "fotografie", "photographie", "fotografia")
 _TRAILING_YEAR = re.compile(r"[\s,]++(?:19|20)\d\d\s*$")
-_TITLE_QUOTE = re.compile(r"^\s*[\"“'‘„«](?P<title>[^\"”’“»]{1,200})[\"”'’“»]\s*,?\s*")
-_LICENCE_FILLER = re.compile(
+_TITLE_QUOTE = lazy_compile(r"^\s*[\"“'‘„«](?P<title>[^\"”’“»]{1,200})[\"”'’“»]\s*,?\s*")
+_LICENCE_FILLER = lazy_compile(
     r",?\s*+(?:is\s++|are\s++)?(?:licen[cs]ed|available|released|used|marked|dedicated|reproduced)"
     r"\s+(?:for\s+reuse\s+)?(?:under|with|to)\s*(?:a|an|the|this)?(?:\s+creative\s+commons)?"
     r"(?:\s+licen[cs]e)?\s*:?\s*"
@@ -133,53 +138,58 @@ _FILLER_NEEDLES = re.compile(
         "available", "released", "used", "marked", "dedicated", "reproduced",
     )
 )  # fmt: skip
-_EDIT_NEEDLES = re.compile(
-    needle_alternation(
+# The words the notes _read takes out need, by note; one pass over the lower-cased text
+# tells which of them can be there (most credits have none).
+_READ_NEEDLES: dict[str, tuple[str, ...]] = {
+    "edit": (
         "crop", "resiz", "correct", "retouch", "edited", "modified", "changes made", "caption",
         "attention", "image id",
-    )
-)  # fmt: skip
-_LONG_NUMBER = re.compile(r"\d{7}")
-_OWN_WORK_NEEDLES = re.compile(
-    needle_alternation("work", "werk", "personnel", "propi", "własna", "wlasna", "arbete")
-)
-_COURTESY_NEEDLES = re.compile(
-    needle_alternation(
+    ),
+    "own-work": ("work", "werk", "personnel", "propi", "własna", "wlasna", "arbete"),
+    "courtesy": (
         "courtesy", "cortes", "aimable", "genehmigung", "supplied", "provided", "submitted",
         "handout",
-    )
-)  # fmt: skip
+    ),
+    "wire": WIRE_NEEDLES,
+}  # fmt: skip
+_READ_SCAN = re.compile(scan_alternation(*(w for ws in _READ_NEEDLES.values() for w in ws)))
+_READ_NEEDLE_GROUPS = words_within(_READ_NEEDLES)
+_LONG_NUMBER = re.compile(r"\d{7}")
 _MADE_BY_HINT = re.compile(r"\s(?:" + "|".join(BY_WORDS) + r")\s", re.IGNORECASE)
-_WIRE_NEEDLES = re.compile(needle_alternation(*WIRE_NEEDLES))
-_IMAGE_CAPTION_TAIL = re.compile(r"\s*+image\s+caption\s*,.*$", re.IGNORECASE)
+_IMAGE_CAPTION_TAIL = lazy_compile(r"\s*+image\s+caption\s*,.*$", re.IGNORECASE)
 _MARKER_NEEDLES = re.compile(needle_alternation(*MARKER_NEEDLES))
-# One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…
-_MARKERS = re.compile(
-    "|".join(f"(?P<{name}>{pattern})" for name, pattern in MARKERS.items()), re.IGNORECASE
+# One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…, each tried
+# only where a letter that begins one of them stands (_MARKER_LETTERS, checked by a test).
+_MARKER_LETTERS = "abcdfghikmprsuvz"
+_MARKERS = lazy_compile(
+    f"(?=[{_MARKER_LETTERS}])(?:"
+    + "|".join(f"(?P<{name}>{pattern})" for name, pattern in MARKERS.items())
+    + ")",
+    re.IGNORECASE,
 )
-_TITLES = re.compile(r"^" + alternatives(*TITLES) + r"\s+", re.IGNORECASE)
+_TITLES = lazy_compile(r"^" + alternatives(*TITLES) + r"\s+", re.IGNORECASE)
 # The full stop is tested before the letters behind it: the pattern is tried at every
 # position, and few are full stops.
 _SEGMENT_SPLIT = re.compile(r"(?:\s*+(?:[/|;\\]|\.(?<=[a-z]{4}\.)\s++(?=[A-Z]))|\s++[-–—]\s)\s*+")
 _SEGMENT_MARK = re.compile(r"[/|;\\.\-–—]")  # one of them is in every place a credit splits
 _NAME_LIST_SPLIT = re.compile(r"(?:\s*+,\s*+(?:and\s++|&\s++)?|\s++(?:&|and|und|et|y)\s)\s*+")
 _NAME_WORD = re.compile(r"^@?[\w'’.\-ʻ]+$")
-_PLATFORM_HANDLE = re.compile(
+_PLATFORM_HANDLE = lazy_compile(
     r"^(?P<platform>[\w .]+?)\s++(?:channel\s++|account\s++|user\s++)?(?P<handle>@[\w.]+)$",
     re.IGNORECASE,
 )
-_USER_OF_PLATFORM = re.compile(
+_USER_OF_PLATFORM = lazy_compile(
     r"^(?P<platform>[\w ]+?)\s+user\s+['\"“‘]?(?P<name>[^'\"”’]+?)['\"”’]?$", re.IGNORECASE
 )
 _STAFF_RANK = re.compile(r"\bstaff\s+(?:sgt|sergeant)\b", re.IGNORECASE)
 _EMPTY_BRACKETS = re.compile(r"[(\[]\s*(?:/\s*+)*[)\]]")
 _BRACKET = re.compile(r"[()\[\]]")
-_VIA_GETTY = re.compile(r"\bvia\s+getty\b(?!\s+images)", re.IGNORECASE)
+_VIA_GETTY = lazy_compile(r"\bvia\s+getty\b(?!\s+images)", re.IGNORECASE)
 _VIA = re.compile(r"\s++(?:via|über|vía)\s++|/\s*+via\s++", re.IGNORECASE)
-_BRACKETED = re.compile(r"\s*+[(\[][^)\]]*[)\]]")
+_BRACKETED = lazy_compile(r"\s*+[(\[][^)\]]*[)\]]")
 _ARTICLE = re.compile(r"^(?:the|la|le|les|el|die|der|das)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
-_LEADING_AND = re.compile(r"^(?:and|und|et|y)\s+", re.IGNORECASE)
+_LEADING_AND = lazy_compile(r"^(?:and|und|et|y)\s+", re.IGNORECASE)
 _TRAILING_AND = re.compile(r"\s++(?:and|und|et|y|&)$", re.IGNORECASE)
 _TRAILING_AND_WORDS = ("and", "und", "et", "y", "&")
 _HANDLE = re.compile(r"^[\w.]+$")
@@ -187,14 +197,14 @@ _TRAILING_MARKER = re.compile(
     r",?\s*+\b(?:file(?:\s+photo)?|files|handout|pool|stringer)\b\.?$", re.IGNORECASE
 )
 _TRAILING_MARKER_WORDS = ("file", "files", "photo", "handout", "pool", "stringer")
-_FOR = re.compile(r"\s++(?:for|pour|für|para|per)\s++(?=\S)", re.IGNORECASE)
+_FOR = lazy_compile(r"\s++(?:for|pour|für|para|per)\s++(?=\S)", re.IGNORECASE)
 _FOR_NEEDLES = re.compile(needle_alternation("for", "pour", "für", "para", "per"))
 _ON = re.compile(r"\s++(?:on|from|auf|en|sur|su|op|at|da)\s++(?=\S)", re.IGNORECASE)
 # Wikimedia Commons' "By X - Own work" in other languages
-_OWN_WORK = re.compile(r"\b" + alternatives(*OWN_WORK_PHRASES) + r"\b", re.IGNORECASE)
-_OWN_WORK_BY = re.compile(r"^(?:by|von|par|por|di|door|autorstwa|av|af)\s+(?=\S)", re.IGNORECASE)
+_OWN_WORK = lazy_compile(r"\b" + alternatives(*OWN_WORK_PHRASES) + r"\b", re.IGNORECASE)
+_OWN_WORK_BY = lazy_compile(r"^(?:by|von|par|por|di|door|autorstwa|av|af)\s+(?=\S)", re.IGNORECASE)
 # Notes on what was done to the picture, and editors' boilerplate: not who made it.
-_EDIT_NOTES = re.compile(
+_EDIT_NOTES = lazy_compile(
     r"\b(?:(?:and\s+)?(?:cropped|resized|colou?r[\s-]corrected|retouched|edited|modified)"
     r"(?:\s+(?:and\s+)?(?:cropped|resized|colou?r[\s-]corrected|retouched))?"
     r"(?:\s+from\s+(?:the\s+)?original)?|changes\s+made|(?:hide|toggle|show)\s+caption"
@@ -425,13 +435,14 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     """
     reading = _Reading()
     lowered = text.lower()
-    if _OWN_WORK_NEEDLES.search(lowered) and _OWN_WORK.search(text):
+    needles = _needle_groups(lowered)
+    if "own-work" in needles and _OWN_WORK.search(text):
         text = _OWN_WORK_BY.sub("", _OWN_WORK.sub(" / ", text), count=1)
-    if _EDIT_NEEDLES.search(lowered) or _LONG_NUMBER.search(text):
+    if "edit" in needles or _LONG_NUMBER.search(text):
         text = _EDIT_NOTES.sub(" / ", text)
     if " PHOTO " in text or " FOTO " in text:
         text = _AGENCY_PHOTO.sub(r"\g<agency> / ", text)  # "BELGA PHOTO WARD VAN LAERE"
-    if _WIRE_NEEDLES.search(lowered):
+    if "wire" in needles:
         text = _WIRE_NOTES.sub(" / ", text)
     if " OUT" in text:
         text = _EMBARGO.sub(" / ", text)
@@ -445,7 +456,7 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     if "getty" in lowered:
         text = _VIA_GETTY.sub("via Getty Images", text)
     text = _clean(text).strip(" ,.;:/|-–—")
-    courtesy = _COURTESY.search(text) if _COURTESY_NEEDLES.search(lowered) else None
+    courtesy = _COURTESY.search(text) if "courtesy" in needles else None
     if courtesy:
         source = _tidy_org(courtesy.group("source"))
         reading.source = source or None
@@ -465,6 +476,14 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
             _read_segment(segment, kb, reading)
     _order_providers(reading, via, platform_credit)
     return reading
+
+
+def _needle_groups(lowered: str) -> frozenset[str]:
+    """The names of the groups of _READ_NEEDLES that have a word in ``lowered``."""
+    found = _READ_SCAN.findall(lowered)
+    if not found:
+        return frozenset()
+    return frozenset().union(*(_READ_NEEDLE_GROUPS[word] for word in found))
 
 
 def _segments(text: str) -> list[str]:
@@ -648,20 +667,25 @@ def _lookup_cached(text: str, kb: KnowledgeBase) -> Provider | None:
     if not text:
         return None
     key = alias_key(text)
-    exact = kb.provider_by_key(key) or kb.provider_by_alias(_tidy_org(text))
+    exact = kb.provider_by_key(key)
     if exact is not None:
         return exact
+    tidy = _tidy_org(text)
+    if tidy != text:  # the same text has the same key, looked up above
+        exact = kb.provider_by_alias(tidy)
+        if exact is not None:
+            return exact
     # "Shutterstock.com", "RollingNews.ie", "stock.adobe.com"
     if "." in text and _DOMAIN.fullmatch(text):
         return kb.provider_by_domain(text.lower()) or kb.provider_by_alias(text.rsplit(".", 1)[0])
     tokens = key.split()
-    if len(tokens) > 8:
-        return None
+    starts = kb.alias_first_words()
+    if len(tokens) > 8 or starts.isdisjoint(tokens):
+        return None  # (every window below begins with a word some alias begins with)
     # A provider's name with only filler words beside it: the name must cover every
     # word that is not filler, so only windows spanning those words are tried.
     meaningful = [i for i, token in enumerate(tokens) if token.strip(",") not in PROVIDER_FILLER]
     first, last = (meaningful[0], meaningful[-1]) if meaningful else (len(tokens), -1)
-    starts = kb.alias_first_words()
     for size in range(min(len(tokens), 5), 0, -1):
         for start in range(max(0, last - size + 1), min(first, len(tokens) - size) + 1):
             if tokens[start] not in starts:
