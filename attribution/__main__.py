@@ -2,6 +2,6 @@
 
 import sys
 
-from attribution.cli import main
+from attribution.cli import run
 
-sys.exit(main())
+sys.exit(run())

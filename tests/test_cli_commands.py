@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import click
@@ -23,6 +24,8 @@ from attribution.errors import ConfigError
 
 NO_CREDITS = PAGES / "no-credits.html"
 SEED = PAGES / "seed-article.html"
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def all_commands() -> list[tuple[str, click.Command]]:
@@ -94,7 +97,7 @@ def test_help_runs_for_every_command_in_the_runner() -> None:
 
 
 def test_readme_documents_every_command() -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    readme = (ROOT / "README.md").read_text("utf-8")
     for name, _ in all_commands()[1:]:
         shown = (f"{name} ", f"{name}`", f"{name}\n")
         assert any(form in readme for form in shown), f"README does not show {name}"
@@ -267,6 +270,24 @@ def test_quick_commands_do_not_import_the_database_layer() -> None:
         env={**os.environ},
     )
     assert "HEAVY []" in finished.stdout, finished.stdout[-500:] + finished.stderr[-2000:]
+
+
+def test_the_process_entry_runs_the_command_and_sets_its_objects_aside() -> None:
+    code = (
+        "import gc, sys\n"
+        "from attribution.cli import run\n"
+        "sys.argv = ['attribution', 'rules', '--format', 'json']\n"
+        "code = run()\n"
+        "print('CODE', code, 'FROZEN', gc.get_freeze_count() > 0)\n"
+    )
+    import subprocess
+    import sys
+
+    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "CODE 0 FROZEN True" in finished.stdout, finished.stderr[-2000:]
+    script = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+    assert script == {"attribution": "attribution.cli:run"}
+    assert "sys.exit(run())" in (ROOT / "attribution" / "__main__.py").read_text("utf-8")
 
 
 def test_every_format_names_a_renderer_that_exists() -> None:
