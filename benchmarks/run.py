@@ -451,7 +451,7 @@ def bench_store(pages: int = 2_000, images_per_page: int = 5, findings_per_image
     import sqlite3
     import tempfile
 
-    from attribution.app.check import RECORDED_TOGETHER
+    from attribution.app.gathering import RECORDED_TOGETHER
     from attribution.store import FindingFilter, list_findings, open_database
 
     folder = Path(tempfile.mkdtemp(prefix="attribution-bench-"))
