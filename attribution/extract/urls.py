@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, quote, unquote
 
+from attribution.extract.urlparts import forget_bases, join_to, split_url, url_hostname
 from attribution.textutil import INVISIBLE_CHARACTERS, whole_characters
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".tiff", ".heic")
@@ -83,7 +84,7 @@ _SIZE_SEGMENT = re.compile(
 def url_path(url: str) -> str:
     """The path of a URL, or "" for one too malformed to split."""
     try:
-        return urlsplit(url).path
+        return split_url(url)[2]
     except ValueError:
         return ""
 
@@ -91,7 +92,7 @@ def url_path(url: str) -> str:
 def url_host(url: str) -> str:
     """The host of a URL, or "" for one too malformed to split."""
     try:
-        return urlsplit(url).hostname or ""
+        return url_hostname(url) or ""
     except ValueError:
         return ""
 
@@ -110,7 +111,7 @@ def _known_join(base: str, href: str) -> str | None:
 
 def _join(base: str, href: str) -> str | None:
     try:
-        return clean_url(urljoin(base, href))
+        return clean_url(join_to(base, href))
     except ValueError:
         return None
 
@@ -155,6 +156,7 @@ def forget_known_urls() -> None:
     _known_identity.cache_clear()
     _known_join.cache_clear()
     _known_resolution.cache_clear()
+    forget_bases()
 
 
 @lru_cache(maxsize=4096)
@@ -165,14 +167,14 @@ def _known_identity(url: str) -> str:
 def _identity(url: str) -> str:
     while True:  # each turn takes a shorter URL out of the one before
         try:
-            parts = urlsplit(url)
+            _, _, path, query, _ = split_url(url)
         except ValueError:
             return url
-        wrapped = _wrapped_image(parts.query)
+        wrapped = _wrapped_image(query)
         if wrapped is not None:
             url = wrapped
             continue
-        path = unquote(parts.path)
+        path = unquote(path)
         embedded = _EMBEDDED_URL.search(path[1:])
         if embedded and embedded.start() > 0:
             url = embedded.group(0).replace(":/", "://", 1).replace(":///", "://")
