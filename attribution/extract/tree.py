@@ -14,7 +14,7 @@ import string
 import warnings
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import ParamSpec, TypeVar, cast
 
 from bs4 import BeautifulSoup, CData, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
@@ -254,7 +254,6 @@ class PageIndex:
         self._memo: dict[str, dict[int, object]] = {}  # question -> id(element) -> answer
         self._elements: list[Tag] = []  # by place
         self._name_places: dict[str, list[int]] = {}  # the places of the elements of a name
-        self._text = self._words = 0
         self.every_element: Named = {}
         self.left_out: list[PageElement] = []
         self._index(root, leave_out or _keep, max_depth)
@@ -262,79 +261,113 @@ class PageIndex:
     def _index(
         self, root: Tag, leave_out: Callable[[PageElement], bool], max_depth: int | None
     ) -> None:
-        """Number the elements in document order; close each when a node outside it
-        comes (the walk follows bs4's document-order links: no recursion)."""
-        # A node this many levels below the root means the page needs flattening.
-        too_deep = max_depth + 2 if max_depth is not None else -1
-        noscripts = 0
-        hidden = 0  # how many open elements are left out (the outermost and those inside)
-        # Each open element: it, its place (-1 when left out).
-        open_tags: list[tuple[Tag, int]] = [(root, self._open(root, False))]
-        name_element, open_tag, close = self._name, self._open, self._close
-        for node in root.descendants:
-            parent = node.parent
-            while open_tags[-1][0] is not parent and len(open_tags) > 1:
-                tag, place = open_tags.pop()
-                if place < 0:
-                    hidden -= 1
-                else:
-                    close(place)
-                    noscripts -= tag.name == "noscript"
-            if len(open_tags) == too_deep:
-                raise TooDeep
-            if isinstance(node, Tag):
-                name_element(node)
-                if hidden or leave_out(node):
-                    if not hidden:
-                        self.left_out.append(node)
-                    hidden += 1
-                    open_tags.append((node, -1))
-                else:
-                    open_tags.append((node, open_tag(node, noscripts > 0)))
-                    noscripts += node.name == "noscript"
-            elif hidden:
-                continue
-            elif leave_out(node):
-                self.left_out.append(node)
-            elif isinstance(node, NavigableString) and type(node) in _TEXT_TYPES:
-                self._text += len(node)
-                stripped = len(node.strip())
-                if stripped:
-                    self._words += stripped + 1  # and a separator
-        for _, place in reversed(open_tags):
-            if place >= 0:
-                close(place)
+        """Number the elements in document order, walking each element's children in
+        turn (an explicit stack: no recursion); an element is closed when its children
+        are done."""
+        # An element this deep with children means the page needs flattening.
+        too_deep = max_depth + 1 if max_depth is not None else -1
+        elements, number, name_places = self._elements, self._number, self._name_places
+        every_element, left_out = self.every_element, self.left_out
+        last, text_before, text_after = self._last, self._text_before, self._text_after
+        words_before, words_after = self._words_before, self._words_after
+        text = words = 0
+        noscripts = 0  # how many open elements are noscript
+        parent, parent_place = root, self._open(root, False)  # place 0, no text before
+        children = root.children
+        # The elements whose children are being walked, and where their walk stands.
+        stack: list[tuple[Iterator[PageElement], Tag, int]] = []
+        while True:
+            for node in children:
+                if isinstance(node, Tag):
+                    name = node.name
+                    named = every_element.get(name)
+                    if named is None:
+                        every_element[name] = [node]
+                    else:
+                        named.append(node)
+                    if leave_out(node):
+                        left_out.append(node)
+                        if node.contents:
+                            self._name_hidden(node, len(stack) + 1, too_deep)
+                        continue
+                    place = len(elements)
+                    number[id(node)] = place
+                    elements.append(node)
+                    same_name = name_places.get(name)
+                    if same_name is None:
+                        name_places[name] = [place]
+                    else:
+                        same_name.append(place)
+                    last.append(place)
+                    text_before.append(text)
+                    text_after.append(text)
+                    words_before.append(words)
+                    words_after.append(words)
+                    if name in _COUNTED:
+                        self._count(node, place, noscripts > 0)
+                    if node.contents:
+                        if len(stack) + 1 == too_deep:
+                            raise TooDeep
+                        stack.append((children, parent, parent_place))
+                        parent, parent_place = node, place
+                        noscripts += name == "noscript"
+                        children = node.children
+                        break
+                elif leave_out(node):
+                    left_out.append(node)
+                elif type(node) in _TEXT_TYPES:
+                    text += len(node)
+                    stripped = len(node.strip())
+                    if stripped:
+                        words += stripped + 1  # and a separator
+            else:
+                last[parent_place] = len(elements) - 1
+                text_after[parent_place] = text
+                words_after[parent_place] = words
+                if not stack:
+                    return
+                noscripts -= parent.name == "noscript"
+                children, parent, parent_place = stack.pop()
 
-    def _name(self, tag: Tag) -> None:
-        named = self.every_element.get(tag.name)
-        if named is None:
-            self.every_element[tag.name] = [tag]
-        else:
-            named.append(tag)
+    def _name_hidden(self, tag: Tag, depth: int, too_deep: int) -> None:
+        """List by name the elements inside a left-out element ``depth`` levels below the
+        root (raising :class:`TooDeep` as :meth:`_index` does)."""
+        every_element = self.every_element
+        stack: list[tuple[Iterator[PageElement], int]] = [(tag.children, depth)]
+        if depth == too_deep:
+            raise TooDeep
+        while stack:
+            children, depth = stack[-1]
+            for node in children:
+                if isinstance(node, Tag):
+                    named = every_element.get(node.name)
+                    if named is None:
+                        every_element[node.name] = [node]
+                    else:
+                        named.append(node)
+                    if node.contents:
+                        if depth + 1 == too_deep:
+                            raise TooDeep
+                        stack.append((node.children, depth + 1))
+                        break
+            else:
+                stack.pop()
 
     def _open(self, tag: Tag, in_noscript: bool) -> int:
+        """Give ``tag`` the next place, with the text counted so far (as :meth:`_index`
+        does for each element it reaches)."""
         place = len(self._elements)
         self._number[id(tag)] = place
         self._elements.append(tag)
-        name = tag.name
-        named = self._name_places.get(name)
-        if named is None:
-            self._name_places[name] = [place]
-        else:
-            named.append(place)
+        self._name_places.setdefault(tag.name, []).append(place)
         self._last.append(place)
-        self._text_before.append(self._text)
-        self._text_after.append(self._text)
-        self._words_before.append(self._words)
-        self._words_after.append(self._words)
-        if name in _COUNTED:
+        self._text_before.append(0)
+        self._text_after.append(0)
+        self._words_before.append(0)
+        self._words_after.append(0)
+        if tag.name in _COUNTED:
             self._count(tag, place, in_noscript)
         return place
-
-    def _close(self, place: int) -> None:
-        self._last[place] = len(self._last) - 1
-        self._text_after[place] = self._text
-        self._words_after[place] = self._words
 
     def _count(self, tag: Tag, place: int, in_noscript: bool) -> None:
         if tag.name in IMAGE_TAGS:

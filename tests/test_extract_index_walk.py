@@ -1,0 +1,60 @@
+"""The page index answers what bs4's own searches answer, for every element of the
+gold pages."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup, Comment, Tag
+from extraction_gold import gold_pages
+
+from attribution.extract.tree import ANY_IMAGE, IMAGE, LICENCE_LINK, PageIndex
+
+
+@pytest.mark.parametrize("page", gold_pages()[::8], ids=lambda page: page.name)
+def test_the_index_answers_as_bs4_does(page: object) -> None:
+    soup = BeautifulSoup(page.html, "lxml")  # type: ignore[attr-defined]
+    index = PageIndex(soup)
+    everything = list(soup.find_all(True))
+    assert index.elements == everything
+    place = {id(tag): number for number, tag in enumerate(everything, 1)}  # 0: the root
+    for tag in everything:
+        inside = tag.find_all(True)
+        assert index.all_below(tag) == inside
+        if tag.name not in ("script", "style", "template"):  # bs4 reads their own text
+            assert index.text_length(tag) == len(tag.get_text())
+            assert index.words_length(tag) == len(tag.get_text(" ", strip=True))
+        assert index.count(ANY_IMAGE, tag) == len(tag.find_all(("img", "amp-img", "amp-anim")))
+        assert index.count(IMAGE, tag) == sum(
+            1
+            for image in tag.find_all(("img", "amp-img", "amp-anim"))
+            if image.find_parent("noscript") is None
+        )
+        assert index.count(LICENCE_LINK, tag) == len(tag.find_all("a", rel="license"))
+        assert index.count("figcaption", tag) == len(tag.find_all("figcaption"))
+        assert index.position(tag) == (place[id(tag)], place[id((inside or [tag])[-1])])
+
+
+def test_left_out_elements_are_named_but_not_indexed() -> None:
+    soup = BeautifulSoup(
+        "<div><script><b>x</b></script><!-- c --><p>Text <i>here</i></p><svg><g></g></svg></div>",
+        "lxml",
+    )
+    index = PageIndex(soup, leave_out=lambda node: isinstance(node, Comment))
+    assert [tag.name for tag in index.elements] == [
+        "html",
+        "body",
+        "div",
+        "script",
+        "p",
+        "i",
+        "svg",
+        "g",
+    ]
+    index = PageIndex(
+        soup, leave_out=lambda node: isinstance(node, Tag) and node.name in ("script", "svg")
+    )
+    assert [tag.name for tag in index.elements] == ["html", "body", "div", "p", "i"]
+    assert [tag.name for tag in index.left_out] == ["script", "svg"]
+    assert sorted(index.every_element) == ["body", "div", "g", "html", "i", "p", "script", "svg"]
+    assert index.text_length(soup.div) == len("Text here")
+    assert index.words_length(soup.div) == len("Text here")
