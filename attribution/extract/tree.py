@@ -315,7 +315,7 @@ class PageIndex:
                         break
                 elif leave_out(node):
                     left_out.append(node)
-                elif type(node) in _TEXT_TYPES:
+                elif isinstance(node, NavigableString) and type(node) in _TEXT_TYPES:
                     text += len(node)
                     stripped = len(node.strip())
                     if stripped:
