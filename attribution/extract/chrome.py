@@ -214,7 +214,7 @@ def _class_words(element: Tag, index: PageIndex) -> frozenset[str]:
 
 
 def _words_of(element: Tag) -> frozenset[str]:
-    return frozenset(word_set(class_text(element)))
+    return word_set(class_text(element))
 
 
 _AD_SIZES = frozenset(
@@ -266,13 +266,11 @@ def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
     """A small <article> that is a card for another story: a headline linking elsewhere."""
     if index.images(article) > 1:
         return False
-    headings = index.below(article, _CARD_HEADINGS, limit=3)
-    if not headings or len(visible_text(article, limit=400)) > 400:
-        return False
-    for heading in headings:
+    for heading in index.below(article, _CARD_HEADINGS, limit=3):
         link = _first_link(heading, index) or parent_named(heading, "a", "href")
         if isinstance(link, Tag) and _links_elsewhere(link, base, page_url):
-            return True
+            # Read last, being the costliest: a card is short.
+            return len(visible_text(article, limit=400)) <= 400
     return False
 
 

@@ -80,7 +80,7 @@ class FoundImage:
 
 def attr(element: Tag, name: str) -> str | None:
     """An attribute's value, stripped, or None when absent or empty."""
-    value = element.get(name)
+    value = element.attrs.get(name)
     if isinstance(value, list):
         value = " ".join(value)
     if value is None:
@@ -94,7 +94,7 @@ def parent_named(element: Tag, name: str, attribute: str | None = None) -> Tag |
     attribute is given, without bs4's search machinery: the nearest such ancestor."""
     parent = element.parent
     while parent is not None:
-        if parent.name == name and (attribute is None or parent.get(attribute) is not None):
+        if parent.name == name and (attribute is None or parent.attrs.get(attribute) is not None):
             return parent
         parent = parent.parent
     return None
@@ -120,15 +120,33 @@ def next_element_sibling(tag: Tag) -> Tag | None:
 
 def class_text(element: Tag) -> str:
     """The element's classes and id as one string, for word matching."""
-    classes: list[str] | str = element.get("class") or []
+    classes: list[str] | str = element.attrs.get("class") or []
     if isinstance(classes, str):
         classes = [classes]
     return " ".join([*classes, attr(element, "id") or ""])
 
 
-def word_set(text: str) -> set[str]:
+def word_set(text: str) -> frozenset[str]:
     """The lower-case alphanumeric words of a class string or path."""
-    return {w for w in re.split(r"[^a-z0-9]+", text.lower()) if w}
+    if len(text) > _CACHED_WORDS_LENGTH:
+        return _words(text)
+    return _known_words(text)
+
+
+# Class strings repeat from element to element; a hostile page's long ones are not kept.
+_CACHED_WORDS_LENGTH = 200
+
+
+@lru_cache(maxsize=4096)
+def _known_words(text: str) -> frozenset[str]:
+    return _words(text)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(word for word in _NOT_WORD.split(text.lower()) if word)
+
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 _CREDIT_STEM = re.compile(alternatives(*CREDIT_LABEL_STEMS))
@@ -296,7 +314,7 @@ _INLINE_WIDGETS = frozenset({"a", "b", "span", "button", "div", "strong"})
 def _is_hidden(tag: Tag) -> bool:
     """Text shown only to screen readers (a class such as "sr-only", or aria-hidden is
     not enough: that hides from screen readers, not from sight)."""
-    classes: list[str] | str = tag.get("class") or []
+    classes: list[str] | str = tag.attrs.get("class") or []
     return bool(classes) and _hidden_classes(" ".join(classes))
 
 
