@@ -156,7 +156,12 @@ def hidden_label(tag: Tag) -> str | None:
     """'credit' or 'caption' for a screen-reader-only label ("Image source, "), else None."""
     if not isinstance(tag, Tag):
         return None
-    if not _is_hidden(tag):
+    return _hidden_label(tag, _is_hidden(tag))
+
+
+def _hidden_label(tag: Tag, hidden: bool) -> str | None:
+    """:func:`hidden_label`, told whether ``tag`` is hidden (:func:`_is_hidden`)."""
+    if not hidden:
         # BBC pages hide their labels with hashed classes; the words give them away.
         only = only_string(tag) if tag.name == "span" else None
         if only is None:
@@ -187,9 +192,14 @@ _LABEL_ONLY = re.compile(alternatives(*LABEL_ELEMENT_WORDS), re.IGNORECASE)
 
 def _label_element(tag: Tag) -> str | None:
     """'credit' for an element that holds nothing but a label such as "Credit"."""
-    if any(isinstance(child, Tag) for child in tag.children):
-        return None
-    text = clean_text(tag.get_text()).rstrip(" :,.…")
+    contents = tag.contents
+    for child in contents:
+        if isinstance(child, Tag):
+            return None
+    # tag.get_text(), which for an element without elements inside is this
+    types = _string_types(tag)
+    strings = [c for c in contents if isinstance(c, NavigableString) and type(c) in types]
+    text = clean_text("".join(strings)).rstrip(" :,.…")
     return "credit" if text and len(text) < 20 and _LABEL_ONLY.fullmatch(text) else None
 
 
@@ -210,18 +220,44 @@ def text_start(element: Tag, size: int, separator: str = "") -> str:
     """
     pieces: list[str] = []
     seen = 0
-    for string in element.strings:
-        pieces.append(string)
-        seen += len(string) - _count_spaces(string)
-        if seen >= size:
-            excess = seen - size
-            if excess > size:
-                # A long last string: cut it, keeping at least ``size`` characters other
-                # than white space in all, so that nested elements do not each carry
-                # the whole of it.
-                pieces[-1] = string[: len(string) - (excess - size)]
-            break
-    return separator.join(pieces)
+    types = _string_types(element)
+    # ``element.strings``, read through each element's children in turn: no recursion,
+    # and none of bs4's document-order machinery.
+    stack: list[Iterator[PageElement]] = []
+    children = element.children
+    while True:
+        for node in children:
+            if isinstance(node, Tag):
+                if node.contents:
+                    stack.append(children)
+                    children = node.children
+                    break
+                continue
+            if not isinstance(node, NavigableString) or type(node) not in types:
+                continue
+            pieces.append(node)
+            seen += len(node) - _count_spaces(node)
+            if seen >= size:
+                excess = seen - size
+                if excess > size:
+                    # A long last string: cut it, keeping at least ``size`` characters
+                    # other than white space in all, so that nested elements do not
+                    # each carry the whole of it.
+                    pieces[-1] = node[: len(node) - (excess - size)]
+                return separator.join(pieces)
+        else:
+            if not stack:
+                return separator.join(pieces)
+            children = stack.pop()
+
+
+def _string_types(tag: Tag) -> AbstractSet[type[NavigableString]]:
+    """The kinds of string bs4 counts as the text of ``tag`` (its ``get_text()``):
+    plain strings and CDATA, or a script's or style's own kind inside one."""
+    types = tag.interesting_string_types
+    if types is None:
+        return Tag.MAIN_CONTENT_STRING_TYPES
+    return {types} if isinstance(types, type) else types
 
 
 def _count_spaces(text: str) -> int:
@@ -249,54 +285,63 @@ def visible_text(
     check_at = limit or 0
     # Each frame: the children still to read, the element they belong to (None for
     # ``element`` itself) and whether that element is a block.
-    stack: list[tuple[Iterator[PageElement], Tag | None, bool]] = [
-        (iter(element.children), None, False)
-    ]
-    while stack:
-        children, owner, owner_block = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            if owner is not None:
-                if owner_block:
-                    pieces.append(" ")
-                elif pieces and pieces[-1][-1:] in ".!?:" and owner.next_sibling is not None:
-                    # "<span>… in Madrid.</span><span>Name</span>": separate sentences
-                    pieces.append(" ")
-            continue
-        if isinstance(child, NavigableString):
-            if not isinstance(child, Comment):
-                pieces.append(str(child))
-                length += len(child)
-                if limit is not None and length > check_at:
-                    # Cleaning only takes characters out: once the cleaned text is longer
-                    # than the limit, the whole is too. Checked at doubling lengths.
-                    shown = len(clean_text("".join(pieces)))
-                    if shown > limit:
-                        break
-                    check_at = max(length + limit - shown + 1, 2 * length)
-            continue
-        if not isinstance(child, Tag) or id(child) in skipped:
-            continue
-        if child.name in ("script", "style", "button", "noscript") or child.name in IMAGE_TAGS:
-            continue
-        label = hidden_label(child) or _label_element(child)
-        if label == "caption":
-            continue
-        if label == "credit":
-            pieces.append(" Credit: ")
-            continue
-        if _is_hidden(child):
-            continue  # screen-reader text such as ", opens new tab"
-        if child.name in _INLINE_WIDGETS and _ACTION_TEXT.match(
-            clean_text(text_start(child, _LABEL_READ, " "))
-        ):
-            continue  # "Acquire Licensing Rights", "hide caption"
-        block = child.name in _BLOCKS
-        if block or (pieces and (pieces[-1][-1:] in ".!?" or _glued(pieces[-1], child))):
-            pieces.append(" ")  # "…on Thursday.<span>Name, Outlet</span>": two sentences
-        stack.append((iter(child.children), child, block))
-    return clean_text("".join(pieces))
+    # The children being read, the element they belong to (None for ``element`` itself)
+    # and whether that element is a block; the same for each element around it.
+    children: Iterator[PageElement] = element.children
+    owner: Tag | None = None
+    owner_block = False
+    stack: list[tuple[Iterator[PageElement], Tag | None, bool]] = []
+    while True:
+        for child in children:
+            if isinstance(child, NavigableString):
+                if not isinstance(child, Comment):
+                    pieces.append(child)
+                    length += len(child)
+                    if limit is not None and length > check_at:
+                        # Cleaning only takes characters out: once the cleaned text is
+                        # longer than the limit, the whole is too. Checked at doubling
+                        # lengths.
+                        shown = len(clean_text("".join(pieces)))
+                        if shown > limit:
+                            return clean_text("".join(pieces))
+                        check_at = max(length + limit - shown + 1, 2 * length)
+                continue
+            if not isinstance(child, Tag) or id(child) in skipped:
+                continue
+            name = child.name
+            if name in _NOT_READ:
+                continue
+            hidden = _is_hidden(child)
+            label = _hidden_label(child, hidden) or _label_element(child)
+            if label == "caption":
+                continue
+            if label == "credit":
+                pieces.append(" Credit: ")
+                continue
+            if hidden:
+                continue  # screen-reader text such as ", opens new tab"
+            if name in _INLINE_WIDGETS and _ACTION_TEXT.match(
+                clean_text(text_start(child, _LABEL_READ, " "))
+            ):
+                continue  # "Acquire Licensing Rights", "hide caption"
+            block = name in _BLOCKS
+            if block or (pieces and (pieces[-1][-1:] in ".!?" or _glued(pieces[-1], child))):
+                pieces.append(" ")  # "…on Thursday.<span>Name, Outlet</span>": two sentences
+            stack.append((children, owner, owner_block))
+            children, owner, owner_block = child.children, child, block
+            break
+        else:
+            if owner is None:
+                return clean_text("".join(pieces))
+            if owner_block:
+                pieces.append(" ")
+            elif pieces and pieces[-1][-1:] in ".!?:" and owner.next_sibling is not None:
+                # "<span>… in Madrid.</span><span>Name</span>": separate sentences
+                pieces.append(" ")
+            children, owner, owner_block = stack.pop()
+
+
+_NOT_READ = frozenset({"script", "style", "button", "noscript", *IMAGE_TAGS})
 
 
 def _glued(before: str, child: Tag) -> bool:
