@@ -32,6 +32,9 @@ def test_the_index_answers_as_bs4_does(page: object) -> None:
         assert index.count(LICENCE_LINK, tag) == len(tag.find_all("a", rel="license"))
         assert index.count("figcaption", tag) == len(tag.find_all("figcaption"))
         assert index.position(tag) == (place[id(tag)], place[id((inside or [tag])[-1])])
+        for names in (("a",), ("span", "small", "p", "div"), ("h2", "h3", "h4", "h5")):
+            for limit in (None, 1, 3, 6, 30):
+                assert index.below(tag, names, limit) == tag.find_all(names, limit=limit)
 
 
 def test_left_out_elements_are_named_but_not_indexed() -> None:

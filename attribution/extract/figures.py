@@ -136,28 +136,33 @@ def _candidates(container: Tag, index: PageIndex) -> list[Tag]:
     for tag in index.all_below(container):
         if tag.name in IMAGE_TAGS:
             continue
-        classes = class_text(tag)
         if (
-            tag.name == "figcaption"
-            or (
-                container.name == "figure"
-                and tag.parent is container
-                and tag.name in ("p", "div", "span")
-                and index.count(ANY_IMAGE, tag) == 0
-                and no_figcaption
-                and index.words_length(tag) > 0
-            )
-            or attr(tag, "itemprop") in ("caption", "description")
-            or _caption_class(classes)
-            or (_credit_class(classes) and tag.name not in ("a", "img"))
-            or (
-                tag.name in ("p", "span", "div", "small", "cite")
-                and _CREDIT_START.match(text_start(tag, _START_READ, " "))
-            )
-            or (index.count(LICENCE_LINK, tag) > 0 and tag.name != "a")
-        ):
+            container.name == "figure"
+            and tag.parent is container
+            and tag.name in ("p", "div", "span")
+            and index.count(ANY_IMAGE, tag) == 0
+            and no_figcaption
+            and index.words_length(tag) > 0
+        ) or index.memo("caption or credit", tag, _reads_as_caption_part, tag, index):
             found.append(tag)
     return found
+
+
+def _reads_as_caption_part(tag: Tag, index: PageIndex) -> bool:
+    """Whether an element reads as a caption or a credit wherever it stands: worked out
+    once for each element, which every container around it asks about."""
+    classes = class_text(tag)
+    return bool(
+        tag.name == "figcaption"
+        or attr(tag, "itemprop") in ("caption", "description")
+        or _caption_class(classes)
+        or (_credit_class(classes) and tag.name not in ("a", "img"))
+        or (
+            tag.name in ("p", "span", "div", "small", "cite")
+            and _CREDIT_START.match(text_start(tag, _START_READ, " "))
+        )
+        or (index.count(LICENCE_LINK, tag) > 0 and tag.name != "a")
+    )
 
 
 # How much of an element's text tells whether it starts as a credit ("Photo: …"): the

@@ -410,6 +410,20 @@ class PageIndex:
 
     def _within(self, start: int, end: int, names: tuple[str, ...], limit: int | None) -> list[Tag]:
         """The elements of these names placed after ``start`` up to ``end``."""
+        if limit is not None and limit <= 0:
+            return []
+        if limit is not None or end - start <= _SCANNED:
+            # Most questions are answered by the first few elements of the range: looked
+            # at one by one, a fixed number of them, before the lists by name are searched.
+            found: list[Tag] = []
+            stop = min(end, start + _SCANNED)
+            for tag in self._elements[start + 1 : stop + 1]:
+                if tag.name in names:
+                    found.append(tag)
+                    if len(found) == limit:
+                        return found
+            if stop == end:
+                return found
         places: list[int] = []
         for name in names:
             named = self._name_places.get(name)
@@ -476,6 +490,10 @@ class PageIndex:
         found = answers[key] = answer(*args, **kwargs)
         return found
 
+
+# How many elements of a range are looked at one by one before the lists by name are
+# searched (see PageIndex._within).
+_SCANNED = 24
 
 T = TypeVar("T")
 P = ParamSpec("P")
