@@ -20,8 +20,6 @@ from urllib.parse import ParseResult, urljoin, urlparse, urlsplit
 _PLAIN = re.compile(r"[A-Za-z0-9\-._~/%!$&'()*+,=@:?#]+")
 # A scheme as urlsplit reads one: letters, digits, "+", "-", "." up to the first colon.
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-# A path segment "." or "..", which a join must remove with the segment before it.
-_DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:/|$)")
 
 Parts = tuple[str, str, str, str, str]  # scheme, netloc, path, query, fragment
 
@@ -36,10 +34,15 @@ def split_url(url: str) -> Parts:
 def _split_plain(url: str, scheme: str) -> tuple[Parts, bool]:
     """What ``urlsplit(url, scheme)`` gives for a URL of plain characters, and whether
     the URL names a host part ("//…", perhaps an empty one)."""
-    found = _SCHEME.match(url)
-    if found is not None:
-        scheme = url[: found.end() - 1].lower()
-        url = url[found.end() :]
+    if url.startswith("https:"):
+        scheme, url = "https", url[6:]
+    elif url.startswith("http:"):
+        scheme, url = "http", url[5:]
+    else:
+        found = _SCHEME.match(url)
+        if found is not None:
+            scheme = url[: found.end() - 1].lower()
+            url = url[found.end() :]
     netloc = query = fragment = ""
     authority = url[:2] == "//"
     if authority:
@@ -87,10 +90,10 @@ def join_to(base: str, url: str) -> str:
             path = bpath
             query = query or bquery
         elif path[0] != "/":
-            if _DOT_SEGMENT.search(path) or "//" in path:
+            if _has_dot_segment(path) or "//" in path:
                 return urljoin(base, url)
             path = bpath[: bpath.rfind("/") + 1] + path
-        elif _DOT_SEGMENT.search(path):
+        elif _has_dot_segment(path):
             return urljoin(base, url)
     if path and path[0] != "/":
         path = "/" + path
@@ -100,6 +103,18 @@ def join_to(base: str, url: str) -> str:
     if fragment:
         joined += "#" + fragment
     return joined
+
+
+def _has_dot_segment(path: str) -> bool:
+    """Whether a path has a segment "." or "..", which a join removes with the segment
+    before it."""
+    return "." in path and (
+        path in (".", "..")
+        or path.startswith(("./", "../"))
+        or path.endswith(("/.", "/.."))
+        or "/./" in path
+        or "/../" in path
+    )
 
 
 @lru_cache(maxsize=64)
@@ -113,7 +128,7 @@ def _parsed_base(base: str) -> ParseResult | None:
         return None
     if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.params:
         return None
-    if _DOT_SEGMENT.search(parsed.path) or "//" in parsed.path:
+    if _has_dot_segment(parsed.path) or "//" in parsed.path:
         return None
     return parsed
 
