@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup, Comment, Tag
 from extraction_gold import gold_pages
 
-from attribution.extract.tree import ANY_IMAGE, IMAGE, LICENCE_LINK, PageIndex
+from attribution.extract.tree import ANY_IMAGE, IMAGE, LICENCE_LINK, LeftOut, PageIndex
 
 
 @pytest.mark.parametrize("page", gold_pages()[::8], ids=lambda page: page.name)
@@ -61,3 +61,18 @@ def test_left_out_elements_are_named_but_not_indexed() -> None:
     assert sorted(index.every_element) == ["body", "div", "g", "html", "i", "p", "script", "svg"]
     assert index.text_length(soup.div) == len("Text here")
     assert index.words_length(soup.div) == len("Text here")
+
+
+@pytest.mark.parametrize("page", gold_pages()[::8], ids=lambda page: page.name)
+def test_names_and_kinds_left_out_are_left_out_as_a_test_would_leave_them(page: object) -> None:
+    left_out = LeftOut(frozenset({"script", "svg", "noscript"}), (Comment,))
+    soup = BeautifulSoup(page.html, "lxml")  # type: ignore[attr-defined]
+    quick = PageIndex(soup, leave_out=left_out)
+    asked = PageIndex(soup, leave_out=lambda node: left_out(node))
+    assert quick.elements == asked.elements
+    assert quick.left_out == asked.left_out
+    assert quick.every_element == asked.every_element
+    for tag in quick.elements:
+        assert quick.position(tag) == asked.position(tag)
+        assert quick.text_length(tag) == asked.text_length(tag)
+        assert quick.words_length(tag) == asked.words_length(tag)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup, Comment, Tag
-from bs4.element import PageElement
 
 from attribution.credits import split_caption_credit
 from attribution.extract.chrome import content_roots, is_chrome
@@ -33,6 +32,7 @@ from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string, p
 from attribution.extract.figures import attach_caption
 from attribution.extract.limits import MAX_IMAGES
 from attribution.extract.tree import (
+    LeftOut,
     Named,
     PageIndex,
     first_with,
@@ -115,7 +115,7 @@ def extract_page(
     kb = kb or default_knowledge_base()
     forget_known_urls()
     soup = parse_html(html, encoding)
-    index = index_page(soup, leave_out=_not_shown)
+    index = index_page(soup, leave_out=_NOT_SHOWN)
     named = index.every_element
     declared = _declared_url(named)
     base = _base_url(named, url, declared)
@@ -162,12 +162,8 @@ def too_many_images(checked: int, unread: int) -> str:
     )
 
 
-_NOT_SHOWN = frozenset({"script", "style", "template", "svg", "iframe"})
-
-
-def _not_shown(node: PageElement) -> bool:
-    """Scripts, styles, templates, drawings, frames and comments: not read for images."""
-    return isinstance(node, Comment) or (isinstance(node, Tag) and node.name in _NOT_SHOWN)
+# Scripts, styles, templates, drawings, frames and comments: not read for images.
+_NOT_SHOWN = LeftOut(frozenset({"script", "style", "template", "svg", "iframe"}), (Comment,))
 
 
 def _declared_url(named: Named) -> str | None:

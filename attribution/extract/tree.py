@@ -15,6 +15,7 @@ import warnings
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import ParamSpec, TypeVar, cast
 
 from bs4 import BeautifulSoup, CData, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
@@ -164,6 +165,19 @@ def index_page(root: Tag, leave_out: Callable[[PageElement], bool] | None = None
         return PageIndex(root, leave_out)
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """Nodes a page index leaves out, with all they hold: the elements of these names and
+    the strings of these kinds. Called on a node, says whether it is one; the index
+    itself asks without a call for each node of the page."""
+
+    names: frozenset[str]
+    strings: tuple[type[NavigableString], ...] = ()
+
+    def __call__(self, node: PageElement) -> bool:
+        return isinstance(node, self.strings) or (isinstance(node, Tag) and node.name in self.names)
+
+
 class TooDeep(ValueError):
     """A page nested deeper than the index was told to take (see :func:`index_page`)."""
 
@@ -270,6 +284,10 @@ class PageIndex:
         every_element, left_out = self.every_element, self.left_out
         last, text_before, text_after = self._last, self._text_before, self._text_after
         words_before, words_after = self._words_before, self._words_after
+        if isinstance(leave_out, LeftOut):
+            left_names, left_strings, ask = leave_out.names, leave_out.strings, None
+        else:
+            left_names, left_strings, ask = frozenset(), (), leave_out
         text = words = 0
         noscripts = 0  # how many open elements are noscript
         parent, parent_place = root, self._open(root, False)  # place 0, no text before
@@ -285,7 +303,7 @@ class PageIndex:
                         every_element[name] = [node]
                     else:
                         named.append(node)
-                    if leave_out(node):
+                    if name in left_names or (ask is not None and ask(node)):
                         left_out.append(node)
                         if node.contents:
                             self._name_hidden(node, len(stack) + 1, too_deep)
@@ -313,7 +331,7 @@ class PageIndex:
                         noscripts += name == "noscript"
                         children = node.children
                         break
-                elif leave_out(node):
+                elif isinstance(node, left_strings) or (ask is not None and ask(node)):
                     left_out.append(node)
                 elif isinstance(node, NavigableString) and type(node) in _TEXT_TYPES:
                     text += len(node)
