@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import string
 import warnings
-from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -257,11 +256,11 @@ class PageIndex:
         self._number: dict[int, int] = {}  # id(element) -> its place in document order
         # By place: the place of its last descendant element, the length of the text
         # before it and up to its end, and the same for stripped strings ("words").
-        self._last = array("q")
-        self._text_before = array("q")
-        self._text_after = array("q")
-        self._words_before = array("q")
-        self._words_after = array("q")
+        self._last: list[int] = []
+        self._text_before: list[int] = []
+        self._text_after: list[int] = []
+        self._words_before: list[int] = []
+        self._words_after: list[int] = []
         self._places: dict[str, list[int]] = {
             kind: [] for kind in (IMAGE, ANY_IMAGE, LICENCE_LINK, *_COUNTED_NAMES)
         }
