@@ -7,7 +7,8 @@ import pytest
 from bs4 import BeautifulSoup, Comment, Tag
 from extraction_gold import gold_pages
 
-from attribution.extract.tree import ANY_IMAGE, IMAGE, LICENCE_LINK, LeftOut, PageIndex
+from attribution.extract.dom import visible_text
+from attribution.extract.tree import ANY_IMAGE, IMAGE, LICENCE_LINK, LeftOut, PageIndex, take_out
 
 
 @pytest.mark.parametrize("page", gold_pages()[::8], ids=lambda page: page.name)
@@ -76,3 +77,16 @@ def test_names_and_kinds_left_out_are_left_out_as_a_test_would_leave_them(page: 
         assert quick.position(tag) == asked.position(tag)
         assert quick.text_length(tag) == asked.text_length(tag)
         assert quick.words_length(tag) == asked.words_length(tag)
+
+
+@pytest.mark.parametrize("page", gold_pages()[::8], ids=lambda page: page.name)
+def test_visible_text_read_through_the_index_is_the_same(page: object) -> None:
+    soup = BeautifulSoup(page.html, "lxml")  # type: ignore[attr-defined]
+    index = PageIndex(soup, leave_out=LeftOut(frozenset({"script", "style"}), (Comment,)))
+    take_out(index.left_out)
+    for tag in index.elements[::-1]:  # inner elements first: their readings are kept
+        assert index.visible_text(tag) == visible_text(tag)
+        assert index.visible_text(tag, limit=40) == visible_text(tag, limit=40)
+        first = tag.find(True)
+        if first is not None:
+            assert index.visible_text(tag, skip=[first]) == visible_text(tag, skip=[first])

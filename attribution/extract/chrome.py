@@ -15,7 +15,6 @@ from attribution.extract.dom import (
     class_text,
     parent_named,
     text_start,
-    visible_text,
     word_set,
 )
 from attribution.extract.figures import has_caption_nearby
@@ -270,7 +269,7 @@ def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
         link = _first_link(heading, index) or parent_named(heading, "a", "href")
         if isinstance(link, Tag) and _links_elsewhere(link, base, page_url):
             # Read last, being the costliest: a card is short.
-            return len(visible_text(article, limit=400)) <= 400
+            return len(index.visible_text(article, limit=400)) <= 400
     return False
 
 
@@ -331,7 +330,7 @@ def _is_headline_card(link: Tag, index: PageIndex) -> bool:
     """A link that carries a headline beside its image: a card for another article."""
     return (
         index.first_below(link, _CARD_HEADINGS) is not None
-        or len(visible_text(link, limit=40)) > 40
+        or len(index.visible_text(link, limit=40)) > 40
     )
 
 

@@ -270,12 +270,15 @@ def visible_text(
     limit: int | None = None,
     *,
     skip_ids: AbstractSet[int] = frozenset(),
+    readings: dict[int, int] | None = None,
 ) -> str:
     """The visible text of an element, blocks separated by spaces, ``skip`` left out.
 
     With ``limit``, reading stops once the text is known to be longer than ``limit``
     characters: what is returned is then the start of the text, longer than ``limit``.
     The tree is walked without recursion (pages can nest elements thousands deep).
+    ``readings`` keeps how each element inside is read (:func:`reading`), by ``id``, for
+    the next call to look up: the elements must stay alive and unchanged meanwhile.
     """
     # By identity (equal-looking elements differ); ``skip_ids`` lets a caller that reads
     # many elements with the same exceptions build the set once.
@@ -308,23 +311,18 @@ def visible_text(
                 continue
             if not isinstance(child, Tag) or id(child) in skipped:
                 continue
-            name = child.name
-            if name in _NOT_READ:
+            if readings is None:
+                how = reading(child)
+            else:
+                how = readings.get(id(child), -1)
+                if how < 0:
+                    how = readings[id(child)] = reading(child)
+            if how == NOT_READ:
                 continue
-            hidden = _is_hidden(child)
-            label = _hidden_label(child, hidden) or _label_element(child)
-            if label == "caption":
-                continue
-            if label == "credit":
+            if how == CREDIT_LABEL:
                 pieces.append(" Credit: ")
                 continue
-            if hidden:
-                continue  # screen-reader text such as ", opens new tab"
-            if name in _INLINE_WIDGETS and _ACTION_TEXT.match(
-                clean_text(text_start(child, _LABEL_READ, " "))
-            ):
-                continue  # "Acquire Licensing Rights", "hide caption"
-            block = name in _BLOCKS
+            block = how == BLOCK
             if block or (pieces and (pieces[-1][-1:] in ".!?" or _glued(pieces[-1], child))):
                 pieces.append(" ")  # "…on Thursday.<span>Name, Outlet</span>": two sentences
             stack.append((children, owner, owner_block))
@@ -342,6 +340,32 @@ def visible_text(
 
 
 _NOT_READ = frozenset({"script", "style", "button", "noscript", *IMAGE_TAGS})
+
+# How visible_text reads an element (see reading).
+NOT_READ, CREDIT_LABEL, BLOCK, INLINE = range(4)
+
+
+def reading(element: Tag) -> int:
+    """How :func:`visible_text` reads an element inside the one it reads: ``NOT_READ``
+    (scripts, images, hidden text, caption labels, widgets), ``CREDIT_LABEL`` (read as
+    " Credit: "), else ``BLOCK`` or ``INLINE`` (its text is read). Depends only on the
+    element and what it holds."""
+    name = element.name
+    if name in _NOT_READ:
+        return NOT_READ
+    hidden = _is_hidden(element)
+    label = _hidden_label(element, hidden) or _label_element(element)
+    if label == "caption":
+        return NOT_READ
+    if label == "credit":
+        return CREDIT_LABEL
+    if hidden:
+        return NOT_READ  # screen-reader text such as ", opens new tab"
+    if name in _INLINE_WIDGETS and _ACTION_TEXT.match(
+        clean_text(text_start(element, _LABEL_READ, " "))
+    ):
+        return NOT_READ  # "Acquire Licensing Rights", "hide caption"
+    return BLOCK if name in _BLOCKS else INLINE
 
 
 def _glued(before: str, child: Tag) -> bool:

@@ -27,7 +27,6 @@ from attribution.extract.dom import (
     next_element_sibling,
     parent_named,
     text_start,
-    visible_text,
 )
 from attribution.extract.limits import MAX_CAPTION_PARTS
 from attribution.extract.tree import ANY_IMAGE, LICENCE_LINK, PageIndex, parse_markup
@@ -182,7 +181,7 @@ def _reads_as_credit_element(tag: Tag, index: PageIndex) -> bool:
         return False  # class="image__caption attribution" with itemprop="caption"
     if _credit_class(classes) and _has_credit_inside(tag, index):
         return False  # a wrapper ("credit-caption") whose parts say which is which
-    text = visible_text(tag)
+    text = index.visible_text(tag)
     if _runs_sentences(text):
         return False  # sentences in a "source" block: a caption with its credit run in
     if _class_role(tag) == "credit":
@@ -245,7 +244,7 @@ def _credit_parts(caption_tags: list[Tag], kb: KnowledgeBase, index: PageIndex) 
             continue
         credits += index.memo("credits inside", tag, _credits_inside, tag, index)
         if not credits and (tag.name == "figcaption" or _caption_class(class_text(tag))):
-            last = index.memo("trailing name", tag, _trailing_name, tag, kb)
+            last = index.memo("trailing name", tag, _trailing_name, tag, kb, index)
             if last is not None:
                 credits.append(last)
     return credits
@@ -263,7 +262,7 @@ def _credits_inside(tag: Tag, index: PageIndex) -> list[Tag]:
         if 0 <= start <= taken_until:
             continue  # inside a credit taken before
         classes = class_text(inner)
-        inner_text = visible_text(inner)
+        inner_text = index.visible_text(inner)
         if _LABEL_ONLY_TEXT.fullmatch(inner_text):
             continue  # "Photo by " in a span of its own: the credit is its parent's text
         if _runs_sentences(inner_text):
@@ -280,16 +279,16 @@ def _credits_inside(tag: Tag, index: PageIndex) -> list[Tag]:
     return credits
 
 
-def _trailing_name(figcaption: Tag, kb: KnowledgeBase) -> Tag | None:
+def _trailing_name(figcaption: Tag, kb: KnowledgeBase, index: PageIndex) -> Tag | None:
     """The last element of a caption when it holds nothing but a person's name: the
     photographer, printed after the caption without a label (El País, many others)."""
     children = child_elements(figcaption, _NAME_PARTS)
-    while len(children) == 1 and not visible_text(figcaption, skip=children):
+    while len(children) == 1 and not index.visible_text(figcaption, skip=children):
         # <figcaption><p><span>caption</span><span>credit</span></p></figcaption>
         children = child_elements(children[0], _NAME_PARTS)
-    if len(children) < 2 or not visible_text(children[0]):
+    if len(children) < 2 or not index.visible_text(children[0]):
         return None
-    text = visible_text(children[-1])
+    text = index.visible_text(children[-1])
     if not text or len(text.split()) > 6 or text.endswith((".", "!", "?")):
         return None
     credit = parse_credit(text, kb=kb)
@@ -367,8 +366,8 @@ def _read_caption(
     credit_tags = _credit_parts(caption_tags, kb, index)
     credit_ids = {id(tag) for tag in credit_tags}
     caption_only = [t for t in caption_tags if id(t) not in credit_ids]
-    caption_text = " ".join(visible_text(t, skip_ids=credit_ids) for t in caption_only)
-    credit_text = " ".join(visible_text(t) for t in credit_tags)
+    caption_text = " ".join(index.visible_text(t, skip_ids=credit_ids) for t in caption_only)
+    credit_text = " ".join(index.visible_text(t) for t in credit_tags)
     caption, split_credit = split_caption_credit(caption_text, kb)
     credit = _clean_credit(credit_text) if credit_text else None
     if split_credit:
@@ -428,7 +427,7 @@ def _printed_once(gallery: Tag, kb: KnowledgeBase, index: PageIndex) -> str | No
         if index.count(ANY_IMAGE, child) == 0 and (
             child.name == "figcaption" or _caption_class(class_text(child))
         ):
-            _, credit = split_caption_credit(visible_text(child), kb)
+            _, credit = split_caption_credit(index.visible_text(child), kb)
             if credit:
                 return credit
     return None
@@ -458,7 +457,7 @@ def _shared_caption(element: Tag, index: PageIndex) -> list[Tag]:
             for child in child_elements(group)
             if index.count(ANY_IMAGE, child) == 0
             and _caption_class(class_text(child))
-            and visible_text(child, limit=0)
+            and index.visible_text(child, limit=0)
         ]
     return []
 
@@ -479,7 +478,7 @@ def _captions_after(element: Tag, index: PageIndex) -> list[Tag]:
         # The index knows at once whether the parent has words beyond the block's; only
         # then is its visible text read (a climb through wrappers stays linear).
         more_words = index.words_length(block.parent) > index.words_length(block)
-        if more_words and visible_text(block.parent, skip, limit=0):
+        if more_words and index.visible_text(block.parent, skip, limit=0):
             break
         block = block.parent
     found: list[Tag] = []
@@ -499,7 +498,7 @@ def _captions_after(element: Tag, index: PageIndex) -> list[Tag]:
 def _caption_block(sibling: Tag, index: PageIndex) -> Tag | None:
     if index.count(ANY_IMAGE, sibling) > 0 or sibling.name in IMAGE_TAGS:
         return None
-    text = visible_text(sibling, limit=400)
+    text = index.visible_text(sibling, limit=400)
     if not text or len(text) > 400:
         return None
     classes = class_text(sibling)

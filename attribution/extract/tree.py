@@ -14,13 +14,14 @@ import string
 import warnings
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar, cast
 
 from bs4 import BeautifulSoup, CData, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PageElement
 
-from attribution.extract.dom import IMAGE_TAGS
+from attribution.extract.dom import IMAGE_TAGS, visible_text
 from attribution.extract.limits import MAX_DEPTH
 
 # Pages are read as HTML whatever they resemble (XHTML served with an XML declaration, a
@@ -265,6 +266,7 @@ class PageIndex:
             kind: [] for kind in (IMAGE, ANY_IMAGE, LICENCE_LINK, *_COUNTED_NAMES)
         }
         self._memo: dict[str, dict[int, object]] = {}  # question -> id(element) -> answer
+        self._readings: dict[int, int] = {}  # id(element) -> how visible_text reads it
         self._elements: list[Tag] = []  # by place
         self._name_places: dict[str, list[int]] = {}  # the places of the elements of a name
         self.every_element: Named = {}
@@ -492,6 +494,21 @@ class PageIndex:
         its last descendant element; an element that was not indexed gives (-1, -1)."""
         place = self._place(tag)
         return (-1, -1) if place is None else (place, self._last[place])
+
+    def visible_text(
+        self,
+        tag: Tag,
+        skip: Iterable[Tag] = (),
+        limit: int | None = None,
+        *,
+        skip_ids: AbstractSet[int] = frozenset(),
+    ) -> str:
+        """:func:`~attribution.extract.dom.visible_text` of an element of the page: how
+        each element inside is read is worked out once for the page, and the whole
+        visible text of an element (nothing skipped, no limit) once for each."""
+        if not skip and not skip_ids and limit is None:
+            return self.memo("visible text", tag, visible_text, tag, readings=self._readings)
+        return visible_text(tag, skip, limit, skip_ids=skip_ids, readings=self._readings)
 
     def memo(
         self, question: str, tag: Tag, answer: Callable[P, T], *args: P.args, **kwargs: P.kwargs
