@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup, Comment, Tag
 from extraction_gold import gold_pages
 
-from attribution.extract.dom import visible_text
+from attribution.extract.dom import parent_named, visible_text
 from attribution.extract.tree import ANY_IMAGE, IMAGE, LICENCE_LINK, LeftOut, PageIndex, take_out
 
 
@@ -33,6 +33,8 @@ def test_the_index_answers_as_bs4_does(page: object) -> None:
         assert index.count(LICENCE_LINK, tag) == len(tag.find_all("a", rel="license"))
         assert index.count("figcaption", tag) == len(tag.find_all("figcaption"))
         assert index.position(tag) == (place[id(tag)], place[id((inside or [tag])[-1])])
+        for name in ("figure", "picture", "article", "main", "a", "div", "span"):
+            assert index.enclosing(tag, name) is parent_named(tag, name)
         for names in (("a",), ("span", "small", "p", "div"), ("h2", "h3", "h4", "h5")):
             for limit in (None, 1, 3, 6, 30):
                 assert index.below(tag, names, limit) == tag.find_all(names, limit=limit)
@@ -90,3 +92,13 @@ def test_visible_text_read_through_the_index_is_the_same(page: object) -> None:
         first = tag.find(True)
         if first is not None:
             assert index.visible_text(tag, skip=[first]) == visible_text(tag, skip=[first])
+
+
+def test_the_nearest_enclosing_element_is_found_among_many_before_it() -> None:
+    html = "<div>" + "<figure><img src=a.jpg></figure>" * 30 + "<figure><p><img id=x></p></figure>"
+    soup = BeautifulSoup(html + "<p><img id=y></p></div>", "lxml")
+    index = PageIndex(soup)
+    x, y = soup.find(id="x"), soup.find(id="y")
+    assert index.enclosing(x, "figure") is x.parent.parent
+    assert index.enclosing(y, "figure") is None
+    assert index.enclosing(y, "div") is y.parent.parent

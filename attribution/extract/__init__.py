@@ -28,7 +28,7 @@ from attribution.extract.declared import (
     meta_images,
     published_date,
 )
-from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string, parent_named
+from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string
 from attribution.extract.figures import attach_caption
 from attribution.extract.limits import MAX_IMAGES
 from attribution.extract.tree import (
@@ -236,6 +236,8 @@ def _lazy_names(element: Tag) -> tuple[list[str], list[str]]:
     """The lazy-loading attributes of an image: the known ones first, then any other
     ``data-…src`` / ``data-…srcset`` a script of the site's own reads ("data-gl-src")."""
     present = [name for name in element.attrs if name.startswith("data-")]
+    if not present:
+        return [], []  # every name looked for starts with "data-"
     sources = [n for n in LAZY_SRC_ATTRS if n in element.attrs]
     sources += [n for n in present if _OTHER_LAZY_SRC.fullmatch(n) and n not in LAZY_SRC_ATTRS]
     srcsets = [n for n in LAZY_SRCSET_ATTRS if n in element.attrs]
@@ -247,13 +249,16 @@ _OTHER_LAZY_SRC = re.compile(r"data-[\w-]*src(?:-(?:large|full|hi-?res|original)
 
 
 def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | None:
+    # Attributes the element does not have are not asked for: most images have few.
+    attrs = element.attrs
     lazy_sources, lazy_srcsets = _lazy_names(element)
     lazy = [resolve_url(base, attr(element, name)) for name in lazy_sources]
-    own_src = resolve_url(base, attr(element, "src"))
+    own_src = resolve_url(base, attr(element, "src")) if "src" in attrs else None
     srcsets: list[tuple[float, str]] = []
     for name in ("srcset", *lazy_srcsets):
-        srcsets.extend(srcset_urls(attr(element, name)))
-    picture = parent_named(element, "picture")
+        if name in attrs:
+            srcsets.extend(srcset_urls(attr(element, name)))
+    picture = index.enclosing(element, "picture")
     if isinstance(picture, Tag):
         srcsets.extend(index.memo("sources", picture, _picture_sources, picture, index))
     resolved_sets = [(size, resolve_url(base, url)) for size, url in srcsets]
@@ -270,7 +275,7 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
     if own_src:
         variants.append(own_src)
     for name in VARIANT_ATTRS:
-        extra = resolve_url(base, attr(element, name))
+        extra = resolve_url(base, attr(element, name)) if name in attrs else None
         if extra:
             variants.append(extra)
     return FoundImage(
@@ -297,14 +302,17 @@ def _container_candidate(element: Tag, base: str) -> FoundImage | None:
     if _CONTAINER_KEYS.isdisjoint(element.attrs):
         return None  # most elements: none of the attributes read below
     url = None
+    attrs = element.attrs
     names = ("src", *CONTAINER_URL_ATTRS) if "-" in (element.name or "") else CONTAINER_URL_ATTRS
     for name in names:
+        if name not in attrs:
+            continue
         value = attr(element, name)
         if value and (name not in ("src", "data-src") or looks_like_image_url(value)):
             url = resolve_url(base, value)
             if url:
                 break
-    if url is None and attr(element, "data-bgset"):
+    if url is None and "data-bgset" in attrs and attr(element, "data-bgset"):
         sizes = srcset_urls(attr(element, "data-bgset"))
         if sizes:  # lazysizes' bgset: the largest of the backgrounds it lists
             url = resolve_url(base, max(sizes, key=lambda pair: pair[0])[1])

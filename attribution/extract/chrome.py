@@ -106,10 +106,15 @@ class Roots:
         return bisect_right(self._starts, end) > bisect_right(self._starts, start)
 
 
+_NO_ROOT_ATTRIBUTES = frozenset({"itemprop", "class", "id"})
+
+
 def content_roots(index: PageIndex) -> Roots:
     """The elements that hold the article body (by itemprop, class, <article>, <main>)."""
     roots: list[Tag] = []
     for tag in index.named("div", "section", "article", "main"):
+        if _NO_ROOT_ATTRIBUTES.isdisjoint(tag.attrs):
+            continue  # neither test below can hold
         itemprop = attr(tag, "itemprop") or ""
         if "articleBody" in itemprop.split() or _ROOT_CLASSES.intersection(class_text(tag).split()):
             roots.append(tag)
@@ -155,7 +160,7 @@ def is_chrome(
     ):
         return True
     if roots and not roots.holds(element):
-        in_figure = parent_named(element, "figure") is not None
+        in_figure = index.enclosing(element, "figure") is not None
         return not (in_figure or has_caption_nearby(element, index) or _in_hero(element, index))
     return False
 
@@ -308,7 +313,10 @@ def _in_gallery(element: Tag, index: PageIndex) -> bool:
 
 
 def _is_site_header(header: Tag, index: PageIndex) -> bool:
-    if parent_named(header, "article") is not None or parent_named(header, "main") is not None:
+    if (
+        index.enclosing(header, "article") is not None
+        or index.enclosing(header, "main") is not None
+    ):
         return False
     return index.count("h1", header) == 0 or index.count("nav", header) > 0
 

@@ -120,9 +120,12 @@ def next_element_sibling(tag: Tag) -> Tag | None:
 
 def class_text(element: Tag) -> str:
     """The element's classes and id as one string, for word matching."""
-    classes: list[str] | str = element.attrs.get("class") or []
+    attrs = element.attrs
+    classes: list[str] | str = attrs.get("class") or []
     if isinstance(classes, str):
         classes = [classes]
+    if "id" not in attrs:
+        return " ".join(classes) + " " if classes else ""
     return " ".join([*classes, attr(element, "id") or ""])
 
 

@@ -25,7 +25,6 @@ from attribution.extract.dom import (
     hidden_label,
     link_hrefs,
     next_element_sibling,
-    parent_named,
     text_start,
 )
 from attribution.extract.limits import MAX_CAPTION_PARTS
@@ -83,7 +82,7 @@ def has_caption_nearby(element: Tag, index: PageIndex) -> bool:
 
 
 def _has_caption_nearby(element: Tag, index: PageIndex) -> bool:
-    figure = parent_named(element, "figure")
+    figure = index.enclosing(element, "figure")
     if isinstance(figure, Tag) and index.count("figcaption", figure):
         return True
     container = _figure_container(element, index)
@@ -94,7 +93,7 @@ def _has_caption_nearby(element: Tag, index: PageIndex) -> bool:
 
 def _figure_container(element: Tag, index: PageIndex) -> Tag | None:
     """The nearest figure-like ancestor that holds this image and its caption."""
-    figure = parent_named(element, "figure")
+    figure = index.enclosing(element, "figure")
     if isinstance(figure, Tag):
         return figure
     for depth, ancestor in enumerate(element.parents, 1):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import string
 import warnings
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -21,7 +21,7 @@ from typing import ParamSpec, TypeVar, cast
 from bs4 import BeautifulSoup, CData, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PageElement
 
-from attribution.extract.dom import IMAGE_TAGS, visible_text
+from attribution.extract.dom import IMAGE_TAGS, parent_named, visible_text
 from attribution.extract.limits import MAX_DEPTH
 
 # Pages are read as HTML whatever they resemble (XHTML served with an XML declaration, a
@@ -196,7 +196,7 @@ def first_with(
     caseless = attribute in _HTML_CASELESS
     wanted = value.translate(_ASCII_LOWER) if caseless else value
     for tag in candidates:
-        raw = tag.get(attribute)
+        raw = tag.attrs.get(attribute)
         if raw is None:
             continue
         text = raw if isinstance(raw, str) else " ".join(raw)
@@ -452,6 +452,22 @@ class PageIndex:
         places.sort()
         return [self._elements[place] for place in places[:limit]]
 
+    def enclosing(self, tag: Tag, name: str) -> Tag | None:
+        """``parent_named(tag, name)``: the nearest ancestor with this name. The elements
+        of that name just before ``tag`` are looked at first (the nearest one that holds
+        it is the answer); only when those are many are the ancestors climbed."""
+        place = self._place(tag)
+        if place is None:
+            return parent_named(tag, name)
+        places = self._name_places.get(name)
+        if not places:
+            return None  # an ancestor of an element of the index is in the index
+        before = bisect_left(places, place)
+        for at in range(before - 1, max(before - _LOOKED_BACK, 0) - 1, -1):
+            if self._last[places[at]] >= place:
+                return self._elements[places[at]]
+        return None if before <= _LOOKED_BACK else parent_named(tag, name)
+
     def _place(self, tag: Tag) -> int | None:
         return self._number.get(id(tag))
 
@@ -524,6 +540,10 @@ class PageIndex:
         found = answers[key] = answer(*args, **kwargs)
         return found
 
+
+# How many elements of a name before an element are looked at for the one that holds it
+# before its ancestors are climbed (see PageIndex.enclosing).
+_LOOKED_BACK = 8
 
 # How many elements of a range are looked at one by one before the lists by name are
 # searched (see PageIndex._within).
