@@ -289,6 +289,13 @@ class PageIndex:
             left_names, left_strings, ask = leave_out.names, leave_out.strings, None
         else:
             left_names, left_strings, ask = frozenset(), (), leave_out
+        # The kinds of text counted at once: all of them, unless a rule may leave them out.
+        counted: tuple[type[NavigableString], ...] = (
+            _TEXT_TYPES
+            if ask is None and not any(issubclass(kind, left_strings) for kind in _TEXT_TYPES)
+            else ()
+        )
+        licence_links = self._places[LICENCE_LINK]
         text = words = 0
         noscripts = 0  # how many open elements are noscript
         parent, parent_place = root, self._open(root, False)  # place 0, no text before
@@ -323,7 +330,11 @@ class PageIndex:
                     words_before.append(words)
                     words_after.append(words)
                     if name in _COUNTED:
-                        self._count(node, place, noscripts > 0)
+                        if name == "a":
+                            if "license" in (node.attrs.get("rel") or ()):
+                                licence_links.append(place)
+                        else:
+                            self._count(node, place, noscripts > 0)
                     if node.contents:
                         if len(stack) + 1 == too_deep:
                             raise TooDeep
@@ -332,6 +343,10 @@ class PageIndex:
                         noscripts += name == "noscript"
                         children = node.children
                         break
+                elif type(node) in counted:
+                    text += len(node)  # type: ignore[arg-type]  # a NavigableString
+                    if node and not node.isspace():  # type: ignore[attr-defined]
+                        words += len(node.strip()) + 1  # type: ignore[attr-defined]  # and a separator
                 elif isinstance(node, left_strings) or (ask is not None and ask(node)):
                     left_out.append(node)
                 elif isinstance(node, NavigableString) and type(node) in _TEXT_TYPES:
