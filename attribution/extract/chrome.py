@@ -135,8 +135,9 @@ def is_chrome(
     """Whether an image candidate is site chrome rather than content."""
     if _tiny(element, index):
         return True
-    folder = url_path(candidate.src).rsplit("/", 2)[-2:][0]
-    own = " ".join([class_text(element), url_path(candidate.src).rsplit("/", 1)[-1]])
+    path = url_path(candidate.src)
+    folder = path.rsplit("/", 2)[-2:][0]
+    own = " ".join([class_text(element), path.rsplit("/", 1)[-1]])
     # An image style in the folder ("/default/", "/default-retina/") says nothing
     own_words = word_set(own) | (word_set(folder) - {"default", "retina"})
     alt_words = word_set(attr(element, "alt") or "")
@@ -304,12 +305,25 @@ _PIXELS = re.compile(r"^\s*(\d+)(?:px)?\s*$")
 
 
 def _in_gallery(element: Tag, index: PageIndex) -> bool:
+    """Whether an ancestor below the body, article or main is a gallery. The answer for
+    each ancestor climbed through is kept: the images of one block climb it once."""
+    answers = index.answers("in gallery")
+    climbed: list[Tag] = []
+    found = False
     for ancestor in element.parents:
+        known = answers.get(id(ancestor))
+        if known is not None:
+            found = bool(known)
+            break
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "article", "main"):
-            return False
+            break
+        climbed.append(ancestor)
         if _class_words(ancestor, index) & {"gallery", "gallerybox", "slideshow"}:
-            return True
-    return False
+            found = True
+            break
+    for ancestor in climbed:
+        answers[id(ancestor)] = found
+    return found
 
 
 def _is_site_header(header: Tag, index: PageIndex) -> bool:

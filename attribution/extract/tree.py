@@ -541,6 +541,14 @@ class PageIndex:
             return self.memo("visible text", tag, visible_text, tag, readings=self._readings)
         return visible_text(tag, skip, limit, skip_ids=skip_ids, readings=self._readings)
 
+    def answers(self, question: str) -> dict[int, object]:
+        """The answers kept for ``question``, by ``id`` of the element asked about (those
+        :meth:`memo` keeps): for a caller that fills in several at once."""
+        answers = self._memo.get(question)
+        if answers is None:
+            answers = self._memo[question] = {}
+        return answers
+
     def memo(
         self, question: str, tag: Tag, answer: Callable[P, T], *args: P.args, **kwargs: P.kwargs
     ) -> T:

@@ -11,6 +11,8 @@ from attribution.extract.urlparts import forget_bases, join_to, split_url, url_h
 from attribution.textutil import INVISIBLE_CHARACTERS, whole_characters
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".tiff", ".heic")
+# The extensions an image's identity leaves out of its file name.
+_FILE_EXTENSIONS = frozenset({*IMAGE_EXTENSIONS, ".svg"})
 
 _PLACEHOLDER_SRC = re.compile(
     r"^data:|(?:^|[/_.-])(?:blank|spacer|pixel|transparent|placeholder|lazy[_-]?(?:load|placeholder)?"
@@ -184,7 +186,7 @@ def _identity(url: str) -> str:
     stem = filename
     while True:
         base, dot, ext = stem.rpartition(".")
-        if dot and ("." + ext.lower()) in (*IMAGE_EXTENSIONS, ".svg"):
+        if dot and ("." + ext.lower()) in _FILE_EXTENSIONS:
             stem = base
             continue
         break
