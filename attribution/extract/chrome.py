@@ -364,6 +364,9 @@ def _teaser_link(element: Tag, base: str, page_url: str) -> Tag | None:
     return link if _links_elsewhere(link, base, page_url) else None
 
 
+_IMAGE_FILE_IN_URL = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|[?&%])", re.IGNORECASE)
+
+
 def _links_elsewhere(link: Tag, base: str, page_url: str) -> bool:
     href = attr(link, "href") or ""
     if href.startswith("#"):
@@ -374,6 +377,6 @@ def _links_elsewhere(link: Tag, base: str, page_url: str) -> bool:
     path = url_path(target).lower()
     if path.endswith(IMAGE_EXTENSIONS) or "attachment" in target or "/image" in path:
         return False
-    if re.search(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|[?&%])", unquote(target), re.IGNORECASE):
+    if _IMAGE_FILE_IN_URL.search(unquote(target)):
         return False
     return target.split("#")[0].rstrip("/") != page_url.split("#")[0].rstrip("/")

@@ -131,9 +131,13 @@ def _candidates(container: Tag, index: PageIndex) -> list[Tag]:
     """The elements of a container that read as a caption or a credit, in order."""
     no_figcaption = index.count("figcaption", container) == 0
     found: list[Tag] = []
+    reads_as_part = index.answers("caption or credit")  # kept for every container's turn
     for tag in index.all_below(container):
         if tag.name in IMAGE_TAGS:
             continue
+        known = reads_as_part.get(id(tag))
+        if known is None:
+            known = reads_as_part[id(tag)] = _reads_as_caption_part(tag, index)
         if (
             container.name == "figure"
             and tag.parent is container
@@ -141,7 +145,7 @@ def _candidates(container: Tag, index: PageIndex) -> list[Tag]:
             and index.count(ANY_IMAGE, tag) == 0
             and no_figcaption
             and index.words_length(tag) > 0
-        ) or index.memo("caption or credit", tag, _reads_as_caption_part, tag, index):
+        ) or known:
             found.append(tag)
     return found
 
@@ -197,9 +201,10 @@ def _runs_sentences(text: str) -> bool:
     NG Staff. Source: Y" is a credit)."""
     if _CREDIT_START.match(text) or _MADE_BY_START.match(text):
         return False
-    return len(text.split()) > 8 and re.search(r"[a-z]{2}[.!?]\s+[A-Z]", text) is not None
+    return len(text.split()) > 8 and _SENTENCE_BREAK.search(text) is not None
 
 
+_SENTENCE_BREAK = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]")
 _MADE_BY_START = re.compile(r"^(?:[\w-]++\s++){1,2}by\s+\S", re.IGNORECASE)
 
 
@@ -208,6 +213,9 @@ def _has_credit_inside(tag: Tag, index: PageIndex) -> bool:
         _credit_class(class_text(inner)) or inner.name in ("cite", "small")
         for inner in index.all_below(tag)
     )
+
+
+_PART_SEPARATOR = re.compile(r"[-_]")
 
 
 def _class_role(tag: Tag) -> str | None:
@@ -219,7 +227,7 @@ def _class_role(tag: Tag) -> str | None:
         part = token.rsplit("__", 1)[-1]
         credit, caption = bool(_credit_class(part)), bool(_caption_class(part))
         if credit and caption:  # "caption-credit", "caption-author": the last word says it
-            last = re.split(r"[-_]", part)[-1]
+            last = _PART_SEPARATOR.split(part)[-1]
             credit = bool(_credit_class(last) or last.lower() == "author")
             caption = bool(_caption_class(last))
         if credit != caption:

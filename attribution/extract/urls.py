@@ -289,6 +289,11 @@ def _wrapped_image(query: str) -> str | None:
     ("/_next/image?url=…", "/imrs.php?src=…"), or None."""
     if not query or "=" not in query:
         return None
+    if "%" not in query and "+" not in query:
+        # Names written plainly: the query names one of the parameters or none does.
+        lowered = query.lower()
+        if not any(name + "=" in lowered for name in _WRAPPER_PARAMS):
+            return None
     for name, value in parse_qsl(query):
         if name.lower() in _WRAPPER_PARAMS and (
             value.startswith(("http://", "https://", "/")) and looks_like_image_url(value)
@@ -336,18 +341,22 @@ def shown_by(url: str, page: str) -> bool:
     return url.startswith("file:") and page.startswith("file:")
 
 
+_SRCSET_SEPARATOR = re.compile(r",\s+(?=\S)|,(?=https?:|/)")
+_SRCSET_NUMBER = re.compile(r"([\d.]+)")
+
+
 def srcset_urls(value: str | None) -> list[tuple[float, str]]:
     """(width or density, url) pairs of a srcset, in the order written."""
     if not value:
         return []
     pairs: list[tuple[float, str]] = []
-    for candidate in re.split(r",\s+(?=\S)|,(?=https?:|/)", value):
+    for candidate in _SRCSET_SEPARATOR.split(value):
         parts = candidate.strip().split()
         if not parts:
             continue
         size = 0.0
         if len(parts) > 1:
-            number = re.match(r"([\d.]+)", parts[-1])
+            number = _SRCSET_NUMBER.match(parts[-1])
             if number:
                 try:
                     size = float(number.group(1)) * (1 if parts[-1].endswith("w") else 1000)
