@@ -109,14 +109,23 @@ class Roots:
 _NO_ROOT_ATTRIBUTES = frozenset({"itemprop", "class", "id"})
 
 
+def _has_root_class(tag: Tag) -> bool:
+    """Whether one of the element's classes (or the words of its id) names an article
+    body."""
+    classes = tag.attrs.get("class")
+    if isinstance(classes, list) and "id" not in tag.attrs:
+        # bs4 splits classes at white space: they are the words class_text would give.
+        return not _ROOT_CLASSES.isdisjoint(classes)
+    return bool(_ROOT_CLASSES.intersection(class_text(tag).split()))
+
+
 def content_roots(index: PageIndex) -> Roots:
     """The elements that hold the article body (by itemprop, class, <article>, <main>)."""
     roots: list[Tag] = []
     for tag in index.named("div", "section", "article", "main"):
         if _NO_ROOT_ATTRIBUTES.isdisjoint(tag.attrs):
             continue  # neither test below can hold
-        itemprop = attr(tag, "itemprop") or ""
-        if "articleBody" in itemprop.split() or _ROOT_CLASSES.intersection(class_text(tag).split()):
+        if _has_root_class(tag) or "articleBody" in (attr(tag, "itemprop") or "").split():
             roots.append(tag)
     articles = index.named("article")
     if articles:
