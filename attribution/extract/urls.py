@@ -177,7 +177,8 @@ def _identity(url: str) -> str:
             url = wrapped
             continue
         path = unquote(path)
-        embedded = _EMBEDDED_URL.search(path[1:])
+        # (The patterns below are tried only where the text they need is there.)
+        embedded = _EMBEDDED_URL.search(path[1:]) if "http" in path else None
         if embedded and embedded.start() > 0:
             url = embedded.group(0).replace(":/", "://", 1).replace(":///", "://")
             continue
@@ -190,10 +191,10 @@ def _identity(url: str) -> str:
             stem = base
             continue
         break
-    identifier = _IDENTIFIER.search(stem)
+    identifier = _IDENTIFIER.search(stem) if len(stem) >= 16 else None
     if identifier:
         return identifier.group(0).lower()
-    article_id = _ARTICLE_MEDIA_ID.search(path)
+    article_id = _ARTICLE_MEDIA_ID.search(path) if "d-" in path or "D-" in path else None
     if article_id:
         return article_id.group(0).lower()  # Times Internet: ".../msid-103986512,width-1070/…"
     agora = _AGORA_ID.match(stem)
@@ -201,7 +202,8 @@ def _identity(url: str) -> str:
         return agora.group(1)  # Agora: "z29874506IER,Slug.jpg" and "z29874506IH,Slug.jpg"
     stem = _SIZE_PREFIX.sub("", stem)  # MediaWiki thumbnails: "250px-Harbour.jpg"
     stem = strip_size_suffixes(stem).lower().strip("-_")
-    stem = _FORMAT_CODE.sub(r"\1", stem)  # "66890123_605", "66890123_6": one picture
+    if stem[:1].isdigit():
+        stem = _FORMAT_CODE.sub(r"\1", stem)  # "66890123_605", "66890123_6": one picture
     if _SIZE_ONLY.fullmatch(stem) or _SIZE_SEGMENT.match(stem):
         stem = ""  # "1200x-1.jpg", ".../40127/resize:format=preview": the folder names it
     if len(stem) >= 5 and stem not in _GENERIC_STEMS and not stem.isdigit():
