@@ -8,7 +8,8 @@ from bs4 import BeautifulSoup, Comment, Tag
 from extraction_gold import gold_pages
 
 from attribution.extract.dom import parent_named, visible_text
-from attribution.extract.tree import ANY_IMAGE, IMAGE, LICENCE_LINK, LeftOut, PageIndex, take_out
+from attribution.extract.index import ANY_IMAGE, IMAGE, LICENCE_LINK, LeftOut, PageIndex
+from attribution.extract.tree import take_out
 
 
 @pytest.mark.parametrize("page", gold_pages()[::8], ids=lambda page: page.name)

@@ -10,7 +10,7 @@ It also reads the date the page says it was published.
 
 No page can make it raise, recurse without bound or work for minutes: the page is
 parsed whatever its bytes, nested no deeper than ``limits.MAX_DEPTH``, indexed once
-(``tree.PageIndex``), and checked for at most ``limits.MAX_IMAGES`` images.
+(``index.PageIndex``), and checked for at most ``limits.MAX_IMAGES`` images.
 """
 
 from __future__ import annotations
@@ -30,16 +30,9 @@ from attribution.extract.declared import (
 )
 from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string
 from attribution.extract.figures import attach_caption
+from attribution.extract.index import LeftOut, Named, PageIndex
 from attribution.extract.limits import MAX_IMAGES
-from attribution.extract.tree import (
-    LeftOut,
-    Named,
-    PageIndex,
-    first_with,
-    index_page,
-    parse_markup,
-    take_out,
-)
+from attribution.extract.tree import first_with, index_page, parse_markup, take_out
 from attribution.extract.urls import (
     clean_url,
     forget_known_urls,

@@ -18,7 +18,8 @@ from attribution.extract.dom import (
     word_set,
 )
 from attribution.extract.figures import has_caption_nearby
-from attribution.extract.tree import PageIndex, first_with
+from attribution.extract.index import PageIndex
+from attribution.extract.tree import first_with
 from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
 from attribution.textutil import clean_text
 

@@ -27,8 +27,9 @@ from attribution.extract.dom import (
     next_element_sibling,
     text_start,
 )
+from attribution.extract.index import ANY_IMAGE, LICENCE_LINK, PageIndex
 from attribution.extract.limits import MAX_CAPTION_PARTS
-from attribution.extract.tree import ANY_IMAGE, LICENCE_LINK, PageIndex, parse_markup
+from attribution.extract.tree import parse_markup
 from attribution.extract.urls import join_url
 from attribution.licences import KnowledgeBase
 from attribution.textutil import alternatives, clean_text, none_if_empty
