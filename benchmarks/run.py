@@ -106,12 +106,15 @@ def report_timings(label: str, timings: list[PageTiming]) -> None:
     """The total and worst ratios of extraction to a bare BeautifulSoup parse."""
     parse = sum(t.parse for t in timings)
     extract = sum(t.extract for t in timings)
-    worst = max(timings, key=lambda t: t.ratio)
+    worst, *next_worst = sorted(timings, key=lambda t: t.ratio, reverse=True)[:4]
     print(f"  {label}: {len(timings)} pages")
     print(f"    bare parse (bs4+lxml): {parse * 1000 / len(timings):7.1f} ms CPU/page")
     print(f"    extract_page         : {extract * 1000 / len(timings):7.1f} ms CPU/page")
     print(f"    ratio extract/parse  : {extract / parse:.2f}x total")
     print(f"    worst page           : {worst.ratio:.2f}x {worst.name}")
+    if next_worst:
+        others = ", ".join(f"{t.ratio:.2f}x {t.name}" for t in next_worst)
+        print(f"    next worst           : {others}")
 
 
 def bench_extraction(runs: int = 3) -> None:

@@ -5,16 +5,9 @@ from __future__ import annotations
 from bs4 import BeautifulSoup, Comment, Tag
 
 from attribution.extract import extract_page, image_identity
+from attribution.extract.index import ANY_IMAGE, PageIndex, TooDeep
 from attribution.extract.limits import MAX_DEPTH
-from attribution.extract.tree import (
-    ANY_IMAGE,
-    PageIndex,
-    TooDeep,
-    first_with,
-    flatten_deep,
-    index_page,
-    take_out,
-)
+from attribution.extract.tree import first_with, flatten_deep, index_page, take_out
 
 
 def page(body: str, head: str = "") -> str:

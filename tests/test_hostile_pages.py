@@ -27,8 +27,9 @@ from bs4.exceptions import ParserRejectedMarkup
 import attribution.extract.tree as tree
 from attribution.embedded import read_embedded
 from attribution.extract import extract_page, parse_html, too_many_images
+from attribution.extract.index import ANY_IMAGE, LICENCE_LINK, PageIndex
 from attribution.extract.limits import MAX_DEPTH, MAX_IMAGES
-from attribution.extract.tree import ANY_IMAGE, LICENCE_LINK, PageIndex, flatten_deep
+from attribution.extract.tree import flatten_deep
 from attribution.extract.urls import clean_url
 from attribution.pipeline import check_html
 from attribution.records import Profile

@@ -10,7 +10,7 @@ It also reads the date the page says it was published.
 
 No page can make it raise, recurse without bound or work for minutes: the page is
 parsed whatever its bytes, nested no deeper than ``limits.MAX_DEPTH``, indexed once
-(``tree.PageIndex``), and checked for at most ``limits.MAX_IMAGES`` images.
+(``index.PageIndex``), and checked for at most ``limits.MAX_IMAGES`` images.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup, Comment, Tag
-from bs4.element import PageElement
 
 from attribution.credits import split_caption_credit
 from attribution.extract.chrome import content_roots, is_chrome
@@ -29,17 +28,11 @@ from attribution.extract.declared import (
     meta_images,
     published_date,
 )
-from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string, parent_named
+from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string
 from attribution.extract.figures import attach_caption
+from attribution.extract.index import LeftOut, Named, PageIndex
 from attribution.extract.limits import MAX_IMAGES
-from attribution.extract.tree import (
-    Named,
-    PageIndex,
-    first_with,
-    index_page,
-    parse_markup,
-    take_out,
-)
+from attribution.extract.tree import first_with, index_page, parse_markup, take_out
 from attribution.extract.urls import (
     clean_url,
     forget_known_urls,
@@ -115,7 +108,7 @@ def extract_page(
     kb = kb or default_knowledge_base()
     forget_known_urls()
     soup = parse_html(html, encoding)
-    index = index_page(soup, leave_out=_not_shown)
+    index = index_page(soup, leave_out=_NOT_SHOWN)
     named = index.every_element
     declared = _declared_url(named)
     base = _base_url(named, url, declared)
@@ -162,12 +155,8 @@ def too_many_images(checked: int, unread: int) -> str:
     )
 
 
-_NOT_SHOWN = frozenset({"script", "style", "template", "svg", "iframe"})
-
-
-def _not_shown(node: PageElement) -> bool:
-    """Scripts, styles, templates, drawings, frames and comments: not read for images."""
-    return isinstance(node, Comment) or (isinstance(node, Tag) and node.name in _NOT_SHOWN)
+# Scripts, styles, templates, drawings, frames and comments: not read for images.
+_NOT_SHOWN = LeftOut(frozenset({"script", "style", "template", "svg", "iframe"}), (Comment,))
 
 
 def _declared_url(named: Named) -> str | None:
@@ -240,6 +229,8 @@ def _lazy_names(element: Tag) -> tuple[list[str], list[str]]:
     """The lazy-loading attributes of an image: the known ones first, then any other
     ``data-…src`` / ``data-…srcset`` a script of the site's own reads ("data-gl-src")."""
     present = [name for name in element.attrs if name.startswith("data-")]
+    if not present:
+        return [], []  # every name looked for starts with "data-"
     sources = [n for n in LAZY_SRC_ATTRS if n in element.attrs]
     sources += [n for n in present if _OTHER_LAZY_SRC.fullmatch(n) and n not in LAZY_SRC_ATTRS]
     srcsets = [n for n in LAZY_SRCSET_ATTRS if n in element.attrs]
@@ -251,13 +242,16 @@ _OTHER_LAZY_SRC = re.compile(r"data-[\w-]*src(?:-(?:large|full|hi-?res|original)
 
 
 def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | None:
+    # Attributes the element does not have are not asked for: most images have few.
+    attrs = element.attrs
     lazy_sources, lazy_srcsets = _lazy_names(element)
     lazy = [resolve_url(base, attr(element, name)) for name in lazy_sources]
-    own_src = resolve_url(base, attr(element, "src"))
+    own_src = resolve_url(base, attr(element, "src")) if "src" in attrs else None
     srcsets: list[tuple[float, str]] = []
     for name in ("srcset", *lazy_srcsets):
-        srcsets.extend(srcset_urls(attr(element, name)))
-    picture = parent_named(element, "picture")
+        if name in attrs:
+            srcsets.extend(srcset_urls(attr(element, name)))
+    picture = index.enclosing(element, "picture")
     if isinstance(picture, Tag):
         srcsets.extend(index.memo("sources", picture, _picture_sources, picture, index))
     resolved_sets = [(size, resolve_url(base, url)) for size, url in srcsets]
@@ -274,7 +268,7 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
     if own_src:
         variants.append(own_src)
     for name in VARIANT_ATTRS:
-        extra = resolve_url(base, attr(element, name))
+        extra = resolve_url(base, attr(element, name)) if name in attrs else None
         if extra:
             variants.append(extra)
     return FoundImage(
@@ -301,14 +295,17 @@ def _container_candidate(element: Tag, base: str) -> FoundImage | None:
     if _CONTAINER_KEYS.isdisjoint(element.attrs):
         return None  # most elements: none of the attributes read below
     url = None
+    attrs = element.attrs
     names = ("src", *CONTAINER_URL_ATTRS) if "-" in (element.name or "") else CONTAINER_URL_ATTRS
     for name in names:
+        if name not in attrs:
+            continue
         value = attr(element, name)
         if value and (name not in ("src", "data-src") or looks_like_image_url(value)):
             url = resolve_url(base, value)
             if url:
                 break
-    if url is None and attr(element, "data-bgset"):
+    if url is None and "data-bgset" in attrs and attr(element, "data-bgset"):
         sizes = srcset_urls(attr(element, "data-bgset"))
         if sizes:  # lazysizes' bgset: the largest of the backgrounds it lists
             url = resolve_url(base, max(sizes, key=lambda pair: pair[0])[1])

@@ -15,11 +15,11 @@ from attribution.extract.dom import (
     class_text,
     parent_named,
     text_start,
-    visible_text,
     word_set,
 )
 from attribution.extract.figures import has_caption_nearby
-from attribution.extract.tree import PageIndex, first_with
+from attribution.extract.index import PageIndex
+from attribution.extract.tree import first_with
 from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
 from attribution.textutil import clean_text
 
@@ -107,12 +107,26 @@ class Roots:
         return bisect_right(self._starts, end) > bisect_right(self._starts, start)
 
 
+_NO_ROOT_ATTRIBUTES = frozenset({"itemprop", "class", "id"})
+
+
+def _has_root_class(tag: Tag) -> bool:
+    """Whether one of the element's classes (or the words of its id) names an article
+    body."""
+    classes = tag.attrs.get("class")
+    if isinstance(classes, list) and "id" not in tag.attrs:
+        # bs4 splits classes at white space: they are the words class_text would give.
+        return not _ROOT_CLASSES.isdisjoint(classes)
+    return bool(_ROOT_CLASSES.intersection(class_text(tag).split()))
+
+
 def content_roots(index: PageIndex) -> Roots:
     """The elements that hold the article body (by itemprop, class, <article>, <main>)."""
     roots: list[Tag] = []
     for tag in index.named("div", "section", "article", "main"):
-        itemprop = attr(tag, "itemprop") or ""
-        if "articleBody" in itemprop.split() or _ROOT_CLASSES.intersection(class_text(tag).split()):
+        if _NO_ROOT_ATTRIBUTES.isdisjoint(tag.attrs):
+            continue  # neither test below can hold
+        if _has_root_class(tag) or "articleBody" in (attr(tag, "itemprop") or "").split():
             roots.append(tag)
     articles = index.named("article")
     if articles:
@@ -131,8 +145,9 @@ def is_chrome(
     """Whether an image candidate is site chrome rather than content."""
     if _tiny(element, index):
         return True
-    folder = url_path(candidate.src).rsplit("/", 2)[-2:][0]
-    own = " ".join([class_text(element), url_path(candidate.src).rsplit("/", 1)[-1]])
+    path = url_path(candidate.src)
+    folder = path.rsplit("/", 2)[-2:][0]
+    own = " ".join([class_text(element), path.rsplit("/", 1)[-1]])
     # An image style in the folder ("/default/", "/default-retina/") says nothing
     own_words = word_set(own) | (word_set(folder) - {"default", "retina"})
     alt_words = word_set(attr(element, "alt") or "")
@@ -156,7 +171,7 @@ def is_chrome(
     ):
         return True
     if roots and not roots.holds(element):
-        in_figure = parent_named(element, "figure") is not None
+        in_figure = index.enclosing(element, "figure") is not None
         return not (in_figure or has_caption_nearby(element, index) or _in_hero(element, index))
     return False
 
@@ -214,7 +229,7 @@ def _class_words(element: Tag, index: PageIndex) -> frozenset[str]:
 
 
 def _words_of(element: Tag) -> frozenset[str]:
-    return frozenset(word_set(class_text(element)))
+    return word_set(class_text(element))
 
 
 _AD_SIZES = frozenset(
@@ -266,13 +281,11 @@ def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
     """A small <article> that is a card for another story: a headline linking elsewhere."""
     if index.images(article) > 1:
         return False
-    headings = index.below(article, _CARD_HEADINGS, limit=3)
-    if not headings or len(visible_text(article, limit=400)) > 400:
-        return False
-    for heading in headings:
+    for heading in index.below(article, _CARD_HEADINGS, limit=3):
         link = _first_link(heading, index) or parent_named(heading, "a", "href")
         if isinstance(link, Tag) and _links_elsewhere(link, base, page_url):
-            return True
+            # Read last, being the costliest: a card is short.
+            return len(index.visible_text(article, limit=400)) <= 400
     return False
 
 
@@ -302,16 +315,32 @@ _PIXELS = re.compile(r"^\s*(\d+)(?:px)?\s*$")
 
 
 def _in_gallery(element: Tag, index: PageIndex) -> bool:
+    """Whether an ancestor below the body, article or main is a gallery. The answer for
+    each ancestor climbed through is kept: the images of one block climb it once."""
+    answers = index.answers("in gallery")
+    climbed: list[Tag] = []
+    found = False
     for ancestor in element.parents:
+        known = answers.get(id(ancestor))
+        if known is not None:
+            found = bool(known)
+            break
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "article", "main"):
-            return False
+            break
+        climbed.append(ancestor)
         if _class_words(ancestor, index) & {"gallery", "gallerybox", "slideshow"}:
-            return True
-    return False
+            found = True
+            break
+    for ancestor in climbed:
+        answers[id(ancestor)] = found
+    return found
 
 
 def _is_site_header(header: Tag, index: PageIndex) -> bool:
-    if parent_named(header, "article") is not None or parent_named(header, "main") is not None:
+    if (
+        index.enclosing(header, "article") is not None
+        or index.enclosing(header, "main") is not None
+    ):
         return False
     return index.count("h1", header) == 0 or index.count("nav", header) > 0
 
@@ -333,7 +362,7 @@ def _is_headline_card(link: Tag, index: PageIndex) -> bool:
     """A link that carries a headline beside its image: a card for another article."""
     return (
         index.first_below(link, _CARD_HEADINGS) is not None
-        or len(visible_text(link, limit=40)) > 40
+        or len(index.visible_text(link, limit=40)) > 40
     )
 
 
@@ -343,6 +372,9 @@ def _teaser_link(element: Tag, base: str, page_url: str) -> Tag | None:
     if not isinstance(link, Tag):
         return None
     return link if _links_elsewhere(link, base, page_url) else None
+
+
+_IMAGE_FILE_IN_URL = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|[?&%])", re.IGNORECASE)
 
 
 def _links_elsewhere(link: Tag, base: str, page_url: str) -> bool:
@@ -355,6 +387,6 @@ def _links_elsewhere(link: Tag, base: str, page_url: str) -> bool:
     path = url_path(target).lower()
     if path.endswith(IMAGE_EXTENSIONS) or "attachment" in target or "/image" in path:
         return False
-    if re.search(r"\.(?:jpe?g|png|gif|webp|avif)(?:$|[?&%])", unquote(target), re.IGNORECASE):
+    if _IMAGE_FILE_IN_URL.search(unquote(target)):
         return False
     return target.split("#")[0].rstrip("/") != page_url.split("#")[0].rstrip("/")

@@ -13,7 +13,7 @@ from datetime import date
 from bs4 import Tag
 
 from attribution.extract.dom import attr, word_set
-from attribution.extract.tree import Named
+from attribution.extract.index import Named
 from attribution.extract.urls import resolve_url, url_path
 from attribution.textutil import clean_text, none_if_empty
 

@@ -80,7 +80,7 @@ class FoundImage:
 
 def attr(element: Tag, name: str) -> str | None:
     """An attribute's value, stripped, or None when absent or empty."""
-    value = element.get(name)
+    value = element.attrs.get(name)
     if isinstance(value, list):
         value = " ".join(value)
     if value is None:
@@ -94,7 +94,7 @@ def parent_named(element: Tag, name: str, attribute: str | None = None) -> Tag |
     attribute is given, without bs4's search machinery: the nearest such ancestor."""
     parent = element.parent
     while parent is not None:
-        if parent.name == name and (attribute is None or parent.get(attribute) is not None):
+        if parent.name == name and (attribute is None or parent.attrs.get(attribute) is not None):
             return parent
         parent = parent.parent
     return None
@@ -120,15 +120,36 @@ def next_element_sibling(tag: Tag) -> Tag | None:
 
 def class_text(element: Tag) -> str:
     """The element's classes and id as one string, for word matching."""
-    classes: list[str] | str = element.get("class") or []
+    attrs = element.attrs
+    classes: list[str] | str = attrs.get("class") or []
     if isinstance(classes, str):
         classes = [classes]
+    if "id" not in attrs:
+        return " ".join(classes) + " " if classes else ""
     return " ".join([*classes, attr(element, "id") or ""])
 
 
-def word_set(text: str) -> set[str]:
+def word_set(text: str) -> frozenset[str]:
     """The lower-case alphanumeric words of a class string or path."""
-    return {w for w in re.split(r"[^a-z0-9]+", text.lower()) if w}
+    if len(text) > _CACHED_WORDS_LENGTH:
+        return _words(text)
+    return _known_words(text)
+
+
+# Class strings repeat from element to element; a hostile page's long ones are not kept.
+_CACHED_WORDS_LENGTH = 200
+
+
+@lru_cache(maxsize=4096)
+def _known_words(text: str) -> frozenset[str]:
+    return _words(text)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(word for word in _NOT_WORD.split(text.lower()) if word)
+
+
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
 _CREDIT_STEM = re.compile(alternatives(*CREDIT_LABEL_STEMS))
@@ -138,7 +159,12 @@ def hidden_label(tag: Tag) -> str | None:
     """'credit' or 'caption' for a screen-reader-only label ("Image source, "), else None."""
     if not isinstance(tag, Tag):
         return None
-    if not _is_hidden(tag):
+    return _hidden_label(tag, _is_hidden(tag))
+
+
+def _hidden_label(tag: Tag, hidden: bool) -> str | None:
+    """:func:`hidden_label`, told whether ``tag`` is hidden (:func:`_is_hidden`)."""
+    if not hidden:
         # BBC pages hide their labels with hashed classes; the words give them away.
         only = only_string(tag) if tag.name == "span" else None
         if only is None:
@@ -169,9 +195,14 @@ _LABEL_ONLY = re.compile(alternatives(*LABEL_ELEMENT_WORDS), re.IGNORECASE)
 
 def _label_element(tag: Tag) -> str | None:
     """'credit' for an element that holds nothing but a label such as "Credit"."""
-    if any(isinstance(child, Tag) for child in tag.children):
-        return None
-    text = clean_text(tag.get_text()).rstrip(" :,.…")
+    contents = tag.contents
+    for child in contents:
+        if isinstance(child, Tag):
+            return None
+    # tag.get_text(), which for an element without elements inside is this
+    types = _string_types(tag)
+    strings = [c for c in contents if isinstance(c, NavigableString) and type(c) in types]
+    text = clean_text("".join(strings)).rstrip(" :,.…")
     return "credit" if text and len(text) < 20 and _LABEL_ONLY.fullmatch(text) else None
 
 
@@ -192,18 +223,44 @@ def text_start(element: Tag, size: int, separator: str = "") -> str:
     """
     pieces: list[str] = []
     seen = 0
-    for string in element.strings:
-        pieces.append(string)
-        seen += len(string) - _count_spaces(string)
-        if seen >= size:
-            excess = seen - size
-            if excess > size:
-                # A long last string: cut it, keeping at least ``size`` characters other
-                # than white space in all, so that nested elements do not each carry
-                # the whole of it.
-                pieces[-1] = string[: len(string) - (excess - size)]
-            break
-    return separator.join(pieces)
+    types = _string_types(element)
+    # ``element.strings``, read through each element's children in turn: no recursion,
+    # and none of bs4's document-order machinery.
+    stack: list[Iterator[PageElement]] = []
+    children = element.children
+    while True:
+        for node in children:
+            if isinstance(node, Tag):
+                if node.contents:
+                    stack.append(children)
+                    children = node.children
+                    break
+                continue
+            if not isinstance(node, NavigableString) or type(node) not in types:
+                continue
+            pieces.append(node)
+            seen += len(node) - _count_spaces(node)
+            if seen >= size:
+                excess = seen - size
+                if excess > size:
+                    # A long last string: cut it, keeping at least ``size`` characters
+                    # other than white space in all, so that nested elements do not
+                    # each carry the whole of it.
+                    pieces[-1] = node[: len(node) - (excess - size)]
+                return separator.join(pieces)
+        else:
+            if not stack:
+                return separator.join(pieces)
+            children = stack.pop()
+
+
+def _string_types(tag: Tag) -> AbstractSet[type[NavigableString]]:
+    """The kinds of string bs4 counts as the text of ``tag`` (its ``get_text()``):
+    plain strings and CDATA, or a script's or style's own kind inside one."""
+    types = tag.interesting_string_types
+    if types is None:
+        return Tag.MAIN_CONTENT_STRING_TYPES
+    return {types} if isinstance(types, type) else types
 
 
 def _count_spaces(text: str) -> int:
@@ -216,12 +273,15 @@ def visible_text(
     limit: int | None = None,
     *,
     skip_ids: AbstractSet[int] = frozenset(),
+    readings: dict[int, int] | None = None,
 ) -> str:
     """The visible text of an element, blocks separated by spaces, ``skip`` left out.
 
     With ``limit``, reading stops once the text is known to be longer than ``limit``
     characters: what is returned is then the start of the text, longer than ``limit``.
     The tree is walked without recursion (pages can nest elements thousands deep).
+    ``readings`` keeps how each element inside is read (:func:`reading`), by ``id``, for
+    the next call to look up: the elements must stay alive and unchanged meanwhile.
     """
     # By identity (equal-looking elements differ); ``skip_ids`` lets a caller that reads
     # many elements with the same exceptions build the set once.
@@ -231,54 +291,84 @@ def visible_text(
     check_at = limit or 0
     # Each frame: the children still to read, the element they belong to (None for
     # ``element`` itself) and whether that element is a block.
-    stack: list[tuple[Iterator[PageElement], Tag | None, bool]] = [
-        (iter(element.children), None, False)
-    ]
-    while stack:
-        children, owner, owner_block = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            if owner is not None:
-                if owner_block:
-                    pieces.append(" ")
-                elif pieces and pieces[-1][-1:] in ".!?:" and owner.next_sibling is not None:
-                    # "<span>… in Madrid.</span><span>Name</span>": separate sentences
-                    pieces.append(" ")
-            continue
-        if isinstance(child, NavigableString):
-            if not isinstance(child, Comment):
-                pieces.append(str(child))
-                length += len(child)
-                if limit is not None and length > check_at:
-                    # Cleaning only takes characters out: once the cleaned text is longer
-                    # than the limit, the whole is too. Checked at doubling lengths.
-                    shown = len(clean_text("".join(pieces)))
-                    if shown > limit:
-                        break
-                    check_at = max(length + limit - shown + 1, 2 * length)
-            continue
-        if not isinstance(child, Tag) or id(child) in skipped:
-            continue
-        if child.name in ("script", "style", "button", "noscript") or child.name in IMAGE_TAGS:
-            continue
-        label = hidden_label(child) or _label_element(child)
-        if label == "caption":
-            continue
-        if label == "credit":
-            pieces.append(" Credit: ")
-            continue
-        if _is_hidden(child):
-            continue  # screen-reader text such as ", opens new tab"
-        if child.name in _INLINE_WIDGETS and _ACTION_TEXT.match(
-            clean_text(text_start(child, _LABEL_READ, " "))
-        ):
-            continue  # "Acquire Licensing Rights", "hide caption"
-        block = child.name in _BLOCKS
-        if block or (pieces and (pieces[-1][-1:] in ".!?" or _glued(pieces[-1], child))):
-            pieces.append(" ")  # "…on Thursday.<span>Name, Outlet</span>": two sentences
-        stack.append((iter(child.children), child, block))
-    return clean_text("".join(pieces))
+    # The children being read, the element they belong to (None for ``element`` itself)
+    # and whether that element is a block; the same for each element around it.
+    children: Iterator[PageElement] = element.children
+    owner: Tag | None = None
+    owner_block = False
+    stack: list[tuple[Iterator[PageElement], Tag | None, bool]] = []
+    while True:
+        for child in children:
+            if isinstance(child, NavigableString):
+                if not isinstance(child, Comment):
+                    pieces.append(child)
+                    length += len(child)
+                    if limit is not None and length > check_at:
+                        # Cleaning only takes characters out: once the cleaned text is
+                        # longer than the limit, the whole is too. Checked at doubling
+                        # lengths.
+                        shown = len(clean_text("".join(pieces)))
+                        if shown > limit:
+                            return clean_text("".join(pieces))
+                        check_at = max(length + limit - shown + 1, 2 * length)
+                continue
+            if not isinstance(child, Tag) or id(child) in skipped:
+                continue
+            if readings is None:
+                how = reading(child)
+            else:
+                how = readings.get(id(child), -1)
+                if how < 0:
+                    how = readings[id(child)] = reading(child)
+            if how == NOT_READ:
+                continue
+            if how == CREDIT_LABEL:
+                pieces.append(" Credit: ")
+                continue
+            block = how == BLOCK
+            if block or (pieces and (pieces[-1][-1:] in ".!?" or _glued(pieces[-1], child))):
+                pieces.append(" ")  # "…on Thursday.<span>Name, Outlet</span>": two sentences
+            stack.append((children, owner, owner_block))
+            children, owner, owner_block = child.children, child, block
+            break
+        else:
+            if owner is None:
+                return clean_text("".join(pieces))
+            if owner_block:
+                pieces.append(" ")
+            elif pieces and pieces[-1][-1:] in ".!?:" and owner.next_sibling is not None:
+                # "<span>… in Madrid.</span><span>Name</span>": separate sentences
+                pieces.append(" ")
+            children, owner, owner_block = stack.pop()
+
+
+_NOT_READ = frozenset({"script", "style", "button", "noscript", *IMAGE_TAGS})
+
+# How visible_text reads an element (see reading).
+NOT_READ, CREDIT_LABEL, BLOCK, INLINE = range(4)
+
+
+def reading(element: Tag) -> int:
+    """How :func:`visible_text` reads an element inside the one it reads: ``NOT_READ``
+    (scripts, images, hidden text, caption labels, widgets), ``CREDIT_LABEL`` (read as
+    " Credit: "), else ``BLOCK`` or ``INLINE`` (its text is read). Depends only on the
+    element and what it holds."""
+    name = element.name
+    if name in _NOT_READ:
+        return NOT_READ
+    hidden = _is_hidden(element)
+    label = _hidden_label(element, hidden) or _label_element(element)
+    if label == "caption":
+        return NOT_READ
+    if label == "credit":
+        return CREDIT_LABEL
+    if hidden:
+        return NOT_READ  # screen-reader text such as ", opens new tab"
+    if name in _INLINE_WIDGETS and _ACTION_TEXT.match(
+        clean_text(text_start(element, _LABEL_READ, " "))
+    ):
+        return NOT_READ  # "Acquire Licensing Rights", "hide caption"
+    return BLOCK if name in _BLOCKS else INLINE
 
 
 def _glued(before: str, child: Tag) -> bool:
@@ -296,7 +386,7 @@ _INLINE_WIDGETS = frozenset({"a", "b", "span", "button", "div", "strong"})
 def _is_hidden(tag: Tag) -> bool:
     """Text shown only to screen readers (a class such as "sr-only", or aria-hidden is
     not enough: that hides from screen readers, not from sight)."""
-    classes: list[str] | str = tag.get("class") or []
+    classes: list[str] | str = tag.attrs.get("class") or []
     return bool(classes) and _hidden_classes(" ".join(classes))
 
 

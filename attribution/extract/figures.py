@@ -25,12 +25,11 @@ from attribution.extract.dom import (
     hidden_label,
     link_hrefs,
     next_element_sibling,
-    parent_named,
     text_start,
-    visible_text,
 )
+from attribution.extract.index import ANY_IMAGE, LICENCE_LINK, PageIndex
 from attribution.extract.limits import MAX_CAPTION_PARTS
-from attribution.extract.tree import ANY_IMAGE, LICENCE_LINK, PageIndex, parse_markup
+from attribution.extract.tree import parse_markup
 from attribution.extract.urls import join_url
 from attribution.licences import KnowledgeBase
 from attribution.textutil import alternatives, clean_text, none_if_empty
@@ -84,7 +83,7 @@ def has_caption_nearby(element: Tag, index: PageIndex) -> bool:
 
 
 def _has_caption_nearby(element: Tag, index: PageIndex) -> bool:
-    figure = parent_named(element, "figure")
+    figure = index.enclosing(element, "figure")
     if isinstance(figure, Tag) and index.count("figcaption", figure):
         return True
     container = _figure_container(element, index)
@@ -95,7 +94,7 @@ def _has_caption_nearby(element: Tag, index: PageIndex) -> bool:
 
 def _figure_container(element: Tag, index: PageIndex) -> Tag | None:
     """The nearest figure-like ancestor that holds this image and its caption."""
-    figure = parent_named(element, "figure")
+    figure = index.enclosing(element, "figure")
     if isinstance(figure, Tag):
         return figure
     for depth, ancestor in enumerate(element.parents, 1):
@@ -133,31 +132,40 @@ def _candidates(container: Tag, index: PageIndex) -> list[Tag]:
     """The elements of a container that read as a caption or a credit, in order."""
     no_figcaption = index.count("figcaption", container) == 0
     found: list[Tag] = []
+    reads_as_part = index.answers("caption or credit")  # kept for every container's turn
     for tag in index.all_below(container):
         if tag.name in IMAGE_TAGS:
             continue
-        classes = class_text(tag)
+        known = reads_as_part.get(id(tag))
+        if known is None:
+            known = reads_as_part[id(tag)] = _reads_as_caption_part(tag, index)
         if (
-            tag.name == "figcaption"
-            or (
-                container.name == "figure"
-                and tag.parent is container
-                and tag.name in ("p", "div", "span")
-                and index.count(ANY_IMAGE, tag) == 0
-                and no_figcaption
-                and index.words_length(tag) > 0
-            )
-            or attr(tag, "itemprop") in ("caption", "description")
-            or _caption_class(classes)
-            or (_credit_class(classes) and tag.name not in ("a", "img"))
-            or (
-                tag.name in ("p", "span", "div", "small", "cite")
-                and _CREDIT_START.match(text_start(tag, _START_READ, " "))
-            )
-            or (index.count(LICENCE_LINK, tag) > 0 and tag.name != "a")
-        ):
+            container.name == "figure"
+            and tag.parent is container
+            and tag.name in ("p", "div", "span")
+            and index.count(ANY_IMAGE, tag) == 0
+            and no_figcaption
+            and index.words_length(tag) > 0
+        ) or known:
             found.append(tag)
     return found
+
+
+def _reads_as_caption_part(tag: Tag, index: PageIndex) -> bool:
+    """Whether an element reads as a caption or a credit wherever it stands: worked out
+    once for each element, which every container around it asks about."""
+    classes = class_text(tag)
+    return bool(
+        tag.name == "figcaption"
+        or attr(tag, "itemprop") in ("caption", "description")
+        or _caption_class(classes)
+        or (_credit_class(classes) and tag.name not in ("a", "img"))
+        or (
+            tag.name in ("p", "span", "div", "small", "cite")
+            and _CREDIT_START.match(text_start(tag, _START_READ, " "))
+        )
+        or (index.count(LICENCE_LINK, tag) > 0 and tag.name != "a")
+    )
 
 
 # How much of an element's text tells whether it starts as a credit ("Photo: …"): the
@@ -177,7 +185,7 @@ def _reads_as_credit_element(tag: Tag, index: PageIndex) -> bool:
         return False  # class="image__caption attribution" with itemprop="caption"
     if _credit_class(classes) and _has_credit_inside(tag, index):
         return False  # a wrapper ("credit-caption") whose parts say which is which
-    text = visible_text(tag)
+    text = index.visible_text(tag)
     if _runs_sentences(text):
         return False  # sentences in a "source" block: a caption with its credit run in
     if _class_role(tag) == "credit":
@@ -194,9 +202,10 @@ def _runs_sentences(text: str) -> bool:
     NG Staff. Source: Y" is a credit)."""
     if _CREDIT_START.match(text) or _MADE_BY_START.match(text):
         return False
-    return len(text.split()) > 8 and re.search(r"[a-z]{2}[.!?]\s+[A-Z]", text) is not None
+    return len(text.split()) > 8 and _SENTENCE_BREAK.search(text) is not None
 
 
+_SENTENCE_BREAK = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]")
 _MADE_BY_START = re.compile(r"^(?:[\w-]++\s++){1,2}by\s+\S", re.IGNORECASE)
 
 
@@ -205,6 +214,9 @@ def _has_credit_inside(tag: Tag, index: PageIndex) -> bool:
         _credit_class(class_text(inner)) or inner.name in ("cite", "small")
         for inner in index.all_below(tag)
     )
+
+
+_PART_SEPARATOR = re.compile(r"[-_]")
 
 
 def _class_role(tag: Tag) -> str | None:
@@ -216,7 +228,7 @@ def _class_role(tag: Tag) -> str | None:
         part = token.rsplit("__", 1)[-1]
         credit, caption = bool(_credit_class(part)), bool(_caption_class(part))
         if credit and caption:  # "caption-credit", "caption-author": the last word says it
-            last = re.split(r"[-_]", part)[-1]
+            last = _PART_SEPARATOR.split(part)[-1]
             credit = bool(_credit_class(last) or last.lower() == "author")
             caption = bool(_caption_class(last))
         if credit != caption:
@@ -240,7 +252,7 @@ def _credit_parts(caption_tags: list[Tag], kb: KnowledgeBase, index: PageIndex) 
             continue
         credits += index.memo("credits inside", tag, _credits_inside, tag, index)
         if not credits and (tag.name == "figcaption" or _caption_class(class_text(tag))):
-            last = index.memo("trailing name", tag, _trailing_name, tag, kb)
+            last = index.memo("trailing name", tag, _trailing_name, tag, kb, index)
             if last is not None:
                 credits.append(last)
     return credits
@@ -258,7 +270,7 @@ def _credits_inside(tag: Tag, index: PageIndex) -> list[Tag]:
         if 0 <= start <= taken_until:
             continue  # inside a credit taken before
         classes = class_text(inner)
-        inner_text = visible_text(inner)
+        inner_text = index.visible_text(inner)
         if _LABEL_ONLY_TEXT.fullmatch(inner_text):
             continue  # "Photo by " in a span of its own: the credit is its parent's text
         if _runs_sentences(inner_text):
@@ -275,16 +287,16 @@ def _credits_inside(tag: Tag, index: PageIndex) -> list[Tag]:
     return credits
 
 
-def _trailing_name(figcaption: Tag, kb: KnowledgeBase) -> Tag | None:
+def _trailing_name(figcaption: Tag, kb: KnowledgeBase, index: PageIndex) -> Tag | None:
     """The last element of a caption when it holds nothing but a person's name: the
     photographer, printed after the caption without a label (El País, many others)."""
     children = child_elements(figcaption, _NAME_PARTS)
-    while len(children) == 1 and not visible_text(figcaption, skip=children):
+    while len(children) == 1 and not index.visible_text(figcaption, skip=children):
         # <figcaption><p><span>caption</span><span>credit</span></p></figcaption>
         children = child_elements(children[0], _NAME_PARTS)
-    if len(children) < 2 or not visible_text(children[0]):
+    if len(children) < 2 or not index.visible_text(children[0]):
         return None
-    text = visible_text(children[-1])
+    text = index.visible_text(children[-1])
     if not text or len(text.split()) > 6 or text.endswith((".", "!", "?")):
         return None
     credit = parse_credit(text, kb=kb)
@@ -362,8 +374,8 @@ def _read_caption(
     credit_tags = _credit_parts(caption_tags, kb, index)
     credit_ids = {id(tag) for tag in credit_tags}
     caption_only = [t for t in caption_tags if id(t) not in credit_ids]
-    caption_text = " ".join(visible_text(t, skip_ids=credit_ids) for t in caption_only)
-    credit_text = " ".join(visible_text(t) for t in credit_tags)
+    caption_text = " ".join(index.visible_text(t, skip_ids=credit_ids) for t in caption_only)
+    credit_text = " ".join(index.visible_text(t) for t in credit_tags)
     caption, split_credit = split_caption_credit(caption_text, kb)
     credit = _clean_credit(credit_text) if credit_text else None
     if split_credit:
@@ -423,7 +435,7 @@ def _printed_once(gallery: Tag, kb: KnowledgeBase, index: PageIndex) -> str | No
         if index.count(ANY_IMAGE, child) == 0 and (
             child.name == "figcaption" or _caption_class(class_text(child))
         ):
-            _, credit = split_caption_credit(visible_text(child), kb)
+            _, credit = split_caption_credit(index.visible_text(child), kb)
             if credit:
                 return credit
     return None
@@ -453,7 +465,7 @@ def _shared_caption(element: Tag, index: PageIndex) -> list[Tag]:
             for child in child_elements(group)
             if index.count(ANY_IMAGE, child) == 0
             and _caption_class(class_text(child))
-            and visible_text(child, limit=0)
+            and index.visible_text(child, limit=0)
         ]
     return []
 
@@ -474,7 +486,7 @@ def _captions_after(element: Tag, index: PageIndex) -> list[Tag]:
         # The index knows at once whether the parent has words beyond the block's; only
         # then is its visible text read (a climb through wrappers stays linear).
         more_words = index.words_length(block.parent) > index.words_length(block)
-        if more_words and visible_text(block.parent, skip, limit=0):
+        if more_words and index.visible_text(block.parent, skip, limit=0):
             break
         block = block.parent
     found: list[Tag] = []
@@ -494,7 +506,7 @@ def _captions_after(element: Tag, index: PageIndex) -> list[Tag]:
 def _caption_block(sibling: Tag, index: PageIndex) -> Tag | None:
     if index.count(ANY_IMAGE, sibling) > 0 or sibling.name in IMAGE_TAGS:
         return None
-    text = visible_text(sibling, limit=400)
+    text = index.visible_text(sibling, limit=400)
     if not text or len(text) > 400:
         return None
     classes = class_text(sibling)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, quote, unquote
 
+from attribution.extract.urlparts import forget_bases, join_to, split_url, url_hostname
 from attribution.textutil import INVISIBLE_CHARACTERS, whole_characters
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", ".tiff", ".heic")
+# The extensions an image's identity leaves out of its file name.
+_FILE_EXTENSIONS = frozenset({*IMAGE_EXTENSIONS, ".svg"})
 
 _PLACEHOLDER_SRC = re.compile(
     r"^data:|(?:^|[/_.-])(?:blank|spacer|pixel|transparent|placeholder|lazy[_-]?(?:load|placeholder)?"
@@ -83,7 +86,7 @@ _SIZE_SEGMENT = re.compile(
 def url_path(url: str) -> str:
     """The path of a URL, or "" for one too malformed to split."""
     try:
-        return urlsplit(url).path
+        return split_url(url)[2]
     except ValueError:
         return ""
 
@@ -91,7 +94,7 @@ def url_path(url: str) -> str:
 def url_host(url: str) -> str:
     """The host of a URL, or "" for one too malformed to split."""
     try:
-        return urlsplit(url).hostname or ""
+        return url_hostname(url) or ""
     except ValueError:
         return ""
 
@@ -110,7 +113,7 @@ def _known_join(base: str, href: str) -> str | None:
 
 def _join(base: str, href: str) -> str | None:
     try:
-        return clean_url(urljoin(base, href))
+        return clean_url(join_to(base, href))
     except ValueError:
         return None
 
@@ -155,6 +158,7 @@ def forget_known_urls() -> None:
     _known_identity.cache_clear()
     _known_join.cache_clear()
     _known_resolution.cache_clear()
+    forget_bases()
 
 
 @lru_cache(maxsize=4096)
@@ -165,15 +169,16 @@ def _known_identity(url: str) -> str:
 def _identity(url: str) -> str:
     while True:  # each turn takes a shorter URL out of the one before
         try:
-            parts = urlsplit(url)
+            _, _, path, query, _ = split_url(url)
         except ValueError:
             return url
-        wrapped = _wrapped_image(parts.query)
+        wrapped = _wrapped_image(query)
         if wrapped is not None:
             url = wrapped
             continue
-        path = unquote(parts.path)
-        embedded = _EMBEDDED_URL.search(path[1:])
+        path = unquote(path)
+        # (The patterns below are tried only where the text they need is there.)
+        embedded = _EMBEDDED_URL.search(path[1:]) if "http" in path else None
         if embedded and embedded.start() > 0:
             url = embedded.group(0).replace(":/", "://", 1).replace(":///", "://")
             continue
@@ -182,14 +187,14 @@ def _identity(url: str) -> str:
     stem = filename
     while True:
         base, dot, ext = stem.rpartition(".")
-        if dot and ("." + ext.lower()) in (*IMAGE_EXTENSIONS, ".svg"):
+        if dot and ("." + ext.lower()) in _FILE_EXTENSIONS:
             stem = base
             continue
         break
-    identifier = _IDENTIFIER.search(stem)
+    identifier = _IDENTIFIER.search(stem) if len(stem) >= 16 else None
     if identifier:
         return identifier.group(0).lower()
-    article_id = _ARTICLE_MEDIA_ID.search(path)
+    article_id = _ARTICLE_MEDIA_ID.search(path) if "d-" in path or "D-" in path else None
     if article_id:
         return article_id.group(0).lower()  # Times Internet: ".../msid-103986512,width-1070/…"
     agora = _AGORA_ID.match(stem)
@@ -197,7 +202,8 @@ def _identity(url: str) -> str:
         return agora.group(1)  # Agora: "z29874506IER,Slug.jpg" and "z29874506IH,Slug.jpg"
     stem = _SIZE_PREFIX.sub("", stem)  # MediaWiki thumbnails: "250px-Harbour.jpg"
     stem = strip_size_suffixes(stem).lower().strip("-_")
-    stem = _FORMAT_CODE.sub(r"\1", stem)  # "66890123_605", "66890123_6": one picture
+    if stem[:1].isdigit():
+        stem = _FORMAT_CODE.sub(r"\1", stem)  # "66890123_605", "66890123_6": one picture
     if _SIZE_ONLY.fullmatch(stem) or _SIZE_SEGMENT.match(stem):
         stem = ""  # "1200x-1.jpg", ".../40127/resize:format=preview": the folder names it
     if len(stem) >= 5 and stem not in _GENERIC_STEMS and not stem.isdigit():
@@ -285,6 +291,11 @@ def _wrapped_image(query: str) -> str | None:
     ("/_next/image?url=…", "/imrs.php?src=…"), or None."""
     if not query or "=" not in query:
         return None
+    if "%" not in query and "+" not in query:
+        # Names written plainly: the query names one of the parameters or none does.
+        lowered = query.lower()
+        if not any(name + "=" in lowered for name in _WRAPPER_PARAMS):
+            return None
     for name, value in parse_qsl(query):
         if name.lower() in _WRAPPER_PARAMS and (
             value.startswith(("http://", "https://", "/")) and looks_like_image_url(value)
@@ -332,18 +343,22 @@ def shown_by(url: str, page: str) -> bool:
     return url.startswith("file:") and page.startswith("file:")
 
 
+_SRCSET_SEPARATOR = re.compile(r",\s+(?=\S)|,(?=https?:|/)")
+_SRCSET_NUMBER = re.compile(r"([\d.]+)")
+
+
 def srcset_urls(value: str | None) -> list[tuple[float, str]]:
     """(width or density, url) pairs of a srcset, in the order written."""
     if not value:
         return []
     pairs: list[tuple[float, str]] = []
-    for candidate in re.split(r",\s+(?=\S)|,(?=https?:|/)", value):
+    for candidate in _SRCSET_SEPARATOR.split(value):
         parts = candidate.strip().split()
         if not parts:
             continue
         size = 0.0
         if len(parts) > 1:
-            number = re.match(r"([\d.]+)", parts[-1])
+            number = _SRCSET_NUMBER.match(parts[-1])
             if number:
                 try:
                     size = float(number.group(1)) * (1 if parts[-1].endswith("w") else 1000)
