@@ -124,3 +124,40 @@ def test_one_page_checker_reads_each_image_once_for_many_pages(server: LoopbackS
         for path in ("/a", "/b"):
             assert checker.check(resolve_target(server.url(path))).result is not None
     assert [p for p, _ in server.requests].count("/wire.jpg") == 1
+
+
+def test_a_page_whose_images_are_not_read_is_parsed_and_judged_in_one_call(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from imagefactory import Metadata, jpeg
+
+    from attribution.app.budget import Sandbox
+
+    (tmp_path / "photo.jpg").write_bytes(jpeg(Metadata(artist="Jane Doe")))
+    page = tmp_path / "story.html"
+    page.write_bytes(
+        b"<html><body><article><figure><img src='photo.jpg' width=800 height=600>"
+        b"<figcaption>The harbour. Photo: Jane Doe/Reuters</figcaption></figure>"
+        b"</article></body></html>"
+    )
+    stages: list[str] = []
+    real_call = Sandbox.call
+
+    def noting(self: Sandbox, clock: object, function: object, *args: object) -> object:
+        stages.append(getattr(function, "name", repr(function)))
+        return real_call(self, clock, function, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Sandbox, "call", noting)
+    (target,) = resolve_targets([str(page)])
+    without = CheckOptions(profile=Profile(), read_images=False, record=False)
+    with PageChecker(without) as checker:
+        quick = checker.check(target)
+    assert stages == ["extract_and_evaluate"]
+    stages.clear()
+    with PageChecker(CheckOptions(profile=Profile(), record=False)) as checker:
+        whole = checker.check(target)
+    assert stages == ["extract", "embedded", "evaluate"]
+    assert quick.result is not None and whole.result is not None
+    assert [i.image for i in quick.result.images] == [i.image for i in whole.result.images]
+    assert quick.result.images[0].embedded is None
+    assert whole.result.images[0].embedded is not None

@@ -48,6 +48,7 @@ T = TypeVar("T")
 EXTRACT = Stage("extract")
 READ_EMBEDDED = Stage("embedded")
 EVALUATE = Stage("evaluate")
+EXTRACT_AND_EVALUATE = Stage("extract_and_evaluate")
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,10 @@ class PageChecker:
             return TargetOutcome(target.name, error=TargetError(target.name, reason[:500]))
 
     def _check(self, target: Target) -> TargetOutcome:
-        page, source = self._extract(target)
-        embedded = None
-        if self._reader is not None:
+        if self._reader is None:  # nothing is read between the stages: one call
+            (page, result), source = self._read(target, EXTRACT_AND_EVALUATE, self.profile)
+        else:
+            page, source = self._read(target, EXTRACT)
             local = target.kind is TargetKind.FILE
             embedded = self._reader.read_all(
                 (image.src for image in page.images),
@@ -142,11 +144,14 @@ class PageChecker:
                 local_folder=Path(target.name).resolve().parent if local else None,
                 deadline=self._clock.deadline,
             )
-        result = self._run(EVALUATE, page, self.profile, self.options.kb, embedded)
+            result = self._run(EVALUATE, page, self.profile, self.options.kb, embedded)
         identity = page_identity(target, page, source)
         return TargetOutcome(target.name, result=replace(result, url=identity, source=source))
 
-    def _extract(self, target: Target) -> tuple[ExtractedPage, PageSource]:
+    def _read(self, target: Target, stage: Stage, *more: Any) -> tuple[Any, PageSource]:
+        """Fetch or read the target's page and run ``stage`` on it (given the body, its
+        address and charset, the knowledge base, the limits, then ``more``): what the
+        stage gives, and where the page came from."""
         if target.kind is TargetKind.URL:
             from attribution.fetch.pages import fetch_page
             from attribution.fetch.session import make_session
@@ -166,14 +171,14 @@ class PageChecker:
                 status=fetched.status,
                 content_type=fetched.content_type,
             )
-            page = self._run(
-                EXTRACT, fetched.body, fetched.url, fetched.charset, self.options.kb, self.limits
-            )
-            return page, source
+            kb, limits = self.options.kb, self.limits
+            return self._run(
+                stage, fetched.body, fetched.url, fetched.charset, kb, limits, *more
+            ), source
         fetched_at = datetime.now(UTC)
         body = read_stdin_page() if target.kind is TargetKind.STDIN else read_file_page(target.name)
-        page = self._run(EXTRACT, body, target.address, None, self.options.kb, self.limits)
-        return page, _source(target.name, target.address, body, fetched_at)
+        read = self._run(stage, body, target.address, None, self.options.kb, self.limits, *more)
+        return read, _source(target.name, target.address, body, fetched_at)
 
     def _hold(self, url: str) -> AbstractContextManager[None]:
         """Hold a place among the page fetches to ``url``'s host (when several workers

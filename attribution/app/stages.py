@@ -39,3 +39,16 @@ def evaluate(
 ) -> PageResult:
     """Parse the credits and apply the rules."""
     return evaluate_page(page, profile, kb=kb or default_knowledge_base(), embedded=found)
+
+
+def extract_and_evaluate(
+    body: bytes,
+    url: str,
+    charset: str | None,
+    kb: KnowledgeBase | None,
+    limits: Limits,
+    profile: Profile,
+) -> tuple[ExtractedPage, PageResult]:
+    """Read the page and apply the rules at once, when no image file is read between."""
+    page = extract(body, url, charset, kb, limits)
+    return page, evaluate(page, profile, kb, None)
