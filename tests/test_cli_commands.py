@@ -272,6 +272,11 @@ def test_quick_commands_do_not_import_the_database_layer() -> None:
     assert "HEAVY []" in finished.stdout, finished.stdout[-500:] + finished.stderr[-2000:]
 
 
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    """``code`` run by a new interpreter, its output captured."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
 def test_the_process_entry_runs_the_command_and_sets_its_objects_aside() -> None:
     code = (
         "import gc, sys\n"
@@ -280,10 +285,7 @@ def test_the_process_entry_runs_the_command_and_sets_its_objects_aside() -> None
         "code = run()\n"
         "print('CODE', code, 'FROZEN', gc.get_freeze_count() > 0)\n"
     )
-    import subprocess
-    import sys
-
-    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    finished = run_python(code)
     assert "CODE 0 FROZEN True" in finished.stdout, finished.stderr[-2000:]
     script = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
     assert script == {"attribution": "attribution.cli:run"}
@@ -313,10 +315,7 @@ def test_a_command_loads_only_the_format_it_writes() -> None:
         "    pass\n"
         "print('LOADED', sorted(m for m in sys.modules if m.startswith('attribution.render.')))\n"
     )
-    import subprocess
-    import sys
-
-    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    finished = run_python(code)
     assert "attribution.render.json" in finished.stdout, finished.stderr[-2000:]
     for other in ("html", "csv", "markdown"):
         assert f"attribution.render.{other}'" not in finished.stdout
