@@ -177,16 +177,21 @@ def _add_fetches(
 def _upsert_images(
     session: Session, results: Sequence[PageResult], moment: datetime
 ) -> dict[str, int]:
-    """The id of every image of the pages by URL key, created when new, with what its
-    file declares when it was read this time."""
+    """The id of every image of the pages by its URL as the page gives it (``src``),
+    the image created when new, with what its file declares when it was read this time.
+    Images are unique by URL key: two spellings of one key are one image."""
     rows: dict[str, dict[str, Any]] = {}
+    keys: dict[str, str] = {}  # the URL key of each src, worked out once
     for result in results:
         for item in result.images:
-            key = url_key(item.image.src)
+            src = item.image.src
+            if src not in keys:
+                keys[src] = url_key(src)
+            key = keys[src]
             row = rows.setdefault(
                 key,
                 {
-                    "url": item.image.src,
+                    "url": src,
                     "url_key": key,
                     "first_seen": moment,
                     "last_seen": moment,
@@ -216,7 +221,8 @@ def _upsert_images(
     returned = session.execute(
         statement.returning(images.c.url_key, images.c.id), list(rows.values())
     )
-    return {key: ident for key, ident in returned}
+    ids = {key: ident for key, ident in returned}
+    return {src: ids[key] for src, key in keys.items()}
 
 
 def _add_appearances(
@@ -235,7 +241,7 @@ def _add_appearances(
             "run_id": run_id,
             "fetch_id": fetch_ids[page_id],
             "page_id": page_id,
-            "image_id": images[url_key(item.image.src)],
+            "image_id": images[item.image.src],
             "position": place,
             "alt": item.image.alt,
             "caption": item.image.caption,
@@ -259,7 +265,7 @@ def _sightings(result: PageResult, images: Mapping[str, int]) -> list[Sighting]:
     sightings = []
     for item in result.images:
         image_url = storable_text(item.image.src)
-        image_id = images[url_key(item.image.src)]
+        image_id = images[item.image.src]
         sightings += [
             Sighting(finding_identity(f.rule, page_url, image_url), image_id, f)
             for f in item.findings
