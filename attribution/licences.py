@@ -227,6 +227,8 @@ def cache_folder() -> Path | None:
     """The user's cache folder for attribution: ``$XDG_CACHE_HOME/attribution``, else
     ``%LOCALAPPDATA%\\attribution`` on Windows, else ``~/.cache/attribution``; None when
     there is no home folder to put it in."""
+    # Not platformdirs (which places the database): importing it costs more than this
+    # cache saves on the start of a command that only parses credits.
     base = os.environ.get("XDG_CACHE_HOME") or (
         os.environ.get("LOCALAPPDATA") if os.name == "nt" else None
     )
