@@ -17,7 +17,14 @@ from attribution.app.recorder import Recorder
 from attribution.errors import TargetError
 from attribution.pipeline import check_html
 from attribution.records import PageSource, Profile
-from attribution.store import list_findings, list_runs, open_database, page_history, run_pages
+from attribution.store import (
+    FindingFilter,
+    list_findings,
+    list_runs,
+    open_database,
+    page_history,
+    run_pages,
+)
 from attribution.store.models import storable
 
 LONG_URL = "https://news.example/" + "a" * 5000 + ".html"
@@ -166,3 +173,34 @@ def test_a_database_url_with_percent_works_and_its_password_is_never_printed(
     assert "Traceback" not in done.stderr
     assert secret not in done.stderr and "s3cr" not in done.stderr
     assert "***" in done.stderr
+
+
+PLACEHOLDERS = "100% %s %(name)s %% $1 where?x id=:name"
+
+
+def test_text_like_query_placeholders_is_stored_and_found_as_written(database_url: str) -> None:
+    # PostgreSQL statements are sent with its own $1 placeholders: text that looks like
+    # any driver's placeholders must reach the database as written, and back.
+    url = "https://x.example/100%25-%s"
+    html = (
+        f"<html><head><title>{PLACEHOLDERS}</title></head><body><figure>"
+        f'<img src="/a.jpg" alt="{PLACEHOLDERS}">'
+        f"<figcaption>{PLACEHOLDERS} Photo: Jane Doe/Flickr (CC BY-NC 2.0)</figcaption>"
+        f"</figure></body></html>"
+    ).encode()
+    result = check_html(html, url)
+    recorder = Recorder.open(_upgraded(database_url), Profile(), [url])
+    assert recorder.record(TargetOutcome(url, result=result)).error is None
+    recorder.close("finished")
+    db = open_database(database_url)
+    try:
+        (snapshot,) = page_history(db, url)
+        assert snapshot.title == PLACEHOLDERS
+        (image,) = snapshot.images
+        assert image.alt == PLACEHOLDERS
+        assert image.caption is not None and image.caption.startswith(PLACEHOLDERS)
+        found = list_findings(db, FindingFilter(page="100%25-%s"))
+        assert found and {f.page_url for f in found} == {url}
+        assert list_findings(db, FindingFilter(page="100%-")) == []
+    finally:
+        db.close()

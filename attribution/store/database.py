@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -103,12 +103,30 @@ def make_engine(url: str, *, quick_commits: bool = False) -> Engine:
             # Take the write lock at BEGIN, so two writers queue instead of deadlocking.
             event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
             return engine
-        if quick_commits and url.startswith("postgresql"):
-            options = {"options": "-c synchronous_commit=off"}
-            return create_engine(url, pool_pre_ping=True, connect_args=options)
+        if url.startswith("postgresql"):
+            return _postgres_engine(url, quick_commits=quick_commits)
         return create_engine(url, pool_pre_ping=True)
     except (ArgumentError, ImportError, SQLAlchemyError) as error:
         raise ConfigError(f"database URL {safe_url(url)!r}: {error}") from None
+
+
+def _postgres_engine(url: str, *, quick_commits: bool) -> Engine:
+    """An engine for a PostgreSQL ``url``.
+
+    With the psycopg (3) driver, statements are sent with PostgreSQL's own ``$1``
+    placeholders through psycopg's raw cursor. With its default ``%(name)s`` style,
+    psycopg rewrites every statement in Python before sending it and caches only short
+    ones, so the long multi-row inserts of a batch of pages were rewritten every time:
+    about half the CPU of recording them."""
+    options: dict[str, Any] = {}
+    if quick_commits:
+        options["options"] = "-c synchronous_commit=off"
+    if make_url(url).get_driver_name() != "psycopg":
+        return create_engine(url, pool_pre_ping=True, connect_args=options)
+    import psycopg  # only with its driver named in the URL
+
+    options["cursor_factory"] = psycopg.RawCursor
+    return create_engine(url, pool_pre_ping=True, connect_args=options, paramstyle="numeric_dollar")
 
 
 def safe_url(url: str) -> str:

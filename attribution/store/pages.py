@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Text, case, cast, func, literal, select, update
+from sqlalchemy import Text, case, cast, func, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
 from attribution.records import PageResult, Severity
@@ -318,21 +318,48 @@ def _finish_targets(
             .returning(targets.c.position)
         )
         marked = set(returned.scalars())
-    for page, page_id in pages:
-        if page.position is None or page.position not in marked:
-            _add_target(session, run_id, page.result.url, page_id, moment)
+    _add_targets(
+        session,
+        run_id,
+        [
+            (page.result.url, page_id)
+            for page, page_id in pages
+            if page.position is None or page.position not in marked
+        ],
+        moment,
+    )
 
 
-def _add_target(session: Session, run_id: int, target: str, page_id: int, moment: datetime) -> None:
-    """Add ``target``, done as page ``page_id``, after the run's last target."""
+def _add_targets(
+    session: Session, run_id: int, added: Sequence[tuple[str, int]], moment: datetime
+) -> None:
+    """Add the (target, page id) pairs, each done, in order after the run's last
+    target, in one statement."""
+    if not added:
+        return
     targets = table(RunTarget)
+    last = (
+        select(func.coalesce(func.max(targets.c.position), -1))
+        .where(targets.c.run_id == run_id)
+        .scalar_subquery()
+    )
+    rows = union_all(
+        *(
+            select(
+                literal(number).label("number"),
+                literal(target, targets.c.target.type).label("target"),
+                literal(page_id).label("page_id"),
+            )
+            for number, (target, page_id) in enumerate(added, start=1)
+        )
+    ).subquery()
     after = select(
         literal(run_id),
-        func.coalesce(func.max(targets.c.position), -1) + 1,
-        literal(target, targets.c.target.type),
+        last + rows.c.number,
+        rows.c.target,
         literal(DONE),
-        literal(page_id),
+        rows.c.page_id,
         literal(moment, targets.c.finished_at.type),
-    ).where(targets.c.run_id == run_id)
+    )
     columns = ["run_id", "position", "target", "status", "page_id", "finished_at"]
     session.execute(targets.insert().from_select(columns, after))
