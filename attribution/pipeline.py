@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 from attribution.credits import parse_credit
 from attribution.extract import extract_page
-from attribution.licences import KnowledgeBase, default_knowledge_base
-from attribution.records import Embedded, ExtractedPage, ImageResult, PageResult, Profile
+from attribution.licences import default_knowledge_base
+from attribution.records import ImageResult, PageResult, Profile
 from attribution.rules import check_image
+
+if TYPE_CHECKING:
+    from attribution.licences import KnowledgeBase
+    from attribution.records import Embedded, ExtractedPage
 
 
 def check_html(

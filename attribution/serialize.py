@@ -12,24 +12,26 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from attribution.records import (
-    Credit,
-    Embedded,
-    Finding,
-    FindingChange,
-    ImageEvidence,
-    PageResult,
-    PageSnapshot,
-    PageSource,
-    Profile,
-    RightsChange,
-    RightsEntry,
     Severity,
-    StoredFinding,
-    Waiver,
 )
 
 if TYPE_CHECKING:
     from attribution.licences import Licence
+    from attribution.records import (
+        Credit,
+        Embedded,
+        Finding,
+        FindingChange,
+        ImageEvidence,
+        PageResult,
+        PageSnapshot,
+        PageSource,
+        Profile,
+        RightsChange,
+        RightsEntry,
+        StoredFinding,
+        Waiver,
+    )
     from attribution.rules import Rule
 
 CHECK_SCHEMA = "attribution.check/1"

@@ -339,3 +339,28 @@ def test_the_runner_sees_the_documented_exit_codes(tmp_path: Path) -> None:
     config = runner.invoke(cli, [*base, "--config", str(bad), str(NO_CREDITS)])
     assert config.exit_code == 2
     assert "configuration error:" in config.stderr and "publication.commercial" in config.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "used", "unused"),
+    [
+        (["rules"], "severity", ("stored", "extracted", "credit", "embedded")),
+        (["credits", "parse", "Photo: Jane Doe/Reuters"], "credit", ("stored", "extracted", "results")),
+    ],
+)
+def test_a_quick_command_loads_only_the_records_it_builds(
+    args: list[str], used: str, unused: tuple[str, ...]
+) -> None:
+    code = (
+        "import sys\n"
+        "from attribution.cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith('attribution.records.')))\n"
+    )
+    finished = run_python(code)
+    assert f"attribution.records.{used}'" in finished.stdout, finished.stderr[-2000:]
+    for kind in unused:
+        assert f"attribution.records.{kind}'" not in finished.stdout, finished.stdout

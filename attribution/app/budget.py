@@ -31,10 +31,12 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attribution.errors import PageTooComplex, TargetError
-from attribution.records import Limits
+
+if TYPE_CHECKING:
+    from attribution.records import Limits
 
 T = TypeVar("T")
 

@@ -28,9 +28,8 @@ from attribution.app.parallel import HostGate, check_in_parallel
 from attribution.errors import TargetError, UsageError
 from attribution.fetch.local import read_file_page, read_stdin_page
 from attribution.fetch.settings import FetchSettings
-from attribution.records import Embedded, ExtractedPage, PageSource, Profile
+from attribution.records import PageSource, Profile
 from attribution.sources.targets import (
-    Target,
     TargetKind,
     check_base_url,
     resolve_targets,
@@ -41,6 +40,10 @@ if TYPE_CHECKING:
     from attribution.app.recorder import Recorder
     from attribution.fetch.session import HttpSession
     from attribution.licences import KnowledgeBase
+    from attribution.records import Embedded, ExtractedPage
+    from attribution.sources.targets import (
+        Target,
+    )
 
 T = TypeVar("T")
 

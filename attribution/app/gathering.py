@@ -7,8 +7,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from attribution.app.outcomes import TargetOutcome
+if TYPE_CHECKING:
+    from attribution.app.outcomes import TargetOutcome
 
 # At most this many checked pages are written in one transaction: enough to share the
 # statements, few enough that one refused page (the rest are then written one by one)

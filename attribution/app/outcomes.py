@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from attribution.errors import TargetError
-from attribution.records import PageResult, Profile, Severity
+from attribution.records import Severity
+
+if TYPE_CHECKING:
+    from attribution.errors import TargetError
+    from attribution.records import PageResult, Profile
 
 # The lowest severity that makes a check "fail", by the names of --fail-on.
 FAIL_ON: dict[str, Severity | None] = {

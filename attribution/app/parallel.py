@@ -14,11 +14,12 @@ import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
-from attribution.app.outcomes import TargetOutcome
-from attribution.sources.targets import Target
+if TYPE_CHECKING:
+    from attribution.app.outcomes import TargetOutcome
+    from attribution.sources.targets import Target
 
 # How long the waiting thread sleeps between looks, so that Ctrl-C and SIGTERM reach it.
 _POLL_SECONDS = 0.5

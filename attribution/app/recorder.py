@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from attribution.app.outcomes import TargetOutcome
 from attribution.errors import StorageError, TargetError
-from attribution.records import Profile
 from attribution.store import (
-    Database,
     PageToRecord,
     finish_run,
     list_rights,
@@ -22,6 +21,12 @@ from attribution.store import (
     resume_run,
     start_run,
 )
+
+if TYPE_CHECKING:
+    from attribution.records import Profile
+    from attribution.store import (
+        Database,
+    )
 
 
 @dataclass

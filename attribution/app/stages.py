@@ -9,12 +9,16 @@ it as soon as it starts, while its parent is still starting up.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from attribution.embedded import read_embedded
 from attribution.extract import extract_page
-from attribution.licences import KnowledgeBase, default_knowledge_base
+from attribution.licences import default_knowledge_base
 from attribution.pipeline import evaluate_page
-from attribution.records import Embedded, ExtractedPage, Limits, PageResult, Profile
+
+if TYPE_CHECKING:
+    from attribution.licences import KnowledgeBase
+    from attribution.records import Embedded, ExtractedPage, Limits, PageResult, Profile
 
 
 def extract(

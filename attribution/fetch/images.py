@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -29,9 +30,12 @@ import requests
 from attribution.embedded import has_content_credentials, read_embedded, sniff_format
 from attribution.errors import FetchError, TargetError
 from attribution.fetch.policy import AddressPolicy, url_host
-from attribution.fetch.session import Stream, make_session, open_stream, parse_content_type
+from attribution.fetch.session import make_session, open_stream, parse_content_type
 from attribution.fetch.settings import FetchSettings
 from attribution.records import Embedded
+
+if TYPE_CHECKING:
+    from attribution.fetch.session import Stream
 
 Parse = Callable[[bytes, bool], Embedded]
 """Reads the metadata of an image file's bytes; the flag says they are the whole file."""

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import requests
 
 from attribution.errors import FetchError
 from attribution.fetch.content import not_html
-from attribution.fetch.session import Stream, make_session, open_stream, parse_content_type
+from attribution.fetch.session import make_session, open_stream, parse_content_type
 from attribution.fetch.settings import FetchSettings
+
+if TYPE_CHECKING:
+    from attribution.fetch.session import Stream
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 

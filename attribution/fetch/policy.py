@@ -45,12 +45,15 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from urllib3.util import parse_url
 
 from attribution.errors import FetchError
-from attribution.fetch.settings import FetchSettings
+
+if TYPE_CHECKING:
+    from attribution.fetch.settings import FetchSettings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

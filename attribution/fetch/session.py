@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterator
 from email.message import Message
 from types import TracebackType
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -34,8 +35,10 @@ from urllib3.util.retry import Retry
 
 from attribution.errors import FetchError
 from attribution.fetch.policy import AddressPolicy, redirect_refusal
-from attribution.fetch.settings import FetchSettings
 from attribution.fetch.transport import Fetch, GuardedAdapter
+
+if TYPE_CHECKING:
+    from attribution.fetch.settings import FetchSettings
 
 HttpSession = requests.Session  # for callers that hold a session without importing requests
 Response = requests.Response

@@ -28,7 +28,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -38,7 +38,10 @@ from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConn
 from urllib3.util.connection import allowed_gai_family
 
 from attribution.errors import FetchError
-from attribution.fetch.policy import AddressPolicy, IPAddress
+from attribution.fetch.policy import AddressPolicy
+
+if TYPE_CHECKING:
+    from attribution.fetch.policy import IPAddress
 
 AddressInfo = tuple[socket.AddressFamily, socket.SocketKind, int, str, tuple[Any, ...]]
 

@@ -13,19 +13,20 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
-from attribution.records import (
-    PageSnapshot,
-    Profile,
-    RightsChange,
-    RightsEntry,
-    StoredFinding,
-    Waiver,
-)
 from attribution.render.escape import spreadsheet_safe, terminal_safe
-from attribution.render.report import CheckReport, CheckWriter, Sink
+from attribution.render.report import CheckReport, CheckWriter
 
 if TYPE_CHECKING:
     from attribution.licences import Licence
+    from attribution.records import (
+        PageSnapshot,
+        Profile,
+        RightsChange,
+        RightsEntry,
+        StoredFinding,
+        Waiver,
+    )
+    from attribution.render.report import Sink
     from attribution.rules import Rule
 
 T = TypeVar("T")

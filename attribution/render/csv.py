@@ -5,17 +5,20 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from attribution.records import PageResult, RightsChange, RightsEntry, StoredFinding, Waiver
 from attribution.render.escape import spreadsheet_safe
-from attribution.render.report import CheckReport, Sink, render_whole
+from attribution.render.report import render_whole
 from attribution.serialize import (
     rights_change_json,
     rights_json,
     stored_finding_json,
     waiver_json,
 )
+
+if TYPE_CHECKING:
+    from attribution.records import PageResult, RightsChange, RightsEntry, StoredFinding, Waiver
+    from attribution.render.report import CheckReport, Sink
 
 CHECK_COLUMNS = (
     "page", "page_title", "image", "caption", "credit", "creator", "provider", "licence",

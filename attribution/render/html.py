@@ -9,12 +9,16 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING
 
 from attribution import __version__
-from attribution.records import PageResult, Profile
-from attribution.render.report import CheckReport, Sink, render_whole
+from attribution.render.report import render_whole
 from attribution.render.text import credit_facts, tally_line
 from attribution.serialize import ReportTally
+
+if TYPE_CHECKING:
+    from attribution.records import PageResult, Profile
+    from attribution.render.report import CheckReport, Sink
 
 _NO_FINDINGS = '<span class="none">no findings</span>'
 

@@ -8,16 +8,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from attribution.records import (
-    PageResult,
-    PageSnapshot,
-    Profile,
-    RightsChange,
-    RightsEntry,
-    StoredFinding,
-    Waiver,
-)
-from attribution.render.report import CheckReport, Sink, render_whole
+from attribution.render.report import render_whole
 from attribution.serialize import (
     ReportTally,
     check_json,
@@ -33,6 +24,16 @@ from attribution.serialize import (
 
 if TYPE_CHECKING:
     from attribution.licences import Licence
+    from attribution.records import (
+        PageResult,
+        PageSnapshot,
+        Profile,
+        RightsChange,
+        RightsEntry,
+        StoredFinding,
+        Waiver,
+    )
+    from attribution.render.report import CheckReport, Sink
     from attribution.rules import Rule
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from attribution.records import PageResult, Profile
+if TYPE_CHECKING:
+    from attribution.records import PageResult, Profile
 
 
 @dataclass(frozen=True)

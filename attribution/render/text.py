@@ -9,25 +9,28 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from attribution.records import (
-    Credit,
-    Embedded,
-    Finding,
-    PageResult,
-    PageSnapshot,
-    Profile,
-    RightsChange,
-    RightsEntry,
-    RunSummary,
     Severity,
-    StoredFinding,
-    Waiver,
 )
 from attribution.render.escape import terminal_safe
-from attribution.render.report import CheckReport, Sink, render_whole
+from attribution.render.report import render_whole
 from attribution.serialize import ReportTally
 
 if TYPE_CHECKING:
     from attribution.licences import Licence
+    from attribution.records import (
+        Credit,
+        Embedded,
+        Finding,
+        PageResult,
+        PageSnapshot,
+        Profile,
+        RightsChange,
+        RightsEntry,
+        RunSummary,
+        StoredFinding,
+        Waiver,
+    )
+    from attribution.render.report import CheckReport, Sink
     from attribution.rules import Rule
 
 _MARK = {Severity.ERROR: "ERROR", Severity.WARNING: "WARNING", Severity.NOTICE: "notice"}

@@ -17,17 +17,23 @@ parties the credit names, covers the use, and is in force on the right day:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from attribution.licences import KnowledgeBase
 from attribution.records import (
     RIGHTS_SCOPES,
-    RightsEntry,
     Severity,
     scope_terms,
     unknown_scope_terms,
 )
-from attribution.rules.context import MEDIUM, Context
+from attribution.rules.context import MEDIUM
 from attribution.rules.registry import Verdict, rule
+
+if TYPE_CHECKING:
+    from attribution.licences import KnowledgeBase
+    from attribution.records import (
+        RightsEntry,
+    )
+    from attribution.rules.context import Context
 
 _NEEDS_AGREEMENT = frozenset({"agency", "stock", "pool", "handout"})
 # Kinds of credit whose basis other rules judge: a publication's picture under one of

@@ -6,12 +6,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from attribution.licences import Licence
-from attribution.records import Credit, ExtractedImage, Profile, Severity
-from attribution.rules.context import Context
+from attribution.records import Severity
 from attribution.rules.labels import licence_label
 from attribution.rules.registry import Verdict, rule
+
+if TYPE_CHECKING:
+    from attribution.licences import Licence
+    from attribution.records import Credit, ExtractedImage, Profile
+    from attribution.rules.context import Context
 
 _CHANGES_NOTED = re.compile(r"\b(?:cropped|modified|edited|adapted|changed|retouched)\b", re.I)
 

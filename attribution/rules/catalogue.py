@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 from types import ModuleType
+from typing import TYPE_CHECKING
 
-from attribution.licences import KnowledgeBase
-from attribution.records import Credit, Embedded, ExtractedImage, Finding, Profile
 from attribution.rules import agreements, attribution, credit, licence, metadata, terms
 from attribution.rules.context import build_context
-from attribution.rules.registry import Rule, run
+from attribution.rules.registry import run
+
+if TYPE_CHECKING:
+    from attribution.licences import KnowledgeBase
+    from attribution.records import Credit, Embedded, ExtractedImage, Finding, Profile
+    from attribution.rules.registry import Rule
 
 MODULES: tuple[ModuleType, ...] = (metadata, credit, licence, agreements, terms, attribution)
 

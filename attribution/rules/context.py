@@ -7,11 +7,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from attribution.licences import KnowledgeBase, Licence
-from attribution.records import Credit, Embedded, ExtractedImage, Profile
 from attribution.rules.labels import describe_image
+
+if TYPE_CHECKING:
+    from attribution.licences import KnowledgeBase, Licence
+    from attribution.records import Credit, Embedded, ExtractedImage, Profile
 
 # The medium of every page attribution checks: the rights register's scopes are matched
 # against it (see attribution.records.RIGHTS_SCOPES).

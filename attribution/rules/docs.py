@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from attribution.rules.catalogue import RULES
-from attribution.rules.registry import Rule
+
+if TYPE_CHECKING:
+    from attribution.rules.registry import Rule
 
 
 def rules_markdown(rules: Sequence[Rule] = RULES) -> str:

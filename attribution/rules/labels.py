@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from attribution.licences import Licence
-from attribution.records import ExtractedImage
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from attribution.licences import Licence
+    from attribution.records import ExtractedImage
 
 
 def describe_image(image: ExtractedImage) -> str:

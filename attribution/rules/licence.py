@@ -4,10 +4,13 @@ without its version."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from attribution.records import Severity
-from attribution.rules.context import Context
 from attribution.rules.registry import Verdict, rule
+
+if TYPE_CHECKING:
+    from attribution.rules.context import Context
 
 
 @rule(

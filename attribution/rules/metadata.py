@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from attribution.licences import KnowledgeBase, Provider
-from attribution.records import Embedded, Severity
-from attribution.rules.context import Context
+from attribution.records import Severity
 from attribution.rules.registry import Verdict, rule
+
+if TYPE_CHECKING:
+    from attribution.licences import KnowledgeBase, Provider
+    from attribution.records import Embedded
+    from attribution.rules.context import Context
 
 
 @rule(

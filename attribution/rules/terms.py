@@ -4,11 +4,15 @@ commercial use, adaptation, share-alike, and public-domain claims."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from attribution.records import Credit, Severity
-from attribution.rules.context import Context
+from attribution.records import Severity
 from attribution.rules.labels import licence_label
 from attribution.rules.registry import Verdict, rule
+
+if TYPE_CHECKING:
+    from attribution.records import Credit
+    from attribution.rules.context import Context
 
 
 @rule(

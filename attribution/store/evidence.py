@@ -5,17 +5,19 @@ last time; and a page's readings over time (``attribution history``)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from attribution.errors import UsageError
 from attribution.records import ImageEvidence, PageSnapshot
-from attribution.store.database import Database
 from attribution.store.models import Appearance, Image, Page, PageFetch, url_key
 from attribution.store.transactions import aware
 from attribution.urls import canonical_url
+
+if TYPE_CHECKING:
+    from attribution.store.database import Database
 
 Place = tuple[int, int | None]  # (page id, image id)
 

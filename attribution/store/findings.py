@@ -7,22 +7,26 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, case, exists, or_, select
 from sqlalchemy.orm import Session
 
 from attribution.records import (
     FINDING_STATUSES,
-    Finding,
     FindingChange,
     Severity,
     StoredFinding,
 )
-from attribution.store.database import Database
 from attribution.store.evidence import image_evidence
 from attribution.store.models import FindingEvent, FindingRow, Image, Page, Waiver
 from attribution.store.transactions import aware, table
+
+if TYPE_CHECKING:
+    from attribution.records import (
+        Finding,
+    )
+    from attribution.store.database import Database
 
 STATUSES = FINDING_STATUSES
 OPEN, RESOLVED, WAIVED = STATUSES

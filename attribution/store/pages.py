@@ -15,14 +15,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Text, case, cast, func, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
-from attribution.records import PageResult, Severity
+from attribution.records import Severity
 from attribution.serialize import credit_json, embedded_json
-from attribution.store.database import Database
 from attribution.store.findings import Sighting, finding_identity, record_sightings
 from attribution.store.models import (
     Appearance,
@@ -36,6 +35,10 @@ from attribution.store.models import (
 )
 from attribution.store.runs import DONE
 from attribution.store.transactions import now, table, transaction, upsert
+
+if TYPE_CHECKING:
+    from attribution.records import PageResult
+    from attribution.store.database import Database
 
 
 @dataclass(frozen=True)

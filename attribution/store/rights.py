@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
@@ -21,9 +22,11 @@ from attribution.records import (
     RightsImport,
     unknown_scope_terms,
 )
-from attribution.store.database import Database
 from attribution.store.models import RightsEvent, RightsRow
 from attribution.store.transactions import actor, aware, now, transaction
+
+if TYPE_CHECKING:
+    from attribution.store.database import Database
 
 RIGHTS_COLUMNS = ("provider", "scope", "valid_from", "valid_until", "reference")
 # Columns that 'rights list --format csv' writes besides those: ignored on import.

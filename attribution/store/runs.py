@@ -10,15 +10,18 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from attribution.errors import UsageError
 from attribution.records import RunSummary
-from attribution.store.database import Database
 from attribution.store.models import Page, Run, RunTarget
 from attribution.store.transactions import aware, now, transaction
+
+if TYPE_CHECKING:
+    from attribution.store.database import Database
 
 PENDING, DONE, FAILED = "pending", "done", "failed"  # a run's progress through its targets
 

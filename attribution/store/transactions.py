@@ -14,11 +14,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from attribution.errors import StorageError, UsageError
-from attribution.store.database import Database
 from attribution.store.models import Base
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
+
+    from attribution.store.database import Database
 
 T = TypeVar("T")
 

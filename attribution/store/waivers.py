@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from attribution.errors import UsageError
 from attribution.records import Waiver
-from attribution.store.database import Database
 from attribution.store.findings import (
     OPEN,
     WAIVED,
@@ -22,6 +22,9 @@ from attribution.store.findings import (
 from attribution.store.models import FindingEvent, FindingRow, Image, Page
 from attribution.store.models import Waiver as WaiverRow
 from attribution.store.transactions import actor, aware, now, transaction
+
+if TYPE_CHECKING:
+    from attribution.store.database import Database
 
 
 def waive(

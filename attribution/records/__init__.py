@@ -1,0 +1,107 @@
+"""Immutable records that flow between the stages of the pipeline.
+
+Each stage is a pure function from one kind of record to the next:
+``ExtractedPage`` (extract) → ``Credit`` (credits) → ``Finding`` (rules) →
+``PageResult`` (pipeline). Records never hold parser or network objects.
+
+The records live in one module per kind (``severity``, ``extracted``, ``credit``,
+``embedded``, ``results``, ``profile``, ``stored``) and every name is imported here
+when it is first used: a frozen dataclass costs about a millisecond to create, so a
+command that parses one credit or lists the rules loads only the records it uses.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from attribution.records.credit import Credit
+    from attribution.records.embedded import ContentCredentials, Embedded
+    from attribution.records.extracted import ExtractedImage, ExtractedPage
+    from attribution.records.profile import (
+        RIGHTS_SCOPES,
+        Limits,
+        Profile,
+        RightsEntry,
+        scope_terms,
+        unknown_scope_terms,
+    )
+    from attribution.records.results import Finding, ImageResult, PageResult, PageSource
+    from attribution.records.severity import FINDING_STATUSES, Severity
+    from attribution.records.stored import (
+        FindingChange,
+        ImageEvidence,
+        PageSnapshot,
+        RightsChange,
+        RightsImport,
+        RunSummary,
+        StoredFinding,
+        Waiver,
+    )
+
+__all__ = [
+    "FINDING_STATUSES",
+    "RIGHTS_SCOPES",
+    "ContentCredentials",
+    "Credit",
+    "Embedded",
+    "ExtractedImage",
+    "ExtractedPage",
+    "Finding",
+    "FindingChange",
+    "ImageEvidence",
+    "ImageResult",
+    "Limits",
+    "PageResult",
+    "PageSnapshot",
+    "PageSource",
+    "Profile",
+    "RightsChange",
+    "RightsEntry",
+    "RightsImport",
+    "RunSummary",
+    "Severity",
+    "StoredFinding",
+    "Waiver",
+    "scope_terms",
+    "unknown_scope_terms",
+]
+
+_MODULES = {
+    "Credit": "credit",
+    "ContentCredentials": "embedded",
+    "Embedded": "embedded",
+    "ExtractedImage": "extracted",
+    "ExtractedPage": "extracted",
+    "Limits": "profile",
+    "Profile": "profile",
+    "RIGHTS_SCOPES": "profile",
+    "RightsEntry": "profile",
+    "scope_terms": "profile",
+    "unknown_scope_terms": "profile",
+    "Finding": "results",
+    "ImageResult": "results",
+    "PageResult": "results",
+    "PageSource": "results",
+    "FINDING_STATUSES": "severity",
+    "Severity": "severity",
+    "FindingChange": "stored",
+    "ImageEvidence": "stored",
+    "PageSnapshot": "stored",
+    "RightsChange": "stored",
+    "RightsImport": "stored",
+    "RunSummary": "stored",
+    "StoredFinding": "stored",
+    "Waiver": "stored",
+}
+
+
+def __getattr__(name: str) -> object:
+    """The record (or helper) ``name``, imported from its module now (PEP 562)."""
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,137 @@
+"""The publication being checked: its profile, its limits and its agreements (the
+rights register's entries)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# The scopes an agreement in the rights register may have, as (dimension, meaning).
+# A scope is one term or several ("editorial, web"): terms of one dimension are
+# alternatives ("web, print" is either medium), terms of different dimensions must all
+# hold ("editorial, web" is editorial use on the web), and a dimension the scope does
+# not name is not restricted. "any" covers every use. The pages attribution checks are
+# articles on the web: editorial use, in the medium "web", by a publication that is
+# commercial or not as its profile says.
+RIGHTS_SCOPES: Mapping[str, tuple[str, str]] = {
+    "any": ("any", "every use, in every medium"),
+    "editorial": (
+        "purpose",
+        "editorial use (articles, news, comment), by a commercial publication or not",
+    ),
+    "commercial": (
+        "purpose",
+        "commercial use (advertising, promotion, sponsored content) and editorial use",
+    ),
+    "non-commercial": ("purpose", "use by a non-commercial publication only"),
+    "web": ("medium", "the publication's websites"),
+    "print": ("medium", "the publication's print editions"),
+    "social": ("medium", "the publication's social media accounts"),
+}
+_SCOPE_SEPARATORS = str.maketrans({",": " ", "+": " ", ";": " ", "/": " "})
+
+
+def scope_terms(scope: str) -> tuple[str, ...]:
+    """The terms of a scope, lower-cased, in order ("Editorial, Web" → editorial, web);
+    an empty scope is "any"."""
+    terms = tuple(dict.fromkeys(scope.translate(_SCOPE_SEPARATORS).casefold().split()))
+    return terms or ("any",)
+
+
+def unknown_scope_terms(scope: str) -> tuple[str, ...]:
+    """The terms of a scope that are not in :data:`RIGHTS_SCOPES`."""
+    return tuple(term for term in scope_terms(scope) if term not in RIGHTS_SCOPES)
+
+
+@dataclass(frozen=True)
+class RightsEntry:
+    """An agreement with a provider: who, for what use, from when until when.
+
+    ``scope`` is written in the terms of :data:`RIGHTS_SCOPES` ("any", "editorial",
+    "print", "editorial, web", …).
+    """
+
+    provider: str
+    scope: str = "any"
+    valid_from: date | None = None
+    valid_until: date | None = None
+    reference: str | None = None
+    id: int | None = None
+    provider_name: str | None = None  # the provider table's name for ``provider``
+    added_at: datetime | None = None
+    added_by: str | None = None
+    note: str | None = None
+    removed_at: datetime | None = None
+    removed_by: str | None = None
+    removed_reason: str | None = None
+
+    def in_force(self, on: date) -> bool:
+        """Whether the agreement is valid on the day ``on`` (whoever it is with)."""
+        if self.valid_from and on < self.valid_from:
+            return False
+        return not (self.valid_until and on > self.valid_until)
+
+    def scope_covers(self, medium: str, *, commercial: bool) -> bool:
+        """Whether the scope covers editorial use in ``medium`` ("web", "print",
+        "social") by a publication that is ``commercial`` or not.
+
+        A scope with a term outside :data:`RIGHTS_SCOPES` covers nothing: nobody can
+        tell what it allows.
+        """
+        terms = scope_terms(self.scope)
+        if unknown_scope_terms(self.scope):
+            return False
+        if "any" in terms:
+            return True
+        media = {t for t in terms if RIGHTS_SCOPES[t][0] == "medium"}
+        purposes = {t for t in terms if RIGHTS_SCOPES[t][0] == "purpose"}
+        if media and medium not in media:
+            return False
+        if not purposes:
+            return True
+        return bool(purposes & {"editorial", "commercial"}) or not commercial
+
+    def covers(self, provider: str, on: date) -> bool:
+        """Whether this agreement is with ``provider`` (its exact name, in any case) and
+        in force on the day ``on``. The rules also match the provider's aliases and the
+        scope (see :mod:`attribution.rules.agreements`)."""
+        return self.provider.casefold() == provider.casefold() and self.in_force(on)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one page may cost, and which internal hosts may be reached: the
+    profile's ``[limits]`` table.
+
+    ``page_seconds`` bounds a page's whole check on the wall clock (fetching it, reading
+    its images, parsing, rules); ``page_cpu_seconds`` the CPU its parsing and rules use;
+    ``page_memory_mb`` the memory of the process that parses pages. A page over any of
+    them is reported as too complex to check. At most ``max_images`` images of a page are
+    checked. ``allowed_hosts`` names internal hosts (an editors' preview server) that
+    pages may lead the checker to although they are on private addresses.
+    """
+
+    page_seconds: float = 60.0
+    page_cpu_seconds: float = 30.0
+    page_memory_mb: int = 2048
+    max_images: int = 500
+    allowed_hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The publication whose use of images is being checked.
+
+    ``severity_overrides`` maps rule ids to "error", "warning", "notice" or "off".
+    """
+
+    publication: str | None = None
+    commercial: bool = True
+    adapts_images: bool = False
+    staff_credits: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    severity_overrides: tuple[tuple[str, str], ...] = ()
+    rights: tuple[RightsEntry, ...] = ()
+    database_url: str | None = None
+    limits: Limits = field(default_factory=Limits)

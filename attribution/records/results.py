@@ -1,0 +1,68 @@
+"""The result of checking a page: each image with its credit and findings, and how the
+page was obtained."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: each record module loads on its own
+    from attribution.records.credit import Credit
+    from attribution.records.embedded import Embedded
+    from attribution.records.extracted import ExtractedImage
+    from attribution.records.severity import Severity
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by a rule, with the evidence and what to do about it."""
+
+    rule: str
+    severity: Severity
+    message: str
+    fix: str | None = None
+
+
+@dataclass(frozen=True)
+class ImageResult:
+    """One image with its interpreted credit and the rules' findings."""
+
+    image: ExtractedImage
+    credit: Credit | None
+    findings: tuple[Finding, ...] = ()
+    embedded: Embedded | None = None
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """How a page was obtained, kept as evidence: the address asked for (a URL, a
+    file's path, ``-``), the address that answered (after redirects; a file's own
+    address), the HTTP status (None for a file), when, and a hash of the bytes read."""
+
+    requested: str
+    final: str
+    status: int | None
+    fetched_at: datetime
+    sha256: str
+    size: int
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """The result of checking one page. ``url`` is the page's identity: its canonical
+    URL, or for a saved file the address it declares or its path; ``source`` says how
+    it was obtained, when known; ``notices`` are extraction's notices about the page
+    (images left unchecked)."""
+
+    url: str
+    title: str | None
+    images: tuple[ImageResult, ...]
+    findings: tuple[Finding, ...] = ()
+    source: PageSource | None = None
+    notices: tuple[str, ...] = ()
+
+    def all_findings(self) -> tuple[Finding, ...]:
+        """Page-level findings followed by every image's findings."""
+        return self.findings + tuple(f for image in self.images for f in image.findings)

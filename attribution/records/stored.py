@@ -1,0 +1,153 @@
+"""What the database keeps and gives back: findings with their history and evidence,
+waivers, page readings, runs and changes to the rights register."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: each record module loads on its own
+    from attribution.records.profile import RightsEntry
+    from attribution.records.severity import Severity
+
+
+@dataclass(frozen=True)
+class StoredFinding:
+    """A finding as the database keeps it: stable identity, history and status."""
+
+    id: int
+    identity: str
+    rule: str
+    severity: Severity
+    status: str
+    page_url: str
+    image_url: str | None
+    message: str
+    fix: str | None
+    first_seen: datetime
+    last_seen: datetime
+    waiver_reason: str | None = None
+    waiver_until: date | None = None
+    waiver_by: str | None = None
+    waiver_id: int | None = None
+    evidence: ImageEvidence | None = None
+    history: tuple[FindingChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class FindingChange:
+    """One change in a finding's history: found, resolved, found again, waived, waiver
+    revoked or expired; in which run or by whom, and why."""
+
+    at: datetime
+    event: str
+    status: str
+    run_id: int | None = None
+    actor: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ImageEvidence:
+    """What a page showed of an image, as a lawyer would ask for it: when it was first
+    and last seen there, the caption and credit as seen the last time, how the page was
+    read then (addresses, HTTP status, time, hash of its bytes) and the image file as
+    read then (hash of the bytes read, their number, the embedded metadata)."""
+
+    page_url: str
+    image_url: str
+    first_seen: datetime
+    last_seen: datetime
+    run_id: int
+    alt: str | None = None
+    caption: str | None = None
+    credit_text: str | None = None
+    requested_url: str | None = None
+    final_url: str | None = None
+    http_status: int | None = None
+    fetched_at: datetime | None = None
+    page_sha256: str | None = None
+    image_sha256: str | None = None
+    image_bytes: int | None = None
+    embedded: Mapping[str, object] | None = None
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A decision to accept a finding: why, by whom, until when, and whether it was
+    revoked (by whom, when, why)."""
+
+    id: int
+    finding_id: int
+    rule: str
+    page_url: str
+    image_url: str | None
+    reason: str
+    created_at: datetime
+    created_by: str | None = None
+    until: date | None = None
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+    revoke_reason: str | None = None
+
+    def active(self, on: date) -> bool:
+        """Whether the waiver holds on the day ``on``."""
+        return self.revoked_at is None and (self.until is None or self.until >= on)
+
+
+@dataclass(frozen=True)
+class PageSnapshot:
+    """What one reading of a page showed: how it was read and its images in order."""
+
+    run_id: int | None
+    fetched_at: datetime
+    requested_url: str
+    final_url: str
+    http_status: int | None
+    sha256: str | None
+    title: str | None
+    images: tuple[ImageEvidence, ...]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """A recorded run: what was checked, when, and how far it got."""
+
+    id: int
+    kind: str
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    targets: tuple[str, ...]
+    pages_done: int
+    pages_failed: int
+    images: int
+    errors: int
+    warnings: int
+    notices: int
+    pending: int = 0  # targets the run has not got to (an interrupted run can resume them)
+
+
+@dataclass(frozen=True)
+class RightsChange:
+    """A change to the rights register: an agreement added, imported, changed or
+    removed; who, when, why, and the agreement as it stood after the change."""
+
+    entry_id: int
+    at: datetime
+    action: str
+    entry: RightsEntry
+    actor: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RightsImport:
+    """What importing a list of agreements did: how many were added, changed, or
+    already in the register as they are."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
