@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import sys
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -243,9 +244,9 @@ def cache_folder() -> Path | None:
 def load_knowledge_base(folder: Path, *, cache: Path | None = None) -> KnowledgeBase:
     """Load and validate every family file and the provider table in ``folder``.
 
-    With ``cache``, the tables parsed from the files are kept in that folder under the
-    SHA-256 of the files' bytes, and read from there while the files are unchanged; the
-    records are built and validated from them exactly as from the files. A cache that
+    With ``cache``, the tables parsed from the files are kept in that folder, and read
+    from there while the files keep their sizes and modification times; the records are
+    built and validated from them exactly as from the files. A cache that
     cannot be read or written is passed over without a word."""
     licences: dict[str, Licence] = {}
     families: dict[str, Family] = {}
@@ -279,29 +280,37 @@ def load_knowledge_base(folder: Path, *, cache: Path | None = None) -> Knowledge
 
 # Bump when what is cached changes shape; the Python version is part of the key too
 # (marshal's format and tomllib's output are Python's).
-_CACHE_FORMAT = b"attribution.licence-tables/1"
+_CACHE_FORMAT = b"attribution.licence-tables/2"
 
 
 def _read_tables(paths: list[Path], cache: Path | None) -> dict[str, dict[str, Any]]:
-    """Each file's table by file name: from the cache when it holds these exact bytes,
-    else parsed (and then cached)."""
-    import hashlib  # here: commands that only import this module need neither
-
-    contents = {path.name: _read_bytes(path) for path in paths}
+    """Each file's table by file name: from the cache when it was made from these files
+    as they are now (same names, sizes and modification times, as Python's own
+    bytecode cache decides), else parsed (and then cached)."""
     if cache is None:
-        return {name: _parse_toml(name, raw) for name, raw in contents.items()}
-    digest = hashlib.sha256(_CACHE_FORMAT + sys.version.encode())
-    for name, raw in contents.items():
-        digest.update(b"\0%s\0%d\0" % (name.encode(), len(raw)))
-        digest.update(raw)
-    key = digest.hexdigest()
-    file = cache / f"licence-tables-{key[:32]}.marshal"
-    cached = _read_cached_tables(file, key, set(contents))
+        return {path.name: _parse_toml(path.name, _read_bytes(path)) for path in paths}
+    key = _tables_key(paths)
+    file = cache / f"licence-tables-{zlib.crc32(key.encode()):08x}.marshal"
+    cached = _read_cached_tables(file, key, {path.name for path in paths})
     if cached is not None:
         return cached
-    tables = {name: _parse_toml(name, raw) for name, raw in contents.items()}
+    tables = {path.name: _parse_toml(path.name, _read_bytes(path)) for path in paths}
     _write_cached_tables(file, key, tables)
     return tables
+
+
+def _tables_key(paths: list[Path]) -> str:
+    """What the cached tables were made from: the cache's format, the Python version
+    (marshal's format and tomllib's output are Python's), and each file's name, size
+    and modification time."""
+    described = [_CACHE_FORMAT.decode(), sys.version.split()[0]]
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError as error:
+            raise LicenceDataError(f"{path.name}: cannot be read ({error.strerror})") from None
+        described.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return ";".join(described)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -322,8 +331,7 @@ def _parse_toml(name: str, raw: bytes) -> dict[str, Any]:
 
 def _read_cached_tables(file: Path, key: str, names: set[str]) -> dict[str, dict[str, Any]] | None:
     """The tables cached in ``file`` for ``key``, or None (absent, unreadable, damaged,
-    or for other files). The payload is checked against its SHA-256 before it is read."""
-    import hashlib
+    or for other files). The payload is checked against its CRC-32 before it is read."""
     import marshal
 
     try:
@@ -331,7 +339,7 @@ def _read_cached_tables(file: Path, key: str, names: set[str]) -> dict[str, dict
     except OSError:
         return None
     header, _, payload = blob.partition(b"\n")
-    if header != f"{key} {hashlib.sha256(payload).hexdigest()}".encode():
+    if header != f"{key} {zlib.crc32(payload):08x}".encode():
         return None
     try:
         tables = marshal.loads(payload)
@@ -346,14 +354,13 @@ def _read_cached_tables(file: Path, key: str, names: set[str]) -> dict[str, dict
 
 def _write_cached_tables(file: Path, key: str, tables: dict[str, dict[str, Any]]) -> None:
     """Keep ``tables`` in ``file``, written whole or not at all; older caches go."""
-    import hashlib
     import marshal
 
     try:
         payload = marshal.dumps(tables)
     except ValueError:  # a value marshal cannot keep (a TOML date): no cache
         return
-    blob = f"{key} {hashlib.sha256(payload).hexdigest()}\n".encode() + payload
+    blob = f"{key} {zlib.crc32(payload):08x}\n".encode() + payload
     partial = file.with_name(f".{file.name}.{os.getpid()}.tmp")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
