@@ -344,7 +344,7 @@ def test_the_runner_sees_the_documented_exit_codes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "used", "unused"),
     [
-        (["rules"], "severity", ("stored", "extracted", "credit", "embedded")),
+        (["rules"], "finding", ("stored", "extracted", "credit", "embedded", "results", "profile")),
         (["credits", "parse", "Photo: Jane Doe/Reuters"], "credit", ("stored", "extracted", "results")),
     ],
 )

@@ -4,10 +4,11 @@ Each stage is a pure function from one kind of record to the next:
 ``ExtractedPage`` (extract) → ``Credit`` (credits) → ``Finding`` (rules) →
 ``PageResult`` (pipeline). Records never hold parser or network objects.
 
-The records live in one module per kind (``severity``, ``extracted``, ``credit``,
-``embedded``, ``results``, ``profile``, ``stored``) and every name is imported here
-when it is first used: a frozen dataclass costs about a millisecond to create, so a
-command that parses one credit or lists the rules loads only the records it uses.
+The records live in one module per kind (``extracted``, ``credit``, ``embedded``,
+``finding``, ``results``, ``profile`` with the rights register's ``scopes``,
+``stored``) and every name is imported here when it is first used: a frozen dataclass
+costs about a millisecond to create, so a command that parses one credit or lists the
+rules loads only the records it uses.
 """
 
 from __future__ import annotations
@@ -19,16 +20,10 @@ if TYPE_CHECKING:
     from attribution.records.credit import Credit
     from attribution.records.embedded import ContentCredentials, Embedded
     from attribution.records.extracted import ExtractedImage, ExtractedPage
-    from attribution.records.profile import (
-        RIGHTS_SCOPES,
-        Limits,
-        Profile,
-        RightsEntry,
-        scope_terms,
-        unknown_scope_terms,
-    )
-    from attribution.records.results import Finding, ImageResult, PageResult, PageSource
-    from attribution.records.severity import FINDING_STATUSES, Severity
+    from attribution.records.finding import FINDING_STATUSES, Finding, Severity
+    from attribution.records.profile import Limits, Profile, RightsEntry
+    from attribution.records.results import ImageResult, PageResult, PageSource
+    from attribution.records.scopes import RIGHTS_SCOPES, scope_terms, unknown_scope_terms
     from attribution.records.stored import (
         FindingChange,
         ImageEvidence,
@@ -74,18 +69,18 @@ _MODULES = {
     "Embedded": "embedded",
     "ExtractedImage": "extracted",
     "ExtractedPage": "extracted",
+    "FINDING_STATUSES": "finding",
+    "Finding": "finding",
+    "Severity": "finding",
     "Limits": "profile",
     "Profile": "profile",
-    "RIGHTS_SCOPES": "profile",
     "RightsEntry": "profile",
-    "scope_terms": "profile",
-    "unknown_scope_terms": "profile",
-    "Finding": "results",
     "ImageResult": "results",
     "PageResult": "results",
     "PageSource": "results",
-    "FINDING_STATUSES": "severity",
-    "Severity": "severity",
+    "RIGHTS_SCOPES": "scopes",
+    "scope_terms": "scopes",
+    "unknown_scope_terms": "scopes",
     "FindingChange": "stored",
     "ImageEvidence": "stored",
     "PageSnapshot": "stored",

@@ -11,17 +11,7 @@ if TYPE_CHECKING:  # annotations only: each record module loads on its own
     from attribution.records.credit import Credit
     from attribution.records.embedded import Embedded
     from attribution.records.extracted import ExtractedImage
-    from attribution.records.severity import Severity
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem found by a rule, with the evidence and what to do about it."""
-
-    rule: str
-    severity: Severity
-    message: str
-    fix: str | None = None
+    from attribution.records.finding import Finding
 
 
 @dataclass(frozen=True)

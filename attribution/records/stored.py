@@ -9,8 +9,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: each record module loads on its own
+    from attribution.records.finding import Severity
     from attribution.records.profile import RightsEntry
-    from attribution.records.severity import Severity
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
-"""How serious a finding is, and the states of a recorded finding."""
+"""A finding: what a rule found, how serious it is, and the states a recorded finding can
+be in."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -16,6 +18,16 @@ class Severity(StrEnum):
     def rank(self) -> int:
         """2 for error, 1 for warning, 0 for notice: higher is more serious."""
         return {"error": 2, "warning": 1, "notice": 0}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by a rule, with the evidence and what to do about it."""
+
+    rule: str
+    severity: Severity
+    message: str
+    fix: str | None = None
 
 
 # The states of a recorded finding: seen in the latest check of its page, accepted with
