@@ -245,8 +245,8 @@ def load_knowledge_base(folder: Path, *, cache: Path | None = None) -> Knowledge
     """Load and validate every family file and the provider table in ``folder``.
 
     With ``cache``, the tables parsed from the files are kept in that folder, and read
-    from there while the files keep their sizes and modification times; the records are
-    built and validated from them exactly as from the files. A cache that
+    from there while the files hold the same bytes; the records are built and validated
+    from them exactly as from the files. A cache that
     cannot be read or written is passed over without a word."""
     licences: dict[str, Licence] = {}
     families: dict[str, Family] = {}
@@ -284,32 +284,27 @@ _CACHE_FORMAT = b"attribution.licence-tables/2"
 
 
 def _read_tables(paths: list[Path], cache: Path | None) -> dict[str, dict[str, Any]]:
-    """Each file's table by file name: from the cache when it was made from these files
-    as they are now (same names, sizes and modification times, as Python's own
-    bytecode cache decides), else parsed (and then cached)."""
+    """Each file's table by file name: from the cache when it was made from these exact
+    bytes, else parsed (and then cached)."""
+    contents = {path.name: _read_bytes(path) for path in paths}
     if cache is None:
-        return {path.name: _parse_toml(path.name, _read_bytes(path)) for path in paths}
-    key = _tables_key(paths)
+        return {name: _parse_toml(name, raw) for name, raw in contents.items()}
+    key = _tables_key(contents)
     file = cache / f"licence-tables-{zlib.crc32(key.encode()):08x}.marshal"
-    cached = _read_cached_tables(file, key, {path.name for path in paths})
+    cached = _read_cached_tables(file, key, set(contents))
     if cached is not None:
         return cached
-    tables = {path.name: _parse_toml(path.name, _read_bytes(path)) for path in paths}
+    tables = {name: _parse_toml(name, raw) for name, raw in contents.items()}
     _write_cached_tables(file, key, tables)
     return tables
 
 
-def _tables_key(paths: list[Path]) -> str:
+def _tables_key(contents: Mapping[str, bytes]) -> str:
     """What the cached tables were made from: the cache's format, the Python version
-    (marshal's format and tomllib's output are Python's), and each file's name, size
-    and modification time."""
+    (marshal's format and tomllib's output are Python's), and each file's name, size and
+    CRC-32 (a cache, not a defence: whoever can write it can change the files too)."""
     described = [_CACHE_FORMAT.decode(), sys.version.split()[0]]
-    for path in paths:
-        try:
-            stat = path.stat()
-        except OSError as error:
-            raise LicenceDataError(f"{path.name}: cannot be read ({error.strerror})") from None
-        described.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    described += [f"{name}:{len(raw)}:{zlib.crc32(raw):08x}" for name, raw in contents.items()]
     return ";".join(described)
 
 
