@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Text, case, cast, func, literal, select, union_all, update
+from sqlalchemy import Text, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from attribution.records import Severity
@@ -285,15 +285,16 @@ def _count_pages(session: Session, run_id: int, results: Sequence[PageResult]) -
     for result in results:
         for finding in result.all_findings():
             counts[finding.severity] += 1
+    runs = table(Run)  # the table, not the entity: no ORM bookkeeping for one row
     session.execute(
-        update(Run)
-        .where(Run.id == run_id)
+        runs.update()
+        .where(runs.c.id == run_id)
         .values(
-            pages_done=Run.pages_done + len(results),
-            images=Run.images + sum(len(result.images) for result in results),
-            errors=Run.errors + counts[Severity.ERROR],
-            warnings=Run.warnings + counts[Severity.WARNING],
-            notices=Run.notices + counts[Severity.NOTICE],
+            pages_done=runs.c.pages_done + len(results),
+            images=runs.c.images + sum(len(result.images) for result in results),
+            errors=runs.c.errors + counts[Severity.ERROR],
+            warnings=runs.c.warnings + counts[Severity.WARNING],
+            notices=runs.c.notices + counts[Severity.NOTICE],
         )
     )
 
