@@ -23,6 +23,7 @@ from attribution.credits.licence_names import (
     licence_from_url,
 )
 from attribution.credits.needles import (
+    dispatched_alternation,
     lazy_compile,
     needle_alternation,
     scan_alternation,
@@ -64,8 +65,9 @@ US_GOVERNMENT = "LicenseRef-US-Government-Work"
 PUBLIC_DOMAIN = "LicenseRef-Public-Domain"
 ALL_RIGHTS_RESERVED = "LicenseRef-All-Rights-Reserved"
 
-_LABEL_WORDS = alternatives(
-    *GENERIC_LABELS, *MORE_GENERIC_LABELS, *PARSER_GENERIC_LABELS, *KIND_LABELS, *POSITION_LABELS
+_LABEL_WORDS = dispatched_alternation(
+    (*GENERIC_LABELS, *MORE_GENERIC_LABELS, *PARSER_GENERIC_LABELS, *KIND_LABELS, *POSITION_LABELS),
+    re.IGNORECASE,
 )
 LABEL = re.compile(
     r"^\s*+(?:[(\[]\s*+)?"
