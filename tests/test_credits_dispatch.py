@@ -1,5 +1,6 @@
 """Alternations tried only where a character that begins one of their fragments stands
-(``needles.dispatched_alternation``) find what the flat alternation finds."""
+(``needles.dispatched_alternation``), and the word tests that stand in for patterns in
+ASCII text: each finds what the plain form finds."""
 
 from __future__ import annotations
 
@@ -117,3 +118,59 @@ def test_no_character_passes_two_branches_of_the_label_words() -> None:
 
 def test_label_patterns_are_dispatched() -> None:
     assert parse._LABEL_WORDS.startswith("(?=[")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Photo by Jane Doe for The Times",
+        "Jane Doe on Unsplash",
+        "  on Unsplash",
+        "Jane Doe for",
+        "by Jane Doe",
+        "Jane Doe\tfor\tThe Times",
+        "Name PER Agency",
+        "Jane Doe\x1con\x1cFlickr",
+        "Jane Doe fur Flickr",
+        "Jane Doe für Flickr",
+        "Jane Doe von Flickr",
+    ],
+)
+def test_word_tests_stand_for_the_split_patterns(text: str) -> None:
+    words = text.lower().split()
+    assert bool(parse._ON.search(text)) <= (not parse._ON_WORDS.isdisjoint(words[:-1]))
+    assert bool(parse._FOR.search(text)) <= (not parse._FOR_WORDS.isdisjoint(words[:-1]))
+    hint = bool(parse._MADE_BY_HINT.search(f" {text} "))
+    assert hint <= (not parse._BY_WORD_SET.isdisjoint(words))
+
+
+def test_word_tests_stand_for_the_split_patterns_over_the_corpus() -> None:
+    for text in corpus_texts():
+        for part in re.split(r"[/;|]", text):
+            if not part.isascii():
+                continue
+            words = part.lower().split()
+            assert bool(parse._ON.search(part)) <= (not parse._ON_WORDS.isdisjoint(words[:-1]))
+            assert bool(parse._FOR.search(part)) <= (not parse._FOR_WORDS.isdisjoint(words[:-1]))
+            hint = bool(parse._MADE_BY_HINT.search(f" {part} "))
+            assert hint <= (not parse._BY_WORD_SET.isdisjoint(words)), part
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jane Doe",
+        "@jane.doe",
+        "jdoe1987",
+        "Jane  Doe",
+        " Jane",
+        "Jane\u00a0Doe",
+        "Ja@ne",
+        "@",
+        "x²",
+    ],
+)
+def test_name_word_pattern_is_the_word_by_word_test(text: str) -> None:
+    word = re.compile(r"^@?[\w'’.\-ʻ]+$")
+    by_word = bool(text.split()) and all(word.match(w) for w in text.split())
+    assert bool(parse._NAME_WORDS.fullmatch(text)) == by_word
