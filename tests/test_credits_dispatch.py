@@ -174,3 +174,13 @@ def test_name_word_pattern_is_the_word_by_word_test(text: str) -> None:
     word = re.compile(r"^@?[\w'’.\-ʻ]+$")
     by_word = bool(text.split()) and all(word.match(w) for w in text.split())
     assert bool(parse._NAME_WORDS.fullmatch(text)) == by_word
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_clean_ascii_text_stays_as_it_is(text: str) -> None:
+    # _read and _names skip cleaning ASCII text that has been cleaned (and stripped).
+    cleaned = parse._clean(text)
+    assert parse._clean(cleaned) == cleaned
+    stripped = cleaned.strip(" ,.;:")
+    assert parse._clean(stripped) == stripped

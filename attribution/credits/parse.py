@@ -246,7 +246,8 @@ def strip_label(text: str) -> str:
     """``text`` without a leading credit label ("Photo credit:", "Foto:", "Credit…")."""
     if _LABEL_END.search(text) is None and "capture" not in text.lower():
         return text
-    stripped = LABEL.sub("", text, count=1)
+    label = LABEL.match(text)  # (every branch is anchored: what sub would take)
+    stripped = text[label.end() :] if label else text
     return stripped if stripped != text and stripped.strip() else text
 
 
@@ -456,14 +457,16 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
         text = _EMBARGO.sub(" / ", text)
     if "©" in text or "(c)" in lowered or "copyright" in lowered:
         text = _COPYRIGHT.sub(" / ", text)
-    text = _clean(text)
+    text = cleaned = _clean(text)
     if text[:1] in "\"“'‘„«":
         text = _TITLE_QUOTE.sub("", text)
     if "(" in text or "[" in text or ")" in text or "]" in text:
         text = _BRACKET.sub(" / ", text)
     if "getty" in lowered:
         text = _VIA_GETTY.sub("via Getty Images", text)
-    text = _clean(text).strip(" ,.;:/|-–—")
+    if text != cleaned or not text.isascii():  # (clean ASCII text stays as it is)
+        text = _clean(text)
+    text = text.strip(" ,.;:/|-–—")
     courtesy = _COURTESY.search(text) if "courtesy" in needles else None
     if courtesy:
         source = _tidy_org(courtesy.group("source"))
@@ -612,7 +615,7 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
         reading.providers.append(provider)
         reading.creators.extend(_names(person))
         return
-    names = _names(piece)
+    names = _names(piece, cleaned=True)
     if names:
         reading.creators.extend(names)
         return
@@ -648,6 +651,8 @@ def _provider_suffix(piece: str, kb: KnowledgeBase) -> tuple[str, Provider] | No
 
 def _order_providers(reading: _Reading, via: Provider | None, platform_credit: bool) -> None:
     """Decide which named body is the provider and which the distributor ("via")."""
+    if via is None and not reading.providers:
+        return  # no body named: nothing to order
     unique = list(dict.fromkeys(reading.providers))
     platforms = [p for p in [*unique, via] if p is not None and p.kind == "platform"]
     if platform_credit and platforms:
@@ -754,9 +759,12 @@ def _may_end_with(text: str, words: tuple[str, ...]) -> bool:
     return not tail.isascii() or tail.lower().endswith(words)
 
 
-def _names(text: str) -> list[str]:
-    """The people a piece of credit names, or [] when it does not look like names."""
-    text = _clean(text)
+def _names(text: str, *, cleaned: bool = False) -> list[str]:
+    """The people a piece of credit names, or [] when it does not look like names.
+    ``cleaned`` text has been through :func:`_clean` (and maybe stripped): in ASCII it
+    is then clean already."""
+    if not (cleaned and text.isascii()):
+        text = _clean(text)
     if text[-1:].isdecimal():
         text = _TRAILING_YEAR.sub("", text)
     text = text.strip(" ,.;:")
