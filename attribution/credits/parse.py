@@ -23,6 +23,7 @@ from attribution.credits.licence_names import (
     licence_from_url,
 )
 from attribution.credits.needles import (
+    dispatched_alternation,
     lazy_compile,
     needle_alternation,
     scan_alternation,
@@ -64,8 +65,9 @@ US_GOVERNMENT = "LicenseRef-US-Government-Work"
 PUBLIC_DOMAIN = "LicenseRef-Public-Domain"
 ALL_RIGHTS_RESERVED = "LicenseRef-All-Rights-Reserved"
 
-_LABEL_WORDS = alternatives(
-    *GENERIC_LABELS, *MORE_GENERIC_LABELS, *PARSER_GENERIC_LABELS, *KIND_LABELS, *POSITION_LABELS
+_LABEL_WORDS = dispatched_alternation(
+    (*GENERIC_LABELS, *MORE_GENERIC_LABELS, *PARSER_GENERIC_LABELS, *KIND_LABELS, *POSITION_LABELS),
+    re.IGNORECASE,
 )
 LABEL = re.compile(
     r"^\s*+(?:[(\[]\s*+)?"
@@ -156,6 +158,7 @@ _READ_SCAN = re.compile(scan_alternation(*(w for ws in _READ_NEEDLES.values() fo
 _READ_NEEDLE_GROUPS = words_within(_READ_NEEDLES)
 _LONG_NUMBER = re.compile(r"\d{7}")
 _MADE_BY_HINT = re.compile(r"\s(?:" + "|".join(BY_WORDS) + r")\s", re.IGNORECASE)
+_BY_WORD_SET = frozenset(BY_WORDS)
 _IMAGE_CAPTION_TAIL = lazy_compile(r"\s*+image\s+caption\s*,.*$", re.IGNORECASE)
 _MARKER_NEEDLES = re.compile(needle_alternation(*MARKER_NEEDLES))
 # One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…, each tried
@@ -173,7 +176,10 @@ _TITLES = lazy_compile(r"^" + alternatives(*TITLES) + r"\s+", re.IGNORECASE)
 _SEGMENT_SPLIT = re.compile(r"(?:\s*+(?:[/|;\\]|\.(?<=[a-z]{4}\.)\s++(?=[A-Z]))|\s++[-–—]\s)\s*+")
 _SEGMENT_MARK = re.compile(r"[/|;\\.\-–—]")  # one of them is in every place a credit splits
 _NAME_LIST_SPLIT = re.compile(r"(?:\s*+,\s*+(?:and\s++|&\s++)?|\s++(?:&|and|und|et|y)\s)\s*+")
-_NAME_WORD = re.compile(r"^@?[\w'’.\-ʻ]+$")
+# Words of letters, digits and a few marks, each perhaps after "@": str.split's white
+# space is the pattern's \s.
+_NAME_WORDS = re.compile(r"\s*+@?[\w'’.\-ʻ]++(?:\s++@?[\w'’.\-ʻ]++)*+\s*+")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 _PLATFORM_HANDLE = lazy_compile(
     r"^(?P<platform>[\w .]+?)\s++(?:channel\s++|account\s++|user\s++)?(?P<handle>@[\w.]+)$",
     re.IGNORECASE,
@@ -197,8 +203,10 @@ _TRAILING_MARKER = re.compile(
     r",?\s*+\b(?:file(?:\s+photo)?|files|handout|pool|stringer)\b\.?$", re.IGNORECASE
 )
 _TRAILING_MARKER_WORDS = ("file", "files", "photo", "handout", "pool", "stringer")
+_FOR_WORDS = frozenset(("for", "pour", "für", "para", "per"))
 _FOR = lazy_compile(r"\s++(?:for|pour|für|para|per)\s++(?=\S)", re.IGNORECASE)
-_FOR_NEEDLES = re.compile(needle_alternation("for", "pour", "für", "para", "per"))
+_FOR_NEEDLES = re.compile(needle_alternation(*_FOR_WORDS))
+_ON_WORDS = frozenset(("on", "from", "auf", "en", "sur", "su", "op", "at", "da"))
 _ON = re.compile(r"\s++(?:on|from|auf|en|sur|su|op|at|da)\s++(?=\S)", re.IGNORECASE)
 # Wikimedia Commons' "By X - Own work" in other languages
 _OWN_WORK = lazy_compile(r"\b" + alternatives(*OWN_WORK_PHRASES) + r"\b", re.IGNORECASE)
@@ -238,7 +246,8 @@ def strip_label(text: str) -> str:
     """``text`` without a leading credit label ("Photo credit:", "Foto:", "Credit…")."""
     if _LABEL_END.search(text) is None and "capture" not in text.lower():
         return text
-    stripped = LABEL.sub("", text, count=1)
+    label = LABEL.match(text)  # (every branch is anchored: what sub would take)
+    stripped = text[label.end() :] if label else text
     return stripped if stripped != text and stripped.strip() else text
 
 
@@ -448,14 +457,16 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
         text = _EMBARGO.sub(" / ", text)
     if "©" in text or "(c)" in lowered or "copyright" in lowered:
         text = _COPYRIGHT.sub(" / ", text)
-    text = _clean(text)
+    text = cleaned = _clean(text)
     if text[:1] in "\"“'‘„«":
         text = _TITLE_QUOTE.sub("", text)
     if "(" in text or "[" in text or ")" in text or "]" in text:
         text = _BRACKET.sub(" / ", text)
     if "getty" in lowered:
         text = _VIA_GETTY.sub("via Getty Images", text)
-    text = _clean(text).strip(" ,.;:/|-–—")
+    if text != cleaned or not text.isascii():  # (clean ASCII text stays as it is)
+        text = _clean(text)
+    text = text.strip(" ,.;:/|-–—")
     courtesy = _COURTESY.search(text) if "courtesy" in needles else None
     if courtesy:
         source = _tidy_org(courtesy.group("source"))
@@ -518,17 +529,25 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
     # no one: "Cartoon: X", "Photo illustration: X"
     if ":" in segment:
         segment = _KIND_LABEL.sub("", segment, count=1) or segment
-    made_by = _MADE_BY.match(segment) if _MADE_BY_HINT.search(f" {segment} ") else None
+    # In ASCII text a word that _MADE_BY_HINT, _FOR or _ON looks for is one of the text's
+    # words (between white space, in lower case): the words, split once, tell which of
+    # those patterns can match, and only those are tried. Other text goes to the patterns.
+    words = segment.lower().split() if segment.isascii() else None
+    hinted = words is None or not _BY_WORD_SET.isdisjoint(words)
+    cut = False
+    made_by = _MADE_BY.match(segment) if hinted and _MADE_BY_HINT.search(f" {segment} ") else None
     if made_by:
         org = _tidy_org(_ORG_NOISE.sub(" ", made_by.group("org")))
-        segment = segment[made_by.end() :]
+        segment, cut = segment[made_by.end() :], True
         org_provider = _lookup_provider(org, kb) if org else None
         if org_provider is not None:
             reading.providers.append(org_provider)
         elif org:
             reading.holder = reading.holder or org
     else:
-        segment = _LEADING_BY.sub("", segment)
+        leading_by = _LEADING_BY.match(segment)  # (anchored: what sub would take)
+        if leading_by:
+            segment, cut = segment[leading_by.end() :], True
     handle = _PLATFORM_HANDLE.match(segment) if "@" in segment else None
     platform = _lookup_provider(handle.group("platform"), kb) if handle else None
     if handle and platform is not None:
@@ -536,16 +555,23 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
         reading.providers.append(platform)
         reading.creators.append(handle.group("handle"))
         return
-    user = _USER_OF_PLATFORM.match(segment) if "user" in segment.lower() else None
+    lowered = segment.lower()
+    user = _USER_OF_PLATFORM.match(segment) if "user" in lowered else None
     if user:
         platform = _lookup_provider(user.group("platform"), kb)
         if platform is not None:
             reading.providers.append(platform)
             reading.creators.append(user.group("name").strip())
             return
-    for_split = (
-        _FOR.split(segment, maxsplit=1) if _FOR_NEEDLES.search(segment.lower()) else [segment]
-    )
+    if cut:
+        words = lowered.split() if segment.isascii() else None
+    # Both splits need a word with more text after it.
+    if words is None:
+        for_split = _FOR.split(segment, maxsplit=1) if _FOR_NEEDLES.search(lowered) else [segment]
+    elif _FOR_WORDS.isdisjoint(words[:-1]):
+        for_split = [segment]
+    else:
+        for_split = _FOR.split(segment, maxsplit=1)
     if len(for_split) == 2:
         left, right = for_split
         client = _lookup_provider(right, kb)
@@ -556,7 +582,11 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
                 reading.providers.append(client)
         _read_piece(left, kb, reading)
         return
-    on_split = _ON.split(segment, maxsplit=1)
+    on_split = (
+        [segment]
+        if words is not None and _ON_WORDS.isdisjoint(words[:-1])
+        else _ON.split(segment, maxsplit=1)
+    )
     if len(on_split) == 2 and _lookup_provider(on_split[1], kb) is not None:
         _read_piece(on_split[0], kb, reading)
         _read_piece(on_split[1], kb, reading)
@@ -585,7 +615,7 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
         reading.providers.append(provider)
         reading.creators.extend(_names(person))
         return
-    names = _names(piece)
+    names = _names(piece, cleaned=True)
     if names:
         reading.creators.extend(names)
         return
@@ -621,6 +651,8 @@ def _provider_suffix(piece: str, kb: KnowledgeBase) -> tuple[str, Provider] | No
 
 def _order_providers(reading: _Reading, via: Provider | None, platform_credit: bool) -> None:
     """Decide which named body is the provider and which the distributor ("via")."""
+    if via is None and not reading.providers:
+        return  # no body named: nothing to order
     unique = list(dict.fromkeys(reading.providers))
     platforms = [p for p in [*unique, via] if p is not None and p.kind == "platform"]
     if platform_credit and platforms:
@@ -702,8 +734,11 @@ def _is_marker_only(text: str) -> bool:
 
 
 def _is_organisation(text: str) -> bool:
-    words = {w.casefold().strip(".,'’") for w in text.split()}
-    return bool(words & ORGANISATION_WORDS) or (text.isupper() and len(text.split()) >= 4)
+    # (case folding makes no white space and takes none away: the same words)
+    words = text.casefold().split()
+    return not ORGANISATION_WORDS.isdisjoint([w.strip(".,'’") for w in words]) or (
+        text.isupper() and len(words) >= 4
+    )
 
 
 def _is_acronym(text: str) -> bool:
@@ -724,9 +759,12 @@ def _may_end_with(text: str, words: tuple[str, ...]) -> bool:
     return not tail.isascii() or tail.lower().endswith(words)
 
 
-def _names(text: str) -> list[str]:
-    """The people a piece of credit names, or [] when it does not look like names."""
-    text = _clean(text)
+def _names(text: str, *, cleaned: bool = False) -> list[str]:
+    """The people a piece of credit names, or [] when it does not look like names.
+    ``cleaned`` text has been through :func:`_clean` (and maybe stripped): in ASCII it
+    is then clean already."""
+    if not (cleaned and text.isascii()):
+        text = _clean(text)
     if text[-1:].isdecimal():
         text = _TRAILING_YEAR.sub("", text)
     text = text.strip(" ,.;:")
@@ -735,8 +773,11 @@ def _names(text: str) -> list[str]:
     text = text.strip(" ,.")
     if not text or text.casefold() in NOT_NAMES or text.casefold() in PLACES:
         return []
-    if text.split(" ", 1)[0].rstrip(".").casefold() not in TITLE_WORDS and _is_organisation(text):
-        return []  # (a rank such as "Navy Petty Officer" is checked once it is taken off)
+    not_organisation = None  # a text known to be no organisation's name
+    if text.split(" ", 1)[0].rstrip(".").casefold() not in TITLE_WORDS:
+        if _is_organisation(text):
+            return []  # (a rank such as "Navy Petty Officer" is checked once it is taken off)
+        not_organisation = text
     if _may_end_with(text, _TRADE_NAME_WORDS):
         text = _TRADE_NAME.sub("", text)
     names: list[str] = []
@@ -754,7 +795,7 @@ def _names(text: str) -> list[str]:
         part = part.strip(" ,.")
         if not part or part.casefold() in NOT_NAMES:
             continue
-        if _is_organisation(part):
+        if part != not_organisation and _is_organisation(part):
             return []
         if not _looks_like_name(part) or _is_acronym(part):
             return []
@@ -776,11 +817,11 @@ def _looks_like_name(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= 5 or len(text) > 60:
         return False
-    if not all(_NAME_WORD.match(w) for w in words):
+    if not _NAME_WORDS.fullmatch(text):
         return False
     if text.startswith("@"):
         return len(words) == 1
-    if any(ch.isdigit() for ch in text):
+    if _ASCII_DIGIT.search(text) if text.isascii() else any(ch.isdigit() for ch in text):
         # A user name ("jdoe1987"), not a picture number ("14567890a", "UNI498213")
         return (
             len(words) == 1
