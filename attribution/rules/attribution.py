@@ -3,7 +3,6 @@ and a link to the licence."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -81,6 +80,7 @@ def attribution_line(
     credit: Credit, licence: Licence, source_link: str | None, profile: Profile
 ) -> tuple[str, str]:
     """The complete attribution for a licensed image, as (text, HTML)."""
+    import html  # here: its table of entities is not worth loading to list the rules
     creator = credit.creator or credit.provider or "the creator's name"
     where = f" / {credit.provider}" if credit.provider and credit.creator else ""
     changed = "; cropped and modified" if profile.adapts_images else ""
