@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from attribution.credits.needles import lazy_compile
 from attribution.credits.parse import parse_credit
@@ -28,8 +29,10 @@ from attribution.credits.vocabulary import (
     WEAK_LABELS,
 )
 from attribution.licences import KnowledgeBase, default_knowledge_base
-from attribution.records import Credit
 from attribution.textutil import alternatives, clean_text, none_if_empty
+
+if TYPE_CHECKING:
+    from attribution.records import Credit
 
 # Labels that only say "this is the credit"; labels that carry meaning ("Screenshot:",
 # "Courtesy") stay in the credit text.

@@ -14,12 +14,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from attribution.credits.needles import grouped_alternation, lazy_compile, needle_alternation
 from attribution.credits.vocabulary import NOT_A_LICENCE_AFTER
-from attribution.licences import KnowledgeBase
 from attribution.textutil import any_of
+
+if TYPE_CHECKING:
+    from attribution.licences import KnowledgeBase
 
 
 @dataclass(frozen=True)

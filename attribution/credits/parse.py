@@ -15,10 +15,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from attribution.credits.licence_names import (
-    LicenceMention,
     find_licences_in_text,
     licence_from_url,
 )
@@ -56,9 +56,15 @@ from attribution.credits.vocabulary import (
     WIRE_NEEDLES,
     WIRE_NOTES,
 )
-from attribution.licences import KnowledgeBase, Provider, alias_key, default_knowledge_base
+from attribution.licences import alias_key, default_knowledge_base
 from attribution.records import Credit
 from attribution.textutil import alternatives, clean_text
+
+if TYPE_CHECKING:
+    from attribution.credits.licence_names import (
+        LicenceMention,
+    )
+    from attribution.licences import KnowledgeBase, Provider
 
 MAX_CREDIT_CHARS = 1000
 US_GOVERNMENT = "LicenseRef-US-Government-Work"
