@@ -19,11 +19,11 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
     """``BeautifulSoup(html, "lxml")``'s builder with a shorter path for elements
     without namespaces; see the module's docstring."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        """A builder with bs4's defaults (``kwargs`` as :class:`LXMLTreeBuilder` takes)."""
-        super().__init__(**kwargs)
-        # tag name -> the attributes of that tag holding lists of words
-        self._list_attributes: dict[str, frozenset[str]] = {}
+    def __init__(self) -> None:
+        """A builder with bs4's defaults (which attributes hold lists among them)."""
+        super().__init__()
+        # tag name -> the attributes of that tag holding lists of words, for every page
+        self._list_attributes = _LIST_ATTRIBUTES
 
     def start(self, tag: Any, attrib: Any, nsmap: Any = None) -> None:
         """An element opens: its attributes as bs4 would store them, without
@@ -53,7 +53,10 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
             return attrs
         lists = self._list_attributes.get(tag_name)
         if lists is None:
-            lists = self._list_attributes[tag_name] = self._lists_of(tag_name)
+            lists = self._lists_of(tag_name)
+            # Names made up by pages are many and may be long: only so many are kept.
+            if len(self._list_attributes) < _KEPT_NAMES and len(tag_name) <= _KEPT_NAME_LENGTH:
+                self._list_attributes[tag_name] = lists
         if lists.isdisjoint(attrs):
             return attrs
         for key in list(attrs):
@@ -67,6 +70,11 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
         """The attributes of a tag name that hold lists of words."""
         listed = self.cdata_list_attributes or {}
         return frozenset(listed.get("*", ())) | frozenset(listed.get(tag_name.lower(), ()))
+
+
+_LIST_ATTRIBUTES: dict[str, frozenset[str]] = {}
+_KEPT_NAMES = 1024
+_KEPT_NAME_LENGTH = 64
 
 
 def lean_builder_works() -> bool:
