@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, SoupStrainer
 from bs4.element import PageElement, Tag
 from extraction_gold import gold_pages
 from hypothesis import given, settings
@@ -68,3 +68,18 @@ def test_same_tree_for_the_gold_pages() -> None:
 @given(st.lists(st.sampled_from(PAGES), max_size=6), st.text(max_size=40))
 def test_same_tree_for_pages_pieced_together(parts: list[bytes], text: str) -> None:
     _same_tree(b"".join(parts) + text.encode("utf-8", "replace"))
+
+
+class Marked(Tag):
+    """A Tag class of the caller's own."""
+
+
+def test_a_soup_that_filters_or_makes_its_own_tags_is_asked_as_bs4_asks() -> None:
+    html = PAGES[0] + PAGES[1]
+    only_links = SoupStrainer("a")
+    ours = BeautifulSoup(html, builder=LeanLXMLTreeBuilder(), parse_only=only_links)
+    theirs = BeautifulSoup(html, "lxml", parse_only=only_links)
+    assert _shape(ours) == _shape(theirs)
+    made = BeautifulSoup(html, builder=LeanLXMLTreeBuilder(), element_classes={Tag: Marked})
+    assert all(isinstance(tag, Marked) for tag in made.find_all(True))
+    assert _shape(made) == _shape(BeautifulSoup(html, "lxml"))

@@ -2,9 +2,12 @@
 
 For every element bs4's builder copies the attributes twice, looks for XML namespaces in
 the tag's and each attribute's name, and asks of every attribute whether it holds a list
-of words (``class``). An HTML page has no namespaces: an element without them (every
-element lxml's HTML parser reports, in practice) takes the short way here, any other
-takes bs4's own. Which attributes are lists is looked up once per tag name.
+of words (``class``); the soup then asks whether the element is to be kept and of which
+class to make it. An HTML page has no namespaces: an element without them (every element
+lxml's HTML parser reports, in practice) takes the short way here, any other takes bs4's
+own; a soup that keeps every element as a plain ``Tag`` (as parsing a page here does) is
+not asked. Which attributes are lists is looked up once per tag name. The tests compare
+the trees with bs4's own, node by node.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from bs4.builder._lxml import LXMLTreeBuilder
-from bs4.element import nonwhitespace_re
+from bs4.element import Tag, nonwhitespace_re
 
 
 class LeanLXMLTreeBuilder(LXMLTreeBuilder):
@@ -35,7 +38,20 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
         assert soup is not None
         # Values from lxml are strings, which an attribute dictionary stores as they are.
         attrs = self.attribute_dict_class(attrib)
-        soup.handle_starttag(tag, None, None, attrs, namespaces=self.active_namespace_prefixes[-1])
+        namespaces = self.active_namespace_prefixes[-1]
+        if soup.parse_only is not None or soup.element_classes:
+            soup.handle_starttag(tag, None, None, attrs, namespaces=namespaces)
+            return
+        # What soup.handle_starttag does when it keeps every element as a plain Tag.
+        soup.endData()
+        before = soup._most_recent_element
+        element = Tag(
+            soup, self, tag, None, None, attrs, soup.currentTag, before, namespaces=namespaces
+        )
+        if before is not None:
+            before.next_element = element
+        soup._most_recent_element = element
+        soup.pushTag(element)
 
     def end(self, tag: Any) -> None:
         """An element closes."""
