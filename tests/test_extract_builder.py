@@ -29,6 +29,10 @@ PAGES = [
     b"<script>var s = '<img src=x>';</script><style>p{}</style><!-- c --><![CDATA[x]]>",
     b"<?xml version='1.0'?><!DOCTYPE html><p xml:lang=en class=''>x</p>",
     b"\x00<p>\xff\xfe bad bytes</p>",
+    b"<pre>  kept\n  as is </pre><textarea>\n\n</textarea>  \n  <p> \t </p><p>  </p>",
+    b"<template><p>later</p></template><style>\n</style><script>\n\n</script>",
+    b"<html><body><p>a</p></body></html>after the end<p>more</p>\n",
+    b"<table>loose text<tr><td>cell</td>more</tr></table><select><option>x<option>y</select>",
     b"",
 ]
 

@@ -5,8 +5,9 @@ the tag's and each attribute's name, and asks of every attribute whether it hold
 of words (``class``); the soup then asks whether the element is to be kept and of which
 class to make it. An HTML page has no namespaces: an element without them (every element
 lxml's HTML parser reports, in practice) takes the short way here, any other takes bs4's
-own; a soup that keeps every element as a plain ``Tag`` (as parsing a page here does) is
-not asked. Which attributes are lists is looked up once per tag name. The tests compare
+own; a soup that keeps every element and string as bs4's plain classes (as parsing a
+page here does) is not asked, and the text read between elements is made a string of the
+tree directly. Which attributes are lists is looked up once per tag name. The tests compare
 the trees with bs4's own, node by node.
 """
 
@@ -14,8 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bs4 import BeautifulSoup
 from bs4.builder._lxml import LXMLTreeBuilder
-from bs4.element import Tag, nonwhitespace_re
+from bs4.element import NavigableString, Tag, nonwhitespace_re
 
 
 class LeanLXMLTreeBuilder(LXMLTreeBuilder):
@@ -27,6 +29,13 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
         super().__init__()
         # tag name -> the attributes of that tag holding lists of words, for every page
         self._list_attributes = _LIST_ATTRIBUTES
+        self._plain = False  # see initialize_soup
+
+    def initialize_soup(self, soup: BeautifulSoup) -> None:
+        """Bind the builder to the soup it builds; note whether that soup keeps every
+        element and string as bs4's plain classes (then the soup need not be asked)."""
+        super().initialize_soup(soup)
+        self._plain = soup.parse_only is None and not soup.element_classes
 
     def start(self, tag: Any, attrib: Any, nsmap: Any = None) -> None:
         """An element opens: its attributes as bs4 would store them, without
@@ -39,11 +48,11 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
         # Values from lxml are strings, which an attribute dictionary stores as they are.
         attrs = self.attribute_dict_class(attrib)
         namespaces = self.active_namespace_prefixes[-1]
-        if soup.parse_only is not None or soup.element_classes:
+        if not self._plain:
             soup.handle_starttag(tag, None, None, attrs, namespaces=namespaces)
             return
         # What soup.handle_starttag does when it keeps every element as a plain Tag.
-        soup.endData()
+        self._end_data(soup)
         before = soup._most_recent_element
         element = Tag(
             soup, self, tag, None, None, attrs, soup.currentTag, before, namespaces=namespaces
@@ -60,7 +69,35 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
             return
         soup = self.soup
         assert soup is not None
-        soup.handle_endtag(tag, None)
+        if not self._plain:
+            soup.handle_endtag(tag, None)
+            return
+        self._end_data(soup)
+        soup._popToTag(tag, None)
+
+    def _end_data(self, soup: BeautifulSoup) -> None:
+        """What ``soup.endData()`` does for a soup of plain classes: the text read since
+        the last element becomes a string of the tree (white space alone, one space or
+        line break, outside ``<pre>``; a script's or style's own kind of string inside
+        one)."""
+        if not soup.current_data:
+            return
+        text = "".join(soup.current_data)
+        soup.current_data = []
+        if not soup.preserve_whitespace_tag_stack and not text.strip(_ASCII_SPACES):
+            text = "\n" if "\n" in text else " "
+        kind = NavigableString
+        if soup.string_container_stack:
+            kind = self.string_containers.get(soup.string_container_stack[-1].name, kind)
+        string = kind(text)
+        parent = soup.currentTag
+        assert parent is not None  # the soup itself at least, while parsing
+        relink = parent.next_element is not None  # (before the string is linked in)
+        string.setup(parent, soup._most_recent_element)
+        soup._most_recent_element = string
+        parent.contents.append(string)
+        if relink:
+            soup._linkage_fixer(parent)
 
     def _replace_cdata_list_attribute_values(self, tag_name: str, attrs: Any) -> Any:
         """Split the attributes that hold lists of words (``class``) into them, in
@@ -87,6 +124,8 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
         listed = self.cdata_list_attributes or {}
         return frozenset(listed.get("*", ())) | frozenset(listed.get(tag_name.lower(), ()))
 
+
+_ASCII_SPACES = BeautifulSoup.ASCII_SPACES
 
 _LIST_ATTRIBUTES: dict[str, frozenset[str]] = {}
 _KEPT_NAMES = 1024
