@@ -75,6 +75,12 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
         self._end_data(soup)
         soup._popToTag(tag, None)
 
+    def data(self, data: Any) -> None:
+        """Text: kept until the next element opens or closes (``soup.handle_data``)."""
+        soup = self.soup
+        assert soup is not None
+        soup.current_data.append(data)
+
     def _end_data(self, soup: BeautifulSoup) -> None:
         """What ``soup.endData()`` does for a soup of plain classes: the text read since
         the last element becomes a string of the tree (white space alone, one space or
