@@ -298,6 +298,8 @@ def _first_link(heading: Tag, index: PageIndex) -> Tag | None:
 
 
 def _tiny(element: Tag, index: PageIndex) -> bool:
+    if "width" not in element.attrs and "height" not in element.attrs:
+        return False  # most images: no size to read
     sizes = []
     for name in ("width", "height"):
         value = attr(element, name) or ""

@@ -339,14 +339,21 @@ def attach_caption(
     container = _figure_container(element, index)
     caption_tags = _caption_elements(container, element, index) if container is not None else []
     caption_tags = caption_tags[:MAX_CAPTION_PARTS]
+    credit_tags: list[Tag] | None = None  # those of caption_tags that are credits, once known
     if not caption_tags:
         caption_tags = list(_following_captions(element, index)) or _shared_caption(element, index)
         caption_tags = caption_tags[:MAX_CAPTION_PARTS]
-    elif container is not None and not _credit_parts(caption_tags, kb, index):
-        # An attribution line printed after the whole figure ("X" by Y is licensed …).
-        caption_tags += [
-            t for t in _following_captions(container, index) if _is_credit_element(t, index)
-        ]
+    elif container is not None:
+        credit_tags = _credit_parts(caption_tags, kb, index)
+        if not credit_tags:
+            # An attribution line printed after the whole figure ("X" by Y is licensed …).
+            after = [
+                t for t in _following_captions(container, index) if _is_credit_element(t, index)
+            ]
+            if after:
+                caption_tags += after
+                # The parts before say no credit: those after are read as if on their own.
+                credit_tags = _credit_parts(after, kb, index)
     if not caption_tags:
         _caption_from_attribute(candidate, element, kb, index)
         return
@@ -360,6 +367,7 @@ def attach_caption(
         base,
         kb,
         index,
+        credit_tags,
     )
     candidate.caption, candidate.credit, links = read
     if candidate.credit is None:
@@ -368,10 +376,16 @@ def attach_caption(
 
 
 def _read_caption(
-    caption_tags: list[Tag], base: str, kb: KnowledgeBase, index: PageIndex
+    caption_tags: list[Tag],
+    base: str,
+    kb: KnowledgeBase,
+    index: PageIndex,
+    credit_tags: list[Tag] | None = None,
 ) -> tuple[str | None, str | None, tuple[str, ...]]:
-    """(caption, credit, credit links) from the caption and credit elements of an image."""
-    credit_tags = _credit_parts(caption_tags, kb, index)
+    """(caption, credit, credit links) from the caption and credit elements of an image;
+    ``credit_tags``, those of them that are credits, when already worked out."""
+    if credit_tags is None:
+        credit_tags = _credit_parts(caption_tags, kb, index)
     credit_ids = {id(tag) for tag in credit_tags}
     caption_only = [t for t in caption_tags if id(t) not in credit_ids]
     caption_text = " ".join(index.visible_text(t, skip_ids=credit_ids) for t in caption_only)

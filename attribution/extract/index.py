@@ -242,7 +242,7 @@ class PageIndex:
     def below(self, tag: Tag, names: tuple[str, ...], limit: int | None = None) -> list[Tag]:
         """``tag.find_all(names, limit=limit)``: the elements with any of these names
         inside ``tag``, in document order, at most ``limit`` of them."""
-        place = self._place(tag)
+        place = self._number.get(id(tag))
         if place is None:
             return list(tag.find_all(list(names), limit=limit))
         return self._within(place, self._last[place], names, limit)
@@ -254,7 +254,7 @@ class PageIndex:
 
     def all_below(self, tag: Tag) -> list[Tag]:
         """``tag.find_all(True)``: every element inside ``tag``, in document order."""
-        place = self._place(tag)
+        place = self._number.get(id(tag))
         if place is None:
             return list(tag.find_all(True))
         return self._elements[place + 1 : self._last[place] + 1]
@@ -288,7 +288,7 @@ class PageIndex:
         """``parent_named(tag, name)``: the nearest ancestor with this name. The elements
         of that name just before ``tag`` are looked at first (the nearest one that holds
         it is the answer); only when those are many are the ancestors climbed."""
-        place = self._place(tag)
+        place = self._number.get(id(tag))
         if place is None:
             return parent_named(tag, name)
         places = self._name_places.get(name)
@@ -300,12 +300,9 @@ class PageIndex:
                 return self._elements[places[at]]
         return None if before <= _LOOKED_BACK else parent_named(tag, name)
 
-    def _place(self, tag: Tag) -> int | None:
-        return self._number.get(id(tag))
-
     def inside(self, element: Tag, root: Tag) -> bool:
         """Whether ``element`` is a descendant of ``root``."""
-        place, outer = self._place(element), self._place(root)
+        place, outer = self._number.get(id(element)), self._number.get(id(root))
         if place is None or outer is None:
             return any(parent is root for parent in element.parents)
         return outer < place <= self._last[outer]
@@ -313,7 +310,7 @@ class PageIndex:
     def count(self, kind: str, tag: Tag) -> int:
         """How many elements of a kind (``IMAGE``, ``ANY_IMAGE``, ``LICENCE_LINK``, or
         the name "figcaption", "h1" or "nav") are below ``tag``."""
-        place = self._place(tag)
+        place = self._number.get(id(tag))
         if place is None:
             return _count_directly(kind, tag)
         places = self._places[kind]
@@ -325,14 +322,14 @@ class PageIndex:
 
     def text_length(self, tag: Tag) -> int:
         """``len(tag.get_text())``."""
-        place = self._place(tag)
+        place = self._number.get(id(tag))
         if place is None:
             return len(tag.get_text())
         return self._text_after[place] - self._text_before[place]
 
     def words_length(self, tag: Tag) -> int:
         """``len(tag.get_text(" ", strip=True))``."""
-        place = self._place(tag)
+        place = self._number.get(id(tag))
         if place is None:
             return len(tag.get_text(" ", strip=True))
         return max(0, self._words_after[place] - self._words_before[place] - 1)
@@ -340,7 +337,7 @@ class PageIndex:
     def position(self, tag: Tag) -> tuple[int, int]:
         """Where an element starts and ends: the places in document order of it and of
         its last descendant element; an element that was not indexed gives (-1, -1)."""
-        place = self._place(tag)
+        place = self._number.get(id(tag))
         return (-1, -1) if place is None else (place, self._last[place])
 
     def visible_text(

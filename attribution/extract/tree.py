@@ -16,8 +16,11 @@ import warnings
 from collections.abc import Callable, Iterable
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
+from bs4.builder import TreeBuilder
+from bs4.builder._lxml import LXMLTreeBuilder
 from bs4.element import PageElement
 
+from attribution.extract.builder import LeanLXMLTreeBuilder, lean_builder_works
 from attribution.extract.index import PageIndex, TooDeep
 from attribution.extract.limits import MAX_DEPTH
 
@@ -37,8 +40,8 @@ def parse_markup(html: str | bytes, encoding: str | None = None) -> BeautifulSou
     """
     try:
         if isinstance(html, bytes):
-            return BeautifulSoup(html, "lxml", from_encoding=encoding)
-        return BeautifulSoup(html, "lxml")
+            return BeautifulSoup(html, builder=_lxml_builder(), from_encoding=encoding)
+        return BeautifulSoup(html, builder=_lxml_builder())
     except Exception:  # refused: read the decoded text instead
         text = _as_text(html, encoding)
     for parser in ("lxml", "html.parser"):
@@ -47,6 +50,14 @@ def parse_markup(html: str | bytes, encoding: str | None = None) -> BeautifulSou
         except Exception:  # refused: the next parser, else an empty document
             continue
     return BeautifulSoup("", "html.parser")
+
+
+def _lxml_builder() -> TreeBuilder:
+    """A builder for one parse with lxml: the lean one where this bs4 takes it."""
+    return LeanLXMLTreeBuilder() if _LEAN_BUILDER_WORKS else LXMLTreeBuilder()
+
+
+_LEAN_BUILDER_WORKS = lean_builder_works()
 
 
 def _as_text(html: str | bytes, encoding: str | None) -> str:

@@ -14,12 +14,31 @@ IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".tif", "
 # The extensions an image's identity leaves out of its file name.
 _FILE_EXTENSIONS = frozenset({*IMAGE_EXTENSIONS, ".svg"})
 
-_PLACEHOLDER_SRC = re.compile(
-    r"^data:|(?:^|[/_.-])(?:blank|spacer|pixel|transparent|placeholder|lazy[_-]?(?:load|placeholder)?"
-    r"|loading|grey|gray|empty|1x1(?:\.trans)?|trans|clear)\.(?:gif|png|svg|jpg)(?:$|\?)"
-    r"|/lazy-images/images/",
+# Placeholders shown until a script loads the picture: a data: URL, or a file named
+# "blank.gif", "spacer.png", "lazy-load.jpg"… (the name read just before its extension).
+_PLACEHOLDER_MARK = re.compile(r"^data:|/lazy-images/images/", re.IGNORECASE)
+_PLACEHOLDER_EXTENSION = re.compile(r"\.(?:gif|png|svg|jpg)(?=$|\?)", re.IGNORECASE)
+_PLACEHOLDER_NAME = re.compile(
+    r"(?:^|[/_.-])(?:blank|spacer|pixel|transparent|placeholder|lazy[_-]?(?:load|placeholder)?"
+    r"|loading|grey|gray|empty|1x1(?:\.trans)?|trans|clear)\Z",
     re.IGNORECASE,
 )
+# Longer than any name above with the character before it.
+_PLACEHOLDER_NAME_READ = 24
+
+
+def _is_placeholder(value: str) -> bool:
+    """Whether an image URL is a placeholder. The extension is looked for first and
+    the name only where one stands: one pattern for the whole, tried at every
+    separator, cost most of resolving a URL."""
+    if _PLACEHOLDER_MARK.search(value):
+        return True
+    for extension in _PLACEHOLDER_EXTENSION.finditer(value):
+        end = extension.start()
+        if _PLACEHOLDER_NAME.search(value, max(0, end - _PLACEHOLDER_NAME_READ), end):
+            return True
+    return False
+
 
 _GENERIC_STEMS = frozenset(
     """
@@ -131,7 +150,10 @@ _URL_UNSAFE = re.compile(f"[^\\S ]|[{INVISIBLE_CHARACTERS}]")
 def clean_url(url: str) -> str:
     """A URL from a page as a browser would read it, without controls, direction marks
     or white space other than spaces in it (those inside percent-encoded)."""
-    url = whole_characters(url.strip(_URL_END_JUNK))
+    url = url.strip(_URL_END_JUNK)
+    if url.isascii() and url.isprintable():
+        return url  # nothing below applies to printable ASCII: the common case, at once
+    url = whole_characters(url)
     if _URL_UNSAFE.search(url) is None:
         return url
     url = url.replace("\t", "").replace("\n", "").replace("\r", "")
@@ -326,9 +348,9 @@ def _resolve(base: str, value: str) -> str | None:
     value = value.strip().strip("'\"")
     if not value or value.startswith(("data:", "javascript:", "about:", "#", "blob:")):
         return None
-    if _PLACEHOLDER_SRC.search(value):
+    if _is_placeholder(value):
         return None
-    resolved = join_url(base, value)
+    resolved = _join(base, value)  # (kept with the resolution: not kept again as a join)
     if resolved is None:
         return None
     return resolved if shown_by(resolved, base) else None

@@ -1,0 +1,89 @@
+"""The lean lxml tree builder builds exactly the tree bs4's own lxml builder builds."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup, SoupStrainer
+from bs4.element import PageElement, Tag
+from extraction_gold import gold_pages
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from attribution.extract.builder import LeanLXMLTreeBuilder, lean_builder_works
+
+pytestmark = [
+    pytest.mark.skipif(not lean_builder_works(), reason="bs4 older than 4.13"),
+    pytest.mark.filterwarnings("ignore::bs4.XMLParsedAsHTMLWarning"),
+]
+
+PAGES = [
+    b"<p class='a  b\tc' id=x>text <a rel='nofollow license' href=/x>link</a></p>",
+    b"<html xmlns='http://www.w3.org/1999/xhtml' xmlns:og='http://ogp.me/ns#'>"
+    b"<meta property=og:image content=a.jpg><body><img src=a.jpg></body></html>",
+    b"<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink'>"
+    b"<use xlink:href='#i'/></svg><img src=b.jpg>",
+    b"<p {urn:x}name=1 class=q>odd attribute names</p><{urn:y}tag>odd tag</{urn:y}tag>",
+    b"<meta charset=latin-1><meta http-equiv=Content-Type content='text/html; charset=utf-8'>",
+    b"<td headers='h1 h2'><form accept-charset='utf-8 latin1'></form></td><iframe sandbox='a b'>",
+    b"<div><p>unclosed <b>bold <i>both</b> after</div></span>",
+    b"<script>var s = '<img src=x>';</script><style>p{}</style><!-- c --><![CDATA[x]]>",
+    b"<?xml version='1.0'?><!DOCTYPE html><p xml:lang=en class=''>x</p>",
+    b"\x00<p>\xff\xfe bad bytes</p>",
+    b"<pre>  kept\n  as is </pre><textarea>\n\n</textarea>  \n  <p> \t </p><p>  </p>",
+    b"<template><p>later</p></template><style>\n</style><script>\n\n</script>",
+    b"<html><body><p>a</p></body></html>after the end<p>more</p>\n",
+    b"<table>loose text<tr><td>cell</td>more</tr></table><select><option>x<option>y</select>",
+    b"",
+]
+
+
+def _shape(soup: BeautifulSoup) -> list[tuple[str, str, object, object]]:
+    """Every node: its type, text or name, attributes (with their types) and namespace."""
+    shape: list[tuple[str, str, object, object]] = []
+    node: PageElement | None = soup
+    while node is not None:
+        if isinstance(node, Tag):
+            attrs = [(type(k).__name__, k, type(v).__name__, v) for k, v in node.attrs.items()]
+            shape.append(("tag", str(node.name), attrs, (node.namespace, node.prefix)))
+        else:
+            shape.append((type(node).__name__, str(node), None, None))
+        node = node.next_element
+    return shape
+
+
+def _same_tree(html: bytes | str) -> None:
+    ours = BeautifulSoup(html, builder=LeanLXMLTreeBuilder())
+    theirs = BeautifulSoup(html, "lxml")
+    assert ours.decode() == theirs.decode()
+    assert _shape(ours) == _shape(theirs)
+
+
+@pytest.mark.parametrize("html", PAGES)
+def test_same_tree_as_bs4(html: bytes) -> None:
+    _same_tree(html)
+
+
+def test_same_tree_for_the_gold_pages() -> None:
+    for page in gold_pages():
+        _same_tree(page.html)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PAGES), max_size=6), st.text(max_size=40))
+def test_same_tree_for_pages_pieced_together(parts: list[bytes], text: str) -> None:
+    _same_tree(b"".join(parts) + text.encode("utf-8", "replace"))
+
+
+class Marked(Tag):
+    """A Tag class of the caller's own."""
+
+
+def test_a_soup_that_filters_or_makes_its_own_tags_is_asked_as_bs4_asks() -> None:
+    html = PAGES[0] + PAGES[1]
+    only_links = SoupStrainer("a")
+    ours = BeautifulSoup(html, builder=LeanLXMLTreeBuilder(), parse_only=only_links)
+    theirs = BeautifulSoup(html, "lxml", parse_only=only_links)
+    assert _shape(ours) == _shape(theirs)
+    made = BeautifulSoup(html, builder=LeanLXMLTreeBuilder(), element_classes={Tag: Marked})
+    assert all(isinstance(tag, Marked) for tag in made.find_all(True))
+    assert _shape(made) == _shape(BeautifulSoup(html, "lxml"))
