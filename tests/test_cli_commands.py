@@ -345,7 +345,11 @@ def test_the_runner_sees_the_documented_exit_codes(tmp_path: Path) -> None:
     ("args", "used", "unused"),
     [
         (["rules"], "finding", ("stored", "extracted", "credit", "embedded", "results", "profile")),
-        (["credits", "parse", "Photo: Jane Doe/Reuters"], "credit", ("stored", "extracted", "results")),
+        (
+            ["credits", "parse", "Photo: Jane Doe/Reuters"],
+            "credit",
+            ("stored", "extracted", "results"),
+        ),
     ],
 )
 def test_a_quick_command_loads_only_the_records_it_builds(

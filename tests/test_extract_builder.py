@@ -87,3 +87,13 @@ def test_a_soup_that_filters_or_makes_its_own_tags_is_asked_as_bs4_asks() -> Non
     made = BeautifulSoup(html, builder=LeanLXMLTreeBuilder(), element_classes={Tag: Marked})
     assert all(isinstance(tag, Marked) for tag in made.find_all(True))
     assert _shape(made) == _shape(BeautifulSoup(html, "lxml"))
+
+
+@pytest.mark.parametrize(
+    ("version", "used"),
+    [("4.13.0", True), ("4.15.2", True), ("4.12.3", False), ("4.16.0", False), ("5.0", False)],
+)
+def test_the_lean_builder_is_used_only_with_the_bs4_releases_it_was_checked_against(
+    version: str, used: bool
+) -> None:
+    assert lean_builder_works(version) is used

@@ -16,13 +16,13 @@ parsed whatever its bytes, nested no deeper than ``limits.MAX_DEPTH``, indexed o
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Comment, Tag
 
 from attribution.credits import split_caption_credit
 from attribution.extract.chrome import content_roots, is_chrome
 from attribution.extract.declared import (
-    Declared,
     jsonld_documents,
     jsonld_images,
     meta_images,
@@ -30,7 +30,7 @@ from attribution.extract.declared import (
 )
 from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string
 from attribution.extract.figures import attach_caption
-from attribution.extract.index import LeftOut, Named, PageIndex
+from attribution.extract.index import LeftOut
 from attribution.extract.limits import MAX_IMAGES
 from attribution.extract.tree import first_with, index_page, parse_markup, take_out
 from attribution.extract.urls import (
@@ -43,9 +43,16 @@ from attribution.extract.urls import (
     shown_by,
     srcset_urls,
 )
-from attribution.licences import KnowledgeBase, default_knowledge_base
+from attribution.licences import default_knowledge_base
 from attribution.records import ExtractedPage
 from attribution.textutil import none_if_empty
+
+if TYPE_CHECKING:
+    from attribution.extract.declared import (
+        Declared,
+    )
+    from attribution.extract.index import Named, PageIndex
+    from attribution.licences import KnowledgeBase
 
 __all__ = ["extract_page", "image_identity", "parse_html"]
 

@@ -138,7 +138,27 @@ _KEPT_NAMES = 1024
 _KEPT_NAME_LENGTH = 64
 
 
-def lean_builder_works() -> bool:
-    """Whether this bs4 has what the lean builder relies on (bs4 4.13 and later, whose
-    builders say which class holds an element's attributes)."""
+# The bs4 releases whose private parts the lean builder was checked against (its tests
+# compare its trees with bs4's own). Any other release parses with bs4's own builder, as
+# correct and slower, until the tests have been run against it and the range widened.
+CHECKED_BS4 = ((4, 13), (4, 15))
+
+
+def lean_builder_works(version: str | None = None) -> bool:
+    """Whether the lean builder may be used with this bs4 (or bs4 ``version``): a
+    release it was checked against, whose builders say which class holds an element's
+    attributes."""
+    import bs4
+
+    release = _release(version or bs4.__version__)
+    if release is None or not CHECKED_BS4[0] <= release <= CHECKED_BS4[1]:
+        return False
     return hasattr(LeanLXMLTreeBuilder(), "attribute_dict_class")
+
+
+def _release(version: str) -> tuple[int, int] | None:
+    """(major, minor) of a version string such as "4.13.4", or None."""
+    parts = version.split(".")
+    if len(parts) < 2 or not (parts[0].isdigit() and parts[1].isdigit()):
+        return None
+    return int(parts[0]), int(parts[1])

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from bs4 import Tag
 
 from attribution.extract.dom import (
-    FoundImage,
     attr,
     class_text,
     parent_named,
@@ -18,10 +18,15 @@ from attribution.extract.dom import (
     word_set,
 )
 from attribution.extract.figures import has_caption_nearby
-from attribution.extract.index import PageIndex
 from attribution.extract.tree import first_with
 from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
 from attribution.textutil import clean_text
+
+if TYPE_CHECKING:
+    from attribution.extract.dom import (
+        FoundImage,
+    )
+    from attribution.extract.index import PageIndex
 
 _CHROME_WORDS = frozenset(
     """

@@ -9,13 +9,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from bs4 import Tag
 
 from attribution.extract.dom import attr, word_set
-from attribution.extract.index import Named
 from attribution.extract.urls import resolve_url, url_path
 from attribution.textutil import clean_text, none_if_empty
+
+if TYPE_CHECKING:
+    from attribution.extract.index import Named
 
 
 @dataclass

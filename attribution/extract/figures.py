@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache, partial
+from typing import TYPE_CHECKING
 
 from bs4 import Tag
 
@@ -18,7 +19,6 @@ from attribution.credits.vocabulary import (
 )
 from attribution.extract.dom import (
     IMAGE_TAGS,
-    FoundImage,
     attr,
     child_elements,
     class_text,
@@ -27,12 +27,18 @@ from attribution.extract.dom import (
     next_element_sibling,
     text_start,
 )
-from attribution.extract.index import ANY_IMAGE, LICENCE_LINK, PageIndex
+from attribution.extract.index import ANY_IMAGE, LICENCE_LINK
 from attribution.extract.limits import MAX_CAPTION_PARTS
 from attribution.extract.tree import parse_markup
 from attribution.extract.urls import join_url
-from attribution.licences import KnowledgeBase
 from attribution.textutil import alternatives, clean_text, none_if_empty
+
+if TYPE_CHECKING:
+    from attribution.extract.dom import (
+        FoundImage,
+    )
+    from attribution.extract.index import PageIndex
+    from attribution.licences import KnowledgeBase
 
 _CAPTION_CLASS = re.compile(
     r"caption|legend|legende|bildunterschrift|unterschrift|image-desc|img-desc|photo-desc"

@@ -81,6 +81,7 @@ def attribution_line(
 ) -> tuple[str, str]:
     """The complete attribution for a licensed image, as (text, HTML)."""
     import html  # here: its table of entities is not worth loading to list the rules
+
     creator = credit.creator or credit.provider or "the creator's name"
     where = f" / {credit.provider}" if credit.provider and credit.creator else ""
     changed = "; cropped and modified" if profile.adapts_images else ""
