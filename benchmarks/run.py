@@ -486,22 +486,41 @@ def bench_store(pages: int = 2_000, images_per_page: int = 5, findings_per_image
         if together == 1:
             db.close()
     for together in (1, RECORDED_TOGETHER):
-        with throwaway_postgres() as url:  # a new database each, as SQLite had
-            if url is None:
-                print("  PostgreSQL: skipped (no server on 127.0.0.1:5432)")
-                break
-            pg = open_database(url, auto_upgrade=True, quick_commits=True)
-            try:
-                pg_time, pg_statements = record_all(pg, results, together)
-            finally:
-                pg.close()
-            print(
-                f"  PostgreSQL, {together} a transaction: {pg_time:6.2f} s ({pages / pg_time:6.0f} pages/s, {pg_statements / pages:.1f} statements a page)"
-            )
-            print(
-                f"    ratio PostgreSQL/SQLite per page: {pg_time / sqlite_times[together]:.1f}x"
-                + (" (goal <= 1.5x)" if together > 1 else "")
-            )
+        # Pages together: SQLite and PostgreSQL take turns (a new database each time) and
+        # each keeps its best of three, as a single round of either swings on a shared
+        # machine; one page a transaction is measured once (it takes minutes).
+        rounds = 1 if together == 1 else 3
+        pg_time = float("inf")
+        for number in range(rounds):
+            if number:
+                fresh = open_database(
+                    f"sqlite:///{folder / f'again-{number}.db'}",
+                    auto_upgrade=True,
+                    quick_commits=True,
+                )
+                again, _ = record_all(fresh, results, together)
+                fresh.close()
+                sqlite_times[together] = min(sqlite_times[together], again)
+            with throwaway_postgres() as url:  # a new database each, as SQLite had
+                if url is None:
+                    break
+                pg = open_database(url, auto_upgrade=True, quick_commits=True)
+                try:
+                    took, pg_statements = record_all(pg, results, together)
+                finally:
+                    pg.close()
+                pg_time = min(pg_time, took)
+        if pg_time == float("inf"):
+            print("  PostgreSQL: skipped (no server on 127.0.0.1:5432)")
+            break
+        best = f", best of {rounds} beside SQLite's" if rounds > 1 else ""
+        print(
+            f"  PostgreSQL, {together} a transaction{best}: {pg_time:6.2f} s ({pages / pg_time:6.0f} pages/s, {pg_statements / pages:.1f} statements a page)"
+        )
+        print(
+            f"    ratio PostgreSQL/SQLite per page: {pg_time / sqlite_times[together]:.1f}x"
+            + (" (goal <= 1.5x)" if together > 1 else "")
+        )
     raw = sqlite3.connect(folder / "raw-1.db")
     started = time.perf_counter()
     raw_rows = raw.execute(
