@@ -4,7 +4,6 @@ ASCII text: each finds what the plain form finds."""
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_credits_speed_paths import corpus_texts
 
 from attribution.credits import parse
 from attribution.credits.needles import dispatched_alternation, first_characters
@@ -31,16 +31,6 @@ LABEL_FRAGMENTS = (
     *KIND_LABELS,
     *POSITION_LABELS,
 )
-
-
-def corpus_texts() -> list[str]:
-    """Every credit and caption text of the labelled corpora."""
-    texts = []
-    for name in ("credits.jsonl", "captions.jsonl"):
-        for line in (CORPUS / name).read_text("utf-8").splitlines():
-            if line.strip():
-                texts.append(json.loads(line)["text"])
-    return texts
 
 
 @pytest.mark.parametrize(

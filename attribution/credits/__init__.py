@@ -13,8 +13,9 @@ only parses credits does not build the patterns that split captions.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from attribution.lazy import lazy_names
 
 if TYPE_CHECKING:
     from attribution.credits.captions import split_caption_credit
@@ -44,11 +45,4 @@ _MODULES = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """The public name ``name``, imported from its module now (PEP 562)."""
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _MODULES)
