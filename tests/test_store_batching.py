@@ -164,3 +164,15 @@ def _with_size(result: PageResult, size: int) -> PageResult:
     """``result`` as read from a response of ``size`` bytes."""
     source = PageSource(result.url, result.url, 200, datetime.now(UTC), "0" * 64, size)
     return replace(result, source=source)
+
+
+def test_many_pages_without_a_position_are_added_to_the_run_in_order(db: Database) -> None:
+    # A library caller may record any number of pages at once, none at a position of the
+    # run: more than one statement can list (SQLite takes at most 500 terms in a compound
+    # SELECT) still become the run's targets, in the pages' order.
+    run = start_run(db, "check", [], {})
+    urls = [f"https://news.example/many/{n}" for n in range(600)]
+    record_pages(db, run, [PageToRecord(story(0, (), url=url)) for url in urls])
+    assert run_pages(db, run) == urls
+    (summary,) = [r for r in list_runs(db) if r.id == run]
+    assert summary.pages_done == 600

@@ -334,36 +334,42 @@ def _finish_targets(
     )
 
 
+# Targets one statement adds: each is a term of a compound SELECT, of which SQLite
+# takes at most 500.
+TARGETS_A_STATEMENT = 200
+
+
 def _add_targets(
     session: Session, run_id: int, added: Sequence[tuple[str, int]], moment: datetime
 ) -> None:
     """Add the (target, page id) pairs, each done, in order after the run's last
-    target, in one statement."""
-    if not added:
-        return
+    target: one statement for every :data:`TARGETS_A_STATEMENT` of them."""
     targets = table(RunTarget)
     last = (
         select(func.coalesce(func.max(targets.c.position), -1))
         .where(targets.c.run_id == run_id)
         .scalar_subquery()
     )
-    rows = union_all(
-        *(
-            select(
-                literal(number).label("number"),
-                literal(target, targets.c.target.type).label("target"),
-                literal(page_id).label("page_id"),
-            )
-            for number, (target, page_id) in enumerate(added, start=1)
-        )
-    ).subquery()
-    after = select(
-        literal(run_id),
-        last + rows.c.number,
-        rows.c.target,
-        literal(DONE),
-        rows.c.page_id,
-        literal(moment, targets.c.finished_at.type),
-    )
     columns = ["run_id", "position", "target", "status", "page_id", "finished_at"]
-    session.execute(targets.insert().from_select(columns, after))
+    for start in range(0, len(added), TARGETS_A_STATEMENT):
+        rows = union_all(
+            *(
+                select(
+                    literal(number).label("number"),
+                    literal(target, targets.c.target.type).label("target"),
+                    literal(page_id).label("page_id"),
+                )
+                for number, (target, page_id) in enumerate(
+                    added[start : start + TARGETS_A_STATEMENT], start=1
+                )
+            )
+        ).subquery()
+        after = select(
+            literal(run_id),
+            last + rows.c.number,
+            rows.c.target,
+            literal(DONE),
+            rows.c.page_id,
+            literal(moment, targets.c.finished_at.type),
+        )
+        session.execute(targets.insert().from_select(columns, after))
