@@ -246,8 +246,8 @@ def load_knowledge_base(folder: Path, *, cache: Path | None = None) -> Knowledge
 
     With ``cache``, the tables parsed from the files are kept in that folder, and read
     from there while the files hold the same bytes; the records are built and validated
-    from them exactly as from the files. A cache that
-    cannot be read or written is passed over without a word."""
+    from them exactly as from the files. A cache that cannot be read or written is
+    passed over without a word."""
     licences: dict[str, Licence] = {}
     families: dict[str, Family] = {}
     providers: tuple[Provider, ...] = ()

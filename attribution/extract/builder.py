@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import bs4
 from bs4 import BeautifulSoup
 from bs4.builder._lxml import LXMLTreeBuilder
 from bs4.element import NavigableString, Tag, nonwhitespace_re
@@ -148,8 +149,6 @@ def lean_builder_works(version: str | None = None) -> bool:
     """Whether the lean builder may be used with this bs4 (or bs4 ``version``): a
     release it was checked against, whose builders say which class holds an element's
     attributes."""
-    import bs4
-
     release = _release(version or bs4.__version__)
     if release is None or not CHECKED_BS4[0] <= release <= CHECKED_BS4[1]:
         return False
