@@ -160,6 +160,7 @@ def checked_page_json(page: PageResult) -> dict[str, Any]:
                 "embedded": embedded_json(item.embedded),
                 "findings": [finding_json(f) for f in item.findings],
                 "origin": item.image.origin,
+                "role": item.image.role,
             }
             for item in page.images
         ],
@@ -233,6 +234,7 @@ def evidence_json(evidence: ImageEvidence) -> dict[str, Any]:
         "last_seen": evidence.last_seen.isoformat(),
         "run": evidence.run_id,
         "alt": evidence.alt,
+        "role": evidence.role,
         "caption": evidence.caption,
         "credit_text": evidence.credit_text,
         "page_fetch": {
@@ -263,6 +265,7 @@ def snapshot_json(snapshot: PageSnapshot) -> dict[str, Any]:
         "images": [
             {
                 "image": shown.image_url,
+                "role": shown.role,
                 "alt": shown.alt,
                 "caption": shown.caption,
                 "credit_text": shown.credit_text,

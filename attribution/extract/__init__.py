@@ -44,7 +44,7 @@ from attribution.extract.urls import (
     srcset_urls,
 )
 from attribution.licences import default_knowledge_base
-from attribution.records import ExtractedPage
+from attribution.records import SOCIAL_ROLE, ExtractedPage
 from attribution.textutil import none_if_empty
 
 if TYPE_CHECKING:
@@ -376,7 +376,10 @@ def _merge_declared(
         key = image_identity(declared.url)
         target = index.get(key)
         if target is None:
-            target = FoundImage(src=declared.url, element=None, origin=declared.origin)
+            # Declared in the page's metadata only: the picture shared on social media.
+            target = FoundImage(
+                src=declared.url, element=None, origin=declared.origin, role=SOCIAL_ROLE
+            )
             extra.append(target)
             index[key] = target
         else:

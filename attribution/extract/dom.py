@@ -18,7 +18,7 @@ from attribution.credits.vocabulary import (
     LABEL_ELEMENT_WORDS,
 )
 from attribution.extract.urls import image_identity
-from attribution.records import ExtractedImage
+from attribution.records import CONTENT_ROLE, ExtractedImage
 from attribution.textutil import alternatives, clean_text
 
 IMAGE_TAGS = ("img", "amp-img", "amp-anim")
@@ -59,6 +59,7 @@ class FoundImage:
     credit: str | None = None
     credit_links: list[str] = field(default_factory=list)
     structured: dict[str, str] = field(default_factory=dict)
+    role: str = CONTENT_ROLE
 
     @property
     def identity(self) -> str:
@@ -75,6 +76,7 @@ class FoundImage:
             variants=tuple(v for v in dict.fromkeys(self.variants) if v != self.src),
             origin=self.origin,
             structured=tuple(sorted(self.structured.items())),
+            role=self.role,
         )
 
 

@@ -20,7 +20,13 @@ from attribution.lazy import lazy_names
 if TYPE_CHECKING:
     from attribution.records.credit import Credit
     from attribution.records.embedded import ContentCredentials, Embedded
-    from attribution.records.extracted import ExtractedImage, ExtractedPage
+    from attribution.records.extracted import (
+        CONTENT_ROLE,
+        IMAGE_ROLES,
+        SOCIAL_ROLE,
+        ExtractedImage,
+        ExtractedPage,
+    )
     from attribution.records.finding import FINDING_STATUSES, Finding, Severity
     from attribution.records.profile import Limits, Profile, RightsEntry
     from attribution.records.results import ImageResult, PageResult, PageSource
@@ -37,8 +43,11 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "CONTENT_ROLE",
     "FINDING_STATUSES",
+    "IMAGE_ROLES",
     "RIGHTS_SCOPES",
+    "SOCIAL_ROLE",
     "ContentCredentials",
     "Credit",
     "Embedded",
@@ -68,6 +77,9 @@ _MODULES = {
     "Credit": "credit",
     "ContentCredentials": "embedded",
     "Embedded": "embedded",
+    "CONTENT_ROLE": "extracted",
+    "IMAGE_ROLES": "extracted",
+    "SOCIAL_ROLE": "extracted",
     "ExtractedImage": "extracted",
     "ExtractedPage": "extracted",
     "FINDING_STATUSES": "finding",

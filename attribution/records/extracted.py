@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+CONTENT_ROLE = "content"
+SOCIAL_ROLE = "social"
+IMAGE_ROLES = (CONTENT_ROLE, SOCIAL_ROLE)
+"""What an image is to its page: a picture the article shows (``content``), or one the
+page only declares for sharing, in og:image, twitter:image or JSON-LD (``social``)."""
+
 
 @dataclass(frozen=True)
 class ExtractedImage:
@@ -16,7 +22,9 @@ class ExtractedImage:
     ``credit_links`` are the hrefs of links inside or beside the credit, such as a
     ``rel="license"`` link. ``structured`` holds schema.org ImageObject facts from
     JSON-LD (``creditText``, ``creator``, ``copyrightNotice``, ``license``,
-    ``acquireLicensePage``) when the page declares them.
+    ``acquireLicensePage``) when the page declares them. ``role`` is ``content`` for a
+    picture the article shows and ``social`` for one the page only declares in its
+    metadata (og:image, twitter:image, JSON-LD): what is shared on social media.
     """
 
     src: str
@@ -27,6 +35,7 @@ class ExtractedImage:
     variants: tuple[str, ...] = ()
     origin: str = "img"
     structured: tuple[tuple[str, str], ...] = ()
+    role: str = CONTENT_ROLE
 
     def structured_value(self, key: str) -> str | None:
         """The value of one schema.org ImageObject property, or None."""

@@ -54,7 +54,9 @@ class ImageEvidence:
     """What a page showed of an image, as a lawyer would ask for it: when it was first
     and last seen there, the caption and credit as seen the last time, how the page was
     read then (addresses, HTTP status, time, hash of its bytes) and the image file as
-    read then (hash of the bytes read, their number, the embedded metadata)."""
+    read then (hash of the bytes read, their number, the embedded metadata). ``role``
+    says whether the page showed the image (``content``) or only declared it for
+    social media (``social``)."""
 
     page_url: str
     image_url: str
@@ -64,6 +66,7 @@ class ImageEvidence:
     alt: str | None = None
     caption: str | None = None
     credit_text: str | None = None
+    role: str = "content"
     requested_url: str | None = None
     final_url: str | None = None
     http_status: int | None = None

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from attribution.render.report import CheckReport, Sink
 
 CHECK_COLUMNS = (
-    "page", "page_title", "image", "caption", "credit", "creator", "provider", "licence",
+    "page", "page_title", "image", "role", "caption", "credit", "creator", "provider", "licence",
     "kind", "rule", "severity", "message", "fix",
 )  # fmt: skip
 FINDING_COLUMNS = (
@@ -100,6 +100,7 @@ def check_rows(page: PageResult) -> Iterator[list[Any]]:
             page.url,
             page.title,
             item.image.src,
+            item.image.role,
             item.image.caption,
             credit.text if credit else None,
             credit.creator if credit else None,

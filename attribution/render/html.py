@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from attribution import __version__
 from attribution.render.report import render_whole
-from attribution.render.text import credit_facts, tally_line
+from attribution.render.text import SOCIAL_HEADING, credit_facts, split_by_role, tally_line
 from attribution.serialize import ReportTally
 
 if TYPE_CHECKING:
-    from attribution.records import PageResult, Profile
+    from attribution.records import ImageResult, PageResult, Profile
     from attribution.render.report import CheckReport, Sink
 
 _NO_FINDINGS = '<span class="none">no findings</span>'
@@ -93,9 +93,25 @@ _PAGES_MARK = "\x00pages\x00"
 
 
 def page_section(page: PageResult) -> str:
-    """One page's heading, notices and table of images."""
+    """One page's heading, notices, table of content images and, apart, table of the
+    pictures it only declares for sharing on social media."""
+    content, social = split_by_role(page.images)
+    title = f" — {html.escape(page.title)}" if page.title else ""
+    body = _image_table(content, 1) if content else "<p>No content images found.</p>"
+    if social:
+        body += (
+            f'<h3 class="social">{html.escape(SOCIAL_HEADING[0].upper() + SOCIAL_HEADING[1:])}'
+            f"</h3>{_image_table(social, len(content) + 1)}"
+        )
+    notices = "".join(
+        f'<p class="notice">Notice: {html.escape(notice)}</p>' for notice in page.notices
+    )
+    return f"<h2>{html.escape(page.url)}{title}</h2>\n{notices}{body}"
+
+
+def _image_table(items: Sequence[ImageResult], first_number: int) -> str:
     rows = []
-    for number, item in enumerate(page.images, 1):
+    for number, item in enumerate(items, first_number):
         credit = item.credit
         facts = html.escape(credit_facts(credit)) if credit else ""
         findings = "".join(
@@ -111,15 +127,8 @@ def page_section(page: PageResult) -> str:
             f"<td>{_cell(credit.text if credit else None)}<div>{facts}</div></td>"
             f"<td>{findings or _NO_FINDINGS}</td></tr>"
         )
-    title = f" — {html.escape(page.title)}" if page.title else ""
-    body = (
+    return (
         "<table><tr><th>#</th><th>Image and caption</th><th>Credit</th><th>Findings</th></tr>"
         + "".join(rows)
         + "</table>"
-        if rows
-        else "<p>No content images found.</p>"
     )
-    notices = "".join(
-        f'<p class="notice">Notice: {html.escape(notice)}</p>' for notice in page.notices
-    )
-    return f"<h2>{html.escape(page.url)}{title}</h2>\n{notices}{body}"

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from attribution.records import (
+    SOCIAL_ROLE,
     Severity,
 )
 from attribution.render.escape import terminal_safe
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
         Credit,
         Embedded,
         Finding,
+        ImageResult,
         PageResult,
         PageSnapshot,
         Profile,
@@ -84,28 +86,52 @@ class TextCheckWriter:
 
 
 def page_lines(page: PageResult, colour: bool = False) -> list[str]:
-    """The lines of one page in the text check report."""
+    """The lines of one page in the text check report: its content images, then apart
+    the pictures it only declares for sharing on social media."""
     title = f" — {page.title}" if page.title else ""
     out = [terminal_safe(f"{page.url}{title}")]
     out.extend(terminal_safe(f"  notice: {notice}") for notice in page.notices)
-    if not page.images:
+    content, social = split_by_role(page.images)
+    if not content:
         out.append("  no content images found")
-    for number, item in enumerate(page.images, 1):
-        image = item.image
-        out.append(f"  [{number}] {terminal_safe(image.src)}")
-        if image.caption:
-            out.append(f"      caption: {terminal_safe(image.caption)}")
-        if item.credit is None:
-            out.append("      credit:  (none)")
-        else:
-            out.append(f"      credit:  {terminal_safe(item.credit.text)}")
-            facts = credit_facts(item.credit)
-            if facts:
-                out.append(f"               {terminal_safe(facts)}")
-        if item.embedded is not None:
-            out.append(f"      file:    {terminal_safe(_embedded_facts(item.embedded))}")
-        out.extend(_finding_lines(item.findings, "      ", colour))
+    for number, item in enumerate(content, 1):
+        out.extend(_image_lines(number, item, colour))
+    if social:
+        out.append(f"  {SOCIAL_HEADING}:")
+        for number, item in enumerate(social, len(content) + 1):
+            out.extend(_image_lines(number, item, colour))
     out.extend(_finding_lines(page.findings, "  ", colour))
+    return out
+
+
+SOCIAL_HEADING = (
+    "shared on social media (declared in the page's metadata, not shown in the article)"
+)
+
+
+def split_by_role(images: Sequence[ImageResult]) -> tuple[list[ImageResult], list[ImageResult]]:
+    """A page's images as (content images, pictures only declared for social media),
+    each in page order."""
+    content = [item for item in images if item.image.role != SOCIAL_ROLE]
+    social = [item for item in images if item.image.role == SOCIAL_ROLE]
+    return content, social
+
+
+def _image_lines(number: int, item: ImageResult, colour: bool) -> list[str]:
+    image = item.image
+    out = [f"  [{number}] {terminal_safe(image.src)}"]
+    if image.caption:
+        out.append(f"      caption: {terminal_safe(image.caption)}")
+    if item.credit is None:
+        out.append("      credit:  (none)")
+    else:
+        out.append(f"      credit:  {terminal_safe(item.credit.text)}")
+        facts = credit_facts(item.credit)
+        if facts:
+            out.append(f"               {terminal_safe(facts)}")
+    if item.embedded is not None:
+        out.append(f"      file:    {terminal_safe(_embedded_facts(item.embedded))}")
+    out.extend(_finding_lines(item.findings, "      ", colour))
     return out
 
 
@@ -264,7 +290,8 @@ def page_history(snapshots: Sequence[PageSnapshot]) -> str:
             f"{snapshot.requested_url}{moved}: {len(snapshot.images)} image(s)"
         )
         for place, shown in enumerate(snapshot.images, start=1):
-            lines.append(f"  {place}. {shown.image_url}")
+            social = " (shared on social media, not shown)" if shown.role == SOCIAL_ROLE else ""
+            lines.append(f"  {place}. {shown.image_url}{social}")
             if shown.credit_text:
                 lines.append(f"     credit: {shown.credit_text}")
             if shown.caption:

@@ -77,6 +77,7 @@ def _evidence(row: Any, first: Any, last: Any) -> ImageEvidence:
         last_seen=aware(last),
         run_id=appearance.run_id,
         alt=appearance.alt,
+        role=appearance.role,
         caption=appearance.caption,
         credit_text=appearance.credit_text,
         requested_url=fetch.requested_url if fetch else None,

@@ -198,6 +198,8 @@ class Appearance(Base):
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
     image_id: Mapped[int] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
+    # "content" (shown in the article) or "social" (only declared in its metadata)
+    role: Mapped[str] = mapped_column(String(16), default="content", server_default="content")
     alt: Mapped[str | None] = mapped_column(PageText)
     caption: Mapped[str | None] = mapped_column(PageText)
     credit_text: Mapped[str | None] = mapped_column(PageText)

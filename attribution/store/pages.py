@@ -246,6 +246,7 @@ def _add_appearances(
             "page_id": page_id,
             "image_id": images[item.image.src],
             "position": place,
+            "role": item.image.role,
             "alt": item.image.alt,
             "caption": item.image.caption,
             "credit_text": item.image.credit,
