@@ -28,7 +28,7 @@ from attribution.extract.declared import (
     meta_images,
     published_date,
 )
-from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string
+from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string, parent_named
 from attribution.extract.figures import attach_caption
 from attribution.extract.index import LeftOut
 from attribution.extract.limits import MAX_IMAGES
@@ -116,6 +116,8 @@ def extract_page(
     forget_known_urls()
     soup = parse_html(html, encoding)
     index = index_page(soup, leave_out=_NOT_SHOWN)
+    if _show_drawn_pictures(soup, index.every_element.get("image", [])):
+        index = index_page(soup, leave_out=_NOT_SHOWN)  # (only pages with such drawings)
     named = index.every_element
     declared = _declared_url(named)
     base = _base_url(named, url, declared)
@@ -164,6 +166,35 @@ def too_many_images(checked: int, unread: int) -> str:
 
 # Scripts, styles, templates, drawings, frames and comments: not read for images.
 _NOT_SHOWN = LeftOut(frozenset({"script", "style", "template", "svg", "iframe"}), (Comment,))
+
+
+def _show_drawn_pictures(soup: BeautifulSoup, images: list[Tag]) -> bool:
+    """Put an ``<img>`` before each drawing (``<svg>``, left out of the index as not shown)
+    that places a picture with ``<image href>`` / ``<image xlink:href>``, for it to be read
+    as any image; whether the picture is content or chrome is then judged as for any.
+    Says whether the page changed."""
+    changed = False
+    for image in images:
+        drawing = parent_named(image, "svg")
+        href = attr(image, "href") or attr(image, "xlink:href")
+        if drawing is None or not href or href.startswith("#"):
+            continue
+        while True:  # the outermost drawing: the one in the page
+            outer = parent_named(drawing, "svg")
+            if outer is None:
+                break
+            drawing = outer
+        shown = soup.new_tag("img", attrs={"src": href})
+        for name in ("width", "height"):
+            size = attr(image, name) or attr(drawing, name)
+            if size and size.isdigit():
+                shown[name] = size
+        label = attr(drawing, "aria-label") or attr(image, "aria-label")
+        if label:
+            shown["alt"] = label
+        drawing.insert_before(shown)
+        changed = True
+    return changed
 
 
 def _declared_url(named: Named) -> str | None:
