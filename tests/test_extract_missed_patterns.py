@@ -16,6 +16,46 @@ def sources(html: str) -> list[str]:
     return [image.src for image in extract_page(html, BASE).images]
 
 
+def test_a_placeholder_image_names_its_picture_in_an_attribute_of_the_sites_own() -> None:
+    html = page(
+        "<p>Text.</p><figure><img src='/static/lazy-placeholder.png' class='lazy' alt='' "
+        "data-sm='/media/s/avalanche-480.jpg' data-lg='/media/l/avalanche.jpg' "
+        "data-md='/media/m/avalanche-960.jpg'><figcaption>The slope. Photo: A. Guide"
+        "</figcaption></figure>"
+        "<div class='lead'><img src='/img/blank.gif' alt='Harbour' "
+        "data-img-path='https://cdn.example.com/gen/123456/harbour-large.jpg'></div>"
+    )
+    assert sources(html) == [
+        "https://news.example.com/media/l/avalanche.jpg",
+        "https://cdn.example.com/gen/123456/harbour-large.jpg",
+    ]
+
+
+def test_foundation_interchange_gives_the_rule_for_large_screens() -> None:
+    html = page(
+        "<p>Text.</p><figure><img data-interchange='[/m/boat-small.jpg, small], "
+        "[/m/boat-medium.jpg, medium], [/m/boat-large.jpg, large]' alt='Boat'>"
+        "<figcaption>A boat. Photo: B. Sailor</figcaption></figure>"
+    )
+    assert sources(html) == ["https://news.example.com/m/boat-large.jpg"]
+
+
+def test_a_real_src_is_not_replaced_by_other_data_attributes() -> None:
+    html = page(
+        "<figure><img src='/m/river.jpg' data-share='/m/share-card.jpg' alt='River'>"
+        "<figcaption>A river. Photo: C. Boat</figcaption></figure>"
+    )
+    assert sources(html) == ["https://news.example.com/m/river.jpg"]
+
+
+def test_data_attributes_that_are_not_image_urls_are_not_read() -> None:
+    html = page(
+        "<p>Text.</p><img src='/img/blank.gif' data-id='12345' data-link='/story/other/' "
+        'data-config=\'{"src": "/m/x.jpg"}\'>'
+    )
+    assert sources(html) == []
+
+
 def test_an_image_element_outside_svg_is_an_img() -> None:
     html = page(
         "<p>Text.</p><p><image width='460' height='287' "

@@ -300,6 +300,10 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
     src = next((u for u in lazy if u), None) or (
         (largest or own_src) if lazy_set else (own_src or largest)
     )
+    if src is None and not lazy_sources and not lazy_set:
+        # A placeholder (or no src) and none of the known lazy attributes: the site's own
+        # script reads the picture from an attribute of its own ("data-lg", "data-img-path").
+        src = _unknown_lazy_url(element, base)
     if src is None:
         return None
     variants = [u for u in lazy if u] + [u for _, u in set_urls]
@@ -316,6 +320,37 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
         variants=variants,
         alt=none_if_empty(attr(element, "alt")),
     )
+
+
+def _unknown_lazy_url(element: Tag, base: str) -> str | None:
+    """The picture an image without a real ``src`` names in another ``data-…`` attribute
+    of the site's own: the one named for the largest size ("data-lg", "data-large",
+    "data-desktop"), else the first whose value is an image URL. Foundation's
+    ``data-interchange`` ("[small.jpg, small], [large.jpg, large]") gives its last rule's,
+    which is the one that matches at desktop width."""
+    found: str | None = None
+    for name, value in element.attrs.items():
+        if not name.startswith("data-") or not isinstance(value, str):
+            continue
+        if name == "data-interchange":
+            rules = _INTERCHANGE_RULE.findall(value)
+            value = rules[-1] if rules else ""
+        value = value.strip()
+        if not value or not looks_like_image_url(value) or value[:1] in "[{":
+            continue
+        url = resolve_url(base, value)
+        if url is None:
+            continue
+        if _LARGE_NAME.search(name[5:]):
+            return url
+        found = found or url
+    return found
+
+
+# "[url, (large)]": the URL of one rule of Foundation's interchange.
+_INTERCHANGE_RULE = re.compile(r"\[\s*([^,\[\]\s]+)\s*,[^\[\]]*\]")
+# Names of the attribute that holds the largest size: "lg", "large", "xl", "desktop", "full".
+_LARGE_NAME = re.compile(r"(?:^|-)(?:lg|large|x+l|desktop|full|big)(?:$|-)")
 
 
 def _picture_sources(picture: Tag, index: PageIndex) -> list[tuple[float, str]]:
