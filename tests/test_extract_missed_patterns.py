@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from attribution.extract import extract_page
+from attribution.extract import extract_page, image_identity
 
 BASE = "https://news.example.com/story/"
 
@@ -63,6 +63,84 @@ def test_an_image_element_outside_svg_is_an_img() -> None:
         "<sub>People hold candles. Photo: D. Press</sub></p>"
     )
     assert sources(html) == ["https://cdn.example.com/archive/0315/candles_3151768c.jpg"]
+
+
+def test_static_maps_of_different_places_are_different_pictures() -> None:
+    maps = [
+        "https://maps.example.com/api/staticmap?center=53.36,7.20&zoom=15&size=400x300&key=K",
+        "https://maps.example.com/api/staticmap?center=53.37,7.21&zoom=15&size=400x300&key=K",
+    ]
+    assert image_identity(maps[0]) != image_identity(maps[1])
+    html = page("".join(f"<p>Stop.</p><img src='{m.replace('&', '&amp;')}'>" for m in maps))
+    assert sources(html) == maps
+
+
+def test_an_address_that_draws_a_picture_sees_through_size_parameters() -> None:
+    # Sizes by any name: small numbers and empty values do not name a picture.
+    assert image_identity(
+        "https://img.example.com/r/?d=20141230&t=2&i=1008960367&w=580&fh=&ll=&r=AB12"
+    ) == image_identity("https://img.example.com/r/?d=20141230&t=2&i=1008960367&w=&ll=580&r=AB12")
+    assert image_identity("https://img.example.com/resize?id=40177&w=300") != image_identity(
+        "https://img.example.com/resize?id=40178&w=300"
+    )
+
+
+def test_numbered_files_in_a_plain_folder_are_different_pictures() -> None:
+    numbers = ("028", "037", "1020", "1119")
+    html = page(
+        "".join(
+            f"<figure><img src='/wp-content/uploads/{n}.jpg'><figcaption>Backstage, Paris"
+            "</figcaption></figure>"
+            for n in numbers
+        )
+    )
+    assert sources(html) == [
+        f"https://news.example.com/wp-content/uploads/{n}.jpg" for n in numbers
+    ]
+
+
+def test_a_width_as_file_name_in_a_pictures_own_folder_is_still_a_size() -> None:
+    assert image_identity(
+        "https://i.example.com/img/media/ab12cd/0_0_5000_3000/master/5000.jpg"
+    ) == image_identity("https://i.example.com/img/media/ab12cd/0_0_5000_3000/master/1000.jpg")
+
+
+def test_camera_picture_numbers_are_not_widths() -> None:
+    shots = ("6730", "6755", "6911")
+    html = page(
+        "".join(
+            f"<p>Ride.</p><img src='/up/2023/10/Trail_Bike_WEB-{n}.jpg' srcset='"
+            f"/up/2023/10/Trail_Bike_WEB-{n}-600x400.jpg 600w, "
+            f"/up/2023/10/Trail_Bike_WEB-{n}-980x653.jpg 980w'>"
+            for n in shots
+        )
+    )
+    assert len(sources(html)) == 3
+    assert image_identity("https://x.example/a/harbour-1024.jpg") == image_identity(
+        "https://x.example/a/harbour.jpg"
+    )
+
+
+def test_one_file_name_in_folders_of_different_days_is_different_pictures() -> None:
+    days = ("20220115", "20220116", "20220117")
+    html = page(
+        "".join(
+            f"<p>Day.</p><img src='/archive/bulletin/{d}/{d}0800/bulletin_en.png' "
+            "width=600 height=400>"
+            for d in days
+        )
+    )
+    assert len(sources(html)) == 3
+
+
+def test_sizes_of_one_picture_in_one_folder_still_merge() -> None:
+    html = page(
+        "<figure><img src='/up/2023/10/harbour-1024x683.jpg' "
+        "srcset='/up/2023/10/harbour-300x200.jpg 300w, /up/2023/10/harbour-1024x683.jpg 1024w'>"
+        "<noscript><img src='/up/2023/10/harbour-1024x683.jpg'></noscript>"
+        "<figcaption>The harbour. Photo: E. Quay</figcaption></figure>"
+    )
+    assert len(sources(html)) == 1
 
 
 def test_a_picture_placed_in_an_svg_drawing_is_an_image() -> None:

@@ -39,6 +39,7 @@ from attribution.extract.urls import (
     image_identity,
     join_url,
     looks_like_image_url,
+    numbered_folders,
     resolve_url,
     shown_by,
     srcset_urls,
@@ -407,7 +408,9 @@ def _merge_same_pictures(found: list[FoundImage]) -> list[FoundImage]:
         existing = merged.get(own) or next(
             (merged[k] for k in keys if k in merged and merged[k].identity in keys), None
         )
-        if existing is not None and _captioned_apart(existing, candidate):
+        if existing is not None and (
+            _captioned_apart(existing, candidate) or _filed_apart(existing, candidate)
+        ):
             existing = None  # "P03-240312-301.jpg" and "-302.jpg": numbered, not sized
         if existing is None:
             order.append(candidate)
@@ -428,6 +431,13 @@ def _captioned_apart(first: FoundImage, second: FoundImage) -> bool:
     """Two images printed with different captions of their own are different pictures,
     whatever their file names suggest."""
     return bool(first.caption and second.caption and first.caption != second.caption)
+
+
+def _filed_apart(first: FoundImage, second: FoundImage) -> bool:
+    """Two images filed under different ids or days ("/20220115/map.png" and
+    "/20220116/map.png") are different pictures, whatever their file names say."""
+    mine, theirs = numbered_folders(first.src), numbered_folders(second.src)
+    return bool(mine and theirs and mine != theirs)
 
 
 def _merge_declared(
