@@ -167,3 +167,32 @@ def test_an_svg_icon_is_still_not_an_image() -> None:
         "<svg><use xlink:href='#icon-mail'></use></svg>"
     )
     assert sources(html) == []
+
+
+def test_a_script_value_in_a_lazy_attribute_is_not_a_url() -> None:
+    html = page(
+        "<figure><img src='https://cdn.example.com/m/queue.jpg' data-url='null' alt='Queue'>"
+        "<figcaption>The queue. Photo: G. Wait</figcaption></figure>"
+    )
+    assert sources(html) == ["https://cdn.example.com/m/queue.jpg"]
+
+
+def test_the_picture_scripts_show_wins_over_its_noscript_copy() -> None:
+    html = page(
+        "<figure><noscript><img src='/m/pump_4db10e5d86.jpg' "
+        "srcset='/m/pump_ebe5397e2d.jpg 320w, /m/pump_8e4df5727b.jpg 1440w'></noscript>"
+        "<img src='data:image/gif;base64,R0lGODlhAQABAAAAACw=' class='lazyload' "
+        "data-srcset='/m/pump_ebe5397e2d.jpg 320w, /m/pump_8e4df5727b.jpg 1440w'>"
+        "<figcaption>A heat pump. Photo: H. Warm</figcaption></figure>"
+    )
+    assert sources(html) == ["https://news.example.com/m/pump_8e4df5727b.jpg"]
+
+
+def test_typo3_renditions_of_one_picture_share_an_identity() -> None:
+    folder = "https://x.example/fileadmin/_processed_/f/b/"
+    assert image_identity(folder + "csm_Heat-Pump_439468967_4db10e5d86.jpg") == image_identity(
+        folder + "csm_Heat-Pump_439468967_cfb8b0af33.jpg"
+    )
+    assert image_identity(folder + "csm_Heat-Pump_4db10e5d86.jpg") != image_identity(
+        folder + "csm_Solar-Roof_4db10e5d86.jpg"
+    )

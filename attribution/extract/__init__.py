@@ -417,7 +417,13 @@ def _merge_same_pictures(found: list[FoundImage]) -> list[FoundImage]:
             target = candidate
         else:
             target = existing
-            target.variants.extend([candidate.src, *candidate.variants])
+            if _fallback_copy(target) and not _fallback_copy(candidate):
+                # The picture scripts show, not the <noscript> copy read before it.
+                target.variants.append(target.src)
+                target.src, target.element = candidate.src, candidate.element
+            else:
+                target.variants.append(candidate.src)
+            target.variants.extend(candidate.variants)
             target.caption = target.caption or candidate.caption
             target.credit = target.credit or candidate.credit
             target.credit_links.extend(candidate.credit_links)
@@ -425,6 +431,12 @@ def _merge_same_pictures(found: list[FoundImage]) -> list[FoundImage]:
         for key in keys:
             merged.setdefault(key, target)
     return order
+
+
+def _fallback_copy(image: FoundImage) -> bool:
+    """Whether an image is the ``<noscript>`` copy of a picture, for browsers without
+    scripts."""
+    return image.element is not None and parent_named(image.element, "noscript") is not None
 
 
 def _captioned_apart(first: FoundImage, second: FoundImage) -> bool:

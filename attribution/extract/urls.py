@@ -87,6 +87,7 @@ _EMBEDDED_URL = re.compile(r"https?:/{1,2}\S++$")
 _SIZE_PREFIX = re.compile(r"^\d{2,4}px-(?=.{3})", re.IGNORECASE)
 _SIZE_ONLY = re.compile(r"-?\d{2,5}x-?\d{0,5}[a-z]?|[wh]\d{2,5}", re.IGNORECASE)
 _FORMAT_CODE = re.compile(r"^(\d{6,10})[_-]\d{1,4}$")  # not a timestamp's picture number
+_TYPO3_PROCESSED = re.compile(r"^csm_(.+)_[0-9a-f]{10}$")
 _AGORA_ID = re.compile(r"^(z\d{6,})[a-z]{0,4},", re.IGNORECASE)
 _ARTICLE_MEDIA_ID = re.compile(r"(?<=/)msid-\d+", re.IGNORECASE)
 
@@ -227,6 +228,9 @@ def _path_identity(url: str, path: str) -> str:
             stem = base
             continue
         break
+    if stem.startswith("csm_"):
+        # TYPO3's processed files: "csm_<name>_<checksum of the rendition>"
+        stem = _TYPO3_PROCESSED.sub(r"\1", stem)
     identifier = _IDENTIFIER.search(stem) if len(stem) >= 16 else None
     if identifier:
         return identifier.group(0).lower()
@@ -407,12 +411,18 @@ def _resolve(base: str, value: str) -> str | None:
     value = value.strip().strip("'\"")
     if not value or value.startswith(("data:", "javascript:", "about:", "#", "blob:")):
         return None
+    if value.lower() in _SCRIPT_VALUES:
+        return None  # a script wrote its empty value into the attribute: data-url="null"
     if _is_placeholder(value):
         return None
     resolved = _join(base, value)  # (kept with the resolution: not kept again as a join)
     if resolved is None:
         return None
     return resolved if shown_by(resolved, base) else None
+
+
+# What a script writes into an attribute it has no URL for.
+_SCRIPT_VALUES = frozenset({"null", "undefined", "none", "false", "true", "nan", "0"})
 
 
 def shown_by(url: str, page: str) -> bool:
