@@ -28,7 +28,7 @@ from attribution.extract.declared import (
     meta_images,
     published_date,
 )
-from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string
+from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string, parent_named
 from attribution.extract.figures import attach_caption
 from attribution.extract.index import LeftOut
 from attribution.extract.limits import MAX_IMAGES
@@ -39,6 +39,7 @@ from attribution.extract.urls import (
     image_identity,
     join_url,
     looks_like_image_url,
+    numbered_folders,
     resolve_url,
     shown_by,
     srcset_urls,
@@ -116,6 +117,8 @@ def extract_page(
     forget_known_urls()
     soup = parse_html(html, encoding)
     index = index_page(soup, leave_out=_NOT_SHOWN)
+    if _show_drawn_pictures(soup, index.every_element.get("image", [])):
+        index = index_page(soup, leave_out=_NOT_SHOWN)  # (only pages with such drawings)
     named = index.every_element
     declared = _declared_url(named)
     base = _base_url(named, url, declared)
@@ -164,6 +167,35 @@ def too_many_images(checked: int, unread: int) -> str:
 
 # Scripts, styles, templates, drawings, frames and comments: not read for images.
 _NOT_SHOWN = LeftOut(frozenset({"script", "style", "template", "svg", "iframe"}), (Comment,))
+
+
+def _show_drawn_pictures(soup: BeautifulSoup, images: list[Tag]) -> bool:
+    """Put an ``<img>`` before each drawing (``<svg>``, left out of the index as not shown)
+    that places a picture with ``<image href>`` / ``<image xlink:href>``, for it to be read
+    as any image; whether the picture is content or chrome is then judged as for any.
+    Says whether the page changed."""
+    changed = False
+    for image in images:
+        drawing = parent_named(image, "svg")
+        href = attr(image, "href") or attr(image, "xlink:href")
+        if drawing is None or not href or href.startswith("#"):
+            continue
+        while True:  # the outermost drawing: the one in the page
+            outer = parent_named(drawing, "svg")
+            if outer is None:
+                break
+            drawing = outer
+        shown = soup.new_tag("img", attrs={"src": href})
+        for name in ("width", "height"):
+            size = attr(image, name) or attr(drawing, name)
+            if size and size.isdigit():
+                shown[name] = size
+        label = attr(drawing, "aria-label") or attr(image, "aria-label")
+        if label:
+            shown["alt"] = label
+        drawing.insert_before(shown)
+        changed = True
+    return changed
 
 
 def _declared_url(named: Named) -> str | None:
@@ -269,6 +301,10 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
     src = next((u for u in lazy if u), None) or (
         (largest or own_src) if lazy_set else (own_src or largest)
     )
+    if src is None and not lazy_sources and not lazy_set:
+        # A placeholder (or no src) and none of the known lazy attributes: the site's own
+        # script reads the picture from an attribute of its own ("data-lg", "data-img-path").
+        src = _unknown_lazy_url(element, base)
     if src is None:
         return None
     variants = [u for u in lazy if u] + [u for _, u in set_urls]
@@ -285,6 +321,37 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
         variants=variants,
         alt=none_if_empty(attr(element, "alt")),
     )
+
+
+def _unknown_lazy_url(element: Tag, base: str) -> str | None:
+    """The picture an image without a real ``src`` names in another ``data-…`` attribute
+    of the site's own: the one named for the largest size ("data-lg", "data-large",
+    "data-desktop"), else the first whose value is an image URL. Foundation's
+    ``data-interchange`` ("[small.jpg, small], [large.jpg, large]") gives its last rule's,
+    which is the one that matches at desktop width."""
+    found: str | None = None
+    for name, value in element.attrs.items():
+        if not name.startswith("data-") or not isinstance(value, str):
+            continue
+        if name == "data-interchange":
+            rules = _INTERCHANGE_RULE.findall(value)
+            value = rules[-1] if rules else ""
+        value = value.strip()
+        if not value or not looks_like_image_url(value) or value[:1] in "[{":
+            continue
+        url = resolve_url(base, value)
+        if url is None:
+            continue
+        if _LARGE_NAME.search(name[5:]):
+            return url
+        found = found or url
+    return found
+
+
+# "[url, (large)]": the URL of one rule of Foundation's interchange.
+_INTERCHANGE_RULE = re.compile(r"\[\s*([^,\[\]\s]+)\s*,[^\[\]]*\]")
+# Names of the attribute that holds the largest size: "lg", "large", "xl", "desktop", "full".
+_LARGE_NAME = re.compile(r"(?:^|-)(?:lg|large|x+l|desktop|full|big)(?:$|-)")
 
 
 def _picture_sources(picture: Tag, index: PageIndex) -> list[tuple[float, str]]:
@@ -341,14 +408,22 @@ def _merge_same_pictures(found: list[FoundImage]) -> list[FoundImage]:
         existing = merged.get(own) or next(
             (merged[k] for k in keys if k in merged and merged[k].identity in keys), None
         )
-        if existing is not None and _captioned_apart(existing, candidate):
+        if existing is not None and (
+            _captioned_apart(existing, candidate) or _filed_apart(existing, candidate)
+        ):
             existing = None  # "P03-240312-301.jpg" and "-302.jpg": numbered, not sized
         if existing is None:
             order.append(candidate)
             target = candidate
         else:
             target = existing
-            target.variants.extend([candidate.src, *candidate.variants])
+            if _fallback_copy(target) and not _fallback_copy(candidate):
+                # The picture scripts show, not the <noscript> copy read before it.
+                target.variants.append(target.src)
+                target.src, target.element = candidate.src, candidate.element
+            else:
+                target.variants.append(candidate.src)
+            target.variants.extend(candidate.variants)
             target.caption = target.caption or candidate.caption
             target.credit = target.credit or candidate.credit
             target.credit_links.extend(candidate.credit_links)
@@ -358,10 +433,23 @@ def _merge_same_pictures(found: list[FoundImage]) -> list[FoundImage]:
     return order
 
 
+def _fallback_copy(image: FoundImage) -> bool:
+    """Whether an image is the ``<noscript>`` copy of a picture, for browsers without
+    scripts."""
+    return image.element is not None and parent_named(image.element, "noscript") is not None
+
+
 def _captioned_apart(first: FoundImage, second: FoundImage) -> bool:
     """Two images printed with different captions of their own are different pictures,
     whatever their file names suggest."""
     return bool(first.caption and second.caption and first.caption != second.caption)
+
+
+def _filed_apart(first: FoundImage, second: FoundImage) -> bool:
+    """Two images filed under different ids or days ("/20220115/map.png" and
+    "/20220116/map.png") are different pictures, whatever their file names say."""
+    mine, theirs = numbered_folders(first.src), numbered_folders(second.src)
+    return bool(mine and theirs and mine != theirs)
 
 
 def _merge_declared(

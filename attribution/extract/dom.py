@@ -21,7 +21,8 @@ from attribution.extract.urls import image_identity
 from attribution.records import CONTENT_ROLE, ExtractedImage
 from attribution.textutil import alternatives, clean_text
 
-IMAGE_TAGS = ("img", "amp-img", "amp-anim")
+# "<image src=…>" outside an <svg> is an <img>: browsers' HTML parsing renames it.
+IMAGE_TAGS = ("img", "amp-img", "amp-anim", "image")
 
 _HIDDEN_CLASS = re.compile(
     r"visually-?hidden|hide-?visually|sr-only|screen-?reader|a11y-hidden|hidden-text"

@@ -71,8 +71,11 @@ SIZE_SUFFIX_STEMS = (
 SIZE_SUFFIX_PAIRS = frozenset({("medium", "plus"), ("story", "body"), ("live", "video")})
 # Suffixes written with numbers: "-1024x683", "-e1690000000", "-w600", "-1024w",
 # "-square320", "-blog480", "-master768", "-watch1200"; "@2x" after an "@".
+# A bare number is a width only from 100 to 3999: "-6730" after a photographer's file
+# name is the camera's picture number, and "-028" a place in a series.
 _SIZE_SUFFIX_NUMBERED = re.compile(
-    r"\d{2,5}x\d{2,5}|e\d{10,}|[whq]\d{2,4}|\d{3,4}w?|(?:square|blog|master|watch)\d+",
+    r"\d{2,5}x\d{2,5}|e\d{10,}|[whq]\d{2,4}|(?:[1-9]\d{2}|[1-3]\d{3})w?"
+    r"|(?:square|blog|master|watch)\d+",
     re.IGNORECASE,
 )
 _SIZE_SUFFIX_STEM = re.compile("(?:" + "|".join(SIZE_SUFFIX_STEMS) + r")\w*", re.IGNORECASE)
@@ -84,6 +87,7 @@ _EMBEDDED_URL = re.compile(r"https?:/{1,2}\S++$")
 _SIZE_PREFIX = re.compile(r"^\d{2,4}px-(?=.{3})", re.IGNORECASE)
 _SIZE_ONLY = re.compile(r"-?\d{2,5}x-?\d{0,5}[a-z]?|[wh]\d{2,5}", re.IGNORECASE)
 _FORMAT_CODE = re.compile(r"^(\d{6,10})[_-]\d{1,4}$")  # not a timestamp's picture number
+_TYPO3_PROCESSED = re.compile(r"^csm_(.+)_[0-9a-f]{10}$")
 _AGORA_ID = re.compile(r"^(z\d{6,})[a-z]{0,4},", re.IGNORECASE)
 _ARTICLE_MEDIA_ID = re.compile(r"(?<=/)msid-\d+", re.IGNORECASE)
 
@@ -164,7 +168,9 @@ def image_identity(url: str) -> str:
     """A key shared by every size and crop of one picture (srcset sizes, og:image copies).
 
     Uses the file name without size suffixes ("-1024x683", "-superJumbo") when it is
-    distinctive, else the path without size segments ("/w600/", "/976/").
+    distinctive, else the path without size segments ("/w600/", "/976/"). An address
+    without a file name that draws the picture ("/staticmap?center=…") adds the
+    parameters that name it.
     """
     # Extraction asks again for each size and copy of a picture; the answers are kept
     # for URLs of ordinary length, so that a hostile page's long ones take no memory.
@@ -205,6 +211,15 @@ def _identity(url: str) -> str:
             url = embedded.group(0).replace(":/", "://", 1).replace(":///", "://")
             continue
         break
+    if query and "." not in path.rsplit("/", 1)[-1]:
+        # No file name but an address that draws the picture ("/maps/api/staticmap?center=…",
+        # "/resize?id=…"): its parameters other than size and format name the picture.
+        return _path_identity(url.split("?", 1)[0], path) + _picture_query(query)
+    return _path_identity(url, path)
+
+
+def _path_identity(url: str, path: str) -> str:
+    """The identity of an image URL by its (unquoted) path."""
     filename = path.rsplit("/", 1)[-1]
     stem = filename
     while True:
@@ -213,6 +228,9 @@ def _identity(url: str) -> str:
             stem = base
             continue
         break
+    if stem.startswith("csm_"):
+        # TYPO3's processed files: "csm_<name>_<checksum of the rendition>"
+        stem = _TYPO3_PROCESSED.sub(r"\1", stem)
     identifier = _IDENTIFIER.search(stem) if len(stem) >= 16 else None
     if identifier:
         return identifier.group(0).lower()
@@ -226,6 +244,7 @@ def _identity(url: str) -> str:
     stem = strip_size_suffixes(stem).lower().strip("-_")
     if stem[:1].isdigit():
         stem = _FORMAT_CODE.sub(r"\1", stem)  # "66890123_605", "66890123_6": one picture
+    number = stem if stem.isdigit() else ""
     if _SIZE_ONLY.fullmatch(stem) or _SIZE_SEGMENT.match(stem):
         stem = ""  # "1200x-1.jpg", ".../40127/resize:format=preview": the folder names it
     if len(stem) >= 5 and stem not in _GENERIC_STEMS and not stem.isdigit():
@@ -240,6 +259,11 @@ def _identity(url: str) -> str:
     file_kept = bool(raw) and bool(segments) and segments[-1] == raw[-1]
     if generic and not file_kept:
         return "/".join(segments) or url  # the file segment was a size: the folders name it
+    if number and file_kept and not any(_HAS_DIGIT.search(s) for s in segments[:-1]):
+        # "/uploads/028.jpg", "/uploads/1020.jpg": no folder names a picture, so the number
+        # does (a width is a file name only in a folder of one picture's sizes).
+        segments[-1] = number
+        return "/".join(segments)
     if generic and len(segments) > 2:
         # ".../habeck-bundestag/wide__820x461": the folder names the picture, the file
         # only its rendition
@@ -247,6 +271,45 @@ def _identity(url: str) -> str:
     elif segments:
         segments[-1] = stem or segments[-1]
     return "/".join(segments) or url
+
+
+_HAS_DIGIT = re.compile(r"\d")
+_SMALL_NUMBER = re.compile(r"\d{1,4}(?:\.\d+)?")
+
+# Parameters of an image address that choose its size, format, crop or cache copy, or carry
+# a key or signature: the same picture whatever their values.
+_RENDITION_PARAMETERS = frozenset(
+    """
+    w h width height size sz s q quality fm format fit crop auto dpr scale mode rect resize
+    ixlib ixid cs v ver version t ts cb cache itok sig signature token key client hash
+    bg blur sharp rotate orient trim output
+    """.split()
+)
+
+
+def _picture_query(query: str) -> str:
+    """The parameters of a query that name a picture, sorted, as "?name=value&…" ("" for
+    none): not those of :data:`_RENDITION_PARAMETERS`, nor empty ones, nor small numbers
+    (up to four digits: sizes, quality, zoom, a version), whatever their names."""
+    kept = sorted(
+        (name, value)
+        for name, value in parse_qsl(query)
+        if name.lower() not in _RENDITION_PARAMETERS and not _SMALL_NUMBER.fullmatch(value)
+    )
+    return ("?" + "&".join(f"{name}={value}" for name, value in kept)) if kept else ""
+
+
+def numbered_folders(url: str) -> tuple[str, ...]:
+    """The folders of an image URL that are numbers of five digits or more or dates
+    ("/20220115/", "/2022-01-15/", "/gen/2491664/"): an upload's id or day, never a size.
+
+    Two images with one file name in different such folders are different pictures
+    ("/20220115/bulletin.png" and "/20220116/bulletin.png")."""
+    folders = url_path(url).split("/")[:-1]
+    return tuple(folder for folder in folders if _NUMBERED_FOLDER.fullmatch(folder))
+
+
+_NUMBERED_FOLDER = re.compile(r"\d{5,}|\d{4}-\d{2}-\d{2}")
 
 
 def strip_size_suffixes(stem: str) -> str:
@@ -348,12 +411,18 @@ def _resolve(base: str, value: str) -> str | None:
     value = value.strip().strip("'\"")
     if not value or value.startswith(("data:", "javascript:", "about:", "#", "blob:")):
         return None
+    if value.lower() in _SCRIPT_VALUES:
+        return None  # a script wrote its empty value into the attribute: data-url="null"
     if _is_placeholder(value):
         return None
     resolved = _join(base, value)  # (kept with the resolution: not kept again as a join)
     if resolved is None:
         return None
     return resolved if shown_by(resolved, base) else None
+
+
+# What a script writes into an attribute it has no URL for.
+_SCRIPT_VALUES = frozenset({"null", "undefined", "none", "false", "true", "nan", "0"})
 
 
 def shown_by(url: str, page: str) -> bool:

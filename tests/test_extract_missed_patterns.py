@@ -1,0 +1,198 @@
+"""Images that extraction used to miss or merge: URLs in a site's own lazy attributes,
+``<image>`` elements, and different pictures whose URLs look alike."""
+
+from __future__ import annotations
+
+from attribution.extract import extract_page, image_identity
+
+BASE = "https://news.example.com/story/"
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<html><head>{head}</head><body><article>{body}</article></body></html>"
+
+
+def sources(html: str) -> list[str]:
+    return [image.src for image in extract_page(html, BASE).images]
+
+
+def test_a_placeholder_image_names_its_picture_in_an_attribute_of_the_sites_own() -> None:
+    html = page(
+        "<p>Text.</p><figure><img src='/static/lazy-placeholder.png' class='lazy' alt='' "
+        "data-sm='/media/s/avalanche-480.jpg' data-lg='/media/l/avalanche.jpg' "
+        "data-md='/media/m/avalanche-960.jpg'><figcaption>The slope. Photo: A. Guide"
+        "</figcaption></figure>"
+        "<div class='lead'><img src='/img/blank.gif' alt='Harbour' "
+        "data-img-path='https://cdn.example.com/gen/123456/harbour-large.jpg'></div>"
+    )
+    assert sources(html) == [
+        "https://news.example.com/media/l/avalanche.jpg",
+        "https://cdn.example.com/gen/123456/harbour-large.jpg",
+    ]
+
+
+def test_foundation_interchange_gives_the_rule_for_large_screens() -> None:
+    html = page(
+        "<p>Text.</p><figure><img data-interchange='[/m/boat-small.jpg, small], "
+        "[/m/boat-medium.jpg, medium], [/m/boat-large.jpg, large]' alt='Boat'>"
+        "<figcaption>A boat. Photo: B. Sailor</figcaption></figure>"
+    )
+    assert sources(html) == ["https://news.example.com/m/boat-large.jpg"]
+
+
+def test_a_real_src_is_not_replaced_by_other_data_attributes() -> None:
+    html = page(
+        "<figure><img src='/m/river.jpg' data-share='/m/share-card.jpg' alt='River'>"
+        "<figcaption>A river. Photo: C. Boat</figcaption></figure>"
+    )
+    assert sources(html) == ["https://news.example.com/m/river.jpg"]
+
+
+def test_data_attributes_that_are_not_image_urls_are_not_read() -> None:
+    html = page(
+        "<p>Text.</p><img src='/img/blank.gif' data-id='12345' data-link='/story/other/' "
+        'data-config=\'{"src": "/m/x.jpg"}\'>'
+    )
+    assert sources(html) == []
+
+
+def test_an_image_element_outside_svg_is_an_img() -> None:
+    html = page(
+        "<p>Text.</p><p><image width='460' height='287' "
+        "src='https://cdn.example.com/archive/0315/candles_3151768c.jpg'></image>"
+        "<sub>People hold candles. Photo: D. Press</sub></p>"
+    )
+    assert sources(html) == ["https://cdn.example.com/archive/0315/candles_3151768c.jpg"]
+
+
+def test_static_maps_of_different_places_are_different_pictures() -> None:
+    maps = [
+        "https://maps.example.com/api/staticmap?center=53.36,7.20&zoom=15&size=400x300&key=K",
+        "https://maps.example.com/api/staticmap?center=53.37,7.21&zoom=15&size=400x300&key=K",
+    ]
+    assert image_identity(maps[0]) != image_identity(maps[1])
+    html = page("".join(f"<p>Stop.</p><img src='{m.replace('&', '&amp;')}'>" for m in maps))
+    assert sources(html) == maps
+
+
+def test_an_address_that_draws_a_picture_sees_through_size_parameters() -> None:
+    # Sizes by any name: small numbers and empty values do not name a picture.
+    assert image_identity(
+        "https://img.example.com/r/?d=20141230&t=2&i=1008960367&w=580&fh=&ll=&r=AB12"
+    ) == image_identity("https://img.example.com/r/?d=20141230&t=2&i=1008960367&w=&ll=580&r=AB12")
+    assert image_identity("https://img.example.com/resize?id=40177&w=300") != image_identity(
+        "https://img.example.com/resize?id=40178&w=300"
+    )
+
+
+def test_numbered_files_in_a_plain_folder_are_different_pictures() -> None:
+    numbers = ("028", "037", "1020", "1119")
+    html = page(
+        "".join(
+            f"<figure><img src='/wp-content/uploads/{n}.jpg'><figcaption>Backstage, Paris"
+            "</figcaption></figure>"
+            for n in numbers
+        )
+    )
+    assert sources(html) == [
+        f"https://news.example.com/wp-content/uploads/{n}.jpg" for n in numbers
+    ]
+
+
+def test_a_width_as_file_name_in_a_pictures_own_folder_is_still_a_size() -> None:
+    assert image_identity(
+        "https://i.example.com/img/media/ab12cd/0_0_5000_3000/master/5000.jpg"
+    ) == image_identity("https://i.example.com/img/media/ab12cd/0_0_5000_3000/master/1000.jpg")
+
+
+def test_camera_picture_numbers_are_not_widths() -> None:
+    shots = ("6730", "6755", "6911")
+    html = page(
+        "".join(
+            f"<p>Ride.</p><img src='/up/2023/10/Trail_Bike_WEB-{n}.jpg' srcset='"
+            f"/up/2023/10/Trail_Bike_WEB-{n}-600x400.jpg 600w, "
+            f"/up/2023/10/Trail_Bike_WEB-{n}-980x653.jpg 980w'>"
+            for n in shots
+        )
+    )
+    assert len(sources(html)) == 3
+    assert image_identity("https://x.example/a/harbour-1024.jpg") == image_identity(
+        "https://x.example/a/harbour.jpg"
+    )
+
+
+def test_one_file_name_in_folders_of_different_days_is_different_pictures() -> None:
+    days = ("20220115", "20220116", "20220117")
+    html = page(
+        "".join(
+            f"<p>Day.</p><img src='/archive/bulletin/{d}/{d}0800/bulletin_en.png' "
+            "width=600 height=400>"
+            for d in days
+        )
+    )
+    assert len(sources(html)) == 3
+
+
+def test_sizes_of_one_picture_in_one_folder_still_merge() -> None:
+    html = page(
+        "<figure><img src='/up/2023/10/harbour-1024x683.jpg' "
+        "srcset='/up/2023/10/harbour-300x200.jpg 300w, /up/2023/10/harbour-1024x683.jpg 1024w'>"
+        "<noscript><img src='/up/2023/10/harbour-1024x683.jpg'></noscript>"
+        "<figcaption>The harbour. Photo: E. Quay</figcaption></figure>"
+    )
+    assert len(sources(html)) == 1
+
+
+def test_a_picture_placed_in_an_svg_drawing_is_an_image() -> None:
+    html = page(
+        "<p>Text.</p><figure><svg viewBox='0 0 800 600' width='800' height='600' "
+        "aria-label='Rainfall map'><image href='/m/rainfall-map.png' width='800' height='600'/>"
+        "<text x='10' y='20'>Legend</text></svg>"
+        "<figcaption>Rain this week. Map: F. Weather</figcaption></figure>"
+        "<svg width='640' height='480'><image xlink:href='/m/river-photo.jpg'></image></svg>"
+    )
+    images = extract_page(html, BASE).images
+    assert [image.src for image in images] == [
+        "https://news.example.com/m/rainfall-map.png",
+        "https://news.example.com/m/river-photo.jpg",
+    ]
+    assert images[0].alt == "Rainfall map"
+    assert images[0].caption == "Rain this week."
+
+
+def test_an_svg_icon_is_still_not_an_image() -> None:
+    html = page(
+        "<p>Text.</p><a href='/share'><svg width='16' height='16'>"
+        "<image href='/icons/share.png' width='16' height='16'/></svg></a>"
+        "<svg><use xlink:href='#icon-mail'></use></svg>"
+    )
+    assert sources(html) == []
+
+
+def test_a_script_value_in_a_lazy_attribute_is_not_a_url() -> None:
+    html = page(
+        "<figure><img src='https://cdn.example.com/m/queue.jpg' data-url='null' alt='Queue'>"
+        "<figcaption>The queue. Photo: G. Wait</figcaption></figure>"
+    )
+    assert sources(html) == ["https://cdn.example.com/m/queue.jpg"]
+
+
+def test_the_picture_scripts_show_wins_over_its_noscript_copy() -> None:
+    html = page(
+        "<figure><noscript><img src='/m/pump_4db10e5d86.jpg' "
+        "srcset='/m/pump_ebe5397e2d.jpg 320w, /m/pump_8e4df5727b.jpg 1440w'></noscript>"
+        "<img src='data:image/gif;base64,R0lGODlhAQABAAAAACw=' class='lazyload' "
+        "data-srcset='/m/pump_ebe5397e2d.jpg 320w, /m/pump_8e4df5727b.jpg 1440w'>"
+        "<figcaption>A heat pump. Photo: H. Warm</figcaption></figure>"
+    )
+    assert sources(html) == ["https://news.example.com/m/pump_8e4df5727b.jpg"]
+
+
+def test_typo3_renditions_of_one_picture_share_an_identity() -> None:
+    folder = "https://x.example/fileadmin/_processed_/f/b/"
+    assert image_identity(folder + "csm_Heat-Pump_439468967_4db10e5d86.jpg") == image_identity(
+        folder + "csm_Heat-Pump_439468967_cfb8b0af33.jpg"
+    )
+    assert image_identity(folder + "csm_Heat-Pump_4db10e5d86.jpg") != image_identity(
+        folder + "csm_Solar-Roof_4db10e5d86.jpg"
+    )
