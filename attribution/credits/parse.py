@@ -391,6 +391,7 @@ def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
         licence=licence,
         licence_url=licence_url,
         licence_problem=problem,
+        licence_source=None if licence is None else ("inferred" if implied else "stated"),
         kind=kind,
         confidence=_confidence(reading, licence, provider, words.labelled, problem),
     )

@@ -16,7 +16,10 @@ class Credit:
     the provider table ("© Meridian Films Ltd"). ``licence`` is an SPDX id, a
     ``LicenseRef-`` id or an SPDX expression joining several with ``AND``.
     ``licence_problem`` says why a licence that was named could not be accepted (for
-    example a version that does not exist).
+    example a version that does not exist). ``licence_source`` says where the licence
+    comes from: ``"stated"`` when the credit or a link beside it names it,
+    ``"inferred"`` when it follows from the provider's own terms (a picture credited to
+    NASA, Unsplash or Pixabay with no licence printed), None when there is no licence.
     """
 
     text: str
@@ -28,6 +31,7 @@ class Credit:
     licence: str | None = None
     licence_url: str | None = None
     licence_problem: str | None = None
+    licence_source: str | None = None
     kind: str = "unknown"
     confidence: float = 0.0
 
