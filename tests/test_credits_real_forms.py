@@ -88,6 +88,11 @@ def test_people_stay_people(text: str, people: tuple[str, ...], body: str | None
     assert (credit.provider or credit.holder) == body
 
 
+def test_left_and_right_are_labels() -> None:
+    credit = parse_credit("L: Harbour House / R: Jane Roe")
+    assert (credit.creators, credit.holder) == (("Jane Roe",), "Harbour House")
+
+
 def test_several_one_word_bodies_are_all_bodies() -> None:
     credit = parse_credit("Chart: Tablewright / Source: Statbureau")
     assert credit.creators == ()

@@ -115,6 +115,8 @@ POSITION_LABELS: tuple[str, ...] = (
     r"center",
     r"main\s+(?:image|photo|picture)",
     r"background",
+    r"l(?=\s*:)",  # "L: X / R: Y", left and right, only before a colon
+    r"r(?=\s*:)",
 )
 # Labels printed without a colon, the credit right after them: "Fot. PAP/X".
 UNPUNCTUATED_LABELS: tuple[str, ...] = (r"fot\.", r"capture\s+d['’]\s*[ée]cran")
@@ -436,6 +438,7 @@ ORGANISATION_WORDS = frozenset(
     laboratories labs airlines airways motors brewery winery weingut gallery galerie
     galería galleria theatre theater orchestra zoo tourismus tourism magazine revista
     corporation incorporated e.v s.a s.l s.p.a s.r.l b.v n.v sarl srl kg ohg gbr mbh pty
+    house haus
     """.split()
 )
 # Endings of German compound words that name a body ("Tourismusverband", "Museumsverein",
