@@ -88,6 +88,26 @@ def test_people_stay_people(text: str, people: tuple[str, ...], body: str | None
     assert (credit.provider or credit.holder) == body
 
 
+@pytest.mark.parametrize(
+    ("text", "people", "provider", "source"),
+    [
+        ("Courtesy of Brightsoft's Instagram page", (), "Instagram", "Brightsoft"),
+        ("Photo: Jane Roe's Facebook account", ("Jane Roe",), "Facebook", None),
+        ("Courtesy of Sotheby's", (), None, "Sotheby's"),  # a possessive, no account
+    ],
+)
+def test_an_account_on_a_platform_names_its_owner_and_the_platform(
+    text: str, people: tuple[str, ...], provider: str | None, source: str | None
+) -> None:
+    credit = parse_credit(text)
+    assert (credit.creators, credit.provider, credit.source) == (people, provider, source)
+
+
+@pytest.mark.parametrize("text", ["Foto und Styling: Jane Roe", "Photo and text: Jane Roe"])
+def test_a_label_of_two_jobs_is_a_label(text: str) -> None:
+    assert parse_credit(text).creators == ("Jane Roe",)
+
+
 def test_left_and_right_are_labels() -> None:
     credit = parse_credit("L: Harbour House / R: Jane Roe")
     assert (credit.creators, credit.holder) == (("Jane Roe",), "Harbour House")

@@ -84,6 +84,8 @@ LABEL = re.compile(
     r"^\s*+(?:[(\[]\s*+)?"
     + _LABEL_WORDS
     + r"(?:\s*+\d{1,2}(?!\d))?"  # a numbered label: "Bild 2:", "Photo 3:"
+    # two jobs: "Foto und Styling:", "Photo and text:" (only before a colon)
+    + r"(?:\s++(?:and|und|et|y|&)\s++[^\W\d]{2,20}+(?=\s*:))?"
     + r"\s*(?:"
     + "|".join(LABEL_SEPARATORS)
     + r"|\s[-–—/]\s)\s*"
@@ -206,6 +208,12 @@ _ASCII_DIGIT = re.compile(r"[0-9]")
 _PICTURE_NUMBER = re.compile(r"[A-Z]++\d++|(?=[A-Z0-9]{6,}$)[A-Z]++\d[A-Z0-9]*+")
 _PLATFORM_HANDLE = lazy_compile(
     r"^(?P<platform>[\w .]+?)\s++(?:channel\s++|account\s++|user\s++)?(?P<handle>@[\w.]+)$",
+    re.IGNORECASE,
+)
+# "Jane Roe's Instagram page", "the council's Facebook account"
+_OWNER_OF_ACCOUNT = lazy_compile(
+    r"^(?P<owner>[^'’]{1,80})['’]s\s++(?P<platform>[\w .]{2,30}?)"
+    r"(?:\s++(?:page|account|feed|channel|profile|post))?$",
     re.IGNORECASE,
 )
 _USER_OF_PLATFORM = lazy_compile(
@@ -500,9 +508,11 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     courtesy = _COURTESY.search(text) if "courtesy" in needles else None
     if courtesy:
         source = _tidy_org(courtesy.group("source"))
-        reading.source = source or None
         text = text[: courtesy.start()] + " / " + text[courtesy.end() :]
-        found = _lookup_provider(source, kb) if source else None
+        owner = _account_owner(source, kb, reading) if "'" in source or "’" in source else None
+        source = owner or source
+        reading.source = source or None
+        found = _lookup_provider(source, kb) if source and owner is None else None
         if found is not None:
             reading.providers.append(found)
     via_text = None
@@ -558,6 +568,17 @@ def _is_lone_body_name(name: str) -> bool:
     if " " in name or "." in name or _ASCII_DIGIT.search(name) or not name[:1].isupper():
         return name.startswith("@") and len(name) > 1
     return name.casefold() not in GIVEN_NAMES
+
+
+def _account_owner(text: str, kb: KnowledgeBase, reading: _Reading) -> str | None:
+    """The owner of "Owner's Instagram page", its platform noted as a provider; None
+    when ``text`` names no account on a platform the provider table knows."""
+    match = _OWNER_OF_ACCOUNT.match(text)
+    platform = _lookup_provider(match.group("platform"), kb) if match else None
+    if match is None or platform is None or platform.kind != "platform":
+        return None
+    reading.providers.append(platform)
+    return match.group("owner").strip()
 
 
 def _drop_handle(match: re.Match[str], kb: KnowledgeBase) -> str:
@@ -695,6 +716,11 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
         for part in piece.split(","):
             _read_piece(part, kb, reading)
         return
+    if "'" in piece or "’" in piece:
+        owner = _account_owner(piece, kb, reading)
+        if owner is not None:  # "Jane Roe's Instagram account"
+            _read_piece(owner, kb, reading)
+            return
     suffixed = _provider_suffix(piece, kb)
     if suffixed is not None:
         person, provider = suffixed
