@@ -862,10 +862,10 @@ def _is_organisation(text: str) -> bool:
 def _has_organisation_form(text: str, words: list[str], stripped: list[str]) -> bool:
     """Whether ``text`` is written as a body's name: a word that ends as one
     ("Tourismusverband", "BARD-Gruppe"), a site's domain ("example.de"), a possessive
-    before more words ("Tom's Hardware"), an article first ("The Dolder Grand"), an
-    acronym before words in lower case ("RWE Innogy"), a city after a word that is no
-    given name ("Rosewood Vienna"), a word that is no given name joined by "&" ("Simon
-    & Schuster")."""
+    before more words ("Tom's Hardware"), an article first ("The Dolder Grand"), a short
+    acronym before words not in capitals ("RWE Innogy"), a city after a word that is no
+    given name ("Rosewood Vienna"), "X of the Y" ("Lily of the Valley"), a word that is
+    no given name joined by "&" ("Simon & Schuster")."""
     for word in stripped:
         if word.endswith(ORGANISATION_ENDINGS):
             return True
