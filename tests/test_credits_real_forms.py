@@ -195,9 +195,12 @@ def test_a_bracketed_body_after_a_name_is_kept() -> None:
 # --- the labelled credit lines of the real pages -------------------------------------------
 
 REALPAGES = Path(__file__).resolve().parents[2] / "shared" / "realpages"
-# The fractions of the labelled lines read right, as reached; a change that reads fewer
-# right fails here.
-FLOORS = {"creator": 0.90, "organisations": 0.88, "licence": 0.95}
+# The fractions of the labelled lines read right, as reached (before the rules of
+# test_bodies_are_not_taken_for_people and the Creative Commons forms: creator 0.709,
+# organisations 0.704, licence 0.961); a change that reads fewer right fails here. Names
+# are compared as the real pages' score compares them: split where credits list names,
+# company suffixes ignored, common short and long names the same.
+FLOORS = {"creator": 0.926, "organisations": 0.895, "licence": 0.96}
 
 _SPLIT = re.compile(r"\s*(?:/|\bvia\b|,|\||;|\s-\s|\bfor\b|\band\b|&|\bon\b)\s*", re.I)
 _CORPORATE = re.compile(
@@ -209,6 +212,7 @@ _SAME = {
     "agence france-presse": "afp", "deutsche presse-agentur": "dpa", "pa": "pa media",
     "shutterstock.com": "shutterstock", "flickr.com": "flickr", "unsplash.com": "unsplash",
     "pixabay.com": "pixabay", "istockphoto": "istock", "stock.adobe.com": "adobe stock",
+    "rex": "shutterstock", "epa-efe": "epa",  # (Rex Features is Shutterstock's; EFE and EPA)
 }  # fmt: skip
 _PUBLIC_DOMAIN = re.compile(r"public.?domain|^cc-pdm|pdm|^licenseref-pd|us-gov", re.I)
 

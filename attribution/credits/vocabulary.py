@@ -397,14 +397,14 @@ GIVEN_NAMES = frozenset(
     barbara ben benjamin bernd bill bob brian bruno carl carla carlos caroline catherine
     charles charlotte chris christian christina christine christoph claire claudia daniel
     david diana diego dominik eduardo elena elias elisabeth elizabeth ella emily emma eric
-    erik eva ev evelyn fabian felix fernando florian francesco francisco frank franz fred
+    erik eva evelyn fabian felix fernando florian francesco francisco frank franz fred
     gabriel george georg giovanni giulia giuseppe grace greg hana hanna hannah hans harry
     helen helena henry hugo ian isabel isabella jack jacob jakub jan jane jean jennifer
     jens jerry jessica jim joan joe johann johannes john jonas jorge jose josé joseph joy
     juan julia julian julie jürgen karen karl kasia kate katharina katie kevin klaus
     krzysztof lara laura lea lena leo leon lisa louis lucas lucia luis luisa lukas maja
     manuel marc marco marek maria marie mario mark markus martin mary mateo matteo matthew
-    max maria michael michał michelle mike mohammed monika nadia natalia nicholas nicole
+    max michael michał michelle mike mohammed monika nadia natalia nicholas nicole
     nina noah olivia oscar pablo paolo patrick paul paula pedro peter petra philipp piotr
     pierre rachel rafael ralf raphael rebecca richard robert roberto rosa ruth ryan sabine
     sam samuel sara sarah sebastian simon sofia sophie stefan stefanie stephen steve
