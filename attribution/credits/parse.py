@@ -161,7 +161,7 @@ _FILLER_NEEDLES = re.compile(
     needle_alternation(
         "licen", "lizenz", "rights", "restriction", "under", "this file", "contains", "processed",
         "available", "released", "used", "marked", "dedicated", "reproduced", "unter", "sous",
-        "bajo", "rechte", "derechos", "droits", "ffentlicht", "publi",
+        "bajo", "rechte", "derechos", "droits", "ffentlicht", "publicad", "publié", "publie",
     )
 )  # fmt: skip
 # The words the notes _read takes out need, by note; one pass over the lower-cased text
@@ -852,44 +852,42 @@ def _is_marker_only(text: str) -> bool:
 
 def _is_organisation(text: str) -> bool:
     # (case folding makes no white space and takes none away: the same words)
-    words = text.casefold().split()
+    folded = text.casefold()
+    words = folded.split()
     stripped = [w.strip(".,'’()") for w in words]
     if not ORGANISATION_WORDS.isdisjoint(stripped) or (text.isupper() and len(words) >= 4):
         return True
-    return _has_organisation_form(text, words, stripped)
+    return _has_organisation_form(text, folded, words, stripped)
 
 
-def _has_organisation_form(text: str, words: list[str], stripped: list[str]) -> bool:
+def _has_organisation_form(text: str, folded: str, words: list[str], stripped: list[str]) -> bool:
     """Whether ``text`` is written as a body's name: a word that ends as one
     ("Tourismusverband", "BARD-Gruppe"), a site's domain ("example.de"), a possessive
     before more words ("Tom's Hardware"), an article first ("The Dolder Grand"), a short
     acronym before words not in capitals ("RWE Innogy"), a city after a word that is no
     given name ("Rosewood Vienna"), "X of the Y" ("Lily of the Valley"), a word that is
-    no given name joined by "&" ("Simon & Schuster")."""
+    no given name joined by "&" ("Simon & Schuster"). ``folded`` is ``text`` case
+    folded, ``words`` its words and ``stripped`` those without punctuation around them."""
     for word in stripped:
         if word.endswith(ORGANISATION_ENDINGS):
             return True
-        if "-" in word and not ORGANISATION_WORDS.isdisjoint(word.split("-")):
-            return True
+    if "-" in folded and any(
+        not ORGANISATION_WORDS.isdisjoint(word.split("-")) for word in stripped if "-" in word
+    ):
+        return True
     if len(words) == 1:
         return "." in text and _DOMAIN.fullmatch(text.strip(" .")) is not None
-    printed = text.split()
-    if any(w.endswith(("'s", "’s")) for w in words[:-1]):
+    if "'s " in folded or "’s " in folded:
+        return True  # (a possessive before another word)
+    if words[0] in ORGANISATION_ARTICLES and text.split(None, 2)[1][:1].isupper():
         return True
-    if words[0] in ORGANISATION_ARTICLES and printed[1][:1].isupper():
+    if text[:3].isupper() and stripped[0] not in GIVEN_NAMES:
+        first = text.split(None, 1)[0]
+        if 3 <= len(first) <= 5 and first.isalpha() and first.isupper() and not text.isupper():
+            return True  # (not "DELANEY McCoy": a family name in capitals)
+    if words[-1] in PLACES and "," not in text and stripped[0] not in GIVEN_NAMES:
         return True
-    first = printed[0]
-    if (
-        3 <= len(first) <= 5
-        and first.isalpha()
-        and first.isupper()
-        and not text.isupper()
-        and words[0] not in GIVEN_NAMES
-    ):
-        return True  # (not "DELANEY McCoy": a family name in capitals)
-    if "," not in text and words[-1] in PLACES and stripped[0] not in GIVEN_NAMES:
-        return True
-    if " of the " in text.casefold():
+    if " of the " in folded:
         return True  # "Lily of the Valley", "Bank of the West"
     if " & " in text:
         left, _, right = text.partition(" & ")
