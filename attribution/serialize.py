@@ -53,6 +53,7 @@ def credit_json(credit: Credit | None) -> dict[str, Any] | None:
         "source": credit.source,
         "holder": credit.holder,
         "licence_problem": credit.licence_problem,
+        "licence_source": credit.licence_source,
         "confidence": credit.confidence,
     }
 

@@ -34,6 +34,7 @@ from attribution.credits.vocabulary import (
     COPYRIGHT_MARKS,
     COURTESY_PHRASES,
     GENERIC_LABELS,
+    GIVEN_NAMES,
     KIND_LABELS,
     LABEL_SEPARATORS,
     LOWER_PARTICLES,
@@ -43,6 +44,8 @@ from attribution.credits.vocabulary import (
     MORE_GENERIC_LABELS,
     NAMELESS_KIND_LABELS,
     NOT_NAMES,
+    ORGANISATION_ARTICLES,
+    ORGANISATION_ENDINGS,
     ORGANISATION_WORDS,
     OWN_WORK_PHRASES,
     PARSER_GENERIC_LABELS,
@@ -50,8 +53,10 @@ from attribution.credits.vocabulary import (
     POSITION_LABELS,
     PROVIDER_FILLER,
     PUBLICATION_WORDS,
+    ROLES,
     TITLE_WORDS,
     TITLES,
+    TOP_LEVEL_DOMAINS,
     UNPUNCTUATED_LABELS,
     WIRE_NEEDLES,
     WIRE_NOTES,
@@ -78,13 +83,16 @@ _LABEL_WORDS = dispatched_alternation(
 LABEL = re.compile(
     r"^\s*+(?:[(\[]\s*+)?"
     + _LABEL_WORDS
+    + r"(?:\s*+\d{1,2}(?!\d))?"  # a numbered label: "Bild 2:", "Photo 3:"
+    # two jobs: "Foto und Styling:", "Photo and text:" (only before a colon)
+    + r"(?:\s++(?:and|und|et|y|&)\s++[^\W\d]{2,20}+(?=\s*:))?"
     + r"\s*(?:"
     + "|".join(LABEL_SEPARATORS)
     + r"|\s[-–—/]\s)\s*"
     r"|^\s*+" + alternatives(*UNPUNCTUATED_LABELS) + r"\s*",
     re.IGNORECASE,
 )
-_LABEL_ONLY = re.compile(_LABEL_WORDS + r"\s*(?::|…|\.\.\.|,)?", re.IGNORECASE)
+_LABEL_ONLY = re.compile(_LABEL_WORDS + r"(?:\s*+\d{1,2})?\s*(?::|…|\.\.\.|,)?", re.IGNORECASE)
 # "Photo by", "U.S. Army photo by", "Official White House Photo by", "Bild von", …
 _MADE_BY = lazy_compile(
     r"^(?P<org>[^,;]{0,80}?)\s*\b"
@@ -95,8 +103,13 @@ _MADE_BY = lazy_compile(
     re.IGNORECASE,
 )
 _LEADING_BY = re.compile(
-    r"^(?:by|illustrated\s+by|photographed\s+by|drawn\s+by|shot\s+by)\s+", re.IGNORECASE
+    r"^(?:by|von|par|por|door|illustrated\s+by|photographed\s+by|drawn\s+by|shot\s+by)\s+",
+    re.IGNORECASE,
 )
+# The title before the author in Creative Commons' "Title by Author is licensed under …"
+_TITLE_BY = lazy_compile(r"^[^/|;]{1,120}?\s(?:by|von|par|por|door)\s++(?=\S)", re.IGNORECASE)
+# A user name in brackets after a person's name ("Jane Roe (jroe_photos) on Flickr")
+_BRACKETED_HANDLE = lazy_compile(r"(?<=\w)\s*+\(\s*+(?P<handle>@?[a-z0-9_.\-]{2,40})\s*+\)")
 _ORG_NOISE = lazy_compile(
     r"\b(?:official|staff|file|pool|handout|still|from|a|an|the|video|posted|obtained|on"
     r"|earth\s+observatory|press)\b",
@@ -105,7 +118,7 @@ _ORG_NOISE = lazy_compile(
 _COURTESY = lazy_compile(
     r"(?:^|,\s*+|\s++|/\s*+)(?:photos?\s++|images?\s++|foto:?\s++)?"
     + alternatives(*COURTESY_PHRASES)
-    + r"\s*:?\s*(?P<source>[^/;]+?)\s*(?=/|;|$|\s+via\s)",
+    + r"\s*:?\s*(?P<source>[^/;]+?)\s*(?=/|;|$|\s+via\s|(?<=[a-z]{3})\.\s+[A-Z])",
     re.IGNORECASE,
 )
 _URL = lazy_compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
@@ -120,7 +133,7 @@ _KIND_LABEL = re.compile(
 )
 _GUILLEMETS = lazy_compile(r"(?<=\s)«\s*([^»]{1,80}?)\s*»")
 _PUBLICATION = lazy_compile(r"\b" + alternatives(*PUBLICATION_WORDS) + r"\b", re.IGNORECASE)
-_DOMAIN = lazy_compile(r"^(?:[\w-]++\.)+(?:com|net|org|ie|uk|de|fr|es|it|nl|au|ca|in|br|mx)$", re.I)
+_DOMAIN = lazy_compile(r"^(?:[\w-]++\.)+" + alternatives(*TOP_LEVEL_DOMAINS) + "$", re.I)
 _AGENCY_PHOTO = lazy_compile(r"^(?P<agency>[A-Z][A-Z-]{1,12})\s+(?:PHOTO|FOTO)\s+(?=[A-Z]{2})")
 _EMBARGO = lazy_compile(r"\b(?:[A-Z]{2,}+\s++){1,3}OUT\b")  # "SOUTH KOREA OUT", "JAPAN OUT"
 _TRADE_NAME = lazy_compile(
@@ -133,8 +146,12 @@ _LICENCE_FILLER = lazy_compile(
     r",?\s*+(?:is\s++|are\s++)?(?:licen[cs]ed|available|released|used|marked|dedicated|reproduced)"
     r"\s+(?:for\s+reuse\s+)?(?:under|with|to)\s*(?:a|an|the|this)?(?:\s+creative\s+commons)?"
     r"(?:\s+licen[cs]e)?\s*:?\s*"
+    r"|,?\s*+(?:lizenziert|ver[öo]ffentlicht|licenci[ée]e?|licenciad[oa]|publicad[oa]|publi[ée]e?)"
+    r"\s+(?:unter|sous|bajo)\b"
     r"|\bsome\s+rights\s+reserved\b|\bno\s+known\s+copyright\s+restrictions\b"
-    r"|\bunder\s+(?:a|an|the)\b|\bunder\s*(?=/|$)"
+    r"|\bbestimmte\s+rechte\s+vorbehalten\b|\balgunos\s+derechos\s+reservados\b"
+    r"|\bcertains\s+droits\s+r[ée]serv[ée]s\b"
+    r"|\bunder\s+(?:a|an|the)\b|\b(?:under|unter|sous|bajo)\s*(?=/|$)"
     r"|\bvia\s+(?:a\s+)?(?:creative\s+commons|cc)\s+licen[cs]e\b|\bthis\s+file\b"
     r"|\b(?:licen[cs]e[ds]?|lizenz|licencja|licencia|licenza)\b(?:\s+cc)?\s*:?"
     r"|\b(?:contains\s+(?:modified\s+)?|processed\s+by\b)",
@@ -143,7 +160,8 @@ _LICENCE_FILLER = lazy_compile(
 _FILLER_NEEDLES = re.compile(
     needle_alternation(
         "licen", "lizenz", "rights", "restriction", "under", "this file", "contains", "processed",
-        "available", "released", "used", "marked", "dedicated", "reproduced",
+        "available", "released", "used", "marked", "dedicated", "reproduced", "unter", "sous",
+        "bajo", "rechte", "derechos", "droits", "ffentlicht", "publicad", "publié", "publie",
     )
 )  # fmt: skip
 # The words the notes _read takes out need, by note; one pass over the lower-cased text
@@ -151,12 +169,12 @@ _FILLER_NEEDLES = re.compile(
 _READ_NEEDLES: dict[str, tuple[str, ...]] = {
     "edit": (
         "crop", "resiz", "correct", "retouch", "edited", "modified", "changes made", "caption",
-        "attention", "image id",
+        "attention", "image id", "ausschnitt",
     ),
     "own-work": ("work", "werk", "personnel", "propi", "własna", "wlasna", "arbete"),
     "courtesy": (
         "courtesy", "cortes", "aimable", "genehmigung", "supplied", "provided", "submitted",
-        "handout",
+        "handout", "care of",
     ),
     "wire": WIRE_NEEDLES,
 }  # fmt: skip
@@ -186,8 +204,16 @@ _NAME_LIST_SPLIT = re.compile(r"(?:\s*+,\s*+(?:and\s++|&\s++)?|\s++(?:&|and|und|
 # space is the pattern's \s.
 _NAME_WORDS = re.compile(r"\s*+@?[\w'’.\-ʻ]++(?:\s++@?[\w'’.\-ʻ]++)*+\s*+")
 _ASCII_DIGIT = re.compile(r"[0-9]")
+# A picture's number, not a user's name: "UNI498213", "RTR4JDW4"
+_PICTURE_NUMBER = re.compile(r"[A-Z]++\d++|(?=[A-Z0-9]{6,}$)[A-Z]++\d[A-Z0-9]*+")
 _PLATFORM_HANDLE = lazy_compile(
     r"^(?P<platform>[\w .]+?)\s++(?:channel\s++|account\s++|user\s++)?(?P<handle>@[\w.]+)$",
+    re.IGNORECASE,
+)
+# "Jane Roe's Instagram page", "the council's Facebook account"
+_OWNER_OF_ACCOUNT = lazy_compile(
+    r"^(?P<owner>[^'’]{1,80})['’]s\s++(?P<platform>[\w .]{2,30}?)"
+    r"(?:\s++(?:page|account|feed|channel|profile|post))?$",
     re.IGNORECASE,
 )
 _USER_OF_PLATFORM = lazy_compile(
@@ -219,7 +245,7 @@ _OWN_WORK = lazy_compile(r"\b" + alternatives(*OWN_WORK_PHRASES) + r"\b", re.IGN
 _OWN_WORK_BY = lazy_compile(r"^(?:by|von|par|por|di|door|autorstwa|av|af)\s+(?=\S)", re.IGNORECASE)
 # Notes on what was done to the picture, and editors' boilerplate: not who made it.
 _EDIT_NOTES = lazy_compile(
-    r"\b(?:(?:and\s+)?(?:cropped|resized|colou?r[\s-]corrected|retouched|edited|modified)"
+    r"\b(?:ausschnitt\b|(?:and\s+)?(?:cropped|resized|colou?r[\s-]corrected|retouched|edited|modified)"
     r"(?:\s+(?:and\s+)?(?:cropped|resized|colou?r[\s-]corrected|retouched))?"
     r"(?:\s+from\s+(?:the\s+)?original)?|changes\s+made|(?:hide|toggle|show)\s+caption"
     r"|attention\s+editors?\b.*$|image\s+id\s*:\s*\w+|(?<=\s)\d{7,}\b)",
@@ -288,6 +314,9 @@ class _Reading:
     holder: str | None = None
     unread: list[str] = field(default_factory=list)
     publisher_for: bool = False
+    # people read after a body was named ("SLF/Dürr"): a photographer's family name
+    after_body: set[str] = field(default_factory=set)
+    licensed: bool = False  # a licence is stated
 
 
 @dataclass(frozen=True)
@@ -391,6 +420,7 @@ def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
         licence=licence,
         licence_url=licence_url,
         licence_problem=problem,
+        licence_source=None if licence is None else ("inferred" if implied else "stated"),
         kind=kind,
         confidence=_confidence(reading, licence, provider, words.labelled, problem),
     )
@@ -448,7 +478,7 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     With ``platform_credit`` (a licence is stated and a platform such as Flickr is
     named) other bodies named are the work's authors, not its providers.
     """
-    reading = _Reading()
+    reading = _Reading(licensed=platform_credit)
     lowered = text.lower()
     needles = _needle_groups(lowered)
     if "own-work" in needles and _OWN_WORK.search(text):
@@ -466,6 +496,8 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     text = cleaned = _clean(text)
     if text[:1] in "\"“'‘„«":
         text = _TITLE_QUOTE.sub("", text)
+    if "(" in text:
+        text = _BRACKETED_HANDLE.sub(lambda m: _drop_handle(m, kb), text)
     if "(" in text or "[" in text or ")" in text or "]" in text:
         text = _BRACKET.sub(" / ", text)
     if "getty" in lowered:
@@ -476,9 +508,11 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     courtesy = _COURTESY.search(text) if "courtesy" in needles else None
     if courtesy:
         source = _tidy_org(courtesy.group("source"))
-        reading.source = source or None
         text = text[: courtesy.start()] + " / " + text[courtesy.end() :]
-        found = _lookup_provider(source, kb) if source else None
+        owner = _account_owner(source, kb, reading) if "'" in source or "’" in source else None
+        source = owner or source
+        reading.source = source or None
+        found = _lookup_provider(source, kb) if source and owner is None else None
         if found is not None:
             reading.providers.append(found)
     via_text = None
@@ -491,8 +525,67 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     if via is None and via_text:
         for segment in _segments(via_text)[:6]:
             _read_segment(segment, kb, reading)
+    if not platform_credit:
+        _lone_word_to_holder(reading, via)
     _order_providers(reading, via, platform_credit)
     return reading
+
+
+def _lone_word_to_holder(reading: _Reading, via: Provider | None) -> None:
+    """Read a one-word name as the body that holds the rights ("Photo: Trianel",
+    "© HandyGames", "@CityTraffic"), unless it follows a body ("SLF/Dürr": the
+    photographer's family name), is a given name ("Joy"), or stands beside an agency,
+    a stock library or a platform, whose photographers and users it names ("NAME/Agency",
+    "user/Flickr"). A distributor after "via" tells nothing ("Keystone via Getty Images")."""
+    if reading.holder or reading.source or not reading.creators:
+        return
+    if any(p.kind in _NAMING_KINDS for p in reading.providers) or (
+        via is not None and via.kind in ("platform", "stock")
+    ):
+        return
+    alone = len(reading.creators) == 1 and not reading.providers
+    bodies = [
+        name
+        for name in reading.creators
+        if name not in reading.after_body
+        and _is_lone_body_name(name)
+        and (alone or not name.startswith("@"))
+    ]
+    if len(bodies) == len(reading.creators):  # "Datawrapper / Statista": bodies, all
+        reading.holder, reading.creators = " / ".join(bodies), []
+    elif bodies:  # "Jane Roe / Barcroft": a person and a body
+        reading.holder = bodies[0]
+        reading.creators.remove(bodies[0])
+
+
+# The kinds of provider a one-word name beside which is a photographer's or a user's.
+_NAMING_KINDS = frozenset(("platform", "stock", "agency"))
+
+
+def _is_lone_body_name(name: str) -> bool:
+    """A capitalised word that is no given name ("Trianel", "HandyGames", "BARD-Gruppe")
+    or an @handle: a body's name when nothing else tells it is a person's."""
+    if " " in name or "." in name or _ASCII_DIGIT.search(name) or not name[:1].isupper():
+        return name.startswith("@") and len(name) > 1
+    return name.casefold() not in GIVEN_NAMES
+
+
+def _account_owner(text: str, kb: KnowledgeBase, reading: _Reading) -> str | None:
+    """The owner of "Owner's Instagram page", its platform noted as a provider; None
+    when ``text`` names no account on a platform the provider table knows."""
+    match = _OWNER_OF_ACCOUNT.match(text)
+    platform = _lookup_provider(match.group("platform"), kb) if match else None
+    if match is None or platform is None or platform.kind != "platform":
+        return None
+    reading.providers.append(platform)
+    return match.group("owner").strip()
+
+
+def _drop_handle(match: re.Match[str], kb: KnowledgeBase) -> str:
+    """A user name in brackets after a name is the same person's ("Jane Roe (jroe)");
+    a body in brackets stays ("Jane Roe (dpa)")."""
+    handle = match.group("handle")
+    return match.group(0) if _lookup_provider(handle, kb) is not None else ""
 
 
 def _needle_groups(lowered: str) -> frozenset[str]:
@@ -552,8 +645,16 @@ def _read_segment(segment: str, kb: KnowledgeBase, reading: _Reading) -> None:
             reading.holder = reading.holder or org
     else:
         leading_by = _LEADING_BY.match(segment)  # (anchored: what sub would take)
+        titled = _TITLE_BY.match(segment) if reading.licensed and hinted else None
         if leading_by:
             segment, cut = segment[leading_by.end() :], True
+        elif titled:  # "Sunset Pier by Jane Roe" licensed under CC BY: the title goes
+            segment, cut = segment[titled.end() :], True
+    if not cut and words is not None and len(words) > 1 and words[0] in _ON_WORDS:
+        on_provider = _lookup_provider(segment.split(None, 1)[1], kb)
+        if on_provider is not None:  # "… (handle) on Flickr": the bracket cut it off
+            reading.providers.append(on_provider)
+            return
     handle = _PLATFORM_HANDLE.match(segment) if "@" in segment else None
     platform = _lookup_provider(handle.group("platform"), kb) if handle else None
     if handle and platform is not None:
@@ -615,6 +716,11 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
         for part in piece.split(","):
             _read_piece(part, kb, reading)
         return
+    if "'" in piece or "’" in piece:
+        owner = _account_owner(piece, kb, reading)
+        if owner is not None:  # "Jane Roe's Instagram account"
+            _read_piece(owner, kb, reading)
+            return
     suffixed = _provider_suffix(piece, kb)
     if suffixed is not None:
         person, provider = suffixed
@@ -623,14 +729,16 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
         return
     names = _names(piece, cleaned=True)
     if names:
+        if reading.providers or reading.holder:
+            reading.after_body.update(names)
         reading.creators.extend(names)
         return
     if "," in piece:
         for part in piece.split(","):
             _read_piece(part, kb, reading)
         return
-    if _is_organisation(piece) or _is_acronym(piece):
-        reading.holder = reading.holder or _tidy_org(piece)
+    if _is_organisation(piece) or _is_acronym(piece) or _is_numbered_name(piece):
+        reading.holder = reading.holder or _tidy_org(piece, name=True)
     elif not _is_marker_only(piece):
         reading.unread.append(piece)
 
@@ -685,11 +793,14 @@ def _order_providers(reading: _Reading, via: Provider | None, platform_credit: b
         reading.via = via
 
 
-def _tidy_org(text: str) -> str:
+def _tidy_org(text: str, *, name: bool = False) -> str:
+    """A body's name without brackets, and without a leading article; a ``name`` as
+    printed keeps an article other than "the" ("La República", "Le Monde", "Die Zeit"
+    are the names)."""
     if "(" in text or "[" in text:
         text = _BRACKETED.sub("", text)
     text = _clean(text)
-    if text[:1] in "tTlLeEdD":  # the first letters of the articles
+    if text[:1] in ("tT" if name else "tTlLeEdD"):  # the first letters of the articles
         text = _ARTICLE.sub("", text)
     return text.strip(" ,.;:/")
 
@@ -741,10 +852,61 @@ def _is_marker_only(text: str) -> bool:
 
 def _is_organisation(text: str) -> bool:
     # (case folding makes no white space and takes none away: the same words)
-    words = text.casefold().split()
-    return not ORGANISATION_WORDS.isdisjoint([w.strip(".,'’") for w in words]) or (
-        text.isupper() and len(words) >= 4
-    )
+    folded = text.casefold()
+    words = folded.split()
+    stripped = [w.strip(".,'’()") for w in words]
+    if not ORGANISATION_WORDS.isdisjoint(stripped) or (text.isupper() and len(words) >= 4):
+        return True
+    return _has_organisation_form(text, folded, words, stripped)
+
+
+def _has_organisation_form(text: str, folded: str, words: list[str], stripped: list[str]) -> bool:
+    """Whether ``text`` is written as a body's name: a word that ends as one
+    ("Tourismusverband", "BARD-Gruppe"), a site's domain ("example.de"), a possessive
+    before more words ("Tom's Hardware"), an article first ("The Dolder Grand"), a short
+    acronym before words not in capitals ("RWE Innogy"), a city after a word that is no
+    given name ("Rosewood Vienna"), "X of the Y" ("Lily of the Valley"), a word that is
+    no given name joined by "&" ("Simon & Schuster"). ``folded`` is ``text`` case
+    folded, ``words`` its words and ``stripped`` those without punctuation around them."""
+    for word in stripped:
+        if word.endswith(ORGANISATION_ENDINGS):
+            return True
+    if "-" in folded and any(
+        not ORGANISATION_WORDS.isdisjoint(word.split("-")) for word in stripped if "-" in word
+    ):
+        return True
+    if len(words) == 1:
+        return "." in text and _DOMAIN.fullmatch(text.strip(" .")) is not None
+    if "'s " in folded or "’s " in folded:
+        return True  # (a possessive before another word)
+    if words[0] in ORGANISATION_ARTICLES and text.split(None, 2)[1][:1].isupper():
+        return True
+    if text[:3].isupper() and stripped[0] not in GIVEN_NAMES:
+        first = text.split(None, 1)[0]
+        if 3 <= len(first) <= 5 and first.isalpha() and first.isupper() and not text.isupper():
+            return True  # (not "DELANEY McCoy": a family name in capitals)
+    if words[-1] in PLACES and "," not in text and stripped[0] not in GIVEN_NAMES:
+        return True
+    if " of the " in folded:
+        return True  # "Lily of the Valley", "Bank of the West"
+    if " & " in text:
+        left, _, right = text.partition(" & ")
+        return any(
+            " " not in side and side[:1].isupper() and side.casefold() not in GIVEN_NAMES
+            for side in (left.strip(), right.strip())
+        )
+    return False
+
+
+def _is_numbered_name(text: str) -> bool:
+    """A name of capitalised words and a number ("5 Minuten", "Studio 54"): a body's or a
+    brand's, as no person's name has a number in it (a user's name is one word)."""
+    words = text.split()
+    if not 2 <= len(words) <= 4:
+        return False
+    numbers = sum(1 for w in words if w.isdecimal())
+    named = sum(1 for w in words if w.isalpha() and w[:1].isupper())
+    return numbers >= 1 and named >= 1 and numbers + named == len(words)
 
 
 def _is_acronym(text: str) -> bool:
@@ -801,6 +963,8 @@ def _names(text: str, *, cleaned: bool = False) -> list[str]:
         part = part.strip(" ,.")
         if not part or part.casefold() in NOT_NAMES:
             continue
+        if names and part.rsplit(" ", 1)[-1].casefold() in ROLES:
+            continue  # "Jane Roe, Staff Artist": her role, not another person
         if part != not_organisation and _is_organisation(part):
             return []
         if not _looks_like_name(part) or _is_acronym(part):
@@ -833,7 +997,7 @@ def _looks_like_name(text: str) -> bool:
             len(words) == 1
             and bool(_HANDLE.match(text))
             and not text[0].isdigit()
-            and not re.fullmatch(r"[A-Z]+\d+", text)
+            and not _PICTURE_NUMBER.fullmatch(text)
         )
     if len(words) == 1 and len(text.rstrip(".")) <= 3 and text.islower():
         return False  # desk initials ("nym."), not a name

@@ -29,6 +29,7 @@ GENERIC_LABELS: tuple[str, ...] = (
     r"photos?\s*cr[ée]dits?",
     r"mandatory\s+credit",
     r"copyright",
+    r"(?:foto|bild)\s*credits?",  # German "Fotocredit:", "Bildcredit:"
     r"fotos?",  # German, Spanish, Italian, Dutch, Portuguese, …
     r"fotó",  # Hungarian
     r"fotoğraf",  # Turkish
@@ -84,7 +85,7 @@ KIND_LABELS: tuple[str, ...] = (
     r"footage",
     r"video",
     r"satellite\s+images?",
-    r"screen\s*(?:shot|grab)s?",
+    r"screen\s*(?:shot|grab|capture)s?",
     r"bildschirmfoto",  # German
     r"capture\s+d['’]\s*[ée]cran",  # French
 )
@@ -114,6 +115,8 @@ POSITION_LABELS: tuple[str, ...] = (
     r"center",
     r"main\s+(?:image|photo|picture)",
     r"background",
+    r"l(?=\s*:)",  # "L: X / R: Y", left and right, only before a colon
+    r"r(?=\s*:)",
 )
 # Labels printed without a colon, the credit right after them: "Fot. PAP/X".
 UNPUNCTUATED_LABELS: tuple[str, ...] = (r"fot\.", r"capture\s+d['’]\s*[ée]cran")
@@ -249,6 +252,7 @@ COURTESY_PHRASES: tuple[str, ...] = (
     r"submitted\s+by",
     r"handout\s+(?:photo\s+)?(?:by|from)",
     r"photo\s+handout\s+by",
+    r"care\s+of",
 )
 # Labels that stay in the credit as printed (they say what the picture is) but name no one.
 NAMELESS_KIND_LABELS: tuple[str, ...] = (
@@ -262,7 +266,7 @@ NAMELESS_KIND_LABELS: tuple[str, ...] = (
 MADE_BY_NOUNS: tuple[str, ...] = (
     r"photo(?:graph)?s?", r"images?", r"pictures?", r"illustrations?", r"drawings?",
     r"videos?", r"stills?", r"footage", r"paintings?", r"artwork", r"graphics?", r"maps?",
-    r"charts?", r"fotos?", r"bild", r"foto", r"immagine", r"afbeelding", r"imagen",
+    r"charts?", r"animations?", r"fotos?", r"bild", r"foto", r"immagine", r"afbeelding", r"imagen",
     r"fotograf[íi]a", r"illustrazione", r"ilustraci[óo]n", r"zdj[eę]cie", r"cartoons?",
 )  # fmt: skip
 # "by" in the languages credits are printed in.
@@ -365,10 +369,47 @@ NOT_NAMES = frozenset(
     "generica", "generic", "unported", "designation", "dedication", "expired", "shared",
     "hersteller", "released", "purchase", "left and right",
 }  # fmt: skip
+# A person's role, printed after the name and a comma ("Jane Roe, Infographics Artist"):
+# the last word of what follows the name.
+ROLES = frozenset(
+    """
+    artist illustrator photographer designer contributor correspondent editor reporter
+    intern writer fotograf fotografin photographe fotógrafo fotógrafa fotografo
+    """.split()
+)
 # Particles written in lower case inside names ("Ludwig van Beethoven").
 LOWER_PARTICLES = frozenset(
     """
     van von der den de da di du del della le la bin al el ten ter dos das y zu of the st.
+    """.split()
+)
+
+# Common given names in the languages credits are printed in (lower case). Not a list
+# of every name: it only decides the few forms that read both ways without one: a
+# credit of one capitalised word ("Joy" is a person, "Trianel" a company), two words
+# joined by "&" ("Tom & Jerry", "Simon & Schuster"), a name ending in a city ("Jack
+# London", "Rosewood Vienna"). A name missing here only leaves such a credit to the
+# reading of its form.
+GIVEN_NAMES = frozenset(
+    """
+    aaron adam adrian aidan alan albert alex alexander alexandra alice alicia amanda amy
+    ana andrea andreas andrew andrzej angela ann anna anne annika anton antonio arthur
+    barbara ben benjamin bernd bill bob brian bruno carl carla carlos caroline catherine
+    charles charlotte chris christian christina christine christoph claire claudia daniel
+    david diana diego dominik eduardo elena elias elisabeth elizabeth ella emily emma eric
+    erik eva evelyn fabian felix fernando florian francesco francisco frank franz fred
+    gabriel george georg giovanni giulia giuseppe grace greg hana hanna hannah hans harry
+    helen helena henry hugo ian isabel isabella jack jacob jakub jan jane jean jennifer
+    jens jerry jessica jim joan joe johann johannes john jonas jorge jose josé joseph joy
+    juan julia julian julie jürgen karen karl kasia kate katharina katie kevin klaus
+    krzysztof lara laura lea lena leo leon lisa louis lucas lucia luis luisa lukas maja
+    manuel marc marco marek maria marie mario mark markus martin mary mateo matteo matthew
+    max michael michał michelle mike mohammed monika nadia natalia nicholas nicole
+    nina noah olivia oscar pablo paolo patrick paul paula pedro peter petra philipp piotr
+    pierre rachel rafael ralf raphael rebecca richard robert roberto rosa ruth ryan sabine
+    sam samuel sara sarah sebastian simon sofia sophie stefan stefanie stephen steve
+    susan susanne sven thomas tim timo tobias tom tomasz ursula valentina vanessa victor
+    virginia walter william wolfgang yuki zoe zofia
     """.split()
 )
 
@@ -388,8 +429,38 @@ ORGANISATION_WORDS = frozenset(
     tribune gazette gazeta journal telegraph observer examiner courier inquirer globe zeitung
     presidency presidencia présidence protection museen museo musée ministerium ministerio
     ministère fotopress rescue forces electronics bequest fund dispatch stampa
+    pictures film games entertainment publishing publishers verlag ediciones éditions
+    editions hotel hotels hôtel resort resorts lodge lodges therme estudio estudios
+    archivo archiv archivio arquivo stiftung fundación fondation fondazione verein verband
+    gruppe grupo groupe gemeinde municipality ayuntamiento mairie comune universität
+    universidad université università uniwersytet hochschule institut instituto polizei
+    policía feuerwehr bomberos agentur agencia agence associates holdings industries
+    laboratories labs airlines airways motors brewery winery weingut gallery galerie
+    galería galleria theatre theater orchestra zoo tourismus tourism magazine revista
+    corporation incorporated e.v s.a s.l s.p.a s.r.l b.v n.v sarl srl kg ohg gbr mbh pty
+    house haus
     """.split()
 )
+# Endings of German compound words that name a body ("Tourismusverband", "Museumsverein",
+# "Bundesfinanzministerium", "Stadtwerke"): a word that ends so is a body's name.
+ORGANISATION_ENDINGS: tuple[str, ...] = (
+    "verein", "verband", "gruppe", "stiftung", "ministerium", "museum", "archiv",
+    "gesellschaft", "genossenschaft", "institut", "zentrum", "klinikum", "werke", "verlag",
+    "agentur", "bibliothek", "universität", "hochschule", "polizei", "feuerwehr", "kammer",
+    "behörde", "verwaltung",
+)  # fmt: skip
+# Articles that open a body's name ("The Dolder Grand", "La República", "Die Zeit"); a
+# person's name does not begin with one. ("Le" and "Das" are left out: they begin
+# Vietnamese and Indian family names.)
+ORGANISATION_ARTICLES = frozenset(("the", "die", "der", "la", "el", "los", "las", "les", "il"))
+# The endings of a site's name ("example.de", "Agency.com"): a credit that is a domain
+# names the site, not a person.
+TOP_LEVEL_DOMAINS: tuple[str, ...] = (
+    "com", "net", "org", "info", "biz", "io", "co", "tv", "me", "eu", "de", "at", "ch",
+    "fr", "es", "it", "nl", "be", "lu", "uk", "ie", "pl", "cz", "sk", "hu", "ro", "se",
+    "dk", "no", "fi", "pt", "gr", "ru", "ua", "jp", "cn", "kr", "au", "nz", "ca", "us",
+    "in", "br", "mx", "ar", "cl", "pe", "za",
+)  # fmt: skip
 # Words in a newspaper's name: a name beside one is the newsroom's own photographer.
 PUBLICATION_WORDS: tuple[str, ...] = (
     "times", "post", "chronicle", "herald", "tribune", "gazette", "journal", "telegraph",
@@ -414,7 +485,10 @@ PLACES = frozenset(
         "münchen", "florence", "milan", "venice", "brussels", "stockholm", "copenhagen",
         "oslo", "dublin", "edinburgh", "prague", "budapest", "warsaw", "moscow", "tokyo",
         "beijing", "sydney", "melbourne", "toronto", "ottawa", "montreal", "philadelphia",
-        "san francisco", "new york city", "washington, d.c.",
+        "san francisco", "new york city", "washington, d.c.", "lisbon", "lisboa",
+        "barcelona", "hamburg", "cologne", "köln", "frankfurt", "wien", "roma", "milano",
+        "athens", "istanbul", "dubai", "singapore", "salzburg", "geneva", "genève", "lyon",
+        "kraków", "krakow", "seville", "sevilla", "valencia", "porto",
     }
 )  # fmt: skip
 

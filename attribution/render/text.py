@@ -144,7 +144,8 @@ def credit_facts(credit: Credit) -> str:
         via = f" via {credit.via}" if credit.via else ""
         parts.append(f"provider: {credit.provider}{via}")
     if credit.licence:
-        parts.append(f"licence: {credit.licence}")
+        inferred = " (inferred from the provider)" if credit.licence_source == "inferred" else ""
+        parts.append(f"licence: {credit.licence}{inferred}")
     elif credit.licence_problem:
         parts.append(f"licence: ? ({credit.licence_problem})")
     if credit.kind != "unknown":
