@@ -11,6 +11,7 @@ from bs4 import Tag
 
 from attribution.credits import parse_credit, split_caption_credit, strip_label
 from attribution.credits.vocabulary import (
+    BLANKET_LABELS,
     CREDIT_PHRASES,
     CREDIT_START_LABELS,
     LABEL_ELEMENT_WORDS,
@@ -106,7 +107,9 @@ def _figure_container(element: Tag, index: PageIndex) -> Tag | None:
     for depth, ancestor in enumerate(element.parents, 1):
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "main"):
             return None
-        if ancestor.name in ("article", "section") and index.text_length(ancestor) > 1500:
+        if index.text_length(ancestor) > 1500 and (
+            ancestor.name in ("article", "section") or _holds_paragraphs(ancestor, index)
+        ):
             return None  # the article itself, not a media block inside it
         if depth > 6:
             return None
@@ -115,6 +118,16 @@ def _figure_container(element: Tag, index: PageIndex) -> Tag | None:
         if _caption_elements(ancestor, element, index):
             return ancestor
     return None
+
+
+def _holds_paragraphs(block: Tag, index: PageIndex) -> bool:
+    """Whether a block holds the paragraphs of a text (three or more): the body of an
+    article, whose captions belong to the pictures and videos beside them, not to an
+    image found anywhere inside it."""
+    return len(index.below(block, ("p",), limit=_TEXT_PARAGRAPHS)) == _TEXT_PARAGRAPHS
+
+
+_TEXT_PARAGRAPHS = 3
 
 
 def _caption_elements(container: Tag, image: Tag, index: PageIndex) -> list[Tag]:
@@ -341,7 +354,17 @@ def attach_caption(
     candidate: FoundImage, element: Tag, base: str, kb: KnowledgeBase, index: PageIndex
 ) -> None:
     """Find the image's caption, credit and credit links, and set them on ``candidate``;
-    ``kb`` names the providers and licences by which captions are split."""
+    ``kb`` names the providers and licences by which captions are split. An image
+    without a credit of its own takes the one the article prints once for all its
+    pictures ("Photos: Jane Doe"), if it prints one."""
+    _attach_own_caption(candidate, element, base, kb, index)
+    if candidate.credit is None:
+        candidate.credit = _blanket_credit(element, index)
+
+
+def _attach_own_caption(
+    candidate: FoundImage, element: Tag, base: str, kb: KnowledgeBase, index: PageIndex
+) -> None:
     container = _figure_container(element, index)
     caption_tags = _caption_elements(container, element, index) if container is not None else []
     caption_tags = caption_tags[:MAX_CAPTION_PARTS]
@@ -543,3 +566,90 @@ def _caption_block(sibling: Tag, index: PageIndex) -> Tag | None:
     if isinstance(emphasised, Tag) and clean_text(emphasised.get_text(" ")) == text:
         return sibling
     return None
+
+
+# A credit printed once for all the pictures of an article, at its start or its end:
+# "Photos: Jane Doe", "(Image credits: A; B; C)", "Words: X Photos: Y", "See more in
+# the gallery, images by Jane Doe". The label opens the text, follows a separator, or
+# is a capitalised word after other words.
+_BLANKET_CREDIT = re.compile(
+    r"(?:^\s*+[(\[]?\s*+|(?<=[,;|.(\[])\s*+|\s++(?-i:(?=[A-Z])))(?P<credit>"
+    + alternatives(*BLANKET_LABELS)
+    + r"(?:\s*+:|\s++(?:by|von)\s)\s*+(?P<rest>\S.*))$",
+    re.IGNORECASE | re.DOTALL,
+)
+# What a blanket label is followed by when the text is a headline or a sentence
+# ("Photos: the best of the year"), not a credit.
+_NOT_A_NAME = re.compile(
+    r"(?:the|a|an|our|all|more|from|of|in|on|and|to|with|der|die|das|von)\b", re.IGNORECASE
+)
+_BLANKET_NAMES = ("p", "div", "small", "em", "i", "span", "footer", "section")
+# A blanket credit is a short block: its label opens it, or it is a line this long.
+_BLANKET_BLOCK_CHARS = 1000
+_BLANKET_LINE_CHARS = 250
+# Where the lines of the page's own chrome stand, not the article's.
+_NOT_ARTICLE_TAGS = frozenset({"nav", "aside", "header", "form"})
+_NOT_ARTICLE_WORDS = frozenset(
+    {"sidebar", "widget", "comment", "comments", "related", "teaser", "promo", "newsletter"}
+)
+
+
+def _blanket_credit(element: Tag, index: PageIndex) -> str | None:
+    """The credit the article prints once for all its pictures, for an image without
+    one of its own: there must be only one such credit on the page."""
+    root = index.elements[0] if index.elements else element
+    found = index.memo("blanket credit", root, _printed_for_all, index)
+    return found
+
+
+def _printed_for_all(index: PageIndex) -> str | None:
+    credits: set[str] = set()
+    for tag in index.named(*_BLANKET_NAMES):
+        if index.words_length(tag) > _BLANKET_BLOCK_CHARS or index.count(ANY_IMAGE, tag):
+            continue
+        words = index.words_length(tag)
+        if words == 0:
+            continue
+        credit = _blanket_line(index.visible_text(tag))
+        if credit is None or not _in_article_text(tag, index):
+            continue
+        credits.add(credit)
+        if len(credits) > 1:
+            return None  # several: each belongs to some pictures, which is not said
+    return credits.pop() if credits else None
+
+
+def _blanket_line(text: str) -> str | None:
+    """The credit in a line that credits all the pictures, or None."""
+    match = _BLANKET_CREDIT.search(text)
+    if match is None:
+        return None
+    opens = not text[: match.start("credit")].strip(" ([")
+    rest = match.group("rest")
+    if (not opens and len(text) > _BLANKET_LINE_CHARS) or _NOT_A_NAME.match(rest):
+        return None
+    if rest[:1].islower() and not opens:
+        return None  # "… pictures by a reader": a sentence
+    return _clean_credit(match.group("credit"))
+
+
+def _in_article_text(tag: Tag, index: PageIndex) -> bool:
+    """Whether a line stands in the article, not in a figure (whose credit is its
+    own), a caption, or the site's chrome."""
+    if index.enclosing(tag, "figure") is not None:
+        return False
+    in_article = index.enclosing(tag, "article") is not None
+    for ancestor in (tag, *tag.parents):
+        if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html"):
+            break  # the classes of the whole page say nothing of one line
+        if ancestor.name in _NOT_ARTICLE_TAGS or (ancestor.name == "footer" and not in_article):
+            return False
+        classes = class_text(ancestor)
+        if classes and (
+            _caption_class(classes)
+            or not _NOT_ARTICLE_WORDS.isdisjoint(
+                _PART_SEPARATOR.split(classes.lower().replace(" ", "-"))
+            )
+        ):
+            return False
+    return True
