@@ -3,6 +3,7 @@ or not at all; and where caption text ends and the credit starts."""
 
 from __future__ import annotations
 
+from attribution.credits import split_caption_credit
 from attribution.extract import extract_page
 
 URL = "https://news.example.com/story/"
@@ -118,3 +119,80 @@ def test_no_blanket_credit_from_headlines_sidebars_or_several_lines() -> None:
         + "Photos: Jane Doe</p>"
     )
     assert credits_of(sentence) == [None]
+
+
+def test_a_figure_inside_a_figure_takes_the_outer_figures_caption() -> None:
+    html = page(
+        "<figure><figure class='frame'><img src='/a.jpg' width=960 height=640></figure>"
+        "<figcaption>. Imagen: Agencia Ejemplo</figcaption></figure>" + paragraphs(3)
+    )
+    assert credits_of(html) == ["Agencia Ejemplo"]
+
+
+def test_an_empty_enlargement_frame_is_not_a_second_picture() -> None:
+    html = page(
+        paragraphs(3)
+        + "<div class='img-left'><div><a class='zoom'><img src='/a.jpg' alt='Rocket'></a>"
+        "<div class='popup'><img id='big' src=''></div></div>"
+        "<div><div>Artist's concept of the rocket.<br><span>Credit: Example Agency</span>"
+        "<div><a class='zoom'>View full size image</a></div></div></div></div>" + paragraphs(2)
+    )
+    assert credits_of(html) == ["Example Agency"]
+
+
+def test_a_name_in_brackets_after_the_last_sentence_is_the_credit() -> None:
+    assert split_caption_credit("Prices are expected to rise next year. (Jane Doe)") == (
+        "Prices are expected to rise next year.",
+        "Jane Doe",
+    )
+    assert split_caption_credit("The team at work. (left to right)")[1] is None
+    assert split_caption_credit("The minister arrives in Ottawa (Jane Doe)")[1] is None
+
+
+def test_a_caption_inside_the_credit_element_is_the_caption() -> None:
+    html = page(
+        "<figure><img src='/a.jpg' width=800 height=600><figcaption><div class='copyright'>"
+        "Bild: stockexample<span class='picture-description'>Ein Gericht am Morgen</span>"
+        "</div></figcaption></figure>" + paragraphs(3)
+    )
+    image = extract_page(html, URL).images[0]
+    assert (image.caption, image.credit) == ("Ein Gericht am Morgen", "stockexample")
+
+
+def test_a_credit_followed_by_a_byline_or_a_headline_link_is_no_blanket_credit() -> None:
+    byline = page(
+        "<figure><img src='/a.jpg' width=800 height=600></figure>"
+        "<div class='meta'><p>The senator. | Jane Doe/Example Images</p>"
+        "<p>By <a href='/staff/ann'>ANN WRITER</a></p></div>" + paragraphs(3)
+    )
+    assert credits_of(byline)[0] != "ANN WRITER"
+    headline = page(
+        "<img src='/a.jpg' width=800 height=600>"
+        + paragraphs(3)
+        + "<div class='pager'><a href='/prev'>Previous Article Photos: See the progress on "
+        "the new subway line</a></div>"
+    )
+    assert credits_of(headline) == [None]
+
+
+def test_captions_of_the_article_text_are_not_shared_by_its_pictures() -> None:
+    html = page(
+        "<div class='story-body'>"
+        + paragraphs(2)
+        + "<figure><img src='/a.jpg' width=800 height=600><figcaption>Burials. "
+        "<span class='caption-credit'>Example Agency</span></figcaption></figure>"
+        + paragraphs(1)
+        + "<figure class='no-caption'><span><div class='js-delayed-image-load' data-alt='Map' "
+        "data-src='https://cdn.example.com/map.png' data-width='3333' data-height='2583'>"
+        "</div></span></figure>"
+        + paragraphs(1)
+        + "<figure><img src='/c.jpg' width=800 height=600><figcaption>Mourners. "
+        "<span class='caption-credit'>Example Agency</span></figcaption></figure>"
+        + "<div class='media-caption'>Drone footage of the burials</div></div>"
+    )
+    images = extract_page(html, URL).images
+    assert [(i.caption, i.credit) for i in images] == [
+        ("Burials.", "Example Agency"),
+        (None, None),
+        ("Mourners.", "Example Agency"),
+    ]

@@ -269,7 +269,7 @@ def _agency_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     match = _AGENCY_TAIL.search(text)
     if match is None or bool(match.group("open")) != bool(match.group("close")):
         return None
-    if len(_lowercase_words(match.group("credit"))) > 1:
+    if len(lowercase_words(match.group("credit"))) > 1:
         return None  # "Reuters/Ipsos polling shows a tight race": a sentence, not a credit
     start = match.start("open") if match.group("open") else match.start("credit")
     return text[:start], match.group("credit")
@@ -281,7 +281,17 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         return None
     inner = match.group("credit").strip()
     labelled = _BRACKET_LABEL.match(inner) is not None  # "(Fot. materiały prasowe …)"
-    if not (labelled or _reads_as_credit(inner, kb) or _names_an_organisation(inner, kb)):
+    # "… improving mining prospects. (Jane Doe)": a person's name in brackets after the
+    # caption's last sentence is its photographer.
+    named_after_sentence = text[: match.start()].rstrip().endswith(
+        (".", "!", "?")
+    ) and _is_name_only(inner, kb)
+    if not (
+        labelled
+        or named_after_sentence
+        or _reads_as_credit(inner, kb)
+        or _names_an_organisation(inner, kb)
+    ):
         return None
     if labelled:
         return text[: match.start()], _strip_generic_label(inner, kb)
@@ -351,7 +361,7 @@ def _reads_as_credit(text: str, kb: KnowledgeBase) -> bool:
     words = text.split()
     if not words or len(words) > 16 or re.search(r"\b\d{1,2}/\d{1,2}\b|%", text):
         return False
-    if len(_lowercase_words(text)) > 1:
+    if len(lowercase_words(text)) > 1:
         return False
     credit = parse_credit(text, kb=kb)
     return _is_credit(credit, text)
@@ -370,7 +380,7 @@ _LETTERS = lazy_compile(r"[^\W\d]+")
 _DATA_CREDIT = lazy_compile(r"^(?:data|chart|graphic|map)s?\s*:\s*\S", re.IGNORECASE)
 
 
-def _lowercase_words(text: str) -> list[str]:
+def lowercase_words(text: str) -> list[str]:
     """The lower-case words of ``text`` that credits do not use: a sign of a sentence."""
     text = _HANDLE.sub(" ", text)  # social-media handles ("@marisol.travels")
     text = _DOTTED_NAME.sub(" ", text)  # domains ("stock.adobe.com")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bs4 import Tag
 
 from attribution.credits import parse_credit, split_caption_credit, strip_label
+from attribution.credits.captions import lowercase_words
 from attribution.credits.vocabulary import (
     BLANKET_LABELS,
     CREDIT_PHRASES,
@@ -103,6 +104,13 @@ def _figure_container(element: Tag, index: PageIndex) -> Tag | None:
     """The nearest figure-like ancestor that holds this image and its caption."""
     figure = index.enclosing(element, "figure")
     if isinstance(figure, Tag):
+        outer = index.enclosing(figure, "figure")
+        if (
+            isinstance(outer, Tag)
+            and not _caption_elements(figure, element, index)
+            and _pictures(outer, index) == 1
+        ):
+            return outer  # <figure><figure><img></figure><figcaption>…</figure>
         return figure
     for depth, ancestor in enumerate(element.parents, 1):
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "main"):
@@ -113,11 +121,28 @@ def _figure_container(element: Tag, index: PageIndex) -> Tag | None:
             return None  # the article itself, not a media block inside it
         if depth > 6:
             return None
-        if index.images(ancestor) > 1:
+        if _pictures(ancestor, index) > 1:
             return None
         if _caption_elements(ancestor, element, index):
             return ancestor
     return None
+
+
+def _pictures(block: Tag, index: PageIndex) -> int:
+    """How many images a block holds, leaving out image elements with no source at all
+    (``<img src="">``, the empty frame a script fills when a picture is enlarged)."""
+    images = index.images(block)
+    if images < 2 or images > _FEW_PICTURES:
+        return images
+    return images - sum(1 for tag in index.below(block, IMAGE_TAGS) if _sourceless(tag))
+
+
+_FEW_PICTURES = 4
+_SOURCE_ATTRIBUTES = ("src", "srcset", "data-src", "data-srcset", "data-lazy-src", "data-original")
+
+
+def _sourceless(image: Tag) -> bool:
+    return not any((attr(image, name) or "").strip() for name in _SOURCE_ATTRIBUTES)
 
 
 def _holds_paragraphs(block: Tag, index: PageIndex) -> bool:
@@ -417,8 +442,15 @@ def _read_caption(
         credit_tags = _credit_parts(caption_tags, kb, index)
     credit_ids = {id(tag) for tag in credit_tags}
     caption_only = [t for t in caption_tags if id(t) not in credit_ids]
-    caption_text = " ".join(index.visible_text(t, skip_ids=credit_ids) for t in caption_only)
-    credit_text = " ".join(index.visible_text(t) for t in credit_tags)
+    # A credit element may hold the caption ("<div class=copyright>Photo: X <span
+    # class=description>Caption</span></div>"): that part is the caption's.
+    inner = [c for t in credit_tags for c in index.memo("captions in", t, _captions_in, t, index)]
+    inner_ids = {id(tag) for tag in inner}
+    caption_text = " ".join(
+        [index.visible_text(t, skip_ids=credit_ids) for t in caption_only]
+        + [index.visible_text(t) for t in inner]
+    )
+    credit_text = " ".join(index.visible_text(t, skip_ids=inner_ids) for t in credit_tags)
     caption, split_credit = split_caption_credit(caption_text, kb)
     credit = _clean_credit(credit_text) if credit_text else None
     if split_credit:
@@ -430,6 +462,15 @@ def _read_caption(
     hrefs = link_hrefs(credit_tags or caption_tags, partial(index.below, names=("a",)))
     joined = (join_url(base, href) for href in hrefs)
     return caption, credit, tuple(link for link in joined if link)
+
+
+def _captions_in(credit: Tag, index: PageIndex) -> list[Tag]:
+    """The elements inside a credit element whose classes say they are a caption."""
+    return [
+        inner
+        for inner in index.below(credit, _INNER_NAMES)
+        if _class_role(inner) == "caption" and not _credit_class(class_text(inner))
+    ]
 
 
 def _clean_credit(text: str) -> str | None:
@@ -503,6 +544,8 @@ def _shared_caption(element: Tag, index: PageIndex) -> list[Tag]:
             return []
         if images < 2:
             continue
+        if _holds_paragraphs(group, index):
+            return []  # the article's text with a few pictures in it, not a group of them
         return [
             child
             for child in child_elements(group)
@@ -524,7 +567,7 @@ def _captions_after(element: Tag, index: PageIndex) -> list[Tag]:
         # Only the first block can have text of its own: the wrappers climbed through
         # have none, and are not read again.
         skip = [block] if block is not element else []
-        if index.images(block.parent) > 1:
+        if _pictures(block.parent, index) > 1:
             break
         # The index knows at once whether the parent has words beyond the block's; only
         # then is its visible text read (a climb through wrappers stays linear).
@@ -575,7 +618,15 @@ def _caption_block(sibling: Tag, index: PageIndex) -> Tag | None:
 _BLANKET_CREDIT = re.compile(
     r"(?:^\s*+[(\[]?\s*+|(?<=[,;|.(\[])\s*+|\s++(?-i:(?=[A-Z])))(?P<credit>"
     + alternatives(*BLANKET_LABELS)
-    + r"(?:\s*+:|\s++(?:by|von)\s)\s*+(?P<rest>\S.*))$",
+    + r"\s*+:\s*+(?P<rest>\S.*))$",
+    re.IGNORECASE | re.DOTALL,
+)
+# "Images by Jane Doe": only where the line or a part of it opens ("… Getty Images By
+# Jane Doe" is a credit followed by a byline).
+_BLANKET_BY_CREDIT = re.compile(
+    r"(?:^\s*+[(\[]?\s*+|(?<=[,;|.(\[])\s*+)(?P<credit>"
+    + alternatives(*BLANKET_LABELS)
+    + r"\s++(?:by|von)\s++(?P<rest>\S.*))$",
     re.IGNORECASE | re.DOTALL,
 )
 # What a blanket label is followed by when the text is a headline or a sentence
@@ -583,7 +634,8 @@ _BLANKET_CREDIT = re.compile(
 _NOT_A_NAME = re.compile(
     r"(?:the|a|an|our|all|more|from|of|in|on|and|to|with|der|die|das|von)\b", re.IGNORECASE
 )
-_BLANKET_NAMES = ("p", "div", "small", "em", "i", "span", "footer", "section")
+_COPYRIGHT_MARK = re.compile(r"\(c\)\s*\S+|©\s*\S+", re.IGNORECASE)  # "(c) janedoe"
+_BLANKET_NAMES = ("p", "div", "footer")
 # A blanket credit is a short block: its label opens it, or it is a line this long.
 _BLANKET_BLOCK_CHARS = 1000
 _BLANKET_LINE_CHARS = 250
@@ -605,10 +657,7 @@ def _blanket_credit(element: Tag, index: PageIndex) -> str | None:
 def _printed_for_all(index: PageIndex) -> str | None:
     credits: set[str] = set()
     for tag in index.named(*_BLANKET_NAMES):
-        if index.words_length(tag) > _BLANKET_BLOCK_CHARS or index.count(ANY_IMAGE, tag):
-            continue
-        words = index.words_length(tag)
-        if words == 0:
+        if not _may_be_blanket_line(tag, index):
             continue
         credit = _blanket_line(index.visible_text(tag))
         if credit is None or not _in_article_text(tag, index):
@@ -619,9 +668,29 @@ def _printed_for_all(index: PageIndex) -> str | None:
     return credits.pop() if credits else None
 
 
+def _may_be_blanket_line(tag: Tag, index: PageIndex) -> bool:
+    """A cheap first look: whether a block is short, holds no picture and no block of
+    its own, and names pictures where a blanket credit would."""
+    length = index.words_length(tag)
+    if not length or length > _BLANKET_BLOCK_CHARS or index.count(ANY_IMAGE, tag):
+        return False
+    if tag.name == "div" and index.first_below(tag, _BLANKET_NAMES) is not None:
+        return False  # its lines are looked at one by one
+    if length <= _BLANKET_LINE_CHARS:
+        return _BLANKET_HINT.search(text_start(tag, _BLANKET_LINE_CHARS, " ")) is not None
+    return _BLANKET_START.match(text_start(tag, _START_READ, " ")) is not None
+
+
+_BLANKET_HINT = re.compile(r"photo|image|picture|foto|bild|cr[ée]dit", re.IGNORECASE)
+_BLANKET_START = re.compile(
+    r"\s*+[(\[]?\s*+" + alternatives(*BLANKET_LABELS) + r"(?:\s*+:|\s++(?:by|von)\s)",
+    re.IGNORECASE,
+)
+
+
 def _blanket_line(text: str) -> str | None:
     """The credit in a line that credits all the pictures, or None."""
-    match = _BLANKET_CREDIT.search(text)
+    match = _BLANKET_CREDIT.search(text) or _BLANKET_BY_CREDIT.search(text)
     if match is None:
         return None
     opens = not text[: match.start("credit")].strip(" ([")
@@ -630,6 +699,8 @@ def _blanket_line(text: str) -> str | None:
         return None
     if rest[:1].islower() and not opens:
         return None  # "… pictures by a reader": a sentence
+    if len(lowercase_words(_COPYRIGHT_MARK.sub(" ", rest))) > 1:
+        return None  # "Photos: See the progress on the new line": a headline
     return _clean_credit(match.group("credit"))
 
 
