@@ -196,3 +196,58 @@ def test_captions_of_the_article_text_are_not_shared_by_its_pictures() -> None:
         (None, None),
         ("Mourners.", "Example Agency"),
     ]
+
+
+def caption_and_credit(figure: str) -> tuple[str | None, str | None]:
+    image = extract_page(page(figure + paragraphs(3)), URL).images[0]
+    return image.caption, image.credit
+
+
+def test_a_tags_line_after_the_credit_is_not_part_of_it() -> None:
+    assert caption_and_credit(
+        "<figure><img src='/a.jpg' width=400 height=600><figcaption><p>Ann, editor</p>"
+        "<p class='copyright'>&copy; Jane Doe<br>Themen: <a href='/t/w'>Winter</a>, "
+        "<a href='/t/p'>Wool</a></p></figcaption></figure>"
+    ) == ("Ann, editor", "© Jane Doe")
+
+
+def test_a_slide_counter_is_not_part_of_the_caption() -> None:
+    assert caption_and_credit(
+        "<figure><img src='/a.jpg' width=400 height=600><figcaption><span>The minister "
+        "meets the director &mdash; &copy; Jane Doe/examplephoto.net</span>"
+        "<span class='gallery__pagination'>--pageNumber-- von --total--</span>"
+        "<ul class='toolbar'><li class='count'>1 <span>/ 8</span></li></ul>"
+        "</figcaption></figure>"
+    ) == ("The minister meets the director", "© Jane Doe/examplephoto.net")
+
+
+def test_a_credit_classed_element_marked_as_caption_data_is_the_credit() -> None:
+    assert caption_and_credit(
+        "<figure itemscope><img src='/a.jpg' width=800 height=600>"
+        "<span class='copyright' itemprop='caption'>© Jane Doe</span>"
+        "<figcaption class='caption' itemprop='caption'>The vulture in flight.</figcaption>"
+        "</figure>"
+    ) == ("The vulture in flight.", "© Jane Doe")
+
+
+def test_a_wrapper_opening_with_the_credit_element_is_not_the_credit() -> None:
+    assert caption_and_credit(
+        "<figure><img src='/a.jpg' width=800 height=600><figcaption><div>"
+        "<div class='image-copyright'>© janedoe / stock.example.com</div>"
+        "<div class='image-text'>Tablets and capsules</div></div></figcaption></figure>"
+    ) == ("Tablets and capsules", "© janedoe / stock.example.com")
+
+
+def test_beside_a_credit_element_a_caption_that_reads_like_a_credit_stays_a_caption() -> None:
+    assert caption_and_credit(
+        "<figure><img src='/a.jpg' width=800 height=600><figcaption>Jacket Nord/Ost "
+        "<span class='copy'>© Example Wind GmbH</span></figcaption></figure>"
+    ) == ("Jacket Nord/Ost", "© Example Wind GmbH")
+
+
+def test_a_short_name_in_capitals_after_a_bar_is_the_credit() -> None:
+    assert split_caption_credit("Brighton beat United in the league | EXAMPLE NEWS") == (
+        "Brighton beat United in the league",
+        "EXAMPLE NEWS",
+    )
+    assert split_caption_credit("Workers strike in Lima | photo 2 of 5")[1] is None

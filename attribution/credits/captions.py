@@ -225,8 +225,9 @@ def _last_sentence(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         # photo by Sgt. Jane Doe" has a full stop inside the credit).
         tail = text[boundary.end() :].strip().lstrip("|•·–— ")  # "… months. | BLOOMBERG"
         piped = "|" in text[boundary.start() : boundary.end() + 2]
-        if piped and _is_name_only(tail, kb):
-            found = boundary  # "… session. | ALEX K.T. MARTIN": a name after a bar
+        if piped and (_is_name_only(tail, kb) or _CAPITALS_TAIL.fullmatch(tail)):
+            # "… session. | ALEX K.T. MARTIN", "… league | EXAMPLE NEWS": a name after a bar
+            found = boundary
             continue
         if not re.match(r"[^\W\d_]|[©(\[\"“']", tail) or not _reads_as_credit(tail, kb):
             if found is not None:
@@ -237,6 +238,10 @@ def _last_sentence(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         return None
     credit = text[found.end() :].strip().lstrip("|•·–— ")
     return text[: found.start()], _strip_generic_label(credit, kb)
+
+
+# A short name in capitals, as outlets and agencies print themselves after a bar.
+_CAPITALS_TAIL = lazy_compile(r"(?=[^a-z]*$)[^\W\d_][\w.&'’-]+(?:\s[\w.&'’-]+){0,3}")
 
 
 def _is_name_only(text: str, kb: KnowledgeBase) -> bool:

@@ -225,7 +225,7 @@ def _reads_as_credit_element(tag: Tag, index: PageIndex) -> bool:
     classes = class_text(tag)
     if _caption_class(classes) and not _credit_class(classes):
         return False
-    if attr(tag, "itemprop") in ("caption", "description"):
+    if attr(tag, "itemprop") in ("caption", "description") and _class_role(tag) != "credit":
         return False  # class="image__caption attribution" with itemprop="caption"
     if _credit_class(classes) and _has_credit_inside(tag, index):
         return False  # a wrapper ("credit-caption") whose parts say which is which
@@ -323,7 +323,7 @@ def _credits_inside(tag: Tag, index: PageIndex) -> list[Tag]:
             (_credit_class(classes) and not _caption_class(classes))
             or _class_role(inner) == "credit"
             or inner.name in ("cite", "small")
-            or _CREDIT_START.match(inner_text)
+            or (_CREDIT_START.match(inner_text) and not _has_credit_inside(inner, index))
             or (hidden_label(inner) is None and _has_hidden_credit_label(inner, index))
         ):
             credits.append(inner)
@@ -446,13 +446,19 @@ def _read_caption(
     # class=description>Caption</span></div>"): that part is the caption's.
     inner = [c for t in credit_tags for c in index.memo("captions in", t, _captions_in, t, index)]
     inner_ids = {id(tag) for tag in inner}
+    # A slide's counter ("1 / 8", "--pageNumber-- von --total--") is no part of it.
+    counters = {id(c) for t in caption_only for c in index.memo("counters", t, _counters, t, index)}
     caption_text = " ".join(
-        [index.visible_text(t, skip_ids=credit_ids) for t in caption_only]
+        [index.visible_text(t, skip_ids=credit_ids | counters) for t in caption_only]
         + [index.visible_text(t) for t in inner]
     )
     credit_text = " ".join(index.visible_text(t, skip_ids=inner_ids) for t in credit_tags)
     caption, split_credit = split_caption_credit(caption_text, kb)
     credit = _clean_credit(credit_text) if credit_text else None
+    if credit and split_credit and caption is None:
+        # The page marks its credit: a caption that could be read as one ("Jacket
+        # Nord/Ost") is still the caption.
+        caption, split_credit = none_if_empty(clean_text(caption_text)), None
     if split_credit:
         credit = (
             f"{credit} {split_credit}"
@@ -462,6 +468,29 @@ def _read_caption(
     hrefs = link_hrefs(credit_tags or caption_tags, partial(index.below, names=("a",)))
     joined = (join_url(base, href) for href in hrefs)
     return caption, credit, tuple(link for link in joined if link)
+
+
+# The label of a line of an article's tags or topics, printed after a picture's credit.
+_TAGS_LINE = re.compile(
+    r"\s(?:tags|topics|themen|schlagw(?:ö|oe)rter|stichw(?:ö|oe)rter|etiquetas|temas|mots-cl[ée]s)"
+    r"\s*:",
+    re.IGNORECASE,
+)
+
+
+_COUNTER_CLASS = re.compile(
+    r"pagination|pager|slide-?(?:number|count)|(?:^|[\s_-])count(?:er)?(?:$|[\s_-])", re.IGNORECASE
+)
+_COUNTER_NAMES = ("span", "div", "p", "li", "ul", "ol")
+
+
+def _counters(caption: Tag, index: PageIndex) -> list[Tag]:
+    """The elements inside a caption element that count its slides."""
+    return [
+        inner
+        for inner in index.below(caption, _COUNTER_NAMES)
+        if _COUNTER_CLASS.search(class_text(inner))
+    ]
 
 
 def _captions_in(credit: Tag, index: PageIndex) -> list[Tag]:
@@ -474,7 +503,11 @@ def _captions_in(credit: Tag, index: PageIndex) -> list[Tag]:
 
 
 def _clean_credit(text: str) -> str | None:
-    text = clean_text(text).strip(" |•·–—-")
+    text = clean_text(text)
+    tags = _TAGS_LINE.search(text)
+    if tags and tags.start() > 0:
+        text = text[: tags.start()]  # "© Jane Doe Themen: Winter, Wool": the article's tags
+    text = text.strip(" |•·–—-")
     while len(text) > 1 and text[0] in "([" and text[-1] in ")]":
         text = text[1:-1].strip()  # "(Foto: Sven Hoppe/dpa)"
     text = strip_label(text).strip(" |•·–—-")
