@@ -251,3 +251,16 @@ def test_a_short_name_in_capitals_after_a_bar_is_the_credit() -> None:
         "EXAMPLE NEWS",
     )
     assert split_caption_credit("Workers strike in Lima | photo 2 of 5")[1] is None
+
+
+def test_capitals_in_square_brackets_end_a_caption_as_its_credit() -> None:
+    assert split_caption_credit("BEACH DAY: Ann snaps a selfie in Thailand [XS]") == (
+        "BEACH DAY: Ann snaps a selfie in Thailand",
+        "XS",
+    )
+
+
+def test_a_short_form_in_brackets_that_the_words_before_spell_out_is_no_credit() -> None:
+    caption = "Delegates at the summit of the World Health Organization (WHO)"
+    assert split_caption_credit(caption) == (caption, None)
+    assert split_caption_credit("Crowds in Paris. (AFP)") == ("Crowds in Paris.", "AFP")

@@ -256,6 +256,9 @@ def _whole_text(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     """A text that is nothing but a credit ("Getty Images", "Courtesy of the artist")."""
     if len(text.split()) > 10 or not _reads_as_credit(text, kb):
         return None
+    bracket = _TRAILING_BRACKET.search(text)
+    if bracket and _expands_to(text[: bracket.start()], bracket.group("credit").strip()):
+        return None  # "The summit of the World Health Organization (WHO)"
     return "", _strip_generic_label(text, kb)
 
 
@@ -285,15 +288,22 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     if match is None:
         return None
     inner = match.group("credit").strip()
+    if _expands_to(text[: match.start()], inner):
+        return None  # "… of the World Health Organization (WHO)": the name's short form
     labelled = _BRACKET_LABEL.match(inner) is not None  # "(Fot. materiały prasowe …)"
     # "… improving mining prospects. (Jane Doe)": a person's name in brackets after the
     # caption's last sentence is its photographer.
     named_after_sentence = text[: match.start()].rstrip().endswith(
         (".", "!", "?")
     ) and _is_name_only(inner, kb)
+    # "… in Thailand [DS]": capitals in square brackets, as tabloids print their agency
+    capitals = text[match.start() :].lstrip().startswith("[") and bool(
+        _CAPITALS_TAIL.fullmatch(inner)
+    )
     if not (
         labelled
         or named_after_sentence
+        or capitals
         or _reads_as_credit(inner, kb)
         or _names_an_organisation(inner, kb)
     ):
@@ -327,6 +337,15 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         ):
             return before[: boundaries[-1].start() + 1], whole
     return before, _strip_generic_label(inner, kb)
+
+
+def _expands_to(before: str, initials: str) -> bool:
+    """Whether the words before a bracket spell out the initials in it ("World Health
+    Organization (WHO)"): small words such as "of" and "the" are passed over."""
+    if not 2 <= len(initials) <= 6 or not initials.isalpha() or not initials.isupper():
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+", before) if w[:1].isupper()]
+    return "".join(w[0] for w in words[-len(initials) :]).upper() == initials
 
 
 _BRACKET_LABEL = lazy_compile(
