@@ -707,14 +707,20 @@ def _may_be_blanket_line(tag: Tag, index: PageIndex) -> bool:
     length = index.words_length(tag)
     if not length or length > _BLANKET_BLOCK_CHARS or index.count(ANY_IMAGE, tag):
         return False
-    if tag.name == "div" and index.first_below(tag, _BLANKET_NAMES) is not None:
-        return False  # its lines are looked at one by one
+    if tag.name == "div" and (
+        not _credit_class(class_text(tag)) or index.first_below(tag, _BLANKET_NAMES) is not None
+    ):
+        return False  # a paragraph, or a block classed as credits, holds such a line
     if length <= _BLANKET_LINE_CHARS:
-        return _BLANKET_HINT.search(text_start(tag, _BLANKET_LINE_CHARS, " ")) is not None
-    return _BLANKET_START.match(text_start(tag, _START_READ, " ")) is not None
+        start = text_start(tag, _BLANKET_LINE_CHARS, " ").lower()
+        return any(word in start for word in _BLANKET_HINTS)
+    return _BLANKET_START.match(text_start(tag, _BLANKET_LABEL_READ, " ")) is not None
 
 
-_BLANKET_HINT = re.compile(r"photo|image|picture|foto|bild|cr[ée]dit", re.IGNORECASE)
+# Enough of a long block's text to hold a blanket label that opens it.
+_BLANKET_LABEL_READ = 24
+# Words every blanket label holds one of (looked for before the labels themselves).
+_BLANKET_HINTS = ("photo", "image", "picture", "foto", "bild", "credit", "crédit")
 _BLANKET_START = re.compile(
     r"\s*+[(\[]?\s*+" + alternatives(*BLANKET_LABELS) + r"(?:\s*+:|\s++(?:by|von)\s)",
     re.IGNORECASE,
