@@ -264,3 +264,11 @@ def test_a_short_form_in_brackets_that_the_words_before_spell_out_is_no_credit()
     caption = "Delegates at the summit of the World Health Organization (WHO)"
     assert split_caption_credit(caption) == (caption, None)
     assert split_caption_credit("Crowds in Paris. (AFP)") == ("Crowds in Paris.", "AFP")
+
+
+def test_a_credit_in_an_element_of_its_own_does_not_take_words_of_the_caption() -> None:
+    assert caption_and_credit(
+        "<figure><div><img src='/a.jpg' width=800 height=600><figcaption>Ann Smith with "
+        "her eldest Son Trey</figcaption></div><span class='description'>Jane Doe/WENN.com"
+        "</span></figure>"
+    ) == ("Ann Smith with her eldest Son Trey", "Jane Doe/WENN.com")

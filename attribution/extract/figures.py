@@ -448,12 +448,17 @@ def _read_caption(
     inner_ids = {id(tag) for tag in inner}
     # A slide's counter ("1 / 8", "--pageNumber-- von --total--") is no part of it.
     counters = {id(c) for t in caption_only for c in index.memo("counters", t, _counters, t, index)}
-    caption_text = " ".join(
-        [index.visible_text(t, skip_ids=credit_ids | counters) for t in caption_only]
-        + [index.visible_text(t) for t in inner]
-    )
+    parts = [index.visible_text(t, skip_ids=credit_ids | counters) for t in caption_only]
+    caption_text = " ".join(parts + [index.visible_text(t) for t in inner])
     credit_text = " ".join(index.visible_text(t, skip_ids=inner_ids) for t in credit_tags)
     caption, split_credit = split_caption_credit(caption_text, kb)
+    if len(parts) > 1 and not credit_tags and not inner:
+        # "<figcaption>… with his son Trey</figcaption><span>Jane Doe/Agency</span>": the
+        # last element, a credit on its own, does not run on into the one before.
+        alone, last_credit = split_caption_credit(parts[-1], kb)
+        if alone is None and last_credit:
+            caption = split_caption_credit(" ".join(parts[:-1]), kb)[0]
+            split_credit = last_credit
     credit = _clean_credit(credit_text) if credit_text else None
     if credit and split_credit and caption is None:
         # The page marks its credit: a caption that could be read as one ("Jacket
