@@ -272,3 +272,19 @@ def test_a_credit_in_an_element_of_its_own_does_not_take_words_of_the_caption() 
         "her eldest Son Trey</figcaption></div><span class='description'>Jane Doe/WENN.com"
         "</span></figure>"
     ) == ("Ann Smith with her eldest Son Trey", "Jane Doe/WENN.com")
+
+
+def test_a_camera_icon_in_the_caption_is_not_a_second_picture() -> None:
+    assert caption_and_credit(
+        "<div class='wp-caption'><a href='/big.jpg'><img src='/a-660x440.jpg' width=660 "
+        "height=440></a><p class='wp-caption-text'>Shiny butterflies are prized for their "
+        "blue. <img class='photo' src='/theme/camera-icon.png'> Jane Doe/Example Images</p>"
+        "</div>"
+    ) == ("Shiny butterflies are prized for their blue.", "Jane Doe/Example Images")
+
+
+def test_a_person_and_a_publication_in_brackets_end_a_caption_as_its_credit() -> None:
+    assert split_caption_credit("A senator speaks on Monday (Jane Doe/The Example Ledger)") == (
+        "A senator speaks on Monday",
+        "Jane Doe/The Example Ledger",
+    )

@@ -304,6 +304,7 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         labelled
         or named_after_sentence
         or capitals
+        or _names_and_slashes(inner, kb)
         or _reads_as_credit(inner, kb)
         or _names_an_organisation(inner, kb)
     ):
@@ -337,6 +338,18 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         ):
             return before[: boundaries[-1].start() + 1], whole
     return before, _strip_generic_label(inner, kb)
+
+
+def _names_and_slashes(text: str, kb: KnowledgeBase) -> bool:
+    """Whether bracketed text is a person, by full name, and where the picture came
+    from, parted by slashes, every part capitalised: "(Jane Doe/The Example Ledger)"."""
+    parts = [part.strip() for part in text.split("/")]
+    if not 2 <= len(parts) <= 4 or not all(part[:1].isupper() for part in parts):
+        return False
+    if len(text.split()) > 10 or len(lowercase_words(text)) > 1:
+        return False
+    # The person first, by full name ("Home/Away" and "Simon/Garfunkel" are not credits).
+    return len(parts[0].split()) >= 2 and parts[0] in parse_credit(text, kb=kb).creators
 
 
 def _expands_to(before: str, initials: str) -> bool:

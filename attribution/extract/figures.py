@@ -134,11 +134,29 @@ def _pictures(block: Tag, index: PageIndex) -> int:
     images = index.images(block)
     if images < 2 or images > _FEW_PICTURES:
         return images
-    return images - sum(1 for tag in index.below(block, IMAGE_TAGS) if _sourceless(tag))
+    return images - sum(
+        1 for tag in index.below(block, IMAGE_TAGS) if _sourceless(tag) or _in_caption(tag, block)
+    )
 
 
 _FEW_PICTURES = 4
 _SOURCE_ATTRIBUTES = ("src", "srcset", "data-src", "data-srcset", "data-lazy-src", "data-original")
+
+
+_TEXT_CAPTION_NAMES = frozenset({"p", "span", "small", "em", "cite"})
+
+
+def _in_caption(image: Tag, block: Tag) -> bool:
+    """Whether an image stands inside a caption within ``block``: an icon before the
+    credit ("Caption. <img class=camera> Jane Doe/Agency"), not a picture."""
+    for parent in image.parents:
+        if parent is block or not isinstance(parent, Tag):
+            return False
+        if parent.name == "figcaption" or (
+            parent.name in _TEXT_CAPTION_NAMES and _caption_class(class_text(parent))
+        ):
+            return True
+    return False
 
 
 def _sourceless(image: Tag) -> bool:
