@@ -712,7 +712,10 @@ def _blanket_credit(element: Tag, index: PageIndex) -> str | None:
 
 def _printed_for_all(index: PageIndex) -> str | None:
     credits: set[str] = set()
-    for tag in index.named(*_BLANKET_NAMES):
+    blocks = index.named("p", "footer") + [
+        div for div in index.named("div") if _credit_class(class_text(div))
+    ]
+    for tag in blocks:
         if not _may_be_blanket_line(tag, index):
             continue
         credit = _blanket_line(index.visible_text(tag))
@@ -725,15 +728,14 @@ def _printed_for_all(index: PageIndex) -> str | None:
 
 
 def _may_be_blanket_line(tag: Tag, index: PageIndex) -> bool:
-    """A cheap first look: whether a block is short, holds no picture and no block of
-    its own, and names pictures where a blanket credit would."""
+    """A cheap first look at a paragraph, footer, or div classed as credits: whether it
+    is short, holds no picture and no block of its own, and names pictures where a
+    blanket credit would."""
     length = index.words_length(tag)
     if not length or length > _BLANKET_BLOCK_CHARS or index.count(ANY_IMAGE, tag):
         return False
-    if tag.name == "div" and (
-        not _credit_class(class_text(tag)) or index.first_below(tag, _BLANKET_NAMES) is not None
-    ):
-        return False  # a paragraph, or a block classed as credits, holds such a line
+    if tag.name == "div" and index.first_below(tag, _BLANKET_NAMES) is not None:
+        return False  # its paragraphs are looked at one by one
     if length <= _BLANKET_LINE_CHARS:
         start = text_start(tag, _BLANKET_LINE_CHARS, " ").lower()
         return any(word in start for word in _BLANKET_HINTS)
