@@ -241,7 +241,7 @@ def _last_sentence(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
 
 
 # A short name in capitals, as outlets and agencies print themselves after a bar.
-_CAPITALS_TAIL = lazy_compile(r"(?=[^a-z]*$)[^\W\d_][\w.&'’-]+(?:\s[\w.&'’-]+){0,3}")
+_CAPITALS_TAIL = lazy_compile(r"(?=[^a-z]*+$)[^\W\d_][\w.&'’-]++(?:\s[\w.&'’-]++){0,3}")
 
 
 def _is_name_only(text: str, kb: KnowledgeBase) -> bool:
