@@ -27,6 +27,7 @@ from attribution.extract.dom import (
     hidden_label,
     link_hrefs,
     next_element_sibling,
+    only_string,
     text_start,
 )
 from attribution.extract.index import ANY_IMAGE, LICENCE_LINK
@@ -737,7 +738,7 @@ def _may_be_blanket_line(tag: Tag, index: PageIndex) -> bool:
     if tag.name == "div" and index.first_below(tag, _BLANKET_NAMES) is not None:
         return False  # its paragraphs are looked at one by one
     if length <= _BLANKET_LINE_CHARS:
-        start = text_start(tag, _BLANKET_LINE_CHARS, " ").lower()
+        start = (only_string(tag) or text_start(tag, _BLANKET_LINE_CHARS, " ")).lower()
         return any(word in start for word in _BLANKET_HINTS)
     return _BLANKET_START.match(text_start(tag, _BLANKET_LABEL_READ, " ")) is not None
 
