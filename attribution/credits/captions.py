@@ -225,8 +225,9 @@ def _last_sentence(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         # photo by Sgt. Jane Doe" has a full stop inside the credit).
         tail = text[boundary.end() :].strip().lstrip("|•·–— ")  # "… months. | BLOOMBERG"
         piped = "|" in text[boundary.start() : boundary.end() + 2]
-        if piped and _is_name_only(tail, kb):
-            found = boundary  # "… session. | ALEX K.T. MARTIN": a name after a bar
+        if piped and (_is_name_only(tail, kb) or _CAPITALS_TAIL.fullmatch(tail)):
+            # "… session. | ALEX K.T. MARTIN", "… league | EXAMPLE NEWS": a name after a bar
+            found = boundary
             continue
         if not re.match(r"[^\W\d_]|[©(\[\"“']", tail) or not _reads_as_credit(tail, kb):
             if found is not None:
@@ -237,6 +238,10 @@ def _last_sentence(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         return None
     credit = text[found.end() :].strip().lstrip("|•·–— ")
     return text[: found.start()], _strip_generic_label(credit, kb)
+
+
+# A short name in capitals, as outlets and agencies print themselves after a bar.
+_CAPITALS_TAIL = lazy_compile(r"(?=[^a-z]*+$)[^\W\d_][\w.&'’-]++(?:\s[\w.&'’-]++){0,3}")
 
 
 def _is_name_only(text: str, kb: KnowledgeBase) -> bool:
@@ -251,6 +256,9 @@ def _whole_text(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     """A text that is nothing but a credit ("Getty Images", "Courtesy of the artist")."""
     if len(text.split()) > 10 or not _reads_as_credit(text, kb):
         return None
+    bracket = _TRAILING_BRACKET.search(text)
+    if bracket and _expands_to(text[: bracket.start()], bracket.group("credit").strip()):
+        return None  # "The summit of the World Health Organization (WHO)"
     return "", _strip_generic_label(text, kb)
 
 
@@ -269,7 +277,7 @@ def _agency_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     match = _AGENCY_TAIL.search(text)
     if match is None or bool(match.group("open")) != bool(match.group("close")):
         return None
-    if len(_lowercase_words(match.group("credit"))) > 1:
+    if len(lowercase_words(match.group("credit"))) > 1:
         return None  # "Reuters/Ipsos polling shows a tight race": a sentence, not a credit
     start = match.start("open") if match.group("open") else match.start("credit")
     return text[:start], match.group("credit")
@@ -280,8 +288,26 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     if match is None:
         return None
     inner = match.group("credit").strip()
+    if _expands_to(text[: match.start()], inner):
+        return None  # "… of the World Health Organization (WHO)": the name's short form
     labelled = _BRACKET_LABEL.match(inner) is not None  # "(Fot. materiały prasowe …)"
-    if not (labelled or _reads_as_credit(inner, kb) or _names_an_organisation(inner, kb)):
+    # "… improving mining prospects. (Jane Doe)": a person's name in brackets after the
+    # caption's last sentence is its photographer.
+    named_after_sentence = text[: match.start()].rstrip().endswith(
+        (".", "!", "?")
+    ) and _is_name_only(inner, kb)
+    # "… in Thailand [DS]": capitals in square brackets, as tabloids print their agency
+    capitals = text[match.start() :].lstrip().startswith("[") and bool(
+        _CAPITALS_TAIL.fullmatch(inner)
+    )
+    if not (
+        labelled
+        or named_after_sentence
+        or capitals
+        or _names_and_slashes(inner, kb)
+        or _reads_as_credit(inner, kb)
+        or _names_an_organisation(inner, kb)
+    ):
         return None
     if labelled:
         return text[: match.start()], _strip_generic_label(inner, kb)
@@ -312,6 +338,27 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         ):
             return before[: boundaries[-1].start() + 1], whole
     return before, _strip_generic_label(inner, kb)
+
+
+def _names_and_slashes(text: str, kb: KnowledgeBase) -> bool:
+    """Whether bracketed text is a person, by full name, and where the picture came
+    from, parted by slashes, every part capitalised: "(Jane Doe/The Example Ledger)"."""
+    parts = [part.strip() for part in text.split("/")]
+    if not 2 <= len(parts) <= 4 or not all(part[:1].isupper() for part in parts):
+        return False
+    if len(text.split()) > 10 or len(lowercase_words(text)) > 1:
+        return False
+    # The person first, by full name ("Home/Away" and "Simon/Garfunkel" are not credits).
+    return len(parts[0].split()) >= 2 and parts[0] in parse_credit(text, kb=kb).creators
+
+
+def _expands_to(before: str, initials: str) -> bool:
+    """Whether the words before a bracket spell out the initials in it ("World Health
+    Organization (WHO)"): small words such as "of" and "the" are passed over."""
+    if not 2 <= len(initials) <= 6 or not initials.isalpha() or not initials.isupper():
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+", before) if w[:1].isupper()]
+    return "".join(w[0] for w in words[-len(initials) :]).upper() == initials
 
 
 _BRACKET_LABEL = lazy_compile(
@@ -351,7 +398,7 @@ def _reads_as_credit(text: str, kb: KnowledgeBase) -> bool:
     words = text.split()
     if not words or len(words) > 16 or re.search(r"\b\d{1,2}/\d{1,2}\b|%", text):
         return False
-    if len(_lowercase_words(text)) > 1:
+    if len(lowercase_words(text)) > 1:
         return False
     credit = parse_credit(text, kb=kb)
     return _is_credit(credit, text)
@@ -370,7 +417,7 @@ _LETTERS = lazy_compile(r"[^\W\d]+")
 _DATA_CREDIT = lazy_compile(r"^(?:data|chart|graphic|map)s?\s*:\s*\S", re.IGNORECASE)
 
 
-def _lowercase_words(text: str) -> list[str]:
+def lowercase_words(text: str) -> list[str]:
     """The lower-case words of ``text`` that credits do not use: a sign of a sentence."""
     text = _HANDLE.sub(" ", text)  # social-media handles ("@marisol.travels")
     text = _DOTTED_NAME.sub(" ", text)  # domains ("stock.adobe.com")

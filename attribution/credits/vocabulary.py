@@ -162,6 +162,22 @@ CREDIT_START_LABELS: tuple[str, ...] = (
     r"source",
     r"quelle",
 )
+# Labels of a credit printed once for all the pictures of an article ("Photos: Jane Doe",
+# "(Image credits: A; B)", "Bildnachweis: …", "… images by Jane Doe"): plural, or naming
+# the credits of the pictures as a whole. Before a colon or "by"/"von".
+BLANKET_LABELS: tuple[str, ...] = (
+    r"photo(?:graph)?s",
+    r"images",
+    r"pictures",
+    r"(?:photo|image|picture)\s*credits?",
+    r"fotos",
+    r"bilder",
+    r"bild\s*credits?",
+    r"bildnachweise?",
+    r"bildquellen?",
+    r"fotonachweis",
+    r"cr[ée]dits?\s+photos?",
+)
 # Multi-word labels that mark a credit without a colon: the screen-reader and printed
 # labels of image credits in other languages.
 CREDIT_PHRASES: tuple[str, ...] = (

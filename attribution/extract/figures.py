@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 from bs4 import Tag
 
 from attribution.credits import parse_credit, split_caption_credit, strip_label
+from attribution.credits.captions import lowercase_words
 from attribution.credits.vocabulary import (
+    BLANKET_LABELS,
     CREDIT_PHRASES,
     CREDIT_START_LABELS,
     LABEL_ELEMENT_WORDS,
@@ -25,6 +27,7 @@ from attribution.extract.dom import (
     hidden_label,
     link_hrefs,
     next_element_sibling,
+    only_string,
     text_start,
 )
 from attribution.extract.index import ANY_IMAGE, LICENCE_LINK
@@ -102,19 +105,73 @@ def _figure_container(element: Tag, index: PageIndex) -> Tag | None:
     """The nearest figure-like ancestor that holds this image and its caption."""
     figure = index.enclosing(element, "figure")
     if isinstance(figure, Tag):
+        outer = index.enclosing(figure, "figure")
+        if (
+            isinstance(outer, Tag)
+            and not _caption_elements(figure, element, index)
+            and _pictures(outer, index) == 1
+        ):
+            return outer  # <figure><figure><img></figure><figcaption>…</figure>
         return figure
     for depth, ancestor in enumerate(element.parents, 1):
         if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html", "main"):
             return None
-        if ancestor.name in ("article", "section") and index.text_length(ancestor) > 1500:
+        if index.text_length(ancestor) > 1500 and (
+            ancestor.name in ("article", "section") or _holds_paragraphs(ancestor, index)
+        ):
             return None  # the article itself, not a media block inside it
         if depth > 6:
             return None
-        if index.images(ancestor) > 1:
+        if _pictures(ancestor, index) > 1:
             return None
         if _caption_elements(ancestor, element, index):
             return ancestor
     return None
+
+
+def _pictures(block: Tag, index: PageIndex) -> int:
+    """How many images a block holds, leaving out image elements with no source at all
+    (``<img src="">``, the empty frame a script fills when a picture is enlarged)."""
+    images = index.images(block)
+    if images < 2 or images > _FEW_PICTURES:
+        return images
+    return images - sum(
+        1 for tag in index.below(block, IMAGE_TAGS) if _sourceless(tag) or _in_caption(tag, block)
+    )
+
+
+_FEW_PICTURES = 4
+_SOURCE_ATTRIBUTES = ("src", "srcset", "data-src", "data-srcset", "data-lazy-src", "data-original")
+
+
+_TEXT_CAPTION_NAMES = frozenset({"p", "span", "small", "em", "cite"})
+
+
+def _in_caption(image: Tag, block: Tag) -> bool:
+    """Whether an image stands inside a caption within ``block``: an icon before the
+    credit ("Caption. <img class=camera> Jane Doe/Agency"), not a picture."""
+    for parent in image.parents:
+        if parent is block or not isinstance(parent, Tag):
+            return False
+        if parent.name == "figcaption" or (
+            parent.name in _TEXT_CAPTION_NAMES and _caption_class(class_text(parent))
+        ):
+            return True
+    return False
+
+
+def _sourceless(image: Tag) -> bool:
+    return not any((attr(image, name) or "").strip() for name in _SOURCE_ATTRIBUTES)
+
+
+def _holds_paragraphs(block: Tag, index: PageIndex) -> bool:
+    """Whether a block holds the paragraphs of a text (three or more): the body of an
+    article, whose captions belong to the pictures and videos beside them, not to an
+    image found anywhere inside it."""
+    return len(index.below(block, ("p",), limit=_TEXT_PARAGRAPHS)) == _TEXT_PARAGRAPHS
+
+
+_TEXT_PARAGRAPHS = 3
 
 
 def _caption_elements(container: Tag, image: Tag, index: PageIndex) -> list[Tag]:
@@ -187,7 +244,7 @@ def _reads_as_credit_element(tag: Tag, index: PageIndex) -> bool:
     classes = class_text(tag)
     if _caption_class(classes) and not _credit_class(classes):
         return False
-    if attr(tag, "itemprop") in ("caption", "description"):
+    if attr(tag, "itemprop") in ("caption", "description") and _class_role(tag) != "credit":
         return False  # class="image__caption attribution" with itemprop="caption"
     if _credit_class(classes) and _has_credit_inside(tag, index):
         return False  # a wrapper ("credit-caption") whose parts say which is which
@@ -285,7 +342,7 @@ def _credits_inside(tag: Tag, index: PageIndex) -> list[Tag]:
             (_credit_class(classes) and not _caption_class(classes))
             or _class_role(inner) == "credit"
             or inner.name in ("cite", "small")
-            or _CREDIT_START.match(inner_text)
+            or (_CREDIT_START.match(inner_text) and not _has_credit_inside(inner, index))
             or (hidden_label(inner) is None and _has_hidden_credit_label(inner, index))
         ):
             credits.append(inner)
@@ -341,7 +398,17 @@ def attach_caption(
     candidate: FoundImage, element: Tag, base: str, kb: KnowledgeBase, index: PageIndex
 ) -> None:
     """Find the image's caption, credit and credit links, and set them on ``candidate``;
-    ``kb`` names the providers and licences by which captions are split."""
+    ``kb`` names the providers and licences by which captions are split. An image
+    without a credit of its own takes the one the article prints once for all its
+    pictures ("Photos: Jane Doe"), if it prints one."""
+    _attach_own_caption(candidate, element, base, kb, index)
+    if candidate.credit is None:
+        candidate.credit = _blanket_credit(element, index)
+
+
+def _attach_own_caption(
+    candidate: FoundImage, element: Tag, base: str, kb: KnowledgeBase, index: PageIndex
+) -> None:
     container = _figure_container(element, index)
     caption_tags = _caption_elements(container, element, index) if container is not None else []
     caption_tags = caption_tags[:MAX_CAPTION_PARTS]
@@ -394,10 +461,28 @@ def _read_caption(
         credit_tags = _credit_parts(caption_tags, kb, index)
     credit_ids = {id(tag) for tag in credit_tags}
     caption_only = [t for t in caption_tags if id(t) not in credit_ids]
-    caption_text = " ".join(index.visible_text(t, skip_ids=credit_ids) for t in caption_only)
-    credit_text = " ".join(index.visible_text(t) for t in credit_tags)
+    # A credit element may hold the caption ("<div class=copyright>Photo: X <span
+    # class=description>Caption</span></div>"): that part is the caption's.
+    inner = [c for t in credit_tags for c in index.memo("captions in", t, _captions_in, t, index)]
+    inner_ids = {id(tag) for tag in inner}
+    # A slide's counter ("1 / 8", "--pageNumber-- von --total--") is no part of it.
+    counters = {id(c) for t in caption_only for c in index.memo("counters", t, _counters, t, index)}
+    parts = [index.visible_text(t, skip_ids=credit_ids | counters) for t in caption_only]
+    caption_text = " ".join(parts + [index.visible_text(t) for t in inner])
+    credit_text = " ".join(index.visible_text(t, skip_ids=inner_ids) for t in credit_tags)
     caption, split_credit = split_caption_credit(caption_text, kb)
+    if len(parts) > 1 and not credit_tags and not inner:
+        # "<figcaption>… with his son Trey</figcaption><span>Jane Doe/Agency</span>": the
+        # last element, a credit on its own, does not run on into the one before.
+        alone, last_credit = split_caption_credit(parts[-1], kb)
+        if alone is None and last_credit:
+            caption = split_caption_credit(" ".join(parts[:-1]), kb)[0]
+            split_credit = last_credit
     credit = _clean_credit(credit_text) if credit_text else None
+    if credit and split_credit and caption is None:
+        # The page marks its credit: a caption that could be read as one ("Jacket
+        # Nord/Ost") is still the caption.
+        caption, split_credit = none_if_empty(clean_text(caption_text)), None
     if split_credit:
         credit = (
             f"{credit} {split_credit}"
@@ -409,8 +494,44 @@ def _read_caption(
     return caption, credit, tuple(link for link in joined if link)
 
 
+# The label of a line of an article's tags or topics, printed after a picture's credit.
+_TAGS_LINE = re.compile(
+    r"\s(?:tags|topics|themen|schlagw(?:ö|oe)rter|stichw(?:ö|oe)rter|etiquetas|temas|mots-cl[ée]s)"
+    r"\s*:",
+    re.IGNORECASE,
+)
+
+
+_COUNTER_CLASS = re.compile(
+    r"pagination|pager|slide-?(?:number|count)|(?:^|[\s_-])count(?:er)?(?:$|[\s_-])", re.IGNORECASE
+)
+_COUNTER_NAMES = ("span", "div", "p", "li", "ul", "ol")
+
+
+def _counters(caption: Tag, index: PageIndex) -> list[Tag]:
+    """The elements inside a caption element that count its slides."""
+    return [
+        inner
+        for inner in index.below(caption, _COUNTER_NAMES)
+        if _COUNTER_CLASS.search(class_text(inner))
+    ]
+
+
+def _captions_in(credit: Tag, index: PageIndex) -> list[Tag]:
+    """The elements inside a credit element whose classes say they are a caption."""
+    return [
+        inner
+        for inner in index.below(credit, _INNER_NAMES)
+        if _class_role(inner) == "caption" and not _credit_class(class_text(inner))
+    ]
+
+
 def _clean_credit(text: str) -> str | None:
-    text = clean_text(text).strip(" |•·–—-")
+    text = clean_text(text)
+    tags = _TAGS_LINE.search(text)
+    if tags and tags.start() > 0:
+        text = text[: tags.start()]  # "© Jane Doe Themen: Winter, Wool": the article's tags
+    text = text.strip(" |•·–—-")
     while len(text) > 1 and text[0] in "([" and text[-1] in ")]":
         text = text[1:-1].strip()  # "(Foto: Sven Hoppe/dpa)"
     text = strip_label(text).strip(" |•·–—-")
@@ -480,6 +601,8 @@ def _shared_caption(element: Tag, index: PageIndex) -> list[Tag]:
             return []
         if images < 2:
             continue
+        if _holds_paragraphs(group, index):
+            return []  # the article's text with a few pictures in it, not a group of them
         return [
             child
             for child in child_elements(group)
@@ -501,7 +624,7 @@ def _captions_after(element: Tag, index: PageIndex) -> list[Tag]:
         # Only the first block can have text of its own: the wrappers climbed through
         # have none, and are not read again.
         skip = [block] if block is not element else []
-        if index.images(block.parent) > 1:
+        if _pictures(block.parent, index) > 1:
             break
         # The index knows at once whether the parent has words beyond the block's; only
         # then is its visible text read (a climb through wrappers stays linear).
@@ -543,3 +666,126 @@ def _caption_block(sibling: Tag, index: PageIndex) -> Tag | None:
     if isinstance(emphasised, Tag) and clean_text(emphasised.get_text(" ")) == text:
         return sibling
     return None
+
+
+# A credit printed once for all the pictures of an article, at its start or its end:
+# "Photos: Jane Doe", "(Image credits: A; B; C)", "Words: X Photos: Y", "See more in
+# the gallery, images by Jane Doe". The label opens the text, follows a separator, or
+# is a capitalised word after other words.
+_BLANKET_CREDIT = re.compile(
+    r"(?:^\s*+[(\[]?\s*+|(?<=[,;|.(\[])\s*+|\s++(?-i:(?=[A-Z])))(?P<credit>"
+    + alternatives(*BLANKET_LABELS)
+    + r"\s*+:\s*+(?P<rest>\S.*))$",
+    re.IGNORECASE | re.DOTALL,
+)
+# "Images by Jane Doe": only where the line or a part of it opens ("… Getty Images By
+# Jane Doe" is a credit followed by a byline).
+_BLANKET_BY_CREDIT = re.compile(
+    r"(?:^\s*+[(\[]?\s*+|(?<=[,;|.(\[])\s*+)(?P<credit>"
+    + alternatives(*BLANKET_LABELS)
+    + r"\s++(?:by|von)\s++(?P<rest>\S.*))$",
+    re.IGNORECASE | re.DOTALL,
+)
+# What a blanket label is followed by when the text is a headline or a sentence
+# ("Photos: the best of the year"), not a credit.
+_NOT_A_NAME = re.compile(
+    r"(?:the|a|an|our|all|more|from|of|in|on|and|to|with|der|die|das|von)\b", re.IGNORECASE
+)
+_COPYRIGHT_MARK = re.compile(r"\(c\)\s*\S+|©\s*\S+", re.IGNORECASE)  # "(c) janedoe"
+_BLANKET_NAMES = ("p", "div", "footer")
+# A blanket credit is a short block: its label opens it, or it is a line this long.
+_BLANKET_BLOCK_CHARS = 1000
+_BLANKET_LINE_CHARS = 250
+# Where the lines of the page's own chrome stand, not the article's.
+_NOT_ARTICLE_TAGS = frozenset({"nav", "aside", "header", "form"})
+_NOT_ARTICLE_WORDS = frozenset(
+    {"sidebar", "widget", "comment", "comments", "related", "teaser", "promo", "newsletter"}
+)
+
+
+def _blanket_credit(element: Tag, index: PageIndex) -> str | None:
+    """The credit the article prints once for all its pictures, for an image without
+    one of its own: there must be only one such credit on the page."""
+    root = index.elements[0] if index.elements else element
+    found = index.memo("blanket credit", root, _printed_for_all, index)
+    return found
+
+
+def _printed_for_all(index: PageIndex) -> str | None:
+    credits: set[str] = set()
+    blocks = index.named("p", "footer") + [
+        div for div in index.named("div") if _credit_class(class_text(div))
+    ]
+    for tag in blocks:
+        if not _may_be_blanket_line(tag, index):
+            continue
+        credit = _blanket_line(index.visible_text(tag))
+        if credit is None or not _in_article_text(tag, index):
+            continue
+        credits.add(credit)
+        if len(credits) > 1:
+            return None  # several: each belongs to some pictures, which is not said
+    return credits.pop() if credits else None
+
+
+def _may_be_blanket_line(tag: Tag, index: PageIndex) -> bool:
+    """A cheap first look at a paragraph, footer, or div classed as credits: whether it
+    is short, holds no picture and no block of its own, and names pictures where a
+    blanket credit would."""
+    length = index.words_length(tag)
+    if not length or length > _BLANKET_BLOCK_CHARS or index.count(ANY_IMAGE, tag):
+        return False
+    if tag.name == "div" and index.first_below(tag, _BLANKET_NAMES) is not None:
+        return False  # its paragraphs are looked at one by one
+    if length <= _BLANKET_LINE_CHARS:
+        start = (only_string(tag) or text_start(tag, _BLANKET_LINE_CHARS, " ")).lower()
+        return any(word in start for word in _BLANKET_HINTS)
+    return _BLANKET_START.match(text_start(tag, _BLANKET_LABEL_READ, " ")) is not None
+
+
+# Enough of a long block's text to hold a blanket label that opens it.
+_BLANKET_LABEL_READ = 24
+# Words every blanket label holds one of (looked for before the labels themselves).
+_BLANKET_HINTS = ("photo", "image", "picture", "foto", "bild", "credit", "crédit")
+_BLANKET_START = re.compile(
+    r"\s*+[(\[]?\s*+" + alternatives(*BLANKET_LABELS) + r"(?:\s*+:|\s++(?:by|von)\s)",
+    re.IGNORECASE,
+)
+
+
+def _blanket_line(text: str) -> str | None:
+    """The credit in a line that credits all the pictures, or None."""
+    match = _BLANKET_CREDIT.search(text) or _BLANKET_BY_CREDIT.search(text)
+    if match is None:
+        return None
+    opens = not text[: match.start("credit")].strip(" ([")
+    rest = match.group("rest")
+    if (not opens and len(text) > _BLANKET_LINE_CHARS) or _NOT_A_NAME.match(rest):
+        return None
+    if rest[:1].islower() and not opens:
+        return None  # "… pictures by a reader": a sentence
+    if len(lowercase_words(_COPYRIGHT_MARK.sub(" ", rest))) > 1:
+        return None  # "Photos: See the progress on the new line": a headline
+    return _clean_credit(match.group("credit"))
+
+
+def _in_article_text(tag: Tag, index: PageIndex) -> bool:
+    """Whether a line stands in the article, not in a figure (whose credit is its
+    own), a caption, or the site's chrome."""
+    if index.enclosing(tag, "figure") is not None:
+        return False
+    in_article = index.enclosing(tag, "article") is not None
+    for ancestor in (tag, *tag.parents):
+        if not isinstance(ancestor, Tag) or ancestor.name in ("body", "html"):
+            break  # the classes of the whole page say nothing of one line
+        if ancestor.name in _NOT_ARTICLE_TAGS or (ancestor.name == "footer" and not in_article):
+            return False
+        classes = class_text(ancestor)
+        if classes and (
+            _caption_class(classes)
+            or not _NOT_ARTICLE_WORDS.isdisjoint(
+                _PART_SEPARATOR.split(classes.lower().replace(" ", "-"))
+            )
+        ):
+            return False
+    return True
