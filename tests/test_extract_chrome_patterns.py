@@ -211,3 +211,57 @@ def test_ad_in_a_file_name_is_not_an_advert() -> None:
         "<div class='ad'><img src='/p/sponsor.jpg'></div></article></body></html>"
     )
     assert srcs(html) == ["https://news.example.com/p/8-grace-ad-cr-harbour.jpg"]
+
+
+def test_share_widgets_author_boxes_and_placeholders_are_chrome() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1><div class='article-body'>"
+        "<div class='sharetools sharetools-small'><ul><li><a href='#'>"
+        "<img src='/img/tools/pn_sm.png' alt='Pin it'></a></li></ul></div>"
+        "<div class='caja-autores'><img src='/media/autores/ana-perez.jpg'></div>"
+        "<img src='/media/autores/juan.jpg'>"
+        "<img src='/static/img/preload.gif'><img src='/static/img/ajax-loader.gif'>"
+        "<img src='/static/img/x-btn.png'><img src='/plugins/stars/rating_off.gif'>"
+        + BODY
+        + "<figure><img src='/p/close-up-of-the-quay.jpg'><figcaption>The quay</figcaption>"
+        "</figure></div></article></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/close-up-of-the-quay.jpg"]
+
+
+def test_an_icon_size_asked_of_a_resizer_is_tiny() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + "<div class='byline'>"
+        "<a href='/author/ed'><img src='/resizer/abc=/40x40/smart/authors/ed.jpg'></a></div>"
+        "<img src='/resizer/abc=/40x40/smart/team/ed.jpg' alt='Ed'>"
+        "<img src='/uploads/2024/05/quay-48x48.jpg'>"
+        "<figure><img src='/resizer/def=/580x326/smart/p/quay.jpg'></figure>"
+        "<div class='gallery'><img src='/uploads/2024/05/boat-60x60.jpg'></div>"
+        "</article></body></html>"
+    )
+    assert srcs(html) == [
+        "https://news.example.com/resizer/def=/580x326/smart/p/quay.jpg",
+        "https://news.example.com/uploads/2024/05/boat-60x60.jpg",
+    ]
+
+
+def test_an_aspect_ratio_in_an_address_is_not_a_size() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + "<figure>"
+        "<img src='/img/5294/40/16x9/960.jpg'></figure><figure><img src='/img/77/1x1/600.jpg'>"
+        "</figure></article></body></html>"
+    )
+    assert srcs(html) == [
+        "https://news.example.com/img/5294/40/16x9/960.jpg",
+        "https://news.example.com/img/77/1x1/600.jpg",
+    ]
+
+
+def test_a_blog_posts_own_classes_name_its_terms_not_chrome() -> None:
+    html = (
+        "<html><body><section class='post-12 post type-post status-publish hentry "
+        "category-news tag-social-media autor-jane-roe'><h1>Harbour</h1>" + BODY + ""
+        "<div class='wp-caption'><img src='/p/quay.jpg'><p class='wp-caption-text'>The quay"
+        "</p></div><div class='autor-box'><img src='/p/jane.jpg'></div></section></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]

@@ -38,9 +38,13 @@ _CHROME_WORDS = frozenset(
     comments share sharing social nav navbar navigation menu footer breadcrumb breadcrumbs
     subscribe paywall byline author authors headshot profile masthead banner teaser teasers
     more readmore rail tweet twitter instagram facebook mostread mostpopular branding
-    brand cookie bookmark linkpreview oembed
+    brand cookie bookmark linkpreview oembed pinterest linkedin whatsapp
+    autor autores autoren auteur auteurs autore autori
     """.split()
 )
+
+# Class words that begin so name a widget to share or follow ("sharetools", "socialbar").
+_CHROME_PREFIXES = ("share", "social")
 
 _OWN_CHROME_WORDS = (_CHROME_WORDS | {"thumb"}) - {
     "more",
@@ -52,7 +56,10 @@ _OWN_CHROME_WORDS = (_CHROME_WORDS | {"thumb"}) - {
 # Words that mark a placeholder in an image's file name ("default.png", "blank.gif"); in a
 # class they name a display style ("file-default", a CMS's "view mode"). In a file name
 # "ad" is as often an abbreviation ("art direction", a place, a year "AD") as an advert.
-_FILE_NAME_CHROME_WORDS = (_OWN_CHROME_WORDS | {"default", "blank"}) - {"ad"}
+_FILE_NAME_CHROME_WORDS = (
+    _OWN_CHROME_WORDS
+    | {"default", "blank", "spinner", "loader", "preload", "preloader", "btn", "button", "rating"}
+) - {"ad"}
 
 # An "icon" class on a wrapper describes its widget ("file-type-icon-media-link"), not the
 # picture inside; on the image itself it does mean an icon. "Tracking" classes on a wrapper
@@ -214,9 +221,9 @@ def is_chrome(
     element: Tag, candidate: FoundImage, roots: Roots, base: str, page_url: str, index: PageIndex
 ) -> bool:
     """Whether an image candidate is site chrome rather than content."""
-    if _tiny(element, index):
-        return True
     path = url_path(candidate.src)
+    if _tiny(element, index) or _tiny_in_url(path, element, index):
+        return True
     folder = path.rsplit("/", 2)[-2:][0]
     file_words = word_set(path.rsplit("/", 1)[-1])
     # An image style in the folder ("/default/", "/default-retina/") says nothing
@@ -294,15 +301,34 @@ def _ancestor_verdict(ancestor: Tag, roots: Roots, index: PageIndex) -> int:
     role = (attr(ancestor, "role") or "").lower()
     if role in _CHROME_ROLES:
         return _CHROME
+    if _is_post_entry(ancestor):
+        return _NEITHER
     words = _class_words(ancestor, index)
-    if words & _ANCESTOR_CHROME_WORDS and not (words & _CONTENT_WORDS):
+    if _says_chrome(words) and not (words & _CONTENT_WORDS):
         if "__" in class_text(ancestor):
             words = _block_words(ancestor)
         if words & _SIDE_WORDS and index.words_length(ancestor) * 3 > roots.text * 2 > 0:
             return _LAYOUT  # "layout-sidebar": a layout with a sidebar, around the article
-        if words & _ANCESTOR_CHROME_WORDS:
+        if _says_chrome(words):
             return _CHROME
     return _NEITHER
+
+
+def _is_post_entry(element: Tag) -> bool:
+    """A blog post's own element ("hentry", "status-publish"): its classes name the post's
+    categories, tags and authors ("tag-social", "autor-jane-roe"), not chrome."""
+    classes = element.attrs.get("class")
+    return isinstance(classes, list) and not _POST_ENTRY_CLASSES.isdisjoint(classes)
+
+
+_POST_ENTRY_CLASSES = frozenset({"hentry", "status-publish"})
+
+
+def _says_chrome(words: frozenset[str]) -> bool:
+    """Whether an ancestor's class words name chrome."""
+    return not words.isdisjoint(_ANCESTOR_CHROME_WORDS) or any(
+        word.startswith(_CHROME_PREFIXES) for word in words
+    )
 
 
 # A column beside the article: an element so classed that holds two thirds of the text of
@@ -473,6 +499,31 @@ def _tiny(element: Tag, index: PageIndex) -> bool:
 
 
 _PIXELS = re.compile(r"^\s*(\d+)(?:px)?\s*$")
+
+# A size in an image's address: a resizer's "/40x40/" or a file's "-48x48." suffix.
+_SIZE_IN_URL = re.compile(r"[/_-]([1-9]\d{0,3})x([1-9]\d{0,3})(?=[/._-]|$)")
+
+
+def _tiny_in_url(path: str, element: Tag, index: PageIndex) -> bool:
+    """Whether the image's address asks for an icon's size: both sides from 16 to 64
+    pixels (a smaller number is a crop's aspect ratio, "/16x9/", "/1x1/")."""
+    if "x" not in path:
+        return False
+    match = _SIZE_IN_URL.search(path)
+    if match is None:
+        return False
+    sides = int(match.group(1)), int(match.group(2))
+    return (
+        min(sides) >= _SMALLEST_ICON
+        and max(sides) <= _ICON_SIZE
+        and not _in_gallery(element, index)
+    )
+
+
+_SMALLEST_ICON = 16
+
+
+_ICON_SIZE = 64
 
 
 def _in_gallery(element: Tag, index: PageIndex) -> bool:
