@@ -265,3 +265,17 @@ def test_a_blog_posts_own_classes_name_its_terms_not_chrome() -> None:
         "</p></div><div class='autor-box'><img src='/p/jane.jpg'></div></section></body></html>"
     )
     assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_chrome_words_inside_compound_class_words() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1><div class='article-body'>" + BODY + ""
+        "<div class='box_spendensumme'><figure><img src='/p/moor.jpg'></figure>"
+        "<p>Give now</p></div><a class='newsteaserlink' href='/2024/05/birds'><figure>"
+        "<img src='/p/bird.jpg'></figure><p>Birds are back</p></a>"
+        "<div class='donationbox'><img src='/p/help.jpg'></div>"
+        "<div class='sharedaddy'><img src='/p/share-pin.png'></div>"
+        "<figure><img src='/p/quay.jpg'><figcaption>The quay</figcaption></figure>"
+        "</div></article></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]

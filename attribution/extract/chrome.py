@@ -43,8 +43,9 @@ _CHROME_WORDS = frozenset(
     """.split()
 )
 
-# Class words that begin so name a widget to share or follow ("sharetools", "socialbar").
-_CHROME_PREFIXES = ("share", "social")
+# Parts of class words that name chrome inside compounds ("sharetools", "socialbar",
+# "newsteaserlink", "donationbox", "spendensumme", "advertorial").
+_CHROME_STEMS = ("share", "social", "teaser", "newsletter", "donat", "spende", "sponsor", "advert")
 
 _OWN_CHROME_WORDS = (_CHROME_WORDS | {"thumb"}) - {
     "more",
@@ -327,7 +328,7 @@ _POST_ENTRY_CLASSES = frozenset({"hentry", "status-publish"})
 def _says_chrome(words: frozenset[str]) -> bool:
     """Whether an ancestor's class words name chrome."""
     return not words.isdisjoint(_ANCESTOR_CHROME_WORDS) or any(
-        word.startswith(_CHROME_PREFIXES) for word in words
+        stem in word for word in words for stem in _CHROME_STEMS
     )
 
 
