@@ -279,3 +279,18 @@ def test_chrome_words_inside_compound_class_words() -> None:
         "</div></article></body></html>"
     )
     assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_a_card_headed_by_a_link_classed_as_a_title_is_a_teaser() -> None:
+    card = (
+        "<li class='stream'><div class='stream__photo'><img src='/p/race.jpg' width=243 "
+        "height=140></div><span class='stream__title h4'><a href='/2024/05/race-report'>"
+        "Race report: the final heat</a></span></li>"
+    )
+    html = (
+        "<html><body><main><h1>Harbour</h1>" + BODY + f"<ul class='streams'>{card}</ul>"
+        "<p><img src='/p/quay.jpg' width=800 height=500> The full report is on "
+        "<a href='https://ministry.example.org/report'>the ministry's own site</a>.</p>"
+        "</main></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]

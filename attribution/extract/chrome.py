@@ -455,12 +455,31 @@ def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
                 and _links_elsewhere(link, base, page_url)
             ):
                 return _is_short(article, index)
-    if "card" in _class_words(article, index) and not index.count("figcaption", article):
-        # A block classed as a card, its headline a link (not a caption's source link).
-        for link in index.below(article, ("a",), limit=_CARD_LINKS):
-            if index.words_length(link) >= _HEADLINE and _links_elsewhere(link, base, page_url):
-                return _is_short(article, index)
+    if index.count("figcaption", article):
+        return False  # a caption's link names a source, not another story
+    card = "card" in _class_words(article, index)
+    for link in index.below(article, ("a",), limit=_CARD_LINKS):
+        # A block classed as a card, or a link classed (or set in an element classed) as a
+        # title: its headline ("<span class='teaser__title h4'><a href=…>").
+        if (
+            (card or _is_title(link, index))
+            and index.words_length(link) >= _HEADLINE
+            and _links_elsewhere(link, base, page_url)
+        ):
+            return _is_short(article, index)
     return False
+
+
+def _is_title(link: Tag, index: PageIndex) -> bool:
+    """Whether a link, or the element it is set in, is classed as a title."""
+    parent = link.parent
+    return not _class_words(link, index).isdisjoint(_TITLE_WORDS) or (
+        isinstance(parent, Tag) and not _class_words(parent, index).isdisjoint(_TITLE_WORDS)
+    )
+
+
+# Class words of a headline set without a heading element.
+_TITLE_WORDS = frozenset({"title", "headline", "heading", "hed", "h1", "h2", "h3", "h4", "h5"})
 
 
 # How long (in characters) a link's text is that reads as a headline.
