@@ -294,3 +294,18 @@ def test_a_card_headed_by_a_link_classed_as_a_title_is_a_teaser() -> None:
         "</main></body></html>"
     )
     assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_a_link_preview_laid_over_a_titled_block_is_a_teaser() -> None:
+    preview = (
+        "<div class='preview-container'><a class='preview-link' href='/post/older-story/' "
+        "title='Older story'></a><div class='preview-image'><img src='/p/older.jpg' "
+        "width=150 height=100></div><div class='preview-text'><div class='preview-title'>"
+        "Older story</div><div class='preview-summary'>What happened before.</div></div></div>"
+    )
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + preview + "<figure>"
+        "<img src='/p/quay.jpg'><figcaption>The quay</figcaption></figure></article></body>"
+        "</html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]

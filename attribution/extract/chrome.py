@@ -445,7 +445,7 @@ def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
                 # Read last, being the costliest: a card is short.
                 return _is_short(article, index)
             linked = True
-    if headings and not linked and article.name == "article":
+    if not linked and (headings or _has_title(article, index)):
         # A link laid over the whole card: an empty child of the card beside its headline.
         for link in index.below(article, ("a",), limit=_CARD_LINKS):
             if (
@@ -468,6 +468,18 @@ def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
         ):
             return _is_short(article, index)
     return False
+
+
+def _has_title(block: Tag, index: PageIndex) -> bool:
+    """Whether one of the first elements of a block is classed as a title."""
+    return any(
+        not _class_words(part, index).isdisjoint(_TITLE_WORDS)
+        for part in index.all_below(block)[:_CARD_PARTS]
+    )
+
+
+# How many elements of a card are looked at for its title.
+_CARD_PARTS = 12
 
 
 def _is_title(link: Tag, index: PageIndex) -> bool:
