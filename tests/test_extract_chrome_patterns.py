@@ -3,7 +3,10 @@ each rule of ``attribution.extract.chrome``."""
 
 from __future__ import annotations
 
+from bs4 import BeautifulSoup, Tag
+
 from attribution.extract import extract_page
+from attribution.extract.tree import index_page
 
 URL = "https://news.example.com/2024/05/harbour-opens"
 BODY = "<p>" + "The harbour opened on Monday after three years of work. " * 14 + "</p>"
@@ -309,3 +312,13 @@ def test_a_link_preview_laid_over_a_titled_block_is_a_teaser() -> None:
         "</html>"
     )
     assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_the_first_elements_of_an_indexed_element() -> None:
+    soup = BeautifulSoup("<div><p><b>1</b></p><i>2</i><u>3</u></div><s>4</s>", "html.parser")
+    index = index_page(soup)
+    div = soup.find("div")
+    assert isinstance(div, Tag)
+    assert [t.name for t in index.first_elements(div, 2)] == ["p", "b"]
+    assert [t.name for t in index.first_elements(div, 10)] == ["p", "b", "i", "u"]
+    assert [t.name for t in index.first_elements(div, 0)] == []

@@ -474,7 +474,7 @@ def _has_title(block: Tag, index: PageIndex) -> bool:
     """Whether one of the first elements of a block is classed as a title."""
     return any(
         not _class_words(part, index).isdisjoint(_TITLE_WORDS)
-        for part in index.all_below(block)[:_CARD_PARTS]
+        for part in index.first_elements(block, _CARD_PARTS)
     )
 
 
