@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -327,9 +328,13 @@ _POST_ENTRY_CLASSES = frozenset({"hentry", "status-publish"})
 
 def _says_chrome(words: frozenset[str]) -> bool:
     """Whether an ancestor's class words name chrome."""
-    return not words.isdisjoint(_ANCESTOR_CHROME_WORDS) or any(
-        stem in word for word in words for stem in _CHROME_STEMS
-    )
+    return not words.isdisjoint(_ANCESTOR_CHROME_WORDS) or _has_chrome_stem(words)
+
+
+@lru_cache(maxsize=4096)
+def _has_chrome_stem(words: frozenset[str]) -> bool:
+    """Whether a class word holds a chrome stem (the same classes recur on every page)."""
+    return any(stem in word for word in words for stem in _CHROME_STEMS)
 
 
 # A column beside the article: an element so classed that holds two thirds of the text of
@@ -445,29 +450,38 @@ def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
                 # Read last, being the costliest: a card is short.
                 return _is_short(article, index)
             linked = True
-    if not linked and (headings or _has_title(article, index)):
-        # A link laid over the whole card: an empty child of the card beside its headline.
-        for link in index.below(article, ("a",), limit=_CARD_LINKS):
-            if (
-                link.parent is article
-                and index.words_length(link) == 0
-                and not index.images(link)
-                and _links_elsewhere(link, base, page_url)
-            ):
-                return _is_short(article, index)
+    links = index.below(article, ("a",), limit=_CARD_LINKS)
+    if not links:
+        return False
+    if (
+        not linked
+        and any(_laid_over(link, article, base, page_url, index) for link in links)
+        and (headings or _has_title(article, index))
+    ):
+        return _is_short(article, index)  # a link laid over the whole card, by its headline
     if index.count("figcaption", article):
         return False  # a caption's link names a source, not another story
     card = "card" in _class_words(article, index)
-    for link in index.below(article, ("a",), limit=_CARD_LINKS):
+    for link in links:
         # A block classed as a card, or a link classed (or set in an element classed) as a
         # title: its headline ("<span class='teaser__title h4'><a href=…>").
         if (
-            (card or _is_title(link, index))
-            and index.words_length(link) >= _HEADLINE
+            index.words_length(link) >= _HEADLINE
+            and (card or _is_title(link, index))
             and _links_elsewhere(link, base, page_url)
         ):
             return _is_short(article, index)
     return False
+
+
+def _laid_over(link: Tag, block: Tag, base: str, page_url: str, index: PageIndex) -> bool:
+    """Whether a link is laid over a block: an empty child of it, to another page."""
+    return (
+        link.parent is block
+        and index.words_length(link) == 0
+        and not index.images(link)
+        and _links_elsewhere(link, base, page_url)
+    )
 
 
 def _has_title(block: Tag, index: PageIndex) -> bool:
