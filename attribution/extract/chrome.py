@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
@@ -38,20 +39,51 @@ _CHROME_WORDS = frozenset(
     comments share sharing social nav navbar navigation menu footer breadcrumb breadcrumbs
     subscribe paywall byline author authors headshot profile masthead banner teaser teasers
     more readmore rail tweet twitter instagram facebook mostread mostpopular branding
-    brand cookie bookmark linkpreview oembed
+    brand cookie bookmark linkpreview oembed pinterest linkedin whatsapp
+    autor autores autoren auteur auteurs autore autori
     """.split()
 )
 
-_OWN_CHROME_WORDS = (_CHROME_WORDS | {"default", "blank", "thumb"}) - {
+# Parts of class words that name chrome inside compounds ("sharetools", "socialbar",
+# "newsteaserlink", "donationbox", "spendensumme", "advertorial").
+_CHROME_STEMS = ("share", "social", "teaser", "newsletter", "donat", "spende", "sponsor", "advert")
+
+_OWN_CHROME_WORDS = (_CHROME_WORDS | {"thumb"}) - {
     "more",
     "profile",
     "brand",
     "share",
 }
 
+# Words that mark a placeholder in an image's file name ("default.png", "blank.gif"); in a
+# class they name a display style ("file-default", a CMS's "view mode"). In a file name
+# "ad" is as often an abbreviation ("art direction", a place, a year "AD") as an advert.
+_FILE_NAME_CHROME_WORDS = (
+    _OWN_CHROME_WORDS
+    | {"default", "blank", "spinner", "loader", "preload", "preloader", "btn", "button", "rating"}
+) - {"ad"}
+
 # An "icon" class on a wrapper describes its widget ("file-type-icon-media-link"), not the
-# picture inside; on the image itself it does mean an icon.
-_ANCESTOR_CHROME_WORDS = _CHROME_WORDS - {"icon", "icons"}
+# picture inside; on the image itself it does mean an icon. "Tracking" classes on a wrapper
+# are hooks for analytics ("tracking--gallery"); on the image, a tracking pixel.
+_ANCESTOR_CHROME_WORDS = (_CHROME_WORDS | {"modal", "popup"}) - {
+    "icon",
+    "icons",
+    "tracking",
+    "tracker",
+    "beacon",
+    "pixel",
+}
+
+# Roles and attributes of a dialog: a popup over the page (a newsletter or donation box),
+# hidden until it opens.
+_DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
+
+# A BEM class "block__element" names a part of a block: "sidebar__main" is the main
+# column of a layout with a sidebar, not the sidebar.
+_MAIN_PARTS = frozenset({"main", "content", "body", "article", "primary"})
+
+_GALLERY_WORDS = frozenset({"gallery", "slideshow", "carousel", "lightbox"})
 
 _CHROME_ROLES = frozenset({"banner", "navigation", "contentinfo", "complementary", "search"})
 
@@ -85,10 +117,14 @@ class Roots:
     """The elements that hold the article body, and questions about them that each
     image asks: answered from the page index, not by walking the page."""
 
-    def __init__(self, roots: list[Tag], index: PageIndex) -> None:
+    def __init__(self, roots: list[Tag], index: PageIndex, later: list[Tag] | None = None) -> None:
         self.tags = roots
         self._index = index
         self._ids = {id(root) for root in roots}
+        # The articles an endless page appends after the one it is about.
+        self.later = {id(article) for article in later or ()}
+        # How long the longest root's text is.
+        self.text = max((index.words_length(root) for root in roots), default=0)
         self._starts = sorted(index.position(root)[0] for root in roots)
         # id(ancestor) -> what it says of the images inside it (see is_chrome)
         self.verdicts: dict[int, int] = {}
@@ -136,36 +172,77 @@ def content_roots(index: PageIndex) -> Roots:
     articles = index.named("article")
     if articles:
         longest = max(articles, key=index.words_length)
-        if index.words_length(longest) > 600:  # not a card in a "more" rail
+        if index.words_length(longest) > _FULL_ARTICLE:  # not a card in a "more" rail
             roots.append(longest)
     main = next(iter(index.named("main")), None) or first_with(index.elements, "role", "main")
     if isinstance(main, Tag):
         roots.append(main)
-    return Roots(roots, index)
+    full = _full_articles(articles, index)
+    if len(full) < 2:
+        return Roots(roots, index)
+    # An endless page: the first full article is the one the page is about; the articles
+    # after it (and the bodies inside them) are the next stories.
+    later = full[1:]
+    starts = [index.position(article)[0] for article in later]
+    kept = [root for root in roots if not _within_any(root, later, starts, index)]
+    return Roots([full[0], *kept], index, later)
+
+
+# How long the text of an article is (in characters) that is a story of its own, not a
+# card in a "more" rail.
+_FULL_ARTICLE = 600
+
+
+def _full_articles(articles: list[Tag], index: PageIndex) -> list[Tag]:
+    """The <article> elements, in document order, that are each a whole story (a headline
+    h1 and a long text) holding no other such article."""
+    full = [
+        article
+        for article in articles
+        if index.count("h1", article) and index.words_length(article) > _FULL_ARTICLE
+    ]
+    innermost = []
+    for at, article in enumerate(full):
+        # An article holding another starts before the next one in document order and ends
+        # after it.
+        following = full[at + 1] if at + 1 < len(full) else None
+        if following is None or not index.inside(following, article):
+            innermost.append(article)
+    return innermost
+
+
+def _within_any(element: Tag, articles: list[Tag], starts: list[int], index: PageIndex) -> bool:
+    """Whether ``element`` is one of ``articles`` (apart from one another, in document
+    order, starting at ``starts``) or inside one."""
+    start = index.position(element)[0]
+    at = bisect_right(starts, start) - 1
+    return at >= 0 and (articles[at] is element or index.inside(element, articles[at]))
 
 
 def is_chrome(
     element: Tag, candidate: FoundImage, roots: Roots, base: str, page_url: str, index: PageIndex
 ) -> bool:
     """Whether an image candidate is site chrome rather than content."""
-    if _tiny(element, index):
-        return True
     path = url_path(candidate.src)
+    if _tiny(element, index) or _tiny_in_url(path, element, index):
+        return True
     folder = path.rsplit("/", 2)[-2:][0]
-    own = " ".join([class_text(element), path.rsplit("/", 1)[-1]])
+    file_words = word_set(path.rsplit("/", 1)[-1])
     # An image style in the folder ("/default/", "/default-retina/") says nothing
-    own_words = word_set(own) | (word_set(folder) - {"default", "retina"})
+    own_words = word_set(class_text(element)) | (word_set(folder) - {"default", "retina"})
     alt_words = word_set(attr(element, "alt") or "")
     if alt_words & _OWN_CHROME_WORDS and not has_caption_nearby(element, index):
         # Alt text describes the picture: "the Google Maps logo" in a captioned figure is
         # an illustration, a bare "Site logo" is chrome.
         own_words |= alt_words
-    if own_words & _OWN_CHROME_WORDS and not own_words & _CONTENT_WORDS:
+    if (own_words & _OWN_CHROME_WORDS or file_words & _FILE_NAME_CHROME_WORDS) and not (
+        (own_words | file_words) & _CONTENT_WORDS
+    ):
         return True
     host = url_host(candidate.src)
     if _TRACKER_HOSTS.search(host) or candidate.src.lower().endswith((".svg", ".ico")):
         return True
-    if _ad_sized(element) or _labelled_as_ad(element, index):
+    if _ad_sized(element) or _labelled_as_ad(element, roots, index):
         return True
     if _ancestors_say_chrome(element, roots, base, page_url, index):
         return True
@@ -201,7 +278,9 @@ def _ancestors_say_chrome(
             return True
         if (
             verdict == _NEITHER
-            and (ancestor.name == "article" or depth <= 3)
+            and (
+                ancestor.name == "article" or depth <= 3 or "card" in _class_words(ancestor, index)
+            )
             and index.memo("card", ancestor, _is_card, ancestor, base, page_url, index)
         ):
             return True  # a story card: a picture beside a headline linking elsewhere
@@ -213,8 +292,10 @@ def _ancestor_verdict(ancestor: Tag, roots: Roots, index: PageIndex) -> int:
         return _STOP
     if roots.is_root(ancestor):
         return _STOP  # what wraps the article body says nothing about its images
-    if ancestor.name in _CHROME_TAGS:
+    if ancestor.name in _CHROME_TAGS or id(ancestor) in roots.later:
         return _CHROME
+    if _is_dialog(ancestor) and _GALLERY_WORDS.isdisjoint(_class_words(ancestor, index)):
+        return _CHROME  # a popup, not a gallery's lightbox
     if ancestor.name == "header" and _is_site_header(ancestor, index):
         return _CHROME
     if _is_layout(ancestor, roots, index):
@@ -222,10 +303,67 @@ def _ancestor_verdict(ancestor: Tag, roots: Roots, index: PageIndex) -> int:
     role = (attr(ancestor, "role") or "").lower()
     if role in _CHROME_ROLES:
         return _CHROME
+    if _is_post_entry(ancestor):
+        return _NEITHER
     words = _class_words(ancestor, index)
-    if words & _ANCESTOR_CHROME_WORDS and not (words & _CONTENT_WORDS):
-        return _CHROME
+    if _says_chrome(words) and not (words & _CONTENT_WORDS):
+        if "__" in class_text(ancestor):
+            words = _block_words(ancestor)
+        if words & _SIDE_WORDS and index.words_length(ancestor) * 3 > roots.text * 2 > 0:
+            return _LAYOUT  # "layout-sidebar": a layout with a sidebar, around the article
+        if _says_chrome(words):
+            return _CHROME
     return _NEITHER
+
+
+def _is_post_entry(element: Tag) -> bool:
+    """A blog post's own element ("hentry", "status-publish"): its classes name the post's
+    categories, tags and authors ("tag-social", "autor-jane-roe"), not chrome."""
+    classes = element.attrs.get("class")
+    return isinstance(classes, list) and not _POST_ENTRY_CLASSES.isdisjoint(classes)
+
+
+_POST_ENTRY_CLASSES = frozenset({"hentry", "status-publish"})
+
+
+def _says_chrome(words: frozenset[str]) -> bool:
+    """Whether an ancestor's class words name chrome."""
+    return not words.isdisjoint(_ANCESTOR_CHROME_WORDS) or _has_chrome_stem(words)
+
+
+@lru_cache(maxsize=4096)
+def _has_chrome_stem(words: frozenset[str]) -> bool:
+    """Whether a class word holds a chrome stem (the same classes recur on every page)."""
+    return any(stem in word for word in words for stem in _CHROME_STEMS)
+
+
+# A column beside the article: an element so classed that holds two thirds of the text of
+# the article (its longest root) is the layout that has the column, not the column.
+_SIDE_WORDS = frozenset({"sidebar", "rail"})
+
+
+def _is_dialog(element: Tag) -> bool:
+    """A <dialog>, or an element in the role of one (a modal popup)."""
+    attrs = element.attrs
+    return (
+        element.name == "dialog"
+        or ("role" in attrs and (attr(element, "role") or "").lower() in _DIALOG_ROLES)
+        or ("aria-modal" in attrs and (attr(element, "aria-modal") or "").lower() == "true")
+    )
+
+
+_NOT_WORD = re.compile(r"[^a-z0-9]")
+
+
+def _block_words(element: Tag) -> frozenset[str]:
+    """The words of an element's classes, without the BEM classes that name the main part
+    of their block ("sidebar__main")."""
+    kept = []
+    for name in class_text(element).split():
+        part = name.partition("__")[2]
+        if not part or _NOT_WORD.split(part.lower(), maxsplit=1)[0] not in _MAIN_PARTS:
+            kept.append(name)
+    return word_set(" ".join(kept))
 
 
 def _class_words(element: Tag, index: PageIndex) -> frozenset[str]:
@@ -248,6 +386,10 @@ _AD_LABEL = re.compile(
 )
 
 
+# How much text (in characters) a block labelled as an ad may hold besides its label.
+_AD_BLOCK_TEXT = 300
+
+
 def _ad_sized(element: Tag) -> bool:
     """An image in one of the standard advertising sizes (300x250, 728x90, …)."""
     try:
@@ -257,11 +399,18 @@ def _ad_sized(element: Tag) -> bool:
     return size in _AD_SIZES
 
 
-def _labelled_as_ad(element: Tag, index: PageIndex) -> bool:
-    """An image whose surrounding block is labelled "Advertisement" (or "Anzeige", …)."""
+def _labelled_as_ad(element: Tag, roots: Roots, index: PageIndex) -> bool:
+    """An image whose surrounding block is labelled "Advertisement" (or "Anzeige", …).
+    An ad's block holds little text: the article body around an image is not one, whatever
+    ads it holds further on."""
     parent = element.parent
     for _ in range(2):
-        if not isinstance(parent, Tag) or parent.name in ("body", "article", "main"):
+        if (
+            not isinstance(parent, Tag)
+            or parent.name in ("body", "article", "main")
+            or roots.is_root(parent)
+            or index.words_length(parent) > _AD_BLOCK_TEXT
+        ):
             return False
         if index.memo("ad label", parent, _has_ad_label, parent, index):
             return True
@@ -278,23 +427,100 @@ def _has_ad_label(block: Tag, index: PageIndex) -> bool:
 
 
 def _is_layout(element: Tag, roots: Roots, index: PageIndex) -> bool:
-    """A wrapper that holds the article's headline or body: part of the page layout."""
-    return index.count("h1", element) > 0 or roots.inside(element)
+    """A wrapper that holds the article's headline or body: part of the page layout. The
+    h1 of a short <article> is a card's headline ("more from this site")."""
+    if roots.inside(element):
+        return True
+    return index.count("h1", element) > 0 and not (
+        element.name == "article" and index.words_length(element) <= _FULL_ARTICLE
+    )
 
 
 def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
-    """A small <article> that is a card for another story: a headline linking elsewhere."""
+    """A small <article> (or block) that is a card for another story: a headline linking
+    elsewhere, or a link laid over it."""
     if index.images(article) > 1:
         return False
-    for heading in index.below(article, _CARD_HEADINGS, limit=3):
+    headings = index.below(article, _CARD_HEADINGS, limit=3)
+    linked = False
+    for heading in headings:
         link = _first_link(heading, index) or parent_named(heading, "a", "href")
-        if isinstance(link, Tag) and _links_elsewhere(link, base, page_url):
-            # Read last, being the costliest: a card is short.
-            return len(index.visible_text(article, limit=400)) <= 400
+        if isinstance(link, Tag):
+            if _links_elsewhere(link, base, page_url):
+                # Read last, being the costliest: a card is short.
+                return _is_short(article, index)
+            linked = True
+    links = index.below(article, ("a",), limit=_CARD_LINKS)
+    if not links:
+        return False
+    if (
+        not linked
+        and any(_laid_over(link, article, base, page_url, index) for link in links)
+        and (headings or _has_title(article, index))
+    ):
+        return _is_short(article, index)  # a link laid over the whole card, by its headline
+    if index.count("figcaption", article):
+        return False  # a caption's link names a source, not another story
+    card = "card" in _class_words(article, index)
+    for link in links:
+        # A block classed as a card, or a link classed (or set in an element classed) as a
+        # title: its headline ("<span class='teaser__title h4'><a href=…>").
+        if (
+            index.words_length(link) >= _HEADLINE
+            and (card or _is_title(link, index))
+            and _links_elsewhere(link, base, page_url)
+        ):
+            return _is_short(article, index)
     return False
 
 
-_CARD_HEADINGS = ("h2", "h3", "h4", "h5")
+def _laid_over(link: Tag, block: Tag, base: str, page_url: str, index: PageIndex) -> bool:
+    """Whether a link is laid over a block: an empty child of it, to another page."""
+    return (
+        link.parent is block
+        and index.words_length(link) == 0
+        and not index.images(link)
+        and _links_elsewhere(link, base, page_url)
+    )
+
+
+def _has_title(block: Tag, index: PageIndex) -> bool:
+    """Whether one of the first elements of a block is classed as a title."""
+    return any(
+        not _class_words(part, index).isdisjoint(_TITLE_WORDS)
+        for part in index.first_elements(block, _CARD_PARTS)
+    )
+
+
+# How many elements of a card are looked at for its title.
+_CARD_PARTS = 12
+
+
+def _is_title(link: Tag, index: PageIndex) -> bool:
+    """Whether a link, or the element it is set in, is classed as a title."""
+    parent = link.parent
+    return not _class_words(link, index).isdisjoint(_TITLE_WORDS) or (
+        isinstance(parent, Tag) and not _class_words(parent, index).isdisjoint(_TITLE_WORDS)
+    )
+
+
+# Class words of a headline set without a heading element.
+_TITLE_WORDS = frozenset({"title", "headline", "heading", "hed", "h1", "h2", "h3", "h4", "h5"})
+
+
+# How long (in characters) a link's text is that reads as a headline.
+_HEADLINE = 15
+
+# How many links of a card are looked at for one laid over it.
+_CARD_LINKS = 6
+
+
+def _is_short(element: Tag, index: PageIndex) -> bool:
+    """Whether an element's visible text is as short as a card's."""
+    return len(index.visible_text(element, limit=400)) <= 400
+
+
+_CARD_HEADINGS = ("h1", "h2", "h3", "h4", "h5")
 
 
 def _first_link(heading: Tag, index: PageIndex) -> Tag | None:
@@ -319,6 +545,31 @@ def _tiny(element: Tag, index: PageIndex) -> bool:
 
 
 _PIXELS = re.compile(r"^\s*(\d+)(?:px)?\s*$")
+
+# A size in an image's address: a resizer's "/40x40/" or a file's "-48x48." suffix.
+_SIZE_IN_URL = re.compile(r"[/_-]([1-9]\d{0,3})x([1-9]\d{0,3})(?=[/._-]|$)")
+
+
+def _tiny_in_url(path: str, element: Tag, index: PageIndex) -> bool:
+    """Whether the image's address asks for an icon's size: both sides from 16 to 64
+    pixels (a smaller number is a crop's aspect ratio, "/16x9/", "/1x1/")."""
+    if "x" not in path:
+        return False
+    match = _SIZE_IN_URL.search(path)
+    if match is None:
+        return False
+    sides = int(match.group(1)), int(match.group(2))
+    return (
+        min(sides) >= _SMALLEST_ICON
+        and max(sides) <= _ICON_SIZE
+        and not _in_gallery(element, index)
+    )
+
+
+_SMALLEST_ICON = 16
+
+
+_ICON_SIZE = 64
 
 
 def _in_gallery(element: Tag, index: PageIndex) -> bool:
@@ -396,4 +647,7 @@ def _links_elsewhere(link: Tag, base: str, page_url: str) -> bool:
         return False
     if _IMAGE_FILE_IN_URL.search(unquote(target)):
         return False
-    return target.split("#")[0].rstrip("/") != page_url.split("#")[0].rstrip("/")
+    target, page = target.split("#")[0], page_url.split("#")[0]
+    if "?" not in page and len(url_path(page)) > 1 and target.split("?")[0] == page:
+        return False  # a view of this page (a gallery's slide: "?img=3")
+    return target.rstrip("/") != page.rstrip("/")

@@ -259,6 +259,14 @@ class PageIndex:
             return list(tag.find_all(True))
         return self._elements[place + 1 : self._last[place] + 1]
 
+    def first_elements(self, tag: Tag, count: int) -> list[Tag]:
+        """``tag.find_all(True, limit=count)``: the first ``count`` elements inside ``tag``,
+        in document order."""
+        place = self._number.get(id(tag))
+        if place is None:
+            return list(tag.find_all(True, limit=count))
+        return self._elements[place + 1 : min(self._last[place], place + count) + 1]
+
     def _within(self, start: int, end: int, names: tuple[str, ...], limit: int | None) -> list[Tag]:
         """The elements of these names placed after ``start`` up to ``end``."""
         if limit is not None and limit <= 0:

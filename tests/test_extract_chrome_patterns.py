@@ -1,0 +1,324 @@
+"""How publishers mark up site chrome (and what only looks like it): one minimal page for
+each rule of ``attribution.extract.chrome``."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup, Tag
+
+from attribution.extract import extract_page
+from attribution.extract.tree import index_page
+
+URL = "https://news.example.com/2024/05/harbour-opens"
+BODY = "<p>" + "The harbour opened on Monday after three years of work. " * 14 + "</p>"
+
+
+def srcs(html: str, url: str = URL) -> list[str]:
+    return [image.src for image in extract_page(html, url).images if image.origin != "og:image"]
+
+
+def test_a_popup_dialog_is_chrome_but_a_lightbox_dialog_is_not() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + "<figure><img src='/p/quay.jpg'>"
+        "<figcaption>The quay. Photo: Jane Roe</figcaption></figure></article>"
+        "<div class='overlay' role='dialog' aria-hidden='true'><figure>"
+        "<img src='/p/support-us.jpg'><figcaption>Support our journalism</figcaption></figure>"
+        "</div>"
+        "<div class='box' aria-modal='true'><img src='/p/newsletter.jpg'></div>"
+        "<dialog><img src='/p/offer.jpg' width=600 height=400></dialog>"
+        "<div class='gallery-lightbox' role='dialog'><figure><img src='/p/boats.jpg'>"
+        "<figcaption>Boats</figcaption></figure></div>"
+        "</body></html>"
+    )
+    assert srcs(html) == [
+        "https://news.example.com/p/quay.jpg",
+        "https://news.example.com/p/boats.jpg",
+    ]
+
+
+def test_the_next_articles_of_an_endless_page_are_chrome() -> None:
+    def story(n: int) -> str:
+        return (
+            f"<article class='story story-{n}'><h1>Story {n}</h1>"
+            f"<figure><img src='/p/story-{n}.jpg'><figcaption>Picture {n}. Photo: A. Bee"
+            f"</figcaption></figure><div class='article-body'>{BODY}"
+            f"<img src='/p/body-{n}.jpg'></div></article>"
+        )
+
+    html = f"<html><body><main>{story(1)}{story(2)}{story(3)}</main></body></html>"
+    assert srcs(html) == [
+        "https://news.example.com/p/story-1.jpg",
+        "https://news.example.com/p/body-1.jpg",
+    ]
+
+
+def test_the_next_articles_count_even_when_a_later_one_is_the_longest() -> None:
+    first = "<article><h1>First</h1><img src='/p/one.jpg'>" + BODY + "</article>"
+    second = "<article><h1>Second</h1><img src='/p/two.jpg'>" + BODY * 3 + "</article>"
+    html = f"<html><body><div class='feed'>{first}{second}</div></body></html>"
+    assert srcs(html) == ["https://news.example.com/p/one.jpg"]
+
+
+def test_one_article_holding_its_parts_is_not_an_endless_page() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1><img src='/p/one.jpg'>" + BODY + ""
+        "<article class='part'><h2>Part two</h2><img src='/p/two.jpg'>" + BODY + "</article>"
+        "</article></body></html>"
+    )
+    assert srcs(html) == [
+        "https://news.example.com/p/one.jpg",
+        "https://news.example.com/p/two.jpg",
+    ]
+
+
+def test_a_tracking_class_on_a_wrapper_is_an_analytics_hook() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + "<section class='gallery-block "
+        "js-tracking--imageGallery'><img src='/p/a.jpg'><img src='/p/b.jpg'></section>"
+        "<img src='/p/pixel.gif' class='tracking-pixel'></article></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/a.jpg", "https://news.example.com/p/b.jpg"]
+
+
+def test_thumbnails_linking_to_a_view_of_this_page_are_content() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + "<div class='inline-gallery'>"
+        "<a href='/2024/05/harbour-opens?img=1'><img src='/p/a_w150.jpg' alt=''></a>"
+        "<a href='/2024/05/harbour-opens?img=2'><img src='/p/b_w150.jpg' alt=''></a></div>"
+        "<a href='/2024/05/other-story'><img src='/p/other.jpg' alt=''></a>"
+        "</article></body></html>"
+    )
+    assert srcs(html) == [
+        "https://news.example.com/p/a_w150.jpg",
+        "https://news.example.com/p/b_w150.jpg",
+    ]
+
+
+def test_links_with_a_query_are_other_pages_where_the_page_has_one() -> None:
+    url = "https://news.example.com/index.php?id=12"
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + "<a href='/index.php?id=13'>"
+        "<img src='/p/other.jpg' alt=''></a></article></body></html>"
+    )
+    assert srcs(html, url) == []
+
+
+def test_a_default_display_class_is_not_a_placeholder() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + "<p><img class='media-element "
+        "file-default' src='/files/worm-box_0.jpg' alt='Worm box' width=480 height=320></p>"
+        "<img src='/files/default.png'><img src='/files/blank.gif' width=400 height=300>"
+        "</article></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/files/worm-box_0.jpg"]
+
+
+def test_the_main_part_of_a_layout_with_a_sidebar_is_not_the_sidebar() -> None:
+    html = (
+        "<html><body><div class='lay-sidebar'><div class='sidebar__main'><main>"
+        "<h1>Harbour</h1>" + BODY + "<figure><img src='/p/quay.jpg'></figure></main></div>"
+        "<div class='sidebar__aside'><figure><img src='/p/promo.jpg'></figure></div>"
+        "</div></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_a_card_with_a_link_laid_over_it_is_a_teaser() -> None:
+    card = (
+        "<li><article class='item'><div class='text'><h3>Ferry strike ends</h3></div>"
+        "<figure><img src='/p/ferry.jpg' alt='Ferry strike ends'></figure>"
+        "<a class='cover' href='/2024/05/ferry-strike-ends'></a></article></li>"
+    )
+    html = (
+        "<html><body><article class='main'><h1>Harbour</h1>" + BODY + "<figure>"
+        "<img src='/p/quay.jpg'><figcaption>The quay</figcaption></figure></article>"
+        f"<div class='latest'><ul>{card}</ul></div></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_a_card_headed_by_an_h1_is_a_teaser() -> None:
+    card = (
+        "<article class='item'><a href='/2024/05/ferry-strike-ends'><figure>"
+        "<img src='/p/ferry.jpg'></figure></a><h1><a href='/2024/05/ferry-strike-ends'>"
+        "Ferry strike ends</a></h1></article>"
+    )
+    html = (
+        f"<html><body><div class='menu-drawer'><h1>Latest</h1>{card}</div>"
+        "<article class='main'><h1>Harbour</h1>" + BODY + "<figure><img src='/p/quay.jpg'>"
+        "<figcaption>The quay</figcaption></figure></article></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_a_short_article_of_its_own_is_not_a_card() -> None:
+    html = (
+        "<html><body><article><h1><a href='/2024/05/harbour-opens'>Harbour</a></h1>"
+        "<figure><img src='/p/quay.jpg'></figure><p>It opened.</p>"
+        "<a href='/2024/05/'></a></article></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+    shared = (
+        "<html><body><article><h1>Harbour</h1><figure><img src='/p/quay.jpg'></figure>"
+        "<p>It opened.</p><div class='tools'><a href='https://social.example/share'><svg>"
+        "</svg></a></div></article></body></html>"
+    )
+    assert srcs(shared) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_a_block_classed_as_a_card_with_a_headline_link_is_a_teaser() -> None:
+    card = (
+        "<div class='content-card-embed'><div class='content-card-embed__image'><span>"
+        "<picture><img src='/p/hotels.jpg' alt='Hotels'></picture></span></div>"
+        "<div class='content-card-embed__info'><div class='content-card-embed__hed'>"
+        "<a href='/2024/04/hotels-by-the-sea'>Hotels by the sea</a></div></div></div>"
+    )
+    ghost = (
+        "<figure class='kg-card kg-image-card kg-card-hascaption'><img src='/p/crane.jpg'>"
+        "<figcaption>Photo by <a href='https://photos.example.org/@ann'>Ann Example</a>"
+        "</figcaption></figure><figure class='kg-card kg-image-card'>"
+        "<img src='/p/dock.jpg'></figure>"
+    )
+    html = (
+        "<html><body><article><h1>Harbour</h1><div class='article-body'>" + BODY + card + ghost
+    ) + "</div></article></body></html>"
+    assert srcs(html) == [
+        "https://news.example.com/p/crane.jpg",
+        "https://news.example.com/p/dock.jpg",
+    ]
+
+
+def test_an_ad_label_further_on_in_the_article_body_is_not_the_images() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1><div class='entry-content'>" + BODY + ""
+        "<div class='code-block'><span>Advertisement</span><img src='/ads/unit.jpg'></div>"
+        "<p>" + "More of the story. " * 20 + "<img src='/p/quay.jpg' alt=''></p>"
+        "</div></article></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_a_layout_with_a_sidebar_is_not_the_sidebar() -> None:
+    html = (
+        "<html><body><main><h1>Harbour</h1><div class='lay-sidebar'><div class='story'>"
+        + BODY
+        + "<figure><img src='/p/quay.jpg'></figure></div><div class='side'>"
+        "<div class='sidebar'><img src='/p/promo.jpg'></div></div></div></main></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_ad_in_a_file_name_is_not_an_advert() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + "<figure>"
+        "<img src='/p/8-grace-ad-cr-harbour.jpg'><figcaption>The quay</figcaption></figure>"
+        "<div class='ad'><img src='/p/sponsor.jpg'></div></article></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/8-grace-ad-cr-harbour.jpg"]
+
+
+def test_share_widgets_author_boxes_and_placeholders_are_chrome() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1><div class='article-body'>"
+        "<div class='sharetools sharetools-small'><ul><li><a href='#'>"
+        "<img src='/img/tools/pn_sm.png' alt='Pin it'></a></li></ul></div>"
+        "<div class='caja-autores'><img src='/media/autores/ana-perez.jpg'></div>"
+        "<img src='/media/autores/juan.jpg'>"
+        "<img src='/static/img/preload.gif'><img src='/static/img/ajax-loader.gif'>"
+        "<img src='/static/img/x-btn.png'><img src='/plugins/stars/rating_off.gif'>"
+        + BODY
+        + "<figure><img src='/p/close-up-of-the-quay.jpg'><figcaption>The quay</figcaption>"
+        "</figure></div></article></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/close-up-of-the-quay.jpg"]
+
+
+def test_an_icon_size_asked_of_a_resizer_is_tiny() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + "<div class='byline'>"
+        "<a href='/author/ed'><img src='/resizer/abc=/40x40/smart/authors/ed.jpg'></a></div>"
+        "<img src='/resizer/abc=/40x40/smart/team/ed.jpg' alt='Ed'>"
+        "<img src='/uploads/2024/05/quay-48x48.jpg'>"
+        "<figure><img src='/resizer/def=/580x326/smart/p/quay.jpg'></figure>"
+        "<div class='gallery'><img src='/uploads/2024/05/boat-60x60.jpg'></div>"
+        "</article></body></html>"
+    )
+    assert srcs(html) == [
+        "https://news.example.com/resizer/def=/580x326/smart/p/quay.jpg",
+        "https://news.example.com/uploads/2024/05/boat-60x60.jpg",
+    ]
+
+
+def test_an_aspect_ratio_in_an_address_is_not_a_size() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + "<figure>"
+        "<img src='/img/5294/40/16x9/960.jpg'></figure><figure><img src='/img/77/1x1/600.jpg'>"
+        "</figure></article></body></html>"
+    )
+    assert srcs(html) == [
+        "https://news.example.com/img/5294/40/16x9/960.jpg",
+        "https://news.example.com/img/77/1x1/600.jpg",
+    ]
+
+
+def test_a_blog_posts_own_classes_name_its_terms_not_chrome() -> None:
+    html = (
+        "<html><body><section class='post-12 post type-post status-publish hentry "
+        "category-news tag-social-media autor-jane-roe'><h1>Harbour</h1>" + BODY + ""
+        "<div class='wp-caption'><img src='/p/quay.jpg'><p class='wp-caption-text'>The quay"
+        "</p></div><div class='autor-box'><img src='/p/jane.jpg'></div></section></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_chrome_words_inside_compound_class_words() -> None:
+    html = (
+        "<html><body><article><h1>Harbour</h1><div class='article-body'>" + BODY + ""
+        "<div class='box_spendensumme'><figure><img src='/p/moor.jpg'></figure>"
+        "<p>Give now</p></div><a class='newsteaserlink' href='/2024/05/birds'><figure>"
+        "<img src='/p/bird.jpg'></figure><p>Birds are back</p></a>"
+        "<div class='donationbox'><img src='/p/help.jpg'></div>"
+        "<div class='sharedaddy'><img src='/p/share-pin.png'></div>"
+        "<figure><img src='/p/quay.jpg'><figcaption>The quay</figcaption></figure>"
+        "</div></article></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_a_card_headed_by_a_link_classed_as_a_title_is_a_teaser() -> None:
+    card = (
+        "<li class='stream'><div class='stream__photo'><img src='/p/race.jpg' width=243 "
+        "height=140></div><span class='stream__title h4'><a href='/2024/05/race-report'>"
+        "Race report: the final heat</a></span></li>"
+    )
+    html = (
+        "<html><body><main><h1>Harbour</h1>" + BODY + f"<ul class='streams'>{card}</ul>"
+        "<p><img src='/p/quay.jpg' width=800 height=500> The full report is on "
+        "<a href='https://ministry.example.org/report'>the ministry's own site</a>.</p>"
+        "</main></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_a_link_preview_laid_over_a_titled_block_is_a_teaser() -> None:
+    preview = (
+        "<div class='preview-container'><a class='preview-link' href='/post/older-story/' "
+        "title='Older story'></a><div class='preview-image'><img src='/p/older.jpg' "
+        "width=150 height=100></div><div class='preview-text'><div class='preview-title'>"
+        "Older story</div><div class='preview-summary'>What happened before.</div></div></div>"
+    )
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + preview + "<figure>"
+        "<img src='/p/quay.jpg'><figcaption>The quay</figcaption></figure></article></body>"
+        "</html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_the_first_elements_of_an_indexed_element() -> None:
+    soup = BeautifulSoup("<div><p><b>1</b></p><i>2</i><u>3</u></div><s>4</s>", "html.parser")
+    index = index_page(soup)
+    div = soup.find("div")
+    assert isinstance(div, Tag)
+    assert [t.name for t in index.first_elements(div, 2)] == ["p", "b"]
+    assert [t.name for t in index.first_elements(div, 10)] == ["p", "b", "i", "u"]
+    assert [t.name for t in index.first_elements(div, 0)] == []
