@@ -266,3 +266,21 @@ def test_a_plain_check_looks_for_no_browser(server: LoopbackServer) -> None:
         "check", "--no-store", server.url("/p"), env={"ATTRIBUTION_CHROMIUM": "/nonexistent"}
     )
     assert result.returncode == 0, result.stderr
+
+
+@needs_browser
+def test_a_script_that_navigates_away_leaves_the_page_checked(server: LoopbackServer) -> None:
+    """The page's address as asked (with a fragment and an escaped character) is the
+    page; a script sending the window elsewhere is refused."""
+    page = gallery_page().replace(
+        b"</script></article>",
+        b"setTimeout(() => { location.href = '/elsewhere'; }, 50);</script></article>",
+    )
+    server.routes["/story/caf%C3%A9"] = lambda handler: send(handler, page)
+    server.routes["/api/slides.json"] = lambda handler: send(
+        handler, json.dumps(MORE).encode(), "application/json"
+    )
+    code, report, stderr = check("--render", server.url("/story/café#top"))
+    assert code == 0, stderr
+    assert len(image_sources(report)) == 2
+    assert not any(path.startswith("/elsewhere") for path, _ in server.requests)

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 from attribution.errors import ConfigError, FetchError
 from attribution.fetch.policy import AddressPolicy
@@ -67,7 +67,8 @@ INSTALL_HINT = (
 )
 # Requests one rendering may have served from the page's own origin.
 MAX_REQUESTS = 200
-# How long to wait, after the load event, for the page's requests to settle.
+# How long to wait, once the document is parsed, for its load event and its requests
+# to settle.
 SETTLE_SECONDS = 5.0
 # Scrolling down the page (to wake lazy loaders): at most this many screens, this
 # many seconds apart, then a shorter wait for what they asked for.
@@ -222,11 +223,13 @@ class PageRenderer:
             page.route("**/*", router.handle)
             left = _milliseconds(end)
             try:
-                page.goto(address, wait_until="load", timeout=left)
+                # the parsed document; its load and requests are waited for (bounded)
+                # in _settle: a page that navigates again must not hold up the wait
+                page.goto(address, wait_until="domcontentloaded", timeout=left)
             except PlaywrightTimeout:
                 if not router.served_document:
                     raise
-                # loaded, but its load event never came in time: the document as it stands
+                # its scripts are still busy: the document as it stands
             _settle(page, end)
             body = page.content().encode("utf-8")
         except PlaywrightError as error:
@@ -335,7 +338,6 @@ class _Router:
         end: float,
     ) -> None:
         self.renderer = renderer
-        self.address = urldefrag(address).url
         self.document = document
         self.charset = charset
         self.origin = origin(address) if network else None
@@ -350,7 +352,9 @@ class _Router:
         request = route.request
         try:
             if request.is_navigation_request() and request.frame.parent_frame is None:
-                if not self.served_document and urldefrag(request.url).url == self.address:
+                # the first is the page itself (whatever spelling of its address the
+                # browser sends); any later one would leave it
+                if not self.served_document:
                     self.served_document = True
                     content_type = f"text/html; charset={self.charset or 'utf-8'}"
                     if self.charset is None:
@@ -359,7 +363,10 @@ class _Router:
                         status=200, body=self.document, headers={"Content-Type": content_type}
                     )
                     return
-                self._refuse(route)  # the page stays the page asked for
+                # No Content: the browser stays on the page (a refusal would show an
+                # error page in its place)
+                self.refused += 1
+                route.fulfill(status=204, body=b"")
                 return
             if (
                 self.origin is None
@@ -485,15 +492,17 @@ def _settle(page: Any, end: float) -> None:
     loaders, and wait (shorter) again."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    def idle(seconds: float) -> None:
-        left = min(seconds, end - time.monotonic())
-        if left <= 0:
-            return
-        # still busy when the time is up: the document as it stands
-        with contextlib.suppress(PlaywrightTimeout):
-            page.wait_for_load_state("networkidle", timeout=left * 1000)
+    def idle(seconds: float, *states: str) -> None:
+        until = min(time.monotonic() + seconds, end)
+        for state in states:
+            left = until - time.monotonic()
+            if left <= 0:
+                return
+            # still busy when the time is up: the document as it stands
+            with contextlib.suppress(PlaywrightTimeout):
+                page.wait_for_load_state(state, timeout=left * 1000)
 
-    idle(SETTLE_SECONDS)
+    idle(SETTLE_SECONDS, "load", "networkidle")
     for _ in range(SCROLL_STEPS):
         if end - time.monotonic() <= SCROLL_PAUSE:
             return
@@ -504,4 +513,4 @@ def _settle(page: Any, end: float) -> None:
         page.wait_for_timeout(SCROLL_PAUSE * 1000)
         if at_end:
             break
-    idle(AFTER_SCROLL_SECONDS)
+    idle(AFTER_SCROLL_SECONDS, "networkidle")
