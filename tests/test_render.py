@@ -8,8 +8,12 @@ the reason, where Playwright or Chromium is not installed.
 from __future__ import annotations
 
 import json
+import shutil
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -284,3 +288,30 @@ def test_a_script_that_navigates_away_leaves_the_page_checked(server: LoopbackSe
     assert code == 0, stderr
     assert len(image_sources(report)) == 2
     assert not any(path.startswith("/elsewhere") for path, _ in server.requests)
+
+
+@needs_browser
+@pytest.mark.skipif(shutil.which("setpriv") is None, reason="util-linux's setpriv is not installed")
+def test_the_browser_ends_with_the_process_that_started_it() -> None:
+    """A check that ends without closing its browser (killed, or a worker thread cut
+    off at exit) leaves no browser behind."""
+    script = (
+        "import os\n"
+        "from attribution.fetch.browser import PageRenderer\n"
+        "from attribution.fetch.settings import FetchSettings\n"
+        "renderer = PageRenderer(FetchSettings())\n"
+        "renderer.render('https://example.org/', b'<html><body><p>hi</p></body></html>', network=False)\n"
+        "print(renderer._process.process.pid, flush=True)\n"
+        "os._exit(0)\n"
+    )
+    started = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    pid = int(started.stdout.split()[-1])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+        time.sleep(0.1)
+    assert (
+        not Path(f"/proc/{pid}").exists()
+        or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+    )

@@ -40,6 +40,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -444,9 +445,13 @@ class _Chromium:
         switches = [*CHROMIUM_SWITCHES, f"--user-data-dir={folder.name}"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             switches.append("--no-sandbox")  # Chromium's sandbox refuses to run as root
+        # Where util-linux's setpriv is at hand, the browser is killed when this
+        # process ends, however it ends (a worker thread that never closed it, kill -9).
+        setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+        guard = [setpriv, "--pdeathsig", "KILL", "--"] if setpriv else []
         try:
             process = subprocess.Popen(
-                [executable, *switches, "about:blank"],
+                [*guard, executable, *switches, "about:blank"],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
