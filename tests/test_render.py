@@ -315,3 +315,27 @@ def test_the_browser_ends_with_the_process_that_started_it() -> None:
         not Path(f"/proc/{pid}").exists()
         or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
     )
+
+
+@needs_browser
+def test_images_load_as_blank_pictures_so_error_handlers_keep_them(
+    server: LoopbackServer, other_origin: ConnectionCounter
+) -> None:
+    """Images are fetched from nowhere, but they load: a page whose error handler
+    swaps a broken picture for a placeholder keeps its picture, and a loader that
+    swaps in the real picture once a first one has loaded does so."""
+    picture = f"http://127.0.0.1:{other_origin.port}/photos/heron.jpg"
+    page = f"""<!doctype html><html><head><title>Herons</title></head><body><article>
+<h1>Herons</h1><p>A story about herons, long enough to read as the article's text.</p>
+<figure><img src="{picture}" alt="A heron" onerror="this.replaceWith(document.createTextNode('no picture'))">
+<figcaption>Photo: Ann Example</figcaption></figure>
+<figure><img src="/blank.gif" data-full="/photos/crane.jpg" alt="A crane"
+ onload="if (this.dataset.full) {{ this.src = this.dataset.full; delete this.dataset.full; }}">
+<figcaption>Photo: Bo Example</figcaption></figure>
+</article></body></html>""".encode()
+    server.routes["/story"] = lambda handler: send(handler, page)
+    code, report, stderr = check("--render", server.url("/story"))
+    assert code == 0, stderr
+    assert image_sources(report) == [picture, server.url("/photos/crane.jpg")]
+    assert other_origin.connections == 0
+    assert [path for path, _ in server.requests] == ["/story"]

@@ -15,8 +15,11 @@ The browser itself reaches no network. Every request it makes is intercepted:
   fetched by the check's own HTTP session, under the same policy as every other fetch
   (:mod:`attribution.fetch.policy`: a private address only for the target's own host
   when the settings allow it, or for an allowed host), within the page's deadline and
-  the size cap; images, media and fonts are not fetched (they change no markup), nor
-  is anything but GET;
+  the size cap; media and fonts are not fetched (they change no markup), nor is
+  anything but GET;
+- every image, of any origin, gets a blank picture from here, fetched from nowhere:
+  the page's handlers see it load (a refused image would fire its error handlers,
+  which often replace it with a "missing image" placeholder);
 - for a saved file or stdin, nothing but the document is served: no network at all;
 - everything else (another origin, a second navigation of the page, anything over
   :data:`MAX_REQUESTS`) is refused.
@@ -76,8 +79,14 @@ SETTLE_SECONDS = 5.0
 SCROLL_STEPS = 8
 SCROLL_PAUSE = 0.15
 AFTER_SCROLL_SECONDS = 2.0
-# Kinds of request that never change the markup: refused, not fetched.
+# Kinds of request that never change the markup: not fetched. An image gets a blank
+# picture from here (of any origin, fetched from none), so that the page's handlers
+# see it load: a refused image would fire the page's onerror handlers, which often
+# put a "missing image" placeholder in the picture's place.
 UNFETCHED_KINDS = frozenset({"image", "media", "font"})
+BLANK_GIF = bytes.fromhex(
+    "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
+)
 # The proxy every request not intercepted goes to: nothing listens there.
 NO_PROXY = "http://0.0.0.0:9"
 # Seconds past a rendering's end before a browser that does not answer is killed.
@@ -109,6 +118,7 @@ class RenderedPage:
     body: bytes
     served: int  # requests answered from the page's own origin
     refused: int  # requests refused (other origins, unfetched kinds, over the limit)
+    blanked: int  # images answered with a blank picture, fetched from nowhere
 
 
 def find_chromium(environ: Mapping[str, str] | None = None) -> str:
@@ -248,7 +258,7 @@ class PageRenderer:
         if len(body) > self.settings.max_page_bytes:
             limit = self.settings.max_page_bytes // (1024 * 1024)
             raise FetchError(address, f"the rendered page is larger than the {limit} MiB limit")
-        return RenderedPage(address, body, router.served, router.refused)
+        return RenderedPage(address, body, router.served, router.refused, router.blanked)
 
     def _too_slow(self, deadline: float | None, end: float) -> str:
         if deadline is not None and end >= deadline:
@@ -347,6 +357,7 @@ class _Router:
         self.served_document = False
         self.served = 0
         self.refused = 0
+        self.blanked = 0
 
     def handle(self, route: Any) -> None:
         """Fulfil or refuse one request; never raises (a failure refuses the request)."""
@@ -368,6 +379,10 @@ class _Router:
                 # error page in its place)
                 self.refused += 1
                 route.fulfill(status=204, body=b"")
+                return
+            if request.resource_type == "image":
+                self.blanked += 1
+                route.fulfill(status=200, body=BLANK_GIF, headers={"Content-Type": "image/gif"})
                 return
             if (
                 self.origin is None
