@@ -21,7 +21,12 @@ import pytest
 from conftest import LoopbackServer, run_cli, send
 
 from attribution.errors import ConfigError
-from attribution.fetch.browser import PageRenderer, find_chromium, require_renderer
+from attribution.fetch.browser import (
+    PageRenderer,
+    document_charset,
+    find_chromium,
+    require_renderer,
+)
 from attribution.fetch.settings import FetchSettings
 
 
@@ -339,3 +344,24 @@ def test_images_load_as_blank_pictures_so_error_handlers_keep_them(
     assert image_sources(report) == [picture, server.url("/photos/crane.jpg")]
     assert other_origin.connections == 0
     assert [path for path, _ in server.requests] == ["/story"]
+
+
+def test_a_document_is_served_with_the_charset_the_extraction_reads_it_in() -> None:
+    accented = "<html><body><p>Foto: Jörg Müller ©</p></body></html>"
+    assert document_charset(accented.encode(), "iso-8859-1") == "iso-8859-1"
+    assert document_charset(accented.encode(), None) == "utf-8"
+    assert document_charset(accented.encode("cp1252"), None) is None  # the browser guesses
+    declared = '<html><head><meta charset="windows-1252"></head><body>é</body></html>'
+    assert document_charset(declared.encode("cp1252"), None) is None
+
+
+@needs_browser
+def test_a_saved_utf8_page_without_a_declared_charset_keeps_its_letters() -> None:
+    page = (
+        "<html><body><figure><img src='a.jpg' alt='x'><figcaption></figcaption></figure>"
+        "<script>document.querySelector('figcaption').textContent = "
+        "document.title + 'Foto: Jörg Müller © 2014';</script></body></html>"
+    ).encode()
+    with PageRenderer(FetchSettings(total_timeout=15)) as renderer:
+        rendered = renderer.render("https://example.org/story", page, network=False)
+    assert "Foto: Jörg Müller © 2014" in rendered.body.decode("utf-8")

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -167,6 +168,26 @@ def origin(url: str) -> tuple[str, str, int | None] | None:
     except ValueError:
         return None
     return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
+
+
+_META_CHARSET = re.compile(rb"<meta[^>]{0,512}?charset", re.IGNORECASE)
+
+
+def document_charset(body: bytes, charset: str | None) -> str | None:
+    """The charset to serve a page's document with, so that the browser reads it as
+    the extraction does: the one the server named; else none where the document
+    declares its own (a ``<meta>`` in its first 1,024 bytes, as browsers look); else
+    UTF-8 when the bytes are UTF-8 (a browser would guess windows-1252 and turn every
+    accented letter of such a page into two)."""
+    if charset:
+        return charset
+    if _META_CHARSET.search(body[:1024]):
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "utf-8"
 
 
 class PageRenderer:
@@ -368,9 +389,8 @@ class _Router:
                 # browser sends); any later one would leave it
                 if not self.served_document:
                     self.served_document = True
-                    content_type = f"text/html; charset={self.charset or 'utf-8'}"
-                    if self.charset is None:
-                        content_type = "text/html"
+                    charset = document_charset(self.document, self.charset)
+                    content_type = f"text/html; charset={charset}" if charset else "text/html"
                     route.fulfill(
                         status=200, body=self.document, headers={"Content-Type": content_type}
                     )
