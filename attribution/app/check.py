@@ -38,6 +38,7 @@ from attribution.urls import canonical_url
 
 if TYPE_CHECKING:
     from attribution.app.recorder import Recorder
+    from attribution.fetch.browser import PageRenderer
     from attribution.fetch.session import HttpSession
     from attribution.licences import KnowledgeBase
     from attribution.records import Embedded, ExtractedPage
@@ -66,7 +67,11 @@ class CheckOptions:
 
     ``workers`` is how many pages are checked at once (each worker with its own
     connections and, isolated, its own parsing process: one per core parses on every
-    core); ``settings.max_per_host`` bounds how many of them fetch from one host."""
+    core); ``settings.max_per_host`` bounds how many of them fetch from one host.
+
+    ``render`` loads each page in headless Chromium and extracts from the document its
+    scripts leave (:mod:`attribution.fetch.browser`): for pages whose images only
+    scripts put in place. Each worker then has its own browser."""
 
     profile: Profile = field(default_factory=Profile)
     base_url: str | None = None
@@ -76,6 +81,7 @@ class CheckOptions:
     kb: KnowledgeBase | None = None
     isolate: bool = True
     workers: int = 1
+    render: bool = False
 
 
 def default_workers() -> int:
@@ -111,6 +117,12 @@ class PageChecker:
             allowed_hosts=options.settings.allowed_hosts + self.limits.allowed_hosts,
         )
         self._session: HttpSession | None = None
+        self._renderer: PageRenderer | None = None
+        self._browser: str | None = None
+        if options.render:
+            from attribution.fetch.browser import require_renderer
+
+            self._browser = require_renderer()
         self._sandbox = Sandbox.open(self.limits.page_memory_mb) if options.isolate else None
         self._clock = PageClock.start("", self.limits)
         self._reader = (
@@ -174,14 +186,33 @@ class PageChecker:
                 status=fetched.status,
                 content_type=fetched.content_type,
             )
+            body, charset = fetched.body, fetched.charset
+            if self.options.render:  # the page's own origin only, through this session
+                body, charset = self._render(fetched.url, body, charset, network=True)
             kb, limits = self.options.kb, self.limits
-            return self._run(
-                stage, fetched.body, fetched.url, fetched.charset, kb, limits, *more
-            ), source
+            return self._run(stage, body, fetched.url, charset, kb, limits, *more), source
         fetched_at = datetime.now(UTC)
         body = read_stdin_page() if target.kind is TargetKind.STDIN else read_file_page(target.name)
-        read = self._run(stage, body, target.address, None, self.options.kb, self.limits, *more)
-        return read, _source(target.name, target.address, body, fetched_at)
+        source = _source(target.name, target.address, body, fetched_at)
+        charset = None
+        if self.options.render:  # a page read here reaches no network
+            body, charset = self._render(target.address, body, None, network=False)
+        read = self._run(stage, body, target.address, charset, self.options.kb, self.limits, *more)
+        return read, source
+
+    def _render(
+        self, address: str, body: bytes, charset: str | None, *, network: bool
+    ) -> tuple[bytes, str]:
+        """The document the page's scripts leave, rendered in the browser at ``address``
+        (the recorded fetch stays the bytes as received); and its charset."""
+        from attribution.fetch.browser import PageRenderer
+
+        if self._renderer is None:
+            self._renderer = PageRenderer(self.settings, self._session, self._browser)
+        rendered = self._renderer.render(
+            address, body, charset, network=network, deadline=self._clock.deadline
+        )
+        return rendered.body, "utf-8"
 
     def _hold(self, url: str) -> AbstractContextManager[None]:
         """Hold a place among the page fetches to ``url``'s host (when several workers
@@ -202,6 +233,8 @@ class PageChecker:
 
     def close(self) -> None:
         """Close the HTTP connections and stop the parsing process."""
+        if self._renderer is not None:
+            self._renderer.close()
         if self._session is not None:
             self._session.close()
         if self._reader is not None:
@@ -285,6 +318,10 @@ def check_targets(
     profile = options.profile
     if options.base_url is not None:
         check_base_url(options.base_url)
+    if options.render:  # no browser: one configuration error before anything is recorded
+        from attribution.fetch.browser import require_renderer
+
+        require_renderer()
     if resume is not None and (names or not options.record):
         raise UsageError("--resume RUN takes the run's own targets; give no TARGET or --no-store")
     if resume is None and not names:

@@ -84,6 +84,13 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Do not read the image files' embedded metadata (EXIF, IPTC, XMP, C2PA).",
 )
+@click.option(
+    "--render",
+    is_flag=True,
+    help="Load each page in headless Chromium and check the page its scripts build "
+    "(for JavaScript front ends and their preview URLs); its scripts may fetch only from "
+    "the page's own origin, a saved file's from nowhere. Slower: needs chromium and playwright.",
+)
 @click.option("--no-store", is_flag=True, help="Do not record the results in the database.")
 @click.option(
     "--jobs",
@@ -112,6 +119,7 @@ def command(
     base_url: str | None,
     timeout: float | None,
     no_images: bool,
+    render: bool,
     no_store: bool,
     jobs: int | None,
     resume: int | None,
@@ -135,6 +143,7 @@ def command(
     Examples:
       attribution check https://example.com/news/story.html
       attribution check saved-page.html --format json --output report.json
+      attribution check --render https://preview.example.com/story/123
       curl -s https://example.com/story | attribution check - --base-url https://example.com/story
       attribution check --targets urls.txt --fail-on warning
       attribution check --targets sitemap-urls.txt --jobs 8 --format csv -o site.csv
@@ -175,6 +184,7 @@ def command(
         read_images=not no_images,
         record=not no_store,
         workers=jobs or default_workers(),
+        render=render,
     )
     progress = _Progress(quiet=quiet, verbose=verbose)
     sink = ReportSink(output)

@@ -8,7 +8,9 @@
 - :mod:`~attribution.fetch.session`: the HTTP session, one request, its errors, retries;
 - :mod:`~attribution.fetch.pages`: an HTML page over HTTP;
 - :mod:`~attribution.fetch.images`: image files for their metadata (:class:`ImageReader`);
-- :mod:`~attribution.fetch.local`: a page saved on disk or piped to stdin.
+- :mod:`~attribution.fetch.local`: a page saved on disk or piped to stdin;
+- :mod:`~attribution.fetch.browser`: a page built by scripts, rendered in headless
+  Chromium with the network held to the page's own origin (``check --render``).
 
 Later: robots.txt and caching. Import the module you need: this package's own import
 stays free of requests so that holding settings costs nothing.
