@@ -20,16 +20,11 @@ from attribution.lazy import lazy_names
 if TYPE_CHECKING:
     from attribution.records.credit import Credit
     from attribution.records.embedded import ContentCredentials, Embedded
-    from attribution.records.extracted import (
-        CONTENT_ROLE,
-        IMAGE_ROLES,
-        SOCIAL_ROLE,
-        ExtractedImage,
-        ExtractedPage,
-    )
+    from attribution.records.extracted import ExtractedImage, ExtractedPage
     from attribution.records.finding import FINDING_STATUSES, Finding, Severity
     from attribution.records.profile import Limits, Profile, RightsEntry
     from attribution.records.results import ImageResult, PageResult, PageSource
+    from attribution.records.roles import CONTENT_ROLE, IMAGE_ROLES, SOCIAL_ROLE
     from attribution.records.scopes import RIGHTS_SCOPES, scope_terms, unknown_scope_terms
     from attribution.records.stored import (
         FindingChange,
@@ -77,9 +72,9 @@ _MODULES = {
     "Credit": "credit",
     "ContentCredentials": "embedded",
     "Embedded": "embedded",
-    "CONTENT_ROLE": "extracted",
-    "IMAGE_ROLES": "extracted",
-    "SOCIAL_ROLE": "extracted",
+    "CONTENT_ROLE": "roles",
+    "IMAGE_ROLES": "roles",
+    "SOCIAL_ROLE": "roles",
     "ExtractedImage": "extracted",
     "ExtractedPage": "extracted",
     "FINDING_STATUSES": "finding",

@@ -5,11 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-CONTENT_ROLE = "content"
-SOCIAL_ROLE = "social"
-IMAGE_ROLES = (CONTENT_ROLE, SOCIAL_ROLE)
-"""What an image is to its page: a picture the article shows (``content``), or one the
-page only declares for sharing, in og:image, twitter:image or JSON-LD (``social``)."""
+from attribution.records.roles import CONTENT_ROLE
 
 
 @dataclass(frozen=True)
