@@ -314,8 +314,9 @@ class _Reading:
     holder: str | None = None
     unread: list[str] = field(default_factory=list)
     publisher_for: bool = False
-    # people read after a body was named ("SLF/Dürr"): a photographer's family name
-    after_body: set[str] = field(default_factory=set)
+    # names that are people's whatever their form: read after a body was named
+    # ("SLF/Dürr", a photographer's family name), or listed together ("Roe & Moe")
+    known_people: set[str] = field(default_factory=set)
     licensed: bool = False  # a licence is stated
 
 
@@ -534,9 +535,10 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
 def _lone_word_to_holder(reading: _Reading, via: Provider | None) -> None:
     """Read a one-word name as the body that holds the rights ("Photo: Trianel",
     "© HandyGames", "@CityTraffic"), unless it follows a body ("SLF/Dürr": the
-    photographer's family name), is a given name ("Joy"), or stands beside an agency,
-    a stock library or a platform, whose photographers and users it names ("NAME/Agency",
-    "user/Flickr"). A distributor after "via" tells nothing ("Keystone via Getty Images")."""
+    photographer's family name), is listed with other names ("Roe & Moe": family names),
+    is a given name ("Joy"), or stands beside an agency, a stock library or a platform,
+    whose photographers and users it names ("NAME/Agency", "user/Flickr"). A distributor
+    after "via" tells nothing ("Keystone via Getty Images")."""
     if reading.holder or reading.source or not reading.creators:
         return
     if any(p.kind in _NAMING_KINDS for p in reading.providers) or (
@@ -547,7 +549,7 @@ def _lone_word_to_holder(reading: _Reading, via: Provider | None) -> None:
     bodies = [
         name
         for name in reading.creators
-        if name not in reading.after_body
+        if name not in reading.known_people
         and _is_lone_body_name(name)
         and (alone or not name.startswith("@"))
     ]
@@ -729,8 +731,8 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
         return
     names = _names(piece, cleaned=True)
     if names:
-        if reading.providers or reading.holder:
-            reading.after_body.update(names)
+        if reading.providers or reading.holder or len(names) > 1:
+            reading.known_people.update(names)
         reading.creators.extend(names)
         return
     if "," in piece:
@@ -863,11 +865,13 @@ def _is_organisation(text: str) -> bool:
 def _has_organisation_form(text: str, folded: str, words: list[str], stripped: list[str]) -> bool:
     """Whether ``text`` is written as a body's name: a word that ends as one
     ("Tourismusverband", "BARD-Gruppe"), a site's domain ("example.de"), a possessive
-    before more words ("Tom's Hardware"), an article first ("The Dolder Grand"), a short
-    acronym before words not in capitals ("RWE Innogy"), a city after a word that is no
-    given name ("Rosewood Vienna"), "X of the Y" ("Lily of the Valley"), a word that is
-    no given name joined by "&" ("Simon & Schuster"). ``folded`` is ``text`` case
-    folded, ``words`` its words and ``stripped`` those without punctuation around them."""
+    before more words ("Tom's Hardware"), an article that is no given name first ("The
+    Grand Alpenhof"; not "La", "Les": "La Toya", "Les" for Leslie), a short acronym
+    before words not in capitals ("RWE Innogy"), "X of the Y" ("Lily of the Valley").
+    Names of people look like these too: a family name that is a city ("Lyon") or a
+    word ("House"), two names joined by "&", are left to be people. ``folded`` is
+    ``text`` case folded, ``words`` its words and ``stripped`` those without
+    punctuation around them."""
     for word in stripped:
         if word.endswith(ORGANISATION_ENDINGS):
             return True
@@ -885,28 +889,17 @@ def _has_organisation_form(text: str, folded: str, words: list[str], stripped: l
         first = text.split(None, 1)[0]
         if 3 <= len(first) <= 5 and first.isalpha() and first.isupper() and not text.isupper():
             return True  # (not "DELANEY McCoy": a family name in capitals)
-    if words[-1] in PLACES and "," not in text and stripped[0] not in GIVEN_NAMES:
-        return True
-    if " of the " in folded:
-        return True  # "Lily of the Valley", "Bank of the West"
-    if " & " in text:
-        left, _, right = text.partition(" & ")
-        return any(
-            " " not in side and side[:1].isupper() and side.casefold() not in GIVEN_NAMES
-            for side in (left.strip(), right.strip())
-        )
-    return False
+    return " of the " in folded  # "Lily of the Valley", "Bank of the West"
 
 
 def _is_numbered_name(text: str) -> bool:
-    """A name of capitalised words and a number ("5 Minuten", "Studio 54"): a body's or a
-    brand's, as no person's name has a number in it (a user's name is one word)."""
+    """A number before capitalised words ("5 Minuten", "7 Tage"): a brand's or a body's
+    name, as no person's name begins with a number. (A number after a name, "Kenji 5",
+    may be a user's name or a picture's number: it says nothing.)"""
     words = text.split()
-    if not 2 <= len(words) <= 4:
+    if not 2 <= len(words) <= 4 or not words[0].isdecimal():
         return False
-    numbers = sum(1 for w in words if w.isdecimal())
-    named = sum(1 for w in words if w.isalpha() and w[:1].isupper())
-    return numbers >= 1 and named >= 1 and numbers + named == len(words)
+    return all(w.isalpha() and w[:1].isupper() for w in words[1:])
 
 
 def _is_acronym(text: str) -> bool:
