@@ -526,6 +526,15 @@ AGENCY_TAIL_NAMES: tuple[str, ...] = (
     r"PA(?:\s+(?:Wire|Media|Images))?", r"Anadolu(?:\s+Agency)?", "Bloomberg",
     r"Getty\s+Images", "Pool",
 )  # fmt: skip
+# Words in capitals that headlines and captions carry in square brackets or after a bar
+# ("[VIDEO]", "[UPDATED]", "| LIVE"), which are no agency's initials.
+CAPTION_TAGS = frozenset(
+    """
+    video videos photo photos pics pic gallery live updated update updates watch map maps
+    audio new news read more see file files poll quiz listen opinion analysis exclusive
+    breaking sic ad ads hd gif pdf tv
+    """.split()
+)
 # Words that name a picture made by or with an AI tool.
 AI_WORDS: tuple[str, ...] = (
     r"ai", r"midjourney", r"dall[\s·-]?e", r"stable\s+diffusion", r"firefly", r"generated",
