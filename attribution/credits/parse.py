@@ -37,6 +37,7 @@ from attribution.credits.vocabulary import (
     GIVEN_NAMES,
     KIND_LABELS,
     LABEL_SEPARATORS,
+    LEADING_BY_WORDS,
     LOWER_PARTICLES,
     MADE_BY_NOUNS,
     MARKER_NEEDLES,
@@ -103,11 +104,17 @@ _MADE_BY = lazy_compile(
     re.IGNORECASE,
 )
 _LEADING_BY = re.compile(
-    r"^(?:by|von|par|por|door|illustrated\s+by|photographed\s+by|drawn\s+by|shot\s+by)\s+",
+    r"^"
+    + alternatives(
+        *LEADING_BY_WORDS, r"illustrated\s+by", r"photographed\s+by", r"drawn\s+by", r"shot\s+by"
+    )
+    + r"\s+",
     re.IGNORECASE,
 )
 # The title before the author in Creative Commons' "Title by Author is licensed under …"
-_TITLE_BY = lazy_compile(r"^[^/|;]{1,120}?\s(?:by|von|par|por|door)\s++(?=\S)", re.IGNORECASE)
+_TITLE_BY = lazy_compile(
+    r"^[^/|;]{1,120}?\s" + alternatives(*LEADING_BY_WORDS) + r"\s++(?=\S)", re.IGNORECASE
+)
 # A user name in brackets after a person's name ("Jane Roe (jroe_photos) on Flickr")
 _BRACKETED_HANDLE = lazy_compile(r"(?<=\w)\s*+\(\s*+(?P<handle>@?[a-z0-9_.\-]{2,40})\s*+\)")
 _ORG_NOISE = lazy_compile(
@@ -242,7 +249,10 @@ _ON_WORDS = frozenset(("on", "from", "auf", "en", "sur", "su", "op", "at", "da")
 _ON = re.compile(r"\s++(?:on|from|auf|en|sur|su|op|at|da)\s++(?=\S)", re.IGNORECASE)
 # Wikimedia Commons' "By X - Own work" in other languages
 _OWN_WORK = lazy_compile(r"\b" + alternatives(*OWN_WORK_PHRASES) + r"\b", re.IGNORECASE)
-_OWN_WORK_BY = lazy_compile(r"^(?:by|von|par|por|di|door|autorstwa|av|af)\s+(?=\S)", re.IGNORECASE)
+_OWN_WORK_BY = lazy_compile(
+    r"^" + alternatives(*LEADING_BY_WORDS, "di", "autorstwa", "av", "af") + r"\s+(?=\S)",
+    re.IGNORECASE,
+)
 # Notes on what was done to the picture, and editors' boilerplate: not who made it.
 _EDIT_NOTES = lazy_compile(
     r"\b(?:ausschnitt\b|(?:and\s+)?(?:cropped|resized|colou?r[\s-]corrected|retouched|edited|modified)"

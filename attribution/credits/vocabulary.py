@@ -285,8 +285,12 @@ MADE_BY_NOUNS: tuple[str, ...] = (
     r"charts?", r"animations?", r"fotos?", r"bild", r"foto", r"immagine", r"afbeelding", r"imagen",
     r"fotograf[íi]a", r"illustrazione", r"ilustraci[óo]n", r"zdj[eę]cie", r"cartoons?",
 )  # fmt: skip
-# "by" in the languages credits are printed in.
-BY_WORDS: tuple[str, ...] = ("by", "von", "de", "par", "di", "por", "door", "van", "av", "af")
+# "by" in the languages credits are printed in, that may open a credit before the name
+# ("By Jane Roe", "Von Jane Roe", "Por Jane Roe").
+LEADING_BY_WORDS: tuple[str, ...] = ("by", "von", "par", "por", "door")
+# Every "by", also those that begin names and so open no credit ("de la Cruz", "Di Maio",
+# "Van Dyke", "Af Klint"): after a noun ("Foto de Jane Roe", "foto di Jane Roe").
+BY_WORDS: tuple[str, ...] = (*LEADING_BY_WORDS, "de", "di", "van", "av", "af")
 
 # --- Notes that are not who made the picture -----------------------------------------
 
