@@ -325,7 +325,7 @@ class _Reading:
     unread: list[str] = field(default_factory=list)
     publisher_for: bool = False
     # names that are people's whatever their form: read after a body was named
-    # ("SLF/Dürr", a photographer's family name), or listed together ("Roe & Moe")
+    # ("WZV/Kessler", a photographer's family name), or listed together ("Roe & Moe")
     known_people: set[str] = field(default_factory=set)
     licensed: bool = False  # a licence is stated
 
@@ -543,10 +543,10 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
 
 
 def _lone_word_to_holder(reading: _Reading, via: Provider | None) -> None:
-    """Read a one-word name as the body that holds the rights ("Photo: Trianel",
-    "© HandyGames", "@CityTraffic"), unless it follows a body ("SLF/Dürr": the
+    """Read a one-word name as the body that holds the rights ("Photo: Nordwerk",
+    "© PixelForge", "@CityTraffic"), unless it follows a body ("WZV/Kessler": the
     photographer's family name), is listed with other names ("Roe & Moe": family names),
-    is a given name ("Joy"), or stands beside an agency, a stock library or a platform,
+    is a given name ("Rosa"), or stands beside an agency, a stock library or a platform,
     whose photographers and users it names ("NAME/Agency", "user/Flickr"). A distributor
     after "via" tells nothing ("Keystone via Getty Images")."""
     if reading.holder or reading.source or not reading.creators:
@@ -565,7 +565,7 @@ def _lone_word_to_holder(reading: _Reading, via: Provider | None) -> None:
     ]
     if len(bodies) == len(reading.creators):  # "Datawrapper / Statista": bodies, all
         reading.holder, reading.creators = " / ".join(bodies), []
-    elif bodies:  # "Jane Roe / Barcroft": a person and a body
+    elif bodies:  # "Jane Roe / Quillfeather": a person and a body
         reading.holder = bodies[0]
         reading.creators.remove(bodies[0])
 
@@ -575,7 +575,7 @@ _NAMING_KINDS = frozenset(("platform", "stock", "agency"))
 
 
 def _is_lone_body_name(name: str) -> bool:
-    """A capitalised word that is no given name ("Trianel", "HandyGames", "BARD-Gruppe")
+    """A capitalised word that is no given name ("Nordwerk", "PixelForge", "KALMAR-Gruppe")
     or an @handle: a body's name when nothing else tells it is a person's."""
     if " " in name or "." in name or _ASCII_DIGIT.search(name) or not name[:1].isupper():
         return name.startswith("@") and len(name) > 1
@@ -874,10 +874,10 @@ def _is_organisation(text: str) -> bool:
 
 def _has_organisation_form(text: str, folded: str, words: list[str], stripped: list[str]) -> bool:
     """Whether ``text`` is written as a body's name: a word that ends as one
-    ("Tourismusverband", "BARD-Gruppe"), a site's domain ("example.de"), a possessive
-    before more words ("Tom's Hardware"), an article that is no given name first ("The
+    ("Tourismusverband", "KALMAR-Gruppe"), a site's domain ("example.de"), a possessive
+    before more words ("Tim's Gadgets"), an article that is no given name first ("The
     Grand Alpenhof"; not "La", "Les": "La Toya", "Les" for Leslie), a short acronym
-    before words not in capitals ("RWE Innogy"), "X of the Y" ("Lily of the Valley").
+    before words not in capitals ("PLK Maritime"), "X of the Y" ("Garden of the Winds").
     Names of people look like these too: a family name that is a city ("Lyon") or a
     word ("House"), two names joined by "&", are left to be people. ``folded`` is
     ``text`` case folded, ``words`` its words and ``stripped`` those without
@@ -899,11 +899,11 @@ def _has_organisation_form(text: str, folded: str, words: list[str], stripped: l
         first = text.split(None, 1)[0]
         if 3 <= len(first) <= 5 and first.isalpha() and first.isupper() and not text.isupper():
             return True  # (not "DELANEY McCoy": a family name in capitals)
-    return " of the " in folded  # "Lily of the Valley", "Bank of the West"
+    return " of the " in folded  # "Garden of the Winds", "Bank of the West"
 
 
 def _is_numbered_name(text: str) -> bool:
-    """A number before capitalised words ("5 Minuten", "7 Tage"): a brand's or a body's
+    """A number before capitalised words ("4 Pfoten", "9 Inseln"): a brand's or a body's
     name, as no person's name begins with a number. (A number after a name, "Kenji 5",
     may be a user's name or a picture's number: it says nothing.)"""
     words = text.split()

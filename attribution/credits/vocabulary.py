@@ -406,7 +406,7 @@ LOWER_PARTICLES = frozenset(
 
 # Common given names in the languages credits are printed in (lower case). Not a list
 # of every name: it only decides the few forms that read both ways without one: a
-# credit of one capitalised word ("Joy" is a person, "Trianel" a company), a short
+# credit of one capitalised word ("Rosa" is a person, "Nordwerk" a company), a short
 # acronym first ("ANNA Berg" is a person). A name missing here only leaves such a credit to
 # the reading of its form.
 GIVEN_NAMES = frozenset(
