@@ -21,6 +21,7 @@ from attribution.credits.vocabulary import (
     AI_WORDS,
     BRACKET_LABELS,
     CAPTION_DROPPED_KIND_LABELS,
+    CAPTION_TAGS,
     CREDIT_WORDS,
     GENERIC_LABELS,
     MADE_BY_LABELS,
@@ -225,8 +226,9 @@ def _last_sentence(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         # photo by Sgt. Jane Doe" has a full stop inside the credit).
         tail = text[boundary.end() :].strip().lstrip("|•·–— ")  # "… months. | BLOOMBERG"
         piped = "|" in text[boundary.start() : boundary.end() + 2]
-        if piped and (_is_name_only(tail, kb) or _CAPITALS_TAIL.fullmatch(tail)):
-            # "… session. | ALEX K.T. MARTIN", "… league | EXAMPLE NEWS": a name after a bar
+        if piped and (_is_name_only(tail, kb) or _provider_in_capitals(tail, kb)):
+            # "… in the rain. | JANE ROE", "… at the port | REUTERS": a person's name, or a
+            # provider's in capitals, after a bar
             found = boundary
             continue
         if not re.match(r"[^\W\d_]|[©(\[\"“']", tail) or not _reads_as_credit(tail, kb):
@@ -242,6 +244,24 @@ def _last_sentence(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
 
 # A short name in capitals, as outlets and agencies print themselves after a bar.
 _CAPITALS_TAIL = lazy_compile(r"(?=[^a-z]*+$)[^\W\d_][\w.&'’-]++(?:\s[\w.&'’-]++){0,3}")
+# Initials in square brackets, as tabloids print their agency's ("[XS]", "[ABC]").
+_BRACKETED_INITIALS = lazy_compile(r"[A-Z]{2,4}")
+
+
+def _provider_in_capitals(text: str, kb: KnowledgeBase) -> bool:
+    """Whether ``text`` is a short name in capitals that the provider table knows ("| AFP",
+    "| GETTY IMAGES"); capitals it does not know may be a place or a section ("| NEW
+    YORK", "| GOAL")."""
+    return (
+        _CAPITALS_TAIL.fullmatch(text) is not None
+        and parse_credit(text, kb=kb).provider is not None
+    )
+
+
+def _bracketed_initials(text: str) -> bool:
+    """Whether square-bracketed ``text`` is an agency's initials: two to four capitals
+    that are not a tag of the story ("[VIDEO]", "[NEW]", "[MAP]")."""
+    return _BRACKETED_INITIALS.fullmatch(text) is not None and text.lower() not in CAPTION_TAGS
 
 
 def _is_name_only(text: str, kb: KnowledgeBase) -> bool:
@@ -291,15 +311,13 @@ def _bracketed_tail(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     if _expands_to(text[: match.start()], inner):
         return None  # "… of the World Health Organization (WHO)": the name's short form
     labelled = _BRACKET_LABEL.match(inner) is not None  # "(Fot. materiały prasowe …)"
-    # "… improving mining prospects. (Jane Doe)": a person's name in brackets after the
-    # caption's last sentence is its photographer.
+    # "… the harbour reopened on Friday. (Jane Doe)": a person's name in brackets after
+    # the caption's last sentence is its photographer.
     named_after_sentence = text[: match.start()].rstrip().endswith(
         (".", "!", "?")
     ) and _is_name_only(inner, kb)
-    # "… in Thailand [DS]": capitals in square brackets, as tabloids print their agency
-    capitals = text[match.start() :].lstrip().startswith("[") and bool(
-        _CAPITALS_TAIL.fullmatch(inner)
-    )
+    # "… on the pier [XS]": initials in square brackets, as tabloids print their agency's
+    capitals = text[match.start() :].lstrip().startswith("[") and _bracketed_initials(inner)
     if not (
         labelled
         or named_after_sentence

@@ -37,6 +37,7 @@ from attribution.credits.vocabulary import (
     GIVEN_NAMES,
     KIND_LABELS,
     LABEL_SEPARATORS,
+    LEADING_BY_WORDS,
     LOWER_PARTICLES,
     MADE_BY_NOUNS,
     MARKER_NEEDLES,
@@ -103,11 +104,17 @@ _MADE_BY = lazy_compile(
     re.IGNORECASE,
 )
 _LEADING_BY = re.compile(
-    r"^(?:by|von|par|por|door|illustrated\s+by|photographed\s+by|drawn\s+by|shot\s+by)\s+",
+    r"^"
+    + alternatives(
+        *LEADING_BY_WORDS, r"illustrated\s+by", r"photographed\s+by", r"drawn\s+by", r"shot\s+by"
+    )
+    + r"\s+",
     re.IGNORECASE,
 )
 # The title before the author in Creative Commons' "Title by Author is licensed under …"
-_TITLE_BY = lazy_compile(r"^[^/|;]{1,120}?\s(?:by|von|par|por|door)\s++(?=\S)", re.IGNORECASE)
+_TITLE_BY = lazy_compile(
+    r"^[^/|;]{1,120}?\s" + alternatives(*LEADING_BY_WORDS) + r"\s++(?=\S)", re.IGNORECASE
+)
 # A user name in brackets after a person's name ("Jane Roe (jroe_photos) on Flickr")
 _BRACKETED_HANDLE = lazy_compile(r"(?<=\w)\s*+\(\s*+(?P<handle>@?[a-z0-9_.\-]{2,40})\s*+\)")
 _ORG_NOISE = lazy_compile(
@@ -242,7 +249,10 @@ _ON_WORDS = frozenset(("on", "from", "auf", "en", "sur", "su", "op", "at", "da")
 _ON = re.compile(r"\s++(?:on|from|auf|en|sur|su|op|at|da)\s++(?=\S)", re.IGNORECASE)
 # Wikimedia Commons' "By X - Own work" in other languages
 _OWN_WORK = lazy_compile(r"\b" + alternatives(*OWN_WORK_PHRASES) + r"\b", re.IGNORECASE)
-_OWN_WORK_BY = lazy_compile(r"^(?:by|von|par|por|di|door|autorstwa|av|af)\s+(?=\S)", re.IGNORECASE)
+_OWN_WORK_BY = lazy_compile(
+    r"^" + alternatives(*LEADING_BY_WORDS, "di", "autorstwa", "av", "af") + r"\s+(?=\S)",
+    re.IGNORECASE,
+)
 # Notes on what was done to the picture, and editors' boilerplate: not who made it.
 _EDIT_NOTES = lazy_compile(
     r"\b(?:ausschnitt\b|(?:and\s+)?(?:cropped|resized|colou?r[\s-]corrected|retouched|edited|modified)"
@@ -314,8 +324,9 @@ class _Reading:
     holder: str | None = None
     unread: list[str] = field(default_factory=list)
     publisher_for: bool = False
-    # people read after a body was named ("SLF/Dürr"): a photographer's family name
-    after_body: set[str] = field(default_factory=set)
+    # names that are people's whatever their form: read after a body was named
+    # ("WZV/Kessler", a photographer's family name), or listed together ("Roe & Moe")
+    known_people: set[str] = field(default_factory=set)
     licensed: bool = False  # a licence is stated
 
 
@@ -532,11 +543,12 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
 
 
 def _lone_word_to_holder(reading: _Reading, via: Provider | None) -> None:
-    """Read a one-word name as the body that holds the rights ("Photo: Trianel",
-    "© HandyGames", "@CityTraffic"), unless it follows a body ("SLF/Dürr": the
-    photographer's family name), is a given name ("Joy"), or stands beside an agency,
-    a stock library or a platform, whose photographers and users it names ("NAME/Agency",
-    "user/Flickr"). A distributor after "via" tells nothing ("Keystone via Getty Images")."""
+    """Read a one-word name as the body that holds the rights ("Photo: Nordwerk",
+    "© PixelForge", "@CityTraffic"), unless it follows a body ("WZV/Kessler": the
+    photographer's family name), is listed with other names ("Roe & Moe": family names),
+    is a given name ("Rosa"), or stands beside an agency, a stock library or a platform,
+    whose photographers and users it names ("NAME/Agency", "user/Flickr"). A distributor
+    after "via" tells nothing ("Keystone via Getty Images")."""
     if reading.holder or reading.source or not reading.creators:
         return
     if any(p.kind in _NAMING_KINDS for p in reading.providers) or (
@@ -547,13 +559,13 @@ def _lone_word_to_holder(reading: _Reading, via: Provider | None) -> None:
     bodies = [
         name
         for name in reading.creators
-        if name not in reading.after_body
+        if name not in reading.known_people
         and _is_lone_body_name(name)
         and (alone or not name.startswith("@"))
     ]
     if len(bodies) == len(reading.creators):  # "Datawrapper / Statista": bodies, all
         reading.holder, reading.creators = " / ".join(bodies), []
-    elif bodies:  # "Jane Roe / Barcroft": a person and a body
+    elif bodies:  # "Jane Roe / Quillfeather": a person and a body
         reading.holder = bodies[0]
         reading.creators.remove(bodies[0])
 
@@ -563,7 +575,7 @@ _NAMING_KINDS = frozenset(("platform", "stock", "agency"))
 
 
 def _is_lone_body_name(name: str) -> bool:
-    """A capitalised word that is no given name ("Trianel", "HandyGames", "BARD-Gruppe")
+    """A capitalised word that is no given name ("Nordwerk", "PixelForge", "KALMAR-Gruppe")
     or an @handle: a body's name when nothing else tells it is a person's."""
     if " " in name or "." in name or _ASCII_DIGIT.search(name) or not name[:1].isupper():
         return name.startswith("@") and len(name) > 1
@@ -729,8 +741,8 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
         return
     names = _names(piece, cleaned=True)
     if names:
-        if reading.providers or reading.holder:
-            reading.after_body.update(names)
+        if reading.providers or reading.holder or len(names) > 1:
+            reading.known_people.update(names)
         reading.creators.extend(names)
         return
     if "," in piece:
@@ -862,12 +874,14 @@ def _is_organisation(text: str) -> bool:
 
 def _has_organisation_form(text: str, folded: str, words: list[str], stripped: list[str]) -> bool:
     """Whether ``text`` is written as a body's name: a word that ends as one
-    ("Tourismusverband", "BARD-Gruppe"), a site's domain ("example.de"), a possessive
-    before more words ("Tom's Hardware"), an article first ("The Dolder Grand"), a short
-    acronym before words not in capitals ("RWE Innogy"), a city after a word that is no
-    given name ("Rosewood Vienna"), "X of the Y" ("Lily of the Valley"), a word that is
-    no given name joined by "&" ("Simon & Schuster"). ``folded`` is ``text`` case
-    folded, ``words`` its words and ``stripped`` those without punctuation around them."""
+    ("Tourismusverband", "KALMAR-Gruppe"), a site's domain ("example.de"), a possessive
+    before more words ("Tim's Gadgets"), an article that is no given name first ("The
+    Grand Alpenhof"; not "La", "Les": "La Toya", "Les" for Leslie), a short acronym
+    before words not in capitals ("PLK Maritime"), "X of the Y" ("Garden of the Winds").
+    Names of people look like these too: a family name that is a city ("Lyon") or a
+    word ("House"), two names joined by "&", are left to be people. ``folded`` is
+    ``text`` case folded, ``words`` its words and ``stripped`` those without
+    punctuation around them."""
     for word in stripped:
         if word.endswith(ORGANISATION_ENDINGS):
             return True
@@ -885,28 +899,17 @@ def _has_organisation_form(text: str, folded: str, words: list[str], stripped: l
         first = text.split(None, 1)[0]
         if 3 <= len(first) <= 5 and first.isalpha() and first.isupper() and not text.isupper():
             return True  # (not "DELANEY McCoy": a family name in capitals)
-    if words[-1] in PLACES and "," not in text and stripped[0] not in GIVEN_NAMES:
-        return True
-    if " of the " in folded:
-        return True  # "Lily of the Valley", "Bank of the West"
-    if " & " in text:
-        left, _, right = text.partition(" & ")
-        return any(
-            " " not in side and side[:1].isupper() and side.casefold() not in GIVEN_NAMES
-            for side in (left.strip(), right.strip())
-        )
-    return False
+    return " of the " in folded  # "Garden of the Winds", "Bank of the West"
 
 
 def _is_numbered_name(text: str) -> bool:
-    """A name of capitalised words and a number ("5 Minuten", "Studio 54"): a body's or a
-    brand's, as no person's name has a number in it (a user's name is one word)."""
+    """A number before capitalised words ("4 Pfoten", "9 Inseln"): a brand's or a body's
+    name, as no person's name begins with a number. (A number after a name, "Kenji 5",
+    may be a user's name or a picture's number: it says nothing.)"""
     words = text.split()
-    if not 2 <= len(words) <= 4:
+    if not 2 <= len(words) <= 4 or not words[0].isdecimal():
         return False
-    numbers = sum(1 for w in words if w.isdecimal())
-    named = sum(1 for w in words if w.isalpha() and w[:1].isupper())
-    return numbers >= 1 and named >= 1 and numbers + named == len(words)
+    return all(w.isalpha() and w[:1].isupper() for w in words[1:])
 
 
 def _is_acronym(text: str) -> bool:

@@ -285,8 +285,12 @@ MADE_BY_NOUNS: tuple[str, ...] = (
     r"charts?", r"animations?", r"fotos?", r"bild", r"foto", r"immagine", r"afbeelding", r"imagen",
     r"fotograf[íi]a", r"illustrazione", r"ilustraci[óo]n", r"zdj[eę]cie", r"cartoons?",
 )  # fmt: skip
-# "by" in the languages credits are printed in.
-BY_WORDS: tuple[str, ...] = ("by", "von", "de", "par", "di", "por", "door", "van", "av", "af")
+# "by" in the languages credits are printed in, that may open a credit before the name
+# ("By Jane Roe", "Von Jane Roe", "Por Jane Roe").
+LEADING_BY_WORDS: tuple[str, ...] = ("by", "von", "par", "por", "door")
+# Every "by", also those that begin names and so open no credit ("de la Cruz", "Di Maio",
+# "Van Dyke", "Af Klint"): after a noun ("Foto de Jane Roe", "foto di Jane Roe").
+BY_WORDS: tuple[str, ...] = (*LEADING_BY_WORDS, "de", "di", "van", "av", "af")
 
 # --- Notes that are not who made the picture -----------------------------------------
 
@@ -402,10 +406,9 @@ LOWER_PARTICLES = frozenset(
 
 # Common given names in the languages credits are printed in (lower case). Not a list
 # of every name: it only decides the few forms that read both ways without one: a
-# credit of one capitalised word ("Joy" is a person, "Trianel" a company), two words
-# joined by "&" ("Tom & Jerry", "Simon & Schuster"), a name ending in a city ("Jack
-# London", "Rosewood Vienna"). A name missing here only leaves such a credit to the
-# reading of its form.
+# credit of one capitalised word ("Rosa" is a person, "Nordwerk" a company), a short
+# acronym first ("ANNA Berg" is a person). A name missing here only leaves such a credit to
+# the reading of its form.
 GIVEN_NAMES = frozenset(
     """
     aaron adam adrian aidan alan albert alex alexander alexandra alice alicia amanda amy
@@ -446,7 +449,7 @@ ORGANISATION_WORDS = frozenset(
     presidency presidencia présidence protection museen museo musée ministerium ministerio
     ministère fotopress rescue forces electronics bequest fund dispatch stampa
     pictures film games entertainment publishing publishers verlag ediciones éditions
-    editions hotel hotels hôtel resort resorts lodge lodges therme estudio estudios
+    editions hotel hotels hôtel resort resorts lodges therme estudio estudios
     archivo archiv archivio arquivo stiftung fundación fondation fondazione verein verband
     gruppe grupo groupe gemeinde municipality ayuntamiento mairie comune universität
     universidad université università uniwersytet hochschule institut instituto polizei
@@ -454,7 +457,6 @@ ORGANISATION_WORDS = frozenset(
     laboratories labs airlines airways motors brewery winery weingut gallery galerie
     galería galleria theatre theater orchestra zoo tourismus tourism magazine revista
     corporation incorporated e.v s.a s.l s.p.a s.r.l b.v n.v sarl srl kg ohg gbr mbh pty
-    house haus
     """.split()
 )
 # Endings of German compound words that name a body ("Tourismusverband", "Museumsverein",
@@ -465,10 +467,11 @@ ORGANISATION_ENDINGS: tuple[str, ...] = (
     "agentur", "bibliothek", "universität", "hochschule", "polizei", "feuerwehr", "kammer",
     "behörde", "verwaltung",
 )  # fmt: skip
-# Articles that open a body's name ("The Dolder Grand", "La República", "Die Zeit"); a
-# person's name does not begin with one. ("Le" and "Das" are left out: they begin
-# Vietnamese and Indian family names.)
-ORGANISATION_ARTICLES = frozenset(("the", "die", "der", "la", "el", "los", "las", "les", "il"))
+# Articles that open a body's name ("The Grand Alpenhof", "Die Woche"), and that no
+# person's name begins with. Articles that are also given names or begin names are left
+# out: "La" (La Toya), "Les" (Leslie), "El" (El Lissitzky), "Le" and "Das" (Vietnamese and
+# Indian family names).
+ORGANISATION_ARTICLES = frozenset(("the", "die", "der", "los", "las", "il"))
 # The endings of a site's name ("example.de", "Agency.com"): a credit that is a domain
 # names the site, not a person.
 TOP_LEVEL_DOMAINS: tuple[str, ...] = (
@@ -527,6 +530,15 @@ AGENCY_TAIL_NAMES: tuple[str, ...] = (
     r"PA(?:\s+(?:Wire|Media|Images))?", r"Anadolu(?:\s+Agency)?", "Bloomberg",
     r"Getty\s+Images", "Pool",
 )  # fmt: skip
+# Words in capitals that headlines and captions carry in square brackets or after a bar
+# ("[VIDEO]", "[UPDATED]", "| LIVE"), which are no agency's initials.
+CAPTION_TAGS = frozenset(
+    """
+    video videos photo photos pics pic gallery live updated update updates watch map maps
+    audio new news read more see file files poll quiz listen opinion analysis exclusive
+    breaking sic ad ads hd gif pdf tv
+    """.split()
+)
 # Words that name a picture made by or with an AI tool.
 AI_WORDS: tuple[str, ...] = (
     r"ai", r"midjourney", r"dall[\s·-]?e", r"stable\s+diffusion", r"firefly", r"generated",
