@@ -303,7 +303,7 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
     )
     if src is None and not lazy_sources and not lazy_set:
         # A placeholder (or no src) and none of the known lazy attributes: the site's own
-        # script reads the picture from an attribute of its own ("data-lg", "data-img-path").
+        # script reads the picture from an attribute of its own ("data-lg", "data-full-image").
         src = _unknown_lazy_url(element, base)
     if src is None:
         return None

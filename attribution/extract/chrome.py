@@ -44,9 +44,11 @@ _CHROME_WORDS = frozenset(
     """.split()
 )
 
-# Parts of class words that name chrome inside compounds ("sharetools", "socialbar",
-# "newsteaserlink", "donationbox", "spendensumme", "advertorial").
-_CHROME_STEMS = ("share", "social", "teaser", "newsletter", "donat", "spende", "sponsor", "advert")
+# Parts of class words that name chrome inside any compound ("sharetools", "socialbar",
+# "newsletterbox", "donationbox", "advertorial"). Words that also name content inside a
+# compound ("articleteaserimage" is a lead image, "sponsorship-deal" a story's figure) are
+# chrome only as whole words (:data:`_CHROME_WORDS`).
+_CHROME_STEMS = ("share", "social", "newsletter", "donat", "advert")
 
 _OWN_CHROME_WORDS = (_CHROME_WORDS | {"thumb"}) - {
     "more",
@@ -57,10 +59,11 @@ _OWN_CHROME_WORDS = (_CHROME_WORDS | {"thumb"}) - {
 
 # Words that mark a placeholder in an image's file name ("default.png", "blank.gif"); in a
 # class they name a display style ("file-default", a CMS's "view mode"). In a file name
-# "ad" is as often an abbreviation ("art direction", a place, a year "AD") as an advert.
+# "ad" is as often an abbreviation ("art direction", a place, a year "AD") as an advert;
+# words that are as often a picture's subject ("approval-rating-poll", "wheel-loader",
+# "button-mushrooms") are not among them.
 _FILE_NAME_CHROME_WORDS = (
-    _OWN_CHROME_WORDS
-    | {"default", "blank", "spinner", "loader", "preload", "preloader", "btn", "button", "rating"}
+    _OWN_CHROME_WORDS | {"default", "blank", "spinner", "preload", "preloader", "btn"}
 ) - {"ad"}
 
 # An "icon" class on a wrapper describes its widget ("file-type-icon-media-link"), not the
@@ -283,7 +286,10 @@ def _ancestors_say_chrome(
             )
             and index.memo("card", ancestor, _is_card, ancestor, base, page_url, index)
         ):
-            return True  # a story card: a picture beside a headline linking elsewhere
+            # A story card: a picture beside a headline linking elsewhere. A picture with a
+            # caption or credit of its own is a media block, whatever its links ("More by
+            # the photographer").
+            return not has_caption_nearby(element, index)
     return False
 
 

@@ -260,7 +260,7 @@ def _path_identity(url: str, path: str) -> str:
     if generic and not file_kept:
         return "/".join(segments) or url  # the file segment was a size: the folders name it
     if number and file_kept and not any(_HAS_DIGIT.search(s) for s in segments[:-1]):
-        # "/uploads/028.jpg", "/uploads/1020.jpg": no folder names a picture, so the number
+        # "/uploads/014.jpg", "/uploads/1107.jpg": no folder names a picture, so the number
         # does (a width is a file name only in a folder of one picture's sizes).
         segments[-1] = number
         return "/".join(segments)
