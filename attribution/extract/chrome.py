@@ -183,12 +183,97 @@ def content_roots(index: PageIndex) -> Roots:
     full = _full_articles(articles, index)
     if len(full) < 2:
         return Roots(roots, index)
-    # An endless page: the first full article is the one the page is about; the articles
-    # after it (and the bodies inside them) are the next stories.
-    later = full[1:]
+    # An endless page (or one with a long featured article beside its story): the article
+    # the page is about is the story; the others (and the bodies inside them) are other
+    # stories.
+    story = _the_story(full, index)
+    later = [article for article in full if article is not story]
     starts = [index.position(article)[0] for article in later]
     kept = [root for root in roots if not _within_any(root, later, starts, index)]
-    return Roots([full[0], *kept], index, later)
+    return Roots([story, *kept], index, later)
+
+
+def _the_story(full: list[Tag], index: PageIndex) -> Tag:
+    """Of several whole articles on one page, the one the page is about: the one whose
+    headline is the page's title (og:title, <title>), else the one that links to the
+    page's canonical address, else the only one inside <main>; the first in document
+    order when nothing tells."""
+    titles = _page_titles(index)
+    if titles:
+        for article in full:
+            if _is_page_title(_headline(article, index), titles):
+                return article
+    canonical = _canonical(index)
+    if canonical:
+        for article in full:
+            if any(
+                _same_address(attr(link, "href") or "", canonical)
+                for link in index.below(article, ("a",))
+            ):
+                return article
+    main = next(iter(index.named("main")), None) or first_with(index.elements, "role", "main")
+    if isinstance(main, Tag):
+        inside = [article for article in full if index.inside(article, main)]
+        if len(inside) == 1:
+            return inside[0]
+    return full[0]
+
+
+def _headline(article: Tag, index: PageIndex) -> str:
+    h1 = index.first_below(article, ("h1",))
+    return _comparable(h1.get_text(" ")) if isinstance(h1, Tag) else ""
+
+
+def _page_titles(index: PageIndex) -> list[str]:
+    """The titles the page gives itself (og:title, twitter:title, <title>), comparable."""
+    named = index.every_element
+    titles = [
+        attr(meta, "content") or ""
+        for meta in named.get("meta", ())
+        if (attr(meta, "property") or attr(meta, "name") or "").lower()
+        in ("og:title", "twitter:title")
+    ]
+    titles += [title.get_text(" ") for title in named.get("title", ())[:1]]
+    return [text for text in map(_comparable, titles) if text]
+
+
+def _comparable(text: str) -> str:
+    return " ".join(_NOT_WORD_CHARACTERS.split(text.casefold())).strip()
+
+
+_NOT_WORD_CHARACTERS = re.compile(r"[\W_]+")
+
+# How long (in characters) a headline is that may be told as the page's title by it.
+_TITLED = 8
+
+
+def _is_page_title(headline: str, titles: list[str]) -> bool:
+    """Whether a headline is the page's title, or its title with the site's name before
+    or after it ("Harbour opens | Example News")."""
+    return len(headline) >= _TITLED and any(
+        title == headline or title.startswith(headline + " ") or title.endswith(" " + headline)
+        for title in titles
+    )
+
+
+def _canonical(index: PageIndex) -> str:
+    """The page's canonical address (its canonical link, else og:url), or ""."""
+    named = index.every_element
+    link = first_with(named.get("link", ()), "rel", "canonical", word=True)
+    if isinstance(link, Tag) and attr(link, "href"):
+        return attr(link, "href") or ""
+    meta = first_with(named.get("meta", ()), "property", "og:url")
+    return (attr(meta, "content") or "") if isinstance(meta, Tag) else ""
+
+
+def _same_address(href: str, canonical: str) -> bool:
+    """Whether a link's address is the canonical one (absolute, or by its path)."""
+    href, canonical = href.split("#")[0].rstrip("/"), canonical.split("#")[0].rstrip("/")
+    if not href or not canonical:
+        return False
+    return href == canonical or (
+        href.startswith("/") and len(href) > 1 and url_path(canonical).rstrip("/") == href
+    )
 
 
 # How long the text of an article is (in characters) that is a story of its own, not a
