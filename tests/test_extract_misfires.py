@@ -139,3 +139,11 @@ def test_pictures_told_apart_by_an_id_parameter_are_two_pictures() -> None:
         "</figure>"
     )
     assert srcs(html) == [first, second]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Photos: A. Bee", "Photos: Will May and Ann Best", "Photos: Jane Roe, 14.03.2023"],
+)
+def test_initials_names_that_are_also_words_and_dates_stay_blanket_credits(line: str) -> None:
+    assert credits_of(f"<p>{line}</p>") == [line.partition(": ")[2]]
