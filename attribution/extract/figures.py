@@ -472,7 +472,7 @@ def _read_caption(
     credit_text = " ".join(index.visible_text(t, skip_ids=inner_ids) for t in credit_tags)
     caption, split_credit = split_caption_credit(caption_text, kb)
     if len(parts) > 1 and not credit_tags and not inner:
-        # "<figcaption>… with his son Trey</figcaption><span>Jane Doe/Agency</span>": the
+        # "<figcaption>… at the harbour</figcaption><span>Jane Doe/Agency</span>": the
         # last element, a credit on its own, does not run on into the one before.
         alone, last_credit = split_caption_credit(parts[-1], kb)
         if alone is None and last_credit:
