@@ -147,3 +147,9 @@ def test_pictures_told_apart_by_an_id_parameter_are_two_pictures() -> None:
 )
 def test_initials_names_that_are_also_words_and_dates_stay_blanket_credits(line: str) -> None:
     assert credits_of(f"<p>{line}</p>") == [line.partition(": ")[2]]
+
+
+def test_a_long_list_of_credits_may_hold_a_name_that_reads_as_a_title() -> None:
+    line = "(Image credits: Example Shop; Jane Roe; Over the Garden Wall; Max Muster)"
+    assert credits_of(f"<p>{line}</p>") == [line[16:-1]]
+    assert credits_of("<p>Photos: Inside the Old Metro, and more</p>") == [None]

@@ -18,7 +18,7 @@ from attribution.extract.dom import (
     text_start,
     word_set,
 )
-from attribution.extract.figures import has_caption_nearby
+from attribution.extract.figures import has_caption_nearby, holds_caption_or_credit
 from attribution.extract.tree import first_with
 from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
 from attribution.textutil import clean_text
@@ -371,10 +371,7 @@ def _ancestors_say_chrome(
             )
             and index.memo("card", ancestor, _is_card, ancestor, base, page_url, index)
         ):
-            # A story card: a picture beside a headline linking elsewhere. A picture with a
-            # caption or credit of its own is a media block, whatever its links ("More by
-            # the photographer").
-            return not has_caption_nearby(element, index)
+            return True  # a story card: a picture beside a headline linking elsewhere
     return False
 
 
@@ -550,8 +547,11 @@ def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
         and (headings or _has_title(article, index))
     ):
         return _is_short(article, index)  # a link laid over the whole card, by its headline
-    if index.count("figcaption", article):
-        return False  # a caption's link names a source, not another story
+    if index.count("figcaption", article) or holds_caption_or_credit(article, index):
+        # A caption's link names a source, not another story; a block with a caption or
+        # credit of its own is a media block, whatever its links ("More by the
+        # photographer").
+        return False
     card = "card" in _class_words(article, index)
     for link in links:
         # A block classed as a card, or a link classed (or set in an element classed) as a

@@ -101,6 +101,35 @@ def _has_caption_nearby(element: Tag, index: PageIndex) -> bool:
     return bool(_following_captions(element, index))
 
 
+def holds_caption_or_credit(block: Tag, index: PageIndex) -> bool:
+    """Whether a block holds a picture's caption or credit: a credit's words ("Photo:",
+    "©"), or a caption element (a figcaption, or classed as a caption or credit) with
+    text of its own besides its links (a card's figcaption holding only its headline
+    link is no caption)."""
+    text = index.visible_text(block, limit=_CARD_TEXT)
+    if "©" in text or _CREDIT_INSIDE.search(text):
+        return True
+    for part in index.below(block, _CAPTION_PARTS, limit=_CARD_PARTS):
+        classes = class_text(part)
+        if part.name != "figcaption" and not (_caption_class(classes) or _credit_class(classes)):
+            continue
+        linked = sum(
+            len(index.visible_text(link, limit=_CARD_TEXT))
+            for link in index.below(part, ("a",), limit=_CARD_PARTS)
+        )
+        if len(index.visible_text(part, limit=_CARD_TEXT)) - linked > _OWN_TEXT:
+            return True
+    return False
+
+
+_CAPTION_PARTS = ("figcaption", "p", "span", "div", "small")
+# How much of a block's text, and how many of its elements, are read for a caption.
+_CARD_TEXT = 600
+_CARD_PARTS = 16
+# How many characters of a caption besides its links are its own text.
+_OWN_TEXT = 10
+
+
 def _figure_container(element: Tag, index: PageIndex) -> Tag | None:
     """The nearest figure-like ancestor that holds this image and its caption."""
     figure = index.enclosing(element, "figure")
@@ -774,31 +803,39 @@ def _blanket_line(text: str, kb: KnowledgeBase) -> str | None:
 
 def _reads_as_names(text: str, kb: KnowledgeBase) -> bool:
     """Whether what follows a blanket label reads as the names of people or
-    organisations: each part (between commas, semicolons, slashes, "and", "for", "via",
-    brackets) a provider of the knowledge base, or a few words none of which is a
-    headline's word (a preposition, a verb, a number), a possessive or a number, with
-    lower-case particles only inside a name ("Library of Congress", "Ann de la Cruz")."""
+    organisations: its parts (between commas, semicolons, slashes, "and", "for", "via",
+    brackets) are names (see :func:`_reads_as_name`): the only one, or more than half
+    of a list (whose names may include a title: "In the Hollow Heart")."""
     text = _COPYRIGHT_MARK.sub(" , ", text)  # "(c) janedoe": a name, whatever its case
-    for part in _NAME_SEPARATORS.split(text):
-        part = part.strip(" .:!?\"'“”‘’-–—")
-        if not part or _DATE_LIKE.fullmatch(part) or kb.provider_named(part) is not None:
-            continue
-        words = part.split()
-        if len(words) > _NAME_WORDS:
+    parts = [part.strip(" .:!?\"'“”‘’-–—") for part in _NAME_SEPARATORS.split(text)]
+    parts = [part for part in parts if part and not _DATE_LIKE.fullmatch(part)]
+    names = sum(_reads_as_name(part, kb) for part in parts)
+    return names == len(parts) or names * 2 > len(parts)
+
+
+def _reads_as_name(part: str, kb: KnowledgeBase) -> bool:
+    """Whether a part of a credit line reads as one name: a provider of the knowledge
+    base, or a few words none of which is a headline's word (a preposition, a verb, a
+    number), a possessive or a number, with lower-case particles only inside the name
+    ("Library of Congress", "Ann de la Cruz")."""
+    if kb.provider_named(part) is not None:
+        return True
+    words = part.split()
+    if len(words) > _NAME_WORDS:
+        return False
+    for at, raw in enumerate(words):
+        if _INITIAL.fullmatch(raw.rstrip(",;:")):
+            continue  # "A. Bee"
+        word = raw.strip(".,:!?\"'“”‘’")
+        lower = word.lower()
+        if _POSSESSIVE.search(word) or word[:1].isdigit():
             return False
-        for at, raw in enumerate(words):
-            if _INITIAL.fullmatch(raw.rstrip(",;:")):
-                continue  # "A. Bee"
-            word = raw.strip(".,:!?\"'“”‘’")
-            lower = word.lower()
-            if _POSSESSIVE.search(word) or word[:1].isdigit():
-                return False
-            if lower in _NAME_PARTICLES and word.islower() and (0 < at < len(words) - 1):
-                continue  # "Museum of London", "Ann de la Cruz"
-            if lower == "the" and at == 0 and len(words) > 1:
-                continue  # "… for the Example Times"
-            if lower in _HEADLINE_WORDS:
-                return False
+        if lower in _NAME_PARTICLES and word.islower() and (0 < at < len(words) - 1):
+            continue  # "Museum of London", "Ann de la Cruz"
+        if lower == "the" and at == 0 and len(words) > 1:
+            continue  # "… for the Example Times"
+        if lower in _HEADLINE_WORDS:
+            return False
     return True
 
 
