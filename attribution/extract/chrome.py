@@ -44,7 +44,7 @@ _CHROME_WORDS = frozenset(
     """.split()
 )
 
-# Parts of class words that name chrome inside any compound ("sharetools", "socialbar",
+# Parts of class words that name chrome inside any compound ("sharebar", "socialbox",
 # "newsletterbox", "donationbox", "advertorial"). Words that also name content inside a
 # compound ("articleteaserimage" is a lead image, "sponsorship-deal" a story's figure) are
 # chrome only as whole words (:data:`_CHROME_WORDS`).
@@ -82,7 +82,7 @@ _ANCESTOR_CHROME_WORDS = (_CHROME_WORDS | {"modal", "popup"}) - {
 # hidden until it opens.
 _DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
 
-# A BEM class "block__element" names a part of a block: "sidebar__main" is the main
+# A BEM class "block__element" names a part of a block: "sidebar__body" is the main
 # column of a layout with a sidebar, not the sidebar.
 _MAIN_PARTS = frozenset({"main", "content", "body", "article", "primary"})
 
@@ -445,7 +445,7 @@ _NOT_WORD = re.compile(r"[^a-z0-9]")
 
 def _block_words(element: Tag) -> frozenset[str]:
     """The words of an element's classes, without the BEM classes that name the main part
-    of their block ("sidebar__main")."""
+    of their block ("sidebar__body")."""
     kept = []
     for name in class_text(element).split():
         part = name.partition("__")[2]
