@@ -114,9 +114,9 @@ def test_a_default_display_class_is_not_a_placeholder() -> None:
 
 def test_the_main_part_of_a_layout_with_a_sidebar_is_not_the_sidebar() -> None:
     html = (
-        "<html><body><div class='lay-sidebar'><div class='sidebar__main'><main>"
+        "<html><body><div class='layout-sidebar'><div class='sidebar__body'><main>"
         "<h1>Harbour</h1>" + BODY + "<figure><img src='/p/quay.jpg'></figure></main></div>"
-        "<div class='sidebar__aside'><figure><img src='/p/promo.jpg'></figure></div>"
+        "<div class='sidebar__column'><figure><img src='/p/promo.jpg'></figure></div>"
         "</div></body></html>"
     )
     assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
@@ -167,9 +167,9 @@ def test_a_short_article_of_its_own_is_not_a_card() -> None:
 
 def test_a_block_classed_as_a_card_with_a_headline_link_is_a_teaser() -> None:
     card = (
-        "<div class='content-card-embed'><div class='content-card-embed__image'><span>"
+        "<div class='inline-card'><div class='inline-card__picture'><span>"
         "<picture><img src='/p/hotels.jpg' alt='Hotels'></picture></span></div>"
-        "<div class='content-card-embed__info'><div class='content-card-embed__hed'>"
+        "<div class='inline-card__text'><div class='inline-card__headline'>"
         "<a href='/2024/04/hotels-by-the-sea'>Hotels by the sea</a></div></div></div>"
     )
     ghost = (
@@ -199,7 +199,7 @@ def test_an_ad_label_further_on_in_the_article_body_is_not_the_images() -> None:
 
 def test_a_layout_with_a_sidebar_is_not_the_sidebar() -> None:
     html = (
-        "<html><body><main><h1>Harbour</h1><div class='lay-sidebar'><div class='story'>"
+        "<html><body><main><h1>Harbour</h1><div class='layout-sidebar'><div class='story'>"
         + BODY
         + "<figure><img src='/p/quay.jpg'></figure></div><div class='side'>"
         "<div class='sidebar'><img src='/p/promo.jpg'></div></div></div></main></body></html>"
@@ -210,21 +210,21 @@ def test_a_layout_with_a_sidebar_is_not_the_sidebar() -> None:
 def test_ad_in_a_file_name_is_not_an_advert() -> None:
     html = (
         "<html><body><article><h1>Harbour</h1>" + BODY + "<figure>"
-        "<img src='/p/8-grace-ad-cr-harbour.jpg'><figcaption>The quay</figcaption></figure>"
+        "<img src='/p/3-harbour-ad-hoc-crew.jpg'><figcaption>The quay</figcaption></figure>"
         "<div class='ad'><img src='/p/sponsor.jpg'></div></article></body></html>"
     )
-    assert srcs(html) == ["https://news.example.com/p/8-grace-ad-cr-harbour.jpg"]
+    assert srcs(html) == ["https://news.example.com/p/3-harbour-ad-hoc-crew.jpg"]
 
 
 def test_share_widgets_author_boxes_and_placeholders_are_chrome() -> None:
     html = (
         "<html><body><article><h1>Harbour</h1><div class='article-body'>"
-        "<div class='sharetools sharetools-small'><ul><li><a href='#'>"
-        "<img src='/img/tools/pn_sm.png' alt='Pin it'></a></li></ul></div>"
+        "<div class='sharebuttons sharebuttons-compact'><ul><li><a href='#'>"
+        "<img src='/img/widgets/pinit_s.png' alt='Pin it'></a></li></ul></div>"
         "<div class='caja-autores'><img src='/media/autores/ana-perez.jpg'></div>"
         "<img src='/media/autores/juan.jpg'>"
-        "<img src='/static/img/preload.gif'><img src='/static/img/ajax-loader.gif'>"
-        "<img src='/static/img/x-btn.png'><img src='/plugins/stars/rating_off.gif'>"
+        "<img src='/static/img/preload.gif'><img src='/static/img/spinner.gif'>"
+        "<img src='/static/img/x-btn.png'>"
         + BODY
         + "<figure><img src='/p/close-up-of-the-quay.jpg'><figcaption>The quay</figcaption>"
         "</figure></div></article></body></html>"
@@ -251,12 +251,12 @@ def test_an_icon_size_asked_of_a_resizer_is_tiny() -> None:
 def test_an_aspect_ratio_in_an_address_is_not_a_size() -> None:
     html = (
         "<html><body><article><h1>Harbour</h1>" + BODY + "<figure>"
-        "<img src='/img/5294/40/16x9/960.jpg'></figure><figure><img src='/img/77/1x1/600.jpg'>"
+        "<img src='/media/31/crop/16x9/1280.jpg'></figure><figure><img src='/media/58/crop/1x1/640.jpg'>"
         "</figure></article></body></html>"
     )
     assert srcs(html) == [
-        "https://news.example.com/img/5294/40/16x9/960.jpg",
-        "https://news.example.com/img/77/1x1/600.jpg",
+        "https://news.example.com/media/31/crop/16x9/1280.jpg",
+        "https://news.example.com/media/58/crop/1x1/640.jpg",
     ]
 
 
@@ -273,8 +273,8 @@ def test_a_blog_posts_own_classes_name_its_terms_not_chrome() -> None:
 def test_chrome_words_inside_compound_class_words() -> None:
     html = (
         "<html><body><article><h1>Harbour</h1><div class='article-body'>" + BODY + ""
-        "<div class='box_spendensumme'><figure><img src='/p/moor.jpg'></figure>"
-        "<p>Give now</p></div><a class='newsteaserlink' href='/2024/05/birds'><figure>"
+        "<div class='donation-total'><figure><img src='/p/moor.jpg'></figure>"
+        "<p>Give now</p></div><a class='teaser-link' href='/2024/05/birds'><figure>"
         "<img src='/p/bird.jpg'></figure><p>Birds are back</p></a>"
         "<div class='donationbox'><img src='/p/help.jpg'></div>"
         "<div class='sharedaddy'><img src='/p/share-pin.png'></div>"
@@ -301,10 +301,10 @@ def test_a_card_headed_by_a_link_classed_as_a_title_is_a_teaser() -> None:
 
 def test_a_link_preview_laid_over_a_titled_block_is_a_teaser() -> None:
     preview = (
-        "<div class='preview-container'><a class='preview-link' href='/post/older-story/' "
-        "title='Older story'></a><div class='preview-image'><img src='/p/older.jpg' "
-        "width=150 height=100></div><div class='preview-text'><div class='preview-title'>"
-        "Older story</div><div class='preview-summary'>What happened before.</div></div></div>"
+        "<div class='embed-box'><a class='embed-box-link' href='/post/older-story/' "
+        "title='Older story'></a><div class='embed-box-image'><img src='/p/older.jpg' "
+        "width=150 height=100></div><div class='embed-box-text'><div class='embed-box-title'>"
+        "Older story</div><div class='embed-box-summary'>What happened before.</div></div></div>"
     )
     html = (
         "<html><body><article><h1>Harbour</h1>" + BODY + preview + "<figure>"

@@ -152,7 +152,7 @@ def test_a_name_in_brackets_after_the_last_sentence_is_the_credit() -> None:
 def test_a_caption_inside_the_credit_element_is_the_caption() -> None:
     html = page(
         "<figure><img src='/a.jpg' width=800 height=600><figcaption><div class='copyright'>"
-        "Bild: stockexample<span class='picture-description'>Ein Gericht am Morgen</span>"
+        "Bild: stockexample<span class='photo-description'>Ein Gericht am Morgen</span>"
         "</div></figcaption></figure>" + paragraphs(3)
     )
     image = extract_page(html, URL).images[0]

@@ -23,11 +23,11 @@ def test_a_placeholder_image_names_its_picture_in_an_attribute_of_the_sites_own(
         "data-md='/media/m/avalanche-960.jpg'><figcaption>The slope. Photo: A. Guide"
         "</figcaption></figure>"
         "<div class='lead'><img src='/img/blank.gif' alt='Harbour' "
-        "data-img-path='https://cdn.example.com/gen/123456/harbour-large.jpg'></div>"
+        "data-full-image='https://cdn.example.com/store/20461/harbour-large.jpg'></div>"
     )
     assert sources(html) == [
         "https://news.example.com/media/l/avalanche.jpg",
-        "https://cdn.example.com/gen/123456/harbour-large.jpg",
+        "https://cdn.example.com/store/20461/harbour-large.jpg",
     ]
 
 
@@ -59,10 +59,10 @@ def test_data_attributes_that_are_not_image_urls_are_not_read() -> None:
 def test_an_image_element_outside_svg_is_an_img() -> None:
     html = page(
         "<p>Text.</p><p><image width='460' height='287' "
-        "src='https://cdn.example.com/archive/0315/candles_3151768c.jpg'></image>"
-        "<sub>People hold candles. Photo: D. Press</sub></p>"
+        "src='https://cdn.example.com/pics/2019/lanterns_8812904a.jpg'></image>"
+        "<sub>People carry lanterns. Photo: D. Press</sub></p>"
     )
-    assert sources(html) == ["https://cdn.example.com/archive/0315/candles_3151768c.jpg"]
+    assert sources(html) == ["https://cdn.example.com/pics/2019/lanterns_8812904a.jpg"]
 
 
 def test_static_maps_of_different_places_are_different_pictures() -> None:
@@ -78,25 +78,25 @@ def test_static_maps_of_different_places_are_different_pictures() -> None:
 def test_an_address_that_draws_a_picture_sees_through_size_parameters() -> None:
     # Sizes by any name: small numbers and empty values do not name a picture.
     assert image_identity(
-        "https://img.example.com/r/?d=20141230&t=2&i=1008960367&w=580&fh=&ll=&r=AB12"
-    ) == image_identity("https://img.example.com/r/?d=20141230&t=2&i=1008960367&w=&ll=580&r=AB12")
+        "https://img.example.com/draw/?day=20230412&n=3&pic=2093847561&w=640&sh=&x=&r=ZX9"
+    ) == image_identity(
+        "https://img.example.com/draw/?day=20230412&n=3&pic=2093847561&w=&x=640&r=ZX9"
+    )
     assert image_identity("https://img.example.com/resize?id=40177&w=300") != image_identity(
         "https://img.example.com/resize?id=40178&w=300"
     )
 
 
 def test_numbered_files_in_a_plain_folder_are_different_pictures() -> None:
-    numbers = ("028", "037", "1020", "1119")
+    numbers = ("014", "052", "1107", "1230")
     html = page(
         "".join(
-            f"<figure><img src='/wp-content/uploads/{n}.jpg'><figcaption>Backstage, Paris"
+            f"<figure><img src='/media/uploads/{n}.jpg'><figcaption>Backstage, Paris"
             "</figcaption></figure>"
             for n in numbers
         )
     )
-    assert sources(html) == [
-        f"https://news.example.com/wp-content/uploads/{n}.jpg" for n in numbers
-    ]
+    assert sources(html) == [f"https://news.example.com/media/uploads/{n}.jpg" for n in numbers]
 
 
 def test_a_width_as_file_name_in_a_pictures_own_folder_is_still_a_size() -> None:

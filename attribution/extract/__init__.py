@@ -116,9 +116,9 @@ def extract_page(
     kb = kb or default_knowledge_base()
     forget_known_urls()
     soup = parse_html(html, encoding)
+    if _has_image_element(html):  # (only such pages are searched for drawings)
+        _show_drawn_pictures(soup, soup.find_all("image"))
     index = index_page(soup, leave_out=_NOT_SHOWN)
-    if _show_drawn_pictures(soup, index.every_element.get("image", [])):
-        index = index_page(soup, leave_out=_NOT_SHOWN)  # (only pages with such drawings)
     named = index.every_element
     declared = _declared_url(named)
     base = _base_url(named, url, declared)
@@ -167,6 +167,19 @@ def too_many_images(checked: int, unread: int) -> str:
 
 # Scripts, styles, templates, drawings, frames and comments: not read for images.
 _NOT_SHOWN = LeftOut(frozenset({"script", "style", "template", "svg", "iframe"}), (Comment,))
+
+
+# An <image> element in a page's markup (as text or bytes).
+_IMAGE_ELEMENT = re.compile(r"<image\b", re.IGNORECASE)
+_IMAGE_ELEMENT_BYTES = re.compile(rb"<image\b", re.IGNORECASE)
+
+
+def _has_image_element(html: str | bytes) -> bool:
+    """Whether a page's markup may hold an <image> element (cheaper than a search of
+    its parsed tree)."""
+    if isinstance(html, bytes):
+        return _IMAGE_ELEMENT_BYTES.search(html) is not None
+    return _IMAGE_ELEMENT.search(html) is not None
 
 
 def _show_drawn_pictures(soup: BeautifulSoup, images: list[Tag]) -> bool:
@@ -303,7 +316,7 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
     )
     if src is None and not lazy_sources and not lazy_set:
         # A placeholder (or no src) and none of the known lazy attributes: the site's own
-        # script reads the picture from an attribute of its own ("data-lg", "data-img-path").
+        # script reads the picture from an attribute of its own ("data-lg", "data-full-image").
         src = _unknown_lazy_url(element, base)
     if src is None:
         return None

@@ -18,7 +18,7 @@ from attribution.extract.dom import (
     text_start,
     word_set,
 )
-from attribution.extract.figures import has_caption_nearby
+from attribution.extract.figures import has_caption_nearby, holds_caption_or_credit
 from attribution.extract.tree import first_with
 from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
 from attribution.textutil import clean_text
@@ -44,9 +44,11 @@ _CHROME_WORDS = frozenset(
     """.split()
 )
 
-# Parts of class words that name chrome inside compounds ("sharetools", "socialbar",
-# "newsteaserlink", "donationbox", "spendensumme", "advertorial").
-_CHROME_STEMS = ("share", "social", "teaser", "newsletter", "donat", "spende", "sponsor", "advert")
+# Parts of class words that name chrome inside any compound ("sharebar", "socialbox",
+# "newsletterbox", "donationbox", "advertorial"). Words that also name content inside a
+# compound ("articleteaserimage" is a lead image, "sponsorship-deal" a story's figure) are
+# chrome only as whole words (:data:`_CHROME_WORDS`).
+_CHROME_STEMS = ("share", "social", "newsletter", "donat", "advert")
 
 _OWN_CHROME_WORDS = (_CHROME_WORDS | {"thumb"}) - {
     "more",
@@ -57,10 +59,11 @@ _OWN_CHROME_WORDS = (_CHROME_WORDS | {"thumb"}) - {
 
 # Words that mark a placeholder in an image's file name ("default.png", "blank.gif"); in a
 # class they name a display style ("file-default", a CMS's "view mode"). In a file name
-# "ad" is as often an abbreviation ("art direction", a place, a year "AD") as an advert.
+# "ad" is as often an abbreviation ("art direction", a place, a year "AD") as an advert;
+# words that are as often a picture's subject ("approval-rating-poll", "wheel-loader",
+# "button-mushrooms") are not among them.
 _FILE_NAME_CHROME_WORDS = (
-    _OWN_CHROME_WORDS
-    | {"default", "blank", "spinner", "loader", "preload", "preloader", "btn", "button", "rating"}
+    _OWN_CHROME_WORDS | {"default", "blank", "spinner", "preload", "preloader", "btn"}
 ) - {"ad"}
 
 # An "icon" class on a wrapper describes its widget ("file-type-icon-media-link"), not the
@@ -79,7 +82,7 @@ _ANCESTOR_CHROME_WORDS = (_CHROME_WORDS | {"modal", "popup"}) - {
 # hidden until it opens.
 _DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
 
-# A BEM class "block__element" names a part of a block: "sidebar__main" is the main
+# A BEM class "block__element" names a part of a block: "sidebar__body" is the main
 # column of a layout with a sidebar, not the sidebar.
 _MAIN_PARTS = frozenset({"main", "content", "body", "article", "primary"})
 
@@ -180,12 +183,97 @@ def content_roots(index: PageIndex) -> Roots:
     full = _full_articles(articles, index)
     if len(full) < 2:
         return Roots(roots, index)
-    # An endless page: the first full article is the one the page is about; the articles
-    # after it (and the bodies inside them) are the next stories.
-    later = full[1:]
+    # An endless page (or one with a long featured article beside its story): the article
+    # the page is about is the story; the others (and the bodies inside them) are other
+    # stories.
+    story = _the_story(full, index)
+    later = [article for article in full if article is not story]
     starts = [index.position(article)[0] for article in later]
     kept = [root for root in roots if not _within_any(root, later, starts, index)]
-    return Roots([full[0], *kept], index, later)
+    return Roots([story, *kept], index, later)
+
+
+def _the_story(full: list[Tag], index: PageIndex) -> Tag:
+    """Of several whole articles on one page, the one the page is about: the one whose
+    headline is the page's title (og:title, <title>), else the one that links to the
+    page's canonical address, else the only one inside <main>; the first in document
+    order when nothing tells."""
+    titles = _page_titles(index)
+    if titles:
+        for article in full:
+            if _is_page_title(_headline(article, index), titles):
+                return article
+    canonical = _canonical(index)
+    if canonical:
+        for article in full:
+            if any(
+                _same_address(attr(link, "href") or "", canonical)
+                for link in index.below(article, ("a",))
+            ):
+                return article
+    main = next(iter(index.named("main")), None) or first_with(index.elements, "role", "main")
+    if isinstance(main, Tag):
+        inside = [article for article in full if index.inside(article, main)]
+        if len(inside) == 1:
+            return inside[0]
+    return full[0]
+
+
+def _headline(article: Tag, index: PageIndex) -> str:
+    h1 = index.first_below(article, ("h1",))
+    return _comparable(h1.get_text(" ")) if isinstance(h1, Tag) else ""
+
+
+def _page_titles(index: PageIndex) -> list[str]:
+    """The titles the page gives itself (og:title, twitter:title, <title>), comparable."""
+    named = index.every_element
+    titles = [
+        attr(meta, "content") or ""
+        for meta in named.get("meta", ())
+        if (attr(meta, "property") or attr(meta, "name") or "").lower()
+        in ("og:title", "twitter:title")
+    ]
+    titles += [title.get_text(" ") for title in named.get("title", ())[:1]]
+    return [text for text in map(_comparable, titles) if text]
+
+
+def _comparable(text: str) -> str:
+    return " ".join(_NOT_WORD_CHARACTERS.split(text.casefold())).strip()
+
+
+_NOT_WORD_CHARACTERS = re.compile(r"[\W_]+")
+
+# How long (in characters) a headline is that may be told as the page's title by it.
+_TITLED = 8
+
+
+def _is_page_title(headline: str, titles: list[str]) -> bool:
+    """Whether a headline is the page's title, or its title with the site's name before
+    or after it ("Harbour opens | Example News")."""
+    return len(headline) >= _TITLED and any(
+        title == headline or title.startswith(headline + " ") or title.endswith(" " + headline)
+        for title in titles
+    )
+
+
+def _canonical(index: PageIndex) -> str:
+    """The page's canonical address (its canonical link, else og:url), or ""."""
+    named = index.every_element
+    link = first_with(named.get("link", ()), "rel", "canonical", word=True)
+    if isinstance(link, Tag) and attr(link, "href"):
+        return attr(link, "href") or ""
+    meta = first_with(named.get("meta", ()), "property", "og:url")
+    return (attr(meta, "content") or "") if isinstance(meta, Tag) else ""
+
+
+def _same_address(href: str, canonical: str) -> bool:
+    """Whether a link's address is the canonical one (absolute, or by its path)."""
+    href, canonical = href.split("#")[0].rstrip("/"), canonical.split("#")[0].rstrip("/")
+    if not href or not canonical:
+        return False
+    return href == canonical or (
+        href.startswith("/") and len(href) > 1 and url_path(canonical).rstrip("/") == href
+    )
 
 
 # How long the text of an article is (in characters) that is a story of its own, not a
@@ -357,7 +445,7 @@ _NOT_WORD = re.compile(r"[^a-z0-9]")
 
 def _block_words(element: Tag) -> frozenset[str]:
     """The words of an element's classes, without the BEM classes that name the main part
-    of their block ("sidebar__main")."""
+    of their block ("sidebar__body")."""
     kept = []
     for name in class_text(element).split():
         part = name.partition("__")[2]
@@ -459,8 +547,11 @@ def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
         and (headings or _has_title(article, index))
     ):
         return _is_short(article, index)  # a link laid over the whole card, by its headline
-    if index.count("figcaption", article):
-        return False  # a caption's link names a source, not another story
+    if index.count("figcaption", article) or holds_caption_or_credit(article, index):
+        # A caption's link names a source, not another story; a block with a caption or
+        # credit of its own is a media block, whatever its links ("More by the
+        # photographer").
+        return False
     card = "card" in _class_words(article, index)
     for link in links:
         # A block classed as a card, or a link classed (or set in an element classed) as a

@@ -101,6 +101,35 @@ def _has_caption_nearby(element: Tag, index: PageIndex) -> bool:
     return bool(_following_captions(element, index))
 
 
+def holds_caption_or_credit(block: Tag, index: PageIndex) -> bool:
+    """Whether a block holds a picture's caption or credit: a credit's words ("Photo:",
+    "©"), or a caption element (a figcaption, or classed as a caption or credit) with
+    text of its own besides its links (a card's figcaption holding only its headline
+    link is no caption)."""
+    text = index.visible_text(block, limit=_CARD_TEXT)
+    if "©" in text or _CREDIT_INSIDE.search(text):
+        return True
+    for part in index.below(block, _CAPTION_PARTS, limit=_CARD_PARTS):
+        classes = class_text(part)
+        if part.name != "figcaption" and not (_caption_class(classes) or _credit_class(classes)):
+            continue
+        linked = sum(
+            len(index.visible_text(link, limit=_CARD_TEXT))
+            for link in index.below(part, ("a",), limit=_CARD_PARTS)
+        )
+        if len(index.visible_text(part, limit=_CARD_TEXT)) - linked > _OWN_TEXT:
+            return True
+    return False
+
+
+_CAPTION_PARTS = ("figcaption", "p", "span", "div", "small")
+# How much of a block's text, and how many of its elements, are read for a caption.
+_CARD_TEXT = 600
+_CARD_PARTS = 16
+# How many characters of a caption besides its links are its own text.
+_OWN_TEXT = 10
+
+
 def _figure_container(element: Tag, index: PageIndex) -> Tag | None:
     """The nearest figure-like ancestor that holds this image and its caption."""
     figure = index.enclosing(element, "figure")
@@ -403,7 +432,7 @@ def attach_caption(
     pictures ("Photos: Jane Doe"), if it prints one."""
     _attach_own_caption(candidate, element, base, kb, index)
     if candidate.credit is None:
-        candidate.credit = _blanket_credit(element, index)
+        candidate.credit = _blanket_credit(element, kb, index)
 
 
 def _attach_own_caption(
@@ -472,7 +501,7 @@ def _read_caption(
     credit_text = " ".join(index.visible_text(t, skip_ids=inner_ids) for t in credit_tags)
     caption, split_credit = split_caption_credit(caption_text, kb)
     if len(parts) > 1 and not credit_tags and not inner:
-        # "<figcaption>… with his son Trey</figcaption><span>Jane Doe/Agency</span>": the
+        # "<figcaption>… at the harbour</figcaption><span>Jane Doe/Agency</span>": the
         # last element, a credit on its own, does not run on into the one before.
         alone, last_credit = split_caption_credit(parts[-1], kb)
         if alone is None and last_credit:
@@ -689,8 +718,9 @@ _BLANKET_BY_CREDIT = re.compile(
 # What a blanket label is followed by when the text is a headline or a sentence
 # ("Photos: the best of the year"), not a credit.
 _NOT_A_NAME = re.compile(
-    r"(?:the|a|an|our|all|more|from|of|in|on|and|to|with|der|die|das|von)\b", re.IGNORECASE
-)
+    r"(?:the|a|an|our|all|more|from|of|in|on|and|to|with|der|die|das|von)\b(?!\.)",
+    re.IGNORECASE,
+)  # (not an initial: "A. Bee")
 _COPYRIGHT_MARK = re.compile(r"\(c\)\s*\S+|©\s*\S+", re.IGNORECASE)  # "(c) janedoe"
 _BLANKET_NAMES = ("p", "div", "footer")
 # A blanket credit is a short block: its label opens it, or it is a line this long.
@@ -703,15 +733,15 @@ _NOT_ARTICLE_WORDS = frozenset(
 )
 
 
-def _blanket_credit(element: Tag, index: PageIndex) -> str | None:
+def _blanket_credit(element: Tag, kb: KnowledgeBase, index: PageIndex) -> str | None:
     """The credit the article prints once for all its pictures, for an image without
     one of its own: there must be only one such credit on the page."""
     root = index.elements[0] if index.elements else element
-    found = index.memo("blanket credit", root, _printed_for_all, index)
+    found = index.memo("blanket credit", root, _printed_for_all, index, kb)
     return found
 
 
-def _printed_for_all(index: PageIndex) -> str | None:
+def _printed_for_all(index: PageIndex, kb: KnowledgeBase) -> str | None:
     credits: set[str] = set()
     blocks = index.named("p", "footer") + [
         div for div in index.named("div") if _credit_class(class_text(div))
@@ -719,7 +749,7 @@ def _printed_for_all(index: PageIndex) -> str | None:
     for tag in blocks:
         if not _may_be_blanket_line(tag, index):
             continue
-        credit = _blanket_line(index.visible_text(tag))
+        credit = _blanket_line(index.visible_text(tag), kb)
         if credit is None or not _in_article_text(tag, index):
             continue
         credits.add(credit)
@@ -753,7 +783,7 @@ _BLANKET_START = re.compile(
 )
 
 
-def _blanket_line(text: str) -> str | None:
+def _blanket_line(text: str, kb: KnowledgeBase) -> str | None:
     """The credit in a line that credits all the pictures, or None."""
     match = _BLANKET_CREDIT.search(text) or _BLANKET_BY_CREDIT.search(text)
     if match is None:
@@ -766,7 +796,79 @@ def _blanket_line(text: str) -> str | None:
         return None  # "… pictures by a reader": a sentence
     if len(lowercase_words(_COPYRIGHT_MARK.sub(" ", rest))) > 1:
         return None  # "Photos: See the progress on the new line": a headline
+    if not _reads_as_names(rest, kb):
+        return None  # "Photos: Inside the City's Old Metro": a gallery's title
     return _clean_credit(match.group("credit"))
+
+
+def _reads_as_names(text: str, kb: KnowledgeBase) -> bool:
+    """Whether what follows a blanket label reads as the names of people or
+    organisations: its parts (between commas, semicolons, slashes, "and", "for", "via",
+    brackets) are names (see :func:`_reads_as_name`): the only one, or more than half
+    of a list (whose names may include a title: "In the Hollow Heart")."""
+    text = _COPYRIGHT_MARK.sub(" , ", text)  # "(c) janedoe": a name, whatever its case
+    parts = [part.strip(" .:!?\"'“”‘’-–—") for part in _NAME_SEPARATORS.split(text)]
+    parts = [part for part in parts if part and not _DATE_LIKE.fullmatch(part)]
+    names = sum(_reads_as_name(part, kb) for part in parts)
+    return names == len(parts) or names * 2 > len(parts)
+
+
+def _reads_as_name(part: str, kb: KnowledgeBase) -> bool:
+    """Whether a part of a credit line reads as one name: a provider of the knowledge
+    base, or a few words none of which is a headline's word (a preposition, a verb, a
+    number), a possessive or a number, with lower-case particles only inside the name
+    ("Library of Congress", "Ann de la Cruz")."""
+    if kb.provider_named(part) is not None:
+        return True
+    words = part.split()
+    if len(words) > _NAME_WORDS:
+        return False
+    for at, raw in enumerate(words):
+        if _INITIAL.fullmatch(raw.rstrip(",;:")):
+            continue  # "A. Bee"
+        word = raw.strip(".,:!?\"'“”‘’")
+        lower = word.lower()
+        if _POSSESSIVE.search(word) or word[:1].isdigit():
+            return False
+        if lower in _NAME_PARTICLES and word.islower() and (0 < at < len(words) - 1):
+            continue  # "Museum of London", "Ann de la Cruz"
+        if lower == "the" and at == 0 and len(words) > 1:
+            continue  # "… for the Example Times"
+        if lower in _HEADLINE_WORDS:
+            return False
+    return True
+
+
+# What separates the names of a credit line.
+_NAME_SEPARATORS = re.compile(
+    r"[,;/|()\[\]+]|\s(?:and|und|et|y|e|&|for|für|pour|para|per|via|[-–—])\s", re.IGNORECASE
+)
+# A part that is a date or a year ("14.01.2023", "2023"): no name, and no headline.
+_DATE_LIKE = re.compile(r"[\d.\s-]+")
+_INITIAL = re.compile(r"[A-Z]\.+")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+# How many words one name (of a person or an organisation) has at most.
+_NAME_WORDS = 5
+# Lower-case words inside names of people and organisations.
+_NAME_PARTICLES = frozenset(
+    "of the de da das do dos du la le les van von der den del della di al bin ibn ten ter "
+    "zu y e".split()
+)
+# Words of a headline or a gallery's title that are no part of a name: prepositions,
+# articles, question words, verbs, pronouns and quantifiers, numbers (not those that are
+# also common names: "Will", "May", "More", "Best", "Do", "An", "Can").
+_HEADLINE_WORDS = frozenset(
+    """
+    a the in inside at on from to into onto over under after before behind through across
+    around beyond during near about with without between among against of up down out off
+    how what why when where who which whose
+    is are was were be been being has have had does did would could should might
+    see meet watch look explore discover celebrate take takes get gets make makes go goes
+    come comes
+    new top most all every our your my their his her its this that these those here there
+    one two three four five six seven eight nine ten twelve twenty hundred thousand first last
+    """.split()
+)
 
 
 def _in_article_text(tag: Tag, index: PageIndex) -> bool:

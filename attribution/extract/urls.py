@@ -211,9 +211,10 @@ def _identity(url: str) -> str:
             url = embedded.group(0).replace(":/", "://", 1).replace(":///", "://")
             continue
         break
-    if query and "." not in path.rsplit("/", 1)[-1]:
-        # No file name but an address that draws the picture ("/maps/api/staticmap?center=…",
-        # "/resize?id=…"): its parameters other than size and format name the picture.
+    if query and not path.lower().endswith((*IMAGE_EXTENSIONS, ".svg")):
+        # No image's file name but an address that draws the picture
+        # ("/maps/api/staticmap?center=…", "/resize?id=…", "/getimage.php?id=42"): its
+        # parameters other than size and format name the picture.
         return _path_identity(url.split("?", 1)[0], path) + _picture_query(query)
     return _path_identity(url, path)
 
@@ -260,7 +261,7 @@ def _path_identity(url: str, path: str) -> str:
     if generic and not file_kept:
         return "/".join(segments) or url  # the file segment was a size: the folders name it
     if number and file_kept and not any(_HAS_DIGIT.search(s) for s in segments[:-1]):
-        # "/uploads/028.jpg", "/uploads/1020.jpg": no folder names a picture, so the number
+        # "/uploads/014.jpg", "/uploads/1107.jpg": no folder names a picture, so the number
         # does (a width is a file name only in a folder of one picture's sizes).
         segments[-1] = number
         return "/".join(segments)
@@ -287,16 +288,34 @@ _RENDITION_PARAMETERS = frozenset(
 )
 
 
+# Parameters named as what picks the picture ("getimage.php?id=42", "show?photo=7",
+# "?image_id=3"): kept whatever their value, small numbers too.
+_PICTURE_PARAMETERS = frozenset(
+    """
+    id i img image images photo photos pic picture file filename fname name src path media
+    asset item p pid imageid imgid photoid fileid mediaid assetid
+    """.split()
+)
+
+
 def _picture_query(query: str) -> str:
     """The parameters of a query that name a picture, sorted, as "?name=value&…" ("" for
-    none): not those of :data:`_RENDITION_PARAMETERS`, nor empty ones, nor small numbers
-    (up to four digits: sizes, quality, zoom, a version), whatever their names."""
+    none): those named as a picture's (:data:`_PICTURE_PARAMETERS`, or ending in "_id")
+    whatever their values; of the others, not those of :data:`_RENDITION_PARAMETERS`,
+    nor empty ones, nor small numbers (up to four digits: sizes, quality, zoom, a
+    version)."""
     kept = sorted(
         (name, value)
         for name, value in parse_qsl(query)
-        if name.lower() not in _RENDITION_PARAMETERS and not _SMALL_NUMBER.fullmatch(value)
+        if _names_picture(name.lower())
+        or (name.lower() not in _RENDITION_PARAMETERS and not _SMALL_NUMBER.fullmatch(value))
     )
     return ("?" + "&".join(f"{name}={value}" for name, value in kept)) if kept else ""
+
+
+def _names_picture(name: str) -> bool:
+    """Whether a query parameter is named as what picks the picture."""
+    return name in _PICTURE_PARAMETERS or name.endswith(("_id", "-id"))
 
 
 def numbered_folders(url: str) -> tuple[str, ...]:
