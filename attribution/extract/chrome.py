@@ -547,11 +547,6 @@ def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
         and (headings or _has_title(article, index))
     ):
         return _is_short(article, index)  # a link laid over the whole card, by its headline
-    if index.count("figcaption", article) or holds_caption_or_credit(article, index):
-        # A caption's link names a source, not another story; a block with a caption or
-        # credit of its own is a media block, whatever its links ("More by the
-        # photographer").
-        return False
     card = "card" in _class_words(article, index)
     for link in links:
         # A block classed as a card, or a link classed (or set in an element classed) as a
@@ -561,6 +556,11 @@ def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
             and (card or _is_title(link, index))
             and _links_elsewhere(link, base, page_url)
         ):
+            # A caption's link names a source, not another story; a block with a caption
+            # or credit of its own is a media block, whatever its links ("More by the
+            # photographer"). Read only now, being costly and rarely needed.
+            if index.count("figcaption", article) or holds_caption_or_credit(article, index):
+                return False
             return _is_short(article, index)
     return False
 
