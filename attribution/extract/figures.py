@@ -744,7 +744,10 @@ def _blanket_credit(element: Tag, kb: KnowledgeBase, index: PageIndex) -> str | 
 def _printed_for_all(index: PageIndex, kb: KnowledgeBase) -> str | None:
     credits: set[str] = set()
     blocks = index.named("p", "footer") + [
-        div for div in index.named("div") if _credit_class(class_text(div))
+        div
+        for div in index.named("div")
+        # (most divs wrap more text than a line: their classes need not be read)
+        if 0 < index.words_length(div) <= _BLANKET_BLOCK_CHARS and _credit_class(class_text(div))
     ]
     for tag in blocks:
         if not _may_be_blanket_line(tag, index):
