@@ -520,7 +520,7 @@ def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
     if courtesy:
         source = _tidy_org(courtesy.group("source"))
         text = text[: courtesy.start()] + " / " + text[courtesy.end() :]
-        owner = _account_owner(source, kb, reading) if "'" in source or "’" in source else None
+        owner = _account_owner(source, kb, reading)
         source = owner or source
         reading.source = source or None
         found = _lookup_provider(source, kb) if source and owner is None else None
@@ -585,6 +585,8 @@ def _is_lone_body_name(name: str) -> bool:
 def _account_owner(text: str, kb: KnowledgeBase, reading: _Reading) -> str | None:
     """The owner of "Owner's Instagram page", its platform noted as a provider; None
     when ``text`` names no account on a platform the provider table knows."""
+    if "'" not in text and "’" not in text:
+        return None  # most credits: no possessive to read
     match = _OWNER_OF_ACCOUNT.match(text)
     platform = _lookup_provider(match.group("platform"), kb) if match else None
     if match is None or platform is None or platform.kind != "platform":
@@ -728,11 +730,10 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
         for part in piece.split(","):
             _read_piece(part, kb, reading)
         return
-    if "'" in piece or "’" in piece:
-        owner = _account_owner(piece, kb, reading)
-        if owner is not None:  # "Jane Roe's Instagram account"
-            _read_piece(owner, kb, reading)
-            return
+    owner = _account_owner(piece, kb, reading)
+    if owner is not None:  # "Jane Roe's Instagram account"
+        _read_piece(owner, kb, reading)
+        return
     suffixed = _provider_suffix(piece, kb)
     if suffixed is not None:
         person, provider = suffixed

@@ -182,12 +182,10 @@ def _has_image_element(html: str | bytes) -> bool:
     return _IMAGE_ELEMENT.search(html) is not None
 
 
-def _show_drawn_pictures(soup: BeautifulSoup, images: list[Tag]) -> bool:
+def _show_drawn_pictures(soup: BeautifulSoup, images: list[Tag]) -> None:
     """Put an ``<img>`` before each drawing (``<svg>``, left out of the index as not shown)
     that places a picture with ``<image href>`` / ``<image xlink:href>``, for it to be read
-    as any image; whether the picture is content or chrome is then judged as for any.
-    Says whether the page changed."""
-    changed = False
+    as any image; whether the picture is content or chrome is then judged as for any."""
     for image in images:
         drawing = parent_named(image, "svg")
         href = attr(image, "href") or attr(image, "xlink:href")
@@ -207,8 +205,6 @@ def _show_drawn_pictures(soup: BeautifulSoup, images: list[Tag]) -> bool:
         if label:
             shown["alt"] = label
         drawing.insert_before(shown)
-        changed = True
-    return changed
 
 
 def _declared_url(named: Named) -> str | None:

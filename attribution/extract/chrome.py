@@ -186,18 +186,18 @@ def content_roots(index: PageIndex) -> Roots:
     # An endless page (or one with a long featured article beside its story): the article
     # the page is about is the story; the others (and the bodies inside them) are other
     # stories.
-    story = _the_story(full, index)
+    story = _the_story(full, main, index)
     later = [article for article in full if article is not story]
     starts = [index.position(article)[0] for article in later]
     kept = [root for root in roots if not _within_any(root, later, starts, index)]
     return Roots([story, *kept], index, later)
 
 
-def _the_story(full: list[Tag], index: PageIndex) -> Tag:
+def _the_story(full: list[Tag], main: Tag | None, index: PageIndex) -> Tag:
     """Of several whole articles on one page, the one the page is about: the one whose
     headline is the page's title (og:title, <title>), else the one that links to the
-    page's canonical address, else the only one inside <main>; the first in document
-    order when nothing tells."""
+    page's canonical address, else the only one inside ``main`` (the page's <main>);
+    the first in document order when nothing tells."""
     titles = _page_titles(index)
     if titles:
         for article in full:
@@ -211,8 +211,7 @@ def _the_story(full: list[Tag], index: PageIndex) -> Tag:
                 for link in index.below(article, ("a",))
             ):
                 return article
-    main = next(iter(index.named("main")), None) or first_with(index.elements, "role", "main")
-    if isinstance(main, Tag):
+    if main is not None:
         inside = [article for article in full if index.inside(article, main)]
         if len(inside) == 1:
             return inside[0]

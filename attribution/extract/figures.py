@@ -737,8 +737,7 @@ def _blanket_credit(element: Tag, kb: KnowledgeBase, index: PageIndex) -> str | 
     """The credit the article prints once for all its pictures, for an image without
     one of its own: there must be only one such credit on the page."""
     root = index.elements[0] if index.elements else element
-    found = index.memo("blanket credit", root, _printed_for_all, index, kb)
-    return found
+    return index.memo("blanket credit", root, _printed_for_all, index, kb)
 
 
 def _printed_for_all(index: PageIndex, kb: KnowledgeBase) -> str | None:

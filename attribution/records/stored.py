@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from attribution.records.roles import CONTENT_ROLE
+
 if TYPE_CHECKING:  # annotations only: each record module loads on its own
     from attribution.records.finding import Severity
     from attribution.records.profile import RightsEntry
@@ -66,7 +68,7 @@ class ImageEvidence:
     alt: str | None = None
     caption: str | None = None
     credit_text: str | None = None
-    role: str = "content"
+    role: str = CONTENT_ROLE
     requested_url: str | None = None
     final_url: str | None = None
     http_status: int | None = None

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 from sqlalchemy.types import TypeDecorator
 
+from attribution.records.roles import CONTENT_ROLE
 from attribution.textutil import whole_characters
 
 NAMING = {
@@ -199,7 +200,7 @@ class Appearance(Base):
     image_id: Mapped[int] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     # "content" (shown in the article) or "social" (only declared in its metadata)
-    role: Mapped[str] = mapped_column(String(16), default="content", server_default="content")
+    role: Mapped[str] = mapped_column(String(16), default=CONTENT_ROLE, server_default=CONTENT_ROLE)
     alt: Mapped[str | None] = mapped_column(PageText)
     caption: Mapped[str | None] = mapped_column(PageText)
     credit_text: Mapped[str | None] = mapped_column(PageText)
