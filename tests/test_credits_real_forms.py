@@ -304,3 +304,28 @@ def test_the_real_credit_lines_are_read_right() -> None:
     report = "\n".join(wrong)
     for name, floor in FLOORS.items():
         assert right[name] / len(rows) >= floor, f"{name} {right[name] / len(rows):.3f}\n{report}"
+
+
+@pytest.mark.parametrize(
+    ("text", "caption", "credit"),
+    [
+        (
+            "The painter and her mother, photographed by Ada Lens for the May 1996 issue.",
+            "The painter and her mother",
+            "Ada Lens for the May 1996 issue",
+        ),
+        ("The harbour at night, photo by Bo Shutter", "The harbour at night", "Bo Shutter"),
+        ("Photographed by Cy Frame for the cover.", None, "Cy Frame for the cover"),
+        # "photographed by" that is the story's, not the picture's
+        ("The mayor, who was photographed by police, left.", None, None),
+    ],
+)
+def test_a_credit_after_a_comma_is_split_from_the_caption(
+    text: str, caption: str | None, credit: str | None
+) -> None:
+    from attribution.credits import split_caption_credit
+
+    got_caption, got_credit = split_caption_credit(text)
+    assert got_credit == credit
+    if credit is not None:
+        assert got_caption == caption

@@ -196,3 +196,14 @@ def test_typo3_renditions_of_one_picture_share_an_identity() -> None:
     assert image_identity(folder + "csm_Heat-Pump_4db10e5d86.jpg") != image_identity(
         folder + "csm_Solar-Roof_4db10e5d86.jpg"
     )
+
+
+def test_twitters_gallery_card_declares_each_of_its_pictures() -> None:
+    head = "".join(
+        f"<meta name='twitter:image{n}' content='https://news.example.com/g/slide-{n}.jpg'>"
+        for n in range(3)
+    )
+    images = extract_page(page("<p>A slideshow drawn by script.</p>", head), BASE).images
+    assert [(image.src, image.role) for image in images] == [
+        (f"https://news.example.com/g/slide-{n}.jpg", "social") for n in range(3)
+    ]

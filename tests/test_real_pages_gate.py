@@ -21,12 +21,14 @@ REAL_PAGES = Path(__file__).resolve().parents[2] / "shared" / "realpages"
 GATES = {
     "images recall": 0.93,
     "precision": 0.93,
-    "credit text": 0.85,
+    # (credit text and organisations lowered from 0.85 and 0.77 when Twitter's gallery
+    # card was read: three more slides are found, whose credits only script data holds)
+    "credit text": 0.84,
     "no-credit right": 0.99,
     # (lowered from 0.85 and 0.78 when forms of names fitted to single real credits, which
     # read people as bodies on other pages, were taken out)
     "creator": 0.84,
-    "organisations": 0.77,
+    "organisations": 0.76,
     "licence": 0.97,
 }
 
@@ -36,13 +38,29 @@ GATES = {
 REFUSED_ON_PURPOSE = "is not an absolute http(s) URL"
 
 
-def test_real_pages_score_at_least_the_gates() -> None:
+# With --render, the page's scripts run and the pictures they hold in data are read;
+# the gates are the figures reached that way (and the share of the labelled images
+# that exist only in script data, which a plain check cannot see).
+RENDER_GATES = {
+    "images recall": 0.93,
+    "precision": 0.92,
+    "credit text": 0.85,
+    "no-credit right": 0.99,
+    "creator": 0.85,
+    "organisations": 0.78,
+    "licence": 0.97,
+    "images only in script data found": 0.95,
+}
+
+
+def score(*check_args: str) -> str:
+    """The scorer's summary line, once no page has failed but on purpose."""
     scorer = REAL_PAGES / "score.py"
     if not scorer.is_file():
         pytest.skip("the real pages (../shared/realpages) are not here")
     done = subprocess.run(
         [sys.executable, str(scorer), "--attribution", " ".join(command()), "-v",
-         "--jobs", str(os.cpu_count() or 2)],
+         "--jobs", str(os.cpu_count() or 2), *check_args],
         capture_output=True, text=True, timeout=1800, check=False,
     )  # fmt: skip
     lines = done.stdout.splitlines()
@@ -50,11 +68,34 @@ def test_real_pages_score_at_least_the_gates() -> None:
     assert summary, done.stdout[-2000:] + done.stderr[-2000:]
     failures = [line for line in lines if line.startswith("FAIL ")]
     assert all(REFUSED_ON_PURPOSE in line for line in failures), failures
-    figures = {
-        name: float(match.group(1))
-        for name in GATES
-        if (match := re.search(rf"{re.escape(name)} ([0-9.]+)", summary))
-    }
-    assert set(figures) == set(GATES), summary
-    below = {name: figures[name] for name, gate in GATES.items() if figures[name] < gate}
+    return summary
+
+
+def figures_below(summary: str, gates: dict[str, float]) -> dict[str, float]:
+    """The figures of the summary line under their gates (a count "N/M" as a share)."""
+    figures: dict[str, float] = {}
+    for name in gates:
+        match = re.search(rf"{re.escape(name)} ([0-9.]+)(?:/([0-9]+))?", summary)
+        assert match, f"{name} not in: {summary}"
+        value = float(match.group(1))
+        figures[name] = value / int(match.group(2)) if match.group(2) else value
+    return {name: figures[name] for name, gate in gates.items() if figures[name] < gate}
+
+
+def test_real_pages_score_at_least_the_gates() -> None:
+    summary = score()
+    below = figures_below(summary, GATES)
+    assert not below, f"below the gate: {below}\n{summary}"
+
+
+def test_rendered_real_pages_score_at_least_the_gates() -> None:
+    from attribution.errors import ConfigError
+    from attribution.fetch.browser import require_renderer
+
+    try:
+        require_renderer()
+    except ConfigError as error:
+        pytest.skip(f"rendered scoring skipped: {error}")
+    summary = score("--check-args=--render")
+    below = figures_below(summary, RENDER_GATES)
     assert not below, f"below the gate: {below}\n{summary}"

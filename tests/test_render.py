@@ -365,3 +365,41 @@ def test_a_saved_utf8_page_without_a_declared_charset_keeps_its_letters() -> Non
     with PageRenderer(FetchSettings(total_timeout=15)) as renderer:
         rendered = renderer.render("https://example.org/story", page, network=False)
     assert "Foto: Jörg Müller © 2014" in rendered.body.decode("utf-8")
+
+
+SLIDESHOW = [
+    {"caption": "The marsh at dawn.", "credit": "Photo: Di Example / CC BY 4.0",
+     "embed": {"url": "/slides/marsh-dawn.jpg"}},
+    {"caption": "A heron, photographed by Eu Example.", "credit": "",
+     "embed": {"url": "/slides/heron-wading.jpg"}},
+]  # fmt: skip
+
+
+@needs_browser
+def test_render_reads_the_slides_a_slideshow_keeps_in_data(tmp_path: Path) -> None:
+    # The slideshow's own script (from another origin) never runs: its slides are read
+    # from the data the page holds for it.
+    saved = tmp_path / "story.html"
+    saved.write_text(
+        "<!doctype html><html><head><title>Marsh</title></head><body><article>"
+        "<h1>Birds of the marsh</h1><p>A story about birds, long enough to be read.</p>"
+        "<div id='slideshow'></div><script src='https://cdn.example.net/slideshow.js'></script>"
+        f"<script>window.slides = {json.dumps(SLIDESHOW)};</script></article></body></html>"
+    )
+    base = "https://news.example.com/2024/marsh/"
+    code, plain, stderr = check(str(saved), "--base-url", base)
+    assert code == 0, stderr
+    assert image_sources(plain) == []
+    code, rendered, stderr = check("--render", str(saved), "--base-url", base)
+    assert code == 0, stderr
+    assert image_sources(rendered) == [
+        "https://news.example.com/slides/marsh-dawn.jpg",
+        "https://news.example.com/slides/heron-wading.jpg",
+    ]
+    pages = rendered["pages"]
+    assert isinstance(pages, list)
+    dawn, heron = pages[0]["images"]
+    assert dawn["origin"] == "script" and dawn["role"] == "content"
+    assert dawn["credit"]["licence"] == "CC-BY-4.0"
+    assert heron["caption"] == "A heron"
+    assert heron["credit"]["creator"] == "Eu Example"

@@ -165,8 +165,8 @@ class PageChecker:
 
     def _read(self, target: Target, stage: Stage, *more: Any) -> tuple[Any, PageSource]:
         """Fetch or read the target's page and run ``stage`` on it (given the body, its
-        address and charset, the knowledge base, the limits, then ``more``): what the
-        stage gives, and where the page came from."""
+        address and charset, the knowledge base, the limits, whether it was rendered, then
+        ``more``): what the stage gives, and where the page came from."""
         if target.kind is TargetKind.URL:
             from attribution.fetch.pages import fetch_page
             from attribution.fetch.session import make_session
@@ -189,15 +189,24 @@ class PageChecker:
             body, charset = fetched.body, fetched.charset
             if self.options.render:  # the page's own origin only, through this session
                 body, charset = self._render(fetched.url, body, charset, network=True)
-            kb, limits = self.options.kb, self.limits
-            return self._run(stage, body, fetched.url, charset, kb, limits, *more), source
+            kb, limits, rendered = self.options.kb, self.limits, self.options.render
+            return self._run(stage, body, fetched.url, charset, kb, limits, rendered, *more), source
         fetched_at = datetime.now(UTC)
         body = read_stdin_page() if target.kind is TargetKind.STDIN else read_file_page(target.name)
         source = _source(target.name, target.address, body, fetched_at)
         charset = None
         if self.options.render:  # a page read here reaches no network
             body, charset = self._render(target.address, body, None, network=False)
-        read = self._run(stage, body, target.address, charset, self.options.kb, self.limits, *more)
+        read = self._run(
+            stage,
+            body,
+            target.address,
+            charset,
+            self.options.kb,
+            self.limits,
+            self.options.render,
+            *more,
+        )
         return read, source
 
     def _render(

@@ -22,11 +22,22 @@ if TYPE_CHECKING:
 
 
 def extract(
-    body: bytes, url: str, charset: str | None, kb: KnowledgeBase | None, limits: Limits
+    body: bytes,
+    url: str,
+    charset: str | None,
+    kb: KnowledgeBase | None,
+    limits: Limits,
+    rendered: bool = False,
 ) -> ExtractedPage:
-    """Read the page: its content images with captions and credits."""
+    """Read the page: its content images with captions and credits (of a ``rendered``
+    page, also the pictures its scripts hold in data)."""
     return extract_page(
-        body, url, charset, kb=kb or default_knowledge_base(), max_images=limits.max_images
+        body,
+        url,
+        charset,
+        kb=kb or default_knowledge_base(),
+        max_images=limits.max_images,
+        script_data=rendered,
     )
 
 
@@ -51,8 +62,9 @@ def extract_and_evaluate(
     charset: str | None,
     kb: KnowledgeBase | None,
     limits: Limits,
+    rendered: bool,
     profile: Profile,
 ) -> tuple[ExtractedPage, PageResult]:
     """Read the page and apply the rules at once, when no image file is read between."""
-    page = extract(body, url, charset, kb, limits)
+    page = extract(body, url, charset, kb, limits, rendered)
     return page, evaluate(page, profile, kb, None)

@@ -48,8 +48,9 @@ _INNER_LABEL = lazy_compile(
     + r"\s*(?::|…|\.\.\.|,(?=\s))\s*)",
     re.IGNORECASE,
 )
+# After a comma too: "Gwyneth Paltrow, photographed by Ada Lens for the May issue".
 _BY_LABEL = lazy_compile(
-    r"(?:^|(?<=[.!?”\"')\]])\s*+|\s++[|•·–—-]\s++)(?P<open>[(\[]\s*+)?"
+    r"(?:^|(?<=[.!?”\"')\],])\s*+|\s++[|•·–—-]\s++)(?P<open>[(\[]\s*+)?"
     r"(?P<label>" + alternatives(*MADE_BY_LABELS) + r"\s+by\s+)",
     re.IGNORECASE,
 )
@@ -154,7 +155,9 @@ def _labelled(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     for pattern in (_INNER_LABEL, _BY_LABEL):
         for match in pattern.finditer(text):
             label_start = match.start("label")
-            if label_start > 0 and not _boundary_before(text, label_start, match.group("open")):
+            after_comma = pattern is _BY_LABEL and text[:label_start].rstrip().endswith(",")
+            opened = match.group("open")
+            if label_start > 0 and not (after_comma or _boundary_before(text, label_start, opened)):
                 continue
             if not re.search(r"\w", text[match.end() :]):
                 continue
@@ -180,7 +183,7 @@ def _labelled(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         if close:  # "(Photo: X) Caption text" or "Caption (Photo: X)."
             before, after = text[:start], credit[close.end() :]
             return f"{before} {after}", credit[: close.start()]
-    return text[:start], credit
+    return text[:start].rstrip().removesuffix(","), credit
 
 
 _OWNER_PREFIX = lazy_compile(r"(?:^|[.!?”\"]\s+(?:\|\s+)?)(?P<owner>[A-Z]{2,5})\s+$")

@@ -32,6 +32,7 @@ from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string, p
 from attribution.extract.figures import attach_caption
 from attribution.extract.index import LeftOut
 from attribution.extract.limits import MAX_IMAGES
+from attribution.extract.scripted import ScriptData, read_script_data, wants_script_type
 from attribution.extract.tree import first_with, index_page, parse_markup, take_out
 from attribution.extract.urls import (
     clean_url,
@@ -43,6 +44,7 @@ from attribution.extract.urls import (
     resolve_url,
     shown_by,
     srcset_urls,
+    url_path,
 )
 from attribution.licences import default_knowledge_base
 from attribution.records import SOCIAL_ROLE, ExtractedPage
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
         Declared,
     )
     from attribution.extract.index import Named, PageIndex
+    from attribution.extract.scripted import ScriptedPicture
     from attribution.licences import KnowledgeBase
 
 __all__ = ["extract_page", "image_identity", "parse_html"]
@@ -101,6 +104,7 @@ def extract_page(
     *,
     kb: KnowledgeBase | None = None,
     max_images: int = MAX_IMAGES,
+    script_data: bool = False,
 ) -> ExtractedPage:
     """Every content image of a page, with caption and credit, in document order.
 
@@ -109,6 +113,11 @@ def extract_page(
     known; otherwise the page's own ``<meta charset>`` is used. ``kb`` is the knowledge
     base by whose providers and licences captions are split from credits (the shipped
     one by default).
+
+    With ``script_data`` (a rendered check), the pictures the page's inline scripts
+    hold in data but have not drawn are read too (:mod:`attribution.extract.scripted`):
+    a gallery's slides with their captions and credits, the lead picture of a front
+    end's state, and the pictures (only) of the HTML it keeps to draw from.
 
     Never raises, whatever the bytes. At most ``max_images`` images are checked; a page
     with more carries a notice saying how many image elements were left unread.
@@ -127,6 +136,9 @@ def extract_page(
     published = published_date(named, documents)
     structured = list(jsonld_images(documents, base))
     meta = list(meta_images(named, base))
+    scripted = ScriptData()
+    if script_data:
+        scripted = read_script_data(_inline_scripts(named), url_path(declared or url))
     take_out(index.left_out)
     roots = content_roots(index)
     found: list[FoundImage] = []
@@ -142,7 +154,10 @@ def extract_page(
             continue
         attach_caption(candidate, element, base, kb, index)
         found.append(candidate)
+    for markup in scripted.markup:
+        found.extend(_markup_pictures(markup, base, url))
     images = _merge_same_pictures(found)
+    images = _add_scripted(images, scripted.pictures, base, kb)
     images = _merge_declared(images, structured, meta, kb)
     if len(images) > max_images:
         unread += len(images) - max_images
@@ -459,6 +474,76 @@ def _filed_apart(first: FoundImage, second: FoundImage) -> bool:
     "/20220116/map.png") are different pictures, whatever their file names say."""
     mine, theirs = numbered_folders(first.src), numbered_folders(second.src)
     return bool(mine and theirs and mine != theirs)
+
+
+def _inline_scripts(named: Named) -> list[tuple[str, str]]:
+    """The (type, text) of each inline script that may hold data, in page order."""
+    scripts = []
+    for script in named.get("script", ()):
+        script_type = attr(script, "type") or ""
+        if "src" not in script.attrs and wants_script_type(script_type):
+            scripts.append((script_type, script.get_text()))
+    return scripts
+
+
+# Where a picture read from script data comes from, in the output's ``origin``.
+SCRIPT_ORIGIN = "script"
+
+
+def _markup_pictures(markup: str, base: str, page_url: str) -> list[FoundImage]:
+    """The content pictures of HTML a page's scripts keep to draw from, judged as any
+    page's (chrome left out), without captions: whether the front end prints them is
+    not known from its data."""
+    index = index_page(parse_markup(markup), leave_out=_NOT_SHOWN)
+    take_out(index.left_out)
+    roots = content_roots(index)
+    pictures = []
+    for element in _may_show_images(index.elements):
+        candidate = _candidate(element, base, index)
+        if candidate is None or is_chrome(element, candidate, roots, base, page_url, index):
+            continue
+        candidate.origin = SCRIPT_ORIGIN
+        candidate.element = None
+        pictures.append(candidate)
+    return pictures
+
+
+def _add_scripted(
+    images: list[FoundImage], pictures: tuple[ScriptedPicture, ...], base: str, kb: KnowledgeBase
+) -> list[FoundImage]:
+    """The images with the pictures of script data added, each with the caption and
+    credit its data gives. A picture the page draws is read as drawn: the data adds no
+    credit to it, since what a reader sees of it is what the page shows."""
+    if not pictures:
+        return images
+    index: dict[str, FoundImage] = {}
+    for image in images:
+        for known in [image.src, *image.variants]:
+            index.setdefault(image_identity(known), image)
+    added: list[FoundImage] = []
+    for picture in pictures:
+        src = resolve_url(base, picture.url)
+        if src is None:
+            continue
+        variants = [v for v in (resolve_url(base, url) for url in picture.variants) if v]
+        keys = [image_identity(url) for url in (src, *variants)]
+        if any(key in index for key in keys):
+            continue  # drawn by the page, or a slide listed twice
+        caption, credit = (
+            split_caption_credit(picture.caption, kb) if picture.caption else (None, None)
+        )
+        image = FoundImage(
+            src=src,
+            element=None,
+            origin=SCRIPT_ORIGIN,
+            variants=variants,
+            caption=caption,
+            credit=picture.credit or credit,
+        )
+        added.append(image)
+        for key in keys:
+            index.setdefault(key, image)
+    return images + added
 
 
 def _merge_declared(

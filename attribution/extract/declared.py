@@ -35,12 +35,16 @@ _META_IMAGE_KEYS = frozenset(
 )
 
 
+# Twitter's gallery card: "twitter:image0" to "twitter:image3", one per picture.
+_GALLERY_CARD_KEY = re.compile(r"twitter:image\d")
+
+
 def meta_images(named: Named, base: str) -> Iterator[Declared]:
     """The og:image and twitter:image pictures of a page (site logos left out), from its
     elements by name."""
     for tag in named.get("meta", ()):
         key = (attr(tag, "property") or attr(tag, "name") or "").lower()
-        if key not in _META_IMAGE_KEYS:
+        if key not in _META_IMAGE_KEYS and not _GALLERY_CARD_KEY.fullmatch(key):
             continue
         url = resolve_url(base, attr(tag, "content"))
         if url and not _declared_chrome(url):
