@@ -116,7 +116,9 @@ class PageIndex:
         text = words = 0
         noscripts = 0  # how many open elements are noscript
         parent, parent_place = root, self._open(root, False)  # place 0, no text before
-        children = root.children
+        # iter(contents), not bs4's ``children``: that wraps the list in a generator, a
+        # frame resumed for every node of the page.
+        children = iter(root.contents)
         # The elements whose children are being walked, and where their walk stands.
         stack: list[tuple[Iterator[PageElement], Tag, int]] = []
         while True:
@@ -158,7 +160,7 @@ class PageIndex:
                         stack.append((children, parent, parent_place))
                         parent, parent_place = node, place
                         noscripts += name == "noscript"
-                        children = node.children
+                        children = iter(node.contents)
                         break
                 elif type(node) in counted:
                     text += len(node)  # type: ignore[arg-type]  # a NavigableString
@@ -184,7 +186,7 @@ class PageIndex:
         """List by name the elements inside a left-out element ``depth`` levels below the
         root (raising :class:`TooDeep` as :meth:`_index` does)."""
         every_element = self.every_element
-        stack: list[tuple[Iterator[PageElement], int]] = [(tag.children, depth)]
+        stack: list[tuple[Iterator[PageElement], int]] = [(iter(tag.contents), depth)]
         if depth == too_deep:
             raise TooDeep
         while stack:
@@ -199,7 +201,7 @@ class PageIndex:
                     if node.contents:
                         if depth + 1 == too_deep:
                             raise TooDeep
-                        stack.append((node.children, depth + 1))
+                        stack.append((iter(node.contents), depth + 1))
                         break
             else:
                 stack.pop()
