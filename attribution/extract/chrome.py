@@ -131,6 +131,8 @@ class Roots:
         self._starts = sorted(index.position(root)[0] for root in roots)
         # id(ancestor) -> what it says of the images inside it (see is_chrome)
         self.verdicts: dict[int, int] = {}
+        # id(ancestor) -> whether it or one above it marks the images far below as chrome
+        self.above: dict[int, bool] = {}
 
     def __bool__(self) -> bool:
         return bool(self.tags)
@@ -354,24 +356,67 @@ def _ancestors_say_chrome(
 ) -> bool:
     """Whether an ancestor below the body and the article body's roots marks an image
     as chrome: a chrome element, role or class, a site header, a story card."""
-    verdicts = roots.verdicts
-    for depth, ancestor in enumerate(element.parents, 1):
-        verdict = verdicts.get(id(ancestor))
-        if verdict is None:
-            verdict = verdicts[id(ancestor)] = _ancestor_verdict(ancestor, roots, index)
+    ancestor = element.parent
+    for _ in range(_NEAR_CARD):
+        if ancestor is None:
+            return False
+        verdict = _verdict(ancestor, roots, index)
         if verdict == _STOP:
             return False
         if verdict == _CHROME:
             return True
-        if (
-            verdict == _NEITHER
-            and (
-                ancestor.name == "article" or depth <= 3 or "card" in _class_words(ancestor, index)
-            )
-            and index.memo("card", ancestor, _is_card, ancestor, base, page_url, index)
-        ):
+        if verdict == _NEITHER and _card(ancestor, base, page_url, index):
             return True  # a story card: a picture beside a headline linking elsewhere
-    return False
+        ancestor = ancestor.parent
+    return ancestor is not None and _chrome_from(ancestor, roots, base, page_url, index)
+
+
+# How many ancestors of an image, nearest first, may be a story card whatever they are
+# (further up, only an <article> or an element classed as a card may be one).
+_NEAR_CARD = 3
+
+
+def _chrome_from(start: Tag, roots: Roots, base: str, page_url: str, index: PageIndex) -> bool:
+    """What :func:`_ancestors_say_chrome` says of the ancestors from ``start`` up, for an
+    image further below: the same for every image there, so each element's answer is
+    kept (the images of one block climb above it once)."""
+    answers = roots.above
+    climbed: list[Tag] = []
+    found = False
+    ancestor: Tag | None = start
+    while ancestor is not None:
+        known = answers.get(id(ancestor))
+        if known is not None:
+            found = known
+            break
+        climbed.append(ancestor)
+        verdict = _verdict(ancestor, roots, index)
+        if verdict == _STOP:
+            break
+        if verdict == _CHROME or (
+            verdict == _NEITHER
+            and (ancestor.name == "article" or "card" in _class_words(ancestor, index))
+            and _card(ancestor, base, page_url, index)
+        ):
+            found = True
+            break
+        ancestor = ancestor.parent
+    for tag in climbed:
+        answers[id(tag)] = found
+    return found
+
+
+def _verdict(ancestor: Tag, roots: Roots, index: PageIndex) -> int:
+    """:func:`_ancestor_verdict`, worked out once for each ancestor."""
+    verdict = roots.verdicts.get(id(ancestor))
+    if verdict is None:
+        verdict = roots.verdicts[id(ancestor)] = _ancestor_verdict(ancestor, roots, index)
+    return verdict
+
+
+def _card(block: Tag, base: str, page_url: str, index: PageIndex) -> bool:
+    """:func:`_is_card`, worked out once for each block."""
+    return index.memo("card", block, _is_card, block, base, page_url, index)
 
 
 def _ancestor_verdict(ancestor: Tag, roots: Roots, index: PageIndex) -> int:
