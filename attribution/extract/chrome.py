@@ -18,7 +18,7 @@ from attribution.extract.dom import (
     text_start,
     word_set,
 )
-from attribution.extract.figures import has_caption_nearby, holds_caption_or_credit
+from attribution.extract.figures import CARD_TEXT, has_caption_nearby, holds_caption_or_credit
 from attribution.extract.tree import first_with
 from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
 from attribution.textutil import clean_text
@@ -652,7 +652,13 @@ _CARD_LINKS = 6
 
 def _is_short(element: Tag, index: PageIndex) -> bool:
     """Whether an element's visible text is as short as a card's."""
-    return len(index.visible_text(element, limit=400)) <= 400
+    # Read as far as a card's caption is looked for, so that the one reading (kept by the
+    # index) serves both: whether the text is longer than 400 characters is the same
+    # read to any limit above that.
+    return len(index.visible_text(element, limit=CARD_TEXT)) <= _SHORT_CARD
+
+
+_SHORT_CARD = 400
 
 
 _CARD_HEADINGS = ("h1", "h2", "h3", "h4", "h5")

@@ -106,7 +106,7 @@ def holds_caption_or_credit(block: Tag, index: PageIndex) -> bool:
     "©"), or a caption element (a figcaption, or classed as a caption or credit) with
     text of its own besides its links (a card's figcaption holding only its headline
     link is no caption)."""
-    text = index.visible_text(block, limit=_CARD_TEXT)
+    text = index.visible_text(block, limit=CARD_TEXT)
     if "©" in text or _CREDIT_INSIDE.search(text):
         return True
     for part in index.below(block, _CAPTION_PARTS, limit=_CARD_PARTS):
@@ -114,17 +114,17 @@ def holds_caption_or_credit(block: Tag, index: PageIndex) -> bool:
         if part.name != "figcaption" and not (_caption_class(classes) or _credit_class(classes)):
             continue
         linked = sum(
-            len(index.visible_text(link, limit=_CARD_TEXT))
+            len(index.visible_text(link, limit=CARD_TEXT))
             for link in index.below(part, ("a",), limit=_CARD_PARTS)
         )
-        if len(index.visible_text(part, limit=_CARD_TEXT)) - linked > _OWN_TEXT:
+        if len(index.visible_text(part, limit=CARD_TEXT)) - linked > _OWN_TEXT:
             return True
     return False
 
 
 _CAPTION_PARTS = ("figcaption", "p", "span", "div", "small")
 # How much of a block's text, and how many of its elements, are read for a caption.
-_CARD_TEXT = 600
+CARD_TEXT = 600  # (chrome reads a card's text as far, so that one reading serves both)
 _CARD_PARTS = 16
 # How many characters of a caption besides its links are its own text.
 _OWN_TEXT = 10

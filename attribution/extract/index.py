@@ -359,10 +359,11 @@ class PageIndex:
         skip_ids: AbstractSet[int] = frozenset(),
     ) -> str:
         """:func:`~attribution.extract.dom.visible_text` of an element of the page: how
-        each element inside is read is worked out once for the page, and the whole
-        visible text of an element (nothing skipped, no limit) once for each."""
-        if not skip and not skip_ids and limit is None:
-            return self.memo("visible text", tag, visible_text, tag, readings=self._readings)
+        each element inside is read is worked out once for the page, and the visible
+        text of an element with nothing skipped once for each element and limit."""
+        if not skip and not skip_ids:
+            question = "visible text" if limit is None else f"visible text to {limit}"
+            return self.memo(question, tag, visible_text, tag, limit=limit, readings=self._readings)
         return visible_text(tag, skip, limit, skip_ids=skip_ids, readings=self._readings)
 
     def answers(self, question: str) -> dict[int, object]:
