@@ -571,8 +571,8 @@ def _is_layout(element: Tag, roots: Roots, index: PageIndex) -> bool:
 def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
     """A small <article> (or block) that is a card for another story: a headline linking
     elsewhere, or a link laid over it."""
-    if index.images(article) > 1:
-        return False
+    if index.images(article) > 1 or index.first_below(article, _HEADINGS_AND_LINKS) is None:
+        return False  # (most blocks around an image: neither a headline nor a link)
     headings = index.below(article, _CARD_HEADINGS, limit=3)
     linked = False
     for heading in headings:
@@ -662,6 +662,7 @@ _SHORT_CARD = 400
 
 
 _CARD_HEADINGS = ("h1", "h2", "h3", "h4", "h5")
+_HEADINGS_AND_LINKS = (*_CARD_HEADINGS, "a")
 
 
 def _first_link(heading: Tag, index: PageIndex) -> Tag | None:
