@@ -432,7 +432,7 @@ def attach_caption(
     pictures ("Photos: Jane Doe"), if it prints one."""
     _attach_own_caption(candidate, element, base, kb, index)
     if candidate.credit is None:
-        candidate.credit = _blanket_credit(element, kb, index)
+        candidate.credit = _blanket_credit(kb, index)
 
 
 def _attach_own_caption(
@@ -733,20 +733,20 @@ _NOT_ARTICLE_WORDS = frozenset(
 )
 
 
-def _blanket_credit(element: Tag, kb: KnowledgeBase, index: PageIndex) -> str | None:
+def _blanket_credit(kb: KnowledgeBase, index: PageIndex) -> str | None:
     """The credit the article prints once for all its pictures, for an image without
     one of its own: there must be only one such credit on the page."""
-    root = index.elements[0] if index.elements else element
-    return index.memo("blanket credit", root, _printed_for_all, index, kb)
+    return index.memo("blanket credit", index.root, _printed_for_all, index, kb)
 
 
 def _printed_for_all(index: PageIndex, kb: KnowledgeBase) -> str | None:
     credits: set[str] = set()
-    blocks = index.named("p", "footer") + [
+    # Only blocks with a short text can be one (most divs wrap more text than a line: their
+    # classes need not be read).
+    blocks = index.named_with_words(("p", "footer"), _BLANKET_BLOCK_CHARS) + [
         div
-        for div in index.named("div")
-        # (most divs wrap more text than a line: their classes need not be read)
-        if 0 < index.words_length(div) <= _BLANKET_BLOCK_CHARS and _credit_class(class_text(div))
+        for div in index.named_with_words(("div",), _BLANKET_BLOCK_CHARS)
+        if _credit_class(class_text(div))
     ]
     for tag in blocks:
         if not _may_be_blanket_line(tag, index):

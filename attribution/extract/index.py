@@ -71,6 +71,7 @@ class PageIndex:
         ``max_depth``, a page that :func:`~attribution.extract.tree.flatten_deep` would
         change raises
         :class:`TooDeep`."""
+        self.root = root
         self._number: dict[int, int] = {}  # id(element) -> its place in document order
         # By place: the place of its last descendant element, the length of the text
         # before it and up to its end, and the same for stripped strings ("words").
@@ -240,6 +241,21 @@ class PageIndex:
     def named(self, *names: str) -> list[Tag]:
         """The elements (not the root) with any of these names, in document order."""
         return self._within(0, len(self._elements) - 1, names, None)
+
+    def named_with_words(self, names: tuple[str, ...], most: int) -> list[Tag]:
+        """The elements (not the root) with any of these names whose ``words_length`` is
+        more than nothing and at most ``most``, in document order: read from the index's
+        own lists, not asked of each element."""
+        before, after, elements = self._words_before, self._words_after, self._elements
+        places = [
+            place
+            for name in names
+            for place in self._name_places.get(name, ())
+            if place and 0 < after[place] - before[place] - 1 <= most
+        ]
+        if len(names) > 1:
+            places.sort()
+        return [elements[place] for place in places]
 
     def below(self, tag: Tag, names: tuple[str, ...], limit: int | None = None) -> list[Tag]:
         """``tag.find_all(names, limit=limit)``: the elements with any of these names
