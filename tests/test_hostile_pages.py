@@ -24,6 +24,8 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import PageElement
 from bs4.exceptions import ParserRejectedMarkup
 
+import attribution.extract.dom as extract_dom
+import attribution.extract.index as extract_index
 import attribution.extract.tree as tree
 from attribution.embedded import read_embedded
 from attribution.extract import extract_page, parse_html, too_many_images
@@ -242,7 +244,9 @@ def test_the_notice_reaches_the_result_the_json_and_the_text_report() -> None:
 
 
 class WalkCounter:
-    """Counts the nodes bs4 hands out when a tree is walked (descendants, children)."""
+    """Counts the nodes handed out when a tree is walked: by bs4 (descendants, children),
+    and by the page index and the text walks, which iterate each element's list of
+    children themselves (the only use of ``iter`` in their modules)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.nodes = 0
@@ -255,6 +259,14 @@ class WalkCounter:
                     yield node
 
             monkeypatch.setattr(Tag, name, property(counted))
+
+        def counted_iter(nodes: list[PageElement]) -> Iterator[PageElement]:
+            for node in nodes:
+                self.nodes += 1
+                yield node
+
+        for module in (extract_dom, extract_index):
+            monkeypatch.setattr(module, "iter", counted_iter, raising=False)
 
 
 def walked(monkeypatch: pytest.MonkeyPatch, html: str) -> int:

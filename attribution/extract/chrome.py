@@ -18,7 +18,7 @@ from attribution.extract.dom import (
     text_start,
     word_set,
 )
-from attribution.extract.figures import has_caption_nearby, holds_caption_or_credit
+from attribution.extract.figures import CARD_TEXT, has_caption_nearby, holds_caption_or_credit
 from attribution.extract.tree import first_with
 from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
 from attribution.textutil import clean_text
@@ -131,6 +131,8 @@ class Roots:
         self._starts = sorted(index.position(root)[0] for root in roots)
         # id(ancestor) -> what it says of the images inside it (see is_chrome)
         self.verdicts: dict[int, int] = {}
+        # id(ancestor) -> whether it or one above it marks the images far below as chrome
+        self.above: dict[int, bool] = {}
 
     def __bool__(self) -> bool:
         return bool(self.tags)
@@ -354,24 +356,67 @@ def _ancestors_say_chrome(
 ) -> bool:
     """Whether an ancestor below the body and the article body's roots marks an image
     as chrome: a chrome element, role or class, a site header, a story card."""
-    verdicts = roots.verdicts
-    for depth, ancestor in enumerate(element.parents, 1):
-        verdict = verdicts.get(id(ancestor))
-        if verdict is None:
-            verdict = verdicts[id(ancestor)] = _ancestor_verdict(ancestor, roots, index)
+    ancestor = element.parent
+    for _ in range(_NEAR_CARD):
+        if ancestor is None:
+            return False
+        verdict = _verdict(ancestor, roots, index)
         if verdict == _STOP:
             return False
         if verdict == _CHROME:
             return True
-        if (
-            verdict == _NEITHER
-            and (
-                ancestor.name == "article" or depth <= 3 or "card" in _class_words(ancestor, index)
-            )
-            and index.memo("card", ancestor, _is_card, ancestor, base, page_url, index)
-        ):
+        if verdict == _NEITHER and _card(ancestor, base, page_url, index):
             return True  # a story card: a picture beside a headline linking elsewhere
-    return False
+        ancestor = ancestor.parent
+    return ancestor is not None and _chrome_from(ancestor, roots, base, page_url, index)
+
+
+# How many ancestors of an image, nearest first, may be a story card whatever they are
+# (further up, only an <article> or an element classed as a card may be one).
+_NEAR_CARD = 3
+
+
+def _chrome_from(start: Tag, roots: Roots, base: str, page_url: str, index: PageIndex) -> bool:
+    """What :func:`_ancestors_say_chrome` says of the ancestors from ``start`` up, for an
+    image further below: the same for every image there, so each element's answer is
+    kept (the images of one block climb above it once)."""
+    answers = roots.above
+    climbed: list[Tag] = []
+    found = False
+    ancestor: Tag | None = start
+    while ancestor is not None:
+        known = answers.get(id(ancestor))
+        if known is not None:
+            found = known
+            break
+        climbed.append(ancestor)
+        verdict = _verdict(ancestor, roots, index)
+        if verdict == _STOP:
+            break
+        if verdict == _CHROME or (
+            verdict == _NEITHER
+            and (ancestor.name == "article" or "card" in _class_words(ancestor, index))
+            and _card(ancestor, base, page_url, index)
+        ):
+            found = True
+            break
+        ancestor = ancestor.parent
+    for tag in climbed:
+        answers[id(tag)] = found
+    return found
+
+
+def _verdict(ancestor: Tag, roots: Roots, index: PageIndex) -> int:
+    """:func:`_ancestor_verdict`, worked out once for each ancestor."""
+    verdict = roots.verdicts.get(id(ancestor))
+    if verdict is None:
+        verdict = roots.verdicts[id(ancestor)] = _ancestor_verdict(ancestor, roots, index)
+    return verdict
+
+
+def _card(block: Tag, base: str, page_url: str, index: PageIndex) -> bool:
+    """:func:`_is_card`, worked out once for each block."""
+    return index.memo("card", block, _is_card, block, base, page_url, index)
 
 
 def _ancestor_verdict(ancestor: Tag, roots: Roots, index: PageIndex) -> int:
@@ -526,8 +571,8 @@ def _is_layout(element: Tag, roots: Roots, index: PageIndex) -> bool:
 def _is_card(article: Tag, base: str, page_url: str, index: PageIndex) -> bool:
     """A small <article> (or block) that is a card for another story: a headline linking
     elsewhere, or a link laid over it."""
-    if index.images(article) > 1:
-        return False
+    if index.images(article) > 1 or index.first_below(article, _HEADINGS_AND_LINKS) is None:
+        return False  # (most blocks around an image: neither a headline nor a link)
     headings = index.below(article, _CARD_HEADINGS, limit=3)
     linked = False
     for heading in headings:
@@ -607,10 +652,17 @@ _CARD_LINKS = 6
 
 def _is_short(element: Tag, index: PageIndex) -> bool:
     """Whether an element's visible text is as short as a card's."""
-    return len(index.visible_text(element, limit=400)) <= 400
+    # Read as far as a card's caption is looked for, so that the one reading (kept by the
+    # index) serves both: whether the text is longer than 400 characters is the same
+    # read to any limit above that.
+    return len(index.visible_text(element, limit=CARD_TEXT)) <= _SHORT_CARD
+
+
+_SHORT_CARD = 400
 
 
 _CARD_HEADINGS = ("h1", "h2", "h3", "h4", "h5")
+_HEADINGS_AND_LINKS = (*_CARD_HEADINGS, "a")
 
 
 def _first_link(heading: Tag, index: PageIndex) -> Tag | None:

@@ -106,7 +106,7 @@ def holds_caption_or_credit(block: Tag, index: PageIndex) -> bool:
     "©"), or a caption element (a figcaption, or classed as a caption or credit) with
     text of its own besides its links (a card's figcaption holding only its headline
     link is no caption)."""
-    text = index.visible_text(block, limit=_CARD_TEXT)
+    text = index.visible_text(block, limit=CARD_TEXT)
     if "©" in text or _CREDIT_INSIDE.search(text):
         return True
     for part in index.below(block, _CAPTION_PARTS, limit=_CARD_PARTS):
@@ -114,17 +114,17 @@ def holds_caption_or_credit(block: Tag, index: PageIndex) -> bool:
         if part.name != "figcaption" and not (_caption_class(classes) or _credit_class(classes)):
             continue
         linked = sum(
-            len(index.visible_text(link, limit=_CARD_TEXT))
+            len(index.visible_text(link, limit=CARD_TEXT))
             for link in index.below(part, ("a",), limit=_CARD_PARTS)
         )
-        if len(index.visible_text(part, limit=_CARD_TEXT)) - linked > _OWN_TEXT:
+        if len(index.visible_text(part, limit=CARD_TEXT)) - linked > _OWN_TEXT:
             return True
     return False
 
 
 _CAPTION_PARTS = ("figcaption", "p", "span", "div", "small")
 # How much of a block's text, and how many of its elements, are read for a caption.
-_CARD_TEXT = 600
+CARD_TEXT = 600  # (chrome reads a card's text as far, so that one reading serves both)
 _CARD_PARTS = 16
 # How many characters of a caption besides its links are its own text.
 _OWN_TEXT = 10
@@ -432,7 +432,7 @@ def attach_caption(
     pictures ("Photos: Jane Doe"), if it prints one."""
     _attach_own_caption(candidate, element, base, kb, index)
     if candidate.credit is None:
-        candidate.credit = _blanket_credit(element, kb, index)
+        candidate.credit = _blanket_credit(kb, index)
 
 
 def _attach_own_caption(
@@ -733,20 +733,20 @@ _NOT_ARTICLE_WORDS = frozenset(
 )
 
 
-def _blanket_credit(element: Tag, kb: KnowledgeBase, index: PageIndex) -> str | None:
+def _blanket_credit(kb: KnowledgeBase, index: PageIndex) -> str | None:
     """The credit the article prints once for all its pictures, for an image without
     one of its own: there must be only one such credit on the page."""
-    root = index.elements[0] if index.elements else element
-    return index.memo("blanket credit", root, _printed_for_all, index, kb)
+    return index.memo("blanket credit", index.root, _printed_for_all, index, kb)
 
 
 def _printed_for_all(index: PageIndex, kb: KnowledgeBase) -> str | None:
     credits: set[str] = set()
-    blocks = index.named("p", "footer") + [
+    # Only blocks with a short text can be one (most divs wrap more text than a line: their
+    # classes need not be read).
+    blocks = index.named_with_words(("p", "footer"), _BLANKET_BLOCK_CHARS) + [
         div
-        for div in index.named("div")
-        # (most divs wrap more text than a line: their classes need not be read)
-        if 0 < index.words_length(div) <= _BLANKET_BLOCK_CHARS and _credit_class(class_text(div))
+        for div in index.named_with_words(("div",), _BLANKET_BLOCK_CHARS)
+        if _credit_class(class_text(div))
     ]
     for tag in blocks:
         if not _may_be_blanket_line(tag, index):

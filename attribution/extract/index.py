@@ -71,6 +71,7 @@ class PageIndex:
         ``max_depth``, a page that :func:`~attribution.extract.tree.flatten_deep` would
         change raises
         :class:`TooDeep`."""
+        self.root = root
         self._number: dict[int, int] = {}  # id(element) -> its place in document order
         # By place: the place of its last descendant element, the length of the text
         # before it and up to its end, and the same for stripped strings ("words").
@@ -116,7 +117,9 @@ class PageIndex:
         text = words = 0
         noscripts = 0  # how many open elements are noscript
         parent, parent_place = root, self._open(root, False)  # place 0, no text before
-        children = root.children
+        # iter(contents), not bs4's ``children``: that wraps the list in a generator, a
+        # frame resumed for every node of the page.
+        children = iter(root.contents)
         # The elements whose children are being walked, and where their walk stands.
         stack: list[tuple[Iterator[PageElement], Tag, int]] = []
         while True:
@@ -158,7 +161,7 @@ class PageIndex:
                         stack.append((children, parent, parent_place))
                         parent, parent_place = node, place
                         noscripts += name == "noscript"
-                        children = node.children
+                        children = iter(node.contents)
                         break
                 elif type(node) in counted:
                     text += len(node)  # type: ignore[arg-type]  # a NavigableString
@@ -184,7 +187,7 @@ class PageIndex:
         """List by name the elements inside a left-out element ``depth`` levels below the
         root (raising :class:`TooDeep` as :meth:`_index` does)."""
         every_element = self.every_element
-        stack: list[tuple[Iterator[PageElement], int]] = [(tag.children, depth)]
+        stack: list[tuple[Iterator[PageElement], int]] = [(iter(tag.contents), depth)]
         if depth == too_deep:
             raise TooDeep
         while stack:
@@ -199,7 +202,7 @@ class PageIndex:
                     if node.contents:
                         if depth + 1 == too_deep:
                             raise TooDeep
-                        stack.append((node.children, depth + 1))
+                        stack.append((iter(node.contents), depth + 1))
                         break
             else:
                 stack.pop()
@@ -238,6 +241,21 @@ class PageIndex:
     def named(self, *names: str) -> list[Tag]:
         """The elements (not the root) with any of these names, in document order."""
         return self._within(0, len(self._elements) - 1, names, None)
+
+    def named_with_words(self, names: tuple[str, ...], most: int) -> list[Tag]:
+        """The elements (not the root) with any of these names whose ``words_length`` is
+        more than nothing and at most ``most``, in document order: read from the index's
+        own lists, not asked of each element."""
+        before, after, elements = self._words_before, self._words_after, self._elements
+        places = [
+            place
+            for name in names
+            for place in self._name_places.get(name, ())
+            if place and 0 < after[place] - before[place] - 1 <= most
+        ]
+        if len(names) > 1:
+            places.sort()
+        return [elements[place] for place in places]
 
     def below(self, tag: Tag, names: tuple[str, ...], limit: int | None = None) -> list[Tag]:
         """``tag.find_all(names, limit=limit)``: the elements with any of these names
@@ -357,10 +375,11 @@ class PageIndex:
         skip_ids: AbstractSet[int] = frozenset(),
     ) -> str:
         """:func:`~attribution.extract.dom.visible_text` of an element of the page: how
-        each element inside is read is worked out once for the page, and the whole
-        visible text of an element (nothing skipped, no limit) once for each."""
-        if not skip and not skip_ids and limit is None:
-            return self.memo("visible text", tag, visible_text, tag, readings=self._readings)
+        each element inside is read is worked out once for the page, and the visible
+        text of an element with nothing skipped once for each element and limit."""
+        if not skip and not skip_ids:
+            question = "visible text" if limit is None else f"visible text to {limit}"
+            return self.memo(question, tag, visible_text, tag, limit=limit, readings=self._readings)
         return visible_text(tag, skip, limit, skip_ids=skip_ids, readings=self._readings)
 
     def answers(self, question: str) -> dict[int, object]:
