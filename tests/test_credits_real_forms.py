@@ -318,6 +318,9 @@ def test_the_real_credit_lines_are_read_right() -> None:
         ("Photographed by Cy Frame for the cover.", None, "Cy Frame for the cover"),
         # "photographed by" that is the story's, not the picture's
         ("The mayor, who was photographed by police, left.", None, None),
+        ("The bride, photographed by her father, walks down the aisle.", None, None),
+        ("The mayor, photographed by Police Scotland at the scene, left.", None, None),
+        ("Streets were flooded, images by residents show.", None, None),
     ],
 )
 def test_a_credit_after_a_comma_is_split_from_the_caption(

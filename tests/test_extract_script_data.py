@@ -145,8 +145,8 @@ def test_a_front_ends_lead_picture_is_read_but_not_a_teasers() -> None:
     state = {
         "type": "post",
         "title": "Portraits",
-        # the page's own address, without the page number it is shown at
-        "permalink": "//news.example.com/culture/2024/05/",
+        # the page's own address, without the page number it is shown at ("…/3")
+        "permalink": "//news.example.com/culture/2024/05/portraits/",
         "heroImage": "//news.example.com/uploads/2024/05/GettyImages-123456.jpg",
         "nextPost": {
             "link": "/culture/2024/05/another-story/",
@@ -158,7 +158,8 @@ def test_a_front_ends_lead_picture_is_read_but_not_a_teasers() -> None:
         "<img src='data:image/svg+xml,%3Csvg%3E%3C/svg%3E' alt=''>",
         f"window.context = {json.dumps(state)};",
     )
-    assert [image.src for image in scripted(html)] == [
+    images = extract_page(html, BASE + "3", script_data=True).images
+    assert [image.src for image in images] == [
         "https://news.example.com/uploads/2024/05/GettyImages-123456.jpg"
     ]
 
@@ -248,13 +249,108 @@ def test_years_are_not_widths_and_a_width_with_its_quality_is_a_size() -> None:
     assert image_identity("https://x.example/a/premiere-2005.jpg") != image_identity(
         "https://x.example/a/premiere-2008.jpg"
     )
-    for width in ("1920", "2000", "2048", "1200", "800"):
+    assert image_identity("https://x.example/a/olympics-2000.jpg") != image_identity(
+        "https://x.example/a/olympics.jpg"
+    )
+    for width in ("1200", "800", "2400"):
         assert image_identity(f"https://x.example/a/hero-{width}.jpg") == image_identity(
             "https://x.example/a/hero.jpg"
         )
     assert image_identity("https://cdn.example/Ab12Cd34Ef56Gh78Ij90Kl-970-80.jpg") == (
         image_identity("https://cdn.example/Ab12Cd34Ef56Gh78Ij90Kl.jpg")
     )
-    assert image_identity("https://x.example/a/chart-2019-05.jpg") != image_identity(
-        "https://x.example/a/chart.jpg"
+    for name in ("chart-2019-05", "route-466-66", "IMG-4521-75"):  # not an asset's id
+        assert image_identity(f"https://x.example/a/{name}.jpg") != image_identity(
+            f"https://x.example/a/{name.split('-')[0]}.jpg"
+        )
+
+
+def test_what_stands_for_another_page_gives_no_pictures() -> None:
+    """Shapes of front-end data whose pictures are other pages': related stories by slug
+    or web address, cached articles, the next story, sponsors and the site's own
+    pictures, products, authors, teasers by query, pages whose address only starts like
+    this one's, and the HTML of other posts."""
+    state = {
+        "related": [
+            {"title": f"Other {n}", "slug": f"other-{n}",
+             "image": {"url": f"/img/other-{n}.jpg", "caption": "A", "credit": "Getty Images"}}
+            for n in range(3)
+        ],
+        "guardian": [
+            {"webUrl": f"https://news.example.com/world/{n}", "mainMedia": {
+                "src": f"/img/world-{n}.jpg", "caption": "Photograph: AP"}}
+            for n in range(3)
+        ],
+        "cache": {
+            f"Article:{n}": {"__typename": "Article", "uri": f"nyt://article/{n}",
+                             "featuredImage": f"/img/cached-{n}.jpg"}
+            for n in range(3)
+        },
+        "nextArticle": {"url": "/culture/2024/05/next/", "heroImage": "/img/next.jpg"},
+        "site": {"mainImage": "/static/default-share.png", "coverImage": "/static/logo-cover.png"},
+        "products": [
+            {"name": f"Lamp {n}", "image": f"/img/lamp-{n}.jpg", "credit": "Courtesy of a shop",
+             "affiliateLink": f"https://shop.example.net/lamp-{n}"}
+            for n in range(3)
+        ],
+        "authors": [
+            {"name": f"Writer {n}", "photo": f"/img/writer-{n}.jpg",
+             "photoCredit": "Staff photo", "bio": "Writes."}
+            for n in range(3)
+        ],
+        "byQuery": [
+            {"url": f"/culture/2024/05/portraits/?id={n}",
+             "image": f"/img/query-{n}.jpg", "caption": "Q"}
+            for n in range(3)
+        ],
+        "alike": [
+            {"url": f"/culture/2024/05/portraits-{n}/", "image": f"/img/alike-{n}.jpg",
+             "caption": "P"}
+            for n in range(3)
+        ],
+        "posts": [
+            {"link": f"/culture/2024/05/post-{n}/",
+             "content": f"<p>Other.</p><img src='/img/post-{n}.jpg' width=800 height=600>"}
+            for n in range(3)
+        ],
+    }  # fmt: skip
+    html = page("<p>Text.</p>", f"window.__STATE__ = {json.dumps(state)};")
+    assert scripted(html) == []
+
+
+def test_the_story_object_that_links_to_this_page_gives_its_lead_picture() -> None:
+    state = {
+        "props": {
+            "article": {
+                "slug": "portraits",
+                "nextUrl": "/culture/2024/05/next/",
+                "leadImage": {"url": "/img/lead-portrait.jpg", "credit": "Ada Lens"},
+            }
+        }
+    }
+    html = page("<p>Text.</p>") + (
+        f"<script id='__NEXT_DATA__' type='application/json'>{json.dumps(state)}</script>"
     )
+    images = scripted(html)
+    assert [(image.src, image.credit) for image in images] == [
+        ("https://news.example.com/img/lead-portrait.jpg", "Ada Lens")
+    ]
+
+
+def test_long_or_malformed_markup_in_captions_costs_little() -> None:
+    slides = [
+        {"caption": "<a " * 100_000, "src": "/img/a.jpg"},
+        {"caption": "<a href=" + "href=" * 50_000, "src": "/img/b.jpg"},
+        {"caption": "<" * 50_000, "credit": "Ed Lens", "src": "/img/c.jpg"},
+    ]
+    data = read_script_data([("", f"var slides = {json.dumps(slides)};")], BASE)
+    assert [picture.url for picture in data.pictures] == ["/img/a.jpg", "/img/b.jpg", "/img/c.jpg"]
+    assert [picture.caption for picture in data.pictures] == [None, None, None]
+
+
+def test_the_pictures_read_from_data_are_bounded() -> None:
+    slides = [{"caption": f"Slide {n}.", "src": f"/img/s-{n}.jpg"} for n in range(5_000)]
+    data = read_script_data([("", f"var slides = {json.dumps(slides)};")], BASE, max_pictures=40)
+    assert len(data.pictures) == 40
+    page_html = page("", f"var slides = {json.dumps(slides)};")
+    assert len(extract_page(page_html, BASE, script_data=True, max_images=40).images) == 40

@@ -156,6 +156,8 @@ def _labelled(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
         for match in pattern.finditer(text):
             label_start = match.start("label")
             after_comma = pattern is _BY_LABEL and text[:label_start].rstrip().endswith(",")
+            if after_comma and not _ends_as_credit(text[match.end() :]):
+                continue  # "The bride, photographed by her father, walks down the aisle"
             opened = match.group("open")
             if label_start > 0 and not (after_comma or _boundary_before(text, label_start, opened)):
                 continue
@@ -184,6 +186,13 @@ def _labelled(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
             before, after = text[:start], credit[close.end() :]
             return f"{before} {after}", credit[: close.start()]
     return text[:start].rstrip().removesuffix(","), credit
+
+
+def _ends_as_credit(rest: str) -> bool:
+    """Whether what follows "…, photographed by" is a credit that ends the caption: a
+    capitalised name, with no clause after it."""
+    rest = rest.strip()
+    return rest[:1].isupper() and "," not in rest and ";" not in rest
 
 
 _OWNER_PREFIX = lazy_compile(r"(?:^|[.!?”\"]\s+(?:\|\s+)?)(?P<owner>[A-Z]{2,5})\s+$")

@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 from attribution.credits import split_caption_credit
 from attribution.extract.chrome import content_roots, is_chrome
 from attribution.extract.declared import (
+    declared_chrome,
     jsonld_documents,
     jsonld_images,
     meta_images,
@@ -32,7 +33,7 @@ from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string, p
 from attribution.extract.figures import attach_caption
 from attribution.extract.index import LeftOut
 from attribution.extract.limits import MAX_IMAGES
-from attribution.extract.scripted import ScriptData, read_script_data, wants_script_type
+from attribution.extract.scripted import ScriptData, read_script_data
 from attribution.extract.tree import first_with, index_page, parse_markup, take_out
 from attribution.extract.urls import (
     clean_url,
@@ -44,7 +45,6 @@ from attribution.extract.urls import (
     resolve_url,
     shown_by,
     srcset_urls,
-    url_path,
 )
 from attribution.licences import default_knowledge_base
 from attribution.records import SOCIAL_ROLE, ExtractedPage
@@ -87,6 +87,9 @@ CONTAINER_URL_ATTRS = (
 )
 
 VARIANT_ATTRS = ("data-large-file", "data-medium-file", "data-full-url", "data-orig-file")
+
+# Where a picture read from script data comes from, in the output's ``origin``.
+SCRIPT_ORIGIN = "script"
 
 _BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 
@@ -138,7 +141,7 @@ def extract_page(
     meta = list(meta_images(named, base))
     scripted = ScriptData()
     if script_data:
-        scripted = read_script_data(_inline_scripts(named), url_path(declared or url))
+        scripted = read_script_data(_inline_scripts(named), declared or url, max_images)
     take_out(index.left_out)
     roots = content_roots(index)
     found: list[FoundImage] = []
@@ -155,6 +158,8 @@ def extract_page(
         attach_caption(candidate, element, base, kb, index)
         found.append(candidate)
     for markup in scripted.markup:
+        if len(found) >= max_images:
+            break
         found.extend(_markup_pictures(markup, base, url))
     images = _merge_same_pictures(found)
     images = _add_scripted(images, scripted.pictures, base, kb)
@@ -477,17 +482,12 @@ def _filed_apart(first: FoundImage, second: FoundImage) -> bool:
 
 
 def _inline_scripts(named: Named) -> list[tuple[str, str]]:
-    """The (type, text) of each inline script that may hold data, in page order."""
-    scripts = []
-    for script in named.get("script", ()):
-        script_type = attr(script, "type") or ""
-        if "src" not in script.attrs and wants_script_type(script_type):
-            scripts.append((script_type, script.get_text()))
-    return scripts
-
-
-# Where a picture read from script data comes from, in the output's ``origin``.
-SCRIPT_ORIGIN = "script"
+    """The (type, text) of each inline script, in page order."""
+    return [
+        (attr(script, "type") or "", script.get_text())
+        for script in named.get("script", ())
+        if "src" not in script.attrs
+    ]
 
 
 def _markup_pictures(markup: str, base: str, page_url: str) -> list[FoundImage]:
@@ -523,8 +523,8 @@ def _add_scripted(
     added: list[FoundImage] = []
     for picture in pictures:
         src = resolve_url(base, picture.url)
-        if src is None:
-            continue
+        if src is None or declared_chrome(src):
+            continue  # (a site's logo, default share picture or placeholder)
         variants = [v for v in (resolve_url(base, url) for url in picture.variants) if v]
         keys = [image_identity(url) for url in (src, *variants)]
         if any(key in index for key in keys):

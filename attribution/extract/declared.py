@@ -47,11 +47,13 @@ def meta_images(named: Named, base: str) -> Iterator[Declared]:
         if key not in _META_IMAGE_KEYS and not _GALLERY_CARD_KEY.fullmatch(key):
             continue
         url = resolve_url(base, attr(tag, "content"))
-        if url and not _declared_chrome(url):
+        if url and not declared_chrome(url):
             yield Declared(url, "og:image" if key.startswith("og") else "twitter:image", {})
 
 
-def _declared_chrome(url: str) -> bool:
+def declared_chrome(url: str) -> bool:
+    """Whether a picture's address names a site's own picture (a logo, a default share
+    picture, a placeholder, an icon), not an article's."""
     path = url_path(url).lower()
     words = word_set(path)
     return bool(
@@ -149,7 +151,7 @@ def _walk_jsonld(node: object, base: str, inside_image: bool, depth: int) -> Ite
     if isinstance(node, str):
         if inside_image:
             url = resolve_url(base, node)
-            if url and not _declared_chrome(url):
+            if url and not declared_chrome(url):
                 yield Declared(url, "json-ld", {})
         return
     if not isinstance(node, dict):
@@ -186,7 +188,7 @@ def _image_object(node: dict[str, object], base: str) -> Iterator[Declared]:
             url = resolve_url(base, value)
             if url:
                 break
-    if url is None or _declared_chrome(url):
+    if url is None or declared_chrome(url):
         return
     facts: dict[str, str] = {}
     for key, name in _STRUCTURED_KEYS.items():

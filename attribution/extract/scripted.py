@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from attribution.extract.urls import looks_like_image_url
+from attribution.extract.urls import IMAGE_EXTENSIONS, url_path
 from attribution.textutil import clean_text, none_if_empty
 
 # Bounds on what one page's scripts may cost.
@@ -43,8 +43,9 @@ MAX_DECODED_CHARS = 24_000_000  # characters the decoder may go through, over th
 MAX_NODES = 300_000  # values walked, over the page
 MAX_ITEM_NODES = 200  # values walked inside one item, looking for its picture and texts
 ITEM_DEPTH = 8  # levels inside one item where its picture and texts are looked for
-MAX_MARKUP = 40  # strings of HTML handed back
-MAX_MARKUP_CHARS = 4_000_000
+MAX_MARKUP = 10  # strings of HTML handed back
+MAX_MARKUP_CHARS = 2_000_000
+MAX_TEXT_CHARS = 2_000  # a longer "caption" is not one (and is not read)
 
 # Keys (lower case, letters and digits only) that name a page's main picture.
 LEAD_PICTURE_KEYS = frozenset(
@@ -68,25 +69,18 @@ LEAD_PICTURE_KEYS = frozenset(
 # ("photoCredits", "credit_name"; not "credit_style" or "credit_url").
 CAPTION_KEY_PARTS = ("caption",)
 CREDIT_KEY_ENDINGS = ("credit", "credits", "copyright", "creditname", "credittext", "creditline")
-# Keys of an item that link it to another page: an item with one is a teaser.
-LINK_KEYS = frozenset(
-    {
-        "url",
-        "link",
-        "href",
-        "permalink",
-        "canonicalurl",
-        "websiteurl",
-        "articleurl",
-        "absolutelink",
-        "path",
-    }
-)
-# Keys that say what an item is, and what they say of a teaser (a story, not a slide).
-TYPE_KEYS = frozenset({"type", "contenttype", "kind", "itemtype"})
-TEASER_TYPES = frozenset(
-    {"article", "story", "post", "page", "video", "gallery", "liveblog", "collection", "link"}
-)
+# Endings of a key that links an item to a page ("url", "webUrl", "affiliateLink",
+# "slug"), unless the key names a picture ("imageUrl"): an item linked elsewhere is a
+# teaser for that page, a product, a profile, not a picture of this one.
+LINK_KEY_ENDINGS = ("url", "link", "href", "uri", "path", "slug")
+PICTURE_KEY_PARTS = ("image", "img", "photo", "picture", "src", "poster", "media", "file")
+# Keys that say what an item is; what they say of a teaser (a story, not a slide), as
+# parts of the value ("NewsArticle", "story") or whole ("post").
+TYPE_KEYS = frozenset({"type", "typename", "contenttype", "kind", "itemtype", "mediatype"})
+TEASER_TYPE_PARTS = ("article", "story", "liveblog", "video", "gallery", "collection")
+TEASER_TYPES = frozenset({"post", "page", "link", "product", "person", "author"})
+# Keys only a person's profile has: an item with one is an author, not a slide.
+PROFILE_KEYS = frozenset({"bio", "biography", "jobtitle", "email", "twitter", "socials"})
 # Parts of a key under which a URL is not the item's picture.
 NOT_PICTURE_KEY_PARTS = ("thumb", "icon", "avatar", "logo", "placeholder", "blur", "sprite")
 
@@ -94,9 +88,12 @@ NOT_PICTURE_KEY_PARTS = ("thumb", "icon", "avatar", "logo", "placeholder", "blur
 # or "[" with an object, array or string.
 _JSON_START = re.compile(r"[=(]\s*(\{\s*\"|\[\s*[\[{\"])")
 _KEY_LETTERS = re.compile(r"[^a-z0-9]")
-_TAG = re.compile(r"<[^>]*>")
+# (No pattern here can go back over what it has read: each stops at the next "<".)
+_TAG = re.compile(r"<[^<>]*>")
 _IMG_TAG = re.compile(r"<img\b", re.IGNORECASE)
-_WHOLE_LINK = re.compile(r"<a\s[^>]*href=[^>]*>[^<]*</a>", re.IGNORECASE)
+_WHOLE_LINK = re.compile(r"<a\b([^<>]*)>[^<]*</a>", re.IGNORECASE)
+_HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"\d{1,4}")
 # Script types whose text is JavaScript or JSON (JSON-LD is read as metadata, elsewhere).
 _JAVASCRIPT_TYPES = frozenset(
     {"", "text/javascript", "application/javascript", "module", "text/ecmascript"}
@@ -122,16 +119,21 @@ class ScriptData:
     markup: tuple[str, ...] = ()
 
 
-def read_script_data(scripts: Iterable[tuple[str, str]], page_path: str = "") -> ScriptData:
-    """The pictures and picture-holding HTML in inline scripts, given as (type, text)
-    pairs in page order. ``page_path`` is the path of the page's own address: a link
-    there is not a link elsewhere. Never raises; reads within the module's bounds."""
-    walk = _Walk(page_path.rstrip("/"))
-    for value in _json_values(scripts):
+def read_script_data(
+    scripts: Iterable[tuple[str, str]], page_url: str = "", max_pictures: int = 500
+) -> ScriptData:
+    """The pictures (at most ``max_pictures``) and picture-holding HTML in inline
+    scripts, given as (type, text) pairs in page order; scripts of other types are
+    passed over. ``page_url`` is the page's own address: a link there (or to another
+    of its numbered pages) is not a link elsewhere. Never raises; the text read, the
+    values decoded and walked, the pictures and the HTML kept are all bounded."""
+    walk = _Walk(_Address.of(page_url), max_pictures)
+    wanted = ((kind, text) for kind, text in scripts if wants_script_type(kind))
+    for value in _json_values(wanted):
         walk.visit(value)
-        if walk.nodes >= MAX_NODES:
+        if walk.full():
             break
-    return ScriptData(tuple(dict.fromkeys(walk.pictures)), tuple(walk.markup))
+    return ScriptData(tuple(dict.fromkeys(walk.pictures))[:max_pictures], tuple(walk.markup))
 
 
 def wants_script_type(script_type: str) -> bool:
@@ -194,34 +196,80 @@ class _Budget:
         return value, end
 
 
-class _Walk:
-    """A walk over decoded values, bounded in the values it visits, that collects
-    gallery items, lead pictures and markup."""
+@dataclass(frozen=True)
+class _Address:
+    """A page's address as links are compared with it: host, path segments, query."""
 
-    def __init__(self, page_path: str) -> None:
+    host: str
+    segments: tuple[str, ...]
+    query: str
+
+    @classmethod
+    def of(cls, url: str) -> _Address:
+        try:
+            parts = urlsplit(url.strip())
+        except ValueError:  # not a URL at all ("http://[")
+            return cls("", (), "")
+        segments = tuple(segment for segment in parts.path.split("/") if segment)
+        return cls(parts.netloc.lower(), segments, parts.query)
+
+    def is_page(self, other: _Address) -> bool:
+        """Whether ``other`` is this page, or another of its numbered pages ("/story/"
+        and "/story/2")."""
+        if other.host and self.host and other.host != self.host:
+            return False
+        if other.query and other.query != self.query:
+            return False  # "/story?id=55" and "/story?id=56"
+        mine, theirs = self.segments, other.segments
+        if len(mine) < len(theirs):
+            mine, theirs = theirs, mine
+        extra = mine[len(theirs) :]
+        return mine[: len(theirs)] == theirs and (
+            not extra or (len(extra) == 1 and _PAGE_NUMBER.fullmatch(extra[0]) is not None)
+        )
+
+
+class _Walk:
+    """A walk over decoded values, bounded in the values it visits and the pictures it
+    keeps, that collects gallery items, lead pictures and markup."""
+
+    def __init__(self, page: _Address, max_pictures: int) -> None:
         self.nodes = 0
         self.pictures: list[ScriptedPicture] = []
         self.markup: list[str] = []
         self._markup_chars = 0
-        self._page_path = page_path
+        self._page = page
+        self._max_pictures = max_pictures
+
+    def full(self) -> bool:
+        """Whether the walk has done all it may."""
+        return self.nodes >= MAX_NODES or len(self.pictures) >= self._max_pictures
 
     def visit(self, root: object) -> None:
-        """Walk one decoded value."""
-        # (value, whether it sits in a list); iterative, so no depth is too deep.
-        stack: list[tuple[object, bool]] = [(root, False)]
-        while stack and self.nodes < MAX_NODES:
-            value, in_list = stack.pop()
+        """Walk one decoded value. What stands for another page (a teaser, a product, a
+        profile) is not gone into: its pictures and HTML are that page's."""
+        # (value, whether it sits in a list, whether it is the value's root);
+        # iterative, so no depth is too deep.
+        stack: list[tuple[object, bool, bool]] = [(root, False, True)]
+        while stack and not self.full():
+            value, in_list, is_root = stack.pop()
             self.nodes += 1
             if isinstance(value, dict):
-                if not in_list and not self._teaser(value, by_type=False):
+                # The object that stands for the page links to it, or is the value a
+                # script assigns, linking nowhere else; it may also link to the next
+                # story ("nextPostUrl") without being a teaser.
+                here = self._links_here(value)
+                if not here and self._teaser(value, by_type=in_list):
+                    continue
+                if here or is_root:
                     self._lead_pictures(value)
-                stack.extend((child, in_list) for child in reversed(list(value.values())))
+                stack.extend((child, False, False) for child in reversed(list(value.values())))
             elif isinstance(value, list):
                 slides = self._gallery(value)
                 if slides is not None:
                     self.pictures.extend(slides)
                     continue
-                stack.extend((child, True) for child in reversed(value))
+                stack.extend((child, True, False) for child in reversed(value))
             elif isinstance(value, str):
                 self._markup(value)
 
@@ -261,34 +309,61 @@ class _Walk:
         return self._teaser(item, by_type=True)
 
     def _teaser(self, item: dict[object, object], *, by_type: bool) -> bool:
-        """Whether an item stands for another page (a link to one; ``by_type``, also an
-        item that says it is a story, a video), not a picture of this one. (The state a
-        front end keeps for the page itself says it is a post, and links to itself.)"""
+        """Whether an item stands for another page (a link to one; a person's profile;
+        ``by_type``, also an item that says it is a story, a video, a product), not a
+        picture of this one. (The state a front end keeps for the page itself says it
+        is a post, and links to itself.)"""
         for key, value in item.items():
-            if not isinstance(key, str) or not isinstance(value, str):
+            if not isinstance(key, str):
                 continue
             name = _letters(key)
-            if by_type and name in TYPE_KEYS and value.strip().lower() in TEASER_TYPES:
+            if name in PROFILE_KEYS:
                 return True
-            if name in LINK_KEYS and self._elsewhere(value):
+            if not isinstance(value, str):
+                continue
+            if by_type and name in TYPE_KEYS and _teaser_type(value):
                 return True
-            if _has_part(name, CAPTION_KEY_PARTS) and _wholly_a_link(value):
+            if _link_key(name) and self._elsewhere(value):
+                return True
+            if _has_part(name, CAPTION_KEY_PARTS) and self._wholly_a_link_elsewhere(value):
                 return True  # its caption is the title of the story it links to
         return False
 
+    def _links_here(self, item: dict[object, object]) -> bool:
+        """Whether an item links to this page: the object that stands for it."""
+        return any(
+            isinstance(key, str)
+            and isinstance(value, str)
+            and _link_key(_letters(key))
+            and self._is_page(value)
+            for key, value in item.items()
+        )
+
     def _elsewhere(self, link: str) -> bool:
-        """Whether a link goes to a page other than this one (not a picture, an
-        anchor, or the page's own address)."""
+        """Whether a link goes to a page other than this one (not a picture, an anchor,
+        or this page, or another of its numbered pages)."""
         link = link.strip()
-        if not link or link.startswith("#") or _picture_url(link):
+        if not link or link.startswith("#") or len(link) > 2048 or _picture_url(link):
             return False
-        try:
-            path = urlsplit(link).path.rstrip("/") if "//" in link or link[:1] == "/" else link
-        except ValueError:  # not a URL at all ("http://[")
+        return not self._is_page(link)
+
+    def _is_page(self, link: str) -> bool:
+        link = link.strip()
+        if not link or len(link) > 2048:
             return False
-        own = self._page_path
-        # The page's own address, or one of its pages ("/story/" and "/story/2").
-        return not (own and path and (own.startswith(path) or path.startswith(own)))
+        if "/" not in link and "." not in link:  # a slug: the page's own last word?
+            own = [s for s in self._page.segments if not _PAGE_NUMBER.fullmatch(s)]
+            return bool(own) and own[-1] == link
+        return self._page.is_page(_Address.of(link))
+
+    def _wholly_a_link_elsewhere(self, value: str) -> bool:
+        """Whether HTML text is one link to another page and nothing else
+        ("<a href=…>Another story</a>")."""
+        if len(value) > MAX_TEXT_CHARS:
+            return False
+        match = _WHOLE_LINK.fullmatch(value.strip())
+        href = _HREF.search(match.group(1)) if match else None
+        return href is not None and self._elsewhere(href.group(1))
 
     def _markup(self, value: str) -> None:
         if (
@@ -298,6 +373,16 @@ class _Walk:
         ):
             self.markup.append(value)
             self._markup_chars += len(value)
+
+
+def _link_key(name: str) -> bool:
+    """Whether a key (in letters) names a link to a page, not a picture's address."""
+    return name.endswith(LINK_KEY_ENDINGS) and not _has_part(name, PICTURE_KEY_PARTS)
+
+
+def _teaser_type(value: str) -> bool:
+    kind = value.strip().lower()
+    return kind in TEASER_TYPES or _has_part(kind, TEASER_TYPE_PARTS)
 
 
 def _item_picture(
@@ -368,19 +453,15 @@ def _picture_key(name: str) -> bool:
 
 
 def _picture_url(value: str) -> bool:
+    """Whether a string in script data is the address of a picture file (by its
+    extension: in data, "/photos/best-of-2024" is as likely a page)."""
     value = value.strip()
     return (
         0 < len(value) < 2048
         and not value.startswith(("data:", "#", "{", "<"))
         and " " not in value
-        and looks_like_image_url(value)
+        and url_path(value).lower().endswith(IMAGE_EXTENSIONS)
     )
-
-
-def _wholly_a_link(value: str) -> bool:
-    """Whether HTML text is one link and nothing else ("<a href=…>Title</a>")."""
-    match = _WHOLE_LINK.fullmatch(value.strip())
-    return match is not None
 
 
 def _has_part(name: str, parts: tuple[str, ...]) -> bool:
@@ -393,6 +474,9 @@ def _letters(key: str) -> str:
 
 
 def _plain(value: str) -> str | None:
-    """The text of a caption or credit that may be written in HTML."""
+    """The text of a caption or credit that may be written in HTML (none for text too
+    long to be one)."""
+    if len(value) > MAX_TEXT_CHARS:
+        return None
     text = html.unescape(_TAG.sub(" ", value)) if "<" in value or "&" in value else value
     return none_if_empty(clean_text(text))

@@ -73,11 +73,12 @@ SIZE_SUFFIX_PAIRS = frozenset({("medium", "plus"), ("story", "body"), ("live", "
 # "-square320", "-blog480", "-master768", "-watch1200"; "@2x" after an "@".
 # A bare number is a width only from 100 to 3999: "-6730" after a photographer's file
 # name is the camera's picture number, and "-028" a place in a series. From 1900 to 2099
-# it is a year ("Premiere-2005.jpg", "Premiere-2008.jpg": two pictures), but for the
-# widths renditions are made at (1920, 2000, 2048) or one written with a "w".
+# it is a year ("Premiere-2005.jpg", "Premiere-2008.jpg": two pictures), unless written
+# with a "w".
+_BARE_WIDTH = r"(?:[1-9]\d{2}|1[0-8]\d{2}|2[1-9]\d{2}|3\d{3})"
 _SIZE_SUFFIX_NUMBERED = re.compile(
     r"\d{2,5}x\d{2,5}|e\d{10,}|[whq]\d{2,4}"
-    r"|(?:[1-9]\d{2}|1[0-8]\d{2}|2[1-9]\d{2}|3\d{3}|1920|2000|2048)w?|(?:19|20)\d{2}w"
+    rf"|{_BARE_WIDTH}w?|(?:19|20)\d{{2}}w"
     r"|(?:square|blog|master|watch)\d+",
     re.IGNORECASE,
 )
@@ -366,12 +367,13 @@ def _suffix_pieces(pieces: list[str], end: int) -> int:
         return 2  # "-medium-plus"
     if (
         separator == "-"
-        and end >= 2
+        and end == 3
         and _QUALITY.fullmatch(word)
-        and pieces[end - 2][:1] == "-"
-        and _WIDTH.fullmatch(pieces[end - 2][1:])
+        and pieces[1][:1] == "-"
+        and _WIDTH.fullmatch(pieces[1][1:])
+        and _ASSET_ID.fullmatch(pieces[0])
     ):
-        return 2  # "-970-80": a width, then the compression's quality
+        return 2  # "<asset id>-970-80": a width, then the compression's quality
     # "_thumb_foo": a word that goes on in letters, digits and underscores.
     start = end - 1
     while start > 0 and pieces[start][:1] == "_" and _WORD_CHARS.fullmatch(pieces[start][1:]):
@@ -382,8 +384,10 @@ def _suffix_pieces(pieces: list[str], end: int) -> int:
 
 
 _WORD_CHARS = re.compile(r"\w*")
-_WIDTH = re.compile(r"[1-9]\d{2,3}")
-_QUALITY = re.compile(r"[3-9]\d|100")
+_WIDTH = re.compile(_BARE_WIDTH)
+_QUALITY = re.compile(r"[6-9]\d")
+# A name a media store gives a file: letters and digits mixed, at least 12 of them.
+_ASSET_ID = re.compile(r"(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{12,}")
 
 
 def _is_size_piece(piece: str) -> bool:
