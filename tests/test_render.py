@@ -8,10 +8,12 @@ the reason, where Playwright or Chromium is not installed.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -403,3 +405,22 @@ def test_render_reads_the_slides_a_slideshow_keeps_in_data(tmp_path: Path) -> No
     assert dawn["credit"]["licence"] == "CC-BY-4.0"
     assert heron["caption"] == "A heron"
     assert heron["credit"]["creator"] == "Eu Example"
+
+
+@needs_browser
+def test_a_rendering_leaves_nothing_in_the_temporary_folder(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    # (a short path: Chromium's socket path must stay under the system's limit)
+    temporary = Path(tempfile.mkdtemp(prefix="r-"))
+    request.addfinalizer(lambda: shutil.rmtree(temporary, ignore_errors=True))
+    saved = tmp_path / "story.html"
+    saved.write_bytes(gallery_page())
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    result = run_cli(
+        "check", "--no-store", "--no-images", "--fail-on", "never", "--render", str(saved),
+        "--base-url", "https://news.example.com/story/", env=env, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # (the browser's profile and its single-instance socket folder are both removed)
+    assert list(temporary.iterdir()) == []

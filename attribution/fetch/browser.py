@@ -88,6 +88,8 @@ UNFETCHED_KINDS = frozenset({"image", "media", "font"})
 BLANK_GIF = bytes.fromhex(
     "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
 )
+# How the temporary folder of Chromium's single-instance socket is named.
+SOCKET_FOLDER_PREFIX = "org.chromium.Chromium."
 # The proxy every request not intercepted goes to: nothing listens there.
 NO_PROXY = "http://0.0.0.0:9"
 # Seconds past a rendering's end before a browser that does not answer is killed.
@@ -515,11 +517,25 @@ class _Chromium:
             os.killpg(self.process.pid, signal.SIGKILL)
 
     def stop(self) -> None:
-        """Kill the browser, wait for it and remove its profile folder."""
+        """Kill the browser, wait for it and remove its profile folder, and the folder
+        of its single-instance socket (which a killed browser never removes)."""
         self.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
+        socket_folder = _socket_folder(Path(self.folder.name))
         self.folder.cleanup()
+        if socket_folder is not None:
+            shutil.rmtree(socket_folder, ignore_errors=True)
+
+
+def _socket_folder(profile: Path) -> Path | None:
+    """The temporary folder Chromium made for its single-instance socket, which its
+    profile links to (``SingletonSocket``); None when there is none."""
+    try:
+        target = Path(os.readlink(profile / "SingletonSocket")).parent
+    except OSError:
+        return None
+    return target if target.name.startswith(SOCKET_FOLDER_PREFIX) else None
 
 
 def _milliseconds(end: float) -> float:
