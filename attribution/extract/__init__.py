@@ -516,10 +516,7 @@ def _add_scripted(
     credit to it, since what a reader sees of it is what the page shows."""
     if not pictures:
         return images
-    index: dict[str, FoundImage] = {}
-    for image in images:
-        for known in [image.src, *image.variants]:
-            index.setdefault(image_identity(known), image)
+    index = _by_identity(images)
     added: list[FoundImage] = []
     for picture in pictures:
         src = resolve_url(base, picture.url)
@@ -546,13 +543,19 @@ def _add_scripted(
     return images + added
 
 
-def _merge_declared(
-    images: list[FoundImage], structured: list[Declared], meta: list[Declared], kb: KnowledgeBase
-) -> list[FoundImage]:
+def _by_identity(images: list[FoundImage]) -> dict[str, FoundImage]:
+    """The images by the identity of each of their URLs (the first image to have one)."""
     index: dict[str, FoundImage] = {}
     for image in images:
         for url in [image.src, *image.variants]:
             index.setdefault(image_identity(url), image)
+    return index
+
+
+def _merge_declared(
+    images: list[FoundImage], structured: list[Declared], meta: list[Declared], kb: KnowledgeBase
+) -> list[FoundImage]:
+    index = _by_identity(images)
     extra: list[FoundImage] = []
     for declared in [*structured, *meta]:
         key = image_identity(declared.url)

@@ -128,7 +128,7 @@ def read_script_data(
     of its numbered pages) is not a link elsewhere. Never raises; the text read, the
     values decoded and walked, the pictures and the HTML kept are all bounded."""
     walk = _Walk(_Address.of(page_url), max_pictures)
-    wanted = ((kind, text) for kind, text in scripts if wants_script_type(kind))
+    wanted = ((kind, text) for kind, text in scripts if _wanted_script_type(kind))
     for value in _json_values(wanted):
         walk.visit(value)
         if walk.full():
@@ -136,7 +136,7 @@ def read_script_data(
     return ScriptData(tuple(dict.fromkeys(walk.pictures))[:max_pictures], tuple(walk.markup))
 
 
-def wants_script_type(script_type: str) -> bool:
+def _wanted_script_type(script_type: str) -> bool:
     """Whether a script of this ``type`` holds JavaScript or JSON to read for data."""
     kind = script_type.strip().lower()
     return kind in _JAVASCRIPT_TYPES or (kind.endswith("json") and not kind.endswith("ld+json"))
