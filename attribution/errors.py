@@ -43,6 +43,16 @@ class PageTooComplex(TargetError):
     """A page that would cost more than its budget (time, CPU or memory) to check."""
 
 
+class SourceError(AttributionError):
+    """A source of pages to scan (a sitemap, a feed, robots.txt, a list of URLs) could
+    not be fetched or read; the scan goes on with its other sources."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
 class StorageError(AttributionError):
     """The database could not be reached or refused an operation (an operational failure)."""
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from attribution.records.profile import Limits, Profile, RightsEntry
     from attribution.records.results import ImageResult, PageResult, PageSource
     from attribution.records.roles import CONTENT_ROLE, IMAGE_ROLES, SOCIAL_ROLE
+    from attribution.records.scan import NewFinding, ScanSummary
     from attribution.records.scopes import RIGHTS_SCOPES, scope_terms, unknown_scope_terms
     from attribution.records.stored import (
         FindingChange,
@@ -53,6 +54,7 @@ __all__ = [
     "ImageEvidence",
     "ImageResult",
     "Limits",
+    "NewFinding",
     "PageResult",
     "PageSnapshot",
     "PageSource",
@@ -61,6 +63,7 @@ __all__ = [
     "RightsEntry",
     "RightsImport",
     "RunSummary",
+    "ScanSummary",
     "Severity",
     "StoredFinding",
     "Waiver",
@@ -86,6 +89,8 @@ _MODULES = {
     "ImageResult": "results",
     "PageResult": "results",
     "PageSource": "results",
+    "NewFinding": "scan",
+    "ScanSummary": "scan",
     "RIGHTS_SCOPES": "scopes",
     "scope_terms": "scopes",
     "unknown_scope_terms": "scopes",
