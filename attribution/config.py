@@ -23,13 +23,14 @@ from attribution.records import (
     Limits,
     Profile,
     RightsEntry,
+    ScanSettings,
     unknown_scope_terms,
 )
 
 PROFILE_NAME = "attribution.toml"
 CONFIG_VARIABLE = "ATTRIBUTION_CONFIG"
 SEVERITY_SETTINGS = frozenset({"error", "warning", "notice", "off"})
-_TOP_KEYS = frozenset({"publication", "rules", "rights", "database", "limits"})
+_TOP_KEYS = frozenset({"publication", "rules", "rights", "database", "limits", "scan"})
 _PUBLICATION_KEYS = frozenset({"name", "commercial", "adapts_images", "staff_credits", "domains"})
 _RIGHTS_KEYS = frozenset({"provider", "scope", "valid_from", "valid_until", "reference"})
 
@@ -207,6 +208,7 @@ def profile_from_mapping(
         severity_overrides=tuple(overrides),
         rights=tuple(entries),
         limits=_limits(source, data.get("limits", {})),
+        scan=_scan(source, data.get("scan", {})),
     )
 
 
@@ -241,4 +243,64 @@ def _limits(source: str, table: object) -> Limits:
         values[key] = value if whole else float(value)
     hosts = _strings(source, "limits.allowed_hosts", table.get("allowed_hosts"))
     values["allowed_hosts"] = tuple(host.strip().lower().rstrip(".") for host in hosts)
+    return replace(defaults, **values)
+
+
+_SCAN_NUMBERS = {
+    "per_host": "pages fetched at once from one host",
+    "delay": "seconds between two fetches from one host",
+    "max_pages": "pages a scan checks at most",
+    "max_minutes": "minutes a scan runs at most",
+    "max_megabytes": "megabytes a scan downloads at most",
+}
+_SCAN_KEYS = frozenset({*_SCAN_NUMBERS, "sources", "contact", "notify", "smtp", "mail_from"})
+
+
+def _scan(source: str, table: object) -> ScanSettings:
+    """The ``[scan]`` table: sources and alerts as lists of strings, numbers in range,
+    the contact a URL or an e-mail address."""
+    if not isinstance(table, dict):
+        raise _fail(source, "scan", 'must be a table, e.g. [scan] sources = ["https://…"]')
+    _unknown(source, "scan.", table, _SCAN_KEYS)
+    defaults = ScanSettings()
+    values: dict[str, Any] = {}
+    for key, meaning in _SCAN_NUMBERS.items():
+        if key not in table:
+            continue
+        value = table[key]
+        whole = key in ("per_host", "max_pages")
+        low = 0 if key == "delay" else 1e-9
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (whole and not isinstance(value, int))
+            or not low <= value < 10**9
+            or (key == "per_host" and value > 64)
+        ):
+            kind = "a positive whole number" if whole else "a positive number"
+            if key == "delay":
+                kind = "a number of seconds, 0 or more"
+            raise _fail(source, f"scan.{key}", f"must be {kind} ({meaning})")
+        values[key] = value if whole else float(value)
+    values["sources"] = _strings(source, "scan.sources", table.get("sources"))
+    values["notify"] = _strings(source, "scan.notify", table.get("notify"))
+    for key in ("contact", "smtp", "mail_from"):
+        value = table.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip() or not value.isprintable():
+            raise _fail(source, f"scan.{key}", "must be a non-empty line of text")
+        values[key] = value.strip()
+    contact = values.get("contact")
+    if contact is not None and not (
+        contact.startswith(("https://", "http://", "mailto:")) or "@" in contact
+    ):
+        raise _fail(
+            source,
+            "scan.contact",
+            "must be a URL or an e-mail address where the site's operators can reach you",
+        )
+    smtp = values.get("smtp")
+    if smtp is not None and not smtp.startswith(("smtp://", "smtps://", "smtp+starttls://")):
+        raise _fail(source, "scan.smtp", "must be smtp://host:port, smtps://… or smtp+starttls://…")
     return replace(defaults, **values)

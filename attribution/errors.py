@@ -36,7 +36,14 @@ class TargetError(AttributionError):
 
 
 class FetchError(TargetError):
-    """An HTTP fetch failed: unreachable, error status, wrong type, too large, too slow."""
+    """An HTTP fetch failed: unreachable, error status, wrong type, too large, too slow.
+
+    ``status`` is the HTTP status of an answer that was an error (None for other
+    failures): a scan slows down for a server that says 429 or 503."""
+
+    def __init__(self, target: str, reason: str, *, status: int | None = None) -> None:
+        super().__init__(target, reason)
+        self.status = status
 
 
 class PageTooComplex(TargetError):
@@ -51,6 +58,10 @@ class SourceError(AttributionError):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+
+class SiteBusy(AttributionError):
+    """Another scan of the same site is still running: this one does nothing."""
 
 
 class StorageError(AttributionError):

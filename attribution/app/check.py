@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -25,10 +25,10 @@ from attribution.app.budget import PageClock, Sandbox, Stage
 from attribution.app.gathering import PagesInHand
 from attribution.app.outcomes import CheckOutcome, CheckTally, TargetOutcome
 from attribution.app.parallel import HostGate, check_in_parallel
-from attribution.errors import TargetError, UsageError
+from attribution.errors import FetchError, TargetError, UsageError
 from attribution.fetch.local import read_file_page, read_stdin_page
 from attribution.fetch.settings import FetchSettings
-from attribution.records import PageSource, Profile
+from attribution.records import PageSource, Profile, UnchangedPage
 from attribution.sources.targets import (
     TargetKind,
     check_base_url,
@@ -41,12 +41,15 @@ if TYPE_CHECKING:
     from attribution.fetch.browser import PageRenderer
     from attribution.fetch.session import HttpSession
     from attribution.licences import KnowledgeBase
-    from attribution.records import Embedded, ExtractedPage
+    from attribution.records import Embedded, ExtractedPage, LastReading
     from attribution.sources.targets import (
         Target,
     )
 
 T = TypeVar("T")
+
+# The answers of a server that asks to be asked less often.
+OVERLOADED = frozenset({429, 503})
 
 # The CPU-bound stages (attribution.app.stages), run in the budgeted child.
 EXTRACT = Stage("extract")
@@ -71,7 +74,12 @@ class CheckOptions:
 
     ``render`` loads each page in headless Chromium and extracts from the document its
     scripts leave (:mod:`attribution.fetch.browser`): for pages whose images only
-    scripts put in place. Each worker then has its own browser."""
+    scripts put in place. Each worker then has its own browser.
+
+    ``known`` (an incremental scan) gives the last reading of pages by the URL they are
+    fetched from: such a page is asked for conditionally, and one that answers 304 Not
+    Modified or sends the same bytes is not parsed again (its outcome is
+    ``unchanged``)."""
 
     profile: Profile = field(default_factory=Profile)
     base_url: str | None = None
@@ -82,6 +90,7 @@ class CheckOptions:
     isolate: bool = True
     workers: int = 1
     render: bool = False
+    known: Mapping[str, LastReading] | None = None
 
 
 def default_workers() -> int:
@@ -139,6 +148,9 @@ class PageChecker:
         self._clock = PageClock.start(target.name, self.limits)
         try:
             return self._check(target)
+        except _Unchanged as unchanged:
+            page = UnchangedPage(canonical_url(unchanged.source.final), unchanged.source)
+            return TargetOutcome(target.name, unchanged=page)
         except TargetError as error:
             return TargetOutcome(target.name, error=error)
         except Exception as error:  # one page's bug must not end the run
@@ -168,24 +180,41 @@ class PageChecker:
         address and charset, the knowledge base, the limits, whether it was rendered, then
         ``more``): what the stage gives, and where the page came from."""
         if target.kind is TargetKind.URL:
-            from attribution.fetch.pages import fetch_page
+            from attribution.fetch.pages import Validators, fetch_page
             from attribution.fetch.session import make_session
 
             if self._session is None:
                 self._session = make_session(self.settings)
+            known = self.options.known.get(target.address) if self.options.known else None
             with self._hold(target.address):
                 fetched_at = datetime.now(UTC)
-                fetched = fetch_page(
-                    target.address, self.settings, self._session, deadline=self._clock.deadline
-                )
+                try:
+                    fetched = fetch_page(
+                        target.address,
+                        self.settings,
+                        self._session,
+                        deadline=self._clock.deadline,
+                        validators=Validators(known.etag, known.last_modified) if known else None,
+                    )
+                except FetchError as error:
+                    if error.status in OVERLOADED and self._gate is not None:
+                        self._gate.back_off(target.address)
+                    raise
             source = _source(
                 target.address,
                 fetched.url,
                 fetched.body,
                 fetched_at,
                 status=fetched.status,
-                content_type=fetched.content_type,
+                content_type=fetched.content_type or None,
+                etag=fetched.etag,
+                last_modified=fetched.last_modified,
             )
+            if known is not None and fetched.not_modified:
+                # No body came: the bytes are those of the last reading, by the server's word.
+                raise _Unchanged(replace(source, sha256=known.sha256, size=known.size))
+            if known is not None and source.sha256 == known.sha256:
+                raise _Unchanged(source)
             body, charset = fetched.body, fetched.charset
             if self.options.render:  # the page's own origin only, through this session
                 body, charset = self._render(fetched.url, body, charset, network=True)
@@ -287,6 +316,8 @@ def _source(
     *,
     status: int | None = None,
     content_type: str | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
 ) -> PageSource:
     return PageSource(
         requested=requested,
@@ -296,7 +327,17 @@ def _source(
         sha256=hashlib.sha256(body).hexdigest(),
         size=len(body),
         content_type=content_type,
+        etag=etag,
+        last_modified=last_modified,
     )
+
+
+class _Unchanged(Exception):
+    """The page is as it was at its last reading: it is not parsed again."""
+
+    def __init__(self, source: PageSource) -> None:
+        super().__init__(source.final)
+        self.source = source
 
 
 def check_targets(
@@ -323,7 +364,6 @@ def check_targets(
     signal turned into one) marks the run interrupted before it goes on up.
     """
     recorder: Recorder | None = None
-    in_hand: PagesInHand | None = None
     profile = options.profile
     if options.base_url is not None:
         check_base_url(options.base_url)
@@ -353,8 +393,43 @@ def check_targets(
             if on_run is not None:
                 on_run(recorder.run_id)
             profile = recorder.with_register(profile)
-        if on_start is not None:
-            on_start(len(targets))
+    except BaseException:
+        if recorder is not None:
+            recorder.close("interrupted")
+        raise
+    if on_start is not None:
+        on_start(len(targets))
+    tally, kept, _ = run_checks(targets, options, profile, recorder, on_done=on_done, keep=keep)
+    run_id = recorder.run_id if recorder is not None else None
+    if recorder is not None:
+        recorder.close("finished")
+    return CheckOutcome(tuple(kept), profile, run_id, tally)
+
+
+def run_checks(
+    targets: Sequence[Target],
+    options: CheckOptions,
+    profile: Profile,
+    recorder: Recorder | None,
+    *,
+    on_done: Callable[[TargetOutcome], None] | None = None,
+    keep: bool = True,
+    stop_when: Callable[[], str | None] | None = None,
+    gate: HostGate | None = None,
+) -> tuple[CheckTally, list[TargetOutcome], str | None]:
+    """Check ``targets`` against ``profile``, each page recorded by ``recorder`` (when
+    there is one) as soon as it is done: the tally, the outcomes kept, and why the
+    checks stopped early (None when every target was checked).
+
+    ``stop_when`` is asked after each outcome; when it gives a reason, no more targets
+    are checked (those in hand are recorded). Whatever else stops the checks (an
+    exception, a signal turned into one) marks the run interrupted before it goes on
+    up; otherwise the run is left open for the caller to close. ``gate`` spaces the
+    fetches from each host (a polite scan); by default only their number is bounded.
+    """
+    in_hand: PagesInHand | None = None
+    stopped: str | None = None
+    try:
         tally = CheckTally()
         kept: list[TargetOutcome] = []
 
@@ -370,9 +445,12 @@ def check_targets(
         else:
             in_hand = PagesInHand(list, deliver, most=1)
         # Closed at once when the check stops, so that the workers stop too.
-        with closing(_outcomes(targets, options, profile, in_hand)) as outcomes:
+        with closing(_outcomes(targets, options, profile, in_hand, gate)) as outcomes:
             for outcome in outcomes:
                 in_hand.add(outcome)
+                stopped = stop_when() if stop_when is not None else None
+                if stopped is not None:
+                    break
         in_hand.settle()
     except BaseException:
         if recorder is not None:
@@ -381,10 +459,7 @@ def check_targets(
                     recorder.record_all(in_hand.pages)
             recorder.close("interrupted")
         raise
-    run_id = recorder.run_id if recorder is not None else None
-    if recorder is not None:
-        recorder.close("finished")
-    return CheckOutcome(tuple(kept), profile, run_id, tally)
+    return tally, kept, stopped
 
 
 def _outcomes(
@@ -392,17 +467,18 @@ def _outcomes(
     options: CheckOptions,
     profile: Profile,
     in_hand: PagesInHand,
+    gate: HostGate | None = None,
 ) -> Generator[TargetOutcome, None, None]:
     """Each target's outcome in target order: one at a time (each recorded before the
     next is checked), or by ``options.workers`` workers at once (those in hand recorded
     while waiting for the next)."""
     if options.workers <= 1 or len(targets) <= 1:
-        with PageChecker(options, profile) as checker:
+        with PageChecker(options, profile, gate=gate) as checker:
             for target in targets:
                 in_hand.settle()
                 yield checker.check(target)
         return
-    gate = HostGate(options.settings.max_per_host)
+    gate = gate or HostGate(options.settings.max_per_host)
     yield from check_in_parallel(
         targets,
         lambda: PageChecker(options, profile, gate=gate),

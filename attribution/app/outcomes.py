@@ -9,7 +9,7 @@ from attribution.records import Severity
 
 if TYPE_CHECKING:
     from attribution.errors import TargetError
-    from attribution.records import PageResult, Profile
+    from attribution.records import PageResult, Profile, UnchangedPage
 
 # The lowest severity that makes a check "fail", by the names of --fail-on.
 FAIL_ON: dict[str, Severity | None] = {
@@ -22,11 +22,13 @@ FAIL_ON: dict[str, Severity | None] = {
 
 @dataclass(frozen=True)
 class TargetOutcome:
-    """A checked page, or the reason the target could not be checked."""
+    """A checked page, a page found unchanged since its last reading (not parsed
+    again), or the reason the target could not be checked."""
 
     target: str
     result: PageResult | None = None
     error: TargetError | None = None
+    unchanged: UnchangedPage | None = None
 
 
 class CheckTally:
@@ -35,18 +37,21 @@ class CheckTally:
 
     def __init__(self) -> None:
         self.checked = 0
+        self.unchanged = 0
         self.failures: list[tuple[str, str]] = []
         self.worst: Severity | None = None
 
     @property
     def total(self) -> int:
-        """How many targets were counted, checked or failed."""
-        return self.checked + len(self.failures)
+        """How many targets were counted, checked, unchanged or failed."""
+        return self.checked + self.unchanged + len(self.failures)
 
     def add(self, outcome: TargetOutcome) -> None:
         """Count one target's outcome."""
         if outcome.error is not None:
             self.failures.append((outcome.target, outcome.error.reason))
+        if outcome.unchanged is not None:
+            self.unchanged += 1
         if outcome.result is None:
             return
         self.checked += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     from attribution.app.outcomes import TargetOutcome
     from attribution.sources.targets import Target
 
+# The longest a polite gate spaces two fetches from one host, whatever asks for more.
+MAX_SPACING_SECONDS = 60.0
+# The first pause given to a host that answers 429 or 503; it doubles while it goes on.
+MIN_BACKOFF_SECONDS = 1.0
 # How long the waiting thread sleeps between looks, so that Ctrl-C and SIGTERM reach it.
 _POLL_SECONDS = 0.5
 # How often a consumer is told that the thread is still waiting.
@@ -28,21 +33,93 @@ _WAITING_TICK_SECONDS = 0.1
 
 
 class HostGate:
-    """At most ``per_host`` page fetches at a time to any one host (thread-safe)."""
+    """At most ``per_host`` page fetches at a time to any one host, and (for a polite
+    scan) their starts spaced out (thread-safe).
 
-    def __init__(self, per_host: int) -> None:
+    Starts to one host are at least ``delay`` seconds apart, or the host's own
+    Crawl-delay (:meth:`set_delay`); when ``adaptive``, also at least the host's recent
+    response time divided by ``per_host``, so that a server that slows down under load
+    is asked less often. A host that answers 429 or 503 (:meth:`back_off`) is given a
+    pause that doubles while it goes on, and shrinks again as it answers.
+    """
+
+    def __init__(self, per_host: int, delay: float = 0.0, *, adaptive: bool = False) -> None:
         self.per_host = per_host
+        self.delay = delay
+        self.adaptive = adaptive
         self._lock = threading.Lock()
         self._gates: dict[str, threading.BoundedSemaphore] = {}
+        self._floors: dict[str, float] = {}
+        self._latency: dict[str, float] = {}
+        self._backoff: dict[str, float] = {}
+        self._next: dict[str, float] = {}
+
+    def set_delay(self, host: str, seconds: float) -> None:
+        """Space the starts of fetches from ``host`` at least ``seconds`` apart (its
+        robots.txt Crawl-delay), whatever the gate's own delay."""
+        with self._lock:
+            self._floors[host.lower()] = max(seconds, 0.0)
+
+    def interval(self, host: str) -> float:
+        """The time between two starts to ``host`` now."""
+        host = host.lower()
+        with self._lock:
+            return self._interval(host)
+
+    def _interval(self, host: str) -> float:
+        spacing = max(self.delay, self._floors.get(host, 0.0), self._backoff.get(host, 0.0))
+        if self.adaptive and host in self._latency:
+            spacing = max(spacing, self._latency[host] / self.per_host)
+        return min(spacing, MAX_SPACING_SECONDS)
 
     @contextmanager
     def hold(self, url: str) -> Iterator[None]:
-        """Wait for, then hold, one of the host's places while the block runs."""
+        """Wait for, then hold, one of the host's places while the block runs (its turn
+        comes no sooner than the host's spacing allows)."""
         host = (urlsplit(url).hostname or "").lower()
         with self._lock:
             gate = self._gates.setdefault(host, threading.BoundedSemaphore(self.per_host))
         with gate:
-            yield
+            self._wait_turn(host)
+            started = time.monotonic()
+            try:
+                yield
+            finally:
+                self._observe(host, time.monotonic() - started)
+
+    def _wait_turn(self, host: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next.get(host, now))
+            self._next[host] = start + self._interval(host)
+        if start > now:
+            time.sleep(start - now)
+
+    def _observe(self, host: str, seconds: float) -> None:
+        """A fetch from ``host`` took ``seconds``: its response time is followed, and a
+        pause it was given shrinks."""
+        if not self.adaptive:
+            return
+        with self._lock:
+            before = self._latency.get(host)
+            self._latency[host] = seconds if before is None else 0.7 * before + 0.3 * seconds
+            pause = self._backoff.get(host, 0.0) / 2
+            if pause < MIN_BACKOFF_SECONDS / 4:
+                self._backoff.pop(host, None)
+            else:
+                self._backoff[host] = pause
+
+    def back_off(self, url: str) -> None:
+        """``url``'s host said it is overloaded (429, 503): pause it, twice as long as
+        the last time it said so, at least :data:`MIN_BACKOFF_SECONDS`."""
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            pause = min(
+                max(self._backoff.get(host, 0.0) * 2, MIN_BACKOFF_SECONDS), MAX_SPACING_SECONDS
+            )
+            self._backoff[host] = pause
+            now = time.monotonic()
+            self._next[host] = max(self._next.get(host, now), now + pause)
 
 
 class Checker(Protocol):

@@ -4,7 +4,7 @@ transaction."""
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from attribution.store import (
     resume_run,
     start_run,
 )
+from attribution.store.scans import record_unchanged
 
 if TYPE_CHECKING:
     from attribution.records import Profile
@@ -49,13 +50,36 @@ class Recorder:
 
     @classmethod
     def open(
-        cls, url: str | None, profile: Profile, targets: Sequence[str], kind: str = "check"
+        cls,
+        url: str | None,
+        profile: Profile,
+        targets: Sequence[str],
+        kind: str = "check",
+        more: Mapping[str, object] | None = None,
     ) -> Recorder:
-        """Open the database (the embedded default when ``url`` is None) and start a run."""
+        """Open the database (the embedded default when ``url`` is None) and start a
+        run; ``more`` is kept with the run's options (a scan's site and sources)."""
         db = open_database(url, quick_commits=True)
+        try:
+            return cls.start_on(db, profile, targets, kind, more)
+        except BaseException:
+            db.close()
+            raise
+
+    @classmethod
+    def start_on(
+        cls,
+        db: Database,
+        profile: Profile,
+        targets: Sequence[str],
+        kind: str = "check",
+        more: Mapping[str, object] | None = None,
+    ) -> Recorder:
+        """Start a run on the open database ``db`` (see :meth:`open`)."""
         options: dict[str, object] = {
             "commercial": profile.commercial,
             "adapts_images": profile.adapts_images,
+            **(more or {}),
         }
         run_id = start_run(db, kind, list(targets), options)
         return cls._with_targets(db, run_id, list(enumerate(targets)))
@@ -93,6 +117,13 @@ class Recorder:
         target with the database's reason, and the outcome returned says so: one page
         never stops the run, nor keeps the other pages out."""
         placed = [(outcome, self._position(outcome.target)) for outcome in outcomes]
+        unchanged = [
+            (outcome.unchanged, position)
+            for outcome, position in placed
+            if outcome.unchanged is not None
+        ]
+        if unchanged:
+            record_unchanged(self.db, self.run_id, unchanged)
         pages = [
             (index, PageToRecord(outcome.result, position))
             for index, (outcome, position) in enumerate(placed)
@@ -106,7 +137,9 @@ class Recorder:
             except Exception:  # one is refused, and with it all: each is tried alone below
                 pass
         return [
-            outcome if index in written else self._record_one(outcome, position)
+            outcome
+            if index in written or outcome.unchanged is not None
+            else self._record_one(outcome, position)
             for index, (outcome, position) in enumerate(placed)
         ]
 

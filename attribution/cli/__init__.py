@@ -23,6 +23,7 @@ import click
 
 from attribution import __version__
 from attribution.cli.common import (
+    EXIT_BUSY,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_OPERATIONAL,
@@ -30,7 +31,7 @@ from attribution.cli.common import (
     error,
     hide_passwords,
 )
-from attribution.errors import AttributionError, ConfigError, UsageError
+from attribution.errors import AttributionError, ConfigError, SiteBusy, UsageError
 
 # Every command: the module that defines it (as ``command`` or ``group``), and the first
 # sentence of its help, which ``attribution --help`` lists without importing the module
@@ -123,6 +124,9 @@ class AttributionGroup(click.Group):
         except UsageError as problem:
             error(str(problem))
             ctx.exit(EXIT_USAGE)
+        except SiteBusy as problem:
+            error(str(problem))
+            ctx.exit(EXIT_BUSY)
         except ConfigError as problem:
             error(f"configuration error: {problem}")
             ctx.exit(EXIT_USAGE)
@@ -162,6 +166,7 @@ def cli(config: Path | None) -> None:
     exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
                 2 usage or configuration error, 3 a target could not be fetched or
                 read, or the database could not be reached (wins over 1),
+                4 another scan of the same site is running (scan),
                 130 stopped by Ctrl-C (SIGINT), 143 stopped by SIGTERM.
     """
 

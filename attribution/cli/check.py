@@ -3,34 +3,28 @@
 from __future__ import annotations
 
 import math
-import signal
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 import click
 
 from attribution.app.outcomes import FAIL_ON
 from attribution.cli.common import (
     EXIT_FINDINGS,
-    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_OPERATIONAL,
-    EXIT_TERMINATED,
     ReportSink,
     check_output,
     config_option,
-    error,
     load_profile,
     output_option,
     use_colour,
     verbosity_options,
 )
+from attribution.cli.progress import Progress
+from attribution.cli.signals import interrupted, sigterm_interrupts
 from attribution.render import CHECK_FORMATS, format_help
 
 if TYPE_CHECKING:
@@ -186,7 +180,7 @@ def command(
         workers=jobs or default_workers(),
         render=render,
     )
-    progress = _Progress(quiet=quiet, verbose=verbose)
+    progress = Progress(quiet=quiet, verbose=verbose)
     sink = ReportSink(output)
     colour = fmt == "text" and output is None and use_colour(sys.stdout)
     writer = check_writer(fmt, sink, profile, colour=colour)
@@ -203,7 +197,7 @@ def command(
     runs: list[int] = []
     try:
         try:
-            with _sigterm_interrupts():
+            with sigterm_interrupts():
                 outcome = check_targets(
                     names,
                     options,
@@ -218,7 +212,7 @@ def command(
     except (KeyboardInterrupt, Interrupted) as stop:
         # What was checked is a whole report of its own.
         _finish(writer, reported.failures, sink)
-        return _interrupted(stop, runs[-1] if runs else None)
+        return interrupted(stop, runs[-1] if runs else None, "check")
     except BaseException:
         sink.close()
         raise
@@ -239,84 +233,3 @@ def _finish(writer: CheckWriter, failures: list[tuple[str, str]], sink: ReportSi
         writer.finish(failures)
     finally:
         sink.close()
-
-
-@contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """While a check runs, SIGTERM raises :class:`~attribution.errors.Interrupted`, which
-    unwinds the check (marking its run interrupted) as Ctrl-C's KeyboardInterrupt does.
-
-    A second SIGTERM meets the handler that was there before (by default: the end of
-    the process). Signals can only be handled in the main thread; elsewhere this does
-    nothing.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    from attribution.errors import Interrupted
-
-    def interrupt(number: int, _frame: FrameType | None) -> None:
-        signal.signal(signal.SIGTERM, before)
-        raise Interrupted(number)
-
-    installed = signal.signal(signal.SIGTERM, interrupt)
-    before = installed if installed is not None else signal.SIG_DFL
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, before)
-
-
-def _interrupted(stop: BaseException, run: int | None) -> int:
-    """Say that the check was stopped and how to take it up; the exit code of the signal."""
-    from attribution.errors import Interrupted
-
-    if run is not None:
-        error(f"run {run} was interrupted; resume it with: attribution check --resume {run}")
-    else:
-        error("the check was interrupted")
-    terminated = isinstance(stop, Interrupted) and stop.signal_number == signal.SIGTERM
-    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
-
-
-class _Progress:
-    """A progress bar on stderr over several targets, and each failure as one line.
-
-    Silent when stderr is not a terminal (cron, CI, pipes), for one target, or with
-    ``--quiet``; ``--verbose`` adds a line per target done.
-    """
-
-    def __init__(self, *, quiet: bool, verbose: bool) -> None:
-        self.quiet = quiet
-        self.verbose = verbose
-        self.bar: Any = None
-
-    def start(self, total: int) -> None:
-        from tqdm import tqdm
-
-        disable = self.quiet or total < 2 or not sys.stderr.isatty()
-        self.bar = tqdm(total=total, unit="pages", file=sys.stderr, disable=disable, leave=False)
-
-    def done(self, outcome: TargetOutcome) -> None:
-        from attribution.render.escape import terminal_safe
-
-        if outcome.error is not None:
-            with self.bar.external_write_mode():
-                error(str(outcome.error))
-        elif self.verbose and outcome.result is not None:
-            page = outcome.result
-            line = f"{page.url}: {len(page.images)} image(s), {len(page.all_findings())} finding(s)"
-            with self.bar.external_write_mode():
-                click.echo(terminal_safe(line), err=True)
-        self.bar.update()
-
-    def aside(self, writing_stdout: bool) -> AbstractContextManager[object]:
-        """While the block writes the report to stdout, the bar stands aside (when both
-        share a terminal)."""
-        if self.bar is None or not writing_stdout:
-            return nullcontext()
-        return cast("AbstractContextManager[object]", self.bar.external_write_mode())
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 EXIT_TERMINATED = 143  # 128 + SIGTERM
+EXIT_BUSY = 4  # another scan of the same site is running: this one did nothing
 
 F = TypeVar("F", bound=Callable[..., Any])
 

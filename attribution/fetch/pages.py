@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from attribution.fetch.session import Stream
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+NOT_MODIFIED = 304
+# Validators longer than this are not kept (no server sends them; a hostile one might).
+MAX_VALIDATOR_LENGTH = 255
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,32 @@ class FetchedPage:
     content_type: str
     charset: str | None
     body: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        """Whether the server answered a conditional request with 304 Not Modified
+        (there is no body: the page is as it was)."""
+        return self.status == NOT_MODIFIED
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a server said of a page's last reading, sent back to ask whether it changed
+    (``If-None-Match``, ``If-Modified-Since``)."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        """The headers of a conditional request (none when nothing is known)."""
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
 
 
 def fetch_page(
@@ -35,8 +64,12 @@ def fetch_page(
     session: requests.Session | None = None,
     *,
     deadline: float | None = None,
+    validators: Validators | None = None,
 ) -> FetchedPage:
     """Fetch one HTML page, enforcing timeouts, the redirect limit and the size cap.
+
+    With ``validators`` the request is conditional: a server that answers 304 Not
+    Modified gives a page without a body whose :attr:`FetchedPage.not_modified` is true.
 
     ``url`` is the target the user named: its host may be at a private address when
     ``settings.private_targets`` allows it; redirects and other hosts are held to the
@@ -53,21 +86,42 @@ def fetch_page(
     own_session = session is None
     session = session or make_session(settings)
     try:
-        return _fetch(url, settings, session, deadline)
+        return _fetch(url, settings, session, deadline, validators)
     finally:
         if own_session:
             session.close()
 
 
 def _fetch(
-    url: str, settings: FetchSettings, session: requests.Session, deadline: float | None
+    url: str,
+    settings: FetchSettings,
+    session: requests.Session,
+    deadline: float | None,
+    validators: Validators | None,
 ) -> FetchedPage:
-    with open_stream(url, settings, session, deadline=deadline, what="page") as stream:
+    headers = validators.headers() if validators is not None else None
+    with open_stream(
+        url, settings, session, headers or None, deadline=deadline, what="page"
+    ) as stream:
         response = stream.response
+        etag = _validator(response.headers.get("ETag"))
+        last_modified = _validator(response.headers.get("Last-Modified"))
+        if response.status_code == NOT_MODIFIED and headers:
+            return FetchedPage(
+                url=response.url,
+                status=NOT_MODIFIED,
+                content_type="",
+                charset=None,
+                body=b"",
+                etag=etag or (validators.etag if validators else None),
+                last_modified=last_modified or (validators.last_modified if validators else None),
+            )
         if response.status_code >= 400:
             reason = response.reason or ""
             raise FetchError(
-                url, f"HTTP {response.status_code} {reason}".rstrip() + " — check the URL"
+                url,
+                f"HTTP {response.status_code} {reason}".rstrip() + " — check the URL",
+                status=response.status_code,
             )
         media_type, charset = parse_content_type(response.headers.get("Content-Type"))
         if media_type and media_type not in HTML_TYPES:
@@ -82,7 +136,16 @@ def _fetch(
         content_type=media_type or "text/html",
         charset=charset,
         body=body,
+        etag=etag,
+        last_modified=last_modified,
     )
+
+
+def _validator(value: str | None) -> str | None:
+    """A validator header worth sending back: printable, of a sane length."""
+    if not value or len(value) > MAX_VALIDATOR_LENGTH or not value.isprintable():
+        return None
+    return value.strip() or None
 
 
 def _read_capped(url: str, stream: Stream, settings: FetchSettings) -> bytes:

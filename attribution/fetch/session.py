@@ -268,12 +268,14 @@ def _retry_wait(fetch: Fetch, response: requests.Response, retries: int) -> floa
             fetch.requested,
             f"{status}: the server asked to retry after {asked:g} s "
             f"(more than the {MAX_RETRY_WAIT:g} s waited for)",
+            status=response.status_code,
         )
     if asked >= fetch.remaining():
         response.close()
         raise FetchError(
             fetch.requested,
             f"{status}: the server asked to retry after {asked:g} s, later than the time left",
+            status=response.status_code,
         )
     return asked
 

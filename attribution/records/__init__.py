@@ -22,8 +22,14 @@ if TYPE_CHECKING:
     from attribution.records.embedded import ContentCredentials, Embedded
     from attribution.records.extracted import ExtractedImage, ExtractedPage
     from attribution.records.finding import FINDING_STATUSES, Finding, Severity
-    from attribution.records.profile import Limits, Profile, RightsEntry
-    from attribution.records.results import ImageResult, PageResult, PageSource
+    from attribution.records.profile import Limits, Profile, RightsEntry, ScanSettings
+    from attribution.records.results import (
+        ImageResult,
+        LastReading,
+        PageResult,
+        PageSource,
+        UnchangedPage,
+    )
     from attribution.records.roles import CONTENT_ROLE, IMAGE_ROLES, SOCIAL_ROLE
     from attribution.records.scan import NewFinding, ScanSummary
     from attribution.records.scopes import RIGHTS_SCOPES, scope_terms, unknown_scope_terms
@@ -53,6 +59,7 @@ __all__ = [
     "FindingChange",
     "ImageEvidence",
     "ImageResult",
+    "LastReading",
     "Limits",
     "NewFinding",
     "PageResult",
@@ -63,9 +70,11 @@ __all__ = [
     "RightsEntry",
     "RightsImport",
     "RunSummary",
+    "ScanSettings",
     "ScanSummary",
     "Severity",
     "StoredFinding",
+    "UnchangedPage",
     "Waiver",
     "scope_terms",
     "unknown_scope_terms",
@@ -86,9 +95,12 @@ _MODULES = {
     "Limits": "profile",
     "Profile": "profile",
     "RightsEntry": "profile",
+    "ScanSettings": "profile",
     "ImageResult": "results",
     "PageResult": "results",
     "PageSource": "results",
+    "LastReading": "results",
+    "UnchangedPage": "results",
     "NewFinding": "scan",
     "ScanSummary": "scan",
     "RIGHTS_SCOPES": "scopes",

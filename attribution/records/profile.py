@@ -85,6 +85,33 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class ScanSettings:
+    """How the site is scanned: the profile's ``[scan]`` table.
+
+    ``sources`` are what ``attribution scan`` reads when none are named (sitemaps,
+    feeds, a site's address, files listing URLs); ``contact`` is a URL or e-mail address
+    put in the User-Agent so that a site's operators can reach whoever runs the scan.
+    At most ``per_host`` pages are fetched from one host at once, at least ``delay``
+    seconds apart (a robots.txt Crawl-delay may ask for more). A run stops at
+    ``max_pages`` pages, after ``max_minutes`` or ``max_megabytes`` downloaded (None:
+    no such limit). ``notify`` lists where alerts go (webhooks, ``slack:…``,
+    ``mailto:…``); ``smtp`` is the mail server (``smtp://host:port``, ``smtps://``
+    for TLS from the start, ``smtp+starttls://``) and ``mail_from`` the sender.
+    """
+
+    sources: tuple[str, ...] = ()
+    contact: str | None = None
+    per_host: int = 2
+    delay: float = 0.0
+    max_pages: int | None = None
+    max_minutes: float | None = None
+    max_megabytes: float | None = None
+    notify: tuple[str, ...] = ()
+    smtp: str = "smtp://localhost:25"
+    mail_from: str | None = None
+
+
+@dataclass(frozen=True)
 class Profile:
     """The publication whose use of images is being checked.
 
@@ -100,3 +127,4 @@ class Profile:
     rights: tuple[RightsEntry, ...] = ()
     database_url: str | None = None
     limits: Limits = field(default_factory=Limits)
+    scan: ScanSettings = field(default_factory=ScanSettings)

@@ -37,6 +37,30 @@ class PageSource:
     sha256: str
     size: int
     content_type: str | None = None
+    # The validators the server gave (ETag, Last-Modified), for a later conditional request.
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class LastReading:
+    """What was recorded of a page's last full reading, for an incremental scan: the
+    validators its server gave (sent back in a conditional request) and the hash and
+    size of its bytes (a page that sends the same bytes again is not parsed again)."""
+
+    sha256: str
+    size: int
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class UnchangedPage:
+    """A page found as it was at its last reading (304 Not Modified, or the same
+    bytes): ``url`` is its identity, ``source`` how it was asked for this time."""
+
+    url: str
+    source: PageSource
 
 
 @dataclass(frozen=True)

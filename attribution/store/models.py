@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
@@ -100,6 +102,9 @@ class Run(Base):
     pid: Mapped[int] = mapped_column(Integer)
     pages_done: Mapped[int] = mapped_column(Integer, default=0)
     pages_failed: Mapped[int] = mapped_column(Integer, default=0)
+    # Scans: pages found unchanged (not parsed again) and pages left out (robots.txt…).
+    pages_unchanged: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pages_skipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     images: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     warnings: Mapped[int] = mapped_column(Integer, default=0)
@@ -119,7 +124,8 @@ class RunTarget(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     target: Mapped[str] = mapped_column(PageText)
-    status: Mapped[str] = mapped_column(String(10))  # pending, done or failed
+    # pending, done, failed; in scans also unchanged (not parsed again) or skipped
+    status: Mapped[str] = mapped_column(String(10))
     page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
     reason: Mapped[str | None] = mapped_column(PageText)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -163,6 +169,12 @@ class PageFetch(Base):
     size: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str | None] = mapped_column(PageText)
     images: Mapped[int] = mapped_column(Integer, default=0)
+    # The validators the server gave, sent back in the next scan's conditional request.
+    etag: Mapped[str | None] = mapped_column(String(255))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    # The page answered 304 Not Modified or sent the bytes of its last reading: it was
+    # not parsed again, and its findings stand as they were.
+    unchanged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Image(Base):

@@ -170,6 +170,8 @@ def _add_fetches(
                 "size": source.size if source else None,
                 "title": result.title,
                 "images": len(result.images),
+                "etag": source.etag if source else None,
+                "last_modified": source.last_modified if source else None,
             }
         )
     fetches = table(PageFetch)

@@ -31,7 +31,7 @@ def start_run(db: Database, kind: str, targets: Sequence[str], options: dict[str
     died as interrupted."""
 
     def work(session: Session) -> int:
-        _mark_interrupted(session)
+        mark_interrupted(session)
         run = Run(
             kind=kind,
             started_at=now(),
@@ -65,13 +65,14 @@ def resume_run(
     db: Database, run_id: int, check: Callable[[list[str]], object] | None = None
 ) -> list[tuple[int, str]]:
     """Take up a run again: (position, target) of the targets it did not finish (not
-    reached, or failed), in their order. The run is marked running by this process.
+    reached, or failed; not those a scan found unchanged or skipped), in their order.
+    The run is marked running by this process.
 
     ``check`` is given those targets first; an error it raises leaves the run untouched.
     """
 
     def work(session: Session) -> list[tuple[int, str]]:
-        _mark_interrupted(session)
+        mark_interrupted(session)
         run = session.get(Run, run_id)
         if run is None:
             raise UsageError(f"no run {run_id} (see 'attribution runs')")
@@ -82,7 +83,7 @@ def resume_run(
             )
         left = session.scalars(
             select(RunTarget)
-            .where(RunTarget.run_id == run_id, RunTarget.status != DONE)
+            .where(RunTarget.run_id == run_id, RunTarget.status.in_((PENDING, FAILED)))
             .order_by(RunTarget.position)
         ).all()
         if check is not None:
@@ -98,7 +99,8 @@ def resume_run(
     return transaction(db, work)
 
 
-def _mark_interrupted(session: Session) -> None:
+def mark_interrupted(session: Session) -> None:
+    """Mark this host's runs still marked running, whose process has died, interrupted."""
     host = socket.gethostname()
     for run in session.scalars(select(Run).where(Run.status == "running", Run.host == host)):
         if not _process_alive(run.pid):
