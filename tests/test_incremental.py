@@ -159,9 +159,8 @@ def test_the_gate_spaces_the_starts_to_one_host() -> None:
     lock = threading.Lock()
 
     def fetch() -> None:
-        with gate.hold("https://www.example.com/a"):
-            with lock:
-                starts.append(time.monotonic())
+        with gate.hold("https://www.example.com/a"), lock:
+            starts.append(time.monotonic())
 
     threads = [threading.Thread(target=fetch) for _ in range(4)]
     for thread in threads:
