@@ -111,7 +111,8 @@ Hostile sources
     A gzip bomb: a file of about 1 MiB (with its Content-Length) inflating to
     ``bomb_mib`` (1025) MiB, more than 1 GiB: a ``urlset`` padded with whitespace.
     One deflate block of 1 MiB is compressed once and repeated (each ends with a full
-    flush, so each decodes on its own); the CRC is computed as the blocks are sent.
+    flush, so each decodes on its own); the trailer's CRC-32 is combined from the
+    parts' (never computed over the gigabyte).
 ``/hostile/loop-a.xml`` ↔ ``/hostile/loop-b.xml``
     Two sitemap indexes that list each other. ``/hostile/self.xml``: one that lists
     itself.
@@ -625,7 +626,7 @@ class ScanSite:
         self._stopping.clear()
         # what was made for another port is made again
         self._rendered.clear()
-        for made in ("_many_body", "_bomb_parts"):
+        for made in ("_many_body", "_bomb_made"):
             self.__dict__.pop(made, None)
         self._server = _Server((self.host, 0), self)
         self._thread = threading.Thread(
@@ -1359,47 +1360,17 @@ class ScanSite:
         return _Response(200, "application/xml", self.huge_chunks())
 
     @cached_property
-    def _bomb_parts(self) -> tuple[bytes, bytes, bytes, bytes, bytes]:
-        """The bomb's inflated start, its repeated 1 MiB block and its end, and the
-        compressed start (with the gzip header) and block."""
-        start = self._urlset([f"<url><loc>{self.page_url(1)}</loc></url>"]).removesuffix(
-            b"</urlset>\n"
-        )
-        block = b" " * (MIB - 1) + b"\n"
-        compressor = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate: our own framing
-        header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
-        head = header + compressor.compress(start) + compressor.flush(zlib.Z_FULL_FLUSH)
-        packed = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
-        again = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
-        # after a full flush the compressor starts afresh: the block always packs the same
-        assert packed == again
-        return start, block, b"</urlset>\n", head, packed
+    def _bomb_made(self) -> _GzipBomb:
+        start = self._urlset([f"<url><loc>{self.page_url(1)}</loc></url>"])
+        return _GzipBomb.make(start.removesuffix(b"</urlset>\n"), b"</urlset>\n", self.bomb_mib)
 
     def bomb_sizes(self) -> tuple[int, int]:
         """(compressed, inflated) sizes of ``/hostile/huge.xml.gz``."""
-        start, block, end, head, packed = self._bomb_parts
-        tail = zlib.compressobj(9, zlib.DEFLATED, -15)
-        closing = tail.compress(end) + tail.flush(zlib.Z_FINISH)
-        compressed = len(head) + self.bomb_mib * len(packed) + len(closing) + 8
-        return compressed, len(start) + self.bomb_mib * len(block) + len(end)
+        return self._bomb_made.compressed_size, self._bomb_made.inflated_size
 
     def _bomb(self) -> _Response:
-        start, block, end, head, packed = self._bomb_parts
-        repeats = self.bomb_mib
-
-        def chunks() -> Iterator[bytes]:
-            crc = zlib.crc32(start)
-            yield head
-            for _ in range(repeats):
-                crc = zlib.crc32(block, crc)
-                yield packed
-            tail = zlib.compressobj(9, zlib.DEFLATED, -15)
-            crc = zlib.crc32(end, crc)
-            size = len(start) + repeats * len(block) + len(end)
-            yield tail.compress(end) + tail.flush(zlib.Z_FINISH)
-            yield struct.pack("<II", crc, size & 0xFFFFFFFF)
-
-        return _Response(200, "application/gzip", chunks(), length=self.bomb_sizes()[0])
+        bomb = self._bomb_made
+        return _Response(200, "application/gzip", bomb.chunks(), length=bomb.compressed_size)
 
     def _feed_html(self) -> _Response:
         body = _html_page(
@@ -1408,6 +1379,110 @@ class ScanSite:
             'us on social media. <a href="/">Home</a></p>',
         )
         return self._document(body, "text/html; charset=utf-8", SITE_EPOCH)
+
+
+# --- the gzip bomb ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _GzipBomb:
+    """A gzip file of ``start``, ``repeats`` MiB of whitespace and ``end``, made without
+    ever compressing (or holding) the whitespace more than once.
+
+    The deflate stream is raw (the gzip header and trailer are written here): ``head``
+    is the header and ``start`` compressed, ``packed`` one MiB of whitespace compressed
+    and followed by a full flush (after which the compressor starts afresh, so the same
+    bytes encode every repetition), ``tail`` the compressed ``end`` with the last block
+    and the trailer, whose CRC-32 is combined from the parts' (as zlib's
+    ``crc32_combine`` does) rather than computed over the inflated gigabyte."""
+
+    head: bytes
+    packed: bytes
+    repeats: int
+    tail: bytes
+    inflated_size: int
+
+    @classmethod
+    def make(cls, start: bytes, end: bytes, repeats: int) -> _GzipBomb:
+        block = b" " * (MIB - 1) + b"\n"
+        compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+        head = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"  # gzip, no name, no time
+        head += compressor.compress(start) + compressor.flush(zlib.Z_FULL_FLUSH)
+        packed = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+        if compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH) != packed:
+            raise AssertionError("a full flush did not make the block's encoding repeat")
+        closing = compressor.compress(end) + compressor.flush(zlib.Z_FINISH)
+        crc = _crc32_combine(zlib.crc32(start), _crc32_repeated(block, repeats), repeats * MIB)
+        crc = _crc32_combine(crc, zlib.crc32(end), len(end))
+        size = len(start) + repeats * MIB + len(end)
+        tail = closing + struct.pack("<II", crc, size & 0xFFFFFFFF)
+        return cls(head, packed, repeats, tail, size)
+
+    @property
+    def compressed_size(self) -> int:
+        return len(self.head) + self.repeats * len(self.packed) + len(self.tail)
+
+    def chunks(self) -> Iterator[bytes]:
+        """The file, 64 repetitions (64 KiB or so) at a time."""
+        yield self.head
+        left = self.repeats
+        while left:
+            step = min(left, 64)
+            yield self.packed * step
+            left -= step
+        yield self.tail
+
+
+def _gf2_times(matrix: Sequence[int], vector: int) -> int:
+    """A 32 x 32 matrix over GF(2) (one column a row) times a 32-bit vector."""
+    total, row = 0, 0
+    while vector:
+        if vector & 1:
+            total ^= matrix[row]
+        vector >>= 1
+        row += 1
+    return total
+
+
+def _gf2_square(matrix: Sequence[int]) -> list[int]:
+    return [_gf2_times(matrix, column) for column in matrix]
+
+
+def _crc32_combine(first: int, second: int, second_length: int) -> int:
+    """The CRC-32 of A followed by B, from the CRC-32 of A, that of B and B's length:
+    A's CRC is carried through B's length of zero bytes (operators squared up from one
+    zero bit), then the two are added."""
+    if second_length <= 0:
+        return first
+    odd = [0xEDB88320] + [1 << n for n in range(31)]  # the operator of one zero bit
+    even = _gf2_square(odd)  # two zero bits
+    odd = _gf2_square(even)  # four zero bits
+    while True:
+        even = _gf2_square(odd)  # a zero byte, then 4, 16… bytes
+        if second_length & 1:
+            first = _gf2_times(even, first)
+        second_length >>= 1
+        if not second_length:
+            break
+        odd = _gf2_square(even)
+        if second_length & 1:
+            first = _gf2_times(odd, first)
+        second_length >>= 1
+        if not second_length:
+            break
+    return first ^ second
+
+
+def _crc32_repeated(block: bytes, times: int) -> int:
+    """The CRC-32 of ``block`` repeated ``times`` times, by doubling."""
+    result, power, power_length = 0, zlib.crc32(block), len(block)
+    while times:
+        if times & 1:
+            result = _crc32_combine(result, power, power_length)
+        power = _crc32_combine(power, power, power_length)
+        power_length *= 2
+        times >>= 1
+    return result
 
 
 # --- small documents --------------------------------------------------------------------------

@@ -519,7 +519,7 @@ def test_the_gzip_bomb_is_small_and_inflates_past_a_gigabyte(scan_site: ScanSite
     with opened(scan_site, "/hostile/huge.xml.gz") as response:
         assert response.getheader("Content-Type") == "application/gzip"
         assert int(response.getheader("Content-Length") or 0) == compressed
-        head = response.read(64 * 1024)
+        head = response.read(32 * 1024)
     inflater = zlib.decompressobj(31)
     first = inflater.decompress(head[:4096], 4096)
     assert first.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset')
@@ -527,7 +527,7 @@ def test_the_gzip_bomb_is_small_and_inflates_past_a_gigabyte(scan_site: ScanSite
     while pending:  # inflated in bounded steps, as a careful reader would
         total += len(inflater.decompress(pending, 8 * MIB))
         pending = inflater.unconsumed_tail
-    assert total > 60 * MIB  # 64 KiB became more than 60 MiB
+    assert total > 30 * MIB  # 32 KiB became more than 30 MiB
 
 
 def test_a_small_bomb_is_a_whole_valid_gzip_file(scan_site_factory: StartSite) -> None:
