@@ -126,7 +126,9 @@ The log
 :class:`LoggedRequest` records that unpack to ``(method, path, status, headers)``
 (headers are case-insensitive; ``started`` is the ``time.monotonic()`` of the start).
 ``site.request_times`` are those starts, ``site.max_in_flight`` the most requests
-being answered at once, ``site.clear_log()`` starts a new log. ``latency`` delays
+being answered at once, ``site.article_requests()`` the requests for articles with
+their numbers, ``site.count(path)`` how often a path was asked for, and
+``site.clear_log()`` starts a new log. ``latency`` delays
 every answer (so that concurrency can be seen).
 """
 
@@ -820,6 +822,15 @@ class ScanSite:
     def paths(self) -> list[str]:
         """The paths requested so far, in order."""
         return [entry.path for entry in self.requests]
+
+    def article_requests(self) -> list[tuple[int, LoggedRequest]]:
+        """The requests for articles, in order, each with the article's number."""
+        found = []
+        for entry in self.requests:
+            article = self._by_path.get(entry.path.split("?", 1)[0])
+            if article is not None:
+                found.append((article.number, entry))
+        return found
 
     def count(self, path: str) -> int:
         """How many requests asked for ``path`` (the query string included)."""
