@@ -436,7 +436,7 @@ def test_the_log_records_each_request_in_order(scan_site: ScanSite) -> None:
     assert site.requests == [] and site.max_in_flight == 0
 
 
-def wait_until(condition: Callable[[], bool], seconds: float = 10) -> None:
+def wait_until(condition: Callable[[], bool], seconds: float = 60) -> None:
     """Poll ``condition`` until it holds (failing after ``seconds``, long enough for any
     machine: only a broken site takes that long)."""
     deadline = time.monotonic() + seconds
@@ -607,9 +607,9 @@ def test_the_slow_page_answers_late(scan_site_factory: StartSite) -> None:
 
 def test_the_drip_page_sends_a_byte_at_a_time(scan_site_factory: StartSite) -> None:
     site = scan_site_factory(pages=1, drip_interval=0.05)
+    started = time.monotonic()  # before the request: the first byte cannot come earlier
     with opened(site, "/drip.html") as response:
         length = int(response.getheader("Content-Length") or 0)
-        started = time.monotonic()
         first = b"".join(response.read(1) for _ in range(6))
         elapsed = time.monotonic() - started
     assert length > 100 and first == b"<!DOCT"
