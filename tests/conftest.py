@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from faultserver import FaultServer
+from scansite import ScanSite
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The PostgreSQL server the storage tests also run against (CI starts one on loopback).
@@ -200,3 +201,27 @@ def second_host() -> Iterator[FaultServer]:
         pytest.skip(f"cannot listen on 127.0.0.2 ({error.strerror})")
     yield httpd
     httpd.close()
+
+
+@pytest.fixture
+def scan_site() -> Iterator[ScanSite]:
+    """A started loopback publisher's site of twelve articles (tests/scansite.py), with
+    sitemaps, feeds and robots.txt; stopped after the test."""
+    with ScanSite() as site:
+        yield site
+
+
+@pytest.fixture
+def scan_site_factory() -> Iterator[Callable[..., ScanSite]]:
+    """Starts sites with the options given (as ``ScanSite(pages, **options)``); every
+    site started is stopped after the test."""
+    sites: list[ScanSite] = []
+
+    def start(pages: int = 12, **options: object) -> ScanSite:
+        site = ScanSite(pages, **options).start()  # type: ignore[arg-type]
+        sites.append(site)
+        return site
+
+    yield start
+    for site in sites:
+        site.stop()
