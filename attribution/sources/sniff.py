@@ -1,0 +1,29 @@
+"""What a source's bytes are at a glance: where the document starts, and whether the
+address answered with an HTML page instead of a sitemap or a feed."""
+
+from __future__ import annotations
+
+import re
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_LEADING_SPACE = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*")
+# How far into a document the marks of an HTML page are looked for.
+_HTML_HEAD_BYTES = 2048
+_HTML_MARKS = (b"<!doctype html", b"<html", b"<head", b"<body")
+
+
+def content_start(data: bytes) -> int:
+    """Where the document in ``data`` starts: after a UTF-8 byte-order mark and the white
+    space some servers send before ``<?xml`` (which XML parsers refuse). 0 for UTF-16,
+    which XML parsers read from its byte-order mark."""
+    if data.startswith(UTF16_BOMS):
+        return 0
+    match = _LEADING_SPACE.match(data)
+    return match.end() if match else 0
+
+
+def looks_like_html(data: bytes, start: int = 0) -> bool:
+    """Whether the document starting at ``start`` reads as an HTML page (a doctype or an
+    ``html``, ``head`` or ``body`` tag near its start, in any case)."""
+    head = data[start : start + _HTML_HEAD_BYTES].lower()
+    return any(mark in head for mark in _HTML_MARKS)
