@@ -96,6 +96,9 @@ class LoopbackServer:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     route(self)
 
+            def do_POST(self) -> None:
+                self.do_GET()  # the same routes: a route reads the request's body itself
+
             def log_message(self, format: str, *args: object) -> None:
                 pass
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -27,14 +27,24 @@ from referencing import Registry
 from referencing.exceptions import NoSuchResource
 
 import attribution.render as registry
-from attribution.records import ExtractedImage, Finding, ImageResult, PageResult, Severity
+from attribution.records import (
+    ExtractedImage,
+    Finding,
+    ImageResult,
+    NewFinding,
+    PageResult,
+    ScanSummary,
+    Severity,
+)
+from attribution.render.alerts import alert_json
 
 SCHEMAS = Path(__file__).parent.parent / "docs" / "json"
 GUIDE = SCHEMAS.parent / "json.md"
 SAVED_PAGE = FIXTURES / "pages" / "ap-style.html"
 
-# Documents that are not in the render registry: `credits parse` writes JSON Lines.
-OUTSIDE_REGISTRY = {"credit"}
+# Documents that are not in the render registry: `credits parse` writes JSON Lines, and a
+# scan POSTs its alert to a webhook.
+OUTSIDE_REGISTRY = {"alert", "credit"}
 
 
 # --- formats ------------------------------------------------------------------------------
@@ -136,8 +146,8 @@ def test_each_schema_is_a_valid_draft_2020_12_schema(name: str) -> None:
         ("content_credentials", ["check", "findings", "history"]),
         ("embedded_recorded", ["findings", "history"]),
         ("licence", ["licence", "licences"]),
-        ("severity", ["check", "findings", "waivers", "rules"]),
-        ("rule_id", ["check", "findings", "waivers", "rules"]),
+        ("severity", ["check", "findings", "waivers", "rules", "alert"]),
+        ("rule_id", ["check", "findings", "waivers", "rules", "alert"]),
     ],
 )
 def test_shared_definitions_are_the_same_in_every_schema(definition: str, names: list[str]) -> None:
@@ -298,6 +308,42 @@ def _listed(db: Any) -> list[Any]:
     return list_findings(db, FindingFilter(statuses=("open", "waived", "resolved")))
 
 
+def scan_summaries() -> list[ScanSummary]:
+    """A scan's alert is built from its summary (the scan command sends it): one that
+    found everything an alert lists, and an unrecorded one that found nothing new."""
+    started = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)
+    found = (
+        NewFinding(
+            "missing-credit",
+            Severity.WARNING,
+            "https://www.example.com/a",
+            "https://www.example.com/a.jpg",
+            "No credit.",
+        ),
+        NewFinding(
+            "nc-commercial-use",
+            Severity.ERROR,
+            "https://www.example.com/b",
+            None,
+            "NC licence on a commercial page.",
+        ),
+    )
+    return [
+        ScanSummary(
+            run_id=12, site="www.example.com", status="finished", started_at=started,
+            finished_at=started + timedelta(minutes=14), checked=120, unchanged=800,
+            failed=(("https://www.example.com/gone", "HTTP 404 Not Found — check the URL"),),
+            skipped=(("robots.txt", 3),), problems=("https://www.example.com/feed: HTTP 500",),
+            new_findings=found, resolved_findings=4,
+        ),
+        ScanSummary(
+            run_id=None, site="www.example.com", status="limited", started_at=started,
+            finished_at=started, checked=0, unchanged=0, failed=(), skipped=(), problems=(),
+            new_findings=(), resolved_findings=0,
+        ),
+    ]  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[Any]]]:
     """Every kind of JSON document, as the command writes it, by schema name."""
@@ -390,6 +436,7 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, li
     assert parsed.returncode == 0, parsed.stderr
     docs["credit"] = [json.loads(line) for line in parsed.stdout.splitlines()]
     assert len(docs["credit"]) == len([t for t in texts if t.strip()])
+    docs["alert"] = [alert_json(summary) for summary in scan_summaries()]
     yield docs
 
 
