@@ -301,6 +301,6 @@ def _scan(source: str, table: object) -> ScanSettings:
             "must be a URL or an e-mail address where the site's operators can reach you",
         )
     smtp = values.get("smtp")
-    if smtp is not None and not smtp.startswith(("smtp://", "smtps://", "smtp+starttls://")):
-        raise _fail(source, "scan.smtp", "must be smtp://host:port, smtps://… or smtp+starttls://…")
+    if smtp is not None and not smtp.startswith(("smtp://", "smtp+starttls://")):
+        raise _fail(source, "scan.smtp", "must be smtp://host:port or smtp+starttls://host:port")
     return replace(defaults, **values)

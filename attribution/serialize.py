@@ -29,7 +29,6 @@ if TYPE_CHECKING:
         Profile,
         RightsChange,
         RightsEntry,
-        ScanSummary,
         StoredFinding,
         Waiver,
     )
@@ -348,36 +347,4 @@ def rule_json(rule: Rule) -> dict[str, Any]:
         "severity": rule.severity.value,
         "summary": rule.summary,
         "explanation": rule.explanation,
-    }
-
-
-def scan_summary_json(summary: ScanSummary) -> dict[str, Any]:
-    """A scan's summary (``attribution scan --format json``): its run and site, how it
-    ended, the counts, each failure and source problem, the new findings."""
-    return {
-        "run_id": summary.run_id,
-        "site": summary.site,
-        "status": summary.status,
-        "started_at": summary.started_at.isoformat(),
-        "finished_at": summary.finished_at.isoformat(),
-        "pages": {
-            "checked": summary.checked,
-            "unchanged": summary.unchanged,
-            "failed": len(summary.failed),
-            "skipped": summary.skipped_total,
-        },
-        "failed": [{"url": url, "reason": reason} for url, reason in summary.failed],
-        "skipped": [{"reason": reason, "count": count} for reason, count in summary.skipped],
-        "problems": list(summary.problems),
-        "new_findings": [
-            {
-                "rule": finding.rule,
-                "severity": finding.severity.value,
-                "page_url": finding.page_url,
-                "image_url": finding.image_url,
-                "message": finding.message,
-            }
-            for finding in summary.new_findings
-        ],
-        "resolved_findings": summary.resolved_findings,
     }

@@ -26,16 +26,17 @@ gives one line (its address without secrets, and why), for the scan's summary.
 from __future__ import annotations
 
 import re
+import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from attribution.errors import AttributionError, UsageError
+from attribution.fetch.mail import MailSettings
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from attribution.fetch.mail import MailSettings
     from attribution.fetch.settings import FetchSettings
     from attribution.records import ScanSummary
 
@@ -189,3 +190,26 @@ def _send(
 
     payload = slack_payload(summary) if destination.kind == "slack" else alert_json(summary)
     post_json(destination.url or "", payload, settings)
+
+
+def mail_settings(smtp: str, sender: str | None, password: str | None = None) -> MailSettings:
+    """The mail server of a profile's ``[scan] smtp`` (``smtp://[user@]host[:port]``, or
+    ``smtp+starttls://…`` to secure the connection first), the sender, and the password
+    (from the environment, never from the profile). Without a sender, alerts come from
+    ``attribution@`` this machine's name."""
+    parts = urlsplit(smtp)
+    starttls = parts.scheme == "smtp+starttls"
+    try:
+        port = parts.port or (587 if starttls else 25)
+    except ValueError:
+        raise UsageError(f"[scan] smtp {smtp!r} has a port that is not a number") from None
+    if parts.scheme not in ("smtp", "smtp+starttls") or not parts.hostname:
+        raise UsageError(f"[scan] smtp {smtp!r} is not smtp://host:port or smtp+starttls://…")
+    return MailSettings(
+        host=parts.hostname,
+        port=port,
+        sender=sender or f"attribution@{socket.getfqdn()}",
+        starttls=starttls,
+        username=unquote(parts.username) if parts.username else None,
+        password=password,
+    )

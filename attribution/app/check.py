@@ -134,8 +134,12 @@ class PageChecker:
             self._browser = require_renderer()
         self._sandbox = Sandbox.open(self.limits.page_memory_mb) if options.isolate else None
         self._clock = PageClock.start("", self.limits)
+        # A polite gate holds the images' fetches from its hosts too.
+        hold = gate.hold if gate is not None and gate.covers_images else None
         self._reader = (
-            ImageReader(self.settings, parse=self._read_embedded) if options.read_images else None
+            ImageReader(self.settings, parse=self._read_embedded, hold=hold)
+            if options.read_images
+            else None
         )
 
     def check(self, target: Target) -> TargetOutcome:

@@ -40,13 +40,22 @@ class HostGate:
     Crawl-delay (:meth:`set_delay`); when ``adaptive``, also at least the host's recent
     response time divided by ``per_host``, so that a server that slows down under load
     is asked less often. A host that answers 429 or 503 (:meth:`back_off`) is given a
-    pause that doubles while it goes on, and shrinks again as it answers.
+    pause that doubles while it goes on, and shrinks again as it answers. With
+    ``covers_images`` the image files read from a host share its places with its pages.
     """
 
-    def __init__(self, per_host: int, delay: float = 0.0, *, adaptive: bool = False) -> None:
+    def __init__(
+        self,
+        per_host: int,
+        delay: float = 0.0,
+        *,
+        adaptive: bool = False,
+        covers_images: bool = False,
+    ) -> None:
         self.per_host = per_host
         self.delay = delay
         self.adaptive = adaptive
+        self.covers_images = covers_images
         self._lock = threading.Lock()
         self._gates: dict[str, threading.BoundedSemaphore] = {}
         self._floors: dict[str, float] = {}

@@ -76,6 +76,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "attribution.cli.runs:command",
         "List recent runs: when, how far they got, and how to resume an interrupted one.",
     ),
+    "scan": (
+        "attribution.cli.scan:command",
+        "Scan a whole site: find its pages in sitemaps, feeds and lists, check each "
+        "page's images, record everything, and sum up what is new.",
+    ),
     "waive": (
         "attribution.cli.waive:command",
         "Record that a finding is accepted: it stays out of the open list until --until.",
@@ -161,6 +166,7 @@ def cli(config: Path | None) -> None:
       curl -s https://example.com/story | attribution check - --base-url https://example.com/story
       echo "Photo: Jane Doe/CC BY-SA 3.0 via Wikimedia Commons" | attribution credits parse
       attribution licences show CC-BY-NC-2.0
+      attribution scan https://www.example.com/sitemap_index.xml --since last
 
     \b
     exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,

@@ -19,6 +19,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -169,10 +170,16 @@ class ImageReader:
     """
 
     def __init__(
-        self, settings: FetchSettings | None = None, *, parse: Parse | None = None
+        self,
+        settings: FetchSettings | None = None,
+        *,
+        parse: Parse | None = None,
+        hold: Callable[[str], AbstractContextManager[None]] | None = None,
     ) -> None:
         self.settings = settings or FetchSettings()
         self.parse = parse or parse_embedded
+        # A place among the fetches from the image's host (a polite scan's gate).
+        self.hold = hold or (lambda _url: nullcontext())
         # The most recently read images (a bounded memory, however many pages a run has).
         self._cache: OrderedDict[tuple[str, str | None], Embedded] = OrderedDict()
         self._local = threading.local()
@@ -233,16 +240,25 @@ class ImageReader:
             return Embedded(problem=OUT_OF_TIME)
         session = self._session()
         try:
-            head = fetch_image(url, self.settings, session, deadline=deadline, page_url=page_url)
+            with self.hold(url):
+                head = fetch_image(
+                    url, self.settings, session, deadline=deadline, page_url=page_url
+                )
             image_format = sniff_format(head.data)
             if image_format is None:
                 kind = f" (Content-Type: {head.content_type})" if head.content_type else ""
                 reason = "empty file" if not head.data else f"not an image{kind}"
                 return Embedded(problem=reason)
             if has_content_credentials(head.data, image_format) and not head.complete:
-                whole = fetch_image(
-                    url, self.settings, session, whole=True, deadline=deadline, page_url=page_url
-                )
+                with self.hold(url):
+                    whole = fetch_image(
+                        url,
+                        self.settings,
+                        session,
+                        whole=True,
+                        deadline=deadline,
+                        page_url=page_url,
+                    )
                 return self._parse(whole.data, whole.complete)
             return self._parse(head.data, head.complete)
         except TargetError as error:

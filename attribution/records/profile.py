@@ -95,8 +95,9 @@ class ScanSettings:
     seconds apart (a robots.txt Crawl-delay may ask for more). A run stops at
     ``max_pages`` pages, after ``max_minutes`` or ``max_megabytes`` downloaded (None:
     no such limit). ``notify`` lists where alerts go (webhooks, ``slack:…``,
-    ``mailto:…``); ``smtp`` is the mail server (``smtp://host:port``, ``smtps://``
-    for TLS from the start, ``smtp+starttls://``) and ``mail_from`` the sender.
+    ``mailto:…``); ``smtp`` is the mail server (``smtp://[user@]host:port``, or
+    ``smtp+starttls://…`` to secure the connection first; its password comes from
+    ``ATTRIBUTION_SMTP_PASSWORD``) and ``mail_from`` the sender.
     """
 
     sources: tuple[str, ...] = ()

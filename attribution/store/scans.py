@@ -25,7 +25,7 @@ from attribution.store.models import (
     RunTarget,
     url_key,
 )
-from attribution.store.runs import FAILED, mark_interrupted
+from attribution.store.runs import FAILED
 from attribution.store.transactions import aware, now, table, transaction, upsert
 from attribution.urls import canonical_url
 
@@ -250,18 +250,22 @@ def run_changes(
     return tuple(findings[:most]), len(findings), int(resolved or 0)
 
 
-def running_scan(db: Database, site: str) -> tuple[int, str, int, datetime] | None:
-    """The scan of ``site`` still running, if any: its run, host, process and start
-    (a run on this host whose process has died is marked interrupted first)."""
+def interrupt_stale_scans(db: Database, site: str) -> list[int]:
+    """Mark the scans of ``site`` still marked running interrupted, and give their runs.
 
-    def work(session: Session) -> tuple[int, str, int, datetime] | None:
-        mark_interrupted(session)
+    Called by the scan that holds the site's lock (:mod:`attribution.store.locks`): no
+    other scan of the site can be running, so these were killed before they could say
+    so (``kill -9``, a node lost), on whatever machine they ran."""
+
+    def work(session: Session) -> list[int]:
+        stale = []
         for run in session.scalars(
             select(Run).where(Run.kind == "scan", Run.status == "running").order_by(Run.id)
         ):
             if run.options.get("site") == site:
-                return run.id, run.host, run.pid, aware(run.started_at)
-        return None
+                run.status = "interrupted"
+                stale.append(run.id)
+        return stale
 
     return transaction(db, work)
 

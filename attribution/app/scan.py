@@ -1,0 +1,295 @@
+"""Scanning a whole site, unattended: the use case behind ``attribution scan``.
+
+A scan finds the site's pages in its sources (:mod:`attribution.app.discovery`),
+leaves out what it must not or need not check (robots.txt, other sites, files that
+are not pages, pages unchanged since ``--since``, over its limits), records the run
+with every page it found, then checks the pages as a check does: several at once,
+at most ``per_host`` from one host, their starts spaced by the scan's delay, the
+host's Crawl-delay and its response time, backing off from a host that answers 429
+or 503. Pages read before are asked for conditionally: one that answers 304 or sends
+the same bytes is not parsed again. One scan of a site runs at a time
+(a lock the database keeps: :mod:`attribution.store.locks`); a scan
+that is stopped is taken up again with ``resume``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from attribution.app.budget import Sandbox
+from attribution.app.check import CheckOptions, run_checks
+from attribution.app.parallel import HostGate
+from attribution.errors import UsageError
+from attribution.records import ScanSummary
+from attribution.sources.targets import resolve_targets
+
+if TYPE_CHECKING:
+    from attribution.app.discovery import Reader
+    from attribution.app.outcomes import TargetOutcome
+    from attribution.app.recorder import Recorder
+    from attribution.records import LastReading
+    from attribution.store import Database
+
+# The product token robots.txt groups are matched against.
+ROBOTS_AGENT = "attribution"
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """How to scan: the sources to read, how to check each page (``check``: the
+    profile, fetch settings, workers, whether to read images), which pages
+    (``since``: only those their source says changed since; ``full``: parse every page
+    even when it is unchanged), and politeness and limits: at most ``per_host`` fetches
+    at once from one host, at least ``delay`` seconds apart, a run ended after
+    ``max_pages`` pages, ``max_seconds`` or ``max_bytes`` downloaded (stopped early, it
+    can be resumed)."""
+
+    sources: tuple[str, ...] = ()
+    check: CheckOptions = field(default_factory=CheckOptions)
+    since: datetime | None = None
+    since_last: bool = False
+    full: bool = False
+    per_host: int = 2
+    delay: float = 0.0
+    max_pages: int | None = None
+    max_seconds: float | None = None
+    max_bytes: int | None = None
+    site: str | None = None
+
+
+@dataclass(frozen=True)
+class ScanEvents:
+    """What a scan tells its caller as it goes: each source as it is read, the run's
+    number once it is recorded, how many pages will be checked, each page's outcome."""
+
+    on_source: Callable[[str], None] | None = None
+    on_run: Callable[[int], None] | None = None
+    on_start: Callable[[int], None] | None = None
+    on_done: Callable[[TargetOutcome], None] | None = None
+
+
+def user_agent(base: str, contact: str | None) -> str:
+    """The User-Agent of a scan: the tool, and where the site's operators can reach
+    whoever runs it."""
+    if not contact:
+        return base
+    if base.endswith(")"):
+        return f"{base[:-1]}; +{contact})"
+    return f"{base} (+{contact})"
+
+
+def scan_site(
+    options: ScanOptions, *, resume: int | None = None, events: ScanEvents | None = None
+) -> ScanSummary:
+    """Scan the site of ``options.sources`` (or take up the stopped scan ``resume``)
+    and record every page; the scan's summary.
+
+    Raises :class:`UsageError` without sources or with both sources and ``resume``,
+    :class:`~attribution.errors.SiteBusy` when another scan of the site is running
+    (nothing is recorded).
+    A source that cannot be read is among the summary's problems; a page that cannot
+    be checked among its failures.
+    """
+    from attribution.app.discovery import Reader
+    from attribution.fetch.session import make_session
+
+    events = events or ScanEvents()
+    if resume is not None and options.sources:
+        raise UsageError("--resume RUN takes up the run's own pages; give no SOURCE")
+    if resume is None and not options.sources:
+        raise UsageError(
+            "give at least one SOURCE (a sitemap, a feed, the site's address or a file of "
+            "URLs), or list them in the profile's [scan] sources"
+        )
+    if options.check.isolate:
+        Sandbox.start_early(options.check.profile.limits.page_memory_mb)
+    settings = options.check.settings
+    session = make_session(settings)
+    try:
+        reader = Reader(settings, session)
+        if resume is not None:
+            return _resume(options, resume, reader, events)
+        return _scan(options, reader, events)
+    finally:
+        session.close()
+
+
+def _scan(options: ScanOptions, reader: Reader, events: ScanEvents) -> ScanSummary:
+    from attribution.app.discovery import select_pages
+    from attribution.app.recorder import Recorder
+    from attribution.store import open_database
+    from attribution.store.locks import SiteLock
+    from attribution.store.scans import (
+        interrupt_stale_scans,
+        last_readings,
+        last_scan_start,
+        skip_targets,
+    )
+
+    started = time.monotonic()
+    profile = options.check.profile
+    found = reader.discover(options.sources, events.on_source)
+    site = options.site or _site_of(found.hosts, [c.url for c in found.pages.values()])
+    db = open_database(profile.database_url, quick_commits=True)
+    try:
+        with SiteLock(db, site):
+            interrupt_stale_scans(db, site)
+            since = last_scan_start(db, site) if options.since_last else options.since
+            selection = select_pages(
+                found,
+                lambda url: reader.rules_for(url).allows(url, ROBOTS_AGENT),
+                since=since,
+                max_pages=options.max_pages,
+                site_hosts=profile.domains,
+            )
+            names = [page.url for page in selection.pages]
+            names += [page.url for page, _ in selection.skipped]
+            more: dict[str, object] = {
+                "site": site,
+                "sources": list(options.sources),
+                "problems": [*found.problems, *reader.robots_problems.values()],
+                "since": since.isoformat() if since else None,
+            }
+            recorder = Recorder.start_on(db, profile, names, "scan", more)
+            if events.on_run is not None:
+                events.on_run(recorder.run_id)
+            first_skipped = len(selection.pages)
+            skip_targets(
+                db,
+                recorder.run_id,
+                {first_skipped + n: reason for n, (_, reason) in enumerate(selection.skipped)},
+            )
+            pages = [page.url for page in selection.pages]
+            known = {} if options.full else last_readings(db, pages)
+            status = _check(options, recorder, pages, known, reader, events, started)
+            summary = summarise(db, recorder.run_id)
+            recorder.close(status)
+            return replace(summary, status=status)
+    finally:
+        db.close()
+
+
+def _resume(options: ScanOptions, run_id: int, reader: Reader, events: ScanEvents) -> ScanSummary:
+    from attribution.app.recorder import Recorder
+    from attribution.store import open_database
+    from attribution.store.locks import SiteLock
+    from attribution.store.scans import interrupt_stale_scans, last_readings, run_record
+
+    started = time.monotonic()
+    profile = options.check.profile
+    db = open_database(profile.database_url, quick_commits=True)
+    try:
+        record = run_record(db, run_id)
+        if record.kind != "scan":
+            raise UsageError(
+                f"run {run_id} is a {record.kind}, not a scan: use 'attribution check --resume'"
+            )
+        site = str(record.options.get("site") or "")
+        with SiteLock(db, site):
+            interrupt_stale_scans(db, site)
+            recorder, names = Recorder.resume(
+                profile.database_url, run_id, check=lambda left: resolve_targets(left)
+            )
+            if events.on_run is not None:
+                events.on_run(run_id)
+            known = {} if options.full else last_readings(db, names)
+            status = _check(options, recorder, names, known, reader, events, started)
+            summary = summarise(db, run_id)
+            recorder.close(status)
+            return replace(summary, status=status)
+    finally:
+        db.close()
+
+
+def _check(
+    options: ScanOptions,
+    recorder: Recorder,
+    pages: Sequence[str],
+    known: Mapping[str, LastReading],
+    reader: Reader,
+    events: ScanEvents,
+    started: float,
+) -> str:
+    """Check the pages into the run; "finished", or "limited" when a limit of the run
+    stopped it first."""
+    gate = HostGate(options.per_host, options.delay, adaptive=True, covers_images=True)
+    for origin, rules in reader.robots.items():
+        delay = rules.crawl_delay(ROBOTS_AGENT)
+        if delay:
+            gate.set_delay(urlsplit(origin).hostname or "", delay)
+    check = replace(options.check, known=known)
+    profile = recorder.with_register(check.profile)
+    targets = resolve_targets(pages)
+    if events.on_start is not None:
+        events.on_start(len(targets))
+    downloaded = 0
+
+    def done(outcome: TargetOutcome) -> None:
+        nonlocal downloaded
+        source = outcome.result.source if outcome.result is not None else None
+        if outcome.unchanged is not None:
+            source = outcome.unchanged.source
+        if source is not None and source.status != 304:
+            downloaded += source.size
+        if events.on_done is not None:
+            events.on_done(outcome)
+
+    def over_limit() -> str | None:
+        if options.max_seconds is not None and time.monotonic() - started > options.max_seconds:
+            return "time"
+        if options.max_bytes is not None and downloaded > options.max_bytes:
+            return "bytes"
+        return None
+
+    _, _, stopped = run_checks(
+        targets,
+        check,
+        profile,
+        recorder,
+        on_done=done,
+        keep=False,
+        stop_when=over_limit,
+        gate=gate,
+    )
+    return "limited" if stopped else "finished"
+
+
+def summarise(db: Database, run_id: int) -> ScanSummary:
+    """The summary of scan ``run_id`` as the database holds it (a resumed scan's
+    summary counts every page of the run)."""
+    from attribution.store.scans import run_changes, run_record
+
+    record = run_record(db, run_id)
+    new, _, resolved = run_changes(db, run_id)
+    problems = record.options.get("problems") or []
+    return ScanSummary(
+        run_id=run_id,
+        site=str(record.options.get("site") or ""),
+        status=record.status,
+        started_at=record.started_at,
+        finished_at=record.finished_at or datetime.now(UTC),
+        checked=record.checked,
+        unchanged=record.unchanged,
+        failed=record.failed,
+        skipped=record.skipped,
+        problems=tuple(str(line) for line in problems) if isinstance(problems, list) else (),
+        new_findings=new,
+        resolved_findings=resolved,
+    )
+
+
+def _site_of(hosts: Sequence[str], urls: Sequence[str]) -> str:
+    """The name of the site a scan is of: the host of its first source, else of its
+    first page."""
+    if hosts:
+        return hosts[0]
+    for url in urls:
+        host = urlsplit(url).hostname
+        if host:
+            return host.lower()
+    return "pages"
