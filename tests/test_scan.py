@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -393,3 +394,39 @@ def test_the_new_findings_go_to_the_webhooks_named_and_only_once(
     assert unreachable.exit_code == 0  # nothing new at all (page 1 is clean): nothing sent
     bad = CliRunner().invoke(cli, ["scan", "--notify", "ftp://x"], env=env)
     assert bad.exit_code == 2 and "ftp://x" in bad.output
+
+
+def test_a_crawl_finds_the_pages_its_patterns_admit(scan_site: ScanSite, tmp_path: Path) -> None:
+    from attribution.app.crawl import CrawlRules
+
+    rules = CrawlRules(depth=1, include=(re.compile(r"/news/\d{4}/"),))
+    summary = _scan(_fresh(tmp_path, "s.db"), crawl=(scan_site.url("/"),), crawl_rules=rules)
+    assert summary.checked == 12 and summary.failed == () and summary.problems == ()
+    assert not any(path.startswith("/calendar/") for path in scan_site.paths())
+    # robots.txt before the crawl's first page
+    assert scan_site.paths()[0] == "/robots.txt"
+
+
+def test_an_endless_calendar_ends_at_the_crawls_depth_and_limit(
+    scan_site: ScanSite, tmp_path: Path
+) -> None:
+    from attribution.app.crawl import CrawlRules
+
+    start = scan_site.url("/calendar/2024/01/")
+    summary = _scan(_fresh(tmp_path, "s.db"), crawl=(start,), crawl_rules=CrawlRules(depth=3))
+    # three links each way from the start, and no further
+    assert summary.checked == 7
+    limited = _scan(_fresh(tmp_path, "t.db"), crawl=(start,), max_pages=4)
+    assert limited.checked + len(limited.failed) <= 4
+
+
+def test_the_command_crawls_with_its_options(scan_site: ScanSite, tmp_path: Path) -> None:
+    env = {"ATTRIBUTION_DATABASE_URL": _fresh(tmp_path, "cli.db")}
+    args = ["scan", "--crawl", scan_site.url("/"), "--depth", "1", "--exclude", "/calendar/"]
+    result = CliRunner().invoke(
+        cli, [*args, "--include", r"/news/\d{4}/", "--format", "json"], env=env
+    )
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.stdout)["counts"]["checked"] == 12
+    bad = CliRunner().invoke(cli, [*args, "--exclude", "("], env=env)
+    assert bad.exit_code == 2 and "--exclude '('" in bad.output

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from attribution.fetch.session import HttpSession
     from attribution.fetch.settings import FetchSettings
 
+# The product token robots.txt groups are matched against.
+ROBOTS_AGENT = "attribution"
 # How deep sitemap indexes are followed, and how many sitemaps one scan reads at most.
 MAX_SITEMAP_DEPTH = 5
 MAX_SITEMAPS = 2000

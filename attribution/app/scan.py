@@ -23,25 +23,25 @@ from urllib.parse import urlsplit
 
 from attribution.app.budget import Sandbox
 from attribution.app.check import CheckOptions, run_checks
+from attribution.app.discovery import ROBOTS_AGENT
 from attribution.app.parallel import HostGate
 from attribution.errors import UsageError
 from attribution.records import ScanSummary
 from attribution.sources.targets import resolve_targets
 
 if TYPE_CHECKING:
+    from attribution.app.crawl import CrawlRules
     from attribution.app.discovery import Reader
     from attribution.app.outcomes import TargetOutcome
     from attribution.app.recorder import Recorder
     from attribution.records import LastReading
     from attribution.store import Database
 
-# The product token robots.txt groups are matched against.
-ROBOTS_AGENT = "attribution"
-
 
 @dataclass(frozen=True)
 class ScanOptions:
-    """How to scan: the sources to read, how to check each page (``check``: the
+    """How to scan: the sources to read and the pages to crawl from (``crawl``, as
+    ``crawl_rules`` allow: by default three links deep), how to check each page (``check``: the
     profile, fetch settings, workers, whether to read images), which pages
     (``since``: only those their source says changed since; ``full``: parse every page
     even when it is unchanged), and politeness and limits: at most ``per_host`` fetches
@@ -50,6 +50,8 @@ class ScanOptions:
     can be resumed)."""
 
     sources: tuple[str, ...] = ()
+    crawl: tuple[str, ...] = ()
+    crawl_rules: CrawlRules | None = None
     check: CheckOptions = field(default_factory=CheckOptions)
     since: datetime | None = None
     since_last: bool = False
@@ -101,10 +103,10 @@ def scan_site(
     events = events or ScanEvents()
     if resume is not None and options.sources:
         raise UsageError("--resume RUN takes up the run's own pages; give no SOURCE")
-    if resume is None and not options.sources:
+    if resume is None and not options.sources and not options.crawl:
         raise UsageError(
             "give at least one SOURCE (a sitemap, a feed, the site's address or a file of "
-            "URLs), or list them in the profile's [scan] sources"
+            "URLs) or --crawl URL, or list them in the profile's [scan] sources"
         )
     if options.check.isolate:
         Sandbox.start_early(options.check.profile.limits.page_memory_mb)
@@ -133,7 +135,26 @@ def _scan(options: ScanOptions, reader: Reader, events: ScanEvents) -> ScanSumma
 
     started = time.monotonic()
     profile = options.check.profile
+    gate = _gate(options)
     found = reader.discover(options.sources, events.on_source)
+    if options.crawl:
+        from attribution.app.crawl import CrawlRules, crawl
+
+        rules = options.crawl_rules or CrawlRules()
+        if options.max_pages is not None:
+            rules = replace(rules, most=min(rules.most, options.max_pages))
+        if events.on_source is not None:
+            for start in options.crawl:
+                events.on_source(f"crawl from {start}")
+        crawl(
+            options.crawl,
+            reader,
+            gate,
+            rules,
+            found,
+            agent=ROBOTS_AGENT,
+            workers=options.check.workers,
+        )
     site = options.site or _site_of(found.hosts, [c.url for c in found.pages.values()])
     db = open_database(profile.database_url, quick_commits=True)
     try:
@@ -166,7 +187,7 @@ def _scan(options: ScanOptions, reader: Reader, events: ScanEvents) -> ScanSumma
             )
             pages = [page.url for page in selection.pages]
             known = {} if options.full else last_readings(db, pages)
-            status = _check(options, recorder, pages, known, reader, events, started)
+            status = _check(options, recorder, pages, known, reader, events, started, gate)
             summary = summarise(db, recorder.run_id)
             recorder.close(status)
             return replace(summary, status=status)
@@ -198,7 +219,9 @@ def _resume(options: ScanOptions, run_id: int, reader: Reader, events: ScanEvent
             if events.on_run is not None:
                 events.on_run(run_id)
             known = {} if options.full else last_readings(db, names)
-            status = _check(options, recorder, names, known, reader, events, started)
+            status = _check(
+                options, recorder, names, known, reader, events, started, _gate(options)
+            )
             summary = summarise(db, run_id)
             recorder.close(status)
             return replace(summary, status=status)
@@ -214,10 +237,10 @@ def _check(
     reader: Reader,
     events: ScanEvents,
     started: float,
+    gate: HostGate,
 ) -> str:
     """Check the pages into the run; "finished", or "limited" when a limit of the run
     stopped it first."""
-    gate = HostGate(options.per_host, options.delay, adaptive=True, covers_images=True)
     for origin, rules in reader.robots.items():
         delay = rules.crawl_delay(ROBOTS_AGENT)
         if delay:
@@ -281,6 +304,11 @@ def summarise(db: Database, run_id: int) -> ScanSummary:
         new_findings=new,
         resolved_findings=resolved,
     )
+
+
+def _gate(options: ScanOptions) -> HostGate:
+    """The scan's polite gate: its places and spacing per host, for pages and images."""
+    return HostGate(options.per_host, options.delay, adaptive=True, covers_images=True)
 
 
 def _site_of(hosts: Sequence[str], urls: Sequence[str]) -> str:

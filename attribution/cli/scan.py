@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -32,6 +33,35 @@ if TYPE_CHECKING:
 
 @click.command("scan")
 @click.argument("sources", nargs=-1, metavar="[SOURCE]...")
+@click.option(
+    "--crawl",
+    "crawl_from",
+    multiple=True,
+    metavar="URL",
+    help="Also find pages by following links from URL, on its own host only "
+    "(repeatable; for sites without sitemaps).",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0, max=50),
+    default=3,
+    show_default=True,
+    metavar="N",
+    help="How many links deep --crawl goes from its start.",
+)
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="REGEX",
+    help="Crawl and check only URLs in which REGEX is found (repeatable: any of them).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="REGEX",
+    help="Do not crawl or check URLs in which REGEX is found (repeatable), e.g. "
+    "'/calendar/' or '[?&]page='.",
+)
 @click.option(
     "--since",
     metavar="DATE|last",
@@ -133,6 +163,10 @@ if TYPE_CHECKING:
 @verbosity_options
 def command(
     sources: tuple[str, ...],
+    crawl_from: tuple[str, ...],
+    depth: int,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
     since: str | None,
     full: bool,
     max_pages: int | None,
@@ -174,6 +208,7 @@ def command(
       attribution scan https://www.example.com/ https://www.example.com/feed.xml
       attribution scan --since last --max-minutes 240
       attribution scan urls.txt --format json
+      attribution scan --crawl https://www.example.com/ --depth 4 --exclude /calendar/
       attribution scan --notify mailto:ops@example.com --notify slack:https://hooks.slack.com/…
       attribution scan --resume 12
 
@@ -185,6 +220,7 @@ def command(
     """
     from attribution.app.alerts import mail_settings, parse_destination, send_alerts
     from attribution.app.check import CheckOptions, default_workers
+    from attribution.app.crawl import CrawlRules
     from attribution.app.scan import ScanEvents, ScanOptions, scan_site, user_agent
     from attribution.errors import Interrupted, SiteBusy, UsageError
     from attribution.fetch.settings import FetchSettings
@@ -202,8 +238,16 @@ def command(
     )
     minutes = max_minutes or settings_of_scan.max_minutes
     megabytes = max_megabytes or settings_of_scan.max_megabytes
+    rules = CrawlRules(
+        depth=depth,
+        include=_patterns("--include", include),
+        exclude=_patterns("--exclude", exclude),
+    )
+    named = sources or crawl_from
     options = ScanOptions(
-        sources=sources or (() if resume is not None else settings_of_scan.sources),
+        sources=sources or (() if resume is not None or named else settings_of_scan.sources),
+        crawl=crawl_from,
+        crawl_rules=rules,
         check=CheckOptions(
             profile=profile,
             settings=settings,
@@ -277,6 +321,19 @@ def _print(summary: ScanSummary, fmt: str) -> None:
     from attribution.render.scan import scan_text
 
     click.echo(scan_text(summary), nl=False)
+
+
+def _patterns(option: str, texts: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """The regular expressions of ``option``; a usage error names one that is not."""
+    from attribution.errors import UsageError
+
+    patterns = []
+    for text in texts:
+        try:
+            patterns.append(re.compile(text))
+        except re.error as problem:
+            raise UsageError(f"{option} {text!r} is not a regular expression ({problem})") from None
+    return tuple(patterns)
 
 
 def _since(text: str | None) -> tuple[datetime | None, bool]:

@@ -5,7 +5,9 @@ the tables. Recording and querying, by concern, with plain records in and out:
 ``runs.py`` (runs and their targets), ``pages.py`` (a checked page, its images and
 findings), ``findings.py`` (listing findings, their history), ``evidence.py`` (what
 pages showed, over time), ``waivers.py`` (waiving and revoking), ``rights.py`` (the
-rights register and its history); ``transactions.py`` holds what they share.
+rights register and its history), ``scans.py`` (the last readings of pages, unchanged
+and skipped pages, what a scan changed), ``locks.py`` (one scan of a site at a time);
+``transactions.py`` holds what they share.
 Callers import from here or from the concern's module.
 """
 
