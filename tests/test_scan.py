@@ -430,3 +430,16 @@ def test_the_command_crawls_with_its_options(scan_site: ScanSite, tmp_path: Path
     assert json.loads(result.stdout)["counts"]["checked"] == 12
     bad = CliRunner().invoke(cli, [*args, "--exclude", "("], env=env)
     assert bad.exit_code == 2 and "--exclude '('" in bad.output
+
+
+def test_runs_lists_a_scans_unchanged_and_skipped_pages(
+    scan_site: ScanSite, tmp_path: Path
+) -> None:
+    env = {"ATTRIBUTION_DATABASE_URL": _fresh(tmp_path, "cli.db")}
+    runner = CliRunner()
+    runner.invoke(cli, ["scan", scan_site.url("/sitemap_index.xml"), "-q"], env=env)
+    runner.invoke(cli, ["scan", scan_site.url("/sitemap_index.xml"), "-q"], env=env)
+    listed = runner.invoke(cli, ["runs"], env=env)
+    assert listed.exit_code == 0
+    assert "#2 scan  finished" in listed.stdout
+    assert "pages 0 done, 12 unchanged, 3 skipped, 0 failed" in listed.stdout

@@ -133,6 +133,8 @@ class RunSummary:
     warnings: int
     notices: int
     pending: int = 0  # targets the run has not got to (an interrupted run can resume them)
+    pages_unchanged: int = 0  # a scan's pages found as they were, not parsed again
+    pages_skipped: int = 0  # a scan's pages left out (robots.txt, not a page, its limits)
 
 
 @dataclass(frozen=True)

@@ -306,13 +306,18 @@ def runs(found: Sequence[RunSummary]) -> str:
     lines = []
     for run in found:
         left = f", {run.pending} not reached" if run.pending else ""
+        scanned = ""
+        if run.kind == "scan":
+            scanned = f", {run.pages_unchanged} unchanged, {run.pages_skipped} skipped"
         lines.append(
             f"#{run.id} {run.kind:5} {run.status:11} {run.started_at:%Y-%m-%d %H:%M} "
-            f"pages {run.pages_done} done, {run.pages_failed} failed{left}; "
+            f"pages {run.pages_done} done{scanned}, {run.pages_failed} failed{left}; "
             f"images {run.images}; {run.errors} error(s), {run.warnings} warning(s)"
         )
-        if run.status == "interrupted" and (run.pending or run.pages_failed):
-            lines.append(f"    resume it with: attribution check --resume {run.id}")
+        stopped = run.status in ("interrupted", "limited")
+        if stopped and (run.pending or run.pages_failed):
+            command = "scan" if run.kind == "scan" else "check"
+            lines.append(f"    resume it with: attribution {command} --resume {run.id}")
     return "".join(line + "\n" for line in lines)
 
 

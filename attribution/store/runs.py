@@ -217,4 +217,6 @@ def _run_summary(run: Run, pending: int) -> RunSummary:
         warnings=run.warnings,
         notices=run.notices,
         pending=pending,
+        pages_unchanged=run.pages_unchanged,
+        pages_skipped=run.pages_skipped,
     )
