@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import LoopbackServer
+from faultserver import FaultServer
 from scansite import RobotsMode, ScanSite
 from sqlalchemy import func, select
 
@@ -443,3 +444,22 @@ def test_runs_lists_a_scans_unchanged_and_skipped_pages(
     assert listed.exit_code == 0
     assert "#2 scan  finished" in listed.stdout
     assert "pages 0 done, 12 unchanged, 3 skipped, 0 failed" in listed.stdout
+
+
+def test_a_sitemap_that_names_a_private_host_is_not_followed_there(
+    server: LoopbackServer, second_host: FaultServer, tmp_path: Path
+) -> None:
+    from conftest import send
+
+    private = second_host.url("/child.xml")
+    index = (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{private}</loc></sitemap></sitemapindex>"
+    ).encode()
+    server.routes["/index.xml"] = lambda handler: send(handler, index, "application/xml")
+    server.routes["/robots.txt"] = lambda handler: send(handler, b"", "text/plain")
+    second_host.routes["/child.xml"] = FaultServer.page(b"<urlset/>", "application/xml")
+    summary = _scan(_fresh(tmp_path, "s.db"), server.url("/index.xml"))
+    (problem,) = summary.problems
+    assert problem.startswith(private) and "private address" in problem
+    assert second_host.hits == {}

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from attribution.app.discovery import ROBOTS_AGENT, Candidate
 from attribution.errors import AttributionError
 from attribution.extract.links import page_links
+from attribution.fetch.policy import url_host
 from attribution.sources.filters import page_url_reason
 from attribution.urls import canonical_url
 
@@ -75,6 +76,7 @@ def crawl(
     level: list[str] = []
     for url in starts:
         found.add_host(url)
+        reader.named_hosts.add(url_host(url) or "")
         if canonical_url(url) not in seen:
             seen.add(canonical_url(url))
             level.append(url)

@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 from attribution.errors import AttributionError, FetchError, SourceError
 from attribution.fetch.documents import fetch_document
+from attribution.fetch.policy import AddressPolicy, url_host
 from attribution.sources.feeds import parse_feed
 from attribution.sources.filters import page_url_reason
 from attribution.sources.robots import RobotsRules
@@ -95,6 +96,14 @@ class Reader:
     session: HttpSession
     robots: dict[str, RobotsRules] = field(default_factory=dict)
     robots_problems: dict[str, str] = field(default_factory=dict)
+    # The hosts of the sources the user named: only these may be at private addresses
+    # (a preview server), not a host that a sitemap or robots.txt names.
+    named_hosts: set[str] = field(default_factory=set)
+
+    def _policy(self, url: str) -> AddressPolicy:
+        host = url_host(url)
+        trusted = host is not None and host in self.named_hosts
+        return AddressPolicy.for_target(self.settings, url if trusted else None)
 
     def discover(
         self, sources: Sequence[str], on_source: Callable[[str], None] | None = None
@@ -108,10 +117,12 @@ class Reader:
             try:
                 if is_url(source):
                     found.add_host(source)
+                    self.named_hosts.add(url_host(source) or "")
                     self._read_url(source, found)
                 else:
                     for url in read_target_list(source):
                         found.add(Candidate(url, listed=True))
+                        self.named_hosts.add(url_host(url) or "")
             except AttributionError as error:
                 name = "standard input" if source == STDIN else source
                 found.problems.append(_line(error, name))
@@ -125,6 +136,7 @@ class Reader:
             limit=MAX_SITEMAP_BYTES,
             accept="application/xml,text/xml,application/rss+xml,application/atom+xml,"
             "text/html;q=0.5,*/*;q=0.1",
+            policy=self._policy(url),
         )
         kind = sniff(document.body)
         if kind == "sitemap":
@@ -168,6 +180,7 @@ class Reader:
                         self.session,
                         limit=MAX_SITEMAP_BYTES,
                         accept="application/xml,text/xml,text/plain;q=0.5,*/*;q=0.1",
+                        policy=self._policy(url),
                     ).body
                 sitemap = parse_sitemap(body, url)
             except AttributionError as error:
@@ -207,6 +220,7 @@ class Reader:
                 accept="text/plain,*/*;q=0.1",
                 statuses_kept=frozenset(range(400, 600)),
                 truncate=True,
+                policy=self._policy(robots_url),
             )
             if document.status >= 400:
                 rules = RobotsRules.for_status(document.status)

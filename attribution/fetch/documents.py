@@ -15,6 +15,8 @@ from attribution.fetch.session import open_stream, parse_content_type
 if TYPE_CHECKING:
     import requests
 
+    from attribution.fetch.policy import AddressPolicy
+
     from attribution.fetch.settings import FetchSettings
 
 
@@ -39,6 +41,7 @@ def fetch_document(
     deadline: float | None = None,
     statuses_kept: frozenset[int] = frozenset(),
     truncate: bool = False,
+    policy: AddressPolicy | None = None,
 ) -> FetchedDocument:
     """Fetch ``url`` whatever its type, its body at most ``limit`` bytes.
 
@@ -46,9 +49,14 @@ def fetch_document(
     ``statuses_kept`` (robots.txt's 404 means "allow all"): then the document is given
     back without its body. A body over ``limit`` is a :class:`FetchError` that says so,
     or with ``truncate`` is cut at ``limit`` (robots.txt: what lies beyond is ignored).
+    ``policy`` says which hosts may be private (by default ``url``'s own: a document
+    the user named; a document another one names is given a policy that trusts no
+    host of its own).
     """
     headers = {"Accept": accept}
-    with open_stream(url, settings, session, headers, deadline=deadline, what="document") as stream:
+    with open_stream(
+        url, settings, session, headers, deadline=deadline, policy=policy, what="document"
+    ) as stream:
         response = stream.response
         media_type, _ = parse_content_type(response.headers.get("Content-Type"))
         if response.status_code >= 400:
