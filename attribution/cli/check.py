@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -18,8 +17,11 @@ from attribution.cli.common import (
     ReportSink,
     check_output,
     config_option,
+    fetch_settings,
     load_profile,
+    no_images_option,
     output_option,
+    timeout_option,
     use_colour,
     verbosity_options,
 )
@@ -67,17 +69,8 @@ if TYPE_CHECKING:
     help="Address (an absolute http(s) URL) of the one page read from a file or stdin, "
     "to resolve its links against.",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    metavar="SECONDS",
-    help="Give up on a page after this many seconds (default 30).",
-)
-@click.option(
-    "--no-images",
-    is_flag=True,
-    help="Do not read the image files' embedded metadata (EXIF, IPTC, XMP, C2PA).",
-)
+@timeout_option
+@no_images_option
 @click.option(
     "--render",
     is_flag=True,
@@ -152,7 +145,6 @@ def command(
     from attribution.app.check import CheckOptions, check_targets, default_workers
     from attribution.app.outcomes import CheckTally
     from attribution.errors import Interrupted, UsageError
-    from attribution.fetch.settings import FetchSettings
     from attribution.render import check_writer
     from attribution.sources.targets import STDIN, read_target_list
 
@@ -166,11 +158,7 @@ def command(
         profile = replace(profile, commercial=commercial)
     if output is not None:
         check_output(output)
-    settings = FetchSettings()
-    if timeout is not None:
-        if not math.isfinite(timeout):
-            raise UsageError("--timeout must be a positive number of seconds")
-        settings = FetchSettings(total_timeout=timeout, read_timeout=min(10.0, timeout))
+    settings = fetch_settings(timeout)
     options = CheckOptions(
         profile=profile,
         base_url=base_url,

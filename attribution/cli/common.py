@@ -3,6 +3,7 @@ colour only on a terminal, and one-line error messages."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
@@ -13,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from attribution.fetch.settings import FetchSettings
     from attribution.records import Profile
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
@@ -169,3 +171,34 @@ def _write_stdout(text: str) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream
+
+
+def timeout_option(command: F) -> F:
+    """``--timeout SECONDS``: how long one page may take to fetch."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        metavar="SECONDS",
+        help="Give up on a page after this many seconds (default 30).",
+    )(command)
+
+
+def no_images_option(command: F) -> F:
+    """``--no-images``: do not read the image files."""
+    return click.option(
+        "--no-images",
+        is_flag=True,
+        help="Do not read the image files' embedded metadata (EXIF, IPTC, XMP, C2PA).",
+    )(command)
+
+
+def fetch_settings(timeout: float | None) -> FetchSettings:
+    """The fetch settings of a command's ``--timeout`` (the defaults without one)."""
+    from attribution.errors import UsageError
+    from attribution.fetch.settings import FetchSettings
+
+    if timeout is None:
+        return FetchSettings()
+    if not math.isfinite(timeout):
+        raise UsageError("--timeout must be a positive number of seconds")
+    return FetchSettings(total_timeout=timeout, read_timeout=min(10.0, timeout))

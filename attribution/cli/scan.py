@@ -3,7 +3,6 @@ and incrementally, unattended."""
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from dataclasses import replace
@@ -21,7 +20,10 @@ from attribution.cli.common import (
     EXIT_OPERATIONAL,
     config_option,
     error,
+    fetch_settings,
     load_profile,
+    no_images_option,
+    timeout_option,
     verbosity_options,
 )
 from attribution.cli.progress import Progress
@@ -113,17 +115,8 @@ if TYPE_CHECKING:
     metavar="N",
     help="Check N pages at once (default: one more than the CPU cores).",
 )
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    metavar="SECONDS",
-    help="Give up on a page after this many seconds (default 30).",
-)
-@click.option(
-    "--no-images",
-    is_flag=True,
-    help="Do not read the image files' embedded metadata (EXIF, IPTC, XMP, C2PA).",
-)
+@timeout_option
+@no_images_option
 @click.option(
     "--fail-on",
     type=click.Choice(tuple(FAIL_ON)),
@@ -222,17 +215,12 @@ def command(
     from attribution.app.check import CheckOptions, default_workers
     from attribution.app.crawl import CrawlRules
     from attribution.app.scan import ScanEvents, ScanOptions, scan_site, user_agent
-    from attribution.errors import Interrupted, SiteBusy, UsageError
-    from attribution.fetch.settings import FetchSettings
+    from attribution.errors import Interrupted, SiteBusy
 
     profile = load_profile(config)
     settings_of_scan = profile.scan
     since_date, since_last = _since(since)
-    settings = FetchSettings()
-    if timeout is not None:
-        if not math.isfinite(timeout):
-            raise UsageError("--timeout must be a positive number of seconds")
-        settings = FetchSettings(total_timeout=timeout, read_timeout=min(10.0, timeout))
+    settings = fetch_settings(timeout)
     settings = replace(
         settings, user_agent=user_agent(settings.user_agent, settings_of_scan.contact)
     )

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     import requests
 
     from attribution.fetch.policy import AddressPolicy
-
     from attribution.fetch.settings import FetchSettings
 
 
