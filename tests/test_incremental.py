@@ -219,3 +219,15 @@ def test_the_scan_table_of_the_profile() -> None:
     ]:
         with pytest.raises(ConfigError, match=key):
             profile_from_mapping({"scan": bad})
+
+
+def test_a_host_that_goes_on_saying_429_is_paused_longer_each_time() -> None:
+    from attribution.errors import FetchError
+
+    gate = HostGate(per_host=2, adaptive=True)
+    url = "https://busy.example.com/story"
+    for pause in (1, 2, 4):
+        with pytest.raises(FetchError), gate.hold(url, spaced=False):
+            gate.back_off(url)
+            raise FetchError(url, "HTTP 429 Too Many Requests", status=429)
+        assert gate.interval("busy.example.com") == pause * MIN_BACKOFF_SECONDS

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,8 @@ from scansite import RobotsMode, ScanSite
 from sqlalchemy import func, select
 
 from attribution.app.check import CheckOptions
-from attribution.app.scan import ScanOptions, scan_site
+from attribution.app.scan import ScanOptions
+from attribution.app.scan import scan_site as run_scan
 from attribution.cli import cli
 from attribution.errors import SiteBusy
 from attribution.fetch.settings import FetchSettings
@@ -43,7 +45,7 @@ def _options(database: str, *sources: str, **more: object) -> ScanOptions:
 
 
 def _scan(database: str, *sources: str, **more: object) -> ScanSummary:
-    return scan_site(_options(database, *sources, **more))
+    return run_scan(_options(database, *sources, **more))
 
 
 def _fresh(folder: Path, name: str) -> str:
@@ -144,9 +146,14 @@ def test_since_takes_the_pages_their_sources_date_after_it(
 
     newest = scan_site.newest(3)
     since = min(scan_site.published(n) for n in newest) - timedelta(hours=1)
-    summary = _scan(_fresh(tmp_path, "s.db"), scan_site.url("/sitemap_index.xml"), since=since)
-    assert summary.checked == 3
-    assert dict(summary.skipped)["not modified since the date asked for"] == 9
+    database = _fresh(tmp_path, "s.db")
+    sitemap = scan_site.url("/sitemap_index.xml")
+    # pages never read are checked whatever their date
+    assert _scan(database, sitemap, since=since).checked == 12
+    scan_site.change(1)  # the oldest page, dated now
+    summary = _scan(database, sitemap, since=since)
+    assert (summary.checked, summary.unchanged) == (1, 3)
+    assert dict(summary.skipped)["not modified since the date asked for"] == 8
 
 
 def test_feeds_and_lists_are_sources_too(scan_site: ScanSite, tmp_path: Path) -> None:
@@ -249,7 +256,7 @@ def test_bad_servers_are_one_line_each_and_the_scan_goes_on(
         sources=options.sources,
         check=CheckOptions(profile=options.check.profile, settings=quick, isolate=False, workers=3),
     )
-    summary = scan_site(options)
+    summary = run_scan(options)
     assert summary.checked == 1
     reasons = dict(summary.failed)
     assert set(reasons) == {site.url(path) for path in bad}
@@ -269,7 +276,7 @@ def test_a_429_storm_slows_the_scan_and_a_resume_finishes_it(
     # after a 429, the host was asked again no sooner than the pause it was given
     starts = sorted(request.started for request in site.requests if "/storm/" in request.path)
     assert starts[-1] - starts[0] >= 1.0
-    resumed = scan_site(_options(database), resume=summary.run_id)
+    resumed = run_scan(_options(database), resume=summary.run_id)
     assert resumed.failed == () and resumed.checked == 3
 
 
@@ -290,7 +297,7 @@ def test_a_scan_over_its_time_is_limited_and_resumed(
     database = _fresh(tmp_path, "s.db")
     first = _scan(database, site.url("/sitemap_index.xml"), max_seconds=0.01)
     assert first.status == "limited" and first.checked < 8
-    rest = scan_site(_options(database), resume=first.run_id)
+    rest = run_scan(_options(database), resume=first.run_id)
     assert rest.status == "finished" and rest.checked == 8
 
 
@@ -463,3 +470,86 @@ def test_a_sitemap_that_names_a_private_host_is_not_followed_there(
     (problem,) = summary.problems
     assert problem.startswith(private) and "private address" in problem
     assert second_host.hits == {}
+
+
+def test_a_page_that_moved_is_read_at_its_new_address_not_taken_as_unchanged(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    from conftest import send
+    from test_incremental import PAGE, conditional_page
+
+    listed = tmp_path / "urls.txt"
+    listed.write_text(server.url("/old.html") + "\n")
+    server.routes["/robots.txt"] = lambda handler: send(handler, b"", "text/plain")
+    server.routes["/old.html"] = conditional_page(PAGE)
+    database = _fresh(tmp_path, "s.db")
+    assert _scan(database, str(listed)).checked == 1
+
+    def moved(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(301)
+        handler.send_header("Location", "/new.html")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    server.routes["/old.html"] = moved
+    server.routes["/new.html"] = conditional_page(PAGE)  # same ETag, same bytes
+    again = _scan(database, str(listed))
+    assert (again.checked, again.unchanged) == (1, 0)
+    record = _record(database)
+    assert server.url("/new.html") in record["pages"]  # type: ignore[operator]
+
+
+def test_a_site_whose_address_moves_is_scanned_at_its_new_host(
+    scan_site: ScanSite, second_host: FaultServer, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    second_host.routes["/"] = FaultServer.redirect(scan_site.url("/"), 301)
+    options = _options(_fresh(tmp_path, "s.db"), second_host.url("/"))
+    # both hosts are on loopback: the new one is allowed as a public one would be
+    settings = replace(options.check.settings, allowed_hosts=("127.0.0.1",))
+    summary = run_scan(replace(options, check=replace(options.check, settings=settings)))
+    assert summary.checked == 12 and summary.problems == ()
+
+
+def test_patterns_leave_out_sitemap_pages_too_and_a_scan_of_nothing_says_so(
+    scan_site: ScanSite, tmp_path: Path
+) -> None:
+    from attribution.app.crawl import CrawlRules
+
+    sitemap = scan_site.url("/sitemap_index.xml")
+    odd = CrawlRules(exclude=(re.compile(r"-\d*[13579]\.html$"),))
+    summary = _scan(_fresh(tmp_path, "s.db"), sitemap, crawl_rules=odd)
+    assert summary.checked == 6
+    assert dict(summary.skipped)["left out by --include or --exclude"] == 6
+    nothing = CrawlRules(include=(re.compile("/no-such-section/"),))
+    empty = _scan(_fresh(tmp_path, "t.db"), sitemap, crawl_rules=nothing)
+    (problem,) = empty.problems
+    assert empty.checked == 0 and problem.startswith("no page to check")
+
+
+def test_waiting_for_a_polite_turn_is_not_counted_against_a_page(
+    scan_site_factory: Callable[..., ScanSite], tmp_path: Path
+) -> None:
+    site = scan_site_factory(3)
+    from dataclasses import replace
+
+    from attribution.records import Limits
+
+    listed = tmp_path / "urls.txt"
+    listed.write_text("".join(site.page_url(n) + "\n" for n in (1, 2, 3)))
+    options = _options(_fresh(tmp_path, "s.db"), str(listed), per_host=1, delay=0.8)
+    tight = replace(options.check.profile, limits=Limits(page_seconds=1.5))
+    options = replace(options, check=replace(options.check, profile=tight, read_images=False))
+    summary = run_scan(options)
+    assert summary.failed == () and summary.checked == 3
+
+
+def test_a_scan_is_resumed_by_scan_and_a_check_by_check(
+    scan_site: ScanSite, tmp_path: Path
+) -> None:
+    env = {"ATTRIBUTION_DATABASE_URL": _fresh(tmp_path, "cli.db")}
+    runner = CliRunner()
+    runner.invoke(cli, ["scan", scan_site.url("/feed.xml"), "-q"], env=env)
+    wrong = runner.invoke(cli, ["check", "--resume", "1"], env=env)
+    assert wrong.exit_code == 2 and "attribution scan --resume 1" in wrong.output

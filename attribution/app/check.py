@@ -39,6 +39,7 @@ from attribution.urls import canonical_url
 if TYPE_CHECKING:
     from attribution.app.recorder import Recorder
     from attribution.fetch.browser import PageRenderer
+    from attribution.fetch.pages import FetchedPage, Validators
     from attribution.fetch.session import HttpSession
     from attribution.licences import KnowledgeBase
     from attribution.records import Embedded, ExtractedPage, LastReading
@@ -135,7 +136,7 @@ class PageChecker:
         self._sandbox = Sandbox.open(self.limits.page_memory_mb) if options.isolate else None
         self._clock = PageClock.start("", self.limits)
         # A polite gate holds the images' fetches from its hosts too.
-        hold = gate.hold if gate is not None and gate.covers_images else None
+        hold = gate.hold_unspaced if gate is not None and gate.covers_images else None
         self._reader = (
             ImageReader(self.settings, parse=self._read_embedded, hold=hold)
             if options.read_images
@@ -184,26 +185,19 @@ class PageChecker:
         address and charset, the knowledge base, the limits, whether it was rendered, then
         ``more``): what the stage gives, and where the page came from."""
         if target.kind is TargetKind.URL:
-            from attribution.fetch.pages import Validators, fetch_page
+            from attribution.fetch.pages import Validators
             from attribution.fetch.session import make_session
 
             if self._session is None:
                 self._session = make_session(self.settings)
             known = self.options.known.get(target.address) if self.options.known else None
-            with self._hold(target.address):
-                fetched_at = datetime.now(UTC)
-                try:
-                    fetched = fetch_page(
-                        target.address,
-                        self.settings,
-                        self._session,
-                        deadline=self._clock.deadline,
-                        validators=Validators(known.etag, known.last_modified) if known else None,
-                    )
-                except FetchError as error:
-                    if error.status in OVERLOADED and self._gate is not None:
-                        self._gate.back_off(target.address)
-                    raise
+            validators = Validators(known.etag, known.last_modified) if known else None
+            fetched_at, fetched = self._fetch(target, validators)
+            moved = canonical_url(fetched.url) != canonical_url(target.address)
+            if moved:  # what was known of the address asked for says nothing of another
+                known = None
+                if fetched.not_modified:
+                    fetched_at, fetched = self._fetch(target, None)
             source = _source(
                 target.address,
                 fetched.url,
@@ -241,6 +235,31 @@ class PageChecker:
             *more,
         )
         return read, source
+
+    def _fetch(self, target: Target, validators: Validators | None) -> tuple[datetime, FetchedPage]:
+        """Fetch the target's page (conditionally with ``validators``) at its turn among
+        the fetches from its host; the page's time budget starts when the turn comes,
+        so that waiting for a polite pace is not counted against the page."""
+        from attribution.fetch.pages import fetch_page
+
+        assert self._session is not None
+        with self._hold(target.address):
+            if self._gate is not None:
+                self._clock = PageClock.start(target.name, self.limits)
+            fetched_at = datetime.now(UTC)
+            try:
+                fetched = fetch_page(
+                    target.address,
+                    self.settings,
+                    self._session,
+                    deadline=self._clock.deadline,
+                    validators=validators,
+                )
+            except FetchError as error:
+                if error.status in OVERLOADED and self._gate is not None:
+                    self._gate.back_off(target.address)
+                raise
+        return fetched_at, fetched
 
     def _render(
         self, address: str, body: bytes, charset: str | None, *, network: bool
@@ -387,7 +406,10 @@ def check_targets(
     if resume is not None:
         base_url = options.base_url
         recorder, names = Recorder.resume(
-            profile.database_url, resume, check=lambda left: resolve_targets(left, base_url)
+            profile.database_url,
+            resume,
+            check=lambda left: resolve_targets(left, base_url),
+            kind="check",
         )
     try:
         targets = resolve_targets(names, options.base_url)

@@ -138,6 +138,9 @@ class Reader:
             "text/html;q=0.5,*/*;q=0.1",
             policy=self._policy(url),
         )
+        if canonical_url(document.url) != canonical_url(url):  # moved: its new host is the site's
+            found.add_host(document.url)
+            self.named_hosts.add(url_host(document.url) or "")
         kind = sniff(document.body)
         if kind == "sitemap":
             self._read_sitemaps([(url, document.body)], found)
@@ -260,10 +263,14 @@ def select_pages(
     since: datetime | None = None,
     max_pages: int | None = None,
     site_hosts: Sequence[str] = (),
+    admits: Callable[[str], bool] | None = None,
+    read_before: Callable[[str], bool] | None = None,
 ) -> Selection:
     """Choose the pages to check: HTML pages of the site (its hosts, or any host for
-    pages a user listed) that robots.txt allows (``allowed``), changed since ``since``
-    when their source gives a date, at most ``max_pages`` of them."""
+    pages a user listed) that the patterns admit (``admits``) and robots.txt allows
+    (``allowed``), changed since ``since`` when their source gives a date (a page never
+    read well before, ``read_before``, is taken whatever its date), at most
+    ``max_pages`` of them."""
     hosts = {host.lower() for host in (*found.hosts, *site_hosts)}
     chosen: list[Candidate] = []
     skipped: list[tuple[Candidate, str]] = []
@@ -272,6 +279,8 @@ def select_pages(
         host = (urlsplit(candidate.url).hostname or "").lower()
         if reason is None and not candidate.listed and hosts and host not in hosts:
             reason = "on another site"
+        if reason is None and admits is not None and not admits(candidate.url):
+            reason = "left out by --include or --exclude"
         if reason is None and not allowed(candidate.url):
             reason = "disallowed by robots.txt"
         if (
@@ -279,6 +288,7 @@ def select_pages(
             and since is not None
             and candidate.modified is not None
             and candidate.modified < since
+            and (read_before is None or read_before(candidate.url))
         ):
             reason = "not modified since the date asked for"
         if reason is None and max_pages is not None and len(chosen) >= max_pages:

@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
@@ -82,19 +82,26 @@ class HostGate:
         return min(spacing, MAX_SPACING_SECONDS)
 
     @contextmanager
-    def hold(self, url: str) -> Iterator[None]:
-        """Wait for, then hold, one of the host's places while the block runs (its turn
-        comes no sooner than the host's spacing allows)."""
+    def hold(self, url: str, *, spaced: bool = True) -> Iterator[None]:
+        """Wait for, then hold, one of the host's places while the block runs; its turn
+        comes no sooner than the host's spacing allows (unless not ``spaced``: an image
+        file shares the places of its host's pages, not their pace). A block that
+        fails (a 429 said so by :meth:`back_off`) teaches the gate nothing of the
+        host's response time."""
         host = (urlsplit(url).hostname or "").lower()
         with self._lock:
             gate = self._gates.setdefault(host, threading.BoundedSemaphore(self.per_host))
         with gate:
-            self._wait_turn(host)
+            if spaced:
+                self._wait_turn(host)
             started = time.monotonic()
-            try:
-                yield
-            finally:
+            yield
+            if spaced:
                 self._observe(host, time.monotonic() - started)
+
+    def hold_unspaced(self, url: str) -> AbstractContextManager[None]:
+        """:meth:`hold` without the spacing: one of the host's places for an image."""
+        return self.hold(url, spaced=False)
 
     def _wait_turn(self, host: str) -> None:
         with self._lock:

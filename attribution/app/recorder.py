@@ -74,27 +74,35 @@ class Recorder:
         targets: Sequence[str],
         kind: str = "check",
         more: Mapping[str, object] | None = None,
+        *,
+        skipped: Mapping[int, str] | None = None,
     ) -> Recorder:
-        """Start a run on the open database ``db`` (see :meth:`open`)."""
+        """Start a run on the open database ``db`` (see :meth:`open`); the targets at
+        the positions of ``skipped`` are recorded as skipped, with the reason."""
         options: dict[str, object] = {
             "commercial": profile.commercial,
             "adapts_images": profile.adapts_images,
             **(more or {}),
         }
-        run_id = start_run(db, kind, list(targets), options)
-        return cls._with_targets(db, run_id, list(enumerate(targets)))
+        run_id = start_run(db, kind, list(targets), options, skipped)
+        placed = [(n, target) for n, target in enumerate(targets) if n not in (skipped or {})]
+        return cls._with_targets(db, run_id, placed)
 
     @classmethod
     def resume(
-        cls, url: str | None, run_id: int, check: Callable[[list[str]], object] | None = None
+        cls,
+        url: str | None,
+        run_id: int,
+        check: Callable[[list[str]], object] | None = None,
+        kind: str | None = None,
     ) -> tuple[Recorder, list[str]]:
         """Take up an interrupted run: the recorder and the targets it has left to do.
 
         ``check`` is given those targets before the run is touched; what it raises
-        leaves the run as it was."""
+        leaves the run as it was, as does a run of another ``kind`` (check, scan)."""
         db = open_database(url, quick_commits=True)
         try:
-            left = resume_run(db, run_id, check=check)
+            left = resume_run(db, run_id, check=check, kind=kind)
         except BaseException:
             db.close()
             raise

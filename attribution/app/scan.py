@@ -31,7 +31,7 @@ from attribution.sources.targets import resolve_targets
 
 if TYPE_CHECKING:
     from attribution.app.crawl import CrawlRules
-    from attribution.app.discovery import Reader
+    from attribution.app.discovery import Discovery, Reader, Selection
     from attribution.app.outcomes import TargetOutcome
     from attribution.app.recorder import Recorder
     from attribution.records import LastReading
@@ -126,73 +126,86 @@ def _scan(options: ScanOptions, reader: Reader, events: ScanEvents) -> ScanSumma
     from attribution.app.recorder import Recorder
     from attribution.store import open_database
     from attribution.store.locks import SiteLock
-    from attribution.store.scans import (
-        interrupt_stale_scans,
-        last_readings,
-        last_scan_start,
-        skip_targets,
-    )
+    from attribution.store.scans import interrupt_stale_scans, last_readings, last_scan_start
 
     started = time.monotonic()
     profile = options.check.profile
     gate = _gate(options)
-    found = reader.discover(options.sources, events.on_source)
-    if options.crawl:
-        from attribution.app.crawl import CrawlRules, crawl
-
-        rules = options.crawl_rules or CrawlRules()
-        if options.max_pages is not None:
-            rules = replace(rules, most=min(rules.most, options.max_pages))
-        if events.on_source is not None:
-            for start in options.crawl:
-                events.on_source(f"crawl from {start}")
-        crawl(
-            options.crawl,
-            reader,
-            gate,
-            rules,
-            found,
-            agent=ROBOTS_AGENT,
-            workers=options.check.workers,
-        )
-    site = options.site or _site_of(found.hosts, [c.url for c in found.pages.values()])
+    site = options.site or _site_name(options)
     db = open_database(profile.database_url, quick_commits=True)
     try:
+        # The lock first: a second scan of the site does nothing at all.
         with SiteLock(db, site):
             interrupt_stale_scans(db, site)
+            found = reader.discover(options.sources, events.on_source)
+            rules = options.crawl_rules
+            if options.crawl:
+                _crawl(options, reader, gate, found, events)
             since = last_scan_start(db, site) if options.since_last else options.since
+            readings = last_readings(db, [page.url for page in found.pages.values()])
             selection = select_pages(
                 found,
                 lambda url: reader.rules_for(url).allows(url, ROBOTS_AGENT),
                 since=since,
                 max_pages=options.max_pages,
                 site_hosts=profile.domains,
+                admits=rules.admits if rules is not None else None,
+                read_before=lambda url: url in readings,
             )
+            problems = [*found.problems, *reader.robots_problems.values()]
+            if not selection.pages and selection.skipped and not problems:
+                problems.append(_nothing_chosen(selection))
             names = [page.url for page in selection.pages]
             names += [page.url for page, _ in selection.skipped]
             more: dict[str, object] = {
                 "site": site,
                 "sources": list(options.sources),
-                "problems": [*found.problems, *reader.robots_problems.values()],
+                "crawl": list(options.crawl),
+                "hosts": sorted(reader.named_hosts),
+                "problems": problems,
                 "since": since.isoformat() if since else None,
             }
-            recorder = Recorder.start_on(db, profile, names, "scan", more)
+            first_skipped = len(selection.pages)
+            skipped = {first_skipped + n: why for n, (_, why) in enumerate(selection.skipped)}
+            recorder = Recorder.start_on(db, profile, names, "scan", more, skipped=skipped)
             if events.on_run is not None:
                 events.on_run(recorder.run_id)
-            first_skipped = len(selection.pages)
-            skip_targets(
-                db,
-                recorder.run_id,
-                {first_skipped + n: reason for n, (_, reason) in enumerate(selection.skipped)},
-            )
             pages = [page.url for page in selection.pages]
-            known = {} if options.full else last_readings(db, pages)
+            known = {} if options.full else {url: readings[url] for url in pages if url in readings}
             status = _check(options, recorder, pages, known, reader, events, started, gate)
             summary = summarise(db, recorder.run_id)
             recorder.close(status)
             return replace(summary, status=status)
     finally:
         db.close()
+
+
+def _crawl(
+    options: ScanOptions, reader: Reader, gate: HostGate, found: Discovery, events: ScanEvents
+) -> None:
+    from attribution.app.crawl import CrawlRules, crawl
+
+    rules = options.crawl_rules or CrawlRules()
+    if options.max_pages is not None:
+        rules = replace(rules, most=min(rules.most, options.max_pages))
+    if events.on_source is not None:
+        for start in options.crawl:
+            events.on_source(f"crawl from {start}")
+    crawl(
+        options.crawl,
+        reader,
+        gate,
+        rules,
+        found,
+        agent=ROBOTS_AGENT,
+        workers=options.check.workers,
+    )
+
+
+def _nothing_chosen(selection: Selection) -> str:
+    """The problem of a scan whose sources gave pages, none of which it may check."""
+    reasons = "; ".join(f"{count} {reason}" for reason, count in selection.skipped_counts())
+    return f"no page to check: every page the sources gave was left out ({reasons})"
 
 
 def _resume(options: ScanOptions, run_id: int, reader: Reader, events: ScanEvents) -> ScanSummary:
@@ -211,13 +224,18 @@ def _resume(options: ScanOptions, run_id: int, reader: Reader, events: ScanEvent
                 f"run {run_id} is a {record.kind}, not a scan: use 'attribution check --resume'"
             )
         site = str(record.options.get("site") or "")
+        hosts = record.options.get("hosts")
+        if isinstance(hosts, list):
+            reader.named_hosts.update(str(host) for host in hosts if host)
         with SiteLock(db, site):
             interrupt_stale_scans(db, site)
             recorder, names = Recorder.resume(
-                profile.database_url, run_id, check=lambda left: resolve_targets(left)
+                profile.database_url, run_id, check=resolve_targets, kind="scan"
             )
             if events.on_run is not None:
                 events.on_run(run_id)
+            for origin in dict.fromkeys(_origin(name) for name in names):
+                reader.rules_for(origin)  # its Crawl-delay, for the gate
             known = {} if options.full else last_readings(db, names)
             status = _check(
                 options, recorder, names, known, reader, events, started, _gate(options)
@@ -241,11 +259,18 @@ def _check(
 ) -> str:
     """Check the pages into the run; "finished", or "limited" when a limit of the run
     stopped it first."""
+    # Only the hosts the user named may be at private addresses, not those a sitemap names.
+    settings = options.check.settings
+    settings = replace(
+        settings,
+        private_targets=False,
+        allowed_hosts=settings.allowed_hosts + tuple(sorted(reader.named_hosts)),
+    )
     for origin, rules in reader.robots.items():
         delay = rules.crawl_delay(ROBOTS_AGENT)
         if delay:
             gate.set_delay(urlsplit(origin).hostname or "", delay)
-    check = replace(options.check, known=known)
+    check = replace(options.check, known=known, settings=settings)
     profile = recorder.with_register(check.profile)
     targets = resolve_targets(pages)
     if events.on_start is not None:
@@ -311,13 +336,16 @@ def _gate(options: ScanOptions) -> HostGate:
     return HostGate(options.per_host, options.delay, adaptive=True, covers_images=True)
 
 
-def _site_of(hosts: Sequence[str], urls: Sequence[str]) -> str:
-    """The name of the site a scan is of: the host of its first source, else of its
-    first page."""
-    if hosts:
-        return hosts[0]
-    for url in urls:
-        host = urlsplit(url).hostname
+def _site_name(options: ScanOptions) -> str:
+    """The name of the site a scan is of: the host of its first URL (a source or a
+    crawl's start), else its first list of URLs."""
+    for url in (*options.sources, *options.crawl):
+        host = urlsplit(url).hostname if url.lower().startswith(("http:", "https:")) else None
         if host:
             return host.lower()
-    return "pages"
+    return f"list {options.sources[0]}" if options.sources else "pages"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"

@@ -10,6 +10,7 @@ the system releases when the process ends, however it ends.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -89,14 +90,15 @@ class SiteLock:
     def release(self) -> None:
         """Let the lock go."""
         if self._connection is not None:
-            try:
+            # A connection that is gone has let the lock go with it: nothing to undo.
+            with contextlib.suppress(Exception):
                 self._connection.execute(
                     text("SELECT pg_advisory_unlock(:key)"), {"key": _key(self.site)}
                 )
                 self._connection.commit()
-            finally:
+            with contextlib.suppress(Exception):
                 self._connection.close()
-                self._connection = None
+            self._connection = None
         if self._handle is not None:
             os.close(self._handle)
             self._handle = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, update
@@ -24,11 +24,21 @@ if TYPE_CHECKING:
     from attribution.store.database import Database
 
 PENDING, DONE, FAILED = "pending", "done", "failed"  # a run's progress through its targets
+UNCHANGED, SKIPPED = "unchanged", "skipped"  # a scan's targets also
 
 
-def start_run(db: Database, kind: str, targets: Sequence[str], options: dict[str, object]) -> int:
+def start_run(
+    db: Database,
+    kind: str,
+    targets: Sequence[str],
+    options: dict[str, object],
+    skipped: Mapping[int, str] | None = None,
+) -> int:
     """Record the start of a run and its targets; marks this host's runs whose process
-    died as interrupted."""
+    died as interrupted. The targets at the positions of ``skipped`` are recorded as
+    skipped, with the reason, in the same transaction (a scan's pages left out: a run
+    killed at once never checks them on resume)."""
+    skipped = skipped or {}
 
     def work(session: Session) -> int:
         mark_interrupted(session)
@@ -42,6 +52,8 @@ def start_run(db: Database, kind: str, targets: Sequence[str], options: dict[str
             pid=os.getpid(),
             pages_done=0,
             pages_failed=0,
+            pages_unchanged=0,
+            pages_skipped=len(skipped),
             images=0,
             errors=0,
             warnings=0,
@@ -52,7 +64,13 @@ def start_run(db: Database, kind: str, targets: Sequence[str], options: dict[str
         # Many-row inserts a thousand at a time: a run of any size starts in bounded memory.
         for start in range(0, len(targets), 1000):
             rows = [
-                {"run_id": run.id, "position": position, "target": target, "status": PENDING}
+                {
+                    "run_id": run.id,
+                    "position": position,
+                    "target": target,
+                    "status": SKIPPED if position in skipped else PENDING,
+                    "reason": skipped.get(position),
+                }
                 for position, target in enumerate(targets[start : start + 1000], start)
             ]
             session.execute(insert(RunTarget), rows)
@@ -62,13 +80,17 @@ def start_run(db: Database, kind: str, targets: Sequence[str], options: dict[str
 
 
 def resume_run(
-    db: Database, run_id: int, check: Callable[[list[str]], object] | None = None
+    db: Database,
+    run_id: int,
+    check: Callable[[list[str]], object] | None = None,
+    kind: str | None = None,
 ) -> list[tuple[int, str]]:
     """Take up a run again: (position, target) of the targets it did not finish (not
     reached, or failed; not those a scan found unchanged or skipped), in their order.
     The run is marked running by this process.
 
-    ``check`` is given those targets first; an error it raises leaves the run untouched.
+    ``check`` is given those targets first; an error it raises leaves the run untouched,
+    as does a run of another ``kind`` than the one given (a check or a scan).
     """
 
     def work(session: Session) -> list[tuple[int, str]]:
@@ -76,6 +98,11 @@ def resume_run(
         run = session.get(Run, run_id)
         if run is None:
             raise UsageError(f"no run {run_id} (see 'attribution runs')")
+        if kind is not None and run.kind != kind:
+            raise UsageError(
+                f"run {run_id} is a {run.kind}: resume it with 'attribution {run.kind} "
+                f"--resume {run_id}'"
+            )
         if run.status == "running":
             raise UsageError(
                 f"run {run_id} is still running (process {run.pid} on {run.host}); "

@@ -4,7 +4,7 @@ and which scan of a site is running."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -25,7 +25,7 @@ from attribution.store.models import (
     RunTarget,
     url_key,
 )
-from attribution.store.runs import FAILED
+from attribution.store.runs import FAILED, SKIPPED, UNCHANGED
 from attribution.store.transactions import aware, now, table, transaction, upsert
 from attribution.urls import canonical_url
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from attribution.records import UnchangedPage
     from attribution.store.database import Database
 
-UNCHANGED, SKIPPED = "unchanged", "skipped"  # a scan's targets beside pending/done/failed
 # Keys a statement looks up at once (well under every database's limit on parameters).
 _KEYS_A_STATEMENT = 500
 
@@ -181,40 +180,8 @@ def _last_fetches(session: Session, page_ids: Sequence[int]) -> dict[int, tuple[
     return {page_id: (title, images) for page_id, title, images in rows}
 
 
-def skip_targets(db: Database, run_id: int, skipped: Mapping[int, str]) -> None:
-    """Mark the run's targets at these positions skipped, each with its reason, and
-    count them in the run."""
-    if not skipped:
-        return
-
-    def work(session: Session) -> None:
-        moment = now()
-        targets = table(RunTarget)
-        by_reason: dict[str, list[int]] = {}
-        for position, reason in skipped.items():
-            by_reason.setdefault(reason, []).append(position)
-        for reason, positions in by_reason.items():
-            for start in range(0, len(positions), _KEYS_A_STATEMENT):
-                session.execute(
-                    targets.update()
-                    .where(
-                        targets.c.run_id == run_id,
-                        targets.c.position.in_(positions[start : start + _KEYS_A_STATEMENT]),
-                    )
-                    .values(status=SKIPPED, reason=reason, finished_at=moment)
-                )
-        runs = table(Run)
-        session.execute(
-            runs.update()
-            .where(runs.c.id == run_id)
-            .values(pages_skipped=runs.c.pages_skipped + len(skipped))
-        )
-
-    transaction(db, work)
-
-
 def run_changes(
-    db: Database, run_id: int, most: int = 1000
+    db: Database, run_id: int, most: int = 100_000
 ) -> tuple[tuple[NewFinding, ...], int, int]:
     """What a run changed in the findings: the findings it found for the first time or
     again after they were resolved (at most ``most``, the most severe first), how many
