@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from attribution.app.check import OVERLOADED
 from attribution.app.discovery import ROBOTS_AGENT, Candidate
-from attribution.errors import AttributionError
+from attribution.errors import AttributionError, FetchError
 from attribution.extract.links import page_links
 from attribution.fetch.policy import url_host
 from attribution.sources.filters import page_url_reason
@@ -127,6 +128,10 @@ def _links_of(url: str, reader: Reader, gate: HostGate, session: HttpSession) ->
     try:
         with gate.hold(url):
             page = fetch_page(url, reader.settings, session)
+    except FetchError as error:
+        if error.status in OVERLOADED:
+            gate.back_off(url)
+        return ()
     except AttributionError:
         return ()
     return page_links(page.body, page.url)
