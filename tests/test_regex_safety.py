@@ -61,6 +61,9 @@ DYNAMIC_PATTERNS = {
     ("attribution.rules.context", "_mentions_domain"),
     # Escaped words in one alternation.
     ("attribution.textutil", "any_of"),
+    # The scan's --include and --exclude: the operator's own patterns, searched in URLs
+    # cut to the longest a sitemap may list (CrawlRules.admits).
+    ("attribution.cli.scan", "_patterns"),
 }
 
 SECONDS_PER_PATTERN = 5.0

@@ -26,6 +26,7 @@ from attribution.errors import AttributionError, FetchError
 from attribution.extract.links import page_links
 from attribution.fetch.policy import url_host
 from attribution.sources.filters import page_url_reason
+from attribution.sources.sitemaps import MAX_LOC_LENGTH
 from attribution.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -50,7 +51,9 @@ class CrawlRules:
     exclude: tuple[re.Pattern[str], ...] = ()
 
     def admits(self, url: str) -> bool:
-        """Whether the patterns let ``url`` be crawled and checked."""
+        """Whether the patterns let ``url`` be crawled and checked (the operator's
+        patterns see at most the length of URL a sitemap may list)."""
+        url = url[:MAX_LOC_LENGTH]
         if self.include and not any(pattern.search(url) for pattern in self.include):
             return False
         return not any(pattern.search(url) for pattern in self.exclude)
