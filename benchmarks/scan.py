@@ -21,8 +21,10 @@ ETag and a Last-Modified, answering 304 to a conditional request. On it, for eac
 
 Each side runs in a process of its own, which reports its seconds (from the moment its
 modules are imported: the scan's parsing processes start within its time, as they do in
-the command) and, for the scans, its peak resident memory and that of its largest
-parsing process (``getrusage``).
+the command), the CPU seconds it used (the scan's: in its own process and in its
+parsing processes, their start included; CPU time is less swayed than seconds by the
+other work of a shared machine) and, for the scans, its peak resident memory and that
+of its largest parsing process (``getrusage``).
 
 Environment: ``BENCH_SCAN_SMALL`` and ``BENCH_SCAN_LARGE`` the two sizes (default 1,000
 and 10,000 pages), ``BENCH_SCAN_ROUNDS`` how many turns each side takes, keeping its
@@ -54,11 +56,14 @@ SPIDER_CONCURRENCY = 16
 
 @dataclass(frozen=True)
 class ScanFigures:
-    """What one scan process reports: its seconds, the pages it checked, found
-    unchanged (and of those, answered 304) and failed, and its peak resident memory
-    and that of its largest parsing process, in KiB."""
+    """What one scan process reports: its seconds, the CPU seconds it used and its
+    parsing processes used, the pages it checked, found unchanged (and of those,
+    answered 304) and failed, and its peak resident memory and that of its largest
+    parsing process, in KiB."""
 
     seconds: float
+    cpu_seconds: float
+    child_cpu_seconds: float
     checked: int
     unchanged: int
     not_modified: int
@@ -69,10 +74,11 @@ class ScanFigures:
 
 @dataclass(frozen=True)
 class SpiderFigures:
-    """What the spider process reports: its seconds, the pages it checked and the
-    images it found on them."""
+    """What the spider process reports: its seconds, the CPU seconds it used, the
+    pages it checked and the images it found on them."""
 
     seconds: float
+    cpu_seconds: float
     pages: int
     images: int
 
@@ -94,6 +100,15 @@ def _setting(name: str, default: int) -> int:
 
 def _cores() -> int:
     return len(os.sched_getaffinity(0))
+
+
+def _cpu_seconds(who: int) -> float:
+    """User and system CPU seconds of ``resource.RUSAGE_SELF`` or ``RUSAGE_CHILDREN``
+    (the children waited for)."""
+    import resource
+
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _run_child(role: str, *args: str) -> dict[str, Any]:
@@ -190,8 +205,15 @@ def report_size(figures: SizeFigures) -> None:
     )
     if spider is not None:
         print(f"    ratio scan/spider pages/s: {spider.seconds / first.seconds:.2f} (goal >= 1.0)")
+    spent = f"    CPU ms a page: scan {first.cpu_seconds * 1000 / pages:.1f} in its process + {first.child_cpu_seconds * 1000 / pages:.1f} in its parsing processes"
+    if spider is not None:
+        spent += f"; spider {spider.cpu_seconds * 1000 / pages:.1f}"
+    print(spent)
     print(
         f"    rescan, site unchanged           : {pages / rescan.seconds:7.1f} pages/s ({rescan.seconds:6.1f} s, {rescan.not_modified} of {pages} answered 304)"
+    )
+    print(
+        f"    rescan CPU: {rescan.cpu_seconds:.1f} s in its process + {rescan.child_cpu_seconds:.1f} s in its parsing processes (which parse nothing)"
     )
     print(f"    ratio first scan/rescan time: {first.seconds / rescan.seconds:.1f} (goal >= 10)")
 
@@ -262,11 +284,13 @@ def scan_process(database: str, sitemap: str, workers: str) -> dict[str, Any]:
         if outcome.unchanged is not None and outcome.unchanged.source.status == 304:
             not_modified += 1
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds(resource.RUSAGE_SELF)
     summary = scan_site(options, events=ScanEvents(on_done=done))
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
+        "cpu_seconds": _cpu_seconds(resource.RUSAGE_SELF) - cpu,
+        "child_cpu_seconds": _cpu_seconds(resource.RUSAGE_CHILDREN),
         "checked": summary.checked,
         "unchanged": summary.unchanged,
         "not_modified": not_modified,
@@ -280,6 +304,8 @@ def spider_process(sitemap: str) -> dict[str, Any]:
     """The crawl of the child process: a Scrapy ``SitemapSpider`` reading the sitemap
     index and checking every page it lists with ``check_html``, timed once its modules
     are loaded; its figures as :class:`SpiderFigures`."""
+    import resource
+
     from scrapy.crawler import CrawlerProcess
     from scrapy.spiders import SitemapSpider
 
@@ -317,9 +343,13 @@ def spider_process(sitemap: str) -> dict[str, Any]:
         }
     )
     process.crawl(SiteSpider)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds(resource.RUSAGE_SELF)
     process.start()
-    return {"seconds": time.perf_counter() - started, **tally}
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu_seconds": _cpu_seconds(resource.RUSAGE_SELF) - cpu,
+        **tally,
+    }
 
 
 if __name__ == "__main__":
