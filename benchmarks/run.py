@@ -675,6 +675,7 @@ def bench_budget(rounds: int = 3) -> None:
     print(f"  ratio isolated/inline time: {measured / baseline:.2f}x")
 
 
+from scan import bench_scan  # noqa: E402 - beside this file
 from throughput import bench_memory, bench_parallel  # noqa: E402 - beside this file
 
 BENCHMARKS = {
@@ -686,6 +687,7 @@ BENCHMARKS = {
     "store": bench_store,
     "parallel": bench_parallel,
     "memory": bench_memory,
+    "scan": bench_scan,
 }
 
 if __name__ == "__main__":

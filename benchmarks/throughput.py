@@ -141,7 +141,7 @@ def bench_parallel() -> None:
     print(f"  the same, one page at a time: {pages / one_at_a_time:7.1f} pages/s (--jobs 1)")
     print(f"  ratio check/extraction-alone pages/s: {plain / check:.2f} (goal >= 0.9)")
     if spider is None:
-        print("  Scrapy spider: skipped (pip install scrapy to compare)")
+        print('  Scrapy spider: skipped (pip install -e ".[bench]" to compare)')
     else:
         print(f"  Scrapy spider + extraction  : {pages / spider:7.1f} pages/s")
         print(f"  ratio check/Scrapy pages/s: {spider / check:.2f} (goal >= 0.5)")
