@@ -133,7 +133,9 @@ class PageChecker:
             from attribution.fetch.browser import require_renderer
 
             self._browser = require_renderer()
-        self._sandbox = Sandbox.open(self.limits.page_memory_mb) if options.isolate else None
+        # The parsing process starts with the first page that needs parsing (a rescan of
+        # unchanged pages needs none).
+        self._sandbox: Sandbox | None = None
         self._clock = PageClock.start("", self.limits)
         # A polite gate holds the images' fetches from its hosts too.
         hold = gate.hold_unspaced if gate is not None and gate.covers_images else None
@@ -282,10 +284,12 @@ class PageChecker:
 
     def _run(self, function: Callable[..., T], *args: Any) -> T:
         """A CPU-bound stage of the page, in the sandbox when checks are isolated."""
-        if self._sandbox is None:
+        if not self.options.isolate:
             if self._clock.remaining() <= 0:
                 raise self._clock.over_time()
             return function(*args)
+        if self._sandbox is None:
+            self._sandbox = Sandbox.open(self.limits.page_memory_mb)
         return self._sandbox.call(self._clock, function, *args)
 
     def _read_embedded(self, data: bytes, complete: bool) -> Embedded:

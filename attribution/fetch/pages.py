@@ -107,6 +107,9 @@ def _fetch(
         etag = _validator(response.headers.get("ETag"))
         last_modified = _validator(response.headers.get("Last-Modified"))
         if response.status_code == NOT_MODIFIED and headers:
+            # Read the (empty) body, so that the connection goes back to the pool.
+            for _ in stream.chunks(1024):
+                pass
             return FetchedPage(
                 url=response.url,
                 status=NOT_MODIFIED,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from attribution.errors import UsageError
@@ -125,19 +125,20 @@ def record_unchanged(
             .where(runs.c.id == run_id)
             .values(pages_unchanged=runs.c.pages_unchanged + len(pages))
         )
-        targets = table(RunTarget)
-        for page, position in pages:
-            if position is None:
-                continue
+        placed = {
+            position: page_ids[url_key(page.url)]
+            for page, position in pages
+            if position is not None
+        }
+        if placed:  # one statement for the targets of all the pages
+            targets = table(RunTarget)
+            page_at = case(
+                *((targets.c.position == position, ident) for position, ident in placed.items())
+            )
             session.execute(
                 targets.update()
-                .where(targets.c.run_id == run_id, targets.c.position == position)
-                .values(
-                    status=UNCHANGED,
-                    page_id=page_ids[url_key(page.url)],
-                    reason=None,
-                    finished_at=moment,
-                )
+                .where(targets.c.run_id == run_id, targets.c.position.in_(placed))
+                .values(status=UNCHANGED, page_id=page_at, reason=None, finished_at=moment)
             )
 
     transaction(db, work)
