@@ -276,6 +276,17 @@ def snapshot_json(snapshot: PageSnapshot) -> dict[str, Any]:
             }
             for shown in snapshot.images
         ],
+        "unchanged": snapshot.unchanged,
+        "declared_images": [
+            {
+                "image": declared.url,
+                "caption": declared.caption,
+                "title": declared.title,
+                "licence": declared.licence,
+                "sitemap": declared.source,
+            }
+            for declared in snapshot.declared
+        ],
     }
 
 

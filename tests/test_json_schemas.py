@@ -401,6 +401,23 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, li
         docs["history"].append(
             cli_json("history", "https://expiry.example/story", "--format", "json", env=env)
         )
+        # A scan whose image sitemap declares the story's pictures, one with everything a
+        # sitemap may say of it and one with its address only; then a rescan.
+        image_sitemap = (
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+            ' xmlns:image="http://www.google.com/schemas/sitemap-image/1.1"><url>'
+            f"<loc>{story}</loc><image:image><image:loc>{site.url('/harbour.jpg')}</image:loc>"
+            "<image:caption>The harbour at dawn</image:caption><image:title>Harbour</image:title>"
+            "<image:license>https://creativecommons.org/licenses/by-nc/2.0/</image:license>"
+            f"</image:image><image:image><image:loc>{site.url('/made.jpg')}</image:loc>"
+            "</image:image></url></urlset>"
+        ).encode()
+        server.routes["/sitemap.xml"] = lambda h: send(h, image_sitemap, "application/xml")
+        server.routes["/robots.txt"] = lambda h: send(h, b"", "text/plain")
+        for _ in range(2):
+            scanned = run_cli("scan", site.url("/sitemap.xml"), "-q", env=env)
+            assert scanned.returncode in (0, 1), scanned.stderr
+        docs["history"].append(cli_json("history", story, "--format", "json", env=env))
 
         # The rights register: added, imported, updated, removed.
         ok("rights", "add", "AP", "--scope", "editorial", "--from", "2026-01-01",

@@ -553,3 +553,34 @@ def test_a_scan_is_resumed_by_scan_and_a_check_by_check(
     runner.invoke(cli, ["scan", scan_site.url("/feed.xml"), "-q"], env=env)
     wrong = runner.invoke(cli, ["check", "--resume", "1"], env=env)
     assert wrong.exit_code == 2 and "attribution scan --resume 1" in wrong.output
+
+
+def test_what_an_image_sitemap_declares_is_kept_with_each_reading(
+    scan_site: ScanSite, tmp_path: Path
+) -> None:
+    import jsonschema
+
+    env = {"ATTRIBUTION_DATABASE_URL": _fresh(tmp_path, "cli.db")}
+    runner = CliRunner()
+    sitemap = scan_site.url("/sitemap_index.xml")
+    runner.invoke(cli, ["scan", sitemap, "-q"], env=env)
+    runner.invoke(cli, ["scan", sitemap, "-q"], env=env)
+    (page,) = scan_site.non_commercial_pages()[:1]
+    url = scan_site.page_url(page)
+    shown = runner.invoke(cli, ["history", url, "--format", "json"], env=env)
+    assert shown.exit_code == 0, shown.output
+    readings = json.loads(shown.stdout)
+    schema = json.loads(
+        (Path(__file__).parent.parent / "docs/json/history.schema.json").read_text()
+    )
+    jsonschema.validate(readings, schema)
+    rescan, first = readings
+    assert rescan["unchanged"] and not first["unchanged"]
+    for reading in readings:
+        declared = reading["declared_images"]
+        assert any("by-nc" in (image["licence"] or "") for image in declared)
+        assert all(image["sitemap"].startswith(scan_site.url("/sitemaps/")) for image in declared)
+        pictures = {image.url for image in scan_site.expected_images(page)}
+        assert {image["image"] for image in declared} <= pictures
+    text = runner.invoke(cli, ["history", url], env=env).stdout
+    assert "unchanged, not parsed again" in text and "declares" in text

@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from attribution.errors import AttributionError, FetchError, SourceError
 from attribution.fetch.documents import fetch_document
 from attribution.fetch.policy import AddressPolicy, url_host
+from attribution.records import DeclaredImage
 from attribution.sources.feeds import parse_feed
 from attribution.sources.filters import page_url_reason
 from attribution.sources.robots import RobotsRules
@@ -48,12 +49,15 @@ _FIRST_ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 
 @dataclass(frozen=True)
 class Candidate:
-    """A page a source lists: its URL, when the source says it last changed, and
-    whether it came from a list the user wrote (taken whatever its site)."""
+    """A page a source lists: its URL, when the source says it last changed, whether
+    it came from a list the user wrote (taken whatever its site), and the images a
+    sitemap declares for it."""
 
     url: str
     modified: datetime | None = None
     listed: bool = False
+    # The images an image sitemap declares for the page, as evidence.
+    declared: tuple[DeclaredImage, ...] = ()
 
 
 @dataclass
@@ -78,8 +82,11 @@ class Discovery:
         if known is None:
             if len(self.pages) < MAX_DISCOVERED:
                 self.pages[key] = candidate
-        elif known.modified is None and candidate.modified is not None:
-            self.pages[key] = Candidate(known.url, candidate.modified, known.listed)
+        else:
+            modified = known.modified or candidate.modified
+            declared = known.declared or candidate.declared
+            if (modified, declared) != (known.modified, known.declared):
+                self.pages[key] = Candidate(known.url, modified, known.listed, declared)
 
     def add_host(self, url: str) -> None:
         """Count ``url``'s host as the site's."""
@@ -191,7 +198,11 @@ class Reader:
                 continue
             found.notes.extend(f"{url}: {note}" for note in sitemap.notes)
             for entry in sitemap.pages:
-                found.add(Candidate(entry.url, entry.modified))
+                declared = tuple(
+                    DeclaredImage(image.url, image.caption, image.title, image.licence, url)
+                    for image in entry.images
+                )
+                found.add(Candidate(entry.url, entry.modified, declared=declared))
             for child in sitemap.sitemaps:
                 key = canonical_url(child.url)
                 if key in seen:

@@ -14,6 +14,7 @@ that is stopped is taken up again with ``resume``.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -34,8 +35,12 @@ if TYPE_CHECKING:
     from attribution.app.discovery import Discovery, Reader, Selection
     from attribution.app.outcomes import TargetOutcome
     from attribution.app.recorder import Recorder
-    from attribution.records import LastReading
+    from attribution.records import DeclaredImage, LastReading
     from attribution.store import Database
+
+
+# Pages whose declared images are written together.
+DECLARED_TOGETHER = 100
 
 
 @dataclass(frozen=True)
@@ -172,7 +177,10 @@ def _scan(options: ScanOptions, reader: Reader, events: ScanEvents) -> ScanSumma
                 events.on_run(recorder.run_id)
             pages = [page.url for page in selection.pages]
             known = {} if options.full else {url: readings[url] for url in pages if url in readings}
-            status = _check(options, recorder, pages, known, reader, events, started, gate)
+            declared = {page.url: page.declared for page in selection.pages if page.declared}
+            status = _check(
+                options, recorder, pages, known, reader, events, started, gate, declared
+            )
             summary = summarise(db, recorder.run_id)
             recorder.close(status)
             return replace(summary, status=status)
@@ -256,9 +264,13 @@ def _check(
     events: ScanEvents,
     started: float,
     gate: HostGate,
+    declared: Mapping[str, Sequence[DeclaredImage]] | None = None,
 ) -> str:
     """Check the pages into the run; "finished", or "limited" when a limit of the run
-    stopped it first."""
+    stopped it first. The images sitemaps ``declared`` for pages (by the URL listed)
+    are kept with the pages' readings."""
+    from attribution.store.scans import record_declared_images
+
     # Only the hosts the user named may be at private addresses, not those a sitemap names.
     settings = options.check.settings
     settings = replace(
@@ -277,11 +289,23 @@ def _check(
         events.on_start(len(targets))
     downloaded = 0
 
+    waiting: list[tuple[str, Sequence[DeclaredImage]]] = []
+
+    def keep_declared() -> None:
+        if waiting:
+            record_declared_images(recorder.db, recorder.run_id, waiting)
+            waiting.clear()
+
     def done(outcome: TargetOutcome) -> None:
         nonlocal downloaded
         source = outcome.result.source if outcome.result is not None else None
+        identity = outcome.result.url if outcome.result is not None else None
         if outcome.unchanged is not None:
-            source = outcome.unchanged.source
+            source, identity = outcome.unchanged.source, outcome.unchanged.url
+        if declared and identity is not None and outcome.target in declared:
+            waiting.append((identity, declared[outcome.target]))
+            if len(waiting) >= DECLARED_TOGETHER:
+                keep_declared()
         if source is not None and source.status != 304:
             downloaded += source.size
         if events.on_done is not None:
@@ -294,16 +318,20 @@ def _check(
             return "bytes"
         return None
 
-    _, _, stopped = run_checks(
-        targets,
-        check,
-        profile,
-        recorder,
-        on_done=done,
-        keep=False,
-        stop_when=over_limit,
-        gate=gate,
-    )
+    try:
+        _, _, stopped = run_checks(
+            targets,
+            check,
+            profile,
+            recorder,
+            on_done=done,
+            keep=False,
+            stop_when=over_limit,
+            gate=gate,
+        )
+    finally:
+        with contextlib.suppress(Exception):  # the pages are kept even if this is not
+            keep_declared()
     return "limited" if stopped else "finished"
 
 

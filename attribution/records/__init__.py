@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from attribution.records.scan import NewFinding, ScanSummary
     from attribution.records.scopes import RIGHTS_SCOPES, scope_terms, unknown_scope_terms
     from attribution.records.stored import (
+        DeclaredImage,
         FindingChange,
         ImageEvidence,
         PageSnapshot,
@@ -52,6 +53,7 @@ __all__ = [
     "SOCIAL_ROLE",
     "ContentCredentials",
     "Credit",
+    "DeclaredImage",
     "Embedded",
     "ExtractedImage",
     "ExtractedPage",
@@ -106,6 +108,7 @@ _MODULES = {
     "RIGHTS_SCOPES": "scopes",
     "scope_terms": "scopes",
     "unknown_scope_terms": "scopes",
+    "DeclaredImage": "stored",
     "FindingChange": "stored",
     "ImageEvidence": "stored",
     "PageSnapshot": "stored",

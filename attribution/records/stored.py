@@ -103,8 +103,24 @@ class Waiver:
 
 
 @dataclass(frozen=True)
+class DeclaredImage:
+    """An image a page's sitemap declared for it when the page was read in a scan
+    (``image:image``): the image's address and the sitemap's caption, title and licence
+    for it, and the sitemap that said so."""
+
+    url: str
+    caption: str | None = None
+    title: str | None = None
+    licence: str | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class PageSnapshot:
-    """What one reading of a page showed: how it was read and its images in order."""
+    """What one reading of a page showed: how it was read and its images in order.
+    An ``unchanged`` reading (304, or the same bytes) was not parsed again: its images
+    are those of the reading before. ``declared`` are the images the page's sitemap
+    declared for it at that reading."""
 
     run_id: int | None
     fetched_at: datetime
@@ -114,6 +130,8 @@ class PageSnapshot:
     sha256: str | None
     title: str | None
     images: tuple[ImageEvidence, ...]
+    unchanged: bool = False
+    declared: tuple[DeclaredImage, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -286,10 +286,28 @@ def page_history(snapshots: Sequence[PageSnapshot]) -> str:
         moved = f" → {snapshot.final_url}" if snapshot.final_url != snapshot.requested_url else ""
         digest = f" sha256 {snapshot.sha256[:16]}…" if snapshot.sha256 else ""
         run = f"run #{snapshot.run_id}, " if snapshot.run_id else ""
+        shown_images = (
+            "unchanged, not parsed again (its images are those of the reading before)"
+            if snapshot.unchanged
+            else f"{len(snapshot.images)} image(s)"
+        )
         lines.append(
             f"{snapshot.fetched_at:%Y-%m-%d %H:%M} ({run}{status}{digest}) "
-            f"{snapshot.requested_url}{moved}: {len(snapshot.images)} image(s)"
+            f"{snapshot.requested_url}{moved}: {shown_images}"
         )
+        for declared in snapshot.declared:
+            said = "; ".join(
+                f"{label}: {textwrap.shorten(value, 120)}"
+                for label, value in (
+                    ("caption", declared.caption),
+                    ("title", declared.title),
+                    ("licence", declared.licence),
+                )
+                if value
+            )
+            lines.append(f"  sitemap {declared.source} declares {declared.url}")
+            if said:
+                lines.append(f"     {said}")
         for place, shown in enumerate(snapshot.images, start=1):
             social = " (shared on social media, not shown)" if shown.role == SOCIAL_ROLE else ""
             lines.append(f"  {place}. {shown.image_url}{social}")

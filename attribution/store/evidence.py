@@ -11,8 +11,15 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from attribution.errors import UsageError
-from attribution.records import ImageEvidence, PageSnapshot
-from attribution.store.models import Appearance, Image, Page, PageFetch, url_key
+from attribution.records import DeclaredImage, ImageEvidence, PageSnapshot
+from attribution.store.models import (
+    Appearance,
+    DeclaredImageRow,
+    Image,
+    Page,
+    PageFetch,
+    url_key,
+)
 from attribution.store.transactions import aware
 from attribution.urls import canonical_url
 
@@ -121,6 +128,18 @@ def page_history(db: Database, url: str, limit: int | None = None) -> list[PageS
             for row in rows:
                 moment = row[0].checked_at
                 shown.setdefault(row[0].fetch_id, []).append(_evidence(row, moment, moment))
+        declared: dict[int, list[DeclaredImage]] = {}
+        for start in range(0, len(ids), 500):
+            for item in session.scalars(
+                select(DeclaredImageRow)
+                .where(DeclaredImageRow.fetch_id.in_(ids[start : start + 500]))
+                .order_by(DeclaredImageRow.fetch_id, DeclaredImageRow.position)
+            ):
+                declared.setdefault(item.fetch_id, []).append(
+                    DeclaredImage(
+                        item.image_url, item.caption, item.title, item.licence, item.source_url
+                    )
+                )
         return [
             PageSnapshot(
                 run_id=fetch.run_id,
@@ -131,6 +150,8 @@ def page_history(db: Database, url: str, limit: int | None = None) -> list[PageS
                 sha256=fetch.sha256,
                 title=fetch.title,
                 images=tuple(shown.get(fetch.id, ())),
+                unchanged=fetch.unchanged,
+                declared=tuple(declared.get(fetch.id, ())),
             )
             for fetch in fetches
         ]

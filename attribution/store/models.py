@@ -177,6 +177,24 @@ class PageFetch(Base):
     unchanged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
+class DeclaredImageRow(Base):
+    """An image a page's sitemap declared for it (``image:image``) when the page was
+    read in a scan: the sitemap's own word on the image's caption, title and licence,
+    kept as evidence beside what the page showed."""
+
+    __tablename__ = "declared_images"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fetch_id: Mapped[int] = mapped_column(
+        ForeignKey("page_fetches.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    image_url: Mapped[str] = mapped_column(PageText)
+    caption: Mapped[str | None] = mapped_column(PageText)
+    title: Mapped[str | None] = mapped_column(PageText)
+    licence: Mapped[str | None] = mapped_column(PageText)
+    source_url: Mapped[str] = mapped_column(PageText)
+
+
 class Image(Base):
     """An image file, by URL, with what the file declares about itself."""
 

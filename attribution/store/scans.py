@@ -1,6 +1,6 @@
 """What incremental scans read and write: the last reading of pages (for conditional
-requests), pages found unchanged, pages left out, what a scan changed in the findings,
-and which scan of a site is running."""
+requests), pages found unchanged, the images sitemaps declare, what a scan changed in
+the findings, and the scans of a site still marked running."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from attribution.errors import UsageError
 from attribution.records import LastReading, NewFinding, Severity
 from attribution.store.findings import FOUND, FOUND_AGAIN, OPEN, RESOLVED, WAIVED
 from attribution.store.models import (
+    DeclaredImageRow,
     FindingEvent,
     FindingRow,
     Image,
@@ -30,7 +31,7 @@ from attribution.store.transactions import aware, now, table, transaction, upser
 from attribution.urls import canonical_url
 
 if TYPE_CHECKING:
-    from attribution.records import UnchangedPage
+    from attribution.records import DeclaredImage, UnchangedPage
     from attribution.store.database import Database
 
 # Keys a statement looks up at once (well under every database's limit on parameters).
@@ -296,3 +297,42 @@ class ScanTotals:
     unchanged: int
     failed: tuple[tuple[str, str], ...]
     skipped: tuple[tuple[str, int], ...]
+
+
+def record_declared_images(
+    db: Database, run_id: int, pages: Sequence[tuple[str, Sequence[DeclaredImage]]]
+) -> None:
+    """Keep, with each page's reading in run ``run_id`` (by the page's identity), the
+    images its sitemap declared for it; a page without a reading in the run is passed
+    over."""
+    if not pages:
+        return
+
+    def work(session: Session) -> None:
+        keys = {url_key(url): url for url, _ in pages}
+        readings = dict(
+            session.execute(
+                select(Page.url_key, func.max(PageFetch.id))
+                .join(PageFetch, PageFetch.page_id == Page.id)
+                .where(Page.url_key.in_(list(keys)), PageFetch.run_id == run_id)
+                .group_by(Page.url_key)
+            ).all()
+        )
+        rows = [
+            {
+                "fetch_id": readings[url_key(url)],
+                "position": position,
+                "image_url": image.url,
+                "caption": image.caption,
+                "title": image.title,
+                "licence": image.licence,
+                "source_url": image.source,
+            }
+            for url, images in pages
+            if url_key(url) in readings
+            for position, image in enumerate(images)
+        ]
+        if rows:
+            session.execute(table(DeclaredImageRow).insert(), rows)
+
+    transaction(db, work)
