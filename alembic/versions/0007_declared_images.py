@@ -39,9 +39,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_declared_images")),
     )
     with op.batch_alter_table("declared_images", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_declared_images_fetch_id"), ["fetch_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_declared_images_fetch_id"), ["fetch_id"], unique=False)
 
 
 def downgrade() -> None:
