@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from attribution.app.discovery import Candidate, Discovery, select_pages, sniff
+from attribution.app.discovery import Candidate, Discovery, select_pages
 from attribution.app.scan import user_agent
 from attribution.errors import SiteBusy
+from attribution.sources.sniff import document_kind as sniff
 from attribution.store import open_database
 from attribution.store.locks import SiteLock
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from attribution.app.check import OVERLOADED
-from attribution.app.discovery import ROBOTS_AGENT, Candidate
+from attribution.app.discovery import Candidate
 from attribution.errors import AttributionError, FetchError
 from attribution.extract.links import page_links
 from attribution.fetch.policy import url_host
@@ -100,7 +100,7 @@ def crawl(
         with ThreadPoolExecutor(max(1, workers), thread_name_prefix="attribution-crawl") as pool:
             for depth in range(rules.depth + 1):
                 allowed = [url for url in level if reader.rules_for(url).allows(url, agent)]
-                _space(reader, gate)
+                reader.pace(gate)
                 for url in level:  # the start is followed, and checked if admitted
                     if rules.admits(url):
                         found.add(Candidate(url))
@@ -138,11 +138,3 @@ def _links_of(url: str, reader: Reader, gate: HostGate, session: HttpSession) ->
     except AttributionError:
         return ()
     return page_links(page.body, page.url)
-
-
-def _space(reader: Reader, gate: HostGate) -> None:
-    """Give the gate each host's robots.txt Crawl-delay known so far."""
-    for origin, robots in reader.robots.items():
-        delay = robots.crawl_delay(ROBOTS_AGENT)
-        if delay:
-            gate.set_delay(urlsplit(origin).hostname or "", delay)

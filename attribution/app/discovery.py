@@ -10,7 +10,6 @@ most once, so a loop of indexes ends.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,12 +23,14 @@ from attribution.fetch.policy import AddressPolicy, url_host
 from attribution.records import DeclaredImage
 from attribution.sources.feeds import parse_feed
 from attribution.sources.filters import page_url_reason
-from attribution.sources.robots import RobotsRules
+from attribution.sources.robots import MAX_ROBOTS_BYTES, RobotsRules
 from attribution.sources.sitemaps import MAX_SITEMAP_BYTES, parse_sitemap
+from attribution.sources.sniff import document_kind
 from attribution.sources.targets import STDIN, is_url, read_target_list
 from attribution.urls import canonical_url
 
 if TYPE_CHECKING:
+    from attribution.app.parallel import HostGate
     from attribution.fetch.session import HttpSession
     from attribution.fetch.settings import FetchSettings
 
@@ -40,11 +41,6 @@ MAX_SITEMAP_DEPTH = 5
 MAX_SITEMAPS = 2000
 # Pages one scan considers at most, whatever its sources list (memory stays bounded).
 MAX_DISCOVERED = 1_000_000
-# robots.txt is read up to this size; what lies beyond is ignored (as Google does).
-MAX_ROBOTS_BYTES = 500 * 1024
-
-_GZIP_MAGIC = b"\x1f\x8b"
-_FIRST_ELEMENT = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 
 
 @dataclass(frozen=True)
@@ -148,7 +144,7 @@ class Reader:
         if canonical_url(document.url) != canonical_url(url):  # moved: its new host is the site's
             found.add_host(document.url)
             self.named_hosts.add(url_host(document.url) or "")
-        kind = sniff(document.body)
+        kind = document_kind(document.body)
         if kind == "sitemap":
             self._read_sitemaps([(url, document.body)], found)
         elif kind == "feed":
@@ -216,6 +212,13 @@ class Reader:
                     continue
                 seen.add(key)
                 queue.append((child.url, None, depth + 1))
+
+    def pace(self, gate: HostGate) -> None:
+        """Give ``gate`` each host's robots.txt Crawl-delay read so far."""
+        for origin, rules in self.robots.items():
+            delay = rules.crawl_delay(ROBOTS_AGENT)
+            if delay:
+                gate.set_delay(urlsplit(origin).hostname or "", delay)
 
     def rules_for(self, url: str) -> RobotsRules:
         """The robots.txt rules of ``url``'s site, read once per origin (RFC 9309: a
@@ -309,25 +312,6 @@ def select_pages(
         else:
             skipped.append((candidate, reason))
     return Selection(tuple(chosen), tuple(skipped))
-
-
-def sniff(body: bytes) -> str:
-    """What a fetched source is by its first element: "sitemap" (an XML sitemap or
-    index, or a gzipped body), "feed" (RSS, Atom, RDF) or "page" (anything else: a
-    site's address)."""
-    if body.startswith(_GZIP_MAGIC):
-        return "sitemap"
-    head = body[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    for match in _FIRST_ELEMENT.finditer(head):
-        name = match.group(1).split(b":")[-1].lower()
-        if name in (b"urlset", b"sitemapindex"):
-            return "sitemap"
-        if name in (b"rss", b"feed", b"rdf"):
-            return "feed"
-        return "page"
-    if head.startswith((b"http://", b"https://")):
-        return "sitemap"  # a sitemap of plain text, one URL a line
-    return "page"
 
 
 def _origin(url: str) -> str:

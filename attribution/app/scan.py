@@ -242,8 +242,8 @@ def _resume(options: ScanOptions, run_id: int, reader: Reader, events: ScanEvent
             )
             if events.on_run is not None:
                 events.on_run(run_id)
-            for origin in dict.fromkeys(_origin(name) for name in names):
-                reader.rules_for(origin)  # its Crawl-delay, for the gate
+            for name in names:  # each host's robots.txt, once, for its Crawl-delay
+                reader.rules_for(name)
             known = {} if options.full else last_readings(db, names)
             status = _check(
                 options, recorder, names, known, reader, events, started, _gate(options)
@@ -278,10 +278,7 @@ def _check(
         private_targets=False,
         allowed_hosts=settings.allowed_hosts + tuple(sorted(reader.named_hosts)),
     )
-    for origin, rules in reader.robots.items():
-        delay = rules.crawl_delay(ROBOTS_AGENT)
-        if delay:
-            gate.set_delay(urlsplit(origin).hostname or "", delay)
+    reader.pace(gate)
     check = replace(options.check, known=known, settings=settings)
     profile = recorder.with_register(check.profile)
     targets = resolve_targets(pages)
@@ -372,8 +369,3 @@ def _site_name(options: ScanOptions) -> str:
         if host:
             return host.lower()
     return f"list {options.sources[0]}" if options.sources else "pages"
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/"

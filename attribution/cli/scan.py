@@ -231,9 +231,10 @@ def command(
         include=_patterns("--include", include),
         exclude=_patterns("--exclude", exclude),
     )
-    named = sources or crawl_from
+    # The profile's sources stand in only when nothing is named and nothing resumed.
+    named = bool(sources or crawl_from) or resume is not None
     options = ScanOptions(
-        sources=sources or (() if resume is not None or named else settings_of_scan.sources),
+        sources=sources if named else settings_of_scan.sources,
         crawl=crawl_from,
         crawl_rules=rules,
         check=CheckOptions(

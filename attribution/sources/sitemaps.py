@@ -28,7 +28,7 @@ from defusedxml.expatreader import create_parser
 
 from attribution.errors import SourceError
 from attribution.sources.filters import absolute_http_url
-from attribution.sources.sniff import UTF16_BOMS, content_start, looks_like_html
+from attribution.sources.sniff import GZIP_MAGIC, UTF16_BOMS, content_start, looks_like_html
 from attribution.textutil import clean_text
 
 if TYPE_CHECKING:
@@ -45,7 +45,6 @@ MAX_IMAGES_PER_PAGE = 1_000
 # what one element can make the reader hold.
 MAX_TEXT_CHARS = 8_192
 
-_GZIP_MAGIC = b"\x1f\x8b"
 _INFLATE_STEP = 1024 * 1024
 _PARSE_STEP = 64 * 1024
 
@@ -119,7 +118,7 @@ def parse_sitemap(
     """
     notes: list[str] = []
     data = body
-    if data.startswith(_GZIP_MAGIC):
+    if data.startswith(GZIP_MAGIC):
         data = inflate_capped(data, max_bytes, url=url)
     # Of a body larger than max_bytes, only the first max_bytes are read (a slice would
     # copy them).
@@ -167,7 +166,7 @@ def inflate_capped(body: bytes, limit: int, *, url: str) -> bytes:
                 if stalled:
                     raise SourceError(url, "the gzip data is cut short")
             remaining = inflater.unused_data
-            if not remaining.startswith(_GZIP_MAGIC):
+            if not remaining.startswith(GZIP_MAGIC):
                 return out.getvalue()
     except zlib.error as error:
         raise SourceError(url, f"not valid gzip data ({error})") from None
