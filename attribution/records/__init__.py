@@ -23,6 +23,15 @@ if TYPE_CHECKING:
     from attribution.records.extracted import ExtractedImage, ExtractedPage
     from attribution.records.finding import FINDING_STATUSES, Finding, Severity
     from attribution.records.profile import Limits, Profile, RightsEntry, ScanSettings
+    from attribution.records.report import (
+        DIFF_CHANGES,
+        DiffEntry,
+        FieldChange,
+        ReportFinding,
+        ReportImage,
+        ReportScope,
+        RunDiff,
+    )
     from attribution.records.results import (
         ImageResult,
         LastReading,
@@ -47,6 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CONTENT_ROLE",
+    "DIFF_CHANGES",
     "FINDING_STATUSES",
     "IMAGE_ROLES",
     "RIGHTS_SCOPES",
@@ -54,9 +64,11 @@ __all__ = [
     "ContentCredentials",
     "Credit",
     "DeclaredImage",
+    "DiffEntry",
     "Embedded",
     "ExtractedImage",
     "ExtractedPage",
+    "FieldChange",
     "Finding",
     "FindingChange",
     "ImageEvidence",
@@ -68,9 +80,13 @@ __all__ = [
     "PageSnapshot",
     "PageSource",
     "Profile",
+    "ReportFinding",
+    "ReportImage",
+    "ReportScope",
     "RightsChange",
     "RightsEntry",
     "RightsImport",
+    "RunDiff",
     "RunSummary",
     "ScanSettings",
     "ScanSummary",
@@ -103,6 +119,13 @@ _MODULES = {
     "PageSource": "results",
     "LastReading": "results",
     "UnchangedPage": "results",
+    "DIFF_CHANGES": "report",
+    "DiffEntry": "report",
+    "FieldChange": "report",
+    "ReportFinding": "report",
+    "ReportImage": "report",
+    "ReportScope": "report",
+    "RunDiff": "report",
     "NewFinding": "scan",
     "ScanSummary": "scan",
     "RIGHTS_SCOPES": "scopes",

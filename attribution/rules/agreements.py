@@ -16,7 +16,7 @@ parties the credit names, covers the use, and is in force on the right day:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from attribution.records import (
@@ -29,13 +29,17 @@ from attribution.rules.context import MEDIUM
 from attribution.rules.registry import Verdict, rule
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from attribution.licences import KnowledgeBase
     from attribution.records import (
         RightsEntry,
     )
     from attribution.rules.context import Context
 
-_NEEDS_AGREEMENT = frozenset({"agency", "stock", "pool", "handout"})
+# Kinds of credit whose pictures may be used only under an agreement with the provider.
+NEEDS_AGREEMENT = frozenset({"agency", "stock", "pool", "handout"})
+_NEEDS_AGREEMENT = NEEDS_AGREEMENT
 # Kinds of credit whose basis other rules judge: a publication's picture under one of
 # them is not reported again as a publisher's.
 _JUDGED_ELSEWHERE = _NEEDS_AGREEMENT | {"copyright", "courtesy", "screenshot"}
@@ -145,6 +149,25 @@ def same_party(registered: str, named: str, kb: KnowledgeBase) -> bool:
     if first is not None and second is not None:
         return first.name == second.name
     return registered.casefold().strip() == named.casefold().strip()
+
+
+def agreement_with(
+    provider: str,
+    rights: Sequence[RightsEntry],
+    kb: KnowledgeBase,
+    *,
+    on: date,
+    commercial: bool,
+) -> RightsEntry | None:
+    """The register's first agreement with ``provider`` that covers this publication's
+    use on the web on the day ``on``, or None (what an audit report asks of each
+    provider its pictures come from)."""
+    for entry in rights:
+        if not same_party(entry.provider_name or entry.provider, provider, kb):
+            continue
+        if entry.in_force(on) and entry.scope_covers(MEDIUM, commercial=commercial):
+            return entry
+    return None
 
 
 def covers_use(entry: RightsEntry, ctx: Context) -> bool:

@@ -43,7 +43,7 @@ def attribution_incomplete(ctx: Context) -> Iterator[Verdict]:
         yield Verdict(
             f"Image {ctx.what}: {licence_label(licence)} requires {', '.join(missing)} in "
             f"the credit '{credit.text}'.",
-            f"Use the complete attribution: {line_text} — in HTML: {line_html}",
+            f"{COMPLETE_ATTRIBUTION}{line_text}{IN_HTML}{line_html}",
         )
 
 
@@ -69,11 +69,29 @@ def licence_not_linked(ctx: Context) -> Iterator[Verdict]:
         yield Verdict(
             f"Image {ctx.what}: the credit names {licence_label(licence)} but does not "
             "link to the licence.",
-            f"Link the licence name to {licence.url} — for example: {line_html}",
+            f"Link the licence name to {licence.url}{FOR_EXAMPLE}{line_html}",
         )
 
 
 RULES = (attribution_incomplete, licence_not_linked)
+
+# How a fix hands over the corrected attribution line (see corrected_attribution).
+COMPLETE_ATTRIBUTION = "Use the complete attribution: "
+IN_HTML = " — in HTML: "
+FOR_EXAMPLE = " — for example: "
+
+
+def corrected_attribution(fix: str | None) -> tuple[str | None, str | None]:
+    """The corrected attribution line a finding's fix hands over, as (text, HTML),
+    either None where the fix has none: what a report offers ready to copy."""
+    if not fix:
+        return None, None
+    if fix.startswith(COMPLETE_ATTRIBUTION) and IN_HTML in fix:
+        text, _, markup = fix[len(COMPLETE_ATTRIBUTION) :].partition(IN_HTML)
+        return text, markup
+    if FOR_EXAMPLE in fix:
+        return None, fix.partition(FOR_EXAMPLE)[2]
+    return None, None
 
 
 def attribution_line(

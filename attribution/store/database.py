@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,7 +32,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The migration the models match: the newest in alembic/versions. Opening a database
 # compares its revision with this, without loading Alembic (a test checks that it is
 # Alembic's head, so a new migration must change it here).
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 
 # The databases this process has found at SCHEMA_REVISION: each is checked once.
 _checked_urls: set[str] = set()
@@ -88,6 +88,15 @@ def _sqlite_pragmas(connection: Any, _record: object) -> None:
     cursor.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    reader = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
+
+
+# The execution option of a session that only reads (see Database.reading).
+READ_ONLY = "attribution_read_only"
+
+
 def make_engine(url: str, *, quick_commits: bool = False) -> Engine:
     """An engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout.
 
@@ -100,8 +109,9 @@ def make_engine(url: str, *, quick_commits: bool = False) -> Engine:
         if url.startswith("sqlite"):
             engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
             event.listen(engine, "connect", _sqlite_pragmas)
-            # Take the write lock at BEGIN, so two writers queue instead of deadlocking.
-            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+            # Take the write lock at BEGIN, so two writers queue instead of deadlocking;
+            # a reader (Database.reading) takes none, and reads one snapshot (WAL).
+            event.listen(engine, "begin", _sqlite_begin)
             return engine
         if url.startswith("postgresql"):
             return _postgres_engine(url, quick_commits=quick_commits)
@@ -239,6 +249,15 @@ class Database:
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+
+    def reading(self) -> Session:
+        """A session that only reads, from one consistent snapshot of the database,
+        without keeping writers waiting: what a long report reads through while a scan
+        records pages."""
+        options: dict[str, Any] = {READ_ONLY: True}
+        if self.engine.dialect.name == "postgresql":
+            options["isolation_level"] = "REPEATABLE READ"
+        return Session(bind=self.engine.execution_options(**options))
 
     def close(self) -> None:
         """Release every pooled connection."""

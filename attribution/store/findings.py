@@ -33,9 +33,11 @@ OPEN, RESOLVED, WAIVED = STATUSES
 
 # The events of a finding's history.
 FOUND, FOUND_AGAIN, WAIVER_EXPIRED = "found", "found-again", "waiver-expired"
+SEVERITY_CHANGED = "severity-changed"
 WAIVED_EVENT, WAIVER_REVOKED = "waived", "waiver-revoked"
 
 StoredRow = Any  # a row of the findings table, with whether a waiver holds ("waived")
+Change = tuple[str, str, str, str]  # a finding's identity, the event, status and severity after
 
 
 def active_waiver(today: date) -> ColumnElement[bool]:
@@ -73,15 +75,18 @@ def record_sightings(
     identities = [s.identity for seen in sightings.values() for s in seen]
     stored = _stored_findings(session, list(sightings), identities, today)
     rows: dict[str, dict[str, Any]] = {}
-    changes: list[tuple[str, str, str]] = []  # identity, event, status after
+    changes: list[Change] = []
     for page_id, seen in sightings.items():
         for sighting in seen:
             known = stored.get(sighting.identity)
             status = WAIVED if known is not None and known.waived else OPEN
+            severity = sighting.finding.severity.value
             if sighting.identity not in rows:
                 event = _event_on_sighting(known.status if known else None, status)
+                if event is None and known is not None and known.severity != severity:
+                    event = SEVERITY_CHANGED
                 if event is not None:
-                    changes.append((sighting.identity, event, status))
+                    changes.append((sighting.identity, event, status, severity))
             row = rows.setdefault(sighting.identity, _new_row(sighting, run_id, page_id, moment))
             finding = sighting.finding
             row.update(severity=finding.severity.value, message=finding.message, fix=finding.fix)
@@ -89,10 +94,10 @@ def record_sightings(
     for known in sorted(stored.values(), key=lambda known: known.id):
         if known.identity not in rows:  # a page's open or waived findings not seen
             rows[known.identity] = _resolved_row(known, moment)
-            changes.append((known.identity, RESOLVED, RESOLVED))
+            changes.append((known.identity, RESOLVED, RESOLVED, known.severity))
     ids = {identity: known.id for identity, known in stored.items()}
     ids.update(_write_findings(session, list(rows.values()), ids))
-    _add_events(session, [(ids[i], event, status) for i, event, status in changes], run_id, moment)
+    _add_events(session, [(ids[i], e, st, sev) for i, e, st, sev in changes], run_id, moment)
 
 
 def _event_on_sighting(before: str | None, after: str) -> str | None:
@@ -179,9 +184,9 @@ def _write_findings(
 
 
 def _add_events(
-    session: Session, changes: Sequence[tuple[int, str, str]], run_id: int, moment: datetime
+    session: Session, changes: Sequence[tuple[int, str, str, str]], run_id: int, moment: datetime
 ) -> None:
-    """Add (finding id, event, status after) to the findings' histories."""
+    """Add (finding id, event, status after, severity after) to the findings' histories."""
     if changes:
         session.execute(
             table(FindingEvent).insert(),
@@ -191,9 +196,10 @@ def _add_events(
                     "at": moment,
                     "event": event,
                     "status": status,
+                    "severity": severity,
                     "run_id": run_id,
                 }
-                for ident, event, status in changes
+                for ident, event, status, severity in changes
             ],
         )
 
@@ -257,7 +263,7 @@ def list_findings(db: Database, query: FindingFilter = FindingFilter()) -> list[
         statement = statement.limit(query.limit)
     with db.sessions() as session:
         rows = session.execute(statement).all()
-        waivers = _waivers_for(session, [row.id for row in rows if row.status == WAIVED])
+        waivers = latest_waivers(session, [row.id for row in rows if row.status == WAIVED])
         found = [_stored(row, waivers.get(row.id)) for row in rows]
         if query.evidence:
             places = {row.id: (row.page_id, row.image_id) for row in rows}
@@ -306,7 +312,7 @@ def finding_histories(
     return {key: tuple(value) for key, value in changes.items()}
 
 
-def _waivers_for(session: Session, ids: Sequence[int]) -> dict[int, Waiver]:
+def latest_waivers(session: Session, ids: Sequence[int]) -> dict[int, Waiver]:
     latest: dict[int, Waiver] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]

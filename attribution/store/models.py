@@ -269,7 +269,8 @@ class FindingRow(Base):
 
 class FindingEvent(Base):
     """A change of a finding's status: found, resolved, found again, waived, waiver
-    revoked or expired; by whom (a person) or in which run."""
+    revoked or expired, or of its severity; by whom (a person) or in which run, and
+    the finding's severity after it."""
 
     __tablename__ = "finding_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -279,6 +280,8 @@ class FindingEvent(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     event: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(10))
+    # Null only in events recorded before this column (migration 0008 fills them in).
+    severity: Mapped[str | None] = mapped_column(String(10))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
     actor: Mapped[str | None] = mapped_column(String(255))
     note: Mapped[str | None] = mapped_column(PageText)

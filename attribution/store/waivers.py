@@ -61,6 +61,7 @@ def waive(
                 at=moment,
                 event=WAIVED_EVENT,
                 status=row.status,
+                severity=row.severity,
                 actor=who,
                 note=note,
             )
@@ -103,6 +104,7 @@ def revoke_waiver(db: Database, waiver_id: int, reason: str, *, by: str | None =
                 at=moment,
                 event=WAIVER_REVOKED,
                 status=finding.status,
+                severity=finding.severity,
                 actor=who,
                 note=reason.strip(),
             )

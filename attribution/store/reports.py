@@ -1,0 +1,395 @@
+"""What audit reports read from the record: the findings in a scope with their
+evidence, the images on its pages, a finding's state at the end of any run, and what
+changed between two runs. Rows are read in batches as they are used, so a report over
+a hundred thousand findings holds one batch at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+
+from attribution.errors import UsageError
+from attribution.records import (
+    DiffEntry,
+    FieldChange,
+    ReportFinding,
+    ReportImage,
+    RunDiff,
+    Severity,
+)
+from attribution.store.findings import OPEN, RESOLVED, WAIVED, latest_waivers
+from attribution.store.models import (
+    Appearance,
+    FindingEvent,
+    FindingRow,
+    Image,
+    Page,
+    PageFetch,
+    Run,
+)
+from attribution.store.transactions import aware
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from attribution.records import ReportScope, RunSummary
+
+_BATCH = 500
+_STANDING = (OPEN, WAIVED)
+_SCAN = "scan"
+
+
+def run_end(session: Session, run_id: int) -> datetime:
+    """When run ``run_id`` ended (now, for a run that has not); a clear error for a run
+    that is not in the record."""
+    run = session.get(Run, run_id)
+    if run is None:
+        raise UsageError(f"no run {run_id} in the database (see 'attribution runs')")
+    return aware(run.finished_at) if run.finished_at else datetime.now(UTC)
+
+
+def compared_runs(session: Session, after: int | None = None) -> tuple[int, int] | None:
+    """The two runs a report compares: ``after`` (else the latest scan) and the run of
+    the same kind before it; with no scans, the last two runs of any kind. None when
+    there is no earlier run."""
+    if after is not None:
+        run = session.get(Run, after)
+        if run is None:
+            raise UsageError(f"no run {after} in the database (see 'attribution runs')")
+        before = session.scalar(
+            select(func.max(Run.id)).where(Run.id < after, Run.kind == run.kind)
+        ) or session.scalar(select(func.max(Run.id)).where(Run.id < after))
+        return (before, after) if before is not None else None
+    for kinds in ((Run.kind == _SCAN), None):
+        statement = select(Run.id).order_by(Run.id.desc()).limit(2)
+        if kinds is not None:
+            statement = statement.where(kinds)
+        ids = list(session.scalars(statement))
+        if len(ids) == 2:
+            return ids[1], ids[0]
+    return None
+
+
+def _standing_at(moment: datetime) -> Any:
+    """Each finding's status and severity at ``moment``: those its latest event before
+    then left it in (a subquery of finding_id, status, severity)."""
+    latest = (
+        select(FindingEvent.finding_id, func.max(FindingEvent.id).label("event_id"))
+        .where(FindingEvent.at <= moment)
+        .group_by(FindingEvent.finding_id)
+        .subquery()
+    )
+    return (
+        select(FindingEvent.finding_id, FindingEvent.status, FindingEvent.severity)
+        .join(latest, FindingEvent.id == latest.c.event_id)
+        .subquery()
+    )
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _severity_rank() -> ColumnElement[int]:
+    return case(
+        {Severity.ERROR.value: 0, Severity.WARNING.value: 1, Severity.NOTICE.value: 2},
+        value=FindingRow.severity,
+        else_=3,
+    )
+
+
+def _page_prefilter(scope: ReportScope) -> list[ColumnElement[bool]]:
+    """What SQL can cheaply rule out of the scope's pages (the exact test is
+    :meth:`ReportScope.covers_page`, applied to each row)."""
+    conditions: list[ColumnElement[bool]] = []
+    if scope.section:
+        conditions.append(Page.url.contains(scope.section, autoescape=True))
+    if scope.page and not set("*?[").intersection(scope.page):
+        conditions.append(Page.url.contains(scope.page, autoescape=True))
+    return conditions
+
+
+def report_findings(session: Session, scope: ReportScope, today: date) -> Iterator[ReportFinding]:
+    """The findings in ``scope``, most serious first, then by rule and page, each with
+    the evidence of what its page last showed of its image (up to the scope's run)."""
+    columns = [
+        FindingRow.id,
+        FindingRow.rule,
+        FindingRow.severity,
+        FindingRow.status,
+        FindingRow.page_id,
+        FindingRow.image_id,
+        FindingRow.message,
+        FindingRow.fix,
+        FindingRow.first_seen,
+        FindingRow.last_seen,
+        Page.url,
+        Page.title,
+        Image.url,
+    ]
+    statement: Any
+    if scope.run_id is not None:
+        state = _standing_at(run_end(session, scope.run_id))
+        read = select(PageFetch.page_id).where(PageFetch.run_id == scope.run_id)
+        statement = (
+            select(*columns[:2], state.c.severity, state.c.status, *columns[4:])
+            .join(state, state.c.finding_id == FindingRow.id)
+            .where(state.c.status.in_(scope.statuses), FindingRow.page_id.in_(read))
+        )
+    else:
+        statement = select(*columns).where(FindingRow.status.in_(scope.statuses))
+    statement = statement.join(Page, Page.id == FindingRow.page_id).outerjoin(
+        Image, Image.id == FindingRow.image_id
+    )
+    conditions = _page_prefilter(scope)
+    if scope.since:
+        conditions.append(FindingRow.last_seen >= _day_start(scope.since))
+    if scope.until:
+        conditions.append(FindingRow.first_seen < _day_start(scope.until + timedelta(days=1)))
+    if conditions:
+        statement = statement.where(and_(*conditions))
+    statement = statement.order_by(_severity_rank(), FindingRow.rule, Page.url, FindingRow.id)
+    rows = session.execute(statement.execution_options(yield_per=_BATCH))
+    for batch in rows.partitions():
+        kept = [row for row in batch if scope.covers_page(row[10])]
+        places = [(row.page_id, row.image_id) for row in kept if row.image_id is not None]
+        shown = _last_shown(session, places, scope.run_id)
+        waivers = latest_waivers(session, [row.id for row in kept if row[3] == WAIVED])
+        for row in kept:
+            yield _report_finding(row, shown.get((row.page_id, row.image_id)), waivers.get(row.id))
+
+
+def _last_shown(
+    session: Session, places: Sequence[tuple[int, int]], up_to_run: int | None
+) -> dict[tuple[int, int], Any]:
+    """What each (page, image) last showed (its latest appearance, up to a run): the
+    appearance's caption, credit text and parsed credit."""
+    wanted = set(places)
+    shown: dict[tuple[int, int], Any] = {}
+    for start in range(0, len(places), _BATCH):
+        chunk = places[start : start + _BATCH]
+        latest = select(func.max(Appearance.id)).where(
+            Appearance.page_id.in_({page for page, _ in chunk}),
+            Appearance.image_id.in_({image for _, image in chunk}),
+        )
+        if up_to_run is not None:
+            latest = latest.where(Appearance.run_id <= up_to_run)
+        latest = latest.group_by(Appearance.page_id, Appearance.image_id)
+        for row in session.execute(
+            select(
+                Appearance.page_id,
+                Appearance.image_id,
+                Appearance.caption,
+                Appearance.alt,
+                Appearance.credit_text,
+                Appearance.credit,
+            ).where(Appearance.id.in_(latest))
+        ):
+            if (row.page_id, row.image_id) in wanted:
+                shown[(row.page_id, row.image_id)] = row
+    return shown
+
+
+def _report_finding(row: Any, shown: Any, waiver: Any) -> ReportFinding:
+    from attribution.rules.attribution import corrected_attribution
+
+    credit: Mapping[str, Any] = (shown.credit if shown is not None else None) or {}
+    line_text, line_html = corrected_attribution(row.fix)
+    return ReportFinding(
+        id=row.id,
+        rule=row.rule,
+        severity=Severity(row.severity or Severity.NOTICE.value),
+        status=row.status,
+        page_url=row[10],
+        page_title=row.title,
+        image_url=row[12],
+        message=row.message,
+        fix=row.fix,
+        first_seen=aware(row.first_seen),
+        last_seen=aware(row.last_seen),
+        caption=shown.caption if shown is not None else None,
+        credit_text=shown.credit_text if shown is not None else None,
+        provider=_text(credit.get("provider")),
+        licence=_text(credit.get("licence")),
+        corrected_line=line_text,
+        corrected_html=line_html,
+        waiver_reason=waiver.reason if waiver else None,
+        waiver_until=waiver.until if waiver else None,
+        waiver_by=waiver.created_by if waiver else None,
+    )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def report_images(session: Session, scope: ReportScope) -> Iterator[ReportImage]:
+    """The images on the pages in ``scope``, as each page's latest parsed reading (up
+    to the scope's run) showed them, by page; each with when the page first and last
+    showed it and its credit's parsed facts."""
+    last_run = select(Appearance.page_id, func.max(Appearance.run_id).label("run_id"))
+    if scope.run_id is not None:
+        read = select(PageFetch.page_id).where(PageFetch.run_id == scope.run_id)
+        last_run = last_run.where(Appearance.run_id <= scope.run_id, Appearance.page_id.in_(read))
+    last = last_run.group_by(Appearance.page_id).subquery()
+    span = (
+        select(
+            Appearance.page_id,
+            Appearance.image_id,
+            func.min(Appearance.checked_at).label("first"),
+            func.max(Appearance.checked_at).label("last"),
+        )
+        .group_by(Appearance.page_id, Appearance.image_id)
+        .subquery()
+    )
+    statement = (
+        select(
+            Page.url,
+            Image.url,
+            Appearance.role,
+            Appearance.caption,
+            Appearance.alt,
+            Appearance.credit_text,
+            Appearance.credit,
+            Appearance.image_id,
+            span.c.first,
+            span.c.last,
+        )
+        .join(last, and_(last.c.page_id == Appearance.page_id, last.c.run_id == Appearance.run_id))
+        .join(
+            span,
+            and_(span.c.page_id == Appearance.page_id, span.c.image_id == Appearance.image_id),
+        )
+        .join(Page, Page.id == Appearance.page_id)
+        .join(Image, Image.id == Appearance.image_id)
+    )
+    conditions = _page_prefilter(scope)
+    if scope.since:
+        conditions.append(span.c.last >= _day_start(scope.since))
+    if scope.until:
+        conditions.append(span.c.first < _day_start(scope.until + timedelta(days=1)))
+    if conditions:
+        statement = statement.where(and_(*conditions))
+    statement = statement.order_by(Page.url, Appearance.position, Appearance.id)
+    seen: set[int] = set()
+    page: str | None = None
+    for batch in session.execute(statement.execution_options(yield_per=_BATCH)).partitions():
+        for row in batch:
+            if row[0] != page:
+                page, seen = row[0], set()
+            if row.image_id in seen or not scope.covers_page(row[0]):
+                continue
+            seen.add(row.image_id)
+            credit: Mapping[str, Any] = row.credit or {}
+            yield ReportImage(
+                page_url=row[0],
+                image_url=row[1],
+                role=row.role,
+                first_seen=aware(row.first),
+                last_seen=aware(row.last),
+                caption=row.caption,
+                alt=row.alt,
+                credit_text=row.credit_text,
+                creator=_text(credit.get("creator")),
+                provider=_text(credit.get("provider")),
+                credit_kind=_text(credit.get("kind")),
+                licence=_text(credit.get("licence")),
+            )
+
+
+def run_diff(session: Session, before: int, after: int, scope: ReportScope) -> RunDiff:
+    """What changed in the findings on the scope's pages from the end of run
+    ``before`` to the end of run ``after``: findings new (standing after, not before),
+    resolved (standing before, resolved after) and changed (standing in both, with
+    another severity, or with another credit or licence shown for their image)."""
+    if before == after:
+        raise UsageError(f"run {before} compared with itself: give two different runs")
+    before_end, after_end = run_end(session, before), run_end(session, after)
+    then, now = _standing_at(before_end).alias("then"), _standing_at(after_end).alias("now")
+    statement = (
+        select(
+            FindingRow.id,
+            FindingRow.rule,
+            FindingRow.severity,
+            FindingRow.page_id,
+            FindingRow.image_id,
+            FindingRow.message,
+            Page.url,
+            Image.url,
+            then.c.status,
+            then.c.severity,
+            now.c.status,
+            now.c.severity,
+        )
+        .join(Page, Page.id == FindingRow.page_id)
+        .outerjoin(Image, Image.id == FindingRow.image_id)
+        .outerjoin(then, then.c.finding_id == FindingRow.id)
+        .outerjoin(now, now.c.finding_id == FindingRow.id)
+        .where(then.c.status.in_(_STANDING) | now.c.status.in_(_STANDING))
+        .order_by(_severity_rank(), FindingRow.rule, Page.url, FindingRow.id)
+    )
+    conditions = _page_prefilter(scope)
+    if conditions:
+        statement = statement.where(and_(*conditions))
+    entries: list[DiffEntry] = []
+    both: list[Any] = []
+    for row in session.execute(statement):
+        if not scope.covers_page(row[6]):
+            continue
+        was, stands = row[8] in _STANDING, row[10] in _STANDING
+        if stands and not was:
+            entries.append(_entry("new", row, row[11]))
+        elif was and row[10] == RESOLVED:
+            entries.append(_entry("resolved", row, row[9]))
+        elif was and stands:
+            both.append(row)
+    entries.extend(_changed(session, both, before, after))
+    order = {"new": 0, "resolved": 1, "changed": 2}
+    entries.sort(key=lambda entry: order[entry.change])  # stable: each kind stays in order
+    return RunDiff(before, after, before_end, after_end, tuple(entries))
+
+
+def _entry(change: str, row: Any, severity: str | None, *fields: FieldChange) -> DiffEntry:
+    return DiffEntry(
+        change=change,
+        finding_id=row[0],
+        rule=row[1],
+        severity=Severity(severity or row[2]),
+        page_url=row[6],
+        image_url=row[7],
+        message=row[5],
+        changes=tuple(fields),
+    )
+
+
+def _changed(session: Session, rows: Sequence[Any], before: int, after: int) -> list[DiffEntry]:
+    """The findings standing in both runs whose severity, or whose image's credit or
+    licence as shown, differs between them."""
+    places = [(row[3], row[4]) for row in rows if row[4] is not None]
+    then, now = _last_shown(session, places, before), _last_shown(session, places, after)
+    changed: list[DiffEntry] = []
+    for row in rows:
+        fields: list[FieldChange] = []
+        if row[9] and row[11] and row[9] != row[11]:
+            fields.append(FieldChange("severity", row[9], row[11]))
+        old, new = then.get((row[3], row[4])), now.get((row[3], row[4]))
+        if old is not None and new is not None:
+            if old.credit_text != new.credit_text:
+                fields.append(FieldChange("credit", old.credit_text, new.credit_text))
+            old_licence = _text((old.credit or {}).get("licence"))
+            new_licence = _text((new.credit or {}).get("licence"))
+            if old_licence != new_licence:
+                fields.append(FieldChange("licence", old_licence, new_licence))
+        if fields:
+            changed.append(_entry("changed", row, row[11], *fields))
+    return changed
+
+
+def trend_runs(runs: Sequence[RunSummary], count: int = 12) -> list[RunSummary]:
+    """The runs a report's trend shows, oldest first: the last ``count`` scans, else the
+    last ``count`` runs of any kind."""
+    scans = [run for run in runs if run.kind == _SCAN]
+    return list(reversed((scans or list(runs))[:count]))
