@@ -50,6 +50,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "attribution.cli.db:group",
         "The results database: create or upgrade its schema, show which one is used.",
     ),
+    "diff": (
+        "attribution.cli.diff:command",
+        "Show what changed in the findings between two runs: new, resolved, changed.",
+    ),
     "findings": (
         "attribution.cli.findings:command",
         "List the findings recorded by earlier checks, most serious first.",
@@ -63,6 +67,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "licences": (
         "attribution.cli.licences:group",
         "The licence knowledge base: every licence known, its terms and their sources.",
+    ),
+    "report": (
+        "attribution.cli.report:command",
+        "Write the audit report for legal staff: what is at risk, what changed, the evidence.",
     ),
     "rights": (
         "attribution.cli.rights:group",

@@ -3,7 +3,8 @@
 Each kind of document (a check report, recorded findings, the rights register, the
 licences, the rules) has a table of the formats it can be rendered in; the command
 line offers exactly those. A new format is a module here and a line in each table it
-serves (later: XLSX and the audit report).
+serves. Long documents (the audit report) are written to a sink as they are read
+(:class:`StreamedFormat`), never held whole.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast
 
 from attribution.render.escape import spreadsheet_safe, terminal_safe
 from attribution.render.report import CheckReport, CheckWriter
@@ -23,9 +24,11 @@ if TYPE_CHECKING:
         Profile,
         RightsChange,
         RightsEntry,
+        RunDiff,
         StoredFinding,
         Waiver,
     )
+    from attribution.render.audit import AuditReport
     from attribution.render.report import Sink
     from attribution.rules import Rule
 
@@ -49,7 +52,33 @@ class Format(Generic[T]):
         return cast(Callable[[T], str], render)(document)
 
 
-def _table(*formats: Format[T]) -> Mapping[str, Format[T]]:
+@dataclass(frozen=True)
+class StreamedFormat(Generic[T]):
+    """An output format of a document too long to hold: its renderer, "module.function"
+    of this package, writes the document to a sink as it reads it. A ``binary`` format
+    (XLSX) is written to a binary file or stream rather than to a text sink."""
+
+    name: str
+    description: str
+    renderer: str
+    binary: bool = False
+
+    def write(self, document: T, sink: object) -> None:
+        """Write ``document`` in this format to ``sink``."""
+        module, function = self.renderer.split(".")
+        write = getattr(import_module(f"attribution.render.{module}"), function)
+        cast(Callable[[T, object], None], write)(document, sink)
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+N = TypeVar("N", bound=_Named)
+
+
+def _table(*formats: N) -> Mapping[str, N]:
     return {f.name: f for f in formats}
 
 
@@ -92,6 +121,17 @@ LICENCE_FORMATS: Mapping[str, Format[Licence]] = _table(
     Format("json", "for machines", "json.licence"),
 )
 
+AUDIT_FORMATS: Mapping[str, StreamedFormat[AuditReport]] = _table(
+    StreamedFormat(
+        "html",
+        "one page for legal staff, offline and printable (default)",
+        "audit_html.audit_report",
+    ),
+)
+DIFF_FORMATS: Mapping[str, Format[RunDiff]] = _table(
+    Format("text", "for people (default)", "text.run_diff"),
+)
+
 RULES_FORMATS: Mapping[str, Format[Sequence[Rule]]] = _table(
     Format("text", "for people (default)", "text.rules"),
     Format("json", "for machines", "json.rules"),
@@ -121,13 +161,15 @@ def check_writer(name: str, sink: Sink, profile: Profile, *, colour: bool = Fals
     raise ValueError(f"no check format {name!r}")
 
 
-def format_help(formats: Mapping[str, Format[T]]) -> str:
+def format_help(formats: Mapping[str, Format[T]] | Mapping[str, StreamedFormat[T]]) -> str:
     """The formats of a table for a command's help: "text for people (default), …"."""
     return ", ".join(f"{f.name} {f.description}" for f in formats.values())
 
 
 __all__ = [
+    "AUDIT_FORMATS",
     "CHECK_FORMATS",
+    "DIFF_FORMATS",
     "FINDINGS_FORMATS",
     "HISTORY_FORMATS",
     "LICENCES_FORMATS",
@@ -139,6 +181,7 @@ __all__ = [
     "CheckReport",
     "CheckWriter",
     "Format",
+    "StreamedFormat",
     "check_writer",
     "format_help",
     "spreadsheet_safe",

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         Profile,
         RightsChange,
         RightsEntry,
+        RunDiff,
         RunSummary,
         StoredFinding,
         Waiver,
@@ -387,4 +388,42 @@ def rules(known: Sequence[Rule]) -> str:
             textwrap.fill(rule.explanation, 88, initial_indent="    ", subsequent_indent="    ")
         )
         lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+_DIFF_HEADINGS = {
+    "new": "New findings",
+    "resolved": "Resolved findings",
+    "changed": "Changed findings",
+}
+
+
+def run_diff(diff: RunDiff) -> str:
+    """What changed between two runs, for people: counts, then each new, resolved and
+    changed finding with its rule, page and image (and for a changed one, what
+    changed)."""
+    counts = ", ".join(f"{len(diff.of(change))} {change}" for change in _DIFF_HEADINGS)
+    lines = [
+        f"Run {diff.before} (ended {diff.before_ended:%Y-%m-%d %H:%M} UTC) → run {diff.after} "
+        f"(ended {diff.after_ended:%Y-%m-%d %H:%M} UTC): {counts}."
+    ]
+    for change, heading in _DIFF_HEADINGS.items():
+        entries = diff.of(change)
+        if not entries:
+            continue
+        lines += ["", f"{heading}:"]
+        for entry in entries:
+            lines.append(
+                f"  #{entry.finding_id} {entry.severity.value.upper()} [{entry.rule}] "
+                f"{terminal_safe(entry.page_url)}"
+            )
+            if entry.image_url:
+                lines.append(f"      image: {terminal_safe(entry.image_url)}")
+            for field in entry.changes:
+                lines.append(
+                    f"      {field.field}: {terminal_safe(field.before or '—')} → "
+                    f"{terminal_safe(field.after or '—')}"
+                )
+            if not entry.changes:
+                lines.append(f"      {terminal_safe(entry.message)}")
     return "\n".join(lines) + "\n"
