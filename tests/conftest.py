@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -14,10 +15,14 @@ import uuid
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from faultserver import FaultServer
 from scansite import ScanSite
+
+if TYPE_CHECKING:
+    from auditscenario import AuditScenario
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # The PostgreSQL server the storage tests also run against (CI starts one on loopback).
@@ -228,3 +233,31 @@ def scan_site_factory() -> Iterator[Callable[..., ScanSite]]:
     yield start
     for site in sites:
         site.stop()
+
+
+@pytest.fixture(scope="session")
+def _audit_template(tmp_path_factory: pytest.TempPathFactory) -> AuditScenario:
+    """The audit scenario made once on SQLite, copied for each test that takes it."""
+    from auditscenario import build_audit_scenario  # it runs the command conftest gives
+
+    folder = tmp_path_factory.mktemp("audit-scenario")
+    return build_audit_scenario(f"sqlite:///{folder}/scenario.db", folder)
+
+
+@pytest.fixture
+def audit_scenario(
+    database_url: str, _audit_template: AuditScenario, tmp_path: Path
+) -> AuditScenario:
+    """The audit scenario (tests/auditscenario.py) in a database of each kind: on
+    SQLite a copy of one made for the session, on PostgreSQL made afresh."""
+    from auditscenario import build_audit_scenario
+
+    if not database_url.startswith("sqlite:///"):
+        return build_audit_scenario(database_url, tmp_path)
+    template = Path(_audit_template.database_url.removeprefix("sqlite:///"))
+    target = Path(database_url.removeprefix("sqlite:///"))
+    for suffix in ("", "-wal", "-shm"):
+        source = template.with_name(template.name + suffix)
+        if source.exists():
+            shutil.copyfile(source, target.with_name(target.name + suffix))
+    return dataclasses.replace(_audit_template, database_url=database_url)
