@@ -10,8 +10,8 @@ three runs over four pages in two sections:
     and licence-not-linked warnings) and a staff picture (no findings).
 ``/news/gallery.html``
     a Reuters picture whose caption holds ``<script>…</script>`` as text (no findings:
-    the register has an agreement with Reuters) and a picture whose caption holds an
-    ``<img … onerror=…>`` as text and whose credit is a spreadsheet formula
+    the register has an agreement with Reuters) and a picture whose caption holds a
+    ``<script>`` and an ``<img … onerror=…>`` as text and whose credit is a formula
     (unparsed-credit, a warning; waived without end).
 ``/sport/match.html``
     a CC BY picture without a licence link (two warnings; its attribution-incomplete
@@ -120,7 +120,7 @@ def first_pages() -> dict[str, bytes]:
         "gallery": article(
             "Gallery",
             figure("rt", f"{SCRIPT_CAPTION} Crowds.", REUTERS_CREDIT),
-            figure("formula", f"{ONERROR_CAPTION} Boats.", FORMULA_CREDIT),
+            figure("formula", f"{SCRIPT_CAPTION} {ONERROR_CAPTION} Boats.", FORMULA_CREDIT),
         ),
         "match": article(
             "The match",
