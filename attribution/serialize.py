@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from attribution.records import (
     Severity,
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from attribution.licences import Licence
     from attribution.records import (
         Credit,
+        DiffEntry,
         Embedded,
         Finding,
         FindingChange,
@@ -27,14 +28,21 @@ if TYPE_CHECKING:
         PageSnapshot,
         PageSource,
         Profile,
+        ReportFinding,
+        ReportImage,
+        ReportScope,
         RightsChange,
         RightsEntry,
+        RunDiff,
+        RunSummary,
         StoredFinding,
         Waiver,
     )
     from attribution.rules import Rule
 
 CHECK_SCHEMA = "attribution.check/1"
+REPORT_SCHEMA = "attribution.report/1"
+DIFF_SCHEMA = "attribution.diff/1"
 
 
 def credit_json(credit: Credit | None) -> dict[str, Any] | None:
@@ -358,4 +366,170 @@ def rule_json(rule: Rule) -> dict[str, Any]:
         "severity": rule.severity.value,
         "summary": rule.summary,
         "explanation": rule.explanation,
+    }
+
+
+# --- the audit report (attribution.report/1) and what changed (attribution.diff/1) ------
+
+
+def _moment(value: Any) -> str | None:
+    """A day or a moment as ISO 8601 text, or None."""
+    return value.isoformat() if value is not None else None
+
+
+def scope_json(scope: ReportScope) -> dict[str, Any]:
+    """What part of the record a report covers, and the same in words."""
+    return {
+        "run": scope.run_id,
+        "since": _moment(scope.since),
+        "until": _moment(scope.until),
+        "section": scope.section,
+        "page": scope.page,
+        "statuses": list(scope.statuses),
+        "description": scope.describe(),
+    }
+
+
+def run_summary_json(run: RunSummary) -> dict[str, Any]:
+    """A recorded run: what it checked, when, and how far it got."""
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "status": run.status,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": _moment(run.finished_at),
+        "targets": list(run.targets),
+        "pages_done": run.pages_done,
+        "pages_failed": run.pages_failed,
+        "pages_unchanged": run.pages_unchanged,
+        "pages_skipped": run.pages_skipped,
+        "pending": run.pending,
+        "images": run.images,
+        "errors": run.errors,
+        "warnings": run.warnings,
+        "notices": run.notices,
+    }
+
+
+def report_finding_json(finding: ReportFinding) -> dict[str, Any]:
+    """A finding of an audit report with its evidence, fix and waiver."""
+    return {
+        "id": finding.id,
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "status": finding.status,
+        "page": finding.page_url,
+        "page_title": finding.page_title,
+        "image": finding.image_url,
+        "message": finding.message,
+        "fix": finding.fix,
+        "first_seen": finding.first_seen.isoformat(),
+        "last_seen": finding.last_seen.isoformat(),
+        "caption": finding.caption,
+        "credit_text": finding.credit_text,
+        "provider": finding.provider,
+        "licence": finding.licence,
+        "corrected_line": finding.corrected_line,
+        "corrected_html": finding.corrected_html,
+        "waiver_reason": finding.waiver_reason,
+        "waiver_until": _moment(finding.waiver_until),
+        "waiver_by": finding.waiver_by,
+    }
+
+
+def report_image_json(image: ReportImage) -> dict[str, Any]:
+    """An image on a page of an audit report, as the page last showed it."""
+    return {
+        "page": image.page_url,
+        "image": image.image_url,
+        "role": image.role,
+        "first_seen": image.first_seen.isoformat(),
+        "last_seen": image.last_seen.isoformat(),
+        "caption": image.caption,
+        "alt": image.alt,
+        "credit_text": image.credit_text,
+        "creator": image.creator,
+        "provider": image.provider,
+        "credit_kind": image.credit_kind,
+        "licence": image.licence,
+    }
+
+
+def diff_entry_json(entry: DiffEntry) -> dict[str, Any]:
+    """A finding that is new, resolved or changed between two runs; a changed one with
+    each fact that differs."""
+    return {
+        "finding_id": entry.finding_id,
+        "rule": entry.rule,
+        "severity": entry.severity.value,
+        "page_url": entry.page_url,
+        "image_url": entry.image_url,
+        "message": entry.message,
+        "changes": [
+            {"field": change.field, "before": change.before, "after": change.after}
+            for change in entry.changes
+        ],
+    }
+
+
+def changes_json(diff: RunDiff) -> dict[str, Any]:
+    """What changed from one run to another: the runs, when they ended, and the new,
+    resolved and changed findings."""
+    return {
+        "before_run": diff.before,
+        "after_run": diff.after,
+        "before_ended": diff.before_ended.isoformat(),
+        "after_ended": diff.after_ended.isoformat(),
+        **{change: [diff_entry_json(e) for e in diff.of(change)] for change in _CHANGES},
+    }
+
+
+_CHANGES = ("new", "resolved", "changed")
+
+
+def diff_json(diff: RunDiff) -> dict[str, Any]:
+    """The ``attribution.diff/1`` document."""
+    return {"schema": DIFF_SCHEMA, **changes_json(diff)}
+
+
+class ProviderFacts(Protocol):
+    """What the audit report knows of a provider whose pictures its pages show (the
+    render layer's ``ProviderUse``, described here so that this lower layer need not
+    import it)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def images(self) -> int: ...
+    @property
+    def pages(self) -> int: ...
+    @property
+    def errors(self) -> int: ...
+    @property
+    def warnings(self) -> int: ...
+    @property
+    def notices(self) -> int: ...
+    @property
+    def kinds(self) -> tuple[str, ...]: ...
+    @property
+    def agreement(self) -> RightsEntry | None: ...
+    @property
+    def needs_agreement(self) -> bool: ...
+
+
+def provider_use_json(use: ProviderFacts) -> dict[str, Any]:
+    """A provider's pictures in an audit report: how many, where, the open findings
+    about them, and the agreement that covers them (null: none)."""
+    agreement = use.agreement
+    return {
+        "provider": use.name,
+        "images": use.images,
+        "pages": use.pages,
+        "errors": use.errors,
+        "warnings": use.warnings,
+        "notices": use.notices,
+        "kinds": list(use.kinds),
+        "needs_agreement": use.needs_agreement,
+        "unlicensed": use.needs_agreement and agreement is None,
+        "agreement": rights_json(agreement) if agreement is not None else None,
     }

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from attribution.render.audit_table import FINDING_COLUMNS as AUDIT_FINDING_COLUMNS
+from attribution.render.audit_table import finding_row
 from attribution.render.escape import spreadsheet_safe
 from attribution.render.report import render_whole
 from attribution.serialize import (
@@ -18,6 +21,8 @@ from attribution.serialize import (
 
 if TYPE_CHECKING:
     from attribution.records import PageResult, RightsChange, RightsEntry, StoredFinding, Waiver
+    from attribution.render.audit import AuditReport
+    from attribution.render.audit_table import Value
     from attribution.render.report import CheckReport, Sink
 
 CHECK_COLUMNS = (
@@ -166,3 +171,23 @@ def rights_history(changes: Sequence[RightsChange]) -> str:
 
 
 _TERMS = ("provider", "provider_name", "scope", "valid_from", "valid_until", "reference")
+
+
+def audit_report(report: AuditReport, sink: Sink) -> None:
+    """The audit report's findings, one row each with its evidence (the columns of the
+    XLSX Findings sheet), written to ``sink`` as they stream; every cell formula-safe."""
+    writer = csv.writer(sink)
+    writer.writerow([column.key for column in AUDIT_FINDING_COLUMNS])
+    for finding in report.findings():
+        writer.writerow([_audit_cell(value) for value in finding_row(finding)])
+
+
+def _audit_cell(value: Value) -> str:
+    """A value as CSV text: moments and days in ISO 8601, yes/no, formulas defused."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):  # a datetime is a date too
+        return value.isoformat()
+    return spreadsheet_safe(str(value))
