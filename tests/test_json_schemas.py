@@ -10,7 +10,6 @@ their own ``$defs``.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -46,10 +45,6 @@ SAVED_PAGE = FIXTURES / "pages" / "ap-style.html"
 # Documents that are not in the render registry: `credits parse` writes JSON Lines, and a
 # scan POSTs its alert to a webhook.
 OUTSIDE_REGISTRY = {"alert", "credit"}
-# Documents whose renderers exist (render/json.py: audit_report, run_diff) before the
-# registry names them: `attribution report` and `attribution diff` add REPORT_FORMATS and
-# DIFF_FORMATS. Once they do, these names are found there too and this set can go.
-AWAITING_REGISTRY = {"report", "diff"}
 
 
 # --- formats ------------------------------------------------------------------------------
@@ -130,7 +125,7 @@ def test_every_json_format_of_the_registry_has_a_schema_and_a_section() -> None:
 
 
 def test_every_schema_belongs_to_a_document() -> None:
-    assert set(schema_names()) == set(json_documents()) | OUTSIDE_REGISTRY | AWAITING_REGISTRY
+    assert set(schema_names()) == set(json_documents()) | OUTSIDE_REGISTRY
 
 
 @pytest.mark.parametrize("name", schema_names())
@@ -315,36 +310,48 @@ def _listed(db: Any) -> list[Any]:
 
 def audit_documents(db_url: str, story: str) -> tuple[list[Any], list[Any]]:
     """Audit reports (``attribution.report/1``) and diffs (``attribution.diff/1``) of the
-    record, rendered by the renderers the commands use, over scopes that set and leave
-    each of their fields: the findings standing now, the first run (no earlier run to
-    compare with), a section, a page pattern and some days, resolved findings too.
-    (``attribution report`` and ``attribution diff`` are to produce these.)"""
-    from attribution.app.report import diff_runs, open_report
-    from attribution.records import Profile, ReportScope
-    from attribution.render.json import audit_report, run_diff
-    from attribution.store import open_database
-
-    today = date.today()
+    record, written by ``attribution report`` and ``attribution diff``, over scopes that
+    set and leave each of their fields: the findings standing now (for a publication
+    named in its profile), the first run (no earlier run to compare with), a section, a
+    page pattern and some days, resolved findings too."""
+    today = date.today().isoformat()
+    env = {"ATTRIBUTION_DATABASE_URL": db_url}
+    named = {**env, "ATTRIBUTION_CONFIG": str(FIXTURES / "profiles" / "daily-courier.toml")}
     scopes = [
-        (Profile(publication="Example Daily"), ReportScope()),
-        (Profile(), ReportScope(run_id=1)),
-        (Profile(), ReportScope(section="/story", since=today, until=today)),
-        (Profile(), ReportScope(page="*/story*", statuses=("open", "waived", "resolved"))),
-        (Profile(), ReportScope(section="https://expiry.example/")),
+        (named, ()),
+        (env, ("--run", "1")),
+        (env, ("--section", "/story", "--since", today, "--until", today)),
+        (
+            env,
+            (
+                "--page",
+                "*/story*",
+                "--status",
+                "open",
+                "--status",
+                "waived",
+                "--status",
+                "resolved",
+            ),
+        ),
+        (env, ("--section", "https://expiry.example/")),
     ]
-    reports, diffs = [], []
-    db = open_database(db_url)
-    try:
-        for profile, scope in scopes:
-            with open_report(db, profile, scope) as report:
-                out = io.StringIO()
-                audit_report(report, out)
-                reports.append(json.loads(out.getvalue()))
-        for before, after in ((1, 3), (3, 4), (None, None)):
-            diffs.append(json.loads(run_diff(diff_runs(db, ReportScope(), before, after))))
-    finally:
-        db.close()
+    reports = [
+        json.loads(_command(environment, "report", "--format", "json", *options))
+        for environment, options in scopes
+    ]
+    diffs = [
+        json.loads(_command(env, "diff", "--format", "json", *runs, codes=(0, 1)))
+        for runs in (("1", "3"), ("3", "4"), ())
+    ]
     return reports, diffs
+
+
+def _command(env: dict[str, str], *args: str, codes: tuple[int, ...] = (0,)) -> str:
+    """What the installed command printed, once it exited with one of ``codes``."""
+    result = run_cli(*args, env=env)
+    assert result.returncode in codes, (args, result.stderr)
+    return result.stdout
 
 
 def scan_summaries() -> list[ScanSummary]:

@@ -15,7 +15,7 @@ from attribution.cli.common import (
     load_profile,
     output_option,
 )
-from attribution.render import AUDIT_FORMATS, format_help
+from attribution.render import REPORT_FORMATS, format_help
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -48,12 +48,20 @@ _DAY = click.DateTime(formats=["%Y-%m-%d"])
     "text in the URL.",
 )
 @click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(("open", "waived", "resolved")),
+    help="List findings of this status (repeatable; default: open and waived, the "
+    "findings standing).",
+)
+@click.option(
     "--format",
     "fmt",
-    type=click.Choice(tuple(AUDIT_FORMATS)),
+    type=click.Choice(tuple(REPORT_FORMATS)),
     default="html",
     show_default=True,
-    help=f"Output format: {format_help(AUDIT_FORMATS)}.",
+    help=f"Output format: {format_help(REPORT_FORMATS)}.",
 )
 @config_option
 @output_option
@@ -63,6 +71,7 @@ def command(
     until: datetime | None,
     section: str | None,
     page: str | None,
+    statuses: tuple[str, ...],
     fmt: str,
     config: Path | None,
     output: Path | None,
@@ -94,7 +103,7 @@ def command(
     from attribution.records import ReportScope
     from attribution.store import open_database
 
-    chosen = AUDIT_FORMATS[fmt]
+    chosen = REPORT_FORMATS[fmt]
     if chosen.binary and output is None and sys.stdout.isatty():
         raise UsageError(f"--format {fmt} writes a binary file: give --output FILE")
     if since and until and until < since:
@@ -105,6 +114,7 @@ def command(
         until=until.date() if until else None,
         section=section or None,
         page=page or None,
+        statuses=tuple(dict.fromkeys(statuses)) or ReportScope.statuses,
     )
     profile = load_profile(config)
     db = open_database(profile.database_url)

@@ -121,15 +121,24 @@ LICENCE_FORMATS: Mapping[str, Format[Licence]] = _table(
     Format("json", "for machines", "json.licence"),
 )
 
-AUDIT_FORMATS: Mapping[str, StreamedFormat[AuditReport]] = _table(
+REPORT_FORMATS: Mapping[str, StreamedFormat[AuditReport]] = _table(
     StreamedFormat(
         "html",
         "one page for legal staff, offline and printable (default)",
         "audit_html.audit_report",
     ),
+    StreamedFormat(
+        "xlsx",
+        "a workbook: Summary, Findings, Images, Providers, Waivers, Rights, Runs",
+        "xlsx.audit_report",
+        binary=True,
+    ),
+    StreamedFormat("csv", "one row per finding, for a spreadsheet", "csv.audit_report"),
+    StreamedFormat("json", "for machines (attribution.report/1)", "json.audit_report"),
 )
 DIFF_FORMATS: Mapping[str, Format[RunDiff]] = _table(
     Format("text", "for people (default)", "text.run_diff"),
+    Format("json", "for machines (attribution.diff/1)", "json.run_diff"),
 )
 
 RULES_FORMATS: Mapping[str, Format[Sequence[Rule]]] = _table(
@@ -167,13 +176,13 @@ def format_help(formats: Mapping[str, Format[T]] | Mapping[str, StreamedFormat[T
 
 
 __all__ = [
-    "AUDIT_FORMATS",
     "CHECK_FORMATS",
     "DIFF_FORMATS",
     "FINDINGS_FORMATS",
     "HISTORY_FORMATS",
     "LICENCES_FORMATS",
     "LICENCE_FORMATS",
+    "REPORT_FORMATS",
     "RIGHTS_FORMATS",
     "RIGHTS_HISTORY_FORMATS",
     "RULES_FORMATS",
