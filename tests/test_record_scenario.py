@@ -269,7 +269,7 @@ def test_a_database_of_the_previous_release_is_upgraded_in_place(
     finally:
         engine.dispose()
     env = {"ATTRIBUTION_DATABASE_URL": database_url}
-    assert cli(env, "db", "upgrade").endswith("upgraded from 0002 to migration 0007\n")
+    assert cli(env, "db", "upgrade").endswith("upgraded from 0002 to migration 0008\n")
 
     engine = make_engine(database_url)
     try:
@@ -415,7 +415,7 @@ def test_a_database_of_the_previous_release_is_upgraded_in_place(
         assert [row["id"] for row in rows(engine, "findings")] == [waived["id"], resolved["id"]]
     finally:
         engine.dispose()
-    assert cli(env, "db", "upgrade").endswith("upgraded from 0002 to migration 0007\n")
+    assert cli(env, "db", "upgrade").endswith("upgraded from 0002 to migration 0008\n")
     again = {f["rule"]: f for f in cli_json(env, "findings", "--status", "all")}
     assert events(again["missing-credit"]) == events(old_waived)
     assert events(again["licence-not-linked"]) == events(old_resolved)
