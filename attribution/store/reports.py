@@ -93,10 +93,11 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _severity_rank() -> ColumnElement[int]:
+def _severity_rank(severity: Any = FindingRow.severity) -> ColumnElement[int]:
+    """Most serious first, by ``severity`` (a finding's now, or at the end of a run)."""
     return case(
         {Severity.ERROR.value: 0, Severity.WARNING.value: 1, Severity.NOTICE.value: 2},
-        value=FindingRow.severity,
+        value=severity,
         else_=3,
     )
 
@@ -131,6 +132,7 @@ def report_findings(session: Session, scope: ReportScope, today: date) -> Iterat
         Image.url,
     ]
     statement: Any
+    rank = _severity_rank()
     if scope.run_id is not None:
         state = _standing_at(run_end(session, scope.run_id))
         read = select(PageFetch.page_id).where(PageFetch.run_id == scope.run_id)
@@ -139,6 +141,7 @@ def report_findings(session: Session, scope: ReportScope, today: date) -> Iterat
             .join(state, state.c.finding_id == FindingRow.id)
             .where(state.c.status.in_(scope.statuses), FindingRow.page_id.in_(read))
         )
+        rank = _severity_rank(state.c.severity)  # the order of the severities shown
     else:
         statement = select(*columns).where(FindingRow.status.in_(scope.statuses))
     statement = statement.join(Page, Page.id == FindingRow.page_id).outerjoin(
@@ -151,7 +154,7 @@ def report_findings(session: Session, scope: ReportScope, today: date) -> Iterat
         conditions.append(FindingRow.first_seen < _day_start(scope.until + timedelta(days=1)))
     if conditions:
         statement = statement.where(and_(*conditions))
-    statement = statement.order_by(_severity_rank(), FindingRow.rule, Page.url, FindingRow.id)
+    statement = statement.order_by(rank, FindingRow.rule, Page.url, FindingRow.id)
     rows = session.execute(statement.execution_options(yield_per=_BATCH))
     for batch in rows.partitions():
         kept = [row for row in batch if scope.covers_page(row[10])]
