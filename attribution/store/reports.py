@@ -186,12 +186,14 @@ def _last_shown(
     """What each (page, image) last showed (its latest appearance, up to a run): the
     appearance's caption, credit text and parsed credit."""
     wanted = set(places)
+    pages = sorted({page for page, _ in places})
     shown: dict[tuple[int, int], Any] = {}
-    for start in range(0, len(places), _BATCH):
-        chunk = places[start : start + _BATCH]
+    for start in range(0, len(pages), _BATCH):
+        # By page alone: a list of pages and a list of images would look up every page
+        # with every image (the batch's pages times its images), a list of pairs is
+        # not searched by the index; a page's other images are left out below.
         latest = select(func.max(Appearance.id)).where(
-            Appearance.page_id.in_({page for page, _ in chunk}),
-            Appearance.image_id.in_({image for _, image in chunk}),
+            Appearance.page_id.in_(pages[start : start + _BATCH])
         )
         if up_to_run is not None:
             latest = latest.where(Appearance.run_id <= up_to_run)
