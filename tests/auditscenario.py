@@ -85,7 +85,10 @@ class AuditScenario:
     @property
     def env(self) -> dict[str, str]:
         """The environment that points the command at this record and its profile."""
-        return {"ATTRIBUTION_DATABASE_URL": self.database_url, "ATTRIBUTION_CONFIG": str(self.profile)}
+        return {
+            "ATTRIBUTION_DATABASE_URL": self.database_url,
+            "ATTRIBUTION_CONFIG": str(self.profile),
+        }
 
 
 def figure(image: str, caption: str, credit: str) -> str:
