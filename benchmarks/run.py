@@ -675,6 +675,7 @@ def bench_budget(rounds: int = 3) -> None:
     print(f"  ratio isolated/inline time: {measured / baseline:.2f}x")
 
 
+from report import bench_report  # noqa: E402 - beside this file
 from scan import bench_scan  # noqa: E402 - beside this file
 from throughput import bench_memory, bench_parallel  # noqa: E402 - beside this file
 
@@ -688,6 +689,7 @@ BENCHMARKS = {
     "parallel": bench_parallel,
     "memory": bench_memory,
     "scan": bench_scan,
+    "report": bench_report,
 }
 
 if __name__ == "__main__":

@@ -244,20 +244,49 @@ def _audit_template(tmp_path_factory: pytest.TempPathFactory) -> AuditScenario:
     return build_audit_scenario(f"sqlite:///{folder}/scenario.db", folder)
 
 
-@pytest.fixture
-def audit_scenario(
-    database_url: str, _audit_template: AuditScenario, tmp_path: Path
-) -> AuditScenario:
-    """The audit scenario (tests/auditscenario.py) in a database of each kind: on
-    SQLite a copy of one made for the session, on PostgreSQL made afresh."""
+@pytest.fixture(scope="session")
+def _audit_postgres_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuditScenario]:
+    """The audit scenario made once in a PostgreSQL database, the template of each
+    test's copy; dropped after the tests."""
+    import psycopg
     from auditscenario import build_audit_scenario
 
-    if not database_url.startswith("sqlite:///"):
-        return build_audit_scenario(database_url, tmp_path)
-    template = Path(_audit_template.database_url.removeprefix("sqlite:///"))
-    target = Path(database_url.removeprefix("sqlite:///"))
-    for suffix in ("", "-wal", "-shm"):
-        source = template.with_name(template.name + suffix)
-        if source.exists():
-            shutil.copyfile(source, target.with_name(target.name + suffix))
-    return dataclasses.replace(_audit_template, database_url=database_url)
+    reason = _postgres_unavailable()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    name = f"attribution_audit_{uuid.uuid4().hex[:12]}"
+    admin = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        folder = tmp_path_factory.mktemp("audit-scenario-pg")
+        yield build_audit_scenario(f"{POSTGRES_URL.rsplit('/', 1)[0]}/{name}", folder)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def audit_scenario(database_url: str, request: pytest.FixtureRequest) -> AuditScenario:
+    """The audit scenario (tests/auditscenario.py) in a database of each kind, copied
+    from one made once for the session: the SQLite file, or the PostgreSQL database
+    (as a template)."""
+    if database_url.startswith("sqlite:///"):
+        template: AuditScenario = request.getfixturevalue("_audit_template")
+        source = Path(template.database_url.removeprefix("sqlite:///"))
+        target = Path(database_url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            if source.with_name(source.name + suffix).exists():
+                shutil.copyfile(
+                    source.with_name(source.name + suffix), target.with_name(target.name + suffix)
+                )
+        return dataclasses.replace(template, database_url=database_url)
+    import psycopg
+
+    template = request.getfixturevalue("_audit_postgres_template")
+    name, original = database_url.rsplit("/", 1)[1], template.database_url.rsplit("/", 1)[1]
+    admin = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{original}"')
+    return dataclasses.replace(template, database_url=database_url)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from attribution.errors import UsageError
 from attribution.records import (
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
     from attribution.records import ReportScope, RunSummary
 
 _BATCH = 500
+# Findings standing in both runs compared at once: their appearances are read by page,
+# and each page has a finding for several rules, so bigger batches read fewer pages again.
+_DIFF_BATCH = 10_000
 _STANDING = (OPEN, WAIVED)
 _SCAN = "scan"
 
@@ -89,14 +93,29 @@ def _standing_at(moment: datetime) -> Any:
     )
 
 
+def _event_at(moment: datetime) -> Any:
+    """The id of each finding's latest event at ``moment`` (a subquery correlated with
+    the findings: one look-up in a finding's few events, where a join with
+    :func:`_standing_at` made SQLite scan every finding's state for each finding)."""
+    return (
+        select(FindingEvent.id)
+        .where(FindingEvent.finding_id == FindingRow.id, FindingEvent.at <= moment)
+        .order_by(FindingEvent.id.desc())
+        .limit(1)
+        .correlate(FindingRow)
+        .scalar_subquery()
+    )
+
+
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _severity_rank() -> ColumnElement[int]:
+def _severity_rank(severity: Any = FindingRow.severity) -> ColumnElement[int]:
+    """Most serious first, by ``severity`` (a finding's now, or at the end of a run)."""
     return case(
         {Severity.ERROR.value: 0, Severity.WARNING.value: 1, Severity.NOTICE.value: 2},
-        value=FindingRow.severity,
+        value=severity,
         else_=3,
     )
 
@@ -131,6 +150,7 @@ def report_findings(session: Session, scope: ReportScope, today: date) -> Iterat
         Image.url,
     ]
     statement: Any
+    rank = _severity_rank()
     if scope.run_id is not None:
         state = _standing_at(run_end(session, scope.run_id))
         read = select(PageFetch.page_id).where(PageFetch.run_id == scope.run_id)
@@ -139,6 +159,7 @@ def report_findings(session: Session, scope: ReportScope, today: date) -> Iterat
             .join(state, state.c.finding_id == FindingRow.id)
             .where(state.c.status.in_(scope.statuses), FindingRow.page_id.in_(read))
         )
+        rank = _severity_rank(state.c.severity)  # the order of the severities shown
     else:
         statement = select(*columns).where(FindingRow.status.in_(scope.statuses))
     statement = statement.join(Page, Page.id == FindingRow.page_id).outerjoin(
@@ -151,7 +172,7 @@ def report_findings(session: Session, scope: ReportScope, today: date) -> Iterat
         conditions.append(FindingRow.first_seen < _day_start(scope.until + timedelta(days=1)))
     if conditions:
         statement = statement.where(and_(*conditions))
-    statement = statement.order_by(_severity_rank(), FindingRow.rule, Page.url, FindingRow.id)
+    statement = statement.order_by(rank, FindingRow.rule, Page.url, FindingRow.id)
     rows = session.execute(statement.execution_options(yield_per=_BATCH))
     for batch in rows.partitions():
         kept = [row for row in batch if scope.covers_page(row[10])]
@@ -168,12 +189,14 @@ def _last_shown(
     """What each (page, image) last showed (its latest appearance, up to a run): the
     appearance's caption, credit text and parsed credit."""
     wanted = set(places)
+    pages = sorted({page for page, _ in places})
     shown: dict[tuple[int, int], Any] = {}
-    for start in range(0, len(places), _BATCH):
-        chunk = places[start : start + _BATCH]
+    for start in range(0, len(pages), _BATCH):
+        # By page alone: a list of pages and a list of images would look up every page
+        # with every image (the batch's pages times its images), a list of pairs is
+        # not searched by the index; a page's other images are left out below.
         latest = select(func.max(Appearance.id)).where(
-            Appearance.page_id.in_({page for page, _ in chunk}),
-            Appearance.image_id.in_({image for _, image in chunk}),
+            Appearance.page_id.in_(pages[start : start + _BATCH])
         )
         if up_to_run is not None:
             latest = latest.where(Appearance.run_id <= up_to_run)
@@ -308,7 +331,7 @@ def run_diff(session: Session, before: int, after: int, scope: ReportScope) -> R
     if before == after:
         raise UsageError(f"run {before} compared with itself: give two different runs")
     before_end, after_end = run_end(session, before), run_end(session, after)
-    then, now = _standing_at(before_end).alias("then"), _standing_at(after_end).alias("now")
+    then, now = aliased(FindingEvent, name="then"), aliased(FindingEvent, name="now")
     statement = (
         select(
             FindingRow.id,
@@ -319,23 +342,24 @@ def run_diff(session: Session, before: int, after: int, scope: ReportScope) -> R
             FindingRow.message,
             Page.url,
             Image.url,
-            then.c.status,
-            then.c.severity,
-            now.c.status,
-            now.c.severity,
+            then.status,
+            then.severity,
+            now.status,
+            now.severity,
         )
         .join(Page, Page.id == FindingRow.page_id)
         .outerjoin(Image, Image.id == FindingRow.image_id)
-        .outerjoin(then, then.c.finding_id == FindingRow.id)
-        .outerjoin(now, now.c.finding_id == FindingRow.id)
-        .where(then.c.status.in_(_STANDING) | now.c.status.in_(_STANDING))
+        .outerjoin(then, then.id == _event_at(before_end))
+        .outerjoin(now, now.id == _event_at(after_end))
+        .where(then.status.in_(_STANDING) | now.status.in_(_STANDING))
         .order_by(_severity_rank(), FindingRow.rule, Page.url, FindingRow.id)
     )
     conditions = _page_prefilter(scope)
     if conditions:
         statement = statement.where(and_(*conditions))
     entries: list[DiffEntry] = []
-    both: list[Any] = []
+    both: list[Any] = []  # standing in both runs: compared a batch at a time
+    changed: list[DiffEntry] = []
     for row in session.execute(statement):
         if not scope.covers_page(row[6]):
             continue
@@ -346,7 +370,11 @@ def run_diff(session: Session, before: int, after: int, scope: ReportScope) -> R
             entries.append(_entry("resolved", row, row[9]))
         elif was and stands:
             both.append(row)
-    entries.extend(_changed(session, both, before, after))
+            if len(both) == _DIFF_BATCH:
+                changed.extend(_changed(session, both, before, after))
+                both = []
+    changed.extend(_changed(session, both, before, after))
+    entries.extend(changed)
     order = {"new": 0, "resolved": 1, "changed": 2}
     entries.sort(key=lambda entry: order[entry.change])  # stable: each kind stays in order
     return RunDiff(before, after, before_end, after_end, tuple(entries))
