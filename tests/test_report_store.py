@@ -57,39 +57,31 @@ STANDING = {
 }
 
 
-# A known fault of the store (not of these reads): on PostgreSQL with psycopg, the
-# engine sends $1 placeholders (paramstyle numeric_dollar, psycopg.RawCursor) but a
-# server-side cursor, which streaming rows (yield_per) opens, is psycopg's ordinary
-# ServerCursor expecting %s: every streamed read fails with "the query has 0
-# placeholders but N parameters were passed". Setting the connections'
-# server_cursor_factory to psycopg.RawServerCursor in make_engine mends it.
-STREAMING_FAULT = "streamed reads fail on PostgreSQL: server-side cursors are not raw"
-
-
-def streams(db: Database) -> bool:
-    """Whether rows can be streamed (yield_per) from ``db``."""
+def test_rows_stream_in_batches_with_parameters(database_url: str) -> None:
+    """A streamed read (a server-side cursor on PostgreSQL) takes the same placeholders
+    as any other statement."""
     from sqlalchemy import select
-    from sqlalchemy.exc import ProgrammingError
 
+    from attribution.store import upgrade
+    from attribution.store.database import make_engine
     from attribution.store.models import Run
 
+    engine = make_engine(database_url)
+    upgrade(engine)
+    engine.dispose()
+    db = open_database(database_url)
     try:
         with db.reading() as reading:
-            list(reading.execute(select(Run.id).where(Run.id > 0).execution_options(yield_per=9)))
-    except ProgrammingError:
-        return False
-    return True
+            rows = reading.execute(select(Run.id).where(Run.id > 0).execution_options(yield_per=9))
+            assert list(rows) == []
+    finally:
+        db.close()
 
 
 @pytest.fixture
-def record(audit_scenario: AuditScenario, request: pytest.FixtureRequest) -> Iterator[Database]:
-    """The scenario's database, opened; the tests that stream rows from it are expected
-    to fail where streaming does (the fault above)."""
-    from sqlalchemy.exc import ProgrammingError
-
+def record(audit_scenario: AuditScenario) -> Iterator[Database]:
+    """The scenario's database, opened."""
     db = open_database(audit_scenario.database_url)
-    if not streams(db):
-        request.node.add_marker(pytest.mark.xfail(reason=STREAMING_FAULT, raises=ProgrammingError))
     yield db
     db.close()
 
@@ -263,7 +255,7 @@ def test_each_finding_carries_its_evidence(audit_scenario: AuditScenario, sessio
     assert linked.corrected_line is None and linked.corrected_html  # an example in HTML
     # Hostile text is kept as the page showed it, for the renderers to escape.
     formula = found[("unparsed-credit", "formula")]
-    assert formula.caption == f"{ONERROR_CAPTION} Boats."
+    assert formula.caption == f"{SCRIPT_CAPTION} {ONERROR_CAPTION} Boats."
     assert formula.credit_text == FORMULA_CREDIT
 
 
