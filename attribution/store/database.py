@@ -136,7 +136,19 @@ def _postgres_engine(url: str, *, quick_commits: bool) -> Engine:
     import psycopg  # only with its driver named in the URL
 
     options["cursor_factory"] = psycopg.RawCursor
-    return create_engine(url, pool_pre_ping=True, connect_args=options, paramstyle="numeric_dollar")
+    engine = create_engine(
+        url, pool_pre_ping=True, connect_args=options, paramstyle="numeric_dollar"
+    )
+    # Named (server-side) cursors, which streamed results use, must take the same
+    # placeholders: psycopg's default ServerCursor knows only its own %s style.
+    event.listen(engine, "connect", _raw_server_cursors)
+    return engine
+
+
+def _raw_server_cursors(connection: Any, _record: object) -> None:
+    import psycopg
+
+    connection.server_cursor_factory = psycopg.RawServerCursor
 
 
 def safe_url(url: str) -> str:
