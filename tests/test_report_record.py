@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -58,3 +59,22 @@ def test_the_report_and_the_diff_read_the_record_on_each_engine(
     diff = json.loads(cli(env, "diff", "--format", "json", expect=(1,)))
     assert [entry["rule"] for entry in diff["new"]] == ["agency-not-licensed"]
     assert [entry["rule"] for entry in diff["resolved"]] == ["agency-not-licensed"]
+
+
+def test_a_run_s_report_is_ordered_by_the_severity_the_run_left(
+    audit_scenario: AuditScenario,
+) -> None:
+    """The last run made licence-not-linked an error; the report of the run before it
+    shows those findings as the warnings they were then, and among the warnings: one
+    section per severity, most serious first."""
+    env = audit_scenario.env
+    second = str(audit_scenario.runs[1])
+    rows = _rows(cli(env, "report", "--run", second, "--format", "csv"))
+    severities = [row["severity"] for row in rows]
+    assert "warning" in severities
+    rank = {"error": 0, "warning": 1, "notice": 2}
+    assert severities == sorted(severities, key=rank.__getitem__)
+    assert {row["severity"] for row in rows if row["rule"] == "licence-not-linked"} == {"warning"}
+    html = cli(env, "report", "--run", second)
+    sections = re.findall(r'<section class="severity sev-(\w+)"', html)
+    assert sections == sorted(set(sections), key=rank.__getitem__)

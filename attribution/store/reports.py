@@ -93,10 +93,10 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _severity_rank() -> ColumnElement[int]:
+def _severity_rank(severity: ColumnElement[Any] | None = None) -> ColumnElement[int]:
     return case(
         {Severity.ERROR.value: 0, Severity.WARNING.value: 1, Severity.NOTICE.value: 2},
-        value=FindingRow.severity,
+        value=FindingRow.severity if severity is None else severity,
         else_=3,
     )
 
@@ -131,11 +131,14 @@ def report_findings(session: Session, scope: ReportScope, today: date) -> Iterat
         Image.url,
     ]
     statement: Any
+    severity: Any = FindingRow.severity
     if scope.run_id is not None:
         state = _standing_at(run_end(session, scope.run_id))
         read = select(PageFetch.page_id).where(PageFetch.run_id == scope.run_id)
+        # The severity the run left the finding with orders it, as it is shown.
+        severity = func.coalesce(state.c.severity, FindingRow.severity)
         statement = (
-            select(*columns[:2], state.c.severity, state.c.status, *columns[4:])
+            select(*columns[:2], severity.label("severity"), state.c.status, *columns[4:])
             .join(state, state.c.finding_id == FindingRow.id)
             .where(state.c.status.in_(scope.statuses), FindingRow.page_id.in_(read))
         )
@@ -151,7 +154,9 @@ def report_findings(session: Session, scope: ReportScope, today: date) -> Iterat
         conditions.append(FindingRow.first_seen < _day_start(scope.until + timedelta(days=1)))
     if conditions:
         statement = statement.where(and_(*conditions))
-    statement = statement.order_by(_severity_rank(), FindingRow.rule, Page.url, FindingRow.id)
+    statement = statement.order_by(
+        _severity_rank(severity), FindingRow.rule, Page.url, FindingRow.id
+    )
     rows = session.execute(statement.execution_options(yield_per=_BATCH))
     for batch in rows.partitions():
         kept = [row for row in batch if scope.covers_page(row[10])]
