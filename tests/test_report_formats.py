@@ -37,6 +37,7 @@ from attribution.render import csv as csv_format
 from attribution.render import json as json_format
 from attribution.render import xlsx
 from attribution.render.audit import AuditReport
+from attribution.render.escape import spreadsheet_safe
 from attribution.serialize import diff_json
 from attribution.store import open_database
 
@@ -337,6 +338,29 @@ def test_csv_has_a_row_per_finding_formula_safe(
     agency = next(r for r in rows if r["rule"] == "agency-not-licensed")
     assert agency["caption"] == "'" + HYPERLINK
     assert agency["page_title"] == "'" + TITLE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ' =HYPERLINK("http://evil","x")',
+        "\n=1+1",
+        "\u00a0 +1+cmd",
+        "\r\n-2+3",
+        "\uff1dSUM(1)",
+        "\uff20SUM(1)",
+    ],
+)
+def test_text_that_is_a_formula_after_white_space_or_in_full_width_stays_text(
+    text: str,
+) -> None:
+    assert spreadsheet_safe(text) == "'" + text
+    assert xlsx.cell_text(text) == "'" + text
+
+
+def test_plain_text_is_left_as_it_is_in_spreadsheets() -> None:
+    for text in ("Photo: AP", " Photo", "a=b", "'=quoted already", ""):
+        assert spreadsheet_safe(text) == text
 
 
 # --- JSON ---------------------------------------------------------------------------------
