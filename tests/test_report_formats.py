@@ -292,6 +292,24 @@ def test_xlsx_cuts_text_past_the_cell_limit_and_says_so(tmp_path: Path) -> None:
     assert summary["Changes since the previous run"] == "no earlier run"
 
 
+def test_xlsx_cuts_by_excel_s_count_of_characters_and_keeps_control_characters_valid(
+    tmp_path: Path,
+) -> None:
+    """Excel counts UTF-16 code units: 20,000 emoji are 40,000 of them, past its limit;
+    control characters in page text still make a workbook that opens."""
+    emoji = "\U0001f600" * 20_000
+    controls = "a\x01\x08\x0b\x0c\x1b\x1f\x7fb _x0041_"
+    target = tmp_path / "audit.xlsx"
+    xlsx.audit_report(hand_report([emoji, controls]), target)
+    book = openpyxl.load_workbook(target)
+    images = sheet_rows(book, "Images")
+    caption = images[0]["Caption"]
+    assert caption.endswith("… [cut]") and caption.startswith("\U0001f600")
+    assert len(caption.encode("utf-16-le")) // 2 <= xlsx.CELL_LIMIT
+    assert "\ud83d" not in caption  # no half of a character
+    assert images[1]["Caption"].startswith("a") and images[1]["Caption"].endswith("_x0041_")
+
+
 def test_an_empty_report_is_still_every_table_with_its_header(tmp_path: Path) -> None:
     target = tmp_path / "empty.xlsx"
     xlsx.audit_report(hand_report([]), str(target))
