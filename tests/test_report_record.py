@@ -11,8 +11,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from auditscenario import AuditScenario, cli
-from sqlalchemy import literal, select
+from auditscenario import GETTY_CREDIT, PROFILE, AuditScenario, article, cli, figure, run_ids
+from conftest import LoopbackServer, send
+from imagefactory import Metadata, jpeg
+from sqlalchemy import create_engine, literal, select, update
 
 from attribution.store import Database, open_database
 from attribution.store.models import Run
@@ -78,3 +80,50 @@ def test_a_run_s_report_is_ordered_by_the_severity_the_run_left(
     html = cli(env, "report", "--run", second)
     sections = re.findall(r'<section class="severity sev-(\w+)"', html)
     assert sections == sorted(set(sections), key=rank.__getitem__)
+
+
+def test_a_page_whose_pictures_are_gone_shows_none_in_the_report(database_url: str) -> None:
+    """The images of a page are those of its latest reading: a page read again without
+    its agency picture no longer counts that picture, nor its provider as used."""
+    env = {"ATTRIBUTION_DATABASE_URL": database_url, "ATTRIBUTION_CONFIG": str(PROFILE)}
+    cli(env, "db", "upgrade")
+    pages = {"now": article("Story", figure("getty", "Fans.", GETTY_CREDIT))}
+    server = LoopbackServer()
+    server.routes["/story"] = lambda handler: send(handler, pages["now"])
+    server.routes["/img/getty.jpg"] = lambda handler: send(handler, jpeg(Metadata()), "image/jpeg")
+    try:
+        cli(env, "check", server.url("/story"), expect=(1,))
+        pages["now"] = article("Story", "<p>The picture was taken down.</p>")
+        cli(env, "check", server.url("/story"))
+    finally:
+        server.close()
+    first, _second = run_ids(env)
+    now = json.loads(cli(env, "report", "--format", "json"))
+    assert now["images"] == [] and now["providers"] == []
+    then = json.loads(cli(env, "report", "--run", str(first), "--format", "json"))
+    assert [image["provider"] for image in then["images"]] == ["Getty Images"]
+
+
+def test_a_run_killed_before_it_ended_stands_where_it_stopped(
+    audit_scenario: AuditScenario,
+) -> None:
+    """A run with no end recorded (killed, marked interrupted) is compared as of the
+    last thing it recorded, not as of now (when later runs' findings stand)."""
+    env = audit_scenario.env
+    _first, second, third = (str(run) for run in audit_scenario.runs)
+    diff = json.loads(cli(env, "diff", second, third, "--format", "json", expect=(1,)))
+    report = cli(env, "report", "--run", second, "--format", "csv")
+    engine = create_engine(audit_scenario.database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                update(Run)
+                .where(Run.id == int(second))
+                .values(status="interrupted", finished_at=None)
+            )
+    finally:
+        engine.dispose()
+    again = json.loads(cli(env, "diff", second, third, "--format", "json", expect=(1,)))
+    for change in ("new", "resolved", "changed"):
+        assert again[change] == diff[change], change
+    assert cli(env, "report", "--run", second, "--format", "csv") == report

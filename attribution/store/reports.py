@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, false, func, select, true
 
 from attribution.errors import UsageError
 from attribution.records import (
@@ -43,12 +43,21 @@ _SCAN = "scan"
 
 
 def run_end(session: Session, run_id: int) -> datetime:
-    """When run ``run_id`` ended (now, for a run that has not); a clear error for a run
-    that is not in the record."""
+    """When run ``run_id`` ended; for one that has not (still running, or killed and
+    since marked interrupted), the last moment it recorded anything, so that what later
+    runs found is not taken for what it saw. A clear error for a run that is not in the
+    record."""
     run = session.get(Run, run_id)
     if run is None:
         raise UsageError(f"no run {run_id} in the database (see 'attribution runs')")
-    return aware(run.finished_at) if run.finished_at else datetime.now(UTC)
+    if run.finished_at:
+        return aware(run.finished_at)
+    moments = [
+        session.scalar(select(func.max(FindingEvent.at)).where(FindingEvent.run_id == run_id)),
+        session.scalar(select(func.max(PageFetch.fetched_at)).where(PageFetch.run_id == run_id)),
+        session.scalar(select(func.max(Appearance.checked_at)).where(Appearance.run_id == run_id)),
+    ]
+    return max([aware(run.started_at), *(aware(moment) for moment in moments if moment)])
 
 
 def compared_runs(session: Session, after: int | None = None) -> tuple[int, int] | None:
@@ -235,11 +244,20 @@ def report_images(session: Session, scope: ReportScope) -> Iterator[ReportImage]
     """The images on the pages in ``scope``, as each page's latest parsed reading (up
     to the scope's run) showed them, by page; each with when the page first and last
     showed it and its credit's parsed facts."""
-    last_run = select(Appearance.page_id, func.max(Appearance.run_id).label("run_id"))
+    # Each page's latest parsed reading (one found unchanged shows what the one before
+    # it did): the run whose appearances show the page's images, none when it had none.
+    parsed = select(PageFetch.page_id, func.max(PageFetch.id).label("fetch_id")).where(
+        PageFetch.unchanged.is_(false())
+    )
     if scope.run_id is not None:
         read = select(PageFetch.page_id).where(PageFetch.run_id == scope.run_id)
-        last_run = last_run.where(Appearance.run_id <= scope.run_id, Appearance.page_id.in_(read))
-    last = last_run.group_by(Appearance.page_id).subquery()
+        parsed = parsed.where(PageFetch.run_id <= scope.run_id, PageFetch.page_id.in_(read))
+    latest = parsed.group_by(PageFetch.page_id).subquery()
+    last = (
+        select(PageFetch.page_id, PageFetch.run_id)
+        .join(latest, PageFetch.id == latest.c.fetch_id)
+        .subquery()
+    )
     span = (
         select(
             Appearance.page_id,
@@ -247,6 +265,7 @@ def report_images(session: Session, scope: ReportScope) -> Iterator[ReportImage]
             func.min(Appearance.checked_at).label("first"),
             func.max(Appearance.checked_at).label("last"),
         )
+        .where(Appearance.run_id <= scope.run_id if scope.run_id is not None else true())
         .group_by(Appearance.page_id, Appearance.image_id)
         .subquery()
     )
