@@ -127,3 +127,35 @@ def test_a_run_killed_before_it_ended_stands_where_it_stopped(
     for change in ("new", "resolved", "changed"):
         assert again[change] == diff[change], change
     assert cli(env, "report", "--run", second, "--format", "csv") == report
+
+
+def test_the_diff_and_the_findings_are_the_same_read_a_row_at_a_time(
+    audit_scenario: AuditScenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What changed is compared batch by batch as the rows stream (a large record's
+    findings standing in both runs are never all held): batches of one give the same."""
+    from attribution.app.report import diff_runs
+    from attribution.records import ReportScope
+    from attribution.store import reports
+
+    first, second, third = audit_scenario.runs
+    db = open_database(audit_scenario.database_url)
+    try:
+        whole = [diff_runs(db, ReportScope(), before, third) for before in (first, second)]
+        with db.reading() as session:
+            findings = list(reports.report_findings(session, ReportScope(), audit_scenario.today))
+        monkeypatch.setattr(reports, "_BATCH", 1)
+        assert [diff_runs(db, ReportScope(), before, third) for before in (first, second)] == whole
+        with db.reading() as session:
+            one = list(reports.report_findings(session, ReportScope(), audit_scenario.today))
+        assert one == findings
+    finally:
+        db.close()
+    assert [entry.change for entry in whole[1].entries] == [
+        "new",
+        "resolved",
+        "changed",
+        "changed",
+        "changed",
+        "changed",
+    ]

@@ -359,18 +359,22 @@ def run_diff(session: Session, before: int, after: int, scope: ReportScope) -> R
     if conditions:
         statement = statement.where(and_(*conditions))
     entries: list[DiffEntry] = []
-    both: list[Any] = []
-    for row in session.execute(statement):
-        if not scope.covers_page(row[6]):
-            continue
-        was, stands = row[8] in _STANDING, row[10] in _STANDING
-        if stands and not was:
-            entries.append(_entry("new", row, row[11]))
-        elif was and row[10] == RESOLVED:
-            entries.append(_entry("resolved", row, row[9]))
-        elif was and stands:
-            both.append(row)
-    entries.extend(_changed(session, both, before, after))
+    # Streamed: the findings standing in both runs (most of them, in a large record)
+    # are compared a batch at a time; only what changed is kept.
+    rows = session.execute(statement.execution_options(yield_per=_BATCH))
+    for batch in rows.partitions():
+        both: list[Any] = []
+        for row in batch:
+            if not scope.covers_page(row[6]):
+                continue
+            was, stands = row[8] in _STANDING, row[10] in _STANDING
+            if stands and not was:
+                entries.append(_entry("new", row, row[11]))
+            elif was and row[10] == RESOLVED:
+                entries.append(_entry("resolved", row, row[9]))
+            elif was and stands:
+                both.append(row)
+        entries.extend(_changed(session, both, before, after))
     order = {"new": 0, "resolved": 1, "changed": 2}
     entries.sort(key=lambda entry: order[entry.change])  # stable: each kind stays in order
     return RunDiff(before, after, before_end, after_end, tuple(entries))
