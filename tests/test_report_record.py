@@ -159,3 +159,28 @@ def test_the_diff_and_the_findings_are_the_same_read_a_row_at_a_time(
         "changed",
         "changed",
     ]
+
+
+def test_moments_are_shown_in_utc_whatever_the_database_session_s_time_zone(
+    audit_scenario: AuditScenario,
+) -> None:
+    """PostgreSQL gives moments in its session's time zone (PGTZ here); the report and
+    the diff, which say "UTC", show them in UTC."""
+    env = audit_scenario.env
+    tokyo = {**env, "PGTZ": "Asia/Tokyo"}
+    assert cli(tokyo, "diff", expect=(1,)) == cli(env, "diff", expect=(1,))
+    seen = re.compile(r"Seen</dt><dd>[^<]*|ended [^)]*")
+    assert seen.findall(cli(tokyo, "report")) == seen.findall(cli(env, "report"))
+    assert cli(tokyo, "report", "--format", "csv") == cli(env, "report", "--format", "csv")
+
+
+def test_aware_gives_moments_in_utc() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from attribution.render.audit_html import environment
+    from attribution.store.transactions import aware
+
+    tokyo = datetime(2026, 12, 7, 7, 50, tzinfo=timezone(timedelta(hours=9)))
+    assert aware(tokyo) == tokyo and aware(tokyo).utcoffset() == timedelta(0)
+    assert aware(datetime(2026, 12, 6, 22, 50)) == datetime(2026, 12, 6, 22, 50, tzinfo=UTC)
+    assert environment().filters["when"](tokyo) == "2026-12-06 22:50 UTC"
