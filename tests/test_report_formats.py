@@ -443,3 +443,27 @@ def test_diff_json_matches_its_schema(record: str) -> None:
     json_format.audit_report(report, sink)
     changes = json.loads(sink.getvalue())["changes"]
     assert {"schema": "attribution.diff/1", **changes} == diff_json(diffs[-1])
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "json"])
+def test_a_reader_that_goes_away_ends_the_report_quietly(record: str, fmt: str) -> None:
+    """``attribution report --format xlsx | head -c 10``: the workbook's writer meets a
+    closed pipe; the command ends quietly, as with the text formats."""
+    import os
+    import subprocess
+
+    from conftest import command
+
+    env = {**os.environ, "ATTRIBUTION_DATABASE_URL": record}
+    with subprocess.Popen(
+        [*command(), "report", "--format", fmt],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(10)
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+        assert process.wait(timeout=60) == 0, errors
+    assert errors == ""
