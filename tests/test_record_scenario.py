@@ -269,7 +269,7 @@ def test_a_database_of_the_previous_release_is_upgraded_in_place(
     finally:
         engine.dispose()
     env = {"ATTRIBUTION_DATABASE_URL": database_url}
-    assert cli(env, "db", "upgrade").endswith("upgraded from 0002 to migration 0007\n")
+    assert cli(env, "db", "upgrade").endswith("upgraded from 0002 to migration 0008\n")
 
     engine = make_engine(database_url)
     try:
@@ -315,6 +315,11 @@ def test_a_database_of_the_previous_release_is_upgraded_in_place(
             (waived["id"], "waived", "waived", None, "J. Smith", waiver_row["reason"]),
             # The old release did not record which run resolved it: the last that saw it.
             (resolved["id"], "resolved", "resolved", run_id, None, BACKFILL_NOTE),
+        ]
+        # Migration 0008 gave each event its finding's severity.
+        severities = {f["id"]: f["severity"] for f in (waived, resolved)}
+        assert [e["severity"] for e in rows(engine, "finding_events")] == [
+            severities[e["finding_id"]] for e in rows(engine, "finding_events")
         ]
         (added,) = rows(engine, "rights_events")
         assert (added["rights_id"], added["action"], added["actor"], added["reason"]) == (
@@ -415,7 +420,7 @@ def test_a_database_of_the_previous_release_is_upgraded_in_place(
         assert [row["id"] for row in rows(engine, "findings")] == [waived["id"], resolved["id"]]
     finally:
         engine.dispose()
-    assert cli(env, "db", "upgrade").endswith("upgraded from 0002 to migration 0007\n")
+    assert cli(env, "db", "upgrade").endswith("upgraded from 0002 to migration 0008\n")
     again = {f["rule"]: f for f in cli_json(env, "findings", "--status", "all")}
     assert events(again["missing-credit"]) == events(old_waived)
     assert events(again["licence-not-linked"]) == events(old_resolved)
