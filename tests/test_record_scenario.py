@@ -316,6 +316,11 @@ def test_a_database_of_the_previous_release_is_upgraded_in_place(
             # The old release did not record which run resolved it: the last that saw it.
             (resolved["id"], "resolved", "resolved", run_id, None, BACKFILL_NOTE),
         ]
+        # Migration 0008 gave each event its finding's severity.
+        severities = {f["id"]: f["severity"] for f in (waived, resolved)}
+        assert [e["severity"] for e in rows(engine, "finding_events")] == [
+            severities[e["finding_id"]] for e in rows(engine, "finding_events")
+        ]
         (added,) = rows(engine, "rights_events")
         assert (added["rights_id"], added["action"], added["actor"], added["reason"]) == (
             right["id"],

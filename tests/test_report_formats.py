@@ -37,6 +37,7 @@ from attribution.render import csv as csv_format
 from attribution.render import json as json_format
 from attribution.render import xlsx
 from attribution.render.audit import AuditReport
+from attribution.render.escape import spreadsheet_safe
 from attribution.serialize import diff_json
 from attribution.store import open_database
 
@@ -291,6 +292,24 @@ def test_xlsx_cuts_text_past_the_cell_limit_and_says_so(tmp_path: Path) -> None:
     assert summary["Changes since the previous run"] == "no earlier run"
 
 
+def test_xlsx_cuts_by_excel_s_count_of_characters_and_keeps_control_characters_valid(
+    tmp_path: Path,
+) -> None:
+    """Excel counts UTF-16 code units: 20,000 emoji are 40,000 of them, past its limit;
+    control characters in page text still make a workbook that opens."""
+    emoji = "\U0001f600" * 20_000
+    controls = "a\x01\x08\x0b\x0c\x1b\x1f\x7fb _x0041_"
+    target = tmp_path / "audit.xlsx"
+    xlsx.audit_report(hand_report([emoji, controls]), target)
+    book = openpyxl.load_workbook(target)
+    images = sheet_rows(book, "Images")
+    caption = images[0]["Caption"]
+    assert caption.endswith("… [cut]") and caption.startswith("\U0001f600")
+    assert len(caption.encode("utf-16-le")) // 2 <= xlsx.CELL_LIMIT
+    assert "\ud83d" not in caption  # no half of a character
+    assert images[1]["Caption"].startswith("a") and images[1]["Caption"].endswith("_x0041_")
+
+
 def test_an_empty_report_is_still_every_table_with_its_header(tmp_path: Path) -> None:
     target = tmp_path / "empty.xlsx"
     xlsx.audit_report(hand_report([]), str(target))
@@ -337,6 +356,29 @@ def test_csv_has_a_row_per_finding_formula_safe(
     agency = next(r for r in rows if r["rule"] == "agency-not-licensed")
     assert agency["caption"] == "'" + HYPERLINK
     assert agency["page_title"] == "'" + TITLE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ' =HYPERLINK("http://evil","x")',
+        "\n=1+1",
+        "\u00a0 +1+cmd",
+        "\r\n-2+3",
+        "\uff1dSUM(1)",
+        "\uff20SUM(1)",
+    ],
+)
+def test_text_that_is_a_formula_after_white_space_or_in_full_width_stays_text(
+    text: str,
+) -> None:
+    assert spreadsheet_safe(text) == "'" + text
+    assert xlsx.cell_text(text) == "'" + text
+
+
+def test_plain_text_is_left_as_it_is_in_spreadsheets() -> None:
+    for text in ("Photo: AP", " Photo", "a=b", "'=quoted already", ""):
+        assert spreadsheet_safe(text) == text
 
 
 # --- JSON ---------------------------------------------------------------------------------
@@ -401,3 +443,27 @@ def test_diff_json_matches_its_schema(record: str) -> None:
     json_format.audit_report(report, sink)
     changes = json.loads(sink.getvalue())["changes"]
     assert {"schema": "attribution.diff/1", **changes} == diff_json(diffs[-1])
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "json"])
+def test_a_reader_that_goes_away_ends_the_report_quietly(record: str, fmt: str) -> None:
+    """``attribution report --format xlsx | head -c 10``: the workbook's writer meets a
+    closed pipe; the command ends quietly, as with the text formats."""
+    import os
+    import subprocess
+
+    from conftest import command
+
+    env = {**os.environ, "ATTRIBUTION_DATABASE_URL": record}
+    with subprocess.Popen(
+        [*command(), "report", "--format", fmt],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(10)
+        process.stdout.close()
+        errors = process.stderr.read().decode()
+        assert process.wait(timeout=60) == 0, errors
+    assert errors == ""

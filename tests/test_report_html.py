@@ -18,7 +18,7 @@ from attribution.records import (
     RunSummary,
     Severity,
 )
-from attribution.render.audit import AuditReport
+from attribution.render.audit import AuditReport, AuditTally
 from attribution.render.audit_html import audit_report, web_address
 from attribution.render.charts import bar_chart, trend_chart
 from attribution.render.text import run_diff
@@ -270,3 +270,23 @@ def test_a_waived_finding_shows_its_waiver() -> None:
     page = html_of(report(found, []))
     assert "Licensed by phone — J. Smith, until 2026-12-31" in page
     assert 'class="finding p0 waived"' in page
+
+
+def test_resolved_findings_listed_with_status_resolved_are_not_counted_as_at_risk() -> None:
+    found = [
+        finding(1, "agency-not-licensed", Severity.ERROR, "Getty Images", status="resolved"),
+        finding(2, "agency-not-licensed", Severity.ERROR, "Associated Press"),
+    ]
+    audit = report(found, [], scope=ReportScope(statuses=("open", "resolved")))
+    page = html_of(audit)
+    assert re.search(r'id="count-error"><strong>1</strong>', page)
+    assert "Getty Images" not in page.split('id="risk"')[1].split("</section>")[0]
+    resolved = page.split('id="finding-1"')[1].split("</article>")[0]
+    assert '<span class="badge">resolved</span>' in resolved
+    assert "errors (2)" in page  # the filter's label counts every finding listed
+    tally = AuditTally()
+    for item in found:
+        tally.add_finding(item)
+    assert tally.open[Severity.ERROR] == 1 and tally.resolved[Severity.ERROR] == 1
+    assert tally.providers_at_risk() == [("Associated Press", 1)]
+    assert tally.findings == 2

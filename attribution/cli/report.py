@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -138,14 +139,46 @@ def _write_binary(write: object, report: object, output: Path | None) -> None:
     from collections.abc import Callable
     from typing import cast
 
+    from xlsxwriter.exceptions import FileCreateError  # type: ignore[import-untyped]
+
+    from attribution.errors import UsageError
+
     writer = cast(Callable[[object, object], None], write)
     if output is None:
-        writer(report, sys.stdout.buffer)
+        sink = _BinaryStdout()
+        writer(report, sink)
+        sink.flush()
+        if sink.gone:  # so that nothing is flushed to the closed pipe at exit
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream
         return
     try:
         with output.open("wb") as file:
             writer(report, file)
     except OSError as problem:
-        from attribution.errors import UsageError
-
         raise UsageError(f"{output}: cannot be written ({problem.strerror})") from None
+    except FileCreateError as problem:  # the workbook's own wrapping of an OSError
+        reason = getattr(problem.__context__, "strerror", None) or problem
+        raise UsageError(f"{output}: cannot be written ({reason})") from None
+
+
+class _BinaryStdout:
+    """Standard output for a binary format: a reader that goes away (``| head``) ends
+    the output quietly, as Unix tools do."""
+
+    def __init__(self) -> None:
+        self.gone = False
+
+    def write(self, data: bytes) -> int:
+        if not self.gone:
+            try:
+                sys.stdout.buffer.write(data)
+            except BrokenPipeError:
+                self.gone = True
+        return len(data)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                sys.stdout.buffer.flush()
+            except BrokenPipeError:
+                self.gone = True

@@ -112,6 +112,7 @@ class AuditTally:
 
     open: Counter[Severity] = field(default_factory=Counter)
     waived: Counter[Severity] = field(default_factory=Counter)
+    resolved: Counter[Severity] = field(default_factory=Counter)
     by_rule: Counter[tuple[str, Severity]] = field(default_factory=Counter)
     provider_findings: Counter[tuple[str, Severity]] = field(default_factory=Counter)
     page_risk: dict[str, list[int]] = field(default_factory=dict)
@@ -124,13 +125,16 @@ class AuditTally:
     @property
     def findings(self) -> int:
         """How many findings the report lists."""
-        return sum(self.open.values()) + sum(self.waived.values())
+        return sum(self.open.values()) + sum(self.waived.values()) + sum(self.resolved.values())
 
     def add_finding(self, finding: ReportFinding) -> None:
-        """Count one finding (waived ones apart: they are not at risk)."""
+        """Count one finding (waived and resolved ones apart: they are not at risk)."""
         severity = finding.severity
         if finding.status == "waived":
             self.waived[severity] += 1
+            return
+        if finding.status == "resolved":  # listed with --status resolved
+            self.resolved[severity] += 1
             return
         self.open[severity] += 1
         self.by_rule[(finding.rule, severity)] += 1

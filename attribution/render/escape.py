@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What makes a spreadsheet read a cell as a formula: these first (full-width forms
+# too, which some locales of Excel take as the ASCII ones), also after white space,
+# which spreadsheets may trim on import.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def terminal_safe(text: str) -> str:
@@ -17,4 +20,6 @@ def terminal_safe(text: str) -> str:
 def spreadsheet_safe(value: str | None) -> str:
     """A cell value that a spreadsheet will not run as a formula."""
     value = value or ""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    if value.startswith(_FORMULA_START) or value.lstrip().startswith(_FORMULA_START):
+        return "'" + value
+    return value

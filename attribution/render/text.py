@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Iterable, Sequence
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 from attribution.records import (
@@ -404,8 +405,9 @@ def run_diff(diff: RunDiff) -> str:
     changed)."""
     counts = ", ".join(f"{len(diff.of(change))} {change}" for change in _DIFF_HEADINGS)
     lines = [
-        f"Run {diff.before} (ended {diff.before_ended:%Y-%m-%d %H:%M} UTC) → run {diff.after} "
-        f"(ended {diff.after_ended:%Y-%m-%d %H:%M} UTC): {counts}."
+        f"Run {diff.before} (ended {diff.before_ended.astimezone(UTC):%Y-%m-%d %H:%M} UTC) → "
+        f"run {diff.after} (ended {diff.after_ended.astimezone(UTC):%Y-%m-%d %H:%M} UTC): "
+        f"{counts}."
     ]
     for change, heading in _DIFF_HEADINGS.items():
         entries = diff.of(change)

@@ -185,8 +185,17 @@ def _fill(
 
 
 def cell_text(text: str) -> str:
-    """Text as a cell holds it: formula-safe, and cut to Excel's limit, saying so."""
+    """Text as a cell holds it: formula-safe, and cut to Excel's limit, saying so.
+
+    Excel counts a cell's characters in UTF-16 code units (a character beyond the
+    Basic Multilingual Plane, an emoji, is two); a cut never splits one."""
     safe = spreadsheet_safe(text)
-    if len(safe) <= CELL_LIMIT:
+    if len(safe) <= CELL_LIMIT // 2 or _utf16_units(safe) <= CELL_LIMIT:
         return safe
-    return safe[: CELL_LIMIT - len(CUT_MARK)] + CUT_MARK
+    budget = 2 * (CELL_LIMIT - _utf16_units(CUT_MARK))
+    kept = safe.encode("utf-16-le")[:budget].decode("utf-16-le", errors="ignore")
+    return kept + CUT_MARK
+
+
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2

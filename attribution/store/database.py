@@ -127,9 +127,7 @@ def _postgres_engine(url: str, *, quick_commits: bool) -> Engine:
     placeholders through psycopg's raw cursor. With its default ``%(name)s`` style,
     psycopg rewrites every statement in Python before sending it and caches only short
     ones, so the long multi-row inserts of a batch of pages were rewritten every time:
-    about half the CPU of recording them. Rows streamed in batches (a report's) come
-    through a server-side cursor, which must take the same placeholders: its raw kind
-    too."""
+    about half the CPU of recording them."""
     options: dict[str, Any] = {}
     if quick_commits:
         options["options"] = "-c synchronous_commit=off"
@@ -141,6 +139,8 @@ def _postgres_engine(url: str, *, quick_commits: bool) -> Engine:
     engine = create_engine(
         url, pool_pre_ping=True, connect_args=options, paramstyle="numeric_dollar"
     )
+    # Named (server-side) cursors, which streamed results use, must take the same
+    # placeholders: psycopg's default ServerCursor knows only its own %s style.
     event.listen(engine, "connect", _raw_server_cursors)
     return engine
 

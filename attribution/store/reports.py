@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, false, func, select, true
 from sqlalchemy.orm import aliased
 
 from attribution.errors import UsageError
@@ -39,20 +39,26 @@ if TYPE_CHECKING:
     from attribution.records import ReportScope, RunSummary
 
 _BATCH = 500
-# Findings standing in both runs compared at once: their appearances are read by page,
-# and each page has a finding for several rules, so bigger batches read fewer pages again.
-_DIFF_BATCH = 10_000
 _STANDING = (OPEN, WAIVED)
 _SCAN = "scan"
 
 
 def run_end(session: Session, run_id: int) -> datetime:
-    """When run ``run_id`` ended (now, for a run that has not); a clear error for a run
-    that is not in the record."""
+    """When run ``run_id`` ended; for one that has not (still running, or killed and
+    since marked interrupted), the last moment it recorded anything, so that what later
+    runs found is not taken for what it saw. A clear error for a run that is not in the
+    record."""
     run = session.get(Run, run_id)
     if run is None:
         raise UsageError(f"no run {run_id} in the database (see 'attribution runs')")
-    return aware(run.finished_at) if run.finished_at else datetime.now(UTC)
+    if run.finished_at:
+        return aware(run.finished_at)
+    moments = [
+        session.scalar(select(func.max(FindingEvent.at)).where(FindingEvent.run_id == run_id)),
+        session.scalar(select(func.max(PageFetch.fetched_at)).where(PageFetch.run_id == run_id)),
+        session.scalar(select(func.max(Appearance.checked_at)).where(Appearance.run_id == run_id)),
+    ]
+    return max([aware(run.started_at), *(aware(moment) for moment in moments if moment)])
 
 
 def compared_runs(session: Session, after: int | None = None) -> tuple[int, int] | None:
@@ -111,11 +117,10 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _severity_rank(severity: Any = FindingRow.severity) -> ColumnElement[int]:
-    """Most serious first, by ``severity`` (a finding's now, or at the end of a run)."""
+def _severity_rank(severity: ColumnElement[Any] | None = None) -> ColumnElement[int]:
     return case(
         {Severity.ERROR.value: 0, Severity.WARNING.value: 1, Severity.NOTICE.value: 2},
-        value=severity,
+        value=FindingRow.severity if severity is None else severity,
         else_=3,
     )
 
@@ -150,16 +155,17 @@ def report_findings(session: Session, scope: ReportScope, today: date) -> Iterat
         Image.url,
     ]
     statement: Any
-    rank = _severity_rank()
+    severity: Any = FindingRow.severity
     if scope.run_id is not None:
         state = _standing_at(run_end(session, scope.run_id))
         read = select(PageFetch.page_id).where(PageFetch.run_id == scope.run_id)
+        # The severity the run left the finding with orders it, as it is shown.
+        severity = func.coalesce(state.c.severity, FindingRow.severity)
         statement = (
-            select(*columns[:2], state.c.severity, state.c.status, *columns[4:])
+            select(*columns[:2], severity.label("severity"), state.c.status, *columns[4:])
             .join(state, state.c.finding_id == FindingRow.id)
             .where(state.c.status.in_(scope.statuses), FindingRow.page_id.in_(read))
         )
-        rank = _severity_rank(state.c.severity)  # the order of the severities shown
     else:
         statement = select(*columns).where(FindingRow.status.in_(scope.statuses))
     statement = statement.join(Page, Page.id == FindingRow.page_id).outerjoin(
@@ -172,7 +178,9 @@ def report_findings(session: Session, scope: ReportScope, today: date) -> Iterat
         conditions.append(FindingRow.first_seen < _day_start(scope.until + timedelta(days=1)))
     if conditions:
         statement = statement.where(and_(*conditions))
-    statement = statement.order_by(rank, FindingRow.rule, Page.url, FindingRow.id)
+    statement = statement.order_by(
+        _severity_rank(severity), FindingRow.rule, Page.url, FindingRow.id
+    )
     rows = session.execute(statement.execution_options(yield_per=_BATCH))
     for batch in rows.partitions():
         kept = [row for row in batch if scope.covers_page(row[10])]
@@ -253,11 +261,20 @@ def report_images(session: Session, scope: ReportScope) -> Iterator[ReportImage]
     """The images on the pages in ``scope``, as each page's latest parsed reading (up
     to the scope's run) showed them, by page; each with when the page first and last
     showed it and its credit's parsed facts."""
-    last_run = select(Appearance.page_id, func.max(Appearance.run_id).label("run_id"))
+    # Each page's latest parsed reading (one found unchanged shows what the one before
+    # it did): the run whose appearances show the page's images, none when it had none.
+    parsed = select(PageFetch.page_id, func.max(PageFetch.id).label("fetch_id")).where(
+        PageFetch.unchanged.is_(false())
+    )
     if scope.run_id is not None:
         read = select(PageFetch.page_id).where(PageFetch.run_id == scope.run_id)
-        last_run = last_run.where(Appearance.run_id <= scope.run_id, Appearance.page_id.in_(read))
-    last = last_run.group_by(Appearance.page_id).subquery()
+        parsed = parsed.where(PageFetch.run_id <= scope.run_id, PageFetch.page_id.in_(read))
+    latest = parsed.group_by(PageFetch.page_id).subquery()
+    last = (
+        select(PageFetch.page_id, PageFetch.run_id)
+        .join(latest, PageFetch.id == latest.c.fetch_id)
+        .subquery()
+    )
     span = (
         select(
             Appearance.page_id,
@@ -265,6 +282,7 @@ def report_images(session: Session, scope: ReportScope) -> Iterator[ReportImage]
             func.min(Appearance.checked_at).label("first"),
             func.max(Appearance.checked_at).label("last"),
         )
+        .where(Appearance.run_id <= scope.run_id if scope.run_id is not None else true())
         .group_by(Appearance.page_id, Appearance.image_id)
         .subquery()
     )
@@ -358,23 +376,22 @@ def run_diff(session: Session, before: int, after: int, scope: ReportScope) -> R
     if conditions:
         statement = statement.where(and_(*conditions))
     entries: list[DiffEntry] = []
-    both: list[Any] = []  # standing in both runs: compared a batch at a time
-    changed: list[DiffEntry] = []
-    for row in session.execute(statement):
-        if not scope.covers_page(row[6]):
-            continue
-        was, stands = row[8] in _STANDING, row[10] in _STANDING
-        if stands and not was:
-            entries.append(_entry("new", row, row[11]))
-        elif was and row[10] == RESOLVED:
-            entries.append(_entry("resolved", row, row[9]))
-        elif was and stands:
-            both.append(row)
-            if len(both) == _DIFF_BATCH:
-                changed.extend(_changed(session, both, before, after))
-                both = []
-    changed.extend(_changed(session, both, before, after))
-    entries.extend(changed)
+    # Streamed: the findings standing in both runs (most of them, in a large record)
+    # are compared a batch at a time; only what changed is kept.
+    rows = session.execute(statement.execution_options(yield_per=_BATCH))
+    for batch in rows.partitions():
+        both: list[Any] = []
+        for row in batch:
+            if not scope.covers_page(row[6]):
+                continue
+            was, stands = row[8] in _STANDING, row[10] in _STANDING
+            if stands and not was:
+                entries.append(_entry("new", row, row[11]))
+            elif was and row[10] == RESOLVED:
+                entries.append(_entry("resolved", row, row[9]))
+            elif was and stands:
+                both.append(row)
+        entries.extend(_changed(session, both, before, after))
     order = {"new": 0, "resolved": 1, "changed": 2}
     entries.sort(key=lambda entry: order[entry.change])  # stable: each kind stays in order
     return RunDiff(before, after, before_end, after_end, tuple(entries))

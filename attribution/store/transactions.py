@@ -45,8 +45,9 @@ def actor(by: str | None) -> str | None:
 
 
 def aware(moment: datetime) -> datetime:
-    """``moment`` in UTC when it has no zone (SQLite gives back naive datetimes)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """``moment`` in UTC: SQLite gives back naive datetimes (stored in UTC), PostgreSQL
+    gives them in its session's time zone, which need not be UTC."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def table(model: type[Base]) -> Table:
