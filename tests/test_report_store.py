@@ -389,6 +389,10 @@ def test_a_run_compared_with_itself_or_missing(
     _, second, third = audit_scenario.runs
     with pytest.raises(UsageError, match="compared with itself"):
         run_diff(session, third, third, ReportScope())
+    with pytest.raises(
+        UsageError, match=f"give the earlier run first .attribution diff {second} {third}"
+    ):
+        run_diff(session, third, second, ReportScope())
     with pytest.raises(UsageError, match="no run 999"):
         run_diff(session, second, 999, ReportScope())
     with pytest.raises(UsageError, match="no run 999"):

@@ -349,6 +349,11 @@ def run_diff(session: Session, before: int, after: int, scope: ReportScope) -> R
     if before == after:
         raise UsageError(f"run {before} compared with itself: give two different runs")
     before_end, after_end = run_end(session, before), run_end(session, after)
+    if before > after:
+        raise UsageError(
+            f"run {before} is later than run {after}: give the earlier run first "
+            f"(attribution diff {after} {before})"
+        )
     then, now = aliased(FindingEvent, name="then"), aliased(FindingEvent, name="now")
     statement = (
         select(
