@@ -73,6 +73,11 @@ def _insert(connection: Any, model: Any, rows: list[dict[str, Any]]) -> None:
         connection.execute(model.__table__.insert(), chunk)
 
 
+def _page_url(n: int) -> str:
+    section = "news" if n % 2 else "sport"
+    return f"https://www.example.com/{section}/2026/story-{n}.html"
+
+
 def _pages_and_images(
     pages: int, t0: datetime
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -81,8 +86,7 @@ def _pages_and_images(
 
     page_rows, image_rows = [], []
     for n in range(1, pages + 1):
-        section = "news" if n % 2 else "sport"
-        url = f"https://www.example.com/{section}/2026/story-{n}.html"
+        url = _page_url(n)
         page_rows.append(
             {
                 "id": n,
@@ -107,6 +111,34 @@ def _pages_and_images(
     return page_rows, image_rows
 
 
+def _fetch_id(run: int, page: int, pages: int) -> int:
+    return (run - 1) * pages + page
+
+
+def _fetches(pages: int, runs: tuple[datetime, datetime]) -> list[dict[str, Any]]:
+    """Each page read in both scans (the reading its images belong to)."""
+    rows = []
+    for run, at in enumerate(runs, start=1):
+        for n in range(1, pages + 1):
+            url = _page_url(n)
+            rows.append(
+                {
+                    "id": _fetch_id(run, n, pages),
+                    "run_id": run,
+                    "page_id": n,
+                    "requested_url": url,
+                    "final_url": url,
+                    "http_status": 200,
+                    "fetched_at": at,
+                    "sha256": hashlib.sha256(f"{run}-{n}".encode()).hexdigest(),
+                    "size": 40_000,
+                    "images": IMAGES_PER_PAGE,
+                    "unchanged": False,
+                }
+            )
+    return rows
+
+
 def _appearances(pages: int, runs: tuple[datetime, datetime]) -> list[dict[str, Any]]:
     """Each image on its page in both scans; a tenth of the credits renamed in the second."""
     rows = []
@@ -119,6 +151,7 @@ def _appearances(pages: int, runs: tuple[datetime, datetime]) -> list[dict[str, 
                 rows.append(
                     {
                         "run_id": run,
+                        "fetch_id": _fetch_id(run, n, pages),
                         "page_id": n,
                         "image_id": (n - 1) * IMAGES_PER_PAGE + k + 1,
                         "position": k,
@@ -212,6 +245,7 @@ def build_record(path: Path, findings: int) -> None:
         FindingRow,
         Image,
         Page,
+        PageFetch,
         Run,
         Waiver,
     )
@@ -226,6 +260,7 @@ def build_record(path: Path, findings: int) -> None:
         _insert(connection, Run, [_run(at) for at in runs])
         _insert(connection, Page, page_rows)
         _insert(connection, Image, image_rows)
+        _insert(connection, PageFetch, _fetches(pages, runs))
         _insert(connection, Appearance, _appearances(pages, runs))
         _insert(connection, FindingRow, finding_rows)
         _insert(connection, FindingEvent, events)
@@ -314,6 +349,8 @@ def task_stream(database: Path, output: Path) -> dict[str, Any]:
         providers = len(report.provider_uses(tally))
         changed = len(report.diff.entries) if report.diff else 0
     db.close()
+    if not tally.images:  # a report that finds no pictures measures nothing worth having
+        raise SystemExit("the report found none of the record's images")
     return {
         "findings": tally.findings,
         "images": tally.images,
