@@ -46,6 +46,16 @@ def active_waiver(today: date) -> ColumnElement[bool]:
     return and_(Waiver.revoked_at.is_(None), or_(Waiver.until.is_(None), Waiver.until >= today))
 
 
+def severity_rank(severity: ColumnElement[Any] | None = None) -> ColumnElement[int]:
+    """An order of findings, most serious first, by ``severity`` (a finding's now, by
+    default, or the severity it had at some moment)."""
+    return case(
+        {Severity.ERROR.value: 0, Severity.WARNING.value: 1, Severity.NOTICE.value: 2},
+        value=FindingRow.severity if severity is None else severity,
+        else_=3,
+    )
+
+
 def finding_identity(rule: str, page_url: str, image_url: str | None) -> str:
     """The stable identity of a finding across runs: its rule, page and image."""
     key = "\x1f".join((rule, page_url, image_url or ""))
@@ -253,12 +263,9 @@ def list_findings(db: Database, query: FindingFilter = FindingFilter()) -> list[
     if conditions:
         statement = statement.where(and_(*conditions))
     # Ordered in SQL so that a limit keeps the most serious findings, not the newest.
-    severity_rank = case(
-        {Severity.ERROR.value: 0, Severity.WARNING.value: 1, Severity.NOTICE.value: 2},
-        value=FindingRow.severity,
-        else_=3,
+    statement = statement.order_by(
+        severity_rank(), FindingRow.last_seen.desc(), FindingRow.id.desc()
     )
-    statement = statement.order_by(severity_rank, FindingRow.last_seen.desc(), FindingRow.id.desc())
     if query.limit:
         statement = statement.limit(query.limit)
     with db.sessions() as session:

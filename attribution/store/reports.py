@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, select, true
+from sqlalchemy import ColumnElement, and_, false, func, select, true
 from sqlalchemy.orm import aliased
 
 from attribution.errors import UsageError
@@ -21,7 +21,7 @@ from attribution.records import (
     RunDiff,
     Severity,
 )
-from attribution.store.findings import OPEN, RESOLVED, WAIVED, latest_waivers
+from attribution.store.findings import OPEN, RESOLVED, WAIVED, latest_waivers, severity_rank
 from attribution.store.models import (
     Appearance,
     FindingEvent,
@@ -83,26 +83,11 @@ def compared_runs(session: Session, after: int | None = None) -> tuple[int, int]
     return None
 
 
-def _standing_at(moment: datetime) -> Any:
-    """Each finding's status and severity at ``moment``: those its latest event before
-    then left it in (a subquery of finding_id, status, severity)."""
-    latest = (
-        select(FindingEvent.finding_id, func.max(FindingEvent.id).label("event_id"))
-        .where(FindingEvent.at <= moment)
-        .group_by(FindingEvent.finding_id)
-        .subquery()
-    )
-    return (
-        select(FindingEvent.finding_id, FindingEvent.status, FindingEvent.severity)
-        .join(latest, FindingEvent.id == latest.c.event_id)
-        .subquery()
-    )
-
-
 def _event_at(moment: datetime) -> Any:
-    """The id of each finding's latest event at ``moment`` (a subquery correlated with
-    the findings: one look-up in a finding's few events, where a join with
-    :func:`_standing_at` made SQLite scan every finding's state for each finding)."""
+    """The id of each finding's latest event at ``moment``, whose status and severity
+    are the finding's then (a subquery correlated with the findings: one look-up in a
+    finding's few events, where a join with every finding's state at that moment made
+    SQLite scan them all for each finding)."""
     return (
         select(FindingEvent.id)
         .where(FindingEvent.finding_id == FindingRow.id, FindingEvent.at <= moment)
@@ -115,14 +100,6 @@ def _event_at(moment: datetime) -> Any:
 
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def _severity_rank(severity: ColumnElement[Any] | None = None) -> ColumnElement[int]:
-    return case(
-        {Severity.ERROR.value: 0, Severity.WARNING.value: 1, Severity.NOTICE.value: 2},
-        value=FindingRow.severity if severity is None else severity,
-        else_=3,
-    )
 
 
 def _page_prefilter(scope: ReportScope) -> list[ColumnElement[bool]]:
@@ -157,14 +134,15 @@ def report_findings(session: Session, scope: ReportScope, today: date) -> Iterat
     statement: Any
     severity: Any = FindingRow.severity
     if scope.run_id is not None:
-        state = _standing_at(run_end(session, scope.run_id))
+        state = aliased(FindingEvent, name="state")
         read = select(PageFetch.page_id).where(PageFetch.run_id == scope.run_id)
         # The severity the run left the finding with orders it, as it is shown.
-        severity = func.coalesce(state.c.severity, FindingRow.severity)
+        severity = func.coalesce(state.severity, FindingRow.severity)
         statement = (
-            select(*columns[:2], severity.label("severity"), state.c.status, *columns[4:])
-            .join(state, state.c.finding_id == FindingRow.id)
-            .where(state.c.status.in_(scope.statuses), FindingRow.page_id.in_(read))
+            select(*columns[:2], severity.label("severity"), state.status, *columns[4:])
+            .select_from(FindingRow)
+            .join(state, state.id == _event_at(run_end(session, scope.run_id)))
+            .where(state.status.in_(scope.statuses), FindingRow.page_id.in_(read))
         )
     else:
         statement = select(*columns).where(FindingRow.status.in_(scope.statuses))
@@ -179,7 +157,7 @@ def report_findings(session: Session, scope: ReportScope, today: date) -> Iterat
     if conditions:
         statement = statement.where(and_(*conditions))
     statement = statement.order_by(
-        _severity_rank(severity), FindingRow.rule, Page.url, FindingRow.id
+        severity_rank(severity), FindingRow.rule, Page.url, FindingRow.id
     )
     rows = session.execute(statement.execution_options(yield_per=_BATCH))
     for batch in rows.partitions():
@@ -375,7 +353,7 @@ def run_diff(session: Session, before: int, after: int, scope: ReportScope) -> R
         .outerjoin(then, then.id == _event_at(before_end))
         .outerjoin(now, now.id == _event_at(after_end))
         .where(then.status.in_(_STANDING) | now.status.in_(_STANDING))
-        .order_by(_severity_rank(), FindingRow.rule, Page.url, FindingRow.id)
+        .order_by(severity_rank(), FindingRow.rule, Page.url, FindingRow.id)
     )
     conditions = _page_prefilter(scope)
     if conditions:
