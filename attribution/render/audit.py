@@ -4,11 +4,10 @@ streams read once) and the tally each format keeps while it reads them."""
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from attribution.records import Severity
 
@@ -170,29 +169,3 @@ class AuditTally:
         warnings, notices)."""
         ranked = sorted(self.page_risk.items(), key=lambda item: ([-n for n in item[1]], item[0]))
         return [(url, *counts) for url, counts in ranked[:count]]  # type: ignore[misc]
-
-
-class Spool(Protocol):
-    """A text file that parts of a report wait in until its beginning is known."""
-
-    def write(self, text: str, /) -> object: ...
-    def seek(self, offset: int, /) -> object: ...
-    def read(self, size: int = -1, /) -> str: ...
-    def close(self) -> None: ...
-
-
-# Parts of a report past this size wait on disk rather than in memory.
-SPOOL_BYTES = 8 * 1024 * 1024
-
-
-def spool() -> Spool:
-    """A text file for a report's later parts: in memory, on disk past a few MiB."""
-    return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", encoding="utf-8")
-
-
-def copy_spool(source: Spool, sink: Callable[[str], object]) -> None:
-    """Write what ``source`` holds to ``sink`` in pieces, and close it."""
-    source.seek(0)
-    while chunk := source.read(1024 * 1024):
-        sink(chunk)
-    source.close()

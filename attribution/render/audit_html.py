@@ -18,15 +18,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from attribution import __version__
-from attribution.render.audit import (
-    SEVERITIES,
-    UNKNOWN_PROVIDER,
-    AuditTally,
-    copy_spool,
-    spool,
-)
+from attribution.render.audit import SEVERITIES, UNKNOWN_PROVIDER, AuditTally
 from attribution.render.charts import bar_chart, trend_chart
 from attribution.render.html import reports_dir
+from attribution.render.report import copy_spool, spool
 
 if TYPE_CHECKING:
     from attribution.records import ReportFinding, Severity

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import html
 import io
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
 
 from attribution import __version__
-from attribution.render.report import render_whole
+from attribution.render.report import copy_spool, render_whole, spool
 from attribution.render.text import SOCIAL_HEADING, credit_facts, split_by_role, tally_line
 from attribution.serialize import ReportTally
 
@@ -43,10 +42,6 @@ def check_report(report: CheckReport) -> str:
     return buffer.getvalue()
 
 
-# Pages' sections past this size wait on disk rather than in memory.
-_SPOOL_BYTES = 8 * 1024 * 1024
-
-
 class HtmlCheckWriter:
     """The HTML check report written page by page (see :class:`CheckWriter`).
 
@@ -59,9 +54,7 @@ class HtmlCheckWriter:
         self.profile = profile
         self.tally = ReportTally()
         self.first_title: str | None = None
-        self.sections = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by finish
-            max_size=_SPOOL_BYTES, mode="w+", encoding="utf-8"
-        )
+        self.sections = spool()
 
     def page(self, page: PageResult) -> None:
         """Set one page's section aside."""
@@ -82,11 +75,8 @@ class HtmlCheckWriter:
         }
         before, _, after = template.substitute(fields).partition(_PAGES_MARK)
         self.sink.write(before)
-        self.sections.seek(0)
-        while chunk := self.sections.read(1024 * 1024):
-            self.sink.write(chunk)
+        copy_spool(self.sections, self.sink.write)
         self.sink.write(after + "\n")
-        self.sections.close()
 
 
 _PAGES_MARK = "\x00pages\x00"

@@ -8,8 +8,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from attribution.render.audit import SEVERITIES, AuditTally, copy_spool, spool
-from attribution.render.report import render_whole
+from attribution.render.audit import SEVERITIES, AuditTally
+from attribution.render.report import copy_spool, render_whole, spool
 from attribution.serialize import (
     REPORT_SCHEMA,
     ReportTally,
@@ -43,8 +43,8 @@ if TYPE_CHECKING:
         StoredFinding,
         Waiver,
     )
-    from attribution.render.audit import AuditReport, Spool
-    from attribution.render.report import CheckReport, Sink
+    from attribution.render.audit import AuditReport
+    from attribution.render.report import CheckReport, Sink, Spool
     from attribution.rules import Rule
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -50,3 +50,31 @@ def render_whole(writer: CheckWriter, report: CheckReport) -> None:
     for page in report.pages:
         writer.page(page)
     writer.finish(report.failed)
+
+
+class Spool(Protocol):
+    """A text file that parts of a report wait in until its beginning is known."""
+
+    def write(self, text: str, /) -> object: ...
+    def seek(self, offset: int, /) -> object: ...
+    def read(self, size: int = -1, /) -> str: ...
+    def close(self) -> None: ...
+
+
+# Parts of a report past this size wait on disk rather than in memory.
+SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def spool() -> Spool:
+    """A text file for a report's later parts: in memory, on disk past a few MiB."""
+    import tempfile  # here: every command loads this module, few of them spool
+
+    return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", encoding="utf-8")
+
+
+def copy_spool(source: Spool, sink: Callable[[str], object]) -> None:
+    """Write what ``source`` holds to ``sink`` in pieces, and close it."""
+    source.seek(0)
+    while chunk := source.read(1024 * 1024):
+        sink(chunk)
+    source.close()
