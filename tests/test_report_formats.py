@@ -467,3 +467,17 @@ def test_a_reader_that_goes_away_ends_the_report_quietly(record: str, fmt: str) 
         errors = process.stderr.read().decode()
         assert process.wait(timeout=60) == 0, errors
     assert errors == ""
+
+
+def test_a_workbook_that_cannot_be_written_is_one_clear_line(tmp_path: Path) -> None:
+    env = {"ATTRIBUTION_DATABASE_URL": f"sqlite:///{tmp_path}/empty.db"}
+    assert run_cli("db", "upgrade", env=env).returncode == 0
+    targets = [tmp_path / "no-such-folder" / "audit.xlsx"]
+    if Path("/dev/full").exists():  # a disk that is full
+        targets.append(Path("/dev/full"))
+    for target in targets:
+        result = run_cli("report", "--format", "xlsx", "--output", str(target), env=env)
+        assert result.returncode == 2, result.stderr
+        first = result.stderr.splitlines()[0]
+        assert first.startswith(f"attribution: {target}: cannot be written ("), result.stderr
+        assert "internal error" not in result.stderr

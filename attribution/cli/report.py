@@ -6,6 +6,7 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +18,10 @@ from attribution.cli.common import (
     output_option,
 )
 from attribution.render import REPORT_FORMATS, format_help
+
+if TYPE_CHECKING:
+    from attribution.render import StreamedFormat
+    from attribution.render.audit import AuditReport
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -122,7 +127,7 @@ def command(
     try:
         with open_report(db, profile, scope) as report:
             if chosen.binary:
-                _write_binary(chosen.write, report, output)
+                _write_binary(chosen, report, output)
             else:
                 sink = ReportSink(output)
                 try:
@@ -134,31 +139,24 @@ def command(
     return EXIT_OK
 
 
-def _write_binary(write: object, report: object, output: Path | None) -> None:
+def _write_binary(
+    chosen: StreamedFormat[AuditReport], report: AuditReport, output: Path | None
+) -> None:
     """Write a binary format to ``output``, else to standard output (not a terminal)."""
-    from collections.abc import Callable
-    from typing import cast
-
-    from xlsxwriter.exceptions import FileCreateError  # type: ignore[import-untyped]
-
     from attribution.errors import UsageError
 
-    writer = cast(Callable[[object, object], None], write)
     if output is None:
         sink = _BinaryStdout()
-        writer(report, sink)
+        chosen.write(report, sink)
         sink.flush()
         if sink.gone:  # so that nothing is flushed to the closed pipe at exit
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream
         return
     try:
         with output.open("wb") as file:
-            writer(report, file)
+            chosen.write(report, file)
     except OSError as problem:
-        raise UsageError(f"{output}: cannot be written ({problem.strerror})") from None
-    except FileCreateError as problem:  # the workbook's own wrapping of an OSError
-        reason = getattr(problem.__context__, "strerror", None) or problem
-        raise UsageError(f"{output}: cannot be written ({reason})") from None
+        raise UsageError(f"{output}: cannot be written ({problem.strerror or problem})") from None
 
 
 class _BinaryStdout:
