@@ -475,16 +475,15 @@ def diff_entry_json(entry: DiffEntry) -> dict[str, Any]:
 def changes_json(diff: RunDiff) -> dict[str, Any]:
     """What changed from one run to another: the runs, when they ended, and the new,
     resolved and changed findings."""
+    from attribution.records import DIFF_CHANGES  # only what writes a diff loads its records
+
     return {
         "before_run": diff.before,
         "after_run": diff.after,
         "before_ended": diff.before_ended.isoformat(),
         "after_ended": diff.after_ended.isoformat(),
-        **{change: [diff_entry_json(e) for e in diff.of(change)] for change in _CHANGES},
+        **{change: [diff_entry_json(e) for e in diff.of(change)] for change in DIFF_CHANGES},
     }
-
-
-_CHANGES = ("new", "resolved", "changed")
 
 
 def diff_json(diff: RunDiff) -> dict[str, Any]:

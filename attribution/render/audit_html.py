@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from attribution import __version__
+from attribution.records import DIFF_CHANGES
 from attribution.render.audit import SEVERITIES, UNKNOWN_PROVIDER, AuditTally
 from attribution.render.charts import bar_chart, trend_chart
 from attribution.render.html import reports_dir
@@ -158,9 +159,7 @@ def _summary(
         ),
         "trend_chart": trend_chart("Findings per run", report.trend),
         "riskiest": tally.riskiest_pages(),
-        "changes": {change: diff.of(change) for change in ("new", "resolved", "changed")}
-        if diff
-        else None,
+        "changes": {change: diff.of(change) for change in DIFF_CHANGES} if diff else None,
         "listed": CHANGES_LISTED,
         "unlicensed": [use for use in uses if use.unlicensed],
         "uses": uses,

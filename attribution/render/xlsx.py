@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from xlsxwriter import Workbook  # type: ignore[import-untyped]
 
+from attribution.records import DIFF_CHANGES
 from attribution.render.audit import SEVERITIES, AuditTally
 from attribution.render.audit_table import (
     FINDING_COLUMNS,
@@ -116,10 +117,7 @@ def _change_rows(report: AuditReport) -> list[tuple[Value, ...]]:
     if diff is None:
         return [("Changes since the previous run", "no earlier run")]
     label = f"findings since run {diff.before} (in run {diff.after})"
-    return [(f"{change.capitalize()} {label}", len(diff.of(change))) for change in _CHANGES]
-
-
-_CHANGES = ("new", "resolved", "changed")
+    return [(f"{change.capitalize()} {label}", len(diff.of(change))) for change in DIFF_CHANGES]
 
 
 class _Styles:

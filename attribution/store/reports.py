@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from attribution.errors import UsageError
 from attribution.records import (
+    DIFF_CHANGES,
     DiffEntry,
     FieldChange,
     ReportFinding,
@@ -379,8 +380,9 @@ def run_diff(session: Session, before: int, after: int, scope: ReportScope) -> R
             elif was and stands:
                 both.append(row)
         entries.extend(_changed(session, both, before, after))
-    order = {"new": 0, "resolved": 1, "changed": 2}
-    entries.sort(key=lambda entry: order[entry.change])  # stable: each kind stays in order
+    entries.sort(
+        key=lambda entry: DIFF_CHANGES.index(entry.change)
+    )  # stable: each kind stays in order
     return RunDiff(before, after, before_end, after_end, tuple(entries))
 
 
