@@ -10,6 +10,7 @@ file, the key and what is expected.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
@@ -24,13 +25,14 @@ from attribution.records import (
     Profile,
     RightsEntry,
     ScanSettings,
+    ServeSettings,
     unknown_scope_terms,
 )
 
 PROFILE_NAME = "attribution.toml"
 CONFIG_VARIABLE = "ATTRIBUTION_CONFIG"
 SEVERITY_SETTINGS = frozenset({"error", "warning", "notice", "off"})
-_TOP_KEYS = frozenset({"publication", "rules", "rights", "database", "limits", "scan"})
+_TOP_KEYS = frozenset({"publication", "rules", "rights", "database", "limits", "scan", "serve"})
 _PUBLICATION_KEYS = frozenset({"name", "commercial", "adapts_images", "staff_credits", "domains"})
 _RIGHTS_KEYS = frozenset({"provider", "scope", "valid_from", "valid_until", "reference"})
 
@@ -209,6 +211,7 @@ def profile_from_mapping(
         rights=tuple(entries),
         limits=_limits(source, data.get("limits", {})),
         scan=_scan(source, data.get("scan", {})),
+        serve=_serve(source, data.get("serve", {})),
     )
 
 
@@ -304,3 +307,37 @@ def _scan(source: str, table: object) -> ScanSettings:
     if smtp is not None and not smtp.startswith(("smtp://", "smtp+starttls://")):
         raise _fail(source, "scan.smtp", "must be smtp://host:port or smtp+starttls://host:port")
     return replace(defaults, **values)
+
+
+_SERVE_NUMBERS = {
+    "checks_per_client": "checks one client may run at once",
+    "checks_at_once": "checks the server runs at once",
+    "max_body_kb": "kilobytes a request's body may hold",
+}
+# A header's name as HTTP defines it.
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _serve(source: str, table: object) -> ServeSettings:
+    """The ``[serve]`` table: whole numbers in range, the trusted header an HTTP name."""
+    if not isinstance(table, dict):
+        raise _fail(source, "serve", "must be a table, e.g. [serve] checks_per_client = 2")
+    _unknown(source, "serve.", table, frozenset({*_SERVE_NUMBERS, "trusted_user_header"}))
+    values: dict[str, Any] = {}
+    for key, meaning in _SERVE_NUMBERS.items():
+        if key not in table:
+            continue
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 10**6:
+            raise _fail(source, f"serve.{key}", f"must be a positive whole number ({meaning})")
+        values[key] = value
+    header = table.get("trusted_user_header")
+    if header is not None:
+        if not isinstance(header, str) or not _HEADER_NAME.fullmatch(header.strip()):
+            raise _fail(
+                source,
+                "serve.trusted_user_header",
+                'must be the name of the header your reverse proxy sets, e.g. "X-Remote-User"',
+            )
+        values["trusted_user_header"] = header.strip()
+    return replace(ServeSettings(), **values)

@@ -64,6 +64,11 @@ class SiteBusy(AttributionError):
     """Another scan of the same site is still running: this one does nothing."""
 
 
+class ServerBusy(AttributionError):
+    """Every place for a check on the server is taken and stayed taken while the
+    request waited (the web server answers 503: try again in a moment)."""
+
+
 class StorageError(AttributionError):
     """The database could not be reached or refused an operation (an operational failure)."""
 

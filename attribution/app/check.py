@@ -26,7 +26,7 @@ from attribution.app.gathering import PagesInHand
 from attribution.app.outcomes import CheckOutcome, CheckTally, TargetOutcome
 from attribution.app.parallel import HostGate, check_in_parallel
 from attribution.errors import FetchError, TargetError, UsageError
-from attribution.fetch.local import read_file_page, read_stdin_page
+from attribution.fetch.local import given_page, read_file_page, read_stdin_page
 from attribution.fetch.settings import FetchSettings
 from attribution.records import PageSource, Profile, UnchangedPage
 from attribution.sources.targets import (
@@ -104,7 +104,11 @@ def default_workers() -> int:
 class PageChecker:
     """Checks targets one at a time, sharing one HTTP session and one image reader
     (an image URL it still remembers is not read again for another page), each page within the
-    profile's :class:`~attribution.records.Limits`. Close it when done."""
+    profile's :class:`~attribution.records.Limits`. Close it when done.
+
+    ``sandbox`` lends it a parsing process that outlives it (a server keeps a few for
+    all its checks); by default it starts its own with the first page.
+    """
 
     def __init__(
         self,
@@ -112,6 +116,7 @@ class PageChecker:
         profile: Profile | None = None,
         *,
         gate: HostGate | None = None,
+        sandbox: Sandbox | None = None,
     ) -> None:
         # The HTTP stack loads here, once the parsing process is on its way (see
         # check_targets), so that the two load at the same time.
@@ -134,8 +139,10 @@ class PageChecker:
 
             self._browser = require_renderer()
         # The parsing process starts with the first page that needs parsing (a rescan of
-        # unchanged pages needs none).
-        self._sandbox: Sandbox | None = None
+        # unchanged pages needs none), unless the caller lends one (a server's pool):
+        # a lent one is the caller's to close.
+        self._sandbox: Sandbox | None = sandbox
+        self._owns_sandbox = sandbox is None
         self._clock = PageClock.start("", self.limits)
         # A polite gate holds the images' fetches from its hosts too.
         hold = gate.hold_unspaced if gate is not None and gate.covers_images else None
@@ -221,7 +228,12 @@ class PageChecker:
             kb, limits, rendered = self.options.kb, self.limits, self.options.render
             return self._run(stage, body, fetched.url, charset, kb, limits, rendered, *more), source
         fetched_at = datetime.now(UTC)
-        body = read_stdin_page() if target.kind is TargetKind.STDIN else read_file_page(target.name)
+        if target.kind is TargetKind.GIVEN:
+            body = given_page(target.body or b"")
+        elif target.kind is TargetKind.STDIN:
+            body = read_stdin_page()
+        else:
+            body = read_file_page(target.name)
         source = _source(target.name, target.address, body, fetched_at)
         charset = None
         if self.options.render:  # a page read here reaches no network
@@ -304,7 +316,7 @@ class PageChecker:
             self._session.close()
         if self._reader is not None:
             self._reader.close()
-        if self._sandbox is not None:
+        if self._sandbox is not None and self._owns_sandbox:
             self._sandbox.close()
 
     def __enter__(self) -> PageChecker:

@@ -175,9 +175,14 @@ class Recorder:
     def close(self, status: str) -> None:
         """Mark the run finished (or interrupted) and release the database."""
         try:
-            finish_run(self.db, self.run_id, status)
+            self.finish(status)
         finally:
             self.db.close()
+
+    def finish(self, status: str) -> None:
+        """Mark the run finished (or interrupted), keeping the database open (a
+        server's, shared by its checks)."""
+        finish_run(self.db, self.run_id, status)
 
     @classmethod
     def attach(cls, url: str | None, run_id: int, target: str, position: int | None) -> Recorder:

@@ -89,6 +89,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Scan a whole site: find its pages in sitemaps, feeds and lists, check each "
         "page's images, record everything, and sum up what is new.",
     ),
+    "serve": (
+        "attribution.cli.serve:command",
+        "Serve the editors' web page and the HTTP API for the publishing system.",
+    ),
     "waive": (
         "attribution.cli.waive:command",
         "Record that a finding is accepted: it stays out of the open list until --until.",

@@ -78,6 +78,16 @@ if TYPE_CHECKING:
     "(for JavaScript front ends and their preview URLs); its scripts may fetch only from "
     "the page's own origin, a saved file's from nowhere. Slower: needs chromium and playwright.",
 )
+@click.option(
+    "--header",
+    "-H",
+    "headers",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="Send this request header (repeatable) for a preview page behind a login, e.g. "
+    "-H 'Cookie: session=…' or -H 'Authorization: Bearer …'. Sent only to the hosts of the "
+    "URLs checked (and of --base-url), on redirects that stay there too; never recorded.",
+)
 @click.option("--no-store", is_flag=True, help="Do not record the results in the database.")
 @click.option(
     "--jobs",
@@ -107,6 +117,7 @@ def command(
     timeout: float | None,
     no_images: bool,
     render: bool,
+    headers: tuple[str, ...],
     no_store: bool,
     jobs: int | None,
     resume: int | None,
@@ -131,6 +142,7 @@ def command(
       attribution check https://example.com/news/story.html
       attribution check saved-page.html --format json --output report.json
       attribution check --render https://preview.example.com/story/123
+      attribution check https://preview.example.com/story/123 -H 'Cookie: session=abc123'
       curl -s https://example.com/story | attribution check - --base-url https://example.com/story
       attribution check --targets urls.txt --fail-on warning
       attribution check --targets sitemap-urls.txt --jobs 8 --format csv -o site.csv
@@ -159,6 +171,12 @@ def command(
     if output is not None:
         check_output(output)
     settings = fetch_settings(timeout)
+    if headers:
+        from attribution.fetch.settings import PageHeaders
+        from attribution.sources.targets import is_url
+
+        pages = [name for name in names if is_url(name)] + ([base_url] if base_url else [])
+        settings = replace(settings, page_headers=PageHeaders.for_pages(headers, pages))
     options = CheckOptions(
         profile=profile,
         base_url=base_url,

@@ -17,6 +17,14 @@ def read_stdin_page() -> bytes:
     return _html("-", sys.stdin.buffer.read(MAX_FILE_BYTES + 1)[:MAX_FILE_BYTES], "standard input")
 
 
+def given_page(body: bytes, what: str = "the HTML given") -> bytes:
+    """A page handed over whole (to the web page or the HTTP API); :class:`TargetError`
+    when it is larger than :data:`MAX_FILE_BYTES` or not an HTML document."""
+    if len(body) > MAX_FILE_BYTES:
+        raise TargetError("-", f"{what} is larger than {MAX_FILE_BYTES // 2**20} MiB")
+    return _html("-", body, what)
+
+
 def _html(target: str, body: bytes, what: str) -> bytes:
     reason = not_html(body)
     if reason is not None:

@@ -204,7 +204,7 @@ def _follow(
             with fetch.active():
                 response = session.get(
                     fetch.hop,
-                    headers=headers,
+                    headers=_hop_headers(settings, fetch.hop, headers),
                     stream=True,
                     allow_redirects=False,
                     timeout=(settings.connect_timeout, settings.read_timeout),
@@ -237,6 +237,19 @@ def _follow(
                 time.sleep(wait)
                 continue
         return response
+
+
+def _hop_headers(
+    settings: FetchSettings, hop: str, headers: dict[str, str] | None
+) -> dict[str, str] | None:
+    """The headers of the request for ``hop``: ``headers``, and the check's page headers
+    (a preview page's login) when ``hop`` is on one of their hosts."""
+    if settings.page_headers is None:
+        return headers
+    given = settings.page_headers.for_url(hop)
+    if not given:
+        return headers
+    return {**given, **(headers or {})}
 
 
 def _redirect_target(session: requests.Session, response: requests.Response, hop: str) -> str:

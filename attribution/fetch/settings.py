@@ -6,9 +6,97 @@ HTTP stack.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from attribution import __version__
+from attribution.errors import UsageError
+
+# A header's name as HTTP defines it (a "token", RFC 9110 §5.1).
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# Headers that say how the request is framed or routed, never what a page's login needs.
+_FRAMING_HEADERS = frozenset(
+    {
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "upgrade",
+        "te",
+        "trailer",
+        "proxy-authorization",
+        "proxy-connection",
+        "expect",
+    }
+)
+MAX_PAGE_HEADERS = 20
+MAX_HEADER_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class PageHeaders:
+    """Request headers given for a check (the cookie or token of a preview page behind a
+    login), sent only to ``hosts``: the hosts of the pages being checked, on the first
+    request and on every redirect that stays on one of them, never to another host.
+
+    Their values are secrets: they are left out of this record's ``repr``, and are
+    never recorded or logged (the record keeps only what the page showed).
+    """
+
+    hosts: frozenset[str]
+    headers: tuple[tuple[str, str], ...] = field(repr=False)
+
+    def for_url(self, url: str) -> dict[str, str]:
+        """The headers to send with a request for ``url`` (none for another host)."""
+        host = (urlsplit(url).hostname or "").rstrip(".").lower()
+        if host not in self.hosts:
+            return {}
+        return dict(self.headers)
+
+    @classmethod
+    def for_pages(cls, lines: Iterable[str], urls: Iterable[str]) -> PageHeaders | None:
+        """The headers of ``lines`` ("Name: value"), for the hosts of ``urls``; None when
+        there are none. :class:`UsageError` for a line that is not a header one may
+        give (see :func:`parse_header_line`)."""
+        headers = tuple(parse_header_line(line) for line in lines)
+        if not headers:
+            return None
+        if len(headers) > MAX_PAGE_HEADERS:
+            raise UsageError(f"at most {MAX_PAGE_HEADERS} headers may be given for a check")
+        hosts = frozenset((urlsplit(url).hostname or "").rstrip(".").lower() for url in urls) - {""}
+        return cls(hosts=hosts, headers=headers)
+
+
+def parse_header_line(line: str) -> tuple[str, str]:
+    """``line`` ("Name: value", e.g. "Cookie: session=…") as (name, value).
+
+    :class:`UsageError` for a line without a colon, a name that is not an HTTP token, a
+    value with line breaks or control characters, an over-long line, and the headers
+    that frame or route a request (``Host``, ``Content-Length``, ``Connection``…),
+    which the checker sets itself. The message never repeats the value (a secret).
+    """
+    name, colon, value = line.partition(":")
+    name, value = name.strip(), value.strip()
+    shown = name[:40] or "(no name)"
+    if not colon or not _HEADER_NAME.fullmatch(name):
+        raise UsageError(
+            f"header {shown!r} is not 'Name: value' (e.g. 'Cookie: session=…' or "
+            "'Authorization: Bearer …')"
+        )
+    if name.lower() in _FRAMING_HEADERS:
+        raise UsageError(f"header {name!r} cannot be given: the checker sets it itself")
+    if len(line.encode("utf-8", "replace")) > MAX_HEADER_BYTES:
+        raise UsageError(f"header {name!r} is longer than {MAX_HEADER_BYTES} bytes")
+    if any(_control(character) for character in value):
+        raise UsageError(f"header {name!r} has a line break or control character in its value")
+    return name, value
+
+
+def _control(character: str) -> bool:
+    return (ord(character) < 32 and character != "\t") or ord(character) == 127
 
 
 @dataclass(frozen=True)
@@ -38,3 +126,5 @@ class FetchSettings:
     # server); false for a server that checks pages for others. See
     # :mod:`attribution.fetch.policy`.
     private_targets: bool = True
+    # Headers given for the check of a page behind a login, sent to its host only.
+    page_headers: PageHeaders | None = None

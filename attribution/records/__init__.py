@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from attribution.records.embedded import ContentCredentials, Embedded
     from attribution.records.extracted import ExtractedImage, ExtractedPage
     from attribution.records.finding import FINDING_STATUSES, Finding, Severity
-    from attribution.records.profile import Limits, Profile, RightsEntry, ScanSettings
+    from attribution.records.profile import (
+        Limits,
+        Profile,
+        RightsEntry,
+        ScanSettings,
+        ServeSettings,
+    )
     from attribution.records.report import (
         DIFF_CHANGES,
         DiffEntry,
@@ -90,6 +96,7 @@ __all__ = [
     "RunSummary",
     "ScanSettings",
     "ScanSummary",
+    "ServeSettings",
     "Severity",
     "StoredFinding",
     "UnchangedPage",
@@ -114,6 +121,7 @@ _MODULES = {
     "Profile": "profile",
     "RightsEntry": "profile",
     "ScanSettings": "profile",
+    "ServeSettings": "profile",
     "ImageResult": "results",
     "PageResult": "results",
     "PageSource": "results",

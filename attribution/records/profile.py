@@ -113,6 +113,26 @@ class ScanSettings:
 
 
 @dataclass(frozen=True)
+class ServeSettings:
+    """How ``attribution serve`` serves editors and the publishing system: the profile's
+    ``[serve]`` table.
+
+    ``trusted_user_header`` names the header a reverse proxy sets to the signed-in user
+    (``X-Remote-User``) after its own login: when set, every request but the health
+    check must carry it (the proxy must overwrite what clients send). At most
+    ``checks_per_client`` checks of one client (its user, token or address) run at
+    once, and at most ``checks_at_once`` in all; a request body over ``max_body_kb``
+    is refused. The token of the API is a secret and is not kept here: it comes from
+    the environment (``ATTRIBUTION_SERVE_TOKEN``).
+    """
+
+    trusted_user_header: str | None = None
+    checks_per_client: int = 2
+    checks_at_once: int = 4
+    max_body_kb: int = 10 * 1024
+
+
+@dataclass(frozen=True)
 class Profile:
     """The publication whose use of images is being checked.
 
@@ -129,3 +149,4 @@ class Profile:
     database_url: str | None = None
     limits: Limits = field(default_factory=Limits)
     scan: ScanSettings = field(default_factory=ScanSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)

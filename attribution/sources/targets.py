@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,16 +21,26 @@ class TargetKind(StrEnum):
     URL = "url"
     FILE = "file"
     STDIN = "stdin"
+    GIVEN = "given"  # HTML handed over with its address (the web page, the HTTP API)
 
 
 @dataclass(frozen=True)
 class Target:
     """One page to check: ``name`` as the user gave it, ``address`` the URL its page is
-    checked under (the URL itself, ``--base-url``, or the saved file's ``file:`` URL)."""
+    checked under (the URL itself, ``--base-url``, or the saved file's ``file:`` URL);
+    ``body`` the page's bytes when they were handed over (:data:`TargetKind.GIVEN`)."""
 
     name: str
     kind: TargetKind
     address: str
+    body: bytes | None = field(default=None, repr=False, compare=False)
+
+
+def given_target(body: bytes, base_url: str) -> Target:
+    """The page ``body`` handed over with its address ``base_url`` (an absolute http(s)
+    URL, else :class:`UsageError`): recorded as a page read from stdin with
+    ``--base-url`` is."""
+    return Target(STDIN, TargetKind.GIVEN, check_base_url(base_url), body)
 
 
 def is_url(text: str) -> bool:
