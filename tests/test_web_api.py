@@ -1,0 +1,289 @@
+"""The HTTP API of ``attribution serve`` over real HTTP: the server under uvicorn on a
+loopback port (tests/webserver.py), pages served by another loopback server, a real
+database (SQLite, and PostgreSQL where it answers)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import jsonschema
+import pytest
+import requests
+from conftest import LoopbackServer, redirect, send
+from webserver import EXAMPLE_BASE, WebServer, running_server, web_profile
+
+from attribution.records import ServeSettings
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = (ROOT / "examples" / "seed-article.html").read_text(encoding="utf-8")
+SCHEMAS = ROOT / "docs" / "json"
+STORY = (
+    b"<html><head><title>Story</title></head><body><article><h1>Story</h1>"
+    b"<p>Text of the story, long enough to be an article body and not a teaser.</p>"
+    b'<figure><img src="/pictures/lake.jpg" alt="A lake">'
+    b"<figcaption>The lake at dawn. Photo: Jane Roe / Flickr (CC BY-NC 2.0)</figcaption>"
+    b"</figure></article></body></html>"
+)
+
+
+def schema(name: str) -> dict[str, object]:
+    loaded: dict[str, object] = json.loads((SCHEMAS / f"{name}.schema.json").read_text("utf-8"))
+    return loaded
+
+
+def post_check(web: WebServer, body: object, **kwargs: object) -> requests.Response:
+    return requests.post(web.url("/api/check"), json=body, timeout=120, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def web(database_url: str) -> Iterator[WebServer]:
+    with running_server(web_profile(database_url)) as running:
+        yield running
+
+
+@pytest.fixture
+def sqlite_web(tmp_path: Path) -> Iterator[WebServer]:
+    with running_server(web_profile(f"sqlite:///{tmp_path}/web.db")) as running:
+        yield running
+
+
+def test_html_with_its_address_is_checked_recorded_and_read_back(web: WebServer) -> None:
+    answer = post_check(web, {"html": EXAMPLE, "base_url": EXAMPLE_BASE, "read_images": False})
+    assert answer.status_code == 200, answer.text
+    document = answer.json()
+    jsonschema.validate({k: v for k, v in document.items()}, schema("check"))
+    assert document["schema"] == "attribution.check/1"
+    assert document["verdict"] == {"exit_code": 1, "passed": False, "fail_on": "error"}
+    assert isinstance(document["run"], int)
+    (page,) = document["pages"]
+    assert len(page["images"]) == 2
+    rules = {f["rule"] for image in page["images"] for f in image["findings"]}
+    assert "nc-commercial-use" in rules and "licence-not-linked" in rules
+
+    history = requests.get(web.url(f"/api/pages/{quote(page['url'], safe='')}/history"), timeout=30)
+    assert history.status_code == 200
+    jsonschema.validate(history.json(), schema("history"))
+    assert [reading["run"] for reading in history.json()] == [document["run"]]
+
+    errors = requests.get(web.url("/api/findings"), params={"severity": "error"}, timeout=30)
+    assert errors.status_code == 200
+    jsonschema.validate(errors.json(), schema("findings"))
+    assert [finding["rule"] for finding in errors.json()] == ["nc-commercial-use"]
+    assert errors.json()[0]["page"] == page["url"]
+
+
+def test_a_url_is_fetched_and_the_verdict_follows_fail_on(
+    sqlite_web: WebServer, server: LoopbackServer
+) -> None:
+    server.routes["/story"] = lambda handler: send(handler, STORY)
+    strict = post_check(sqlite_web, {"url": server.url("/story"), "read_images": False})
+    assert strict.json()["verdict"]["exit_code"] == 1
+    assert strict.json()["pages"][0]["images"][0]["credit"]["licence"] == "CC-BY-NC-2.0"
+    lenient = post_check(
+        sqlite_web,
+        {"url": server.url("/story"), "read_images": False, "fail_on": "never", "store": False},
+    )
+    assert lenient.json()["verdict"] == {"exit_code": 0, "passed": True, "fail_on": "never"}
+    assert lenient.json()["run"] is None
+    non_commercial = post_check(
+        sqlite_web, {"url": server.url("/story"), "read_images": False, "commercial": False}
+    )
+    assert non_commercial.json()["profile"]["commercial"] is False
+    found = {f["rule"] for f in non_commercial.json()["pages"][0]["images"][0]["findings"]}
+    assert "nc-commercial-use" not in found
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://169.254.169.254/latest/meta-data/",  # a cloud's metadata service
+        "http://10.0.0.1/story",  # a private network
+        "http://[::1]/story",  # loopback, not the allowed host name
+        "http://localhost/story",
+    ],
+)
+def test_private_addresses_are_refused(sqlite_web: WebServer, address: str) -> None:
+    answer = post_check(sqlite_web, {"url": address, "store": False})
+    assert answer.status_code == 200
+    document = answer.json()
+    assert document["verdict"]["exit_code"] == 3
+    (failed,) = document["failed"]
+    assert "private address" in failed["reason"]
+
+
+def test_a_redirect_to_a_private_host_is_refused(
+    sqlite_web: WebServer, server: LoopbackServer
+) -> None:
+    # The allowed host (127.0.0.1) sends the server on to another name of the machine.
+    port = server.base.rsplit(":", 1)[1]
+    server.routes["/moved"] = redirect(f"http://localhost:{port}/story")
+    server.routes["/story"] = lambda handler: send(handler, STORY)
+    document = post_check(sqlite_web, {"url": server.url("/moved"), "store": False}).json()
+    (failed,) = document["failed"]
+    assert "redirected to http://localhost" in failed["reason"]
+    assert "private address" in failed["reason"]
+    assert [path for path, _ in server.requests] == ["/moved"]
+
+
+def test_login_headers_go_to_the_page_host_only_and_are_never_stored(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    secret = "session=s3cr3t-preview-cookie"
+    port = server.base.rsplit(":", 1)[1]
+
+    def preview(handler: object) -> None:
+        if handler.headers.get("Cookie") != secret:  # type: ignore[attr-defined]
+            send(handler, b"<html><body>sign in</body></html>", status=401)  # type: ignore[arg-type]
+            return
+        page = STORY.replace(
+            b'src="/pictures/lake.jpg"', f'src="http://localhost:{port}/lake.jpg"'.encode()
+        )
+        send(handler, page)  # type: ignore[arg-type]
+
+    server.routes["/preview"] = preview
+    server.routes["/lake.jpg"] = lambda handler: send(handler, b"\xff\xd8\xff", "image/jpeg")
+    database = tmp_path / "web.db"
+    profile = web_profile(f"sqlite:///{database}", allowed_hosts=("127.0.0.1", "localhost"))
+    with running_server(profile) as web:
+        refused = post_check(web, {"url": server.url("/preview")})
+        assert refused.json()["failed"][0]["reason"].startswith("HTTP 401")
+        answer = post_check(web, {"url": server.url("/preview"), "headers": {"Cookie": secret}})
+        assert answer.json()["verdict"]["exit_code"] == 1, answer.json()
+    cookies = {path: headers.get("Cookie") for path, headers in server.requests}
+    assert cookies["/preview"] == secret
+    # the image is on another host name: it never sees the cookie
+    assert cookies["/lake.jpg"] is None
+    assert secret.encode() not in database.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "body,status,words",
+    [
+        ({}, 422, "give the URL"),
+        ({"url": "javascript:alert(1)"}, 422, "not an absolute http(s) URL"),
+        ({"html": "<p>x</p>"}, 422, "base_url"),
+        ({"html": "<p>x</p>", "base_url": "file:///etc/passwd"}, 422, "not an absolute"),
+        ({"url": "https://a.example/", "html": "<p>x</p>"}, 422, "not both"),
+        ({"url": "https://a.example/", "colour": "red"}, 422, "unknown field 'colour'"),
+        ({"url": 7}, 422, "url must be a string"),
+        ({"url": "https://a.example/", "render": "yes"}, 422, "true or false"),
+        ({"url": "https://a.example/", "fail_on": "sometimes"}, 422, "fail_on"),
+        ({"url": "https://a.example/", "headers": {"Host": "b.example"}}, 422, "Host"),
+        ({"url": "https://a.example/", "headers": {"X-A": "1\r\nX-B: 2"}}, 422, "line break"),
+        ([], 422, "JSON object"),
+    ],
+)
+def test_bad_requests_get_one_clear_error(
+    sqlite_web: WebServer, body: object, status: int, words: str
+) -> None:
+    answer = post_check(sqlite_web, body)
+    assert answer.status_code == status
+    assert words in answer.json()["error"]
+
+
+def test_bodies_that_are_not_json_or_too_large_are_refused(tmp_path: Path) -> None:
+    profile = web_profile(f"sqlite:///{tmp_path}/web.db", serve=ServeSettings(max_body_kb=4))
+    with running_server(profile) as web:
+        form = requests.post(web.url("/api/check"), data={"url": "https://a.example/"}, timeout=30)
+        assert form.status_code == 415
+        broken = requests.post(
+            web.url("/api/check"),
+            data=b"{not json",
+            headers={"Content-Type": "application/json"},
+            timeout=30,
+        )
+        assert broken.status_code == 422
+        huge = post_check(web, {"html": "<p>" + "x" * 10_000, "base_url": EXAMPLE_BASE})
+        assert huge.status_code == 413
+        assert "max_body_kb" in huge.json()["error"]
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it comes
+            yield b'{"html": "'
+            for _ in range(20):
+                yield b"x" * 1024
+            yield b'", "base_url": "https://a.example/"}'
+
+        streamed = requests.post(
+            web.url("/api/check"),
+            data=chunks(),
+            headers={"Content-Type": "application/json"},
+            timeout=30,
+        )
+        assert streamed.status_code == 413
+
+
+def test_a_client_runs_at_most_its_share_of_checks_at_once(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    release = threading.Event()
+    arrived = threading.Event()
+
+    def held(handler: object) -> None:
+        arrived.set()
+        release.wait(60)
+        send(handler, STORY)  # type: ignore[arg-type]
+
+    server.routes["/held"] = held
+    profile = web_profile(f"sqlite:///{tmp_path}/web.db", serve=ServeSettings(checks_per_client=1))
+    with running_server(profile) as web:
+        first: list[requests.Response] = []
+        thread = threading.Thread(
+            target=lambda: first.append(
+                post_check(web, {"url": server.url("/held"), "read_images": False})
+            )
+        )
+        thread.start()
+        try:
+            assert arrived.wait(60)
+            second = post_check(web, {"url": server.url("/held"), "read_images": False})
+            assert second.status_code == 429
+            assert second.headers["Retry-After"]
+            assert "at most 1" in second.json()["error"]
+        finally:
+            release.set()
+            thread.join(120)
+        assert first[0].status_code == 200
+        again = post_check(web, {"url": server.url("/held"), "read_images": False})
+        assert again.status_code == 200
+
+
+def test_queries_of_the_record_check_their_parameters(sqlite_web: WebServer) -> None:
+    unknown = requests.get(
+        sqlite_web.url("/api/pages/https%3A%2F%2Fnowhere.example%2Fa/history"), timeout=30
+    )
+    assert unknown.status_code == 404
+    assert "no page" in unknown.json()["error"]
+    for query, words in (
+        ({"status": "lost"}, "status must be"),
+        ({"severity": "fatal"}, "severity must be"),
+        ({"since": "yesterday"}, "YYYY-MM-DD"),
+        ({"limit": "0"}, "limit must be"),
+        ({"limit": "many"}, "limit must be"),
+    ):
+        answer = requests.get(sqlite_web.url("/api/findings"), params=query, timeout=30)
+        assert answer.status_code == 422, query
+        assert words in answer.json()["error"]
+    assert requests.get(sqlite_web.url("/api/findings"), timeout=30).json() == []
+
+
+def test_health_and_the_openapi_description(sqlite_web: WebServer) -> None:
+    health = requests.get(sqlite_web.url("/healthz"), timeout=30)
+    assert health.status_code == 200 and health.json()["status"] == "ok"
+    described = requests.get(sqlite_web.url("/openapi.json"), timeout=30).json()
+    assert described["openapi"].startswith("3.1")
+    assert set(described["paths"]) == {
+        "/api/check",
+        "/api/pages/{url}/history",
+        "/api/findings",
+        "/healthz",
+    }
+    # every reference points at a component that exists
+    text = json.dumps(described)
+    references = {part.split('"')[0] for part in text.split('"$ref": "')[1:]}
+    assert "#/components/schemas/Check_page" in references
+    for ref in references:
+        assert ref.removeprefix("#/components/schemas/") in described["components"]["schemas"]
