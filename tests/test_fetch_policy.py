@@ -178,7 +178,9 @@ def test_a_redirect_on_the_targets_own_host_is_followed(faults: FaultServer) -> 
 def test_a_server_that_checks_for_others_refuses_even_its_target(faults: FaultServer) -> None:
     faults.routes["/story"] = FaultServer.page()
     strict = FetchSettings(total_timeout=5.0, private_targets=False)
-    with pytest.raises(FetchError, match="only a host the settings allow may be private"):
+    with pytest.raises(
+        FetchError, match=r"only a host the profile.s \[limits\] allowed_hosts lists"
+    ):
         fetch_page(faults.url("/story"), strict)
     assert faults.hits == {}
     allowed = FetchSettings(total_timeout=5.0, private_targets=False, allowed_hosts=("127.0.0.1",))

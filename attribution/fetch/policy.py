@@ -174,7 +174,10 @@ class AddressPolicy:
         if self.private_targets:
             allowed = "only the target's own host, or a host the settings allow, may be"
         else:
-            allowed = "only a host the settings allow may be"
+            allowed = (
+                "only a host the profile's [limits] allowed_hosts lists (or, in a scan, "
+                "the host of a source it was given) may be"
+            )
         return FetchError(
             requested,
             f"not fetched: {who} resolves to a private address ({address}, {kind}); "
