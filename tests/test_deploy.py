@@ -130,20 +130,25 @@ def the_cron_job() -> tuple[list[str], str, str]:
     return jobs[0]
 
 
-# --- command lines: what follows "attribution scan" ------------------------------------
+# --- command lines: what follows "attribution scan" (or "attribution serve") -----------
 
 
-def scan_arguments(tokens: list[str]) -> Iterator[list[str]]:
-    """The arguments after each ``attribution scan`` in a list of shell words, up to the
-    end of its simple command (``;``, ``|``, ``&&``, a comment…)."""
+def command_arguments(tokens: list[str], command: str) -> Iterator[list[str]]:
+    """The arguments after each ``attribution COMMAND`` in a list of shell words, up to
+    the end of its simple command (``;``, ``|``, ``&&``, a comment…)."""
     for index, token in enumerate(tokens[:-1]):
-        if token.rsplit("/", 1)[-1] == "attribution" and tokens[index + 1] == "scan":
+        if token.rsplit("/", 1)[-1] == "attribution" and tokens[index + 1] == command:
             arguments: list[str] = []
             for word in tokens[index + 2 :]:
                 if word.startswith("#") or (word and set(word) <= set("();<>|&")):
                     break
                 arguments.append(word)
             yield arguments
+
+
+def scan_arguments(tokens: list[str]) -> Iterator[list[str]]:
+    """The arguments after each ``attribution scan`` in a list of shell words."""
+    return command_arguments(tokens, "scan")
 
 
 def shell_words(command: str) -> list[str]:
@@ -531,10 +536,9 @@ def installed_attribution() -> Path | None:
     return Path(found) if found else None
 
 
-@pytest.mark.skipif(
-    shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here"
-)
-def test_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
+def systemd_analyze_verify(tmp_path: Path, service: Path, *others: Path) -> None:
+    """``systemd-analyze verify`` of a service (and the units that go with it) passes
+    without a line about them."""
     # verify refuses a unit whose ExecStart program does not exist, and has no option to
     # skip that check: the copies run the attribution installed for these tests instead
     # of /opt/attribution/bin/attribution. Warnings (an unknown or misspelt key, a value
@@ -542,16 +546,18 @@ def test_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
     program = installed_attribution()
     if program is None:
         pytest.skip("no installed attribution script to stand in for the ExecStart program")
-    text = SERVICE.read_text("utf-8")
-    (command,) = unit_values(SERVICE, "Service", "ExecStart")
+    text = service.read_text("utf-8")
+    (command,) = unit_values(service, "Service", "ExecStart")
     original = shlex.split(command)[0]
     assert text.count(f"ExecStart={original} ") == 1
-    service = tmp_path / SERVICE.name
-    service.write_text(text.replace(f"ExecStart={original} ", f"ExecStart={program} "), "utf-8")
-    timer = tmp_path / TIMER.name
-    shutil.copyfile(TIMER, timer)
+    copy = tmp_path / service.name
+    copy.write_text(text.replace(f"ExecStart={original} ", f"ExecStart={program} "), "utf-8")
+    copies = [copy]
+    for unit in others:
+        copies.append(tmp_path / unit.name)
+        shutil.copyfile(unit, copies[-1])
     done = subprocess.run(
-        ["systemd-analyze", "verify", "--man=no", str(service), str(timer)],
+        ["systemd-analyze", "verify", "--man=no", *map(str, copies)],
         capture_output=True,
         text=True,
         check=False,
@@ -559,8 +565,15 @@ def test_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
     )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
-    about_units = [line for line in output.splitlines() if "attribution-scan" in line]
+    about_units = [line for line in output.splitlines() if service.stem in line]
     assert about_units == [], output
+
+
+@pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here"
+)
+def test_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
+    systemd_analyze_verify(tmp_path, SERVICE, TIMER)
 
 
 @pytest.mark.skipif(
