@@ -755,6 +755,12 @@ def test_the_guide_explains_every_exit_code_and_every_file() -> None:
     assert named_deploy_files(SCHEDULING) == relative(SCHEDULING_FILES)
 
 
+def test_every_deploy_file_is_explained_by_one_guide() -> None:
+    files = {path.relative_to(ROOT).as_posix() for path in DEPLOY.rglob("*") if path.is_file()}
+    assert files == relative(SCHEDULING_FILES) | relative(SERVING_FILES)
+    assert SCHEDULING_FILES.isdisjoint(SERVING_FILES)
+
+
 def test_the_readme_points_to_the_guide() -> None:
     assert "(docs/scheduling.md)" in (ROOT / "README.md").read_text("utf-8")
 
