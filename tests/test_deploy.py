@@ -1,17 +1,24 @@
-"""The scheduling files of ``deploy/`` (cron, systemd, Kubernetes) and their guide,
-``docs/scheduling.md``: each file parsed and checked for what operations rely on (when
-it runs, as whom, which command, which exit codes count as failures, the sandbox), the
-systemd units verified by ``systemd-analyze`` where it is installed, and every command
-line checked against the options ``attribution scan`` itself declares."""
+"""The files of ``deploy/`` and their guides: the scheduling files (cron, systemd,
+Kubernetes) and ``docs/scheduling.md``, the serving files (the systemd unit of
+``attribution serve``, the container image, the nginx reverse proxy) and
+``docs/serving.md``. Each file is parsed and checked for what operations rely on (when
+it runs, as whom, which command, which exit codes count as failures, the sandbox, what
+the proxy lets through), the systemd units verified by ``systemd-analyze`` and the proxy
+run by ``nginx`` where they are installed, and every command line checked against the
+options ``attribution scan`` and ``attribution serve`` themselves declare."""
 
 from __future__ import annotations
 
+import fnmatch
+import json
 import os
 import re
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import tomllib
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -33,6 +40,15 @@ SERVICE = DEPLOY / "systemd" / "attribution-scan.service"
 TIMER = DEPLOY / "systemd" / "attribution-scan.timer"
 CRONJOB = DEPLOY / "kubernetes" / "cronjob.yaml"
 SCHEDULING = ROOT / "docs" / "scheduling.md"
+SERVE_SERVICE = DEPLOY / "systemd" / "attribution-serve.service"
+CONTAINERFILE = DEPLOY / "container" / "Containerfile"
+NGINX = DEPLOY / "nginx" / "attribution.conf"
+SERVING = ROOT / "docs" / "serving.md"
+DOCKERIGNORE = ROOT / ".dockerignore"
+
+# Which guide explains which file: every file of deploy/ is in one of them.
+SCHEDULING_FILES = frozenset({CRON, SERVICE, TIMER, CRONJOB})
+SERVING_FILES = frozenset({SERVE_SERVICE, CONTAINERFILE, NGINX})
 
 # The profile every scheduled scan names with --config (the Kubernetes pod mounts it there).
 PROFILE = "/etc/attribution/attribution.toml"
@@ -41,6 +57,11 @@ SCAN_MISSING = "scan" not in COMMANDS
 SCAN_MISSING_REASON = (
     "'attribution scan' is not on this branch yet: the scheduled command lines are "
     "checked against its options once it is"
+)
+SERVE_MISSING = "serve" not in COMMANDS
+SERVE_MISSING_REASON = (
+    "'attribution serve' is not on this branch yet: the command lines of the serving "
+    "files and their guide are checked against its options once it is"
 )
 
 
@@ -130,20 +151,25 @@ def the_cron_job() -> tuple[list[str], str, str]:
     return jobs[0]
 
 
-# --- command lines: what follows "attribution scan" ------------------------------------
+# --- command lines: what follows "attribution scan" (or "attribution serve") -----------
 
 
-def scan_arguments(tokens: list[str]) -> Iterator[list[str]]:
-    """The arguments after each ``attribution scan`` in a list of shell words, up to the
-    end of its simple command (``;``, ``|``, ``&&``, a comment…)."""
+def command_arguments(tokens: list[str], command: str) -> Iterator[list[str]]:
+    """The arguments after each ``attribution COMMAND`` in a list of shell words, up to
+    the end of its simple command (``;``, ``|``, ``&&``, a comment…)."""
     for index, token in enumerate(tokens[:-1]):
-        if token.rsplit("/", 1)[-1] == "attribution" and tokens[index + 1] == "scan":
+        if token.rsplit("/", 1)[-1] == "attribution" and tokens[index + 1] == command:
             arguments: list[str] = []
             for word in tokens[index + 2 :]:
                 if word.startswith("#") or (word and set(word) <= set("();<>|&")):
                     break
                 arguments.append(word)
             yield arguments
+
+
+def scan_arguments(tokens: list[str]) -> Iterator[list[str]]:
+    """The arguments after each ``attribution scan`` in a list of shell words."""
+    return command_arguments(tokens, "scan")
 
 
 def shell_words(command: str) -> list[str]:
@@ -531,10 +557,9 @@ def installed_attribution() -> Path | None:
     return Path(found) if found else None
 
 
-@pytest.mark.skipif(
-    shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here"
-)
-def test_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
+def systemd_analyze_verify(tmp_path: Path, service: Path, *others: Path) -> None:
+    """``systemd-analyze verify`` of a service (and the units that go with it) passes
+    without a line about them."""
     # verify refuses a unit whose ExecStart program does not exist, and has no option to
     # skip that check: the copies run the attribution installed for these tests instead
     # of /opt/attribution/bin/attribution. Warnings (an unknown or misspelt key, a value
@@ -542,16 +567,18 @@ def test_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
     program = installed_attribution()
     if program is None:
         pytest.skip("no installed attribution script to stand in for the ExecStart program")
-    text = SERVICE.read_text("utf-8")
-    (command,) = unit_values(SERVICE, "Service", "ExecStart")
+    text = service.read_text("utf-8")
+    (command,) = unit_values(service, "Service", "ExecStart")
     original = shlex.split(command)[0]
     assert text.count(f"ExecStart={original} ") == 1
-    service = tmp_path / SERVICE.name
-    service.write_text(text.replace(f"ExecStart={original} ", f"ExecStart={program} "), "utf-8")
-    timer = tmp_path / TIMER.name
-    shutil.copyfile(TIMER, timer)
+    copy = tmp_path / service.name
+    copy.write_text(text.replace(f"ExecStart={original} ", f"ExecStart={program} "), "utf-8")
+    copies = [copy]
+    for unit in others:
+        copies.append(tmp_path / unit.name)
+        shutil.copyfile(unit, copies[-1])
     done = subprocess.run(
-        ["systemd-analyze", "verify", "--man=no", str(service), str(timer)],
+        ["systemd-analyze", "verify", "--man=no", *map(str, copies)],
         capture_output=True,
         text=True,
         check=False,
@@ -559,8 +586,15 @@ def test_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
     )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
-    about_units = [line for line in output.splitlines() if "attribution-scan" in line]
+    about_units = [line for line in output.splitlines() if service.stem in line]
     assert about_units == [], output
+
+
+@pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here"
+)
+def test_units_pass_systemd_analyze_verify(tmp_path: Path) -> None:
+    systemd_analyze_verify(tmp_path, SERVICE, TIMER)
 
 
 @pytest.mark.skipif(
@@ -718,13 +752,25 @@ def test_the_example_profile_is_one_attribution_reads(tmp_path: Path) -> None:
     load_profile(profile)
 
 
+def named_deploy_files(guide: Path) -> set[str]:
+    return set(re.findall(r"`(deploy/[^`\s]+)`", guide.read_text("utf-8")))
+
+
+def relative(paths: frozenset[Path]) -> set[str]:
+    return {path.relative_to(ROOT).as_posix() for path in paths}
+
+
 def test_the_guide_explains_every_exit_code_and_every_file() -> None:
     text = SCHEDULING.read_text("utf-8")
     for code in (0, 1, 2, 3, 4, 130, 143):
         assert f"\n| {code} |" in text, code
-    named = set(re.findall(r"`(deploy/[^`\s]+)`", text))
+    assert named_deploy_files(SCHEDULING) == relative(SCHEDULING_FILES)
+
+
+def test_every_deploy_file_is_explained_by_one_guide() -> None:
     files = {path.relative_to(ROOT).as_posix() for path in DEPLOY.rglob("*") if path.is_file()}
-    assert named == files
+    assert files == relative(SCHEDULING_FILES) | relative(SERVING_FILES)
+    assert SCHEDULING_FILES.isdisjoint(SERVING_FILES)
 
 
 def test_the_readme_points_to_the_guide() -> None:
@@ -767,3 +813,896 @@ def test_every_command_line_uses_only_options_scan_lists() -> None:
         # click itself reads the line: the values are of the right kind (a --fail-on
         # it knows, a run number)
         scan.make_context("scan", list(arguments))
+
+
+# =========================================================================================
+# Serving: attribution serve behind a reverse proxy (docs/serving.md)
+# =========================================================================================
+
+# What the interface of "attribution serve" fixes: its port, the body limit its profile
+# takes by default ([serve] max_body_kb), and the address of a proxy on the same host.
+SERVE_PORT = 8040
+DEFAULT_MAX_BODY_KB = 10240
+LOOPBACK = "127.0.0.1"
+
+
+def serve_arguments(tokens: list[str]) -> list[list[str]]:
+    return list(command_arguments(tokens, "serve"))
+
+
+def unit_serve_arguments() -> list[str]:
+    (command,) = unit_values(SERVE_SERVICE, "Service", "ExecStart")
+    (arguments,) = serve_arguments(shlex.split(command.lstrip("-@:+!|")))
+    return arguments
+
+
+def option_values(arguments: list[str], option: str) -> list[str]:
+    """Every value of an option that may be given more than once."""
+    values = []
+    for index, word in enumerate(arguments):
+        if word == option and index + 1 < len(arguments):
+            values.append(arguments[index + 1])
+        elif word.startswith(option + "="):
+            values.append(word.split("=", 1)[1])
+    return values
+
+
+def unit_environment(path: Path) -> dict[str, str]:
+    return dict(
+        assignment.split("=", 1)
+        for line in unit_values(path, "Service", "Environment")
+        for assignment in shlex.split(line)
+    )
+
+
+# --- the Containerfile ------------------------------------------------------------------
+
+
+def containerfile() -> list[tuple[str, str]]:
+    """The Containerfile's instructions in order, as (INSTRUCTION, the rest of it): lines
+    continued with a backslash joined, comment lines left out (also within a continued
+    instruction, as the builders do)."""
+    instructions: list[tuple[str, str]] = []
+    pending = ""
+    for raw in CONTAINERFILE.read_text("utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        line, pending = pending + line, ""
+        keyword, _, rest = line.partition(" ")
+        instructions.append((keyword.upper(), rest.strip()))
+    assert not pending, "the last instruction is continued into nothing"
+    return instructions
+
+
+def final_stage() -> list[tuple[str, str]]:
+    """The instructions of the image's last stage, its FROM first."""
+    instructions = containerfile()
+    start = max(index for index, (keyword, _) in enumerate(instructions) if keyword == "FROM")
+    return instructions[start:]
+
+
+def stage_values(keyword: str) -> list[str]:
+    return [rest for name, rest in final_stage() if name == keyword]
+
+
+def exec_form(text: str) -> list[str]:
+    """A CMD (or HEALTHCHECK CMD) in exec form: a JSON array of strings. Shell form would
+    run it under /bin/sh, which would get the SIGTERM of "docker stop" instead."""
+    words = json.loads(text)
+    assert isinstance(words, list) and all(isinstance(word, str) for word in words), text
+    return words
+
+
+def image_environment() -> dict[str, str]:
+    environment: dict[str, str] = {}
+    for rest in stage_values("ENV"):
+        for assignment in shlex.split(rest):
+            key, equals, value = assignment.partition("=")
+            assert equals, f"ENV KEY=VALUE, not the old form: {rest}"
+            environment[key] = value
+    return environment
+
+
+def image_command() -> list[str]:
+    (command,) = stage_values("CMD")
+    return exec_form(command)
+
+
+def healthcheck() -> tuple[dict[str, str], list[str]]:
+    """The HEALTHCHECK's options and its command."""
+    (rest,) = stage_values("HEALTHCHECK")
+    found = re.fullmatch(r"((?:--[a-z-]+=\S+\s+)*)CMD\s+(.*)", rest, flags=re.S)
+    assert found, f"HEALTHCHECK [OPTIONS] CMD [...]: {rest}"
+    options = dict(option[2:].split("=", 1) for option in found[1].split())
+    return options, exec_form(found[2])
+
+
+# --- the nginx configuration: a parser of its syntax ------------------------------------
+
+
+class Directive:
+    """One nginx directive: its name, its arguments, and the directives of its block."""
+
+    def __init__(self, name: str, arguments: list[str], block: list[Directive] | None) -> None:
+        self.name = name
+        self.arguments = arguments
+        self.block = block
+
+    def __repr__(self) -> str:
+        return f"{self.name} {' '.join(self.arguments)}"
+
+    def all(self, name: str) -> list[Directive]:
+        return [directive for directive in self.block or [] if directive.name == name]
+
+    def value(self, name: str) -> list[str] | None:
+        """The arguments of the one directive of that name in this block, or None."""
+        found = self.all(name)
+        assert len(found) <= 1, found
+        return found[0].arguments if found else None
+
+    def headers(self) -> dict[str, str]:
+        """The proxy_set_header lines of this block, by header name in lower case."""
+        headers: dict[str, str] = {}
+        for directive in self.all("proxy_set_header"):
+            name, value = directive.arguments
+            assert name.lower() not in headers, f"{name} set twice"
+            headers[name.lower()] = value
+        return headers
+
+
+def nginx_tokens(text: str) -> Iterator[str]:
+    """The words of an nginx file, with ``{``, ``}`` and ``;`` as words of their own,
+    quoted strings unquoted, comments left out."""
+    pattern = re.compile(
+        r"""\s+|#[^\n]*|"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([{};])|([^\s{};"'#]+)"""
+    )
+    position = 0
+    while position < len(text):
+        found = pattern.match(text, position)
+        assert found, f"nginx: cannot read {text[position : position + 40]!r}"
+        position = found.end()
+        for group in (1, 2, 3, 4):
+            if found[group] is not None:
+                yield found[group]
+                break
+
+
+def nginx_config(path: Path = NGINX) -> list[Directive]:
+    """The file's directives, each block's within it."""
+    tokens = list(nginx_tokens(path.read_text("utf-8")))
+    position = 0
+
+    def block(closed: bool) -> list[Directive]:
+        nonlocal position
+        directives: list[Directive] = []
+        words: list[str] = []
+        while position < len(tokens):
+            token = tokens[position]
+            position += 1
+            if token == ";":
+                assert words, "an empty directive"
+                directives.append(Directive(words[0], words[1:], None))
+                words = []
+            elif token == "{":
+                assert words, "a block without a name"
+                directives.append(Directive(words[0], words[1:], block(closed=True)))
+                words = []
+            elif token == "}":
+                assert closed and not words, f"nginx: unexpected }} after {words}"
+                return directives
+            else:
+                words.append(token)
+        assert not closed and not words, "nginx: a directive or block left open"
+        return directives
+
+    return block(closed=False)
+
+
+def nginx_servers() -> tuple[Directive, Directive]:
+    """The HTTPS server block and the plain HTTP one."""
+    servers = [directive for directive in nginx_config() if directive.name == "server"]
+    secure = [s for s in servers if any("ssl" in d.arguments for d in s.all("listen"))]
+    plain = [s for s in servers if s not in secure]
+    assert len(secure) == 1 and len(plain) == 1, servers
+    return secure[0], plain[0]
+
+
+def proxied_locations() -> list[Directive]:
+    """Every location of the HTTPS server that passes requests on to the server."""
+    secure, _ = nginx_servers()
+    found = [location for location in secure.all("location") if location.value("proxy_pass")]
+    assert found
+    return found
+
+
+def location(match: list[str]) -> Directive:
+    secure, _ = nginx_servers()
+    (found,) = [item for item in secure.all("location") if item.arguments == match]
+    return found
+
+
+def effective_headers(server: Directive, place: Directive) -> dict[str, str]:
+    """The headers nginx sets on requests it passes on from a location: the location's
+    own proxy_set_header lines when it has any, else the server's (nginx inherits them
+    only into a block that has none of its own)."""
+    return place.headers() if place.all("proxy_set_header") else server.headers()
+
+
+_NGINX_SIZES = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+_NGINX_TIMES = {"ms": 0.001, "": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def nginx_size(text: str) -> int:
+    found = re.fullmatch(r"(\d+)([kKmMgG]?)", text)
+    assert found, text
+    return int(found[1]) * _NGINX_SIZES[found[2].lower()]
+
+
+def nginx_seconds(text: str) -> float:
+    found = re.fullmatch(r"(\d+)(ms|s|m|h|d)?", text)
+    assert found, text
+    return int(found[1]) * _NGINX_TIMES[found[2] or ""]
+
+
+# --- the guide ----------------------------------------------------------------------------
+
+
+def serving_shell_lines() -> list[str]:
+    """The lines of the guide's shell examples, continued lines joined."""
+    blocks = re.findall(r"```sh\n(.*?)```", SERVING.read_text("utf-8"), flags=re.S)
+    return "\n".join(blocks).replace("\\\n", " ").splitlines()
+
+
+def documented_serve_arguments() -> list[list[str]]:
+    found: list[list[str]] = []
+    for line in serving_shell_lines():
+        found.extend(serve_arguments(shell_words(line)))
+    return found
+
+
+def documented_serve_profile() -> dict[str, Any]:
+    blocks = re.findall(r"```toml\n(.*?)```", SERVING.read_text("utf-8"), flags=re.S)
+    (block,) = [block for block in blocks if "[serve]" in block and "[limits]" in block]
+    return tomllib.loads(block)
+
+
+# --- a stand-in for the server ------------------------------------------------------------
+
+
+class StandIn:
+    """An HTTP server on a free loopback port that answers every request with one status
+    and body, and keeps each request's method, path, headers and body length."""
+
+    def __init__(self, status: int = 200, body: bytes = b'{"status":"ok"}') -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[tuple[str, str, Any, int]] = []
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                received = len(self.rfile.read(length)) if length else 0
+                stand_in.requests.append((self.command, self.path, self.headers, received))
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = answer
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer((LOOPBACK, 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> StandIn:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+# === the systemd unit of the server ======================================================
+
+
+def test_serve_unit_runs_the_server_on_loopback_behind_the_proxy() -> None:
+    assert unit_value(SERVE_SERVICE, "Unit", "Description")
+    assert unit_value(SERVE_SERVICE, "Service", "Type") in ("exec", "simple")
+    assert "network-online.target" in (unit_value(SERVE_SERVICE, "Unit", "Wants") or "")
+    assert "network-online.target" in (unit_value(SERVE_SERVICE, "Unit", "After") or "")
+    (command,) = unit_values(SERVE_SERVICE, "Service", "ExecStart")
+    assert command.startswith("/opt/attribution/bin/"), "the release's environment"
+    arguments = unit_serve_arguments()
+    assert option_value(arguments, "--host") == LOOPBACK, "only the proxy on this host"
+    assert option_value(arguments, "--port") == str(SERVE_PORT)
+    assert option_value(arguments, "--config") == PROFILE
+    # the proxy on this host connects from the loopback address: its X-Forwarded-For is
+    # the one believed, so the per-client limits count editors
+    assert option_values(arguments, "--trusted-proxy") == [LOOPBACK]
+    assert unit_value(SERVE_SERVICE, "Install", "WantedBy") == "multi-user.target"
+
+
+def test_serve_unit_shares_the_scan_units_user_and_embedded_database(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from attribution.store.database import default_sqlite_path
+
+    for section, key in (
+        ("Service", "User"),
+        ("Service", "Group"),
+        ("Service", "StateDirectory"),
+        ("Service", "CacheDirectory"),
+        ("Service", "WorkingDirectory"),
+    ):
+        assert unit_value(SERVE_SERVICE, section, key) == unit_value(SERVICE, section, key), key
+    assert unit_value(SERVE_SERVICE, "Service", "User") == "attribution"
+    environment = unit_environment(SERVE_SERVICE)
+    assert environment == unit_environment(SERVICE)
+    monkeypatch.setenv("XDG_DATA_HOME", environment["XDG_DATA_HOME"].replace("%S", "/var/lib"))
+    assert default_sqlite_path() == Path("/var/lib/attribution/attribution.db")
+
+
+def test_serve_unit_reads_its_token_from_its_own_root_only_file() -> None:
+    (environment_file,) = unit_values(SERVE_SERVICE, "Service", "EnvironmentFile")
+    assert environment_file == "-/etc/attribution/serve.env", "optional, its own file"
+    assert unit_values(SERVICE, "Service", "EnvironmentFile") != [environment_file]
+    environment = unit_environment(SERVE_SERVICE)
+    for secret in ("ATTRIBUTION_SERVE_TOKEN", "ATTRIBUTION_DATABASE_URL"):
+        assert secret not in environment, "secrets go in the EnvironmentFile"
+        assert secret in SERVING.read_text("utf-8")
+
+
+def test_serve_unit_restarts_after_a_crash_but_not_after_a_bad_profile() -> None:
+    from attribution.records.profile import Limits
+
+    assert unit_value(SERVE_SERVICE, "Service", "Restart") == "on-failure"
+    assert time_span(unit_value(SERVE_SERVICE, "Service", "RestartSec") or "") >= timedelta(
+        seconds=1
+    ), "not in a tight loop"
+    prevented = (unit_value(SERVE_SERVICE, "Service", "RestartPreventExitStatus") or "").split()
+    assert "2" in prevented, "a configuration error waits for someone"
+    success = (unit_value(SERVE_SERVICE, "Service", "SuccessExitStatus") or "").split()
+    assert set(success) <= {"143", "SIGTERM"}, "a stop asked for, nothing else"
+    # the checks in flight finish on SIGTERM: give them their whole budget
+    stop = time_span(unit_value(SERVE_SERVICE, "Service", "TimeoutStopSec") or "")
+    assert stop > timedelta(seconds=Limits().page_seconds)
+    assert unit_value(SERVE_SERVICE, "Service", "KillMode") == "mixed"
+
+
+# The sandboxing of the scan unit that applies to the server as it is: both fetch pages,
+# parse them in child processes and write to the same state directory.
+SANDBOX_KEYS = (
+    "NoNewPrivileges",
+    "ProtectSystem",
+    "ProtectHome",
+    "PrivateTmp",
+    "PrivateDevices",
+    "ProtectKernelTunables",
+    "ProtectKernelModules",
+    "ProtectKernelLogs",
+    "ProtectControlGroups",
+    "ProtectClock",
+    "ProtectHostname",
+    "ProtectProc",
+    "CapabilityBoundingSet",
+    "RestrictSUIDSGID",
+    "RestrictRealtime",
+    "LockPersonality",
+    "RestrictAddressFamilies",
+    "RestrictNamespaces",
+    "SystemCallArchitectures",
+    "SystemCallFilter",
+    "SystemCallErrorNumber",
+    "UMask",
+)
+
+
+def test_serve_unit_is_sandboxed_as_the_scan_unit() -> None:
+    for key in SANDBOX_KEYS:
+        assert unit_values(SERVE_SERVICE, "Service", key) == unit_values(SERVICE, "Service", key), (
+            key
+        )
+    service = dict(unit_file(SERVE_SERVICE)["Service"])
+    assert service["ProtectSystem"] == "strict" and service["CapabilityBoundingSet"] == ""
+    assert not is_yes(service.get("PrivateNetwork")), "it listens and fetches pages"
+    assert "IPAddressDeny" not in service
+
+
+@pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed here"
+)
+def test_serve_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
+    systemd_analyze_verify(tmp_path, SERVE_SERVICE)
+
+
+# === the container image =================================================================
+
+
+def test_image_installs_the_project_into_its_own_environment() -> None:
+    instructions = containerfile()
+    images = [rest.split()[0] for keyword, rest in instructions if keyword == "FROM"]
+    assert images
+    for image in images:
+        name, colon, tag = image.partition(":")
+        assert name == "python" and colon and tag.startswith("3.12-slim"), image
+    runs = " ".join(rest for keyword, rest in instructions if keyword == "RUN")
+    assert "venv /opt/attribution" in runs
+    assert re.search(r"/opt/attribution/bin/pip install \S*/src\b", runs), runs
+    # the whole build context, that is the project, less what .dockerignore leaves out
+    assert any(k == "COPY" and rest.split()[0] == "." for k, rest in instructions)
+    assert image_environment()["PATH"].startswith("/opt/attribution/bin:")
+
+
+def test_image_runs_unprivileged_with_its_database_in_a_volume(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from attribution.store.database import default_sqlite_path
+
+    users = stage_values("USER")
+    assert users, "no USER: the server would run as root"
+    user = users[-1].split(":")[0]
+    assert user not in ("root", "0") and (not user.isdigit() or int(user) > 0), user
+    # the Kubernetes manifest runs the same image: the same uid
+    assert user == str(pod_spec()["securityContext"]["runAsUser"]), "numeric, the manifest's"
+    volumes = [word for rest in stage_values("VOLUME") for word in shlex.split(rest)]
+    assert "/var/lib/attribution" in volumes
+    monkeypatch.setenv("XDG_DATA_HOME", image_environment()["XDG_DATA_HOME"])
+    assert default_sqlite_path().parent == Path("/var/lib/attribution"), "in the volume"
+    assert [port for rest in stage_values("EXPOSE") for port in rest.split()] == [str(SERVE_PORT)]
+
+
+def test_image_serves_on_every_address_of_its_own_network() -> None:
+    command = image_command()
+    (arguments,) = serve_arguments(command)
+    assert command[:2] == ["attribution", "serve"], "the server is the first process"
+    assert option_value(arguments, "--host") == "0.0.0.0", "else unreachable from outside"
+    assert option_value(arguments, "--port") == str(SERVE_PORT)
+    assert option_value(arguments, "--config") == PROFILE
+
+
+def test_image_healthcheck_asks_healthz_on_the_servers_port() -> None:
+    options, command = healthcheck()
+    assert command[0] == "python" and command[1] == "-c", "the slim image has no curl"
+    assert f"http://127.0.0.1:{SERVE_PORT}/healthz" in command[2]
+    for option in ("interval", "timeout", "start-period"):
+        assert time_span(options[option]) > timedelta(0), option
+    assert time_span(options["timeout"]) < time_span(options["interval"])
+    assert int(options["retries"]) >= 1
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "healthy"),
+    [
+        (200, b'{"status":"ok"}', True),
+        (503, b'{"status":"ok"}', False),
+        (200, b'{"status":"starting"}', False),
+        (200, b"<html>a login page</html>", False),
+    ],
+)
+def test_image_healthcheck_tells_a_healthy_server_from_another(
+    status: int, body: bytes, healthy: bool
+) -> None:
+    """The HEALTHCHECK's own command, run by this Python against a stand-in on another
+    port, with a proxy in the environment that it must not use."""
+    _options, command = healthcheck()
+    with StandIn(status, body) as stand_in:
+        code = command[2].replace(f":{SERVE_PORT}/", f":{stand_in.port}/")
+        assert code != command[2]
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            env={**os.environ, "HTTP_PROXY": f"http://{LOOPBACK}:9", "NO_PROXY": ""},
+            timeout=30,
+            check=False,
+        )
+    assert [path for _, path, _, _ in stand_in.requests] == ["/healthz"]
+    # 0 healthy, 1 unhealthy: docker reserves every other code
+    assert done.returncode == (0 if healthy else 1), done.stderr
+
+
+def test_image_healthcheck_fails_when_nothing_answers() -> None:
+    _options, command = healthcheck()
+    code = command[2].replace(f":{SERVE_PORT}/", f":{free_port()}/")
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, timeout=30, check=False
+    )
+    assert done.returncode == 1, done.stderr
+
+
+def dockerignore_patterns() -> list[str]:
+    lines = DOCKERIGNORE.read_text("utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def ignored(path: str, patterns: list[str]) -> bool:
+    """Whether the build context leaves the path out: a pattern matches it or one of the
+    folders it is in (fnmatch's * also crosses /, so this says "ignored" more often than
+    the builders do, never less)."""
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: end + 1]) for end in range(len(parts))]
+    left_out = False
+    for pattern in patterns:
+        keep = pattern.startswith("!")
+        body = pattern.lstrip("!").strip("/")
+        if any(fnmatch.fnmatchcase(prefix, body) for prefix in prefixes):
+            left_out = not keep
+    return left_out
+
+
+def test_build_context_keeps_what_the_build_installs_and_leaves_out_the_history() -> None:
+    patterns = dockerignore_patterns()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    wheel = project["tool"]["hatch"]["build"]["targets"]["wheel"]
+    needed = ["pyproject.toml", project["project"]["readme"], *wheel["packages"]]
+    needed += list(wheel["force-include"])
+    for name in needed:
+        assert (ROOT / name).exists(), name
+        assert not ignored(name, patterns), f".dockerignore leaves out {name}"
+        assert not ignored(f"{name}/__init__.py", patterns), name
+    for name in (".git", ".git/config", ".venv", "test-artifacts/x.html"):
+        assert ignored(name, patterns), name
+
+
+# === the reverse proxy ===================================================================
+
+
+def test_proxy_speaks_tls_and_sends_plain_http_there() -> None:
+    secure, plain = nginx_servers()
+    assert secure.value("ssl_certificate") and secure.value("ssl_certificate_key")
+    assert {"443"} == {d.arguments[0].rsplit(":", 1)[-1] for d in secure.all("listen")}
+    returned = plain.value("return")
+    assert returned is not None and returned[0] == "301" and returned[1].startswith("https://")
+    assert plain.value("server_name") == secure.value("server_name")
+
+
+def test_proxy_takes_the_bodies_the_server_takes() -> None:
+    secure, _ = nginx_servers()
+    (size,) = secure.value("client_max_body_size") or [""]
+    documented = documented_serve_profile()["serve"]["max_body_kb"]
+    assert documented == DEFAULT_MAX_BODY_KB, "the guide shows the default"
+    assert nginx_size(size) == documented * 1024
+
+
+def test_proxy_waits_longer_than_a_page_check() -> None:
+    from attribution.records.profile import Limits
+
+    secure, _ = nginx_servers()
+    (timeout,) = secure.value("proxy_read_timeout") or [""]
+    page_seconds = documented_serve_profile()["limits"]["page_seconds"]
+    assert page_seconds == Limits().page_seconds, "the guide shows the default"
+    assert nginx_seconds(timeout) > page_seconds
+
+
+def test_proxy_passes_to_the_service_and_says_who_the_client_is() -> None:
+    secure, _ = nginx_servers()
+    arguments = unit_serve_arguments()
+    target = f"http://{option_value(arguments, '--host')}:{option_value(arguments, '--port')}"
+    for place in proxied_locations():
+        assert place.value("proxy_pass") == [target], place
+        headers = effective_headers(secure, place)
+        # the connection's address, never appended to one the client made up
+        assert headers.get("x-forwarded-for") == "$remote_addr", place
+        assert headers.get("x-forwarded-proto") == "$scheme", place
+        assert headers.get("host") == "$host", place
+        # every request passed on has X-Remote-User replaced: a client's own never
+        # reaches the server
+        assert "x-remote-user" in headers, f"{place}: the client's X-Remote-User passes"
+    # nginx connects to the server from the address it passes to, which the server
+    # believes
+    assert target.split("//")[1].split(":")[0] in option_values(arguments, "--trusted-proxy")
+
+
+def test_proxy_logs_in_everywhere_but_the_health_check() -> None:
+    secure, _ = nginx_servers()
+    main = location(["/"])
+    assert main.value("auth_basic") not in (None, ["off"]) and main.value("auth_basic_user_file")
+    headers = effective_headers(secure, main)
+    assert headers["x-remote-user"] == "$remote_user", "the name nginx checked"
+    assert headers.get("authorization") == "", "the editor's password stays with nginx"
+    health = location(["=", "/healthz"])
+    # its own auth_basic, else the server's (a location inherits it, not from another)
+    assert (health.value("auth_basic") or secure.value("auth_basic")) in (None, ["off"])
+    assert health.value("auth_request") is None and secure.value("auth_request") is None
+    assert effective_headers(secure, health)["x-remote-user"] == "", "no user there"
+
+
+def nginx_site_for_test(tmp_path: Path, backend_port: int) -> tuple[Path, int, int]:
+    """The proxy's file as nginx runs it here: loopback ports, a certificate, a password
+    file and the stand-in's port in place of the placeholders. The wrapper around it:
+    one process in the foreground, every file in tmp_path."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "attribution.example.com")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(hours=1))
+        .sign(key, hashes.SHA256())
+    )
+    (tmp_path / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    (tmp_path / "htpasswd").write_text("editor:{PLAIN}secret\n", "utf-8")
+    https_port, http_port = free_port(), free_port()
+    text = NGINX.read_text("utf-8")
+    secure, _ = nginx_servers()
+    for old, new in (
+        ("listen 443 ssl;", f"listen {LOOPBACK}:{https_port} ssl;"),
+        ("listen [::]:443 ssl;", ""),
+        ("listen 80;", f"listen {LOOPBACK}:{http_port};"),
+        ("listen [::]:80;", ""),
+        ((secure.value("ssl_certificate") or [""])[0], str(tmp_path / "cert.pem")),
+        ((secure.value("ssl_certificate_key") or [""])[0], str(tmp_path / "key.pem")),
+        ((location(["/"]).value("auth_basic_user_file") or [""])[0], str(tmp_path / "htpasswd")),
+        (f"http://{LOOPBACK}:{SERVE_PORT};", f"http://{LOOPBACK}:{backend_port};"),
+    ):
+        assert old and old in text, old
+        text = text.replace(old, new)
+    (tmp_path / "site.conf").write_text(text, "utf-8")
+    temporary = "\n".join(
+        f"  {kind}_temp_path {tmp_path / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    (tmp_path / "nginx.conf").write_text(
+        f"daemon off;\nmaster_process off;\npid {tmp_path / 'nginx.pid'};\n"
+        f"error_log {tmp_path / 'error.log'};\nevents {{}}\n"
+        f"http {{\n  access_log off;\n{temporary}\n  include {tmp_path / 'site.conf'};\n}}\n",
+        "utf-8",
+    )
+    return tmp_path / "nginx.conf", https_port, http_port
+
+
+def nginx_command(tmp_path: Path, config: Path) -> list[str]:
+    """nginx with every file in tmp_path; its log of the start too where it can be told
+    (-e, nginx 1.19.5 and later), or it tries the log of the system's nginx first."""
+    done = subprocess.run(["nginx", "-v"], capture_output=True, text=True, check=False)
+    found = re.search(r"nginx/(\d+)\.(\d+)\.(\d+)", done.stderr + done.stdout)
+    early_log = ["-e", str(tmp_path / "error.log")]
+    if found and tuple(map(int, found.groups())) < (1, 19, 5):
+        early_log = []
+    return ["nginx", "-p", f"{tmp_path}/", *early_log, "-c", str(config)]
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed here")
+def test_proxy_file_is_one_nginx_accepts(tmp_path: Path) -> None:
+    config, _, _ = nginx_site_for_test(tmp_path, SERVE_PORT)
+    done = subprocess.run(
+        [*nginx_command(tmp_path, config), "-t"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "[warn]" not in done.stderr and "[emerg]" not in done.stderr, done.stderr
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed here")
+def test_proxy_passes_on_only_what_the_server_may_believe(tmp_path: Path) -> None:
+    """nginx running the file in front of a stand-in for the server: what a client sends,
+    what the server gets."""
+    import base64
+    import http.client
+    import ssl
+    import time
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    login = "Basic " + base64.b64encode(b"editor:secret").decode()
+    wrong = "Basic " + base64.b64encode(b"editor:guess").decode()
+    made_up = {"X-Remote-User": "mallory", "X-Forwarded-For": "203.0.113.9"}
+
+    with StandIn() as server:
+        config, https_port, http_port = nginx_site_for_test(tmp_path, server.port)
+        nginx = subprocess.Popen(
+            nginx_command(tmp_path, config), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        try:
+            deadline = time.monotonic() + 15
+            while True:
+                assert nginx.poll() is None, nginx.stderr.read() if nginx.stderr else ""
+                try:
+                    socket.create_connection((LOOPBACK, https_port), timeout=1).close()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "nginx did not start listening"
+                    time.sleep(0.1)
+
+            def send(
+                method: str, path: str, headers: dict[str, str], body: bytes | None = None
+            ) -> tuple[int, Any]:
+                connection = http.client.HTTPSConnection(
+                    LOOPBACK, https_port, context=context, timeout=30
+                )
+                try:
+                    connection.request(
+                        method,
+                        path,
+                        body=body,
+                        headers={"Host": "attribution.example.com", **headers},
+                    )
+                    response = connection.getresponse()
+                    response.read()
+                    return response.status, response.headers
+                finally:
+                    connection.close()
+
+            def received() -> Any:
+                assert len(server.requests) == 1, server.requests
+                return server.requests.pop()
+
+            # no login, a wrong one: refused by nginx, the server never asked
+            assert send("GET", "/", made_up)[0] == 401
+            assert send("GET", "/", {**made_up, "Authorization": wrong})[0] == 401
+            assert server.requests == []
+
+            # logged in: the server gets the name nginx checked, and nothing made up
+            status, _ = send("GET", "/pages?url=x", {**made_up, "Authorization": login})
+            assert status == 200
+            _, path, headers, _ = received()
+            assert path == "/pages?url=x"
+            assert headers.get_all("X-Remote-User") == ["editor"]
+            assert headers.get_all("X-Forwarded-For") == [LOOPBACK]
+            assert headers["X-Forwarded-Proto"] == "https"
+            assert headers["Host"] == "attribution.example.com"
+            assert "Authorization" not in headers, "the password stays with nginx"
+
+            # the health check: no login, no user
+            assert send("GET", "/healthz", made_up)[0] == 200
+            _, path, headers, _ = received()
+            assert path == "/healthz" and "X-Remote-User" not in headers
+
+            # a body of max_body_kb passes, one byte more is refused before the server
+            limit = DEFAULT_MAX_BODY_KB * 1024
+            post = {"Authorization": login, "Content-Type": "text/html"}
+            assert send("POST", "/check", post, b"x" * limit)[0] == 200
+            assert received()[3] == limit
+            assert send("POST", "/check", post, b"x" * (limit + 1))[0] == 413
+            assert server.requests == []
+
+            # plain HTTP: sent to HTTPS
+            plain = http.client.HTTPConnection(LOOPBACK, http_port, timeout=30)
+            try:
+                plain.request("GET", "/", headers={"Host": "attribution.example.com"})
+                response = plain.getresponse()
+                assert response.status == 301
+                assert response.headers["Location"] == "https://attribution.example.com/"
+            finally:
+                plain.close()
+            assert server.requests == []
+        finally:
+            nginx.terminate()
+            try:
+                nginx.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                nginx.kill()
+                nginx.wait()
+            if nginx.stderr:
+                nginx.stderr.close()
+
+
+# === the serving guide ===================================================================
+
+
+def test_the_serving_guide_names_every_serving_file() -> None:
+    named = named_deploy_files(SERVING)
+    assert relative(SERVING_FILES) <= named
+    # and names no file that is not there (the CronJob runs the same image)
+    assert named <= relative(SERVING_FILES) | relative(SCHEDULING_FILES)
+    text = SERVING.read_text("utf-8")
+    assert "`.dockerignore`" in text
+    assert "(scheduling.md)" in text, "the install it shares with the scan"
+
+
+def test_the_serving_guide_publishes_the_port_to_the_proxy_only() -> None:
+    published = []
+    for line in serving_shell_lines():
+        words = shell_words(line)
+        published += [
+            words[i + 1] for i, word in enumerate(words[:-1]) if word in ("-p", "--publish")
+        ]
+    assert published, "the guide shows how to run the image"
+    for value in published:
+        assert value.startswith(f"{LOOPBACK}:"), value
+    found = documented_serve_arguments()
+    assert found, "the guide shows the server's command in the container"
+    for arguments in found:
+        assert option_values(arguments, "--trusted-proxy"), "per-client limits need it"
+
+
+def test_the_serving_guide_calls_the_api_with_the_token_and_explains_the_verdict() -> None:
+    text = SERVING.read_text("utf-8")
+    calls = [line for line in serving_shell_lines() if "/api/check" in line]
+    assert calls
+    for line in calls:
+        words = shell_words(line)
+        assert "curl" in line and "https://attribution.example.com/api/check" in words
+        # in single quotes the shell would send the letters $TOKEN
+        assert '"Authorization: Bearer $TOKEN"' in line, line
+        body = json.loads(words[words.index("-d") + 1])
+        assert body["url"].startswith("https://")
+    assert '"verdict": {"exit_code": 1, "fail_on": "error", "passed": false}' in text
+    for code in (0, 1, 3):
+        assert f"\n| {code} |" in text, code
+    assert "attribution db upgrade" in text
+
+
+def test_the_serving_guide_upgrades_with_a_command_db_has() -> None:
+    db = cli.get_command(click.Context(cli), "db")
+    assert isinstance(db, click.Group)
+    for line in serving_shell_lines():
+        for arguments in command_arguments(shell_words(line), "db"):
+            assert arguments[0] in db.commands, arguments
+
+
+@pytest.mark.skipif(SERVE_MISSING, reason=SERVE_MISSING_REASON)
+def test_the_serving_guides_profile_is_one_attribution_reads(tmp_path: Path) -> None:
+    from attribution.config import load_profile
+
+    profile = tmp_path / "attribution.toml"
+    blocks = re.findall(r"```toml\n(.*?)```", SERVING.read_text("utf-8"), flags=re.S)
+    for block in blocks:
+        profile.write_text(block, encoding="utf-8")
+        load_profile(profile)
+
+
+# === every command line against the serve command ========================================
+
+
+def all_serve_arguments() -> list[tuple[str, list[str]]]:
+    return [
+        ("systemd", unit_serve_arguments()),
+        ("Containerfile", serve_arguments(image_command())[0]),
+        *(("docs/serving.md", arguments) for arguments in documented_serve_arguments()),
+    ]
+
+
+@pytest.mark.skipif(SERVE_MISSING, reason=SERVE_MISSING_REASON)
+def test_every_serve_command_line_uses_only_options_serve_lists() -> None:
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0, result.output
+    serve = cli.get_command(click.Context(cli), "serve")
+    assert serve is not None
+    for where, arguments in all_serve_arguments():
+        for word in arguments:
+            if word.startswith("-") and word != "-":
+                option = word.split("=", 1)[0]
+                assert re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", result.output), (
+                    f"{where}: 'attribution serve --help' does not list {option}"
+                )
+        # click itself reads the line: a port that is a number, --trusted-proxy repeated
+        serve.make_context("serve", list(arguments))
