@@ -79,6 +79,10 @@ RULES = (attribution_incomplete, licence_not_linked)
 COMPLETE_ATTRIBUTION = "Use the complete attribution: "
 IN_HTML = " — in HTML: "
 FOR_EXAMPLE = " — for example: "
+# Where the HTML line links to the original when the credit gives no link to it, and
+# what the text line says there.
+SOURCE_PLACEHOLDER = "LINK-TO-ORIGINAL"
+SOURCE_PLACEHOLDER_TEXT = "link to the original"
 
 
 def corrected_attribution(fix: str | None) -> tuple[str | None, str | None]:
@@ -104,10 +108,10 @@ def attribution_line(
     where = f" / {credit.provider}" if credit.provider and credit.creator else ""
     changed = "; cropped and modified" if profile.adapts_images else ""
     label = licence_label(licence)
-    source_text = f" ({source_link})" if source_link else " (link to the original)"
+    source_text = f" ({source_link or SOURCE_PLACEHOLDER_TEXT})"
     text = f"Photo: {creator}{where}{source_text}, {label} ({licence.url}){changed}"
     escaped_creator = html.escape(creator)
-    href = html.escape(source_link or "LINK-TO-ORIGINAL", quote=True)
+    href = html.escape(source_link or SOURCE_PLACEHOLDER, quote=True)
     markup = (
         f'Photo: <a href="{href}">{escaped_creator}</a>{html.escape(where)}, '
         f'<a href="{html.escape(licence.url, quote=True)}" rel="license">{html.escape(label)}</a>'

@@ -6,6 +6,8 @@ progress note use the one script file the policy allows."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -14,7 +16,11 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from attribution.app.editor import PageCheckRequest
 from attribution.errors import UsageError
 from attribution.records import CONTENT_ROLE, Severity
-from attribution.rules.attribution import corrected_attribution
+from attribution.rules.attribution import (
+    SOURCE_PLACEHOLDER,
+    SOURCE_PLACEHOLDER_TEXT,
+    corrected_attribution,
+)
 from attribution.web.api import ApiError, run_check
 from attribution.web.security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, CsrfGuard
 
@@ -190,13 +196,29 @@ def _finding_view(finding: Finding | StoredFinding) -> dict[str, Any]:
     }
 
 
+_LINK = re.compile(r'<a\s[^>]*?\bhref="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
+
+
 def _plain(markup: str) -> str:
     """The text of an attribution line written in HTML (the rules write it: links and
-    escaped text only)."""
-    import html
-    import re
+    escaped text only). A link keeps its address, written after its words as the
+    rules' own text lines write it: a line that dropped the licence's address would
+    not fix a licence that is not linked."""
+    parts: list[str] = []
+    done = 0
+    for link in _LINK.finditer(markup):
+        parts.append(_unmarked(markup[done : link.start()]))
+        words, address = _unmarked(link.group(2)), unescape(link.group(1))
+        if address == SOURCE_PLACEHOLDER:
+            address = SOURCE_PLACEHOLDER_TEXT
+        parts.append(f"{words} ({address})" if address and address != words else words)
+        done = link.end()
+    parts.append(_unmarked(markup[done:]))
+    return "".join(parts)
 
-    return html.unescape(re.sub(r"<[^>]*>", "", markup))
+
+def _unmarked(markup: str) -> str:
+    return unescape(re.sub(r"<[^>]*>", "", markup))
 
 
 def history(request: Request) -> Response:
