@@ -40,3 +40,19 @@ def test_the_api_answers_what_it_lacks_in_json_and_the_pages_in_text(web: WebSer
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/plain")
 
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"url": "http://[x"},
+        {"url": "https://[::1/story"},
+        {"html": "<p>A story</p>", "base_url": "http://[x/"},
+    ],
+)
+def test_an_address_that_does_not_parse_is_a_422(web: WebServer, body: dict[str, str]) -> None:
+    """An address that cannot be taken apart (an unclosed IPv6 bracket) is a request
+    naming no page (422), as any other address that is not an absolute http(s) URL,
+    not a server error."""
+    answer = requests.post(web.url("/api/check"), json=body, timeout=60)
+    assert answer.status_code == 422
+    assert "is not an absolute http(s) URL" in answer.json()["error"]
