@@ -677,6 +677,7 @@ def bench_budget(rounds: int = 3) -> None:
 
 from report import bench_report  # noqa: E402 - beside this file
 from scan import bench_scan  # noqa: E402 - beside this file
+from serve import bench_serve  # noqa: E402 - beside this file
 from throughput import bench_memory, bench_parallel  # noqa: E402 - beside this file
 
 BENCHMARKS = {
@@ -690,6 +691,7 @@ BENCHMARKS = {
     "memory": bench_memory,
     "scan": bench_scan,
     "report": bench_report,
+    "serve": bench_serve,
 }
 
 if __name__ == "__main__":

@@ -54,7 +54,10 @@ def check_base_url(base_url: str) -> str:
     own) is taken as https. :class:`UsageError` for anything else."""
     if base_url.startswith("//"):
         base_url = "https:" + base_url
-    parts = urlsplit(base_url)
+    try:
+        parts = urlsplit(base_url)
+    except ValueError:  # an unclosed IPv6 bracket, say ("http://[::1")
+        parts = urlsplit("")
     if (
         parts.scheme.lower() not in ("http", "https")
         or not parts.hostname

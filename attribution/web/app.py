@@ -12,9 +12,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -71,6 +72,22 @@ class SignIn:
                 {"error": "not signed in: sign in through the newsroom's proxy"}, status_code=401
             )
         await response(scope, receive, send)
+
+
+async def http_error(request: Request, error: Exception) -> Response:
+    """What no route answers (404) or a route does not take (405): under ``/api/`` the
+    API's JSON error, as every answer of the API is; elsewhere Starlette's plain text.
+    A page's address with a line break, for one, matches no route (a path parameter
+    stops at a line break): its history is not found, in JSON like any other."""
+    assert isinstance(error, HTTPException)
+    if request.url.path.startswith("/api/"):
+        message = {404: "no such address in the API (see /openapi.json)"}.get(
+            error.status_code, error.detail
+        )
+        return api.error_response(error.status_code, message, dict(error.headers or {}) or None)
+    if error.status_code in {204, 304}:
+        return Response(status_code=error.status_code, headers=error.headers)
+    return PlainTextResponse(error.detail, status_code=error.status_code, headers=error.headers)
 
 
 def create_app(
@@ -131,4 +148,9 @@ def create_app(
         Middleware(BodyLimit, limit=serve.max_body_kb * 1024),
         Middleware(SignIn, access=access),
     ]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http_error},
+    )
