@@ -43,3 +43,44 @@ def test_a_line_without_a_source_link_says_where_it_goes_and_unescapes_once() ->
     unlinked = next(f for f in findings if f.rule == "licence-not-linked")
     line = _finding_view(unlinked)["line_text"]
     assert line == f"Photo: Jane &amp; Joe Doe (link to the original), CC BY 4.0 ({CC_BY_4})"
+
+
+def _lines(structured: tuple[tuple[str, str], ...], creator: str) -> list[dict[str, object]]:
+    text = f"Photo: {creator}, CC BY-SA 2.0"
+    image = ExtractedImage(src="https://n.example.com/a.jpg", credit=text, structured=structured)
+    credit = Credit(text=text, creators=(creator,), licence="CC-BY-SA-2.0", kind="creative-commons")
+    findings = check_image(image, credit, Profile(), default_knowledge_base(), None)
+    return [_finding_view(f) for f in findings if f.fix]
+
+
+def test_a_page_cannot_bend_the_line_into_markup_of_its_own() -> None:
+    # The words that separate a fix's text from its HTML, then markup, in a page's values.
+    bent = "https://n.example.com/lic — in HTML: <img src=x onerror=alert(1)><!--"
+    for structured, creator in (
+        ((("acquireLicensePage", bent),), "Jane Doe"),
+        ((("acquireLicensePage", "javascript:alert(document.domain)//"),), "Jane Doe"),
+        ((), "Jane — in HTML: <img src=x onerror=alert(1)> Doe"),
+    ):
+        views = _lines(structured, creator)
+        assert views, structured
+        for view in views:
+            markup = str(view["line_html"] or "")
+            assert "<img" not in markup and "javascript:" not in markup
+            assert "<!--" not in markup
+            assert " — in HTML: " not in str(view["line_text"] or "")
+
+
+def test_only_the_markup_of_an_attribution_line_is_handed_over() -> None:
+    from attribution.rules.attribution import FOR_EXAMPLE, corrected_attribution
+
+    good = f'Photo: <a href="https://a.example/p">A &amp; B</a>, <a href="{CC_BY_4}" rel="license">CC BY 4.0</a>'
+    assert corrected_attribution(f"Link it{FOR_EXAMPLE}{good}") == (None, good)
+    for bad in (
+        '<img src=x onerror="alert(1)">',
+        '<a href="javascript:alert(1)">x</a>',
+        '<a href="https://a.example/" onclick="alert(1)">x</a>',
+        "text <!-- a comment -->",
+        "text <script>alert(1)</script>",
+        "x <img src=x",
+    ):
+        assert corrected_attribution(f"Link it{FOR_EXAMPLE}{bad}") == (None, None), bad

@@ -87,15 +87,71 @@ SOURCE_PLACEHOLDER_TEXT = "link to the original"
 
 def corrected_attribution(fix: str | None) -> tuple[str | None, str | None]:
     """The corrected attribution line a finding's fix hands over, as (text, HTML),
-    either None where the fix has none: what a report offers ready to copy."""
+    either None where the fix has none: what a report offers ready to copy.
+
+    The HTML is handed over only when it is what :func:`attribution_line` writes:
+    text, and links to http(s) addresses (:func:`is_attribution_markup`). Anything
+    else (a fix recorded by an older release, or one a page's values could have bent)
+    gives no HTML, so that nothing a page wrote reaches a clipboard as markup."""
     if not fix:
         return None, None
+    text: str | None = None
     if fix.startswith(COMPLETE_ATTRIBUTION) and IN_HTML in fix:
         text, _, markup = fix[len(COMPLETE_ATTRIBUTION) :].partition(IN_HTML)
-        return text, markup
-    if FOR_EXAMPLE in fix:
-        return None, fix.partition(FOR_EXAMPLE)[2]
-    return None, None
+    elif FOR_EXAMPLE in fix:
+        markup = fix.partition(FOR_EXAMPLE)[2]
+    else:
+        return None, None
+    return text, markup if is_attribution_markup(markup) else None
+
+
+def is_attribution_markup(markup: str) -> bool:
+    """Whether ``markup`` holds nothing but escaped text and ``<a>`` elements whose
+    ``href`` is an http(s) address (or the placeholder of a missing source link) and
+    whose only other attribute is ``rel``: the HTML of an attribution line."""
+    from html.parser import HTMLParser  # here: loaded only when a line is handed over
+    from urllib.parse import urlsplit
+
+    class Checker(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=False)
+            self.safe = True
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            href = dict(attrs).get("href") or ""
+            allowed = tag == "a" and all(name in ("href", "rel") for name, _ in attrs)
+            try:
+                web = urlsplit(href).scheme.lower() in ("http", "https")
+            except ValueError:
+                web = False
+            if not allowed or not (web or href == SOURCE_PLACEHOLDER):
+                self.safe = False
+
+        def handle_endtag(self, tag: str) -> None:
+            self.safe = self.safe and tag == "a"
+
+        def handle_data(self, data: str) -> None:
+            self.safe = self.safe and "<" not in data and ">" not in data
+
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.safe = False
+
+        def handle_comment(self, data: str) -> None:
+            self.safe = False
+
+        def handle_decl(self, decl: str) -> None:
+            self.safe = False
+
+        def handle_pi(self, data: str) -> None:
+            self.safe = False
+
+        def unknown_decl(self, data: str) -> None:
+            self.safe = False
+
+    checker = Checker()
+    checker.feed(markup)
+    checker.close()
+    return checker.safe
 
 
 def attribution_line(
@@ -104,8 +160,9 @@ def attribution_line(
     """The complete attribution for a licensed image, as (text, HTML)."""
     import html  # here: its table of entities is not worth loading to list the rules
 
-    creator = credit.creator or credit.provider or "the creator's name"
-    where = f" / {credit.provider}" if credit.provider and credit.creator else ""
+    creator = _shown(credit.creator or credit.provider) or "the creator's name"
+    provider = _shown(credit.provider)
+    where = f" / {provider}" if provider and credit.creator else ""
     changed = "; cropped and modified" if profile.adapts_images else ""
     label = licence_label(licence)
     source_text = f" ({source_link or SOURCE_PLACEHOLDER_TEXT})"
@@ -172,9 +229,27 @@ def _licence_linked(image: ExtractedImage, licence: Licence) -> bool:
     return any(host in link for link in image.credit_links)
 
 
+def _shown(value: str | None) -> str | None:
+    """A value taken from the page as an attribution line shows it: on one line, and
+    never holding the words that separate a fix's text from its HTML."""
+    if not value:
+        return None
+    return " ".join(value.split()).replace(" — ", " – ")
+
+
 def _source_link(image: ExtractedImage, credit: Credit) -> str | None:
+    """The address of the picture's source the credit links to (not its licence), or
+    the page's declared licensing page: an http(s) address, else None."""
     for link in image.credit_links:
         if "creativecommons.org" in link or "/licen" in link:
             continue
-        return link
-    return image.structured_value("acquireLicensePage")
+        return _web_address(link)
+    return _web_address(image.structured_value("acquireLicensePage"))
+
+
+def _web_address(link: str | None) -> str | None:
+    """``link`` when it is an http(s) address without spaces, else None."""
+    if not link or any(character.isspace() for character in link):
+        return None
+    scheme, colon, _ = link.partition(":")
+    return link if colon and scheme.lower() in ("http", "https") else None
