@@ -132,6 +132,9 @@ def test_header_lines_are_checked_and_their_values_never_shown() -> None:
         ("Content-Length: 5", "sets it itself"),
         ("X-Token: secret\rX-More: 1", "control character"),
         ("X-Token: " + "s" * 9000, "longer than"),
+        ("X-Token: secret€", "outside Latin-1"),
+        ("sessionid=secret-value", "is not 'Name: value'"),
+        ("session=secret: x", "is not 'Name: value'"),
     ):
         with pytest.raises(UsageError) as refused:
             parse_header_line(line)
@@ -145,6 +148,10 @@ def test_page_headers_go_only_to_the_pages_hosts() -> None:
     assert given.for_url("https://preview.example.com/other") == {"Cookie": "a=1"}
     assert given.for_url("https://preview.example.com.evil.example/") == {}
     assert given.for_url("https://cdn.example.com/picture.jpg") == {}
+    # another port of the host, or the host over plain http, is another origin
+    assert given.for_url("https://preview.example.com:8443/") == {}
+    assert given.for_url("http://preview.example.com/story") == {}
+    assert given.for_url("https://preview.example.com:443/a") == {"Cookie": "a=1"}
     assert "a=1" not in repr(given)
     assert PageHeaders.for_pages([], ["https://a.example/"]) is None
 

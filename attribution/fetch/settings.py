@@ -36,55 +36,74 @@ MAX_PAGE_HEADERS = 20
 MAX_HEADER_BYTES = 8192
 
 
+Origin = tuple[str, str, int]
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def url_origin(url: str) -> Origin | None:
+    """The origin of an http(s) URL as (scheme, host, port), the host lower-cased
+    without a final dot; None for anything else."""
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").rstrip(".").lower()
+    if scheme not in _DEFAULT_PORTS or not host or port is None:
+        return None
+    return scheme, host, port
+
+
 @dataclass(frozen=True)
 class PageHeaders:
     """Request headers given for a check (the cookie or token of a preview page behind a
-    login), sent only to ``hosts``: the hosts of the pages being checked, on the first
-    request and on every redirect that stays on one of them, never to another host.
+    login), sent only to ``origins``: the origins (scheme, host and port) of the pages
+    being checked, on the first request and on every redirect that stays on one of
+    them; never to another host, another port, or over http when the page is https.
 
     Their values are secrets: they are left out of this record's ``repr``, and are
     never recorded or logged (the record keeps only what the page showed).
     """
 
-    hosts: frozenset[str]
+    origins: frozenset[Origin]
     headers: tuple[tuple[str, str], ...] = field(repr=False)
 
     def for_url(self, url: str) -> dict[str, str]:
-        """The headers to send with a request for ``url`` (none for another host)."""
-        host = (urlsplit(url).hostname or "").rstrip(".").lower()
-        if host not in self.hosts:
+        """The headers to send with a request for ``url`` (none for another origin)."""
+        if url_origin(url) not in self.origins:
             return {}
         return dict(self.headers)
 
     @classmethod
     def for_pages(cls, lines: Iterable[str], urls: Iterable[str]) -> PageHeaders | None:
-        """The headers of ``lines`` ("Name: value"), for the hosts of ``urls``; None when
-        there are none. :class:`UsageError` for a line that is not a header one may
-        give (see :func:`parse_header_line`)."""
+        """The headers of ``lines`` ("Name: value"), for the origins of ``urls``; None
+        when there are none. :class:`UsageError` for a line that is not a header one
+        may give (see :func:`parse_header_line`)."""
         headers = tuple(parse_header_line(line) for line in lines)
         if not headers:
             return None
         if len(headers) > MAX_PAGE_HEADERS:
             raise UsageError(f"at most {MAX_PAGE_HEADERS} headers may be given for a check")
-        hosts = frozenset((urlsplit(url).hostname or "").rstrip(".").lower() for url in urls) - {""}
-        return cls(hosts=hosts, headers=headers)
+        origins = frozenset(origin for url in urls if (origin := url_origin(url)) is not None)
+        return cls(origins=origins, headers=headers)
 
 
 def parse_header_line(line: str) -> tuple[str, str]:
     """``line`` ("Name: value", e.g. "Cookie: session=…") as (name, value).
 
     :class:`UsageError` for a line without a colon, a name that is not an HTTP token, a
-    value with line breaks or control characters, an over-long line, and the headers
-    that frame or route a request (``Host``, ``Content-Length``, ``Connection``…),
-    which the checker sets itself. The message never repeats the value (a secret).
+    value with line breaks, control characters or characters outside Latin-1 (HTTP
+    cannot carry them), an over-long line, and the headers that frame or route a
+    request (``Host``, ``Content-Length``, ``Connection``…), which the checker sets
+    itself. The message never repeats the value, nor a line it cannot take apart (both
+    may be secrets); only a well-formed name.
     """
     name, colon, value = line.partition(":")
     name, value = name.strip(), value.strip()
-    shown = name[:40] or "(no name)"
     if not colon or not _HEADER_NAME.fullmatch(name):
         raise UsageError(
-            f"header {shown!r} is not 'Name: value' (e.g. 'Cookie: session=…' or "
-            "'Authorization: Bearer …')"
+            "a header is not 'Name: value' (e.g. 'Cookie: session=…' or 'Authorization: Bearer …')"
         )
     if name.lower() in _FRAMING_HEADERS:
         raise UsageError(f"header {name!r} cannot be given: the checker sets it itself")
@@ -92,6 +111,11 @@ def parse_header_line(line: str) -> tuple[str, str]:
         raise UsageError(f"header {name!r} is longer than {MAX_HEADER_BYTES} bytes")
     if any(_control(character) for character in value):
         raise UsageError(f"header {name!r} has a line break or control character in its value")
+    if any(ord(character) > 255 for character in value):
+        raise UsageError(
+            f"header {name!r} has a character HTTP cannot carry in its value (outside "
+            "Latin-1): give it percent-encoded, as the site's own login does"
+        )
     return name, value
 
 
