@@ -331,3 +331,109 @@ def test_an_address_that_does_not_parse_is_a_422(
     answer = requests.post(sqlite_web.url("/api/check"), json=body, timeout=60)
     assert answer.status_code == 422
     assert "is not an absolute http(s) URL" in answer.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "body,words",
+    [
+        ({"url": "https://a.example/", "read_images": None}, "read_images must be true or false"),
+        ({"url": "https://a.example/", "store": None}, "store must be true or false"),
+        ({"url": "https://a.example/", "fail_on": ""}, "fail_on must be one of"),
+        ({"url": "https://a.example/", "fail_on": None}, "fail_on must be one of"),
+        ({"url": "https://a.example/", "commercial": "no"}, "commercial must be"),
+        ({"url": "https://a.example/\ud800"}, "not valid Unicode"),
+        ({"html": "<p>\udfff</p>", "base_url": "https://a.example/"}, "not valid Unicode"),
+        ({"url": "https://a.example/", "headers": {"X-A": "\ud800"}}, "headers must be"),
+    ],
+)
+def test_options_are_what_they_say_or_refused(
+    sqlite_web: WebServer, body: dict[str, object], words: str
+) -> None:
+    """null is no answer for an option with a default (it would silently turn it off),
+    and text JSON can spell but no page can hold (a lone surrogate) is refused."""
+    answer = sqlite_web.url("/api/check")
+    sent = requests.post(
+        answer,
+        data=json.dumps(body),  # the escapes as written, not re-encoded by requests
+        headers={"Content-Type": "application/json"},
+        timeout=60,
+    )
+    assert sent.status_code == 422, sent.text
+    assert words in sent.json()["error"]
+
+
+def test_json_nested_too_deeply_is_a_bad_request(sqlite_web: WebServer) -> None:
+    answer = requests.post(
+        sqlite_web.url("/api/check"),
+        data=b"[" * 200_000,
+        headers={"Content-Type": "application/json"},
+        timeout=60,
+    )
+    assert answer.status_code == 422
+    assert "nested too deeply" in answer.json()["error"]
+
+
+def test_an_address_that_does_not_parse_has_no_history(sqlite_web: WebServer) -> None:
+    api = requests.get(sqlite_web.url("/api/pages/http:%2F%2F%5B::1/history"), timeout=30)
+    assert api.status_code == 404 and "no page" in api.json()["error"]
+    page = requests.get(sqlite_web.url("/pages"), params={"url": "http://[::1"}, timeout=30)
+    assert page.status_code == 404 and "no page" in page.text
+
+
+def test_waiting_checks_hold_no_thread_the_other_requests_need(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    """More checks than the thread pool has threads wait for the one place: the health
+    check and the pages are still served meanwhile."""
+    release = threading.Event()
+    arrived = threading.Event()
+
+    def held(handler: object) -> None:
+        arrived.set()
+        release.wait(120)
+        send(handler, STORY)  # type: ignore[arg-type]
+
+    server.routes["/held"] = held
+    serve = ServeSettings(checks_at_once=1, checks_per_client=100)
+    profile = web_profile(f"sqlite:///{tmp_path}/web.db", serve=serve)
+    with running_server(profile) as web:
+        answers: list[int] = []
+        body = {"url": server.url("/held"), "read_images": False, "store": False}
+        threads = [
+            threading.Thread(target=lambda: answers.append(post_check(web, body).status_code))
+            for _ in range(45)
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            assert arrived.wait(60)
+            assert requests.get(web.url("/healthz"), timeout=20).status_code == 200
+            assert requests.get(web.url("/"), timeout=20).status_code == 200
+        finally:
+            release.set()
+            for thread in threads:
+                thread.join(180)
+        assert answers and set(answers) <= {200, 503}
+        assert 200 in answers
+
+
+def test_a_pasted_page_may_be_as_large_as_the_server_takes(sqlite_web: WebServer) -> None:
+    import re
+
+    with requests.Session() as browser:
+        page = browser.get(sqlite_web.url("/"), timeout=30).text
+        found = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert found is not None
+        large = EXAMPLE.replace("</body>", "<p>" + "words " * 250_000 + "</p></body>")
+        assert len(large) > 1024 * 1024
+        answer = browser.post(
+            sqlite_web.url("/check"),
+            files={
+                "html": (None, large),
+                "base_url": (None, EXAMPLE_BASE),
+                "csrf": (None, found.group(1)),
+            },
+            timeout=120,
+        )
+    assert answer.status_code == 200, answer.text[:300]
+    assert "Fix the findings below before publishing." in answer.text

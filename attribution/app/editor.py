@@ -129,6 +129,7 @@ class EditorChecks:
         browser. A page that cannot be fetched or read is an outcome with its error.
         """
         from attribution.app.recorder import Recorder
+        from attribution.store import list_rights
 
         target = request.target()
         profile = self.profile
@@ -153,8 +154,11 @@ class EditorChecks:
                 Recorder.start_on(self.db, profile, [target.name]) if request.record else None
             )
             try:
+                # The rights register counts whether or not the check is recorded.
                 if recorder is not None:
                     profile = recorder.with_register(profile)
+                else:
+                    profile = replace(profile, rights=profile.rights + list_rights(self.db))
                 sandbox = self._borrow()
                 try:
                     with PageChecker(options, profile, sandbox=sandbox) as checker:

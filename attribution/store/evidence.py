@@ -4,6 +4,7 @@ last time; and a page's readings over time (``attribution history``)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -105,7 +106,9 @@ def page_history(db: Database, url: str, limit: int | None = None) -> list[PageS
     removed), so the address a reader followed finds the page.
     """
     with db.sessions() as session:
-        keys = {url_key(url), url_key(canonical_url(url))}
+        keys = {url_key(url)}
+        with contextlib.suppress(ValueError):  # an address that cannot be taken apart
+            keys.add(url_key(canonical_url(url)))
         page = session.scalar(select(Page).where(Page.url_key.in_(keys)))
         if page is None:
             raise UsageError(f"no page {url!r} has been checked (see 'attribution findings')")

@@ -5,6 +5,7 @@ are ``{"error": "…"}`` with a status that says whose fault it was."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 
 from attribution import __version__
 from attribution.app.editor import PageCheckRequest
+from attribution.app.outcomes import FAIL_ON
 from attribution.errors import ConfigError, ServerBusy, UsageError
 from attribution.records import FINDING_STATUSES, Severity
 from attribution.web.openapi import MAX_FINDINGS, MAX_HISTORY, openapi_document
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from attribution.web.state import ServerState
 
 DEFAULT_FINDINGS = 1000
+# Seconds a check waits for one of the server's places before it is answered 503.
+PLACE_WAIT = 30.0
 _REQUEST_FIELDS = frozenset(
     {
         "url",
@@ -87,31 +91,50 @@ def check_request(body: Any) -> PageCheckRequest:
         value = body.get(name)
         if value is not None and not isinstance(value, str):
             raise ApiError(422, f"{name} must be a string")
+        if value is not None and not _unicode(value):
+            raise ApiError(422, f"{name} is not valid Unicode (it holds a lone surrogate)")
         return value
 
-    def flag(name: str, default: bool | None) -> bool | None:
+    def flag(name: str, default: bool) -> bool:
         value = body.get(name, default)
-        if value is not None and not isinstance(value, bool):
+        if not isinstance(value, bool):
             raise ApiError(422, f"{name} must be true or false")
         return value
 
-    headers = body.get("headers") or {}
+    commercial = body.get("commercial")
+    if commercial is not None and not isinstance(commercial, bool):
+        raise ApiError(422, "commercial must be true, false or null (the profile's)")
+    headers = body.get("headers", {})
     if not isinstance(headers, dict) or not all(
-        isinstance(name, str) and isinstance(value, str) for name, value in headers.items()
+        isinstance(name, str) and isinstance(value, str) and _unicode(name + value)
+        for name, value in headers.items()
     ):
         raise ApiError(422, 'headers must be an object of strings, e.g. {"Cookie": "session=…"}')
     html = text("html")
+    fail_on = text("fail_on") if "fail_on" in body else "error"
+    if fail_on not in FAIL_ON:
+        raise ApiError(422, f"fail_on must be one of {', '.join(FAIL_ON)}")
     return PageCheckRequest(
         url=text("url"),
-        html=html.encode("utf-8", "surrogatepass") if html is not None else None,
+        html=html.encode("utf-8") if html is not None else None,
         base_url=text("base_url"),
-        commercial=flag("commercial", None),
-        read_images=bool(flag("read_images", True)),
-        render=bool(flag("render", False)),
-        record=bool(flag("store", True)),
-        fail_on=text("fail_on") or "error",
+        commercial=commercial,
+        read_images=flag("read_images", True),
+        render=flag("render", False),
+        record=flag("store", True),
+        fail_on=fail_on,
         headers=tuple(f"{name}: {value}" for name, value in headers.items()),
     )
+
+
+def _unicode(value: str) -> bool:
+    """Whether ``value`` can be written as UTF-8 (no lone surrogates, which JSON can
+    spell as escapes but no page, address or answer can hold)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 async def run_check(state: ServerState, request: Request, wanted: PageCheckRequest) -> PageCheck:
@@ -119,7 +142,18 @@ async def run_check(state: ServerState, request: Request, wanted: PageCheckReque
     what stops it (bad request 422, too many 429, busy 503, no browser 422)."""
     try:
         with state.places.hold(state.client(request)):
-            return await run_in_threadpool(state.checks.check, wanted)
+            # A check waits for its place here, not in a thread: waiting checks must not
+            # take the threads every other request is served by.
+            try:
+                await asyncio.wait_for(state.check_places.acquire(), timeout=PLACE_WAIT)
+            except TimeoutError:
+                raise ServerBusy(
+                    "every place for a check is taken: try again in a moment"
+                ) from None
+            try:
+                return await run_in_threadpool(state.checks.check, wanted)
+            finally:
+                state.check_places.release()
     except TooMany as error:
         raise ApiError(429, str(error)) from None
     except ServerBusy as error:
@@ -138,6 +172,8 @@ async def check(request: Request) -> Response:
         body = json.loads(await request.body())
     except (ValueError, UnicodeDecodeError):
         return error_response(422, "the body is not valid JSON")
+    except RecursionError:
+        return error_response(422, "the body is JSON nested too deeply")
     try:
         wanted = check_request(body)
         done = await run_check(state, request, wanted)
@@ -214,11 +250,11 @@ def _day(value: str | None) -> datetime | None:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def health(request: Request) -> Response:
+async def health(request: Request) -> Response:
     """``GET /healthz``: the server answers (no sign-in needed)."""
     return JSONResponse({"status": "ok", "version": __version__})
 
 
-def openapi(request: Request) -> Response:
+async def openapi(request: Request) -> Response:
     """``GET /openapi.json``."""
     return JSONResponse(openapi_document())

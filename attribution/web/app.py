@@ -6,6 +6,7 @@ uvicorn, and the tests run it the same way on a loopback port.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -20,6 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from attribution.app.editor import EditorChecks
+from attribution.errors import StorageError
 from attribution.fetch.settings import FetchSettings
 from attribution.web import api, pages
 from attribution.web.security import (
@@ -55,7 +57,8 @@ class SignIn:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        if self.access.user(request.headers, request.cookies) is not None:
+        secure = request.url.scheme == "https"
+        if self.access.user(request.headers, request.cookies, secure) is not None:
             await self.app(scope, receive, send)
             return
         response: Response
@@ -88,6 +91,23 @@ async def http_error(request: Request, error: Exception) -> Response:
     if error.status_code in {204, 304}:
         return Response(status_code=error.status_code, headers=error.headers)
     return PlainTextResponse(error.detail, status_code=error.status_code, headers=error.headers)
+
+
+async def storage_error(request: Request, error: Exception) -> Response:
+    """The database cannot be reached or refused: 503, to be tried again (the check,
+    if one ran, is not recorded)."""
+    message = f"the database is not available: {error}; try again in a moment"
+    if request.url.path.startswith("/api/"):
+        return api.error_response(503, message, {"Retry-After": "30"})
+    return PlainTextResponse(message, status_code=503, headers={"Retry-After": "30"})
+
+
+async def internal_error(request: Request, error: Exception) -> Response:
+    """A bug: 500, in the API's JSON under ``/api/`` (the traceback goes to the log)."""
+    message = f"internal error ({type(error).__name__}); the server's log has the details"
+    if request.url.path.startswith("/api/"):
+        return api.error_response(500, message)
+    return PlainTextResponse(message, status_code=500)
 
 
 def create_app(
@@ -124,6 +144,7 @@ def create_app(
             access=access,
             templates=environment(),
             can_render=can_render,
+            check_places=asyncio.Semaphore(serve.checks_at_once),
         )
         try:
             yield
@@ -152,5 +173,9 @@ def create_app(
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
-        exception_handlers={HTTPException: http_error},
+        exception_handlers={
+            HTTPException: http_error,
+            StorageError: storage_error,
+            Exception: internal_error,
+        },
     )

@@ -22,7 +22,13 @@ from attribution.rules.attribution import (
     corrected_attribution,
 )
 from attribution.web.api import ApiError, run_check
-from attribution.web.security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, CsrfGuard
+from attribution.web.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    CsrfGuard,
+    cookie_name,
+)
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -47,7 +53,8 @@ def _state(request: Request) -> ServerState:
 def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     """``template`` rendered with ``context`` and the form token (set as a cookie when new)."""
     state = _state(request)
-    token, new = CsrfGuard.token(request.cookies)
+    secure = request.url.scheme == "https"
+    token, new = CsrfGuard.token(request.cookies, secure)
     body = state.templates.get_template(template).render(
         csrf_field=CSRF_FIELD,
         csrf_token=token,
@@ -58,11 +65,7 @@ def _page(request: Request, template: str, context: dict[str, Any], status: int 
     response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
     if new:
         response.set_cookie(
-            CSRF_COOKIE,
-            token,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https",
+            cookie_name(CSRF_COOKIE, secure), token, httponly=True, samesite="strict", secure=secure
         )
     return response
 
@@ -75,8 +78,10 @@ def index(request: Request) -> Response:
 async def check(request: Request) -> Response:
     """``POST /check``: check the page the form names and show the answer."""
     state = _state(request)
-    form = await request.form(max_files=1, max_fields=20)
-    if not CsrfGuard.valid(request.cookies, _text(form.get(CSRF_FIELD))):
+    # A pasted page is one field: it may be as large as the server takes a body.
+    limit = state.checks.profile.serve.max_body_kb * 1024
+    form = await request.form(max_files=1, max_fields=20, max_part_size=limit)
+    if not CsrfGuard.valid(request.cookies, _text(form.get(CSRF_FIELD)), _secure(request)):
         return _page(
             request,
             "web/index.html",
@@ -235,7 +240,10 @@ def history(request: Request) -> Response:
         snapshots = page_history(state.checks.db, url, HISTORY_READINGS)
     except UsageError as error:
         return _page(request, "web/history.html", {"url": url, "error": str(error)}, 404)
-    page_url = canonical_url(url)
+    try:
+        page_url = canonical_url(url)
+    except ValueError:
+        page_url = url
     everything = FindingFilter(
         statuses=("open", "waived", "resolved"), page=page_url, evidence=True
     )
@@ -266,19 +274,25 @@ async def login(request: Request) -> Response:
     """``POST /login``: a browser gives the token once and holds a session cookie."""
     state = _state(request)
     form = await request.form(max_files=0, max_fields=5)
-    if not CsrfGuard.valid(request.cookies, _text(form.get(CSRF_FIELD))):
+    if not CsrfGuard.valid(request.cookies, _text(form.get(CSRF_FIELD)), _secure(request)):
         return _page(request, "web/login.html", {"error": "The form had expired: try again."}, 403)
     if not state.access.token_matches(_text(form.get("token")) or ""):
         return _page(request, "web/login.html", {"error": "That is not the server's token."}, 401)
     response = RedirectResponse("/", status_code=303)
+    secure = _secure(request)
     response.set_cookie(
-        SESSION_COOKIE,
+        cookie_name(SESSION_COOKIE, secure),
         state.access.session_value(),
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=secure,
     )
     return response
+
+
+def _secure(request: Request) -> bool:
+    """Whether the request came over https (as the proxy says, when it is trusted)."""
+    return request.url.scheme == "https"
 
 
 def _text(value: object) -> str | None:

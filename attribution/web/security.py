@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import threading
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
@@ -53,6 +54,15 @@ SECURITY_HEADERS = (
 CSRF_COOKIE = "attribution_csrf"
 CSRF_FIELD = "csrf"
 SESSION_COOKIE = "attribution_session"
+
+
+def cookie_name(name: str, secure: bool) -> str:
+    """The name of one of the server's cookies: over https with the ``__Host-`` prefix,
+    which a browser keeps only from this very host (``Secure``, ``Path=/``, no
+    ``Domain``), so that a neighbouring subdomain cannot plant one."""
+    return f"__Host-{name}" if secure else name
+
+
 TOKEN_VARIABLE = "ATTRIBUTION_SERVE_TOKEN"
 
 
@@ -99,7 +109,7 @@ class BodyLimit:
             return
         for name, value in scope.get("headers", []):
             if name == b"content-length" and (not value.isdigit() or int(value) > self.limit):
-                await _too_large(send, self.limit)
+                await _too_large(send, self.limit, scope.get("path", ""))
                 return
         received = 0
         started = False
@@ -123,24 +133,29 @@ class BodyLimit:
             await self.app(scope, counted, watched)
         except _BodyTooLarge:
             if not started:
-                await _too_large(send, self.limit)
+                await _too_large(send, self.limit, scope.get("path", ""))
 
 
 class _BodyTooLarge(Exception):
     pass
 
 
-async def _too_large(send: Send, limit: int) -> None:
-    body = (
-        b'{"error": "the request is larger than the server takes (%d KiB); give the page\'s '
-        b'URL rather than its HTML, or raise [serve] max_body_kb"}' % (limit // 1024)
+async def _too_large(send: Send, limit: int, path: str) -> None:
+    """413: JSON for the API, a line of text for a browser's form."""
+    message = (
+        f"the request is larger than the server takes ({limit // 1024} KiB): give the "
+        "page's URL rather than its HTML, or raise [serve] max_body_kb"
     )
+    if path.startswith("/api/"):
+        body, kind = json.dumps({"error": message}).encode(), b"application/json"
+    else:
+        body, kind = message.encode(), b"text/plain; charset=utf-8"
     await send(
         {
             "type": "http.response.start",
             "status": 413,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", kind),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
             ],
@@ -168,9 +183,10 @@ class Access:
         assert self.token is not None
         return hmac.new(self.token.encode(), b"attribution-session", hashlib.sha256).hexdigest()
 
-    def user(self, headers: Any, cookies: Any) -> str | None:
+    def user(self, headers: Any, cookies: Any, secure: bool = False) -> str | None:
         """The signed-in user (the proxy's name for them, "token" for a token holder,
-        "anyone" on an open server); None when the request is not signed in."""
+        "anyone" on an open server); None when the request is not signed in. ``secure``:
+        the request came over https (its cookies have their ``__Host-`` names)."""
         if self.trusted_user_header is not None:
             name = (headers.get(self.trusted_user_header) or "").strip()
             if name:
@@ -185,7 +201,7 @@ class Access:
             credential.strip().encode(), self.token.encode()
         ):
             return "token"
-        session = cookies.get(SESSION_COOKIE) or ""
+        session = cookies.get(cookie_name(SESSION_COOKIE, secure)) or ""
         if session and hmac.compare_digest(session.encode(), self.session_value().encode()):
             return "token"
         return None
@@ -202,17 +218,17 @@ class CsrfGuard:
     cookie, repeated in a hidden field of every form."""
 
     @staticmethod
-    def token(cookies: Any) -> tuple[str, bool]:
+    def token(cookies: Any, secure: bool = False) -> tuple[str, bool]:
         """The browser's token, and whether it is new (to be set as a cookie)."""
-        current = cookies.get(CSRF_COOKIE) or ""
+        current = cookies.get(cookie_name(CSRF_COOKIE, secure)) or ""
         if len(current) == 43 and current.replace("-", "").replace("_", "").isalnum():
             return current, False
         return secrets.token_urlsafe(32), True
 
     @staticmethod
-    def valid(cookies: Any, submitted: str | None) -> bool:
+    def valid(cookies: Any, submitted: str | None, secure: bool = False) -> bool:
         """Whether a form's ``submitted`` token is the browser's own."""
-        current = cookies.get(CSRF_COOKIE) or ""
+        current = cookies.get(cookie_name(CSRF_COOKIE, secure)) or ""
         return bool(current) and hmac.compare_digest(current.encode(), (submitted or "").encode())
 
 

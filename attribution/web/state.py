@@ -3,6 +3,7 @@ the places of each client, who may sign in, and the page templates."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,9 @@ class ServerState:
     access: Access
     templates: Environment
     can_render: bool
+    # The server's places for checks (``[serve] checks_at_once``), awaited on the event
+    # loop so that checks waiting for one hold no thread.
+    check_places: asyncio.Semaphore
 
     def client(self, request: Request) -> str:
         """Whose checks a request's are, for the places of each client: the user the
