@@ -120,7 +120,7 @@ def create_app(
     proxy's user header) and ``[limits] allowed_hosts`` (the only private hosts it will
     fetch from). ``token``, when given, is what API clients and browsers sign in with."""
     from attribution.errors import ConfigError
-    from attribution.fetch.browser import find_chromium
+    from attribution.fetch.browser import require_renderer
     from attribution.render.audit_html import environment
     from attribution.render.html import reports_dir
 
@@ -129,7 +129,7 @@ def create_app(
     settings = replace(settings or FetchSettings(), private_targets=False)
     access = Access(token=token or None, trusted_user_header=serve.trusted_user_header)
     try:
-        find_chromium()
+        require_renderer()
         can_render = True
     except ConfigError:
         can_render = False
