@@ -437,3 +437,26 @@ def test_a_pasted_page_may_be_as_large_as_the_server_takes(sqlite_web: WebServer
         )
     assert answer.status_code == 200, answer.text[:300]
     assert "Fix the findings below before publishing." in answer.text
+
+
+def test_a_preview_that_sends_the_check_to_its_login_is_not_passed(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    """An expired preview session redirects to a login page elsewhere: that page has no
+    images and would pass; with the login's headers given, it is a page not checked."""
+    port = server.base.rsplit(":", 1)[1]
+    server.routes["/preview"] = redirect(f"http://localhost:{port}/login")
+    server.routes["/login"] = lambda handler: send(
+        handler, b"<html><body><form>Sign in</form></body></html>"
+    )
+    profile = web_profile(f"sqlite:///{tmp_path}/web.db", allowed_hosts=("127.0.0.1", "localhost"))
+    with running_server(profile) as web:
+        without = post_check(web, {"url": server.url("/preview"), "store": False})
+        assert without.json()["verdict"]["exit_code"] == 0  # nothing says it is a login
+        given = post_check(
+            web,
+            {"url": server.url("/preview"), "headers": {"Cookie": "s=expired"}},
+        ).json()
+    assert given["verdict"]["exit_code"] == 3
+    (failed,) = given["failed"]
+    assert "another site" in failed["reason"] and "not checked" in failed["reason"]
