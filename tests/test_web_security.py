@@ -199,6 +199,13 @@ def test_check_header_logs_in_to_a_preview_and_stays_on_its_host(
     assert [auth for path, auth in sent if path == "/preview"][-1] is None
     database = tmp_path / "attribution" / "attribution.db"
     assert database.is_file() and b"preview-123" not in database.read_bytes()
+    # a session that has expired sends the check to a login page elsewhere: not passed
+    server.routes["/expired"] = redirect(f"http://localhost:{port}/login")
+    server.routes["/login"] = lambda handler: send(handler, b"<html><body>Sign in</body></html>")
+    expired = run_cli(
+        "check", server.url("/expired"), "--no-images", "-H", "Cookie: s=old", env=env
+    )
+    assert expired.returncode == 3 and "another site" in expired.stderr + expired.stdout
     bad = run_cli("check", server.url("/preview"), "-H", "Host: x", env=env)
     assert bad.returncode == 2 and "sets it itself" in bad.stderr
 

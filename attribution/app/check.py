@@ -186,8 +186,28 @@ class PageChecker:
                 deadline=self._clock.deadline,
             )
             result = self._run(EVALUATE, page, self.profile, self.options.kb, embedded)
+        self._stayed_behind_login(target, source)
         identity = page_identity(target, page, source)
         return TargetOutcome(target.name, result=replace(result, url=identity, source=source))
+
+    def _stayed_behind_login(self, target: Target, source: PageSource) -> None:
+        """A page fetched with a login's headers (``check -H``) that ended up on another
+        origin, where they are not sent (a login page, once the session has expired),
+        is not the page asked for: checked, it would pass with no images. A
+        :class:`TargetError` says so."""
+        from attribution.fetch.settings import url_origin
+
+        headers = self.settings.page_headers
+        if headers is None or target.kind is not TargetKind.URL:
+            return
+        if url_origin(source.final) in headers.origins:
+            return
+        raise TargetError(
+            target.name,
+            f"it sent the check on to {source.final}, another site (a login page, if the "
+            "session has expired?), where the headers given are not sent: the page itself "
+            "was not checked",
+        )
 
     def _read(self, target: Target, stage: Stage, *more: Any) -> tuple[Any, PageSource]:
         """Fetch or read the target's page and run ``stage`` on it (given the body, its

@@ -165,7 +165,6 @@ class EditorChecks:
                         outcome = checker.check(target)
                 finally:
                     self._give_back(sandbox)
-                outcome = _left_its_login(outcome, settings.page_headers)
                 if recorder is not None:
                     outcome = recorder.record(outcome)
             except BaseException:
@@ -204,24 +203,3 @@ class EditorChecks:
         for sandbox in idle:
             sandbox.close()
         self.db.close()
-
-
-def _left_its_login(outcome: TargetOutcome, headers: PageHeaders | None) -> TargetOutcome:
-    """A page checked with a login's headers that ended up on another origin (a login
-    page, once the preview's session has expired) is not the page asked for: checked,
-    it would pass with no images. It is an outcome with that error instead."""
-    from attribution.app.outcomes import TargetOutcome
-    from attribution.errors import TargetError
-    from attribution.fetch.settings import url_origin
-
-    result = outcome.result
-    if headers is None or result is None or result.source is None:
-        return outcome
-    if url_origin(result.source.final) in headers.origins:
-        return outcome
-    reason = (
-        f"the page sent the check on to {result.source.final}, another site (a login "
-        "page, if the session has expired?), where the headers given are not sent: the "
-        "page itself was not checked"
-    )
-    return TargetOutcome(outcome.target, error=TargetError(outcome.target, reason))
