@@ -7,7 +7,6 @@ A screenshot of the report and a PDF of its print view are kept as test artefact
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,36 +14,14 @@ from typing import Any
 
 import pytest
 from auditscenario import ONERROR_CAPTION, SCRIPT_CAPTION, AuditScenario
+from browsers import artefacts, launched_chromium, needs_browser
 from conftest import run_cli
 from sqlalchemy import create_engine, text
-
-from attribution.errors import ConfigError
-from attribution.fetch.browser import find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _unavailable() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed (pip install -e '.[test]')"
-    try:
-        find_chromium()
-    except ConfigError as error:
-        return str(error)
-    return None
-
-
-pytestmark = pytest.mark.skipif(
-    _unavailable() is not None, reason=f"browser tests skipped: {_unavailable()}"
-)
-
-
-def artefacts() -> Path:
-    folder = Path(os.environ.get("ATTRIBUTION_TEST_ARTIFACTS", ROOT / "test-artifacts"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+pytestmark = needs_browser("browser tests")
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +35,7 @@ def report_file(_audit_template: AuditScenario, tmp_path_factory: pytest.TempPat
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=find_chromium())
-        yield chromium
-        chromium.close()
+    yield from launched_chromium()
 
 
 @pytest.fixture

@@ -10,19 +10,16 @@ names)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browsers import artefacts, launched_chromium, needs_browser
 from conftest import LoopbackServer, send
 from sqlalchemy import create_engine, text
 from webserver import EXAMPLE_BASE, WebServer, running_server, web_profile
-
-from attribution.errors import ConfigError
-from attribution.fetch.browser import find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = (ROOT / "examples" / "seed-article.html").read_bytes()
@@ -47,27 +44,7 @@ HOSTILE_PAGE = b"""<!doctype html>
 """
 
 
-def _unavailable() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed (pip install -e '.[test]')"
-    try:
-        find_chromium()
-    except ConfigError as error:
-        return str(error)
-    return None
-
-
-pytestmark = pytest.mark.skipif(
-    _unavailable() is not None, reason=f"browser tests skipped: {_unavailable()}"
-)
-
-
-def artefacts() -> Path:
-    folder = Path(os.environ.get("ATTRIBUTION_TEST_ARTIFACTS", ROOT / "test-artifacts"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+pytestmark = needs_browser("browser tests")
 
 
 def serve_page(server: LoopbackServer, path: str, body: bytes) -> str:
@@ -82,12 +59,7 @@ def serve_page(server: LoopbackServer, path: str, body: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=find_chromium())
-        yield chromium
-        chromium.close()
+    yield from launched_chromium()
 
 
 @pytest.fixture
