@@ -17,6 +17,8 @@ from attribution.app.editor import PageCheckRequest
 from attribution.errors import UsageError
 from attribution.records import CONTENT_ROLE, Severity
 from attribution.rules.attribution import (
+    COMPLETE_ATTRIBUTION,
+    FOR_EXAMPLE,
     SOURCE_PLACEHOLDER,
     SOURCE_PLACEHOLDER_TEXT,
     corrected_attribution,
@@ -195,10 +197,20 @@ def _finding_view(finding: Finding | StoredFinding) -> dict[str, Any]:
         "rule": finding.rule,
         "severity": finding.severity.value,
         "message": finding.message,
-        "fix": finding.fix,
+        "fix": _fix_without_line(finding.fix) if markup is not None else finding.fix,
         "line_text": text,
         "line_html": markup,
     }
+
+
+def _fix_without_line(fix: str | None) -> str | None:
+    """A fix whose corrected line is shown (and copied) on its own: the fix's words
+    without the line, which would only repeat it."""
+    if not fix:
+        return fix
+    if fix.startswith(COMPLETE_ATTRIBUTION):
+        return "Use the complete attribution below."
+    return fix.partition(FOR_EXAMPLE)[0] + ", as in the line below."
 
 
 _LINK = re.compile(r'<a\s[^>]*?\bhref="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
