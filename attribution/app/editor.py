@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from attribution.app.budget import Sandbox
 from attribution.app.check import CheckOptions, PageChecker
-from attribution.app.outcomes import FAIL_ON
-from attribution.errors import ServerBusy, UsageError
+from attribution.app.outcomes import FAIL_ON, CheckTally
+from attribution.errors import UsageError
 from attribution.fetch.settings import PageHeaders
 from attribution.sources.targets import check_base_url, given_target, resolve_target
 
@@ -41,8 +41,8 @@ class PageCheckRequest:
     """One page to check, as an editor or the publishing system asks: a ``url`` to
     fetch, or the page's ``html`` with the address it is published under
     (``base_url``); with the options of ``attribution check``. ``headers`` ("Name:
-    value" lines: a preview page's cookie or token) go to the page's host only and are
-    never recorded."""
+    value" lines: a preview page's cookie or token) go to the page's origin only and
+    are never recorded."""
 
     url: str | None = None
     html: bytes | None = field(default=None, repr=False)
@@ -73,7 +73,7 @@ class PageCheckRequest:
         return resolve_target(check_base_url(self.url.strip()))
 
     def page_headers(self, target: Target) -> PageHeaders | None:
-        """The headers to send, for the target's own host only."""
+        """The headers to send, for the target's own origin only."""
         return PageHeaders.for_pages(self.headers, [target.address])
 
 
@@ -92,41 +92,35 @@ class PageCheck:
     def exit_code(self) -> int:
         """What ``attribution check`` would exit with: 3 the page could not be fetched or
         read, 1 findings at or above ``fail_on``, else 0."""
-        if self.outcome.result is None:
+        tally = CheckTally()
+        tally.add(self.outcome)
+        if tally.failures:
             return VERDICT_UNREADABLE
-        threshold = FAIL_ON[self.fail_on]
-        if threshold is None:
-            return VERDICT_PASSED
-        reached = any(
-            finding.severity.rank >= threshold.rank
-            for finding in self.outcome.result.all_findings()
-        )
-        return VERDICT_FINDINGS if reached else VERDICT_PASSED
+        return VERDICT_FINDINGS if tally.reaches(self.fail_on) else VERDICT_PASSED
 
 
 class EditorChecks:
-    """The checks of a server: at most ``places`` at once, each with a parsing process
-    from a pool the checks share, recorded in the profile's database. Close it when
-    the server stops."""
+    """The checks of a server, each with a parsing process from a pool the checks share
+    (one per check running at once: the server bounds how many run, ``[serve]
+    checks_at_once``), recorded in the profile's database. Close it when the server
+    stops."""
 
-    def __init__(self, profile: Profile, settings: FetchSettings, places: int) -> None:
+    def __init__(self, profile: Profile, settings: FetchSettings) -> None:
         from attribution.store import open_database
 
         self.profile = profile
         self.settings = settings
         self.db: Database = open_database(profile.database_url, quick_commits=True)
-        self._places = threading.BoundedSemaphore(places)
         self._idle: list[Sandbox] = []
         self._lock = threading.Lock()
         self._closed = False
 
-    def check(self, request: PageCheckRequest, *, wait: float = 30.0) -> PageCheck:
+    def check(self, request: PageCheckRequest) -> PageCheck:
         """Check the page of ``request`` and record it (unless it says not to).
 
         Raises :class:`UsageError` for a request that names no page or a bad address,
-        :class:`ServerBusy` when no place came free within ``wait`` seconds, and
-        :class:`~attribution.errors.ConfigError` when rendering is asked for without a
-        browser. A page that cannot be fetched or read is an outcome with its error.
+        and :class:`~attribution.errors.ConfigError` when rendering is asked for without
+        a browser. A page that cannot be fetched or read is an outcome with its error.
         """
         from attribution.app.recorder import Recorder
         from attribution.store import list_rights
@@ -147,34 +141,24 @@ class EditorChecks:
             record=request.record,
             render=request.render,
         )
-        if not self._places.acquire(timeout=wait):
-            raise ServerBusy("every place for a check is taken: try again in a moment")
+        recorder = Recorder.start_on(self.db, profile, [target.name]) if request.record else None
         try:
-            recorder = (
-                Recorder.start_on(self.db, profile, [target.name]) if request.record else None
-            )
+            # The rights register counts whether or not the check is recorded.
+            profile = replace(profile, rights=profile.rights + list_rights(self.db))
+            sandbox = self._borrow()
             try:
-                # The rights register counts whether or not the check is recorded.
-                if recorder is not None:
-                    profile = recorder.with_register(profile)
-                else:
-                    profile = replace(profile, rights=profile.rights + list_rights(self.db))
-                sandbox = self._borrow()
-                try:
-                    with PageChecker(options, profile, sandbox=sandbox) as checker:
-                        outcome = checker.check(target)
-                finally:
-                    self._give_back(sandbox)
-                if recorder is not None:
-                    outcome = recorder.record(outcome)
-            except BaseException:
-                if recorder is not None:
-                    recorder.finish("interrupted")
-                raise
+                with PageChecker(options, profile, sandbox=sandbox) as checker:
+                    outcome = checker.check(target)
+            finally:
+                self._give_back(sandbox)
             if recorder is not None:
-                recorder.finish("finished")
-        finally:
-            self._places.release()
+                outcome = recorder.record(outcome)
+        except BaseException:
+            if recorder is not None:
+                recorder.finish("interrupted")
+            raise
+        if recorder is not None:
+            recorder.finish("finished")
         run_id = recorder.run_id if recorder is not None else None
         return PageCheck(outcome, profile, run_id, request.fail_on)
 

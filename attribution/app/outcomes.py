@@ -59,6 +59,12 @@ class CheckTally:
             if self.worst is None or finding.severity.rank > self.worst.rank:
                 self.worst = finding.severity
 
+    def reaches(self, fail_on: str) -> bool:
+        """Whether any finding counted is at or above the ``--fail-on`` level named."""
+        threshold = FAIL_ON[fail_on]
+        worst = self.worst
+        return threshold is not None and worst is not None and worst.rank >= threshold.rank
+
 
 @dataclass(frozen=True)
 class CheckOutcome:
@@ -89,6 +95,4 @@ class CheckOutcome:
 
     def reaches(self, fail_on: str) -> bool:
         """Whether any finding is at or above the ``--fail-on`` level named."""
-        threshold = FAIL_ON[fail_on]
-        worst = self.tally.worst
-        return threshold is not None and worst is not None and worst.rank >= threshold.rank
+        return self.tally.reaches(fail_on)

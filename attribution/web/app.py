@@ -136,7 +136,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        checks = EditorChecks(profile, settings, serve.checks_at_once)
+        checks = EditorChecks(profile, settings)
         checks.warm_up()
         app.state.server = ServerState(
             checks=checks,
