@@ -10,7 +10,6 @@ file, the key and what is expected.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
@@ -28,6 +27,7 @@ from attribution.records import (
     ServeSettings,
     unknown_scope_terms,
 )
+from attribution.textutil import is_header_name
 
 PROFILE_NAME = "attribution.toml"
 CONFIG_VARIABLE = "ATTRIBUTION_CONFIG"
@@ -314,8 +314,6 @@ _SERVE_NUMBERS = {
     "checks_at_once": "checks the server runs at once",
     "max_body_kb": "kilobytes a request's body may hold",
 }
-# A header's name as HTTP defines it.
-_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def _serve(source: str, table: object) -> ServeSettings:
@@ -333,7 +331,7 @@ def _serve(source: str, table: object) -> ServeSettings:
         values[key] = value
     header = table.get("trusted_user_header")
     if header is not None:
-        if not isinstance(header, str) or not _HEADER_NAME.fullmatch(header.strip()):
+        if not isinstance(header, str) or not is_header_name(header.strip()):
             raise _fail(
                 source,
                 "serve.trusted_user_header",

@@ -72,3 +72,12 @@ def any_of(*words: str) -> re.Pattern[str]:
 def alternatives(*fragments: str) -> str:
     """One regular-expression group that matches any of ``fragments``, tried in order."""
     return "(?:" + "|".join(fragments) + ")"
+
+
+# A name HTTP allows for a header (a "token", RFC 9110 §5.6.2).
+_HTTP_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def is_header_name(name: str) -> bool:
+    """Whether ``name`` may name an HTTP header (a token: no spaces, colons or quotes)."""
+    return _HTTP_TOKEN.fullmatch(name) is not None

@@ -27,7 +27,7 @@ from attribution.app.outcomes import CheckOutcome, CheckTally, TargetOutcome
 from attribution.app.parallel import HostGate, check_in_parallel
 from attribution.errors import FetchError, TargetError, UsageError
 from attribution.fetch.local import given_page, read_file_page, read_stdin_page
-from attribution.fetch.settings import FetchSettings
+from attribution.fetch.settings import FetchSettings, url_origin
 from attribution.records import PageSource, Profile, UnchangedPage
 from attribution.sources.targets import (
     TargetKind,
@@ -195,8 +195,6 @@ class PageChecker:
         origin, where they are not sent (a login page, once the session has expired),
         is not the page asked for: checked, it would pass with no images. A
         :class:`TargetError` says so."""
-        from attribution.fetch.settings import url_origin
-
         headers = self.settings.page_headers
         if headers is None or target.kind is not TargetKind.URL:
             return

@@ -85,8 +85,8 @@ if TYPE_CHECKING:
     multiple=True,
     metavar="'NAME: VALUE'",
     help="Send this request header (repeatable) for a preview page behind a login, e.g. "
-    "-H 'Cookie: session=…' or -H 'Authorization: Bearer …'. Sent only to the hosts of the "
-    "URLs checked (and of --base-url), on redirects that stay there too; never recorded.",
+    "-H 'Cookie: session=…' or -H 'Authorization: Bearer …'. Sent only to the origins of "
+    "the URLs checked (and of --base-url), on redirects that stay there too; never recorded.",
 )
 @click.option("--no-store", is_flag=True, help="Do not record the results in the database.")
 @click.option(

@@ -243,7 +243,7 @@ def _hop_headers(
     settings: FetchSettings, hop: str, headers: dict[str, str] | None
 ) -> dict[str, str] | None:
     """The headers of the request for ``hop``: ``headers``, and the check's page headers
-    (a preview page's login) when ``hop`` is on one of their hosts."""
+    (a preview page's login) when ``hop`` is on one of their origins."""
     if settings.page_headers is None:
         return headers
     given = settings.page_headers.for_url(hop)

@@ -6,16 +6,14 @@ HTTP stack.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from attribution import __version__
 from attribution.errors import UsageError
+from attribution.textutil import is_header_name
 
-# A header's name as HTTP defines it (a "token", RFC 9110 §5.1).
-_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 # Headers that say how the request is framed or routed, never what a page's login needs.
 _FRAMING_HEADERS = frozenset(
     {
@@ -101,7 +99,7 @@ def parse_header_line(line: str) -> tuple[str, str]:
     """
     name, colon, value = line.partition(":")
     name, value = name.strip(), value.strip()
-    if not colon or not _HEADER_NAME.fullmatch(name):
+    if not colon or not is_header_name(name):
         raise UsageError(
             "a header is not 'Name: value' (e.g. 'Cookie: session=…' or 'Authorization: Bearer …')"
         )

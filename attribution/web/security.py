@@ -51,6 +51,7 @@ SECURITY_HEADERS = (
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 )
+_SECURITY_HEADER_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
 CSRF_COOKIE = "attribution_csrf"
 CSRF_FIELD = "csrf"
 SESSION_COOKIE = "attribution_session"
@@ -87,7 +88,7 @@ class SecurityHeaders:
                 headers = [
                     (name, value)
                     for name, value in message.get("headers", [])
-                    if name.lower() not in dict(SECURITY_HEADERS)
+                    if name.lower() not in _SECURITY_HEADER_NAMES
                 ]
                 message["headers"] = headers + list(SECURITY_HEADERS)
             await send(message)
