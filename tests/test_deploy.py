@@ -799,20 +799,26 @@ def test_every_scheduler_runs_attribution_scan_with_the_same_profile() -> None:
 
 @pytest.mark.skipif(SCAN_MISSING, reason=SCAN_MISSING_REASON)
 def test_every_command_line_uses_only_options_scan_lists() -> None:
-    result = CliRunner().invoke(cli, ["scan", "--help"])
+    # click itself reads each line: the values are of the right kind (a --fail-on it
+    # knows, a run number)
+    assert_only_declared_options("scan", all_scan_arguments())
+
+
+def assert_only_declared_options(name: str, lines: list[tuple[str, list[str]]]) -> None:
+    """Every option of each command line (where it stands, its arguments) is one that
+    ``attribution NAME --help`` lists, and click reads the whole line."""
+    result = CliRunner().invoke(cli, [name, "--help"])
     assert result.exit_code == 0, result.output
-    scan = cli.get_command(click.Context(cli), "scan")
-    assert scan is not None
-    for where, arguments in all_scan_arguments():
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None
+    for where, arguments in lines:
         for word in arguments:
             if word.startswith("-") and word != "-":
                 option = word.split("=", 1)[0]
                 assert re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", result.output), (
-                    f"{where}: 'attribution scan --help' does not list {option}"
+                    f"{where}: 'attribution {name} --help' does not list {option}"
                 )
-        # click itself reads the line: the values are of the right kind (a --fail-on
-        # it knows, a run number)
-        scan.make_context("scan", list(arguments))
+        command.make_context(name, list(arguments))
 
 
 # =========================================================================================
@@ -1693,16 +1699,5 @@ def all_serve_arguments() -> list[tuple[str, list[str]]]:
 
 @pytest.mark.skipif(SERVE_MISSING, reason=SERVE_MISSING_REASON)
 def test_every_serve_command_line_uses_only_options_serve_lists() -> None:
-    result = CliRunner().invoke(cli, ["serve", "--help"])
-    assert result.exit_code == 0, result.output
-    serve = cli.get_command(click.Context(cli), "serve")
-    assert serve is not None
-    for where, arguments in all_serve_arguments():
-        for word in arguments:
-            if word.startswith("-") and word != "-":
-                option = word.split("=", 1)[0]
-                assert re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", result.output), (
-                    f"{where}: 'attribution serve --help' does not list {option}"
-                )
-        # click itself reads the line: a port that is a number, --trusted-proxy repeated
-        serve.make_context("serve", list(arguments))
+    # click itself reads each line: a port that is a number, --trusted-proxy repeated
+    assert_only_declared_options("serve", all_serve_arguments())

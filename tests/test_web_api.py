@@ -39,6 +39,20 @@ def post_check(web: WebServer, body: object, **kwargs: object) -> requests.Respo
     return requests.post(web.url("/api/check"), json=body, timeout=120, **kwargs)  # type: ignore[arg-type]
 
 
+def held_story(server: LoopbackServer, path: str) -> tuple[threading.Event, threading.Event]:
+    """Serve the story at ``path`` only once released: (set when a request has arrived,
+    set it to release them)."""
+    arrived, release = threading.Event(), threading.Event()
+
+    def held(handler: object) -> None:
+        arrived.set()
+        release.wait(120)
+        send(handler, STORY)  # type: ignore[arg-type]
+
+    server.routes[path] = held
+    return arrived, release
+
+
 @pytest.fixture
 def web(database_url: str) -> Iterator[WebServer]:
     with running_server(web_profile(database_url)) as running:
@@ -219,15 +233,7 @@ def test_bodies_that_are_not_json_or_too_large_are_refused(tmp_path: Path) -> No
 def test_a_client_runs_at_most_its_share_of_checks_at_once(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
-    release = threading.Event()
-    arrived = threading.Event()
-
-    def held(handler: object) -> None:
-        arrived.set()
-        release.wait(60)
-        send(handler, STORY)  # type: ignore[arg-type]
-
-    server.routes["/held"] = held
+    arrived, release = held_story(server, "/held")
     profile = web_profile(f"sqlite:///{tmp_path}/web.db", serve=ServeSettings(checks_per_client=1))
     with running_server(profile) as web:
         first: list[requests.Response] = []
@@ -385,15 +391,7 @@ def test_waiting_checks_hold_no_thread_the_other_requests_need(
 ) -> None:
     """More checks than the thread pool has threads wait for the one place: the health
     check and the pages are still served meanwhile."""
-    release = threading.Event()
-    arrived = threading.Event()
-
-    def held(handler: object) -> None:
-        arrived.set()
-        release.wait(120)
-        send(handler, STORY)  # type: ignore[arg-type]
-
-    server.routes["/held"] = held
+    arrived, release = held_story(server, "/held")
     serve = ServeSettings(checks_at_once=1, checks_per_client=100)
     profile = web_profile(f"sqlite:///{tmp_path}/web.db", serve=serve)
     with running_server(profile) as web:
