@@ -73,6 +73,12 @@ class StorageError(AttributionError):
     """The database could not be reached or refused an operation (an operational failure)."""
 
 
+class SharedStateError(StorageError):
+    """The Redis server that scans on several workers share their politeness through
+    could not be reached or refused an operation (an operational failure, like a
+    database that cannot be reached: the message names its URL without the password)."""
+
+
 class Interrupted(BaseException):
     """A check stopped by a signal (SIGTERM; SIGINT arrives as KeyboardInterrupt).
 

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urljoin, urlsplit
 
 from attribution.errors import AttributionError, FetchError, SourceError
@@ -91,9 +91,63 @@ class Discovery:
             self.hosts.append(host)
 
 
+@dataclass(frozen=True)
+class RobotsReading:
+    """What one fetch of a site's robots.txt gave, all a :class:`Reader` needs to make
+    its rules (and its line among the scan's problems) again: the HTTP status and the
+    body (at most :data:`MAX_ROBOTS_BYTES`), or why it could not be fetched."""
+
+    status: int = 0
+    body: bytes = b""
+    # The reason of a fetch that failed (no status, no body): allows nothing.
+    failure: str | None = None
+
+    @property
+    def lasting(self) -> bool:
+        """Whether the reading says what the site wants (a robots.txt, or its absence),
+        rather than that the site could not say (a fetch that failed, 429, a 5xx): only
+        such a reading may be kept for long."""
+        return self.failure is None and self.status != 429 and self.status < 500
+
+    def rules(self, robots_url: str) -> tuple[RobotsRules, str | None]:
+        """The rules of the robots.txt read from ``robots_url``, and the problem to tell
+        of the site when it is not scanned because of them (else None)."""
+        if self.failure is not None:
+            return RobotsRules.disallow_all(), (
+                f"{robots_url}: {self.failure}: the site is not scanned "
+                "(a robots.txt that cannot be read allows nothing)"
+            )
+        if self.status >= 400:
+            problem = None
+            if self.status >= 500:
+                problem = (
+                    f"{robots_url}: HTTP {self.status}: the site is not scanned "
+                    "(a robots.txt that answers a server error allows nothing)"
+                )
+            return RobotsRules.for_status(self.status), problem
+        return RobotsRules.parse(self.body, robots_url), None
+
+
+class RobotsCache(Protocol):
+    """Readings of robots.txt kept beyond one :class:`Reader`, by origin
+    (``https://example.com``), so that scans on several processes or machines (and a
+    scan taken up again) share them. How long each is kept is the cache's to decide:
+    never more than 24 hours (RFC 9309, 2.4)."""
+
+    def get(self, origin: str) -> RobotsReading | None:
+        """The reading kept for ``origin``, or None."""
+
+    def put(self, origin: str, reading: RobotsReading) -> None:
+        """Keep ``reading`` of ``origin``'s robots.txt."""
+
+
 @dataclass
 class Reader:
-    """Fetches and reads the documents of a scan's sources within its settings."""
+    """Fetches and reads the documents of a scan's sources within its settings.
+
+    With a ``robots_cache``, a robots.txt another reader read recently (on any
+    process that shares the cache) is not fetched again; a robots.txt this reader could
+    not fetch at all is not put in it, and is asked for again by the next reader."""
 
     settings: FetchSettings
     session: HttpSession
@@ -102,6 +156,7 @@ class Reader:
     # The hosts of the sources the user named: only these may be at private addresses
     # (a preview server), not a host that a sitemap or robots.txt names.
     named_hosts: set[str] = field(default_factory=set)
+    robots_cache: RobotsCache | None = field(default=None, kw_only=True)
 
     def _policy(self, url: str) -> AddressPolicy:
         host = url_host(url)
@@ -223,11 +278,25 @@ class Reader:
     def rules_for(self, url: str) -> RobotsRules:
         """The robots.txt rules of ``url``'s site, read once per origin (RFC 9309: a
         robots.txt that is missing allows everything; one that cannot be read, or
-        answers a server error, allows nothing)."""
+        answers a server error, allows nothing), or taken from the ``robots_cache``."""
         origin = _origin(url)
         if origin in self.robots:
             return self.robots[origin]
         robots_url = urljoin(origin, "/robots.txt")
+        reading = self.robots_cache.get(origin) if self.robots_cache is not None else None
+        if reading is None:
+            reading = self._read_robots(robots_url)
+            # A fetch that failed is not shared: the failure may be this reader's own
+            # (its address policy, its network) rather than the site's.
+            if self.robots_cache is not None and reading.failure is None:
+                self.robots_cache.put(origin, reading)
+        rules, problem = reading.rules(robots_url)
+        if problem is not None:
+            self.robots_problems[origin] = problem
+        self.robots[origin] = rules
+        return rules
+
+    def _read_robots(self, robots_url: str) -> RobotsReading:
         try:
             document = fetch_document(
                 robots_url,
@@ -239,23 +308,10 @@ class Reader:
                 truncate=True,
                 policy=self._policy(robots_url),
             )
-            if document.status >= 400:
-                rules = RobotsRules.for_status(document.status)
-                if document.status >= 500:
-                    self.robots_problems[origin] = (
-                        f"{robots_url}: HTTP {document.status}: the site is not scanned "
-                        "(a robots.txt that answers a server error allows nothing)"
-                    )
-            else:
-                rules = RobotsRules.parse(document.body, robots_url)
         except FetchError as error:
-            rules = RobotsRules.disallow_all()
-            self.robots_problems[origin] = (
-                f"{robots_url}: {error.reason}: the site is not scanned "
-                "(a robots.txt that cannot be read allows nothing)"
-            )
-        self.robots[origin] = rules
-        return rules
+            return RobotsReading(failure=error.reason)
+        # The body of an error answer says nothing: only the status is kept.
+        return RobotsReading(document.status, document.body if document.status < 400 else b"")
 
 
 @dataclass(frozen=True)
