@@ -857,6 +857,18 @@ class ScanSite:
             self._log.append(entry)
             self._in_flight += 1
             self._max_in_flight = max(self._max_in_flight, self._in_flight)
+        answered = False
+
+        def leave() -> None:
+            # The request stops counting just before the last bytes of its answer go
+            # out: a client that has read them all (and asks again) is never counted
+            # twice.
+            nonlocal answered
+            if not answered:
+                answered = True
+                with self._lock:
+                    self._in_flight -= 1
+
         try:
             response = self._route(handler.path.split("?", 1)[0].split("#", 1)[0])
             delay = self.latency + response.delay
@@ -868,12 +880,11 @@ class ScanSite:
                     304, etag=response.etag, last_modified=response.last_modified, body=b""
                 )
             entry.status = response.status
-            self._send(handler, response, head)
+            self._send(handler, response, head, leave)
         except OSError:  # the client went away, or the site is stopping
             handler.close_connection = True
         finally:
-            with self._lock:
-                self._in_flight -= 1
+            leave()
 
     def _not_modified(self, response: _Response, headers: Headers) -> bool:
         if response.status != 200 or not self.validators:
@@ -895,7 +906,10 @@ class ScanSite:
             moment = moment.replace(tzinfo=UTC)
         return response.last_modified <= moment
 
-    def _send(self, handler: _Handler, response: _Response, head: bool) -> None:
+    def _send(
+        self, handler: _Handler, response: _Response, head: bool, leave: Callable[[], None]
+    ) -> None:
+        """Write the answer; ``leave`` is called just before its last bytes are written."""
         handler.send_response(response.status)
         if response.content_type:
             handler.send_header("Content-Type", response.content_type)
@@ -907,6 +921,7 @@ class ScanSite:
             handler.send_header(name, value)
         body = response.body
         if response.status == 304:
+            leave()
             handler.end_headers()
             return
         if isinstance(body, bytes):
@@ -915,6 +930,8 @@ class ScanSite:
             handler.send_header("Content-Length", str(response.length))
         else:
             handler.send_header("Transfer-Encoding", "chunked")
+        if head:
+            leave()
         handler.end_headers()
         if head:
             if not isinstance(body, bytes) and hasattr(body, "close"):
@@ -922,9 +939,12 @@ class ScanSite:
             return
         if isinstance(body, bytes):
             if response.drip is None:
+                leave()
                 handler.wfile.write(body)
                 return
             for offset in range(len(body)):
+                if offset + 1 == len(body):
+                    leave()
                 handler.wfile.write(body[offset : offset + 1])
                 if offset + 1 < len(body) and self._stopping.wait(response.drip):
                     handler.close_connection = True
@@ -942,6 +962,7 @@ class ScanSite:
             else:
                 handler.wfile.write(chunk)
         if chunked:
+            leave()
             handler.wfile.write(b"0\r\n\r\n")
 
     def _route(self, path: str) -> _Response:
