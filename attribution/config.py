@@ -10,6 +10,7 @@ file, the key and what is expected.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
@@ -256,7 +257,22 @@ _SCAN_NUMBERS = {
     "max_minutes": "minutes a scan runs at most",
     "max_megabytes": "megabytes a scan downloads at most",
 }
-_SCAN_KEYS = frozenset({*_SCAN_NUMBERS, "sources", "contact", "notify", "smtp", "mail_from"})
+_SCAN_KEYS = frozenset(
+    {
+        *_SCAN_NUMBERS,
+        "sources",
+        "contact",
+        "notify",
+        "smtp",
+        "mail_from",
+        "workers",
+        "broker",
+        "redis",
+        "queue",
+    }
+)
+# How a scan checks its pages: in its own process, or on workers of a task queue.
+SCAN_WORKERS = ("local", "celery")
 
 
 def _scan(source: str, table: object) -> ScanSettings:
@@ -306,7 +322,39 @@ def _scan(source: str, table: object) -> ScanSettings:
     smtp = values.get("smtp")
     if smtp is not None and not smtp.startswith(("smtp://", "smtp+starttls://")):
         raise _fail(source, "scan.smtp", "must be smtp://host:port or smtp+starttls://host:port")
+    values.update(_scan_workers(source, table))
     return replace(defaults, **values)
+
+
+def _scan_workers(source: str, table: Mapping[str, Any]) -> dict[str, Any]:
+    """The keys of ``[scan]`` for scans on workers: which, the broker, Redis, the queue."""
+    values: dict[str, Any] = {}
+    workers = table.get("workers")
+    if workers is not None:
+        if workers not in SCAN_WORKERS:
+            raise _fail(source, "scan.workers", 'must be "local" (the default) or "celery"')
+        values["workers"] = workers
+    schemes = {
+        "broker": (("amqp://", "amqps://", "pyamqp://"), "amqp://user@host:5672//"),
+        "redis": (("redis://", "rediss://", "unix://"), "redis://host:6379/0"),
+    }
+    for key, (prefixes, example) in schemes.items():
+        value = table.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip().startswith(prefixes):
+            raise _fail(source, f"scan.{key}", f"must be a URL such as {example}")
+        values[key] = value.strip()
+    queue = table.get("queue")
+    if queue is not None:
+        if not isinstance(queue, str) or not re.fullmatch(r"[A-Za-z0-9_.:-]{1,200}", queue):
+            raise _fail(
+                source,
+                "scan.queue",
+                "must be a queue name of letters, digits and . _ : - (e.g. attribution)",
+            )
+        values["queue"] = queue
+    return values
 
 
 _SERVE_NUMBERS = {

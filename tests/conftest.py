@@ -59,6 +59,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/test.db"
         return
+    with postgres_database() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database while the block runs (the test is skipped,
+    with the reason, where no server answers)."""
     reason = _postgres_unavailable()
     if reason:
         pytest.skip(f"PostgreSQL tests skipped: {reason}")

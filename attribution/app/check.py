@@ -37,6 +37,7 @@ from attribution.sources.targets import (
 from attribution.urls import canonical_url
 
 if TYPE_CHECKING:
+    from attribution.app.parallel import PoliteGate
     from attribution.app.recorder import Recorder
     from attribution.fetch.browser import PageRenderer
     from attribution.fetch.pages import FetchedPage, Validators
@@ -115,7 +116,7 @@ class PageChecker:
         options: CheckOptions,
         profile: Profile | None = None,
         *,
-        gate: HostGate | None = None,
+        gate: PoliteGate | None = None,
         sandbox: Sandbox | None = None,
     ) -> None:
         # The HTTP stack loads here, once the parsing process is on its way (see
@@ -144,6 +145,7 @@ class PageChecker:
         self._sandbox: Sandbox | None = sandbox
         self._owns_sandbox = sandbox is None
         self._clock = PageClock.start("", self.limits)
+        self._last_reading: LastReading | None = None
         # A polite gate holds the images' fetches from its hosts too.
         hold = gate.hold_unspaced if gate is not None and gate.covers_images else None
         self._reader = (
@@ -152,14 +154,17 @@ class PageChecker:
             else None
         )
 
-    def check(self, target: Target) -> TargetOutcome:
+    def check(self, target: Target, *, last_reading: LastReading | None = None) -> TargetOutcome:
         """Fetch or read one target's page, extract, read its images, apply the rules.
 
-        A target that cannot be fetched or read, that is over the page's budget, or
-        whose checking fails in any way gives an outcome with its error; this never
-        raises for one page (only an interruption goes on up).
+        ``last_reading`` is the page's last reading (a worker's page of an incremental
+        scan), in place of what ``options.known`` holds for it. A target that cannot be
+        fetched or read, that is over the page's budget, or whose checking fails in any
+        way gives an outcome with its error; this never raises for one page (only an
+        interruption goes on up).
         """
         self._clock = PageClock.start(target.name, self.limits)
+        self._last_reading = last_reading
         try:
             return self._check(target)
         except _Unchanged as unchanged:
@@ -217,7 +222,9 @@ class PageChecker:
 
             if self._session is None:
                 self._session = make_session(self.settings)
-            known = self.options.known.get(target.address) if self.options.known else None
+            known = self._last_reading
+            if known is None and self.options.known:
+                known = self.options.known.get(target.address)
             validators = Validators(known.etag, known.last_modified) if known else None
             fetched_at, fetched = self._fetch(target, validators)
             moved = canonical_url(fetched.url) != canonical_url(target.address)

@@ -30,7 +30,7 @@ from attribution.sources.targets import STDIN, is_url, read_target_list
 from attribution.urls import canonical_url
 
 if TYPE_CHECKING:
-    from attribution.app.parallel import HostGate
+    from attribution.app.parallel import PoliteGate
     from attribution.fetch.session import HttpSession
     from attribution.fetch.settings import FetchSettings
 
@@ -268,7 +268,7 @@ class Reader:
                 seen.add(key)
                 queue.append((child.url, None, depth + 1))
 
-    def pace(self, gate: HostGate) -> None:
+    def pace(self, gate: PoliteGate) -> None:
         """Give ``gate`` each host's robots.txt Crawl-delay read so far."""
         for origin, rules in self.robots.items():
             delay = rules.crawl_delay(ROBOTS_AGENT)

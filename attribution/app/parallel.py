@@ -138,6 +138,28 @@ class HostGate:
             self._next[host] = max(self._next.get(host, now), now + pause)
 
 
+class PoliteGate(Protocol):
+    """What spaces and bounds the fetches from each host: a :class:`HostGate` in one
+    process, or a gate whose places and pace every worker of a scan shares
+    (:class:`attribution.workers.gate.SharedHostGate`)."""
+
+    per_host: int
+    covers_images: bool
+
+    def set_delay(self, host: str, seconds: float) -> None:
+        """Space the starts of fetches from ``host`` at least ``seconds`` apart."""
+
+    def hold(self, url: str, *, spaced: bool = True) -> AbstractContextManager[None]:
+        """Hold one of the host's places (at its turn, when ``spaced``) while the block
+        runs."""
+
+    def hold_unspaced(self, url: str) -> AbstractContextManager[None]:
+        """One of the host's places, without the spacing (an image file)."""
+
+    def back_off(self, url: str) -> None:
+        """``url``'s host said it is overloaded: pause it."""
+
+
 class Checker(Protocol):
     """What a worker checks targets with (a :class:`~attribution.app.check.PageChecker`)."""
 

@@ -38,6 +38,9 @@ class Recorder:
     run_id: int
     # Where each target stands in the run's list, consumed in order as outcomes come in.
     positions: dict[str, deque[int]] = field(default_factory=dict)
+    # Targets the run had already finished when their outcome came (a task redelivered
+    # after its worker was lost): not recorded a second time.
+    recorded_before: list[str] = field(default_factory=list)
 
     @classmethod
     def _with_targets(
@@ -140,8 +143,11 @@ class Recorder:
         written: set[int] = set()
         if len(pages) > 1:
             try:
-                record_pages(self.db, self.run_id, [page for _, page in pages])
+                before = record_pages(self.db, self.run_id, [page for _, page in pages])
                 written = {index for index, _ in pages}
+                self.recorded_before += [
+                    placed[index][0].target for index, page in pages if page.position in before
+                ]
             except Exception:  # one is refused, and with it all: each is tried alone below
                 pass
         return [
@@ -160,7 +166,8 @@ class Recorder:
         """Write one page's results (or count its failure); the outcome as recorded."""
         if outcome.result is not None:
             try:
-                record_page(self.db, self.run_id, outcome.result, position=position)
+                if not record_page(self.db, self.run_id, outcome.result, position=position):
+                    self.recorded_before.append(outcome.target)
                 return outcome
             except StorageError as error:
                 why = f"could not be stored ({error})"
@@ -169,7 +176,8 @@ class Recorder:
             failure = TargetError(outcome.target, why[:500])
             outcome = TargetOutcome(outcome.target, error=failure)
         reason = str(outcome.error) if outcome.error is not None else None
-        record_failure(self.db, self.run_id, position, reason)
+        if not record_failure(self.db, self.run_id, position, reason):
+            self.recorded_before.append(outcome.target)
         return outcome
 
     def close(self, status: str) -> None:
@@ -187,8 +195,18 @@ class Recorder:
     @classmethod
     def attach(cls, url: str | None, run_id: int, target: str, position: int | None) -> Recorder:
         """Join run ``run_id`` to record one target (a worker's share of a run)."""
-        db = open_database(url, quick_commits=True)
+        return cls.joining(open_database(url, quick_commits=True), run_id, target, position)
+
+    @classmethod
+    def joining(cls, db: Database, run_id: int, target: str, position: int | None) -> Recorder:
+        """Join run ``run_id`` on the open database ``db`` to record one target (a
+        worker's share of a run, on the worker's own database connections)."""
         return cls._with_targets(db, run_id, [(position, target)] if position is not None else [])
+
+    def placed(self, targets: Sequence[str]) -> list[tuple[int | None, str]]:
+        """Each of ``targets`` with its position in the run's list (consumed: the next
+        outcome of a target comes from its next place), for handing them out."""
+        return [(self._position(target), target) for target in targets]
 
     def release(self) -> None:
         """Release the database without changing the run's status."""

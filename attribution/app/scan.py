@@ -33,6 +33,7 @@ from attribution.sources.targets import resolve_targets
 if TYPE_CHECKING:
     from attribution.app.crawl import CrawlRules
     from attribution.app.discovery import Discovery, Reader, Selection
+    from attribution.app.distributed import PageQueue
     from attribution.app.outcomes import TargetOutcome
     from attribution.app.recorder import Recorder
     from attribution.records import DeclaredImage, LastReading
@@ -52,7 +53,8 @@ class ScanOptions:
     even when it is unchanged), and politeness and limits: at most ``per_host`` fetches
     at once from one host, at least ``delay`` seconds apart, a run ended after
     ``max_pages`` pages, ``max_seconds`` or ``max_bytes`` downloaded (stopped early, it
-    can be resumed)."""
+    can be resumed). With a ``queue`` the pages are checked by workers
+    (:mod:`attribution.app.distributed`), not in this process."""
 
     sources: tuple[str, ...] = ()
     crawl: tuple[str, ...] = ()
@@ -67,6 +69,7 @@ class ScanOptions:
     max_seconds: float | None = None
     max_bytes: int | None = None
     site: str | None = None
+    queue: PageQueue | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def scan_site(
             "give at least one SOURCE (a sitemap, a feed, the site's address or a file of "
             "URLs) or --crawl URL, or list them in the profile's [scan] sources"
         )
-    if options.check.isolate:
+    if options.check.isolate and options.queue is None:
         Sandbox.start_early(options.check.profile.limits.page_memory_mb)
     settings = options.check.settings
     session = make_session(settings)
@@ -170,6 +173,10 @@ def _scan(options: ScanOptions, reader: Reader, events: ScanEvents) -> ScanSumma
                 "problems": problems,
                 "since": since.isoformat() if since else None,
             }
+            if options.queue is not None:
+                from attribution.app.distributed import queue_options
+
+                more["queue"] = queue_options(options.queue)
             first_skipped = len(selection.pages)
             skipped = {first_skipped + n: why for n, (_, why) in enumerate(selection.skipped)}
             recorder = Recorder.start_on(db, profile, names, "scan", more, skipped=skipped)
@@ -178,9 +185,16 @@ def _scan(options: ScanOptions, reader: Reader, events: ScanEvents) -> ScanSumma
             pages = [page.url for page in selection.pages]
             known = {} if options.full else {url: readings[url] for url in pages if url in readings}
             declared = {page.url: page.declared for page in selection.pages if page.declared}
-            status = _check(
-                options, recorder, pages, known, reader, events, started, gate, declared
-            )
+            if options.queue is not None:
+                from attribution.app.distributed import check_on_workers
+
+                status = check_on_workers(
+                    options, recorder, pages, reader, events, started, options.queue, declared
+                )
+            else:
+                status = _check(
+                    options, recorder, pages, known, reader, events, started, gate, declared
+                )
             summary = summarise(db, recorder.run_id)
             recorder.close(status)
             return replace(summary, status=status)
@@ -244,15 +258,45 @@ def _resume(options: ScanOptions, run_id: int, reader: Reader, events: ScanEvent
                 events.on_run(run_id)
             for name in names:  # each host's robots.txt, once, for its Crawl-delay
                 reader.rules_for(name)
-            known = {} if options.full else last_readings(db, names)
-            status = _check(
-                options, recorder, names, known, reader, events, started, _gate(options)
-            )
+            if options.queue is not None:
+                status = _resume_on_workers(
+                    options, recorder, record.options, names, reader, events, started, options.queue
+                )
+            else:
+                known = {} if options.full else last_readings(db, names)
+                status = _check(
+                    options, recorder, names, known, reader, events, started, _gate(options)
+                )
             summary = summarise(db, run_id)
             recorder.close(status)
             return replace(summary, status=status)
     finally:
         db.close()
+
+
+def _resume_on_workers(
+    options: ScanOptions,
+    recorder: Recorder,
+    kept: Mapping[str, object],
+    names: Sequence[str],
+    reader: Reader,
+    events: ScanEvents,
+    started: float,
+    queue: PageQueue,
+) -> str:
+    """Hand the pages a stopped scan left to the workers of ``queue`` (its tasks keep
+    the run's token: a task of the run still queued is the same page, recorded once)."""
+    from attribution.app.distributed import check_on_workers, queue_options
+    from attribution.store.runs import add_run_options
+
+    before = kept.get("queue")
+    token = before.get("token") if isinstance(before, dict) else None
+    add_run_options(
+        recorder.db,
+        recorder.run_id,
+        {"queue": queue_options(queue, token if isinstance(token, str) else None)},
+    )
+    return check_on_workers(options, recorder, names, reader, events, started, queue)
 
 
 def _check(

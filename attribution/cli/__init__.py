@@ -101,6 +101,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "attribution.cli.waivers:group",
         "Waivers: the decisions to accept findings, who made them, until when.",
     ),
+    "worker": (
+        "attribution.cli.worker:command",
+        "Check the pages of scans run with --workers celery, as a worker of their queue.",
+    ),
 }
 
 

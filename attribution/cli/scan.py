@@ -115,6 +115,14 @@ if TYPE_CHECKING:
     metavar="N",
     help="Check N pages at once (default: one more than the CPU cores).",
 )
+@click.option(
+    "--workers",
+    "where",
+    type=click.Choice(("local", "celery")),
+    help="Where pages are checked: 'local', in this process (the default), or 'celery', "
+    "by the workers of a task queue ('attribution worker', on any number of machines; "
+    "default: the profile's [scan] workers).",
+)
 @timeout_option
 @no_images_option
 @click.option(
@@ -168,6 +176,7 @@ def command(
     per_host: int | None,
     delay: float | None,
     jobs: int | None,
+    where: str | None,
     timeout: float | None,
     no_images: bool,
     fail_on: str,
@@ -194,6 +203,9 @@ def command(
     one that answers 304 or sends the same bytes is not parsed again (its open findings
     are marked seen). Unattended: a progress bar on a terminal, nothing but the summary
     in cron; one scan of a site at a time; a stopped scan is taken up with --resume.
+    Large: with --workers celery the pages are checked by 'attribution worker'
+    processes on any number of machines, into a database they share (PostgreSQL);
+    the scan follows their progress and sums up as usual.
 
     \b
     Examples:
@@ -204,6 +216,7 @@ def command(
       attribution scan --crawl https://www.example.com/ --depth 4 --exclude /calendar/
       attribution scan --notify mailto:ops@example.com --notify slack:https://hooks.slack.com/…
       attribution scan --resume 12
+      attribution scan https://www.example.com/ --workers celery
 
     \b
     exit codes: 0 nothing new at or above --fail-on, 1 new findings at or above it,
@@ -254,6 +267,12 @@ def command(
         site=site,
     )
     destinations = [parse_destination(text) for text in notify or settings_of_scan.notify]
+    queue = None
+    if (where or settings_of_scan.workers) == "celery":
+        from attribution.workers.queue import CeleryQueue
+
+        queue = CeleryQueue.open(profile)  # the broker and Redis answer, or nothing is done
+        options = replace(options, queue=queue)
     progress = Progress(quiet=quiet, verbose=verbose)
     runs: list[int] = []
 
@@ -270,6 +289,8 @@ def command(
                 summary = scan_site(options, resume=resume, events=events)
         finally:
             progress.close()
+            if queue is not None:
+                queue.close()
     except (KeyboardInterrupt, Interrupted) as stop:
         return interrupted(stop, runs[-1] if runs else None, "scan")
     except SiteBusy as busy:

@@ -58,6 +58,7 @@ if TYPE_CHECKING:
         RunSummary,
         StoredFinding,
         Waiver,
+        WorkerStatus,
     )
 
 __all__ = [
@@ -101,6 +102,7 @@ __all__ = [
     "StoredFinding",
     "UnchangedPage",
     "Waiver",
+    "WorkerStatus",
     "scope_terms",
     "unknown_scope_terms",
 ]
@@ -146,6 +148,7 @@ _MODULES = {
     "RightsChange": "stored",
     "RightsImport": "stored",
     "RunSummary": "stored",
+    "WorkerStatus": "stored",
     "StoredFinding": "stored",
     "Waiver": "stored",
 }

@@ -97,7 +97,12 @@ class ScanSettings:
     no such limit). ``notify`` lists where alerts go (webhooks, ``slack:…``,
     ``mailto:…``); ``smtp`` is the mail server (``smtp://[user@]host:port``, or
     ``smtp+starttls://…`` to secure the connection first; its password comes from
-    ``ATTRIBUTION_SMTP_PASSWORD``) and ``mail_from`` the sender.
+    ``ATTRIBUTION_SMTP_PASSWORD``) and ``mail_from`` the sender. ``workers`` is where
+    pages are checked: "local" (this process) or "celery" (workers of a task queue:
+    ``broker`` is its RabbitMQ, ``redis`` the Redis that holds the politeness all workers
+    share, ``queue`` the name of the queue; the environment's ``ATTRIBUTION_BROKER_URL``
+    and ``ATTRIBUTION_REDIS_URL`` come first, and where neither says, the servers on
+    this machine).
     """
 
     sources: tuple[str, ...] = ()
@@ -110,6 +115,10 @@ class ScanSettings:
     notify: tuple[str, ...] = ()
     smtp: str = "smtp://localhost:25"
     mail_from: str | None = None
+    workers: str = "local"
+    broker: str | None = None
+    redis: str | None = None
+    queue: str = "attribution"
 
 
 @dataclass(frozen=True)

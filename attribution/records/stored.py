@@ -153,6 +153,28 @@ class RunSummary:
     pending: int = 0  # targets the run has not got to (an interrupted run can resume them)
     pages_unchanged: int = 0  # a scan's pages found as they were, not parsed again
     pages_skipped: int = 0  # a scan's pages left out (robots.txt, not a page, its limits)
+    workers: tuple[WorkerStatus, ...] = ()  # a scan on workers: those that worked on it
+
+
+@dataclass(frozen=True)
+class WorkerStatus:
+    """A worker process of scans on a task queue (``attribution worker``), as it last
+    reported: where it runs, since when, when it was last heard of, its status
+    (running, or stopped after a warm shutdown), its threads, the run it last worked
+    on, the pages in its hands now, and the pages it recorded and of those the failures
+    since it started."""
+
+    name: str
+    host: str
+    pid: int
+    started_at: datetime
+    last_seen: datetime
+    status: str
+    concurrency: int
+    run_id: int | None
+    in_hand: int
+    pages: int
+    failures: int
 
 
 @dataclass(frozen=True)

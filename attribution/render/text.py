@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Iterable, Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from attribution.records import (
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         RunSummary,
         StoredFinding,
         Waiver,
+        WorkerStatus,
     )
     from attribution.render.report import CheckReport, Sink
     from attribution.rules import Rule
@@ -321,8 +322,15 @@ def page_history(snapshots: Sequence[PageSnapshot]) -> str:
     return "\n".join(terminal_safe(line) for line in lines) + "\n"
 
 
-def runs(found: Sequence[RunSummary]) -> str:
-    """Recent runs with their progress, and how to resume an interrupted one."""
+# A running worker not heard of for this long is shown as silent (lost, or stuck): it
+# tells the record it is alive every few seconds.
+WORKER_SILENT_SECONDS = 60
+
+
+def runs(found: Sequence[RunSummary], now: datetime | None = None) -> str:
+    """Recent runs with their progress, the workers of a scan on workers (alive or
+    silent, how busy), and how to resume an interrupted run."""
+    now = now or datetime.now(UTC)
     lines = []
     for run in found:
         left = f", {run.pending} not reached" if run.pending else ""
@@ -334,11 +342,36 @@ def runs(found: Sequence[RunSummary]) -> str:
             f"pages {run.pages_done} done{scanned}, {run.pages_failed} failed{left}; "
             f"images {run.images}; {run.errors} error(s), {run.warnings} warning(s)"
         )
+        lines += [f"    {worker_line(worker, now)}" for worker in run.workers]
         stopped = run.status in ("interrupted", "limited")
         if stopped and (run.pending or run.pages_failed):
             command = "scan" if run.kind == "scan" else "check"
             lines.append(f"    resume it with: attribution {command} --resume {run.id}")
     return "".join(line + "\n" for line in lines)
+
+
+def worker_line(worker: WorkerStatus, now: datetime) -> str:
+    """One worker of a scan on workers: whether it is alive, how busy, what it did."""
+    silent = (now - worker.last_seen).total_seconds()
+    if worker.status == "stopped":
+        state = "stopped"
+    elif silent > WORKER_SILENT_SECONDS:
+        state = f"SILENT for {_duration(silent)} (lost?)"
+    else:
+        state = f"alive, heard {_duration(silent)} ago"
+    return terminal_safe(
+        f"worker {worker.name}: {state}; {worker.in_hand} page(s) in hand of "
+        f"{worker.concurrency}; {worker.pages} recorded, {worker.failures} failed "
+        f"since {worker.started_at:%Y-%m-%d %H:%M}"
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{max(seconds, 0):.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.0f} h"
 
 
 def run_pages(run_id: int, pages: Sequence[str]) -> str:

@@ -129,6 +129,35 @@ class RunTarget(Base):
     page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
     reason: Mapped[str | None] = mapped_column(PageText)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # How many times the target was in the hands of a worker that was lost (killed, out
+    # of memory) in a scan on workers: one that keeps killing its workers is failed
+    # rather than handed out for ever.
+    workers_lost: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The worker that recorded it (a scan on workers), as it names itself.
+    worker: Mapped[str | None] = mapped_column(String(255))
+
+
+class Worker(Base):
+    """A worker process of scans on a task queue (``attribution worker``), as it last
+    reported: where it runs, when it was last heard of, what it is doing, what it did."""
+
+    __tablename__ = "workers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # running, or stopped (a warm shutdown); a worker killed outright stays running and
+    # falls silent: its last_seen tells.
+    status: Mapped[str] = mapped_column(String(10))
+    concurrency: Mapped[int] = mapped_column(Integer)
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("runs.id", ondelete="SET NULL"), index=True
+    )
+    in_hand: Mapped[int] = mapped_column(Integer, default=0)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Page(Base):

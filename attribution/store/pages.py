@@ -33,7 +33,7 @@ from attribution.store.models import (
     storable_text,
     url_key,
 )
-from attribution.store.runs import DONE
+from attribution.store.runs import DONE, finished_already
 from attribution.store.transactions import now, table, transaction, upsert
 
 if TYPE_CHECKING:
@@ -57,10 +57,11 @@ def record_page(
     *,
     position: int | None = None,
     today: date | None = None,
-) -> None:
+) -> bool:
     """Write one page's results in one transaction and reconcile its findings; with
-    ``position``, that target of the run is marked done in the same transaction."""
-    record_pages(db, run_id, [PageToRecord(result, position)], today=today)
+    ``position``, that target of the run is marked done in the same transaction.
+    False when the run had already finished that target (nothing is written)."""
+    return not record_pages(db, run_id, [PageToRecord(result, position)], today=today)
 
 
 def record_pages(
@@ -69,19 +70,25 @@ def record_pages(
     pages: Sequence[PageToRecord],
     *,
     today: date | None = None,
-) -> None:
+) -> set[int]:
     """Write several pages' results in one transaction, each table with one statement
     for all of them, and reconcile their findings: either every page is written or none.
+
+    Recording is idempotent: a page whose target the run has already finished (a task
+    redelivered after its worker was lost, once the page was stored) is not written
+    again, nor counted; the positions of such pages are returned.
 
     A page that comes twice starts a new set of statements, so that its second reading
     is reconciled with its first."""
     today = today or date.today()
 
-    def work(session: Session) -> None:
-        for batch in _distinct_pages(pages):
+    def work(session: Session) -> set[int]:
+        finished = finished_already(session, run_id, [page.position for page in pages])
+        for batch in _distinct_pages([p for p in pages if p.position not in finished]):
             _write_pages(session, run_id, batch, today)
+        return finished
 
-    transaction(db, work)
+    return transaction(db, work)
 
 
 def _write_pages(session: Session, run_id: int, batch: Sequence[PageToRecord], today: date) -> None:

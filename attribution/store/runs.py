@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, update
@@ -144,6 +145,18 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def add_run_options(db: Database, run_id: int, more: Mapping[str, object]) -> None:
+    """Keep ``more`` with the run's options (a stopped scan resumed on workers)."""
+
+    def work(session: Session) -> None:
+        run = session.get(Run, run_id)
+        if run is None:
+            raise UsageError(f"no run {run_id} (see 'attribution runs')")
+        run.options = {**(run.options or {}), **more}
+
+    transaction(db, work)
+
+
 def finish_run(db: Database, run_id: int, status: str = "finished") -> None:
     """Record that a run ended (finished, failed or interrupted)."""
 
@@ -160,18 +173,41 @@ def record_failure(
     run_id: int,
     position: int | None = None,
     reason: str | None = None,
-) -> None:
+) -> bool:
     """Count a target that could not be checked (the run's target at ``position``), and
-    say why."""
+    say why. False when the run had already finished that target (a redelivered task):
+    nothing is changed."""
 
-    def work(session: Session) -> None:
+    def work(session: Session) -> bool:
+        if finished_already(session, run_id, [position]):
+            return False
         session.execute(
             update(Run).where(Run.id == run_id).values(pages_failed=Run.pages_failed + 1)
         )
         if position is not None:
             finish_target(session, run_id, position, "", FAILED, reason=reason)
+        return True
 
-    transaction(db, work)
+    return transaction(db, work)
+
+
+def finished_already(session: Session, run_id: int, positions: Sequence[int | None]) -> set[int]:
+    """Which of the run's targets at ``positions`` are no longer pending (done, failed,
+    unchanged or skipped), so that a page is recorded into a run at most once.
+
+    The rows are locked as they are read (``FOR UPDATE``, on PostgreSQL), in the
+    caller's transaction, so that two workers recording the same target cannot both
+    find it pending: the second waits for the first to commit, then finds it finished.
+    (SQLite lets one writer at a time: the second's transaction is retried.)"""
+    wanted = sorted({position for position in positions if position is not None})
+    if not wanted:
+        return set()
+    rows = session.execute(
+        select(RunTarget.position, RunTarget.status)
+        .where(RunTarget.run_id == run_id, RunTarget.position.in_(wanted))
+        .with_for_update()
+    )
+    return {position for position, status in rows if status != PENDING}
 
 
 def finish_target(
@@ -214,7 +250,11 @@ def list_runs(db: Database, limit: int = 50) -> list[RunSummary]:
                 .group_by(RunTarget.run_id)
             ).all()
         )
-        return [_run_summary(run, pending.get(run.id, 0)) for run in runs]
+        summaries = [_run_summary(run, pending.get(run.id, 0)) for run in runs]
+    from attribution.store.workers import workers_of_runs  # it builds on this module
+
+    workers = workers_of_runs(db, [run.id for run in summaries])
+    return [replace(run, workers=tuple(workers.get(run.id, ()))) for run in summaries]
 
 
 def run_pages(db: Database, run_id: int) -> list[str]:

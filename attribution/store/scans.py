@@ -26,7 +26,7 @@ from attribution.store.models import (
     RunTarget,
     url_key,
 )
-from attribution.store.runs import FAILED, SKIPPED, UNCHANGED
+from attribution.store.runs import FAILED, SKIPPED, UNCHANGED, finished_already
 from attribution.store.transactions import aware, now, table, transaction, upsert
 from attribution.urls import canonical_url
 
@@ -86,63 +86,72 @@ def record_unchanged(
         return
 
     def work(session: Session) -> None:
-        moment = now()
-        page_ids = _page_ids(session, [page for page, _ in pages], moment)
-        last = _last_fetches(session, list(page_ids.values()))
-        rows = []
-        for page, _ in pages:
-            page_id = page_ids[url_key(page.url)]
-            title, images = last.get(page_id, (None, 0))
-            source = page.source
-            rows.append(
-                {
-                    "run_id": run_id,
-                    "page_id": page_id,
-                    "requested_url": source.requested,
-                    "final_url": source.final,
-                    "http_status": source.status,
-                    "content_type": source.content_type[:255] if source.content_type else None,
-                    "fetched_at": source.fetched_at,
-                    "sha256": source.sha256,
-                    "size": source.size,
-                    "title": title,
-                    "images": images,
-                    "etag": source.etag,
-                    "last_modified": source.last_modified,
-                    "unchanged": True,
-                }
-            )
-        session.execute(table(PageFetch).insert(), rows)
-        ids = list(set(page_ids.values()))
-        findings = table(FindingRow)
-        session.execute(
-            findings.update()
-            .where(findings.c.page_id.in_(ids), findings.c.status.in_((OPEN, WAIVED)))
-            .values(last_seen=moment, last_run_id=run_id)
-        )
-        runs = table(Run)
-        session.execute(
-            runs.update()
-            .where(runs.c.id == run_id)
-            .values(pages_unchanged=runs.c.pages_unchanged + len(pages))
-        )
-        placed = {
-            position: page_ids[url_key(page.url)]
-            for page, position in pages
-            if position is not None
-        }
-        if placed:  # one statement for the targets of all the pages
-            targets = table(RunTarget)
-            page_at = case(
-                *((targets.c.position == position, ident) for position, ident in placed.items())
-            )
-            session.execute(
-                targets.update()
-                .where(targets.c.run_id == run_id, targets.c.position.in_(placed))
-                .values(status=UNCHANGED, page_id=page_at, reason=None, finished_at=moment)
-            )
+        # A page recorded already in the run (a redelivered task) is not recorded again.
+        finished = finished_already(session, run_id, [position for _, position in pages])
+        kept = [(page, position) for page, position in pages if position not in finished]
+        if kept:
+            _record_unchanged(session, run_id, kept)
 
     transaction(db, work)
+
+
+def _record_unchanged(
+    session: Session, run_id: int, pages: Sequence[tuple[UnchangedPage, int | None]]
+) -> None:
+    """Write the unchanged ``pages`` (none recorded in the run yet)."""
+    moment = now()
+    page_ids = _page_ids(session, [page for page, _ in pages], moment)
+    last = _last_fetches(session, list(page_ids.values()))
+    rows = []
+    for page, _ in pages:
+        page_id = page_ids[url_key(page.url)]
+        title, images = last.get(page_id, (None, 0))
+        source = page.source
+        rows.append(
+            {
+                "run_id": run_id,
+                "page_id": page_id,
+                "requested_url": source.requested,
+                "final_url": source.final,
+                "http_status": source.status,
+                "content_type": source.content_type[:255] if source.content_type else None,
+                "fetched_at": source.fetched_at,
+                "sha256": source.sha256,
+                "size": source.size,
+                "title": title,
+                "images": images,
+                "etag": source.etag,
+                "last_modified": source.last_modified,
+                "unchanged": True,
+            }
+        )
+    session.execute(table(PageFetch).insert(), rows)
+    ids = list(set(page_ids.values()))
+    findings = table(FindingRow)
+    session.execute(
+        findings.update()
+        .where(findings.c.page_id.in_(ids), findings.c.status.in_((OPEN, WAIVED)))
+        .values(last_seen=moment, last_run_id=run_id)
+    )
+    runs = table(Run)
+    session.execute(
+        runs.update()
+        .where(runs.c.id == run_id)
+        .values(pages_unchanged=runs.c.pages_unchanged + len(pages))
+    )
+    placed = {
+        position: page_ids[url_key(page.url)] for page, position in pages if position is not None
+    }
+    if placed:  # one statement for the targets of all the pages
+        targets = table(RunTarget)
+        page_at = case(
+            *((targets.c.position == position, ident) for position, ident in placed.items())
+        )
+        session.execute(
+            targets.update()
+            .where(targets.c.run_id == run_id, targets.c.position.in_(placed))
+            .values(status=UNCHANGED, page_id=page_at, reason=None, finished_at=moment)
+        )
 
 
 def _page_ids(session: Session, pages: Sequence[UnchangedPage], moment: datetime) -> dict[str, int]:

@@ -1,0 +1,439 @@
+"""Scans on workers: a scan's pages handed out on a task queue, checked and recorded
+by worker processes on any number of machines, into the database they share.
+
+The scan (:func:`check_on_workers`) finds and chooses the pages and records the run as
+a scan on one machine does, then sends one :class:`PageTask` per page to a
+:class:`PageQueue` and follows the run in the database until every page is done or
+failed. A worker process (:class:`PageWorker`) takes a page up only while the run has it
+pending (:func:`attribution.store.workers.take_up`), checks it as a one-machine scan
+does (a :class:`~attribution.app.check.PageChecker` per thread, politeness shared
+through a :class:`~attribution.app.parallel.PoliteGate` all workers see), and records it
+idempotently: a task redelivered after its worker was lost never records a page twice,
+and a page whose workers keep being lost is failed with that reason. The task queue
+itself (Celery, RabbitMQ, Redis) is in :mod:`attribution.workers`; this module knows
+only the two protocols.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from attribution.app.outcomes import TargetOutcome
+from attribution.errors import TargetError, UsageError
+from attribution.fetch.settings import FetchSettings
+from attribution.records import DeclaredImage, ScanSettings, ServeSettings
+
+if TYPE_CHECKING:
+    from attribution.app.check import PageChecker
+    from attribution.app.discovery import Reader
+    from attribution.app.parallel import PoliteGate
+    from attribution.app.recorder import Recorder
+    from attribution.app.scan import ScanEvents, ScanOptions
+    from attribution.records import Profile
+    from attribution.store import Database
+
+log = logging.getLogger("attribution.workers")
+
+# A page in the hands of this many workers that were lost (killed, out of memory) is
+# failed with that reason rather than handed out again.
+MOST_WORKERS_LOST = 3
+# How often the scan looks at its run's progress in the database.
+FOLLOW_SECONDS = 0.5
+# How far back the scan looks for pages finished since its last look: the workers'
+# clocks (which stamp them) may be a little behind the database's.
+CLOCK_SLACK = timedelta(minutes=2)
+# How often a worker tells the record it is alive, and after how long without a word
+# it is taken for lost.
+HEARTBEAT_SECONDS = 10.0
+SILENT_AFTER = timedelta(seconds=60)
+# How long a scan waits with no page finished and no worker alive before it stops
+# following (the pages stay queued; the run is resumed once workers run).
+NO_WORKERS_SECONDS = 600.0
+# The fetch settings a scan's tasks carry (every one but the headers of a login).
+_CARRIED_SETTINGS = tuple(f.name for f in fields(FetchSettings) if f.name != "page_headers")
+
+
+@dataclass(frozen=True)
+class PageTask:
+    """One page of a scan on workers: which run and target (``position`` in the run's
+    list), the ``token`` of the run's tasks (so a worker on another database than the
+    scan's takes up nothing), the digest of the scan's profile (so a worker with another
+    profile checks nothing by other rules), how to fetch and check it, how polite to be
+    with its host, and the images its sitemap declared."""
+
+    run_id: int
+    position: int
+    target: str
+    token: str
+    profile: str
+    settings: Mapping[str, object] = field(default_factory=dict)
+    read_images: bool = True
+    render: bool = False
+    full: bool = False
+    per_host: int = 2
+    delay: float = 0.0
+    declared: tuple[DeclaredImage, ...] = ()
+
+    def to_message(self) -> dict[str, object]:
+        """The task as a JSON-ready message."""
+        message = asdict(self)
+        message["settings"] = dict(self.settings)
+        message["declared"] = [asdict(image) for image in self.declared]
+        return message
+
+    @classmethod
+    def from_message(cls, message: object) -> PageTask:
+        """The task of a message; :class:`UsageError` names what is wrong with one that
+        is not a page task of this version."""
+        if not isinstance(message, Mapping):
+            raise UsageError(f"not a page task: {type(message).__name__}")
+        try:
+            declared = tuple(DeclaredImage(**image) for image in message.get("declared") or ())
+            values = {f.name: message[f.name] for f in fields(cls) if f.name in message}
+            task = cls(**{**values, "declared": declared})
+            if not isinstance(task.run_id, int) or not isinstance(task.position, int):
+                raise TypeError("run_id and position must be numbers")
+            if not isinstance(task.target, str) or not isinstance(task.settings, Mapping):
+                raise TypeError("target must be text and settings a table")
+        except (KeyError, TypeError) as error:
+            raise UsageError(f"not a page task of this version: {error}") from None
+        return task
+
+    def fetch_settings(self) -> FetchSettings:
+        """The fetch settings the scan checks its pages with."""
+        values = {key: value for key, value in self.settings.items() if key in _CARRIED_SETTINGS}
+        if isinstance(values.get("allowed_hosts"), list):
+            values["allowed_hosts"] = tuple(values["allowed_hosts"])  # type: ignore[arg-type]
+        return FetchSettings(**values)  # type: ignore[arg-type]
+
+
+def carried_settings(settings: FetchSettings) -> dict[str, object]:
+    """The fetch settings a scan hands to its workers, JSON-ready."""
+    carried: dict[str, object] = {}
+    for name in _CARRIED_SETTINGS:
+        value = getattr(settings, name)
+        carried[name] = list(value) if isinstance(value, tuple) else value
+    return carried
+
+
+def profile_digest(profile: Profile) -> str:
+    """A digest of what in a profile changes a page's findings (the publication, its
+    use, its credits and domains, severities, agreements, limits), not where results go
+    or how scans and the server run: a scan and its workers must agree on it."""
+    judged = replace(profile, database_url=None, scan=ScanSettings(), serve=ServeSettings())
+    return hashlib.sha256(repr(judged).encode("utf-8")).hexdigest()[:32]
+
+
+class PageQueue(Protocol):
+    """Where a scan sends its pages for workers (:mod:`attribution.workers`)."""
+
+    name: str
+
+    def send(self, tasks: Iterable[PageTask]) -> int:
+        """Queue the tasks; how many were sent."""
+
+    def shared_gate(self, per_host: int, delay: float) -> PoliteGate:
+        """The per-host places and pace every worker shares (the scan gives it each
+        host's robots.txt Crawl-delay)."""
+
+
+def queue_options(queue: PageQueue, token: str | None = None) -> dict[str, object]:
+    """What a scan on workers keeps with its run: the queue's name and the token of
+    its tasks (a new one unless given)."""
+    return {"name": queue.name, "token": token or os.urandom(16).hex()}
+
+
+def check_on_workers(
+    options: ScanOptions,
+    recorder: Recorder,
+    pages: Sequence[str],
+    reader: Reader,
+    events: ScanEvents,
+    started: float,
+    queue: PageQueue,
+    declared: Mapping[str, Sequence[DeclaredImage]] | None = None,
+) -> str:
+    """Hand the scan's ``pages`` to the workers of ``queue`` and follow the run until
+    every page is done or failed: "finished"; "limited" when a limit of the run
+    (minutes, megabytes) stopped it first (the pages not taken up are left for
+    ``--resume``); "interrupted" when no worker was alive for
+    :data:`NO_WORKERS_SECONDS` (the pages stay queued).
+
+    Each page's outcome is told to ``events.on_done`` as the workers record it (a
+    failed page with its reason)."""
+    from attribution.store.scans import run_record
+
+    record = run_record(recorder.db, recorder.run_id)
+    queued = record.options.get("queue")
+    if not isinstance(queued, dict) or not isinstance(queued.get("token"), str):
+        raise UsageError(f"run {recorder.run_id} is not a scan on workers")
+    token = str(queued["token"])
+    settings = options.check.settings
+    # Only the hosts the user named may be at private addresses, not those a sitemap names.
+    settings = replace(
+        settings,
+        private_targets=False,
+        allowed_hosts=settings.allowed_hosts + tuple(sorted(reader.named_hosts)),
+    )
+    reader.pace(queue.shared_gate(options.per_host, options.delay))
+    digest = profile_digest(options.check.profile)
+    carried = carried_settings(settings)
+    declared = declared or {}
+    placed = [(position, url) for position, url in recorder.placed(pages) if position is not None]
+    if events.on_start is not None:
+        events.on_start(len(placed))
+    queue.send(
+        PageTask(
+            run_id=recorder.run_id,
+            position=position,
+            target=url,
+            token=token,
+            profile=digest,
+            settings=carried,
+            read_images=options.check.read_images,
+            render=options.check.render,
+            full=options.full,
+            per_host=options.per_host,
+            delay=options.delay,
+            declared=tuple(declared.get(url, ())),
+        )
+        for position, url in placed
+    )
+    return _follow(options, recorder, {position for position, _ in placed}, events, started)
+
+
+def _follow(
+    options: ScanOptions,
+    recorder: Recorder,
+    handed_out: set[int],
+    events: ScanEvents,
+    started: float,
+) -> str:
+    """Follow the run until none of the pages handed out is pending."""
+    from attribution.store.runs import FAILED
+    from attribution.store.scans import run_record
+    from attribution.store.workers import finished_since, list_workers, run_progress
+
+    db, run_id = recorder.db, recorder.run_id
+    told: set[int] = set()
+    since: datetime | None = None
+    last_news = time.monotonic()
+    while True:
+        for done in finished_since(db, run_id, since):
+            since = done.finished_at - CLOCK_SLACK
+            if done.position in told or done.position not in handed_out:
+                continue
+            told.add(done.position)
+            last_news = time.monotonic()
+            if events.on_done is None:
+                continue
+            if done.status == FAILED:
+                error = TargetError(done.target, done.reason or "could not be checked")
+                events.on_done(TargetOutcome(done.target, error=error))
+            else:
+                events.on_done(TargetOutcome(done.target))
+        progress = run_progress(db, run_id)
+        if progress.pending == 0 or told >= handed_out:
+            return "finished"
+        if run_record(db, run_id).status not in ("running", "interrupted"):
+            return run_record(db, run_id).status
+        if _over_limit(options, started, progress.downloaded):
+            return "limited"
+        if time.monotonic() - last_news > NO_WORKERS_SECONDS and not list_workers(db, SILENT_AFTER):
+            return "interrupted"
+        time.sleep(FOLLOW_SECONDS)
+
+
+def _over_limit(options: ScanOptions, started: float, downloaded: int) -> bool:
+    if options.max_seconds is not None and time.monotonic() - started > options.max_seconds:
+        return True
+    return options.max_bytes is not None and downloaded > options.max_bytes
+
+
+def worker_name() -> str:
+    """The name a worker process goes by: its host and process number."""
+    return f"attribution@{socket.gethostname()}.{os.getpid()}"
+
+
+class PageWorker:
+    """The pages handed to one worker process: each taken up while its run has it
+    pending, checked by the calling thread's own checker (its HTTP connections and its
+    parsing process, kept from page to page), recorded once, with the worker's
+    heartbeat in the record.
+
+    ``profile`` is the worker's own (its database among it); ``gates`` gives the shared
+    gate of a scan's politeness (per host, delay). Thread-safe: a worker's threads call
+    :meth:`run` at once.
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        db: Database,
+        gates: Callable[[int, float], PoliteGate],
+        *,
+        name: str | None = None,
+        concurrency: int = 1,
+        isolate: bool = True,
+    ) -> None:
+        self.profile = profile
+        self.db = db
+        self.name = name or worker_name()
+        self.concurrency = concurrency
+        self.isolate = isolate
+        self.digest = profile_digest(profile)
+        self._gates = gates
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._checkers: list[PageChecker] = []
+        self._registers: dict[int, Profile] = {}
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Record the worker as running, and keep telling the record it is alive."""
+        from attribution.store.workers import register_worker
+
+        register_worker(self.db, self.name, socket.gethostname(), os.getpid(), self.concurrency)
+        self._beat = threading.Thread(target=self._heartbeat, name="attribution-heartbeat")
+        self._beat.daemon = True
+        self._beat.start()
+
+    def _heartbeat(self) -> None:
+        from attribution.store.workers import heartbeat
+
+        while not self._stop.wait(HEARTBEAT_SECONDS):
+            try:
+                heartbeat(self.db, self.name)
+            except Exception as error:  # the database is away a moment: say so, go on
+                log.warning("heartbeat not recorded: %s", error)
+
+    def stop(self) -> None:
+        """Stop the heartbeat, record the worker as stopped, close every checker."""
+        from attribution.store.workers import stop_worker
+
+        self._stop.set()
+        with contextlib.suppress(Exception):
+            stop_worker(self.db, self.name)
+        with self._lock:
+            checkers, self._checkers = self._checkers, []
+        for checker in checkers:
+            with contextlib.suppress(Exception):
+                checker.close()
+
+    def run(self, task: PageTask, *, redelivered: bool = False) -> str:
+        """Check and record the task's page, if the run still has it pending; what
+        became of it: "recorded", "failed", or why nothing was done ("finished",
+        "run stopped", "not this run", "lost too often"). ``redelivered`` says that the
+        broker handed the task out before, to a worker that was lost.
+
+        A page that cannot be checked is recorded as failed with its reason; what the
+        database refuses (:class:`~attribution.errors.StorageError`) goes on up, for the
+        task to be tried again later."""
+        from attribution.store.workers import TakeUp, finish_if_complete, put_down, take_up
+
+        taken = take_up(
+            self.db,
+            task.run_id,
+            task.position,
+            task.token,
+            self.name,
+            lost_before=redelivered,
+            most_lost=MOST_WORKERS_LOST,
+        )
+        if taken is TakeUp.LOST_TOO_OFTEN:
+            finish_if_complete(self.db, task.run_id)
+        if taken is not TakeUp.CHECK:
+            return str(taken.value)
+        outcome: TargetOutcome | None = None
+        try:
+            outcome = self._check_and_record(task)
+        finally:
+            failed = outcome is None or outcome.error is not None
+            put_down(self.db, self.name, recorded=outcome is not None, failed=failed)
+        finish_if_complete(self.db, task.run_id)
+        return "failed" if outcome.error is not None else "recorded"
+
+    def _check_and_record(self, task: PageTask) -> TargetOutcome:
+        from attribution.app.recorder import Recorder
+        from attribution.sources.targets import resolve_targets
+        from attribution.store.scans import last_readings, record_declared_images
+
+        recorder = Recorder.joining(self.db, task.run_id, task.target, task.position)
+        if task.profile != self.digest:
+            why = (
+                "could not be checked: this worker's profile differs from the scan's "
+                "(start the workers with the scan's profile, then resume the scan)"
+            )
+            return recorder.record(TargetOutcome(task.target, error=TargetError(task.target, why)))
+        (target,) = resolve_targets([task.target])
+        known = None if task.full else last_readings(self.db, [task.target]).get(task.target)
+        profile = self._profile_of_run(task.run_id)
+        outcome = self._checker(task, profile).check(target, last_reading=known)
+        outcome = recorder.record(outcome)
+        identity = outcome.result.url if outcome.result is not None else None
+        if outcome.unchanged is not None:
+            identity = outcome.unchanged.url
+        if task.declared and identity is not None and not recorder.recorded_before:
+            record_declared_images(self.db, task.run_id, [(identity, task.declared)])
+        return outcome
+
+    def _profile_of_run(self, run_id: int) -> Profile:
+        """The worker's profile with the rights register as it stood when the worker
+        first took up a page of the run (read once a run, as a one-machine scan does)."""
+        from attribution.store import list_rights
+
+        with self._lock:
+            known = self._registers.get(run_id)
+        if known is None:
+            known = replace(self.profile, rights=self.profile.rights + tuple(list_rights(self.db)))
+            with self._lock:
+                self._registers = {run_id: known}  # one run at a time is the usual case
+        return known
+
+    def _checker(self, task: PageTask, profile: Profile) -> PageChecker:
+        """The calling thread's checker for the task's way of checking, kept from page
+        to page; a new one when the way of checking or the profile changes."""
+        from attribution.app.check import CheckOptions, PageChecker
+
+        key = (
+            tuple(sorted((k, repr(v)) for k, v in task.settings.items())),
+            task.read_images,
+            task.render,
+            task.per_host,
+            task.delay,
+            id(profile),
+        )
+        held: tuple[object, PageChecker] | None = getattr(self._local, "checker", None)
+        if held is not None and held[0] == key:
+            return held[1]
+        if held is not None:
+            self._forget(held[1])
+        options = CheckOptions(
+            profile=profile,
+            settings=task.fetch_settings(),
+            read_images=task.read_images,
+            isolate=self.isolate,
+            render=task.render,
+        )
+        checker = PageChecker(options, profile, gate=self._gates(task.per_host, task.delay))
+        self._local.checker = (key, checker)
+        with self._lock:
+            self._checkers.append(checker)
+        return checker
+
+    def _forget(self, checker: PageChecker) -> None:
+        with self._lock:
+            if checker in self._checkers:
+                self._checkers.remove(checker)
+        checker.close()
