@@ -1,11 +1,14 @@
 """The files of ``deploy/`` and their guides: the scheduling files (cron, systemd,
 Kubernetes) and ``docs/scheduling.md``, the serving files (the systemd unit of
 ``attribution serve``, the container image, the nginx reverse proxy) and
-``docs/serving.md``. Each file is parsed and checked for what operations rely on (when
+``docs/serving.md``, the files of scans on workers (docker compose, Kubernetes) and
+``docs/workers.md``. Each file is parsed and checked for what operations rely on (when
 it runs, as whom, which command, which exit codes count as failures, the sandbox, what
-the proxy lets through), the systemd units verified by ``systemd-analyze`` and the proxy
-run by ``nginx`` where they are installed, and every command line checked against the
-options ``attribution scan`` and ``attribution serve`` themselves declare."""
+the proxy lets through, what waits for what, where the passwords come from), the
+systemd units verified by ``systemd-analyze``, the proxy run by ``nginx`` and the
+compose file read by ``docker compose`` where they are installed, and every command line
+checked against the options ``attribution scan``, ``serve`` and ``worker`` themselves
+declare."""
 
 from __future__ import annotations
 
@@ -45,10 +48,34 @@ CONTAINERFILE = DEPLOY / "container" / "Containerfile"
 NGINX = DEPLOY / "nginx" / "attribution.conf"
 SERVING = ROOT / "docs" / "serving.md"
 DOCKERIGNORE = ROOT / ".dockerignore"
+COMPOSE = DEPLOY / "compose" / "compose.yaml"
+COMPOSE_PROFILE = DEPLOY / "compose" / "attribution.toml"
+# compose's passwords, on an operator's machine only (.gitignore, .dockerignore)
+COMPOSE_ENV = DEPLOY / "compose" / ".env"
+WORKERS_KUBERNETES = DEPLOY / "kubernetes" / "workers"
+WORKERS_PROFILE = WORKERS_KUBERNETES / "profile.yaml"
+MIGRATE_JOB = WORKERS_KUBERNETES / "migrate-job.yaml"
+WORKER_DEPLOYMENT = WORKERS_KUBERNETES / "worker-deployment.yaml"
+WORKERS_CRONJOB = WORKERS_KUBERNETES / "scan-cronjob.yaml"
+RABBITMQ = WORKERS_KUBERNETES / "rabbitmq.yaml"
+REDIS = WORKERS_KUBERNETES / "redis.yaml"
+WORKERS = ROOT / "docs" / "workers.md"
 
 # Which guide explains which file: every file of deploy/ is in one of them.
 SCHEDULING_FILES = frozenset({CRON, SERVICE, TIMER, CRONJOB})
 SERVING_FILES = frozenset({SERVE_SERVICE, CONTAINERFILE, NGINX})
+WORKERS_FILES = frozenset(
+    {
+        COMPOSE,
+        COMPOSE_PROFILE,
+        WORKERS_PROFILE,
+        MIGRATE_JOB,
+        WORKER_DEPLOYMENT,
+        WORKERS_CRONJOB,
+        RABBITMQ,
+        REDIS,
+    }
+)
 
 # The profile every scheduled scan names with --config (the Kubernetes pod mounts it there).
 PROFILE = "/etc/attribution/attribution.toml"
@@ -768,9 +795,14 @@ def test_the_guide_explains_every_exit_code_and_every_file() -> None:
 
 
 def test_every_deploy_file_is_explained_by_one_guide() -> None:
-    files = {path.relative_to(ROOT).as_posix() for path in DEPLOY.rglob("*") if path.is_file()}
-    assert files == relative(SCHEDULING_FILES) | relative(SERVING_FILES)
+    files = {
+        path.relative_to(ROOT).as_posix()
+        for path in DEPLOY.rglob("*")
+        if path.is_file() and path != COMPOSE_ENV
+    }
+    assert files == relative(SCHEDULING_FILES) | relative(SERVING_FILES) | relative(WORKERS_FILES)
     assert SCHEDULING_FILES.isdisjoint(SERVING_FILES)
+    assert WORKERS_FILES.isdisjoint(SCHEDULING_FILES | SERVING_FILES)
 
 
 def test_the_readme_points_to_the_guide() -> None:
@@ -1701,3 +1733,649 @@ def all_serve_arguments() -> list[tuple[str, list[str]]]:
 def test_every_serve_command_line_uses_only_options_serve_lists() -> None:
     # click itself reads each line: a port that is a number, --trusted-proxy repeated
     assert_only_declared_options("serve", all_serve_arguments())
+
+
+# =========================================================================================
+# Scans on workers: docker compose and Kubernetes (docs/workers.md)
+# =========================================================================================
+
+# The services of the compose file, and which of them run the project's image.
+COMPOSE_SERVICES = frozenset({"postgres", "rabbitmq", "redis", "migrate", "worker", "scan"})
+ATTRIBUTION_SERVICES = ("migrate", "worker", "scan")
+
+# The Secrets' URLs every pod of attribution needs, by the name of its container.
+POD_URLS = {
+    "worker": {"ATTRIBUTION_DATABASE_URL", "ATTRIBUTION_BROKER_URL", "ATTRIBUTION_REDIS_URL"},
+    "scan": {"ATTRIBUTION_DATABASE_URL", "ATTRIBUTION_BROKER_URL", "ATTRIBUTION_REDIS_URL"},
+    "migrate": {"ATTRIBUTION_DATABASE_URL"},
+}
+
+# A password written into a URL: scheme://user:password@host
+URL_PASSWORD = re.compile(r"://[^/@\s:]*:([^/@\s]*)@")
+# compose's interpolation of a variable that must be set: ${NAME:?message}
+REQUIRED_VARIABLE = re.compile(r"\$\{[A-Z][A-Z0-9_]*:\?[^}]*\}")
+
+# The fields of the apps/v1 objects (Kubernetes 1.32 API reference).
+DEPLOYMENT_SPEC_FIELDS = frozenset(
+    """
+    minReadySeconds paused progressDeadlineSeconds replicas revisionHistoryLimit selector
+    strategy template
+    """.split()
+)
+STATEFULSET_SPEC_FIELDS = frozenset(
+    """
+    minReadySeconds ordinals persistentVolumeClaimRetentionPolicy podManagementPolicy
+    replicas revisionHistoryLimit selector serviceName template updateStrategy
+    volumeClaimTemplates
+    """.split()
+)
+
+
+# --- compose ------------------------------------------------------------------------------
+
+
+def compose_file() -> dict[str, Any]:
+    found: dict[str, Any] = yaml.safe_load(COMPOSE.read_text("utf-8"))
+    return found
+
+
+def compose_service(name: str) -> dict[str, Any]:
+    service: dict[str, Any] = compose_file()["services"][name]
+    return service
+
+
+def compose_command(name: str) -> list[str]:
+    """A service's command, in exec form (a list: no shell between docker and it)."""
+    command = compose_service(name)["command"]
+    assert isinstance(command, list) and all(isinstance(word, str) for word in command), command
+    return command
+
+
+_GO_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+
+
+def compose_seconds(text: str) -> float:
+    """A compose duration ("2m", "1m30s", "90s"), as compose reads it."""
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h)", text)
+    assert parts and "".join(n + u for n, u in parts) == text, text
+    return sum(float(number) * _GO_UNITS[unit] for number, unit in parts)
+
+
+def compose_environment(name: str) -> dict[str, str]:
+    environment = compose_service(name).get("environment", {})
+    if isinstance(environment, list):
+        environment = dict(item.split("=", 1) for item in environment)
+    return {key: str(value) for key, value in environment.items()}
+
+
+def compose_depends_on(name: str) -> dict[str, str]:
+    """The services a service waits for, each with its condition."""
+    depends = compose_service(name).get("depends_on", {})
+    assert isinstance(depends, dict), "the long form: the short one waits for nothing"
+    return {service: options["condition"] for service, options in depends.items()}
+
+
+def compose_scan_arguments() -> list[str]:
+    (arguments,) = scan_arguments(compose_command("scan"))
+    return arguments
+
+
+def compose_worker_arguments() -> list[str]:
+    (arguments,) = command_arguments(compose_command("worker"), "worker")
+    return arguments
+
+
+def docker_compose_works() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    try:
+        done = subprocess.run(
+            ["docker", "compose", "version"], capture_output=True, check=False, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+# --- Kubernetes ---------------------------------------------------------------------------
+
+
+def kubernetes_documents(path: Path) -> list[dict[str, Any]]:
+    return [d for d in yaml.safe_load_all(path.read_text("utf-8")) if d is not None]
+
+
+def kubernetes_object(path: Path, kind: str) -> dict[str, Any]:
+    (found,) = [d for d in kubernetes_documents(path) if d["kind"] == kind]
+    return found
+
+
+def template_of(document: dict[str, Any]) -> dict[str, Any]:
+    """The pod template of a workload."""
+    spec = document["spec"]
+    if document["kind"] == "CronJob":
+        spec = spec["jobTemplate"]["spec"]
+    template: dict[str, Any] = spec["template"]
+    return template
+
+
+def attribution_pods() -> dict[str, dict[str, Any]]:
+    """The pod specs that run attribution, by the name of their one container."""
+    pods: dict[str, dict[str, Any]] = {}
+    for path, kind in (
+        (WORKER_DEPLOYMENT, "Deployment"),
+        (WORKERS_CRONJOB, "CronJob"),
+        (MIGRATE_JOB, "Job"),
+    ):
+        spec = template_of(kubernetes_object(path, kind))["spec"]
+        (container,) = spec["containers"]
+        pods[container["name"]] = spec
+    assert set(pods) == set(POD_URLS), set(pods)
+    return pods
+
+
+def the_container(pod: dict[str, Any]) -> dict[str, Any]:
+    (container,) = pod["containers"]
+    found: dict[str, Any] = container
+    return found
+
+
+def pod_command_arguments(name: str, command: str) -> list[str]:
+    container = the_container(attribution_pods()[name])
+    (arguments,) = command_arguments(
+        [*container.get("command", []), *container.get("args", [])], command
+    )
+    return arguments
+
+
+def cpu_cores(quantity: str | int | float) -> float:
+    text = str(quantity)
+    return int(text[:-1]) / 1000 if text.endswith("m") else float(text)
+
+
+def workers_profile_data() -> str:
+    data: dict[str, str] = kubernetes_object(WORKERS_PROFILE, "ConfigMap")["data"]
+    return data["attribution.toml"]
+
+
+# --- the guide ----------------------------------------------------------------------------
+
+
+def guide_shell_lines(guide: Path) -> list[str]:
+    """The lines of a guide's shell examples, continued lines joined."""
+    blocks = re.findall(r"```sh\n(.*?)```", guide.read_text("utf-8"), flags=re.S)
+    return "\n".join(blocks).replace("\\\n", " ").splitlines()
+
+
+def workers_guide_arguments(command: str) -> list[list[str]]:
+    found: list[list[str]] = []
+    for line in guide_shell_lines(WORKERS):
+        found.extend(command_arguments(shell_words(line), command))
+    return found
+
+
+# === the compose file ====================================================================
+
+
+def test_compose_file_runs_the_pieces_of_a_scan_on_workers() -> None:
+    compose = compose_file()
+    assert "version" not in compose, "obsolete in the Compose Specification"
+    assert set(compose["services"]) == COMPOSE_SERVICES
+    for name, image in (("postgres", "postgres:16"), ("redis", "redis:7")):
+        assert compose_service(name)["image"] == image
+    rabbitmq = compose_service("rabbitmq")["image"]
+    assert re.fullmatch(r"rabbitmq:4\.\d+(-management)?", rabbitmq), "a minor release named"
+    # the queue and the record survive a new container: named volumes
+    for name, folder in (
+        ("postgres", "/var/lib/postgresql/data"),
+        ("rabbitmq", "/var/lib/rabbitmq"),
+    ):
+        (volume,) = [v for v in compose_service(name)["volumes"] if v.endswith(f":{folder}")]
+        assert volume.split(":")[0] in compose["volumes"], volume
+    assert compose_service("rabbitmq").get("hostname"), "the node's data follows its host name"
+
+
+def test_compose_runs_the_projects_image_built_from_the_containerfile() -> None:
+    images = {compose_service(name)["image"] for name in ATTRIBUTION_SERVICES}
+    assert len(images) == 1, "one release for the schema, the workers and the scan"
+    (image,) = images
+    assert ":" in image.rsplit("/", 1)[-1] and not image.endswith(":latest"), image
+    for name in ATTRIBUTION_SERVICES:
+        build = compose_service(name)["build"]
+        context = (COMPOSE.parent / build["context"]).resolve()
+        assert context == ROOT, "the build context is the repository, as the Containerfile says"
+        assert (context / build["dockerfile"]).resolve() == CONTAINERFILE
+
+
+def test_compose_backing_services_report_their_health() -> None:
+    tests = {
+        "postgres": "pg_isready",
+        "rabbitmq": "rabbitmq-diagnostics",
+        "redis": "redis-cli ping",
+    }
+    for name, probe in tests.items():
+        check = compose_service(name)["healthcheck"]
+        test = check["test"]
+        assert test[0] in ("CMD", "CMD-SHELL"), test
+        assert probe in " ".join(test[1:]), test
+        assert compose_seconds(check["timeout"]) <= compose_seconds(check["interval"])
+        assert int(check["retries"]) >= 1
+    # over TCP: while the image creates the database, its server listens on the socket only
+    assert any(
+        word.startswith(("--host=127.0.0.1", "-h"))
+        for word in compose_service("postgres")["healthcheck"]["test"]
+    )
+
+
+def test_compose_upgrades_the_schema_once_postgres_is_healthy() -> None:
+    db = cli.get_command(click.Context(cli), "db")
+    assert isinstance(db, click.Group)
+    command = compose_command("migrate")
+    (arguments,) = command_arguments(command, "db")
+    assert arguments[0] == "upgrade" and arguments[0] in db.commands
+    assert option_value(arguments, "--config") == PROFILE
+    assert compose_depends_on("migrate") == {"postgres": "service_healthy"}
+    assert compose_service("migrate").get("restart", "no") == "no", "a one-off"
+    assert "profiles" not in compose_service("migrate"), "run by every up"
+
+
+def test_compose_workers_and_scan_wait_for_the_schema_the_broker_and_redis() -> None:
+    for name in ("worker", "scan"):
+        depends = compose_depends_on(name)
+        assert depends["migrate"] == "service_completed_successfully", name
+        for service in ("postgres", "rabbitmq", "redis"):
+            assert depends[service] == "service_healthy", (name, service)
+    assert compose_depends_on("scan")["worker"] == "service_started", "a queue somebody reads"
+
+
+def test_compose_workers_are_replicated_and_given_time_for_a_warm_shutdown() -> None:
+    worker = compose_service("worker")
+    assert worker["deploy"]["replicas"] >= 2
+    assert worker["deploy"]["resources"]["limits"]["memory"]
+    # SIGTERM: the worker finishes the pages in hand, each up to [limits] page_seconds
+    from attribution.records.profile import Limits
+
+    grace = compose_seconds(worker["stop_grace_period"])
+    assert grace >= 60 and grace > Limits().page_seconds
+    assert worker.get("restart") in ("unless-stopped", "always")
+    command = compose_command("worker")
+    assert command[:2] == ["attribution", "worker"], "the worker itself gets the SIGTERM"
+    arguments = compose_worker_arguments()
+    concurrency = option_value(arguments, "--concurrency")
+    assert concurrency is not None and int(concurrency) >= 1, "the host's cores are not its own"
+    assert option_value(arguments, "--config") == PROFILE
+
+
+def test_compose_runs_the_scan_on_the_workers_only_when_asked() -> None:
+    scan = compose_service("scan")
+    assert scan["profiles"] == ["scan"], "docker compose run --rm scan, never up"
+    assert scan.get("restart", "no") == "no"
+    assert compose_seconds(scan["stop_grace_period"]) >= 30, "time to mark the run interrupted"
+    arguments = compose_scan_arguments()
+    assert option_value(arguments, "--workers") == "celery"
+    assert option_value(arguments, "--config") == PROFILE
+
+
+def test_compose_disables_the_images_health_check_where_nothing_serves() -> None:
+    # the image's HEALTHCHECK asks the web server's port: under a worker it would only
+    # ever say unhealthy
+    for name in ATTRIBUTION_SERVICES:
+        assert compose_service(name)["healthcheck"] == {"disable": True}, name
+
+
+def test_compose_keeps_passwords_out_of_the_file() -> None:
+    text = COMPOSE.read_text("utf-8")
+    for name in COMPOSE_SERVICES:
+        for key, value in compose_environment(name).items():
+            for password in URL_PASSWORD.findall(value):
+                assert REQUIRED_VARIABLE.fullmatch(password), f"{name}: {key} holds a password"
+            if re.search(r"PASS|SECRET|TOKEN|AUTH", key):
+                assert REQUIRED_VARIABLE.fullmatch(value), f"{name}: {key} is written in"
+    # every password comes from a variable that must be set, never from a default
+    used = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", text))
+    assert used == {"POSTGRES_PASSWORD", "RABBITMQ_PASSWORD", "REDIS_PASSWORD"}, used
+    assert not re.search(r"\$\{[A-Z0-9_]+:?-", text), "a default password"
+    urls = compose_environment("worker")
+    assert set(urls) >= POD_URLS["worker"]
+    assert urls == compose_environment("scan"), "the scan and the workers meet in one place"
+
+
+def test_compose_mounts_the_profile_read_only_and_publishes_to_loopback_only() -> None:
+    for name in ATTRIBUTION_SERVICES:
+        service = compose_service(name)
+        mounts = [volume.split(":") for volume in service["volumes"]]
+        assert [COMPOSE.parent / source for source, target, *_ in mounts if target == PROFILE] == [
+            COMPOSE_PROFILE
+        ], name
+        assert [options for _, target, *options in mounts if target == PROFILE] == [["ro"]], name
+        assert service["read_only"] is True and "/tmp" in service["tmpfs"], name
+    for name in COMPOSE_SERVICES:
+        for port in compose_service(name).get("ports", []):
+            assert str(port).startswith(f"{LOOPBACK}:"), f"{name} publishes {port}"
+
+
+@pytest.mark.skipif(not docker_compose_works(), reason="docker compose (v2) is not installed here")
+def test_compose_file_is_one_docker_compose_reads(tmp_path: Path) -> None:
+    passwords = tmp_path / "passwords.env"
+    passwords.write_text(
+        "POSTGRES_PASSWORD=a1\nRABBITMQ_PASSWORD=b2\nREDIS_PASSWORD=c3\n", encoding="utf-8"
+    )
+    command = ["docker", "compose", "-f", str(COMPOSE), "--env-file"]
+    done = subprocess.run(
+        [*command, str(passwords), "config", "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    # without the passwords compose stops, and names the one missing
+    empty = tmp_path / "empty.env"
+    empty.write_text("", encoding="utf-8")
+    environment = {key: value for key, value in os.environ.items() if not key.endswith("_PASSWORD")}
+    done = subprocess.run(
+        [*command, str(empty), "config", "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env=environment,
+    )
+    assert done.returncode != 0 and "_PASSWORD" in done.stderr, done.stderr
+
+
+# === the profile of the workers ==========================================================
+
+
+def documented_workers_profile() -> str:
+    blocks = re.findall(r"```toml\n(.*?)```", WORKERS.read_text("utf-8"), flags=re.S)
+    (block,) = [block for block in blocks if "[scan]" in block]
+    return str(block)
+
+
+def test_the_workers_profiles_agree_and_hold_no_password() -> None:
+    compose = tomllib.loads(COMPOSE_PROFILE.read_text("utf-8"))
+    assert (
+        compose
+        == tomllib.loads(workers_profile_data())
+        == tomllib.loads(documented_workers_profile())
+    ), "compose, Kubernetes and the guide show one profile"
+    scan = compose["scan"]
+    assert scan["workers"] == "celery"
+    assert isinstance(scan["queue"], str) and scan["queue"]
+    # the URLs with their passwords come from the environment, never the profile, which is
+    # mounted where more people read it
+    assert "database" not in compose
+    for key in ("broker", "redis"):
+        assert not URL_PASSWORD.search(str(scan.get(key, ""))), key
+    # all the workers together fetch from one host no faster than one scan would: at this
+    # pace the most pages a run checks fit a night of 8 hours
+    assert scan["max_pages"] * scan["delay"] <= 8 * 3600
+
+
+def test_the_workers_profile_is_one_attribution_reads(tmp_path: Path) -> None:
+    from attribution.config import load_profile
+
+    load_profile(COMPOSE_PROFILE)
+    profile = tmp_path / "attribution.toml"
+    profile.write_text(workers_profile_data(), encoding="utf-8")
+    load_profile(profile)
+
+
+def test_image_installs_the_workers_extra() -> None:
+    runs = " ".join(rest for keyword, rest in containerfile() if keyword == "RUN")
+    found = re.search(r"/opt/attribution/bin/pip install \"?\S*/src\[([\w,-]+)\]", runs)
+    assert found, runs
+    extras = set(found[1].split(","))
+    assert {"postgres", "workers"} <= extras, extras
+    # pip installs an extra the project does not declare as nothing, with a warning only
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    assert extras <= set(project["project"]["optional-dependencies"]), extras
+
+
+def test_build_context_leaves_out_composes_passwords() -> None:
+    relative_env = COMPOSE_ENV.relative_to(ROOT).as_posix()
+    assert ignored(relative_env, dockerignore_patterns())
+    assert relative_env in (ROOT / ".gitignore").read_text("utf-8").splitlines()
+
+
+# === the Kubernetes files of the workers =================================================
+
+
+def test_worker_manifests_are_kubernetes_objects_of_known_fields() -> None:
+    kinds = {
+        WORKERS_PROFILE: ["ConfigMap"],
+        MIGRATE_JOB: ["Job"],
+        WORKER_DEPLOYMENT: ["Deployment", "PodDisruptionBudget"],
+        WORKERS_CRONJOB: ["CronJob"],
+        RABBITMQ: ["Service", "StatefulSet"],
+        REDIS: ["Service", "Deployment"],
+    }
+    fields = {
+        "Deployment": DEPLOYMENT_SPEC_FIELDS,
+        "StatefulSet": STATEFULSET_SPEC_FIELDS,
+        "Job": JOB_SPEC_FIELDS,
+        "CronJob": CRONJOB_SPEC_FIELDS,
+    }
+    for path, expected in kinds.items():
+        documents = kubernetes_documents(path)
+        assert [d["kind"] for d in documents] == expected, path.name
+        for document in documents:
+            assert document["apiVersion"] and document["metadata"]["name"], path.name
+            kind = document["kind"]
+            if kind not in fields:
+                continue
+            spec = document["spec"]
+            assert set(spec) <= fields[kind], (path.name, set(spec) - fields[kind])
+            if kind == "CronJob":
+                job = spec["jobTemplate"]["spec"]
+                assert set(job) <= JOB_SPEC_FIELDS, set(job) - JOB_SPEC_FIELDS
+            template = template_of(document)
+            pod = template["spec"]
+            assert set(pod) <= POD_SPEC_FIELDS, (path.name, set(pod) - POD_SPEC_FIELDS)
+            for container in pod["containers"]:
+                assert set(container) <= CONTAINER_FIELDS, set(container) - CONTAINER_FIELDS
+            if "selector" in spec and kind != "Job":
+                labels = template["metadata"]["labels"]
+                assert spec["selector"]["matchLabels"].items() <= labels.items(), path.name
+
+
+def test_services_select_their_pods_and_the_guide_reaches_them_there() -> None:
+    text = WORKERS.read_text("utf-8")
+    for path, port, in_url in ((RABBITMQ, 5672, "@rabbitmq:5672//"), (REDIS, 6379, "@redis:6379/")):
+        service = kubernetes_object(path, "Service")
+        workload = next(d for d in kubernetes_documents(path) if d["kind"] != "Service")
+        labels = template_of(workload)["metadata"]["labels"]
+        assert service["spec"]["selector"].items() <= labels.items(), path.name
+        assert [p["port"] for p in service["spec"]["ports"]] == [port], path.name
+        assert in_url in text, f"the guide's Secret does not reach {service['metadata']['name']}"
+    statefulset = kubernetes_object(RABBITMQ, "StatefulSet")
+    assert (
+        statefulset["spec"]["serviceName"]
+        == kubernetes_object(RABBITMQ, "Service")["metadata"]["name"]
+    )
+    assert statefulset["spec"]["volumeClaimTemplates"], "the queue survives a restart"
+    # Redis holds nothing that outlives a scan: nothing on disk
+    redis = the_container(template_of(kubernetes_object(REDIS, "Deployment"))["spec"])
+    assert redis["command"][redis["command"].index("--save") + 1] == ""
+
+
+def test_attribution_pods_run_unprivileged_on_a_read_only_root() -> None:
+    uid = stage_values("USER")[-1].split(":")[0]
+    images = set()
+    for name, pod in attribution_pods().items():
+        security = pod["securityContext"]
+        assert security["runAsNonRoot"] is True and str(security["runAsUser"]) == uid, name
+        assert security["seccompProfile"]["type"] == "RuntimeDefault", name
+        assert pod["automountServiceAccountToken"] is False, name
+        container = the_container(pod)
+        images.add(container["image"])
+        own = container["securityContext"]
+        assert own["readOnlyRootFilesystem"] is True and own["allowPrivilegeEscalation"] is False
+        assert own["capabilities"]["drop"] == ["ALL"], name
+        assert container["resources"]["requests"]["memory"], name
+        assert container["resources"]["limits"]["memory"], name
+        assert "cpu" not in container["resources"]["limits"], "a CPU limit only slows parsing"
+        volumes = {volume["name"]: volume for volume in pod["volumes"]}
+        mounts = {mount["mountPath"]: mount for mount in container["volumeMounts"]}
+        writable = {p for p, m in mounts.items() if "emptyDir" in volumes[m["name"]]}
+        assert "/tmp" in writable, name
+        environment = {item["name"]: item for item in container["env"]}
+        assert environment["HOME"]["value"] in writable, name
+        for path, mount in mounts.items():
+            assert path in writable or mount.get("readOnly") is True, (name, path)
+    assert len(images) == 1, "one release for the schema, the workers and the scan"
+    (image,) = images
+    assert ":" in image.rsplit("/", 1)[-1] and not image.endswith(":latest"), image
+
+
+def test_attribution_pods_read_the_profile_from_its_configmap_and_urls_from_secrets() -> None:
+    profile_name = kubernetes_object(WORKERS_PROFILE, "ConfigMap")["metadata"]["name"]
+    for name, pod in attribution_pods().items():
+        container = the_container(pod)
+        volumes = {volume["name"]: volume for volume in pod["volumes"]}
+        mounts = {mount["name"]: mount["mountPath"] for mount in container["volumeMounts"]}
+        (profile_volume,) = [v for v, volume in volumes.items() if "configMap" in volume]
+        assert volumes[profile_volume]["configMap"]["name"] == profile_name, name
+        assert f"{mounts[profile_volume]}/attribution.toml" == PROFILE, name
+        command = [*container.get("command", []), *container.get("args", [])]
+        assert option_value(command, "--config") == PROFILE, name
+        environment = {item["name"]: item for item in container["env"]}
+        assert set(environment) >= POD_URLS[name], name
+        for variable in POD_URLS[name]:
+            assert "value" not in environment[variable], f"{name}: {variable} written in"
+            assert set(environment[variable]["valueFrom"]["secretKeyRef"]) >= {"name", "key"}
+
+
+def test_no_worker_manifest_writes_a_password_in() -> None:
+    for path in WORKERS_FILES:
+        if path.suffix != ".yaml" or path == COMPOSE:
+            continue
+        for document in kubernetes_documents(path):
+            if document["kind"] in ("ConfigMap", "Service", "PodDisruptionBudget"):
+                continue
+            for container in template_of(document)["spec"]["containers"]:
+                for item in container.get("env", []):
+                    value = str(item.get("value", ""))
+                    assert not URL_PASSWORD.search(value), (path.name, item["name"])
+                    if re.search(r"PASS|SECRET|TOKEN|AUTH|_URL$", item["name"]):
+                        assert "value" not in item, (path.name, item["name"])
+                        assert item["valueFrom"]["secretKeyRef"], (path.name, item["name"])
+    assert "database" not in tomllib.loads(workers_profile_data())
+
+
+def test_worker_deployment_sizes_each_worker_by_its_threads() -> None:
+    deployment = kubernetes_object(WORKER_DEPLOYMENT, "Deployment")
+    assert deployment["spec"]["replicas"] >= 2
+    pod = attribution_pods()["worker"]
+    container = the_container(pod)
+    assert container["command"][:2] == ["attribution", "worker"], "SIGTERM reaches the worker"
+    arguments = pod_command_arguments("worker", "worker")
+    threads = int(option_value(arguments, "--concurrency") or 0)
+    assert threads >= 1, "the default counts the node's cores, not the pod's"
+    # one CPU per thread: each parses in a process of its own
+    assert cpu_cores(container["resources"]["requests"]["cpu"]) == threads
+    # no probe through the broker or the database (the file says why); no port to ask
+    assert "livenessProbe" not in container and "ports" not in container
+    budget = kubernetes_object(WORKER_DEPLOYMENT, "PodDisruptionBudget")
+    assert budget["spec"]["maxUnavailable"] == 1
+    assert budget["spec"]["selector"] == deployment["spec"]["selector"]
+
+
+def test_worker_deployment_gives_each_worker_time_for_a_warm_shutdown() -> None:
+    from attribution.records.profile import Limits
+
+    grace = attribution_pods()["worker"]["terminationGracePeriodSeconds"]
+    assert grace >= 60 and grace > Limits().page_seconds
+    strategy = kubernetes_object(WORKER_DEPLOYMENT, "Deployment")["spec"]["strategy"]
+    assert strategy["type"] == "RollingUpdate"
+
+
+def test_scan_cronjob_runs_the_scan_on_the_workers_in_place_of_the_one_pod_scan() -> None:
+    cronjob = kubernetes_object(WORKERS_CRONJOB, "CronJob")
+    # the same names as cronjob.yaml's: applying one replaces the other
+    assert cronjob["metadata"]["name"] == manifests()["CronJob"]["metadata"]["name"]
+    profile = kubernetes_object(WORKERS_PROFILE, "ConfigMap")["metadata"]["name"]
+    assert profile == manifests()["ConfigMap"]["metadata"]["name"]
+    spec = cronjob["spec"]
+    assert spec["concurrencyPolicy"] == "Forbid"
+    assert is_every_day_once(cron_schedule(spec["schedule"].split()))
+    ZoneInfo(spec["timeZone"])
+    job = spec["jobTemplate"]["spec"]
+    assert 4 * 3600 <= job["activeDeadlineSeconds"] < 86400
+    (fail_job,) = [
+        r["onExitCodes"] for r in job["podFailurePolicy"]["rules"] if r["action"] == "FailJob"
+    ]
+    assert {2, 4} <= set(fail_job["values"]) and fail_job["containerName"] == "scan"
+    pod = attribution_pods()["scan"]
+    assert pod["restartPolicy"] == "Never" and pod["terminationGracePeriodSeconds"] >= 30
+    arguments = pod_command_arguments("scan", "scan")
+    assert option_value(arguments, "--workers") == "celery"
+    assert option_value(arguments, "--since") == "last"
+    assert option_value(arguments, "--fail-on") == "never"
+
+
+def test_migrate_job_upgrades_the_schema_once() -> None:
+    db = cli.get_command(click.Context(cli), "db")
+    assert isinstance(db, click.Group)
+    arguments = pod_command_arguments("migrate", "db")
+    assert arguments[0] == "upgrade" and arguments[0] in db.commands
+    job = kubernetes_object(MIGRATE_JOB, "Job")["spec"]
+    assert attribution_pods()["migrate"]["restartPolicy"] == "Never"
+    assert 1 <= job["backoffLimit"] <= 6 and job["activeDeadlineSeconds"] > 0
+    assert job["ttlSecondsAfterFinished"] > 0, "gone before the next release's apply"
+
+
+# === every command line of the workers' files against the commands ======================
+
+
+def all_worker_arguments() -> list[tuple[str, list[str]]]:
+    return [
+        ("compose", compose_worker_arguments()),
+        ("kubernetes", pod_command_arguments("worker", "worker")),
+        *(("docs/workers.md", arguments) for arguments in workers_guide_arguments("worker")),
+    ]
+
+
+def all_workers_scan_arguments() -> list[tuple[str, list[str]]]:
+    return [
+        ("compose", compose_scan_arguments()),
+        ("kubernetes", pod_command_arguments("scan", "scan")),
+        *(("docs/workers.md", arguments) for arguments in workers_guide_arguments("scan")),
+    ]
+
+
+def test_every_worker_command_line_uses_only_options_worker_lists() -> None:
+    assert_only_declared_options("worker", all_worker_arguments())
+
+
+def test_every_scan_on_workers_uses_only_options_scan_lists() -> None:
+    found = all_workers_scan_arguments()
+    assert {where for where, _ in found} == {"compose", "kubernetes", "docs/workers.md"}
+    for where, arguments in found:
+        assert option_value(arguments, "--workers") == "celery", where
+    assert_only_declared_options("scan", found)
+
+
+def test_the_workers_guide_uses_only_options_runs_and_db_list() -> None:
+    runs = workers_guide_arguments("runs")
+    assert runs, "the guide shows how to follow a run"
+    assert_only_declared_options("runs", [("docs/workers.md", a) for a in runs])
+    db = cli.get_command(click.Context(cli), "db")
+    assert isinstance(db, click.Group)
+    for arguments in workers_guide_arguments("db"):
+        assert arguments[0] in db.commands, arguments
+
+
+# === the workers' guide ==================================================================
+
+
+def test_the_workers_guide_names_every_workers_file_and_is_linked() -> None:
+    named = named_deploy_files(WORKERS) - {COMPOSE_ENV.relative_to(ROOT).as_posix()}
+    assert relative(WORKERS_FILES) <= named
+    assert named <= relative(WORKERS_FILES) | relative(SERVING_FILES) | relative(SCHEDULING_FILES)
+    text = WORKERS.read_text("utf-8")
+    for link in ("(scheduling.md)", "(serving.md)"):
+        assert link in text, link
+    assert "## How many workers a site needs" in text
+    assert "(docs/workers.md)" in (ROOT / "README.md").read_text("utf-8")
+    assert "(workers.md)" in SCHEDULING.read_text("utf-8")
