@@ -350,3 +350,41 @@ def test_a_broker_that_does_not_answer_is_one_clear_error_and_nothing_is_recorde
             assert session.scalar(select(func.count()).select_from(Run)) == 0
     finally:
         db.close()
+
+
+def test_a_scan_no_worker_takes_up_is_stopped_and_its_resume_on_workers_finishes_it(
+    scan_site_factory: Callable[..., ScanSite],
+    shared_db: str,
+    queue: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import attribution.app.distributed as distributed
+
+    monkeypatch.setattr(distributed, "NO_WORKERS_SECONDS", 1.0)
+    site = scan_site_factory(6)
+    profile = _profile(tmp_path, queue)
+    env = {"ATTRIBUTION_DATABASE_URL": shared_db}
+    args = ["--config", str(profile), "--format", "json"]
+    stopped = CliRunner().invoke(cli, ["scan", site.url("/sitemap_index.xml"), *args], env=env)
+    assert stopped.exit_code == 3, stopped.output
+    summary = json.loads(stopped.stdout)
+    assert summary["status"] == "interrupted"
+    assert any("no worker checked a page" in line for line in summary["problems"])
+    run_id = summary["run"]
+    assert _run_facts(shared_db, run_id)["targets"] == {"pending": 6, "skipped": 3}
+
+    from kombu import Connection
+
+    with Connection(BROKER) as connection:  # the queued pages are lost with the broker
+        connection.default_channel.queue_purge(queue)
+    with _workers(1, profile, shared_db):
+        resumed = CliRunner().invoke(cli, ["scan", "--resume", str(run_id), *args], env=env)
+    assert resumed.exit_code == 1, resumed.output  # new errors; why it stopped is past
+    again = json.loads(resumed.stdout)
+    assert again["status"] == "finished" and again["counts"]["checked"] == 6
+    assert again["problems"] == []
+    facts = _run_facts(shared_db, run_id)
+    assert facts["targets"] == {"done": 6, "skipped": 3} and facts["readings"] == 6
+    # robots.txt was read once: the resume took the reading the first scan shared.
+    assert site.count("/robots.txt") == 1

@@ -25,7 +25,7 @@ from attribution.app.budget import PageClock, Sandbox, Stage
 from attribution.app.gathering import PagesInHand
 from attribution.app.outcomes import CheckOutcome, CheckTally, TargetOutcome
 from attribution.app.parallel import HostGate, check_in_parallel
-from attribution.errors import FetchError, TargetError, UsageError
+from attribution.errors import FetchError, StorageError, TargetError, UsageError
 from attribution.fetch.local import given_page, read_file_page, read_stdin_page
 from attribution.fetch.settings import FetchSettings, url_origin
 from attribution.records import PageSource, Profile, UnchangedPage
@@ -161,7 +161,8 @@ class PageChecker:
         scan), in place of what ``options.known`` holds for it. A target that cannot be
         fetched or read, that is over the page's budget, or whose checking fails in any
         way gives an outcome with its error; this never raises for one page (only an
-        interruption goes on up).
+        interruption goes on up, and a :class:`StorageError` of the store a scan's
+        workers share their politeness through).
         """
         self._clock = PageClock.start(target.name, self.limits)
         self._last_reading = last_reading
@@ -172,6 +173,8 @@ class PageChecker:
             return TargetOutcome(target.name, unchanged=page)
         except TargetError as error:
             return TargetOutcome(target.name, error=error)
+        except StorageError:  # the politeness workers share is away: not this page's fault
+            raise
         except Exception as error:  # one page's bug must not end the run
             reason = f"could not be checked (internal error: {type(error).__name__}: {error})"
             return TargetOutcome(target.name, error=TargetError(target.name, reason[:500]))

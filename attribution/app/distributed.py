@@ -29,13 +29,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from attribution.app.outcomes import TargetOutcome
-from attribution.errors import TargetError, UsageError
+from attribution.errors import StorageError, TargetError, UsageError
 from attribution.fetch.settings import FetchSettings
 from attribution.records import DeclaredImage, ScanSettings, ServeSettings
 
 if TYPE_CHECKING:
     from attribution.app.check import PageChecker
-    from attribution.app.discovery import Reader
+    from attribution.app.discovery import Reader, RobotsCache
     from attribution.app.parallel import PoliteGate
     from attribution.app.recorder import Recorder
     from attribution.app.scan import ScanEvents, ScanOptions
@@ -59,6 +59,9 @@ SILENT_AFTER = timedelta(seconds=60)
 # How long a scan waits with no page finished and no worker alive before it stops
 # following (the pages stay queued; the run is resumed once workers run).
 NO_WORKERS_SECONDS = 600.0
+# The run's option that says why a scan on workers stopped following its pages (one of
+# its problems, until the run is taken up again).
+WORKERS_PROBLEM = "workers_problem"
 # The fetch settings a scan's tasks carry (every one but the headers of a login).
 _CARRIED_SETTINGS = tuple(f.name for f in fields(FetchSettings) if f.name != "page_headers")
 
@@ -146,6 +149,10 @@ class PageQueue(Protocol):
         """The per-host places and pace every worker shares (the scan gives it each
         host's robots.txt Crawl-delay)."""
 
+    def robots_cache(self) -> RobotsCache:
+        """The robots.txt readings scans on the queue share (a scan, its resume, the
+        scans of other sites' hosts it links to)."""
+
 
 def queue_options(queue: PageQueue, token: str | None = None) -> dict[str, object]:
     """What a scan on workers keeps with its run: the queue's name and the token of
@@ -209,7 +216,24 @@ def check_on_workers(
         )
         for position, url in placed
     )
-    return _follow(options, recorder, {position for position, _ in placed}, events, started)
+    status = _follow(options, recorder, {position for position, _ in placed}, events, started)
+    if status == "interrupted":
+        _tell_problem(
+            recorder,
+            f"no worker checked a page for {NO_WORKERS_SECONDS / 60:.0f} minutes and none "
+            "has one in hand: the pages not checked stay queued for workers to come; "
+            f"start workers ('attribution worker'), or take the run up with 'attribution "
+            f"scan --resume {recorder.run_id} --workers celery'",
+        )
+    return status
+
+
+def _tell_problem(recorder: Recorder, problem: str) -> None:
+    """Keep ``problem`` with the run, among its problems until the run is taken up
+    again (:data:`WORKERS_PROBLEM`): the summary and the alerts say it."""
+    from attribution.store.runs import add_run_options
+
+    add_run_options(recorder.db, recorder.run_id, {WORKERS_PROBLEM: problem})
 
 
 def _follow(
@@ -249,8 +273,10 @@ def _follow(
             return run_record(db, run_id).status
         if _over_limit(options, started, progress.downloaded):
             return "limited"
-        if time.monotonic() - last_news > NO_WORKERS_SECONDS and not list_workers(db, SILENT_AFTER):
-            return "interrupted"
+        if time.monotonic() - last_news > NO_WORKERS_SECONDS and not any(
+            worker.in_hand for worker in list_workers(db, SILENT_AFTER)
+        ):
+            return "interrupted"  # no worker alive, or none with a page of any run
         time.sleep(FOLLOW_SECONDS)
 
 
@@ -358,6 +384,15 @@ class PageWorker:
         outcome: TargetOutcome | None = None
         try:
             outcome = self._check_and_record(task)
+        except StorageError:  # the database or Redis is away: the task is tried again
+            raise
+        except Exception as error:  # a bug: the page fails with it, the run goes on
+            from attribution.app.recorder import Recorder
+
+            why = f"could not be checked (internal error: {type(error).__name__}: {error})"
+            failure = TargetOutcome(task.target, error=TargetError(task.target, why[:500]))
+            recorder = Recorder.joining(self.db, task.run_id, task.target, task.position)
+            outcome = recorder.record(failure)
         finally:
             failed = outcome is None or outcome.error is not None
             put_down(self.db, self.name, recorded=outcome is not None, failed=failed)

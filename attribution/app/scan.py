@@ -121,7 +121,9 @@ def scan_site(
     settings = options.check.settings
     session = make_session(settings)
     try:
-        reader = Reader(settings, session)
+        # Scans on workers share their robots.txt readings (a resume, another scan).
+        cache = options.queue.robots_cache() if options.queue is not None else None
+        reader = Reader(settings, session, robots_cache=cache)
         if resume is not None:
             return _resume(options, resume, reader, events)
         return _scan(options, reader, events)
@@ -286,7 +288,7 @@ def _resume_on_workers(
 ) -> str:
     """Hand the pages a stopped scan left to the workers of ``queue`` (its tasks keep
     the run's token: a task of the run still queued is the same page, recorded once)."""
-    from attribution.app.distributed import check_on_workers, queue_options
+    from attribution.app.distributed import WORKERS_PROBLEM, check_on_workers, queue_options
     from attribution.store.runs import add_run_options
 
     before = kept.get("queue")
@@ -294,7 +296,10 @@ def _resume_on_workers(
     add_run_options(
         recorder.db,
         recorder.run_id,
-        {"queue": queue_options(queue, token if isinstance(token, str) else None)},
+        {
+            "queue": queue_options(queue, token if isinstance(token, str) else None),
+            WORKERS_PROBLEM: None,  # taken up again: why it stopped is past
+        },
     )
     return check_on_workers(options, recorder, names, reader, events, started, queue)
 
@@ -379,11 +384,15 @@ def _check(
 def summarise(db: Database, run_id: int) -> ScanSummary:
     """The summary of scan ``run_id`` as the database holds it (a resumed scan's
     summary counts every page of the run)."""
+    from attribution.app.distributed import WORKERS_PROBLEM
     from attribution.store.scans import run_changes, run_record
 
     record = run_record(db, run_id)
     new, _, resolved = run_changes(db, run_id)
     problems = record.options.get("problems") or []
+    stopped = record.options.get(WORKERS_PROBLEM)
+    if isinstance(problems, list) and isinstance(stopped, str):
+        problems = [*problems, stopped]
     return ScanSummary(
         run_id=run_id,
         site=str(record.options.get("site") or ""),

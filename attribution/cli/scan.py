@@ -269,6 +269,9 @@ def command(
     destinations = [parse_destination(text) for text in notify or settings_of_scan.notify]
     queue = None
     if (where or settings_of_scan.workers) == "celery":
+        from attribution.workers.extra import require_workers_extra
+
+        require_workers_extra()
         from attribution.workers.queue import CeleryQueue
 
         queue = CeleryQueue.open(profile)  # the broker and Redis answer, or nothing is done

@@ -59,6 +59,9 @@ def command(
                 database that does not answer, a profile that is not valid).
     """
     from attribution.app.check import default_workers
+    from attribution.workers.extra import require_workers_extra
+
+    require_workers_extra()
     from attribution.workers.worker import run_worker
 
     profile = load_profile(config)

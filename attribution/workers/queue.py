@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from attribution.app.distributed import PageTask
     from attribution.records import Profile
-    from attribution.workers.gate import SharedHostGate
+    from attribution.workers.gate import SharedHostGate, SharedRobotsCache
 
 # A fetch holds its place in the shared gate at most this much longer than a page's
 # time budget (a worker killed while holding one frees it after that).
@@ -75,6 +75,12 @@ class CeleryQueue:
     def shared_gate(self, per_host: int, delay: float) -> SharedHostGate:
         """The per-host places and pace every worker of the queue shares."""
         return shared_gate(self.shared, self.name, per_host, delay, self.lease)
+
+    def robots_cache(self) -> SharedRobotsCache:
+        """The robots.txt readings scans on the queue share, for a day at most."""
+        from attribution.workers.gate import SharedRobotsCache
+
+        return SharedRobotsCache(self.shared, namespace=f"attribution:{self.name}")
 
     def close(self) -> None:
         """Let the broker's and Redis's connections go."""
