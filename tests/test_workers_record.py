@@ -192,3 +192,32 @@ def test_the_profile_digest_ignores_where_results_go_but_not_how_pages_are_judge
     base = Profile()
     assert profile_digest(base) == profile_digest(Profile(database_url="postgresql://x/y"))
     assert profile_digest(base) != profile_digest(Profile(commercial=False))
+
+
+def test_a_transaction_that_lost_to_a_concurrent_writer_is_tried_again(db: Database) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from attribution.errors import StorageError
+    from attribution.store.transactions import transaction
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"  # PostgreSQL broke a deadlock by ending this transaction
+
+    class Refused(Exception):
+        sqlstate = "53100"  # disk full: trying again does not help
+
+    calls: list[int] = []
+
+    def loses_once(session: object) -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("INSERT …", {}, Deadlock("deadlock detected"))
+        return "written"
+
+    assert transaction(db, loses_once) == "written" and len(calls) == 2
+
+    def refused(session: object) -> str:
+        raise OperationalError("INSERT …", {}, Refused("could not extend file"))
+
+    with pytest.raises(StorageError, match="could not extend file"):
+        transaction(db, refused)

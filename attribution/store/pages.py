@@ -136,7 +136,8 @@ def _upsert_pages(
             "last_checked": statement.excluded.last_checked,
         },
     )
-    rows = [
+    # In the order of their keys, as the images: no deadlock between workers.
+    rows: list[dict[str, object]] = [
         {
             "url": result.url,
             "url_key": url_key(result.url),
@@ -144,7 +145,7 @@ def _upsert_pages(
             "first_seen": moment,
             "last_checked": moment,
         }
-        for result in results
+        for result in sorted(results, key=lambda result: url_key(result.url))
     ]
     returned = session.execute(statement.returning(pages.c.url_key, pages.c.id), rows)
     return {key: ident for key, ident in returned}
@@ -230,8 +231,11 @@ def _upsert_images(
             ),
         },
     )
+    # In the order of their keys: two workers upserting images they share lock them in
+    # the same order, and cannot deadlock.
     returned = session.execute(
-        statement.returning(images.c.url_key, images.c.id), list(rows.values())
+        statement.returning(images.c.url_key, images.c.id),
+        [rows[key] for key in sorted(rows)],
     )
     ids = {key: ident for key, ident in returned}
     return {src: ids[key] for src, key in keys.items()}

@@ -82,12 +82,25 @@ def transaction(db: Database, work: Callable[[Session], T], attempts: int = 4) -
             if attempt == attempts - 1:
                 raise
         except OperationalError as error:
-            if "locked" not in str(error.orig).lower() or attempt == attempts - 1:
+            if not _worth_retrying(error) or attempt == attempts - 1:
                 raise StorageError(f"database: {_first_line(error)}") from None
         except DBAPIError as error:
             raise StorageError(f"database refused the change: {_first_line(error)}") from None
         time.sleep(0.05 * (attempt + 1))
     raise StorageError("database: too many conflicting writers")  # pragma: no cover
+
+
+# PostgreSQL's SQLSTATEs of a transaction that lost to a concurrent one: a deadlock
+# (which it broke by ending this one) and a serialization failure. Tried again.
+_CONCURRENT_LOSSES = frozenset({"40P01", "40001"})
+
+
+def _worth_retrying(error: OperationalError) -> bool:
+    """Whether the transaction failed only because another writer got in its way: a
+    SQLite database locked a moment, a PostgreSQL deadlock or serialization failure."""
+    if getattr(error.orig, "sqlstate", None) in _CONCURRENT_LOSSES:
+        return True
+    return "locked" in str(error.orig).lower()
 
 
 def _first_line(error: DBAPIError) -> str:
