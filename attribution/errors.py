@@ -73,6 +73,12 @@ class StorageError(AttributionError):
     """The database could not be reached or refused an operation (an operational failure)."""
 
 
+class DatabaseUnavailable(StorageError):
+    """The database could not be reached, or not in time (a lost connection, a pool of
+    connections all in use): what was asked may succeed once tried again, unlike a
+    value it refuses."""
+
+
 class SharedStateError(StorageError):
     """The Redis server that scans on several workers share their politeness through
     could not be reached or refused an operation (an operational failure, like a

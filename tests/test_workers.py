@@ -187,6 +187,9 @@ def _run_facts(database: str, run_id: int) -> dict[str, object]:
             readings = session.scalar(
                 select(func.count()).select_from(PageFetch).where(PageFetch.run_id == run_id)
             )
+            lost = session.scalar(
+                select(func.sum(RunTarget.workers_lost)).where(RunTarget.run_id == run_id)
+            )
             return {
                 "status": run.status,
                 "done": run.pages_done,
@@ -194,6 +197,7 @@ def _run_facts(database: str, run_id: int) -> dict[str, object]:
                 "targets": statuses,
                 "workers": workers - {None},
                 "readings": readings,
+                "lost": int(lost or 0),
             }
     finally:
         db.close()
@@ -274,6 +278,7 @@ def test_a_worker_killed_mid_scan_loses_nothing_and_records_nothing_twice(
     facts = _run_facts(shared_db, summary["run"])
     assert facts["targets"] == {"done": 16, "skipped": 3}  # not pages: a PDF, a JPEG, private
     assert facts["done"] == 16 and facts["readings"] == 16  # each page recorded once
+    assert facts["lost"] >= 1  # the pages in the killed worker's hands were handed out again
 
     alone = _fresh(tmp_path, "alone.db")
     _scan(alone, sitemap)
@@ -378,6 +383,7 @@ def test_a_scan_no_worker_takes_up_is_stopped_and_its_resume_on_workers_finishes
 
     with Connection(BROKER) as connection:  # the queued pages are lost with the broker
         connection.default_channel.queue_purge(queue)
+    monkeypatch.setattr(distributed, "NO_WORKERS_SECONDS", 600.0)
     with _workers(1, profile, shared_db):
         resumed = CliRunner().invoke(cli, ["scan", "--resume", str(run_id), *args], env=env)
     assert resumed.exit_code == 1, resumed.output  # new errors; why it stopped is past
@@ -388,3 +394,22 @@ def test_a_scan_no_worker_takes_up_is_stopped_and_its_resume_on_workers_finishes
     assert facts["targets"] == {"done": 6, "skipped": 3} and facts["readings"] == 6
     # robots.txt was read once: the resume took the reading the first scan shared.
     assert site.count("/robots.txt") == 1
+
+
+def test_a_scan_on_workers_into_a_file_of_this_machine_is_refused_before_anything_is_recorded(
+    services: None, queue: str, tmp_path: Path
+) -> None:
+    database = _fresh(tmp_path, "alone.db")
+    profile = _profile(tmp_path, queue)
+    for command in (["scan", "https://www.example.com/sitemap.xml"], ["worker"]):
+        result = CliRunner().invoke(
+            cli, [*command, "--config", str(profile)], env={"ATTRIBUTION_DATABASE_URL": database}
+        )
+        assert result.exit_code == 2, result.output
+        assert "PostgreSQL server" in result.output
+    db = open_database(database)
+    try:
+        with db.sessions() as session:
+            assert session.scalar(select(func.count()).select_from(Run)) == 0
+    finally:
+        db.close()

@@ -7,12 +7,15 @@ SQLite and on PostgreSQL; the pages come from a site on loopback."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 from scansite import ScanSite
 from sqlalchemy import func, select
 
-from attribution.app.distributed import PageTask, PageWorker, carried_settings, profile_digest
+from attribution.app.distributed import CheckTerms, PageTask, PageWorker, profile_digest
 from attribution.app.parallel import HostGate
 from attribution.app.recorder import Recorder
 from attribution.errors import UsageError
@@ -33,20 +36,20 @@ def db(database_url: str) -> Database:
 
 
 def _run_on_workers(db: Database, targets: list[str], token: str = TOKEN) -> int:
-    more = {"site": "loopback", "queue": {"name": "attribution", "token": token}}
+    settings = FetchSettings(allowed_hosts=("127.0.0.1",), private_targets=False)
+    terms = CheckTerms(settings=settings, read_images=False)
+    queued = {"name": "attribution", "token": token, **terms.to_option()}
+    more = {"site": "loopback", "queue": queued}
     return Recorder.start_on(db, Profile(), targets, "scan", more).run_id
 
 
 def _task(run_id: int, position: int, url: str, profile: Profile | None = None) -> PageTask:
-    settings = FetchSettings(allowed_hosts=("127.0.0.1",), private_targets=False)
     return PageTask(
         run_id=run_id,
         position=position,
         target=url,
         token=TOKEN,
         profile=profile_digest(profile or Profile()),
-        settings=carried_settings(settings),
-        read_images=False,
     )
 
 
@@ -114,28 +117,63 @@ def test_a_page_whose_workers_keep_being_lost_is_failed_with_that_reason(
     db: Database, scan_site: ScanSite
 ) -> None:
     run_id = _run_on_workers(db, [scan_site.page_url(1)])
-    took = [take_up(db, run_id, 0, TOKEN, "w", lost_before=True, most_lost=3) for _ in range(3)]
+    url = scan_site.page_url(1)
+    took = [
+        take_up(db, run_id, 0, TOKEN, "w", target=url, lost_before=True, most_lost=3)
+        for _ in range(3)
+    ]
     assert took == [TakeUp.CHECK, TakeUp.CHECK, TakeUp.LOST_TOO_OFTEN]
     with db.sessions() as session:
         target = session.scalars(select(RunTarget).where(RunTarget.run_id == run_id)).one()
         assert target.status == "failed" and target.workers_lost == 3
         assert target.reason is not None and "3 workers were lost" in target.reason
     # A first delivery (a resumed scan's) after that finds the target finished.
-    assert take_up(db, run_id, 0, TOKEN, "w", most_lost=3) is TakeUp.FINISHED
+    assert take_up(db, run_id, 0, TOKEN, "w", target=url, most_lost=3) is TakeUp.FINISHED
 
 
-def test_a_worker_takes_up_nothing_of_a_stopped_run_or_of_another_scans_run(
+def test_a_worker_takes_up_only_what_the_run_lists_with_the_runs_own_token(
     db: Database, scan_site: ScanSite
 ) -> None:
-    run_id = _run_on_workers(db, [scan_site.page_url(1)])
-    assert take_up(db, run_id, 0, "another token", "w") is TakeUp.NOT_THIS_RUN
-    assert take_up(db, run_id + 1, 0, TOKEN, "w") is TakeUp.NOT_THIS_RUN
-    assert take_up(db, run_id, 5, TOKEN, "w") is TakeUp.NOT_THIS_RUN
+    url = scan_site.page_url(1)
+    run_id = _run_on_workers(db, [url])
+    assert take_up(db, run_id, 0, "an older token", "w", target=url) is TakeUp.SUPERSEDED
+    assert take_up(db, run_id + 1, 0, TOKEN, "w", target=url) is TakeUp.NOT_THIS_RUN
+    assert take_up(db, run_id, 5, TOKEN, "w", target=url) is TakeUp.NOT_THIS_RUN
+    # A forged task naming another target (a file of the worker's machine) at a
+    # position the run lists takes up nothing.
+    forged = "file:///etc/passwd"
+    assert take_up(db, run_id, 0, TOKEN, "w", target=forged) is TakeUp.NOT_THIS_RUN
     from attribution.store import finish_run
 
     finish_run(db, run_id, "limited")
-    assert take_up(db, run_id, 0, TOKEN, "w") is TakeUp.RUN_STOPPED
+    assert take_up(db, run_id, 0, TOKEN, "w", target=url) is TakeUp.RUN_STOPPED
     assert _facts(db, run_id) == ("limited", 0, 0, 0)
+
+
+def test_a_page_delivered_twice_at_once_is_recorded_once(
+    db: Database, scan_site_factory: Callable[..., ScanSite]
+) -> None:
+    site = scan_site_factory(2, latency=0.2)  # both deliveries are in hand at once
+    run_id = _run_on_workers(db, [site.page_url(1)])
+    worker = _worker(db)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            done = sorted(pool.map(lambda _: worker.run(_task(run_id, 0, site.page_url(1))), "ab"))
+    finally:
+        worker.stop()
+    assert done == ["finished", "recorded"]
+    assert _facts(db, run_id) == ("finished", 1, 0, 1)  # one reading, counted once
+
+
+def test_the_terms_a_run_keeps_never_open_private_addresses_but_the_named_hosts() -> None:
+    settings = FetchSettings(allowed_hosts=("preview.internal",), private_targets=True)
+    option = json.loads(json.dumps(CheckTerms(settings=settings, per_host=3).to_option()))
+    terms = CheckTerms.from_option(option)
+    assert terms.settings.private_targets is False
+    assert terms.settings.allowed_hosts == ("preview.internal",)
+    assert terms.per_host == 3
+    with pytest.raises(UsageError, match="no terms"):
+        CheckTerms.from_option({"name": "attribution", "token": TOKEN})
 
 
 def test_a_worker_with_another_profile_checks_nothing_and_says_why(
@@ -161,8 +199,10 @@ def test_the_images_a_sitemap_declared_are_kept_with_the_workers_reading(
     declared = (DeclaredImage(url=scan_site.url("/images/1-1.jpg"), caption="Harbour"),)
     worker = _worker(db)
     try:
-        task = _task(run_id, 0, url)
-        worker.run(PageTask(**{**task.__dict__, "declared": declared}))
+        task = replace(_task(run_id, 0, url), declared=declared)
+        assert worker.run(task) == "recorded"
+        # Delivered again (its worker lost after recording it): kept once.
+        assert worker.run(task, redelivered=True) == "finished"
     finally:
         worker.stop()
     with db.sessions() as session:
@@ -177,12 +217,9 @@ def test_a_task_goes_through_json_and_back_and_a_stranger_message_is_refused() -
         target="https://www.example.com/a.html",
         token=TOKEN,
         profile=profile_digest(Profile()),
-        settings=carried_settings(FetchSettings(allowed_hosts=("preview.internal",))),
         declared=(DeclaredImage(url="https://www.example.com/a.jpg", licence="CC-BY-4.0"),),
     )
-    again = PageTask.from_message(json.loads(json.dumps(task.to_message())))
-    assert again == task
-    assert again.fetch_settings().allowed_hosts == ("preview.internal",)
+    assert PageTask.from_message(json.loads(json.dumps(task.to_message()))) == task
     for stranger in ([1, 2], {"run_id": "3"}, {**task.to_message(), "position": "seven"}):
         with pytest.raises(UsageError, match="page task"):
             PageTask.from_message(stranger)

@@ -24,12 +24,12 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from attribution.app.outcomes import TargetOutcome
-from attribution.errors import StorageError, TargetError, UsageError
+from attribution.errors import ConfigError, StorageError, TargetError, UsageError
 from attribution.fetch.settings import FetchSettings
 from attribution.records import DeclaredImage, ScanSettings, ServeSettings
 
@@ -62,35 +62,33 @@ NO_WORKERS_SECONDS = 600.0
 # The run's option that says why a scan on workers stopped following its pages (one of
 # its problems, until the run is taken up again).
 WORKERS_PROBLEM = "workers_problem"
+# The runs a worker keeps the terms and checkers of (the runs of several sites' scans
+# on one queue, taking turns).
+RUNS_REMEMBERED = 4
 # The fetch settings a scan's tasks carry (every one but the headers of a login).
 _CARRIED_SETTINGS = tuple(f.name for f in fields(FetchSettings) if f.name != "page_headers")
 
 
 @dataclass(frozen=True)
 class PageTask:
-    """One page of a scan on workers: which run and target (``position`` in the run's
-    list), the ``token`` of the run's tasks (so a worker on another database than the
-    scan's takes up nothing), the digest of the scan's profile (so a worker with another
-    profile checks nothing by other rules), how to fetch and check it, how polite to be
-    with its host, and the images its sitemap declared."""
+    """One page of a scan on workers, as its message says: which run and target
+    (``position`` in the run's list), the ``token`` of the run's tasks (a task of
+    another database, or one the run's resume superseded, takes up nothing), the digest
+    of the scan's profile (a worker with another profile checks nothing by other rules),
+    and the images its sitemap declared. How to fetch and check it is not in the
+    message: the worker reads it from the run (:class:`CheckTerms`), which only the scan
+    writes."""
 
     run_id: int
     position: int
     target: str
     token: str
     profile: str
-    settings: Mapping[str, object] = field(default_factory=dict)
-    read_images: bool = True
-    render: bool = False
-    full: bool = False
-    per_host: int = 2
-    delay: float = 0.0
     declared: tuple[DeclaredImage, ...] = ()
 
     def to_message(self) -> dict[str, object]:
         """The task as a JSON-ready message."""
         message = asdict(self)
-        message["settings"] = dict(self.settings)
         message["declared"] = [asdict(image) for image in self.declared]
         return message
 
@@ -106,18 +104,57 @@ class PageTask:
             task = cls(**{**values, "declared": declared})
             if not isinstance(task.run_id, int) or not isinstance(task.position, int):
                 raise TypeError("run_id and position must be numbers")
-            if not isinstance(task.target, str) or not isinstance(task.settings, Mapping):
-                raise TypeError("target must be text and settings a table")
+            if not all(isinstance(text, str) for text in (task.target, task.token, task.profile)):
+                raise TypeError("target, token and profile must be text")
         except (KeyError, TypeError) as error:
             raise UsageError(f"not a page task of this version: {error}") from None
         return task
 
-    def fetch_settings(self) -> FetchSettings:
-        """The fetch settings the scan checks its pages with."""
-        values = {key: value for key, value in self.settings.items() if key in _CARRIED_SETTINGS}
+
+@dataclass(frozen=True)
+class CheckTerms:
+    """How a scan on workers has its pages checked, kept with its run (the run's
+    ``queue`` option) for its workers to read: the fetch settings (but the headers of a
+    login, and never a private address but the hosts the user named), whether image
+    files are read and pages rendered, whether unchanged pages are parsed again
+    (``full``), and the politeness of the scan."""
+
+    settings: FetchSettings
+    read_images: bool = True
+    render: bool = False
+    full: bool = False
+    per_host: int = 2
+    delay: float = 0.0
+
+    def to_option(self) -> dict[str, object]:
+        """The terms as the run keeps them (JSON-ready)."""
+        return {
+            "settings": carried_settings(self.settings),
+            "read_images": self.read_images,
+            "render": self.render,
+            "full": self.full,
+            "per_host": self.per_host,
+            "delay": self.delay,
+        }
+
+    @classmethod
+    def from_option(cls, option: object) -> CheckTerms:
+        """The terms the run keeps; :class:`UsageError` when it keeps none."""
+        if not isinstance(option, Mapping) or not isinstance(option.get("settings"), Mapping):
+            raise UsageError("the run keeps no terms for its workers")
+        carried = option["settings"]
+        values = {key: value for key, value in carried.items() if key in _CARRIED_SETTINGS}
         if isinstance(values.get("allowed_hosts"), list):
-            values["allowed_hosts"] = tuple(values["allowed_hosts"])  # type: ignore[arg-type]
-        return FetchSettings(**values)  # type: ignore[arg-type]
+            values["allowed_hosts"] = tuple(values["allowed_hosts"])
+        values["private_targets"] = False  # whatever was kept: the named hosts only
+        return cls(
+            settings=FetchSettings(**values),
+            read_images=bool(option.get("read_images", True)),
+            render=bool(option.get("render", False)),
+            full=bool(option.get("full", False)),
+            per_host=int(option.get("per_host", 2)),
+            delay=float(option.get("delay", 0.0)),
+        )
 
 
 def carried_settings(settings: FetchSettings) -> dict[str, object]:
@@ -154,10 +191,17 @@ class PageQueue(Protocol):
         scans of other sites' hosts it links to)."""
 
 
-def queue_options(queue: PageQueue, token: str | None = None) -> dict[str, object]:
-    """What a scan on workers keeps with its run: the queue's name and the token of
-    its tasks (a new one unless given)."""
-    return {"name": queue.name, "token": token or os.urandom(16).hex()}
+def require_shared_database(db: Database) -> None:
+    """Raise a :class:`ConfigError` when ``db`` is a SQLite file: a scan and its workers,
+    on several machines, record into one database server they all reach."""
+    from attribution.store.database import safe_url
+
+    if db.engine.dialect.name == "sqlite":
+        raise ConfigError(
+            "scans on workers record into one database every worker reaches, and "
+            f"{safe_url(db.url)} is a file of this machine: set ATTRIBUTION_DATABASE_URL "
+            "or [database] url to a PostgreSQL server"
+        )
 
 
 def check_on_workers(
@@ -173,18 +217,16 @@ def check_on_workers(
     """Hand the scan's ``pages`` to the workers of ``queue`` and follow the run until
     every page is done or failed: "finished"; "limited" when a limit of the run
     (minutes, megabytes) stopped it first (the pages not taken up are left for
-    ``--resume``); "interrupted" when no worker was alive for
-    :data:`NO_WORKERS_SECONDS` (the pages stay queued).
+    ``--resume``); "interrupted" when no page was checked for
+    :data:`NO_WORKERS_SECONDS` and no worker has one of the run in hand (the pages
+    stay queued, and the run's problems say so).
 
-    Each page's outcome is told to ``events.on_done`` as the workers record it (a
-    failed page with its reason)."""
-    from attribution.store.scans import run_record
+    The run keeps how its pages are checked (:class:`CheckTerms`) and a new token for
+    its tasks: tasks of the run sent before (by the scan this one resumes) are
+    superseded, so no page is checked twice. Each page's outcome is told to
+    ``events.on_done`` as the workers record it (a failed page with its reason)."""
+    from attribution.store.runs import add_run_options
 
-    record = run_record(recorder.db, recorder.run_id)
-    queued = record.options.get("queue")
-    if not isinstance(queued, dict) or not isinstance(queued.get("token"), str):
-        raise UsageError(f"run {recorder.run_id} is not a scan on workers")
-    token = str(queued["token"])
     settings = options.check.settings
     # Only the hosts the user named may be at private addresses, not those a sitemap names.
     settings = replace(
@@ -192,9 +234,19 @@ def check_on_workers(
         private_targets=False,
         allowed_hosts=settings.allowed_hosts + tuple(sorted(reader.named_hosts)),
     )
+    terms = CheckTerms(
+        settings=settings,
+        read_images=options.check.read_images,
+        render=options.check.render,
+        full=options.full,
+        per_host=options.per_host,
+        delay=options.delay,
+    )
+    token = os.urandom(16).hex()
+    queued = {"name": queue.name, "token": token, **terms.to_option()}
+    add_run_options(recorder.db, recorder.run_id, {"queue": queued, WORKERS_PROBLEM: None})
     reader.pace(queue.shared_gate(options.per_host, options.delay))
     digest = profile_digest(options.check.profile)
-    carried = carried_settings(settings)
     declared = declared or {}
     placed = [(position, url) for position, url in recorder.placed(pages) if position is not None]
     if events.on_start is not None:
@@ -206,12 +258,6 @@ def check_on_workers(
             target=url,
             token=token,
             profile=digest,
-            settings=carried,
-            read_images=options.check.read_images,
-            render=options.check.render,
-            full=options.full,
-            per_host=options.per_host,
-            delay=options.delay,
             declared=tuple(declared.get(url, ())),
         )
         for position, url in placed
@@ -274,9 +320,9 @@ def _follow(
         if _over_limit(options, started, progress.downloaded):
             return "limited"
         if time.monotonic() - last_news > NO_WORKERS_SECONDS and not any(
-            worker.in_hand for worker in list_workers(db, SILENT_AFTER)
+            worker.in_hand and worker.run_id == run_id for worker in list_workers(db, SILENT_AFTER)
         ):
-            return "interrupted"  # no worker alive, or none with a page of any run
+            return "interrupted"  # no worker alive, or none with a page of this run
         time.sleep(FOLLOW_SECONDS)
 
 
@@ -322,7 +368,7 @@ class PageWorker:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._checkers: list[PageChecker] = []
-        self._registers: dict[int, Profile] = {}
+        self._runs: dict[int, tuple[Profile, CheckTerms]] = {}
         self._stop = threading.Event()
         self._beat: threading.Thread | None = None
 
@@ -360,12 +406,14 @@ class PageWorker:
     def run(self, task: PageTask, *, redelivered: bool = False) -> str:
         """Check and record the task's page, if the run still has it pending; what
         became of it: "recorded", "failed", or why nothing was done ("finished",
-        "run stopped", "not this run", "lost too often"). ``redelivered`` says that the
-        broker handed the task out before, to a worker that was lost.
+        "run stopped", "superseded", "not this run", "lost too often").
+        ``redelivered`` says that the broker handed the task out before, to a worker
+        that was lost.
 
-        A page that cannot be checked is recorded as failed with its reason; what the
-        database refuses (:class:`~attribution.errors.StorageError`) goes on up, for the
-        task to be tried again later."""
+        A page that cannot be checked is recorded as failed with its reason; a database
+        or Redis that is away (:class:`~attribution.errors.StorageError`) goes on up,
+        for the task to be tried again later."""
+        from attribution.store.scans import record_declared_for_target
         from attribution.store.workers import TakeUp, finish_if_complete, put_down, take_up
 
         taken = take_up(
@@ -374,16 +422,22 @@ class PageWorker:
             task.position,
             task.token,
             self.name,
+            target=task.target,
             lost_before=redelivered,
             most_lost=MOST_WORKERS_LOST,
         )
-        if taken is TakeUp.LOST_TOO_OFTEN:
+        if taken is TakeUp.FINISHED and task.declared:
+            # Delivered again after the page was recorded: what its sitemap declared may
+            # not have been kept yet (it is kept once).
+            record_declared_for_target(self.db, task.run_id, task.position, task.declared)
+        if taken in (TakeUp.FINISHED, TakeUp.LOST_TOO_OFTEN):
             finish_if_complete(self.db, task.run_id)
         if taken is not TakeUp.CHECK:
             return str(taken.value)
         outcome: TargetOutcome | None = None
+        written = False
         try:
-            outcome = self._check_and_record(task)
+            outcome, written = self._check_and_record(task)
         except StorageError:  # the database or Redis is away: the task is tried again
             raise
         except Exception as error:  # a bug: the page fails with it, the run goes on
@@ -393,78 +447,86 @@ class PageWorker:
             failure = TargetOutcome(task.target, error=TargetError(task.target, why[:500]))
             recorder = Recorder.joining(self.db, task.run_id, task.target, task.position)
             outcome = recorder.record(failure)
+            written = not recorder.recorded_before
         finally:
-            failed = outcome is None or outcome.error is not None
-            put_down(self.db, self.name, recorded=outcome is not None, failed=failed)
+            failed = written and (outcome is None or outcome.error is not None)
+            with contextlib.suppress(StorageError):  # the worker's tally only
+                put_down(self.db, self.name, recorded=written, failed=failed)
         finish_if_complete(self.db, task.run_id)
+        if not written:  # another delivery of the task recorded it first
+            return str(TakeUp.FINISHED.value)
         return "failed" if outcome.error is not None else "recorded"
 
-    def _check_and_record(self, task: PageTask) -> TargetOutcome:
+    def _check_and_record(self, task: PageTask) -> tuple[TargetOutcome, bool]:
+        """Check and record the task's page: the outcome, and whether it was written
+        (not when another delivery of the task recorded the page first)."""
         from attribution.app.recorder import Recorder
         from attribution.sources.targets import resolve_targets
-        from attribution.store.scans import last_readings, record_declared_images
+        from attribution.store.scans import last_readings, record_declared_for_target
 
         recorder = Recorder.joining(self.db, task.run_id, task.target, task.position)
+        why = None
         if task.profile != self.digest:
             why = (
                 "could not be checked: this worker's profile differs from the scan's "
                 "(start the workers with the scan's profile, then resume the scan)"
             )
-            return recorder.record(TargetOutcome(task.target, error=TargetError(task.target, why)))
+        elif not task.target.startswith(("http://", "https://")):
+            why = "could not be checked: a worker checks web pages only (an http(s) URL)"
+        if why is not None:
+            failure = TargetOutcome(task.target, error=TargetError(task.target, why))
+            return recorder.record(failure), not recorder.recorded_before
+        profile, terms = self._run_terms(task.run_id)
         (target,) = resolve_targets([task.target])
-        known = None if task.full else last_readings(self.db, [task.target]).get(task.target)
-        profile = self._profile_of_run(task.run_id)
-        outcome = self._checker(task, profile).check(target, last_reading=known)
+        known = None if terms.full else last_readings(self.db, [task.target]).get(task.target)
+        outcome = self._checker(task.run_id, terms, profile).check(target, last_reading=known)
         outcome = recorder.record(outcome)
-        identity = outcome.result.url if outcome.result is not None else None
-        if outcome.unchanged is not None:
-            identity = outcome.unchanged.url
-        if task.declared and identity is not None and not recorder.recorded_before:
-            record_declared_images(self.db, task.run_id, [(identity, task.declared)])
-        return outcome
+        if task.declared:
+            record_declared_for_target(self.db, task.run_id, task.position, task.declared)
+        return outcome, not recorder.recorded_before
 
-    def _profile_of_run(self, run_id: int) -> Profile:
+    def _run_terms(self, run_id: int) -> tuple[Profile, CheckTerms]:
         """The worker's profile with the rights register as it stood when the worker
-        first took up a page of the run (read once a run, as a one-machine scan does)."""
+        first took up a page of the run (read once a run, as a one-machine scan does),
+        and how the run has its pages checked."""
         from attribution.store import list_rights
+        from attribution.store.scans import run_record
 
         with self._lock:
-            known = self._registers.get(run_id)
+            known = self._runs.get(run_id)
         if known is None:
-            known = replace(self.profile, rights=self.profile.rights + tuple(list_rights(self.db)))
+            terms = CheckTerms.from_option(run_record(self.db, run_id).options.get("queue"))
+            profile = replace(
+                self.profile, rights=self.profile.rights + tuple(list_rights(self.db))
+            )
+            known = (profile, terms)
             with self._lock:
-                self._registers = {run_id: known}  # one run at a time is the usual case
+                self._runs[run_id] = known
+                while len(self._runs) > RUNS_REMEMBERED:
+                    self._runs.pop(next(iter(self._runs)))
         return known
 
-    def _checker(self, task: PageTask, profile: Profile) -> PageChecker:
-        """The calling thread's checker for the task's way of checking, kept from page
-        to page; a new one when the way of checking or the profile changes."""
+    def _checker(self, run_id: int, terms: CheckTerms, profile: Profile) -> PageChecker:
+        """The calling thread's checker for the run, kept from page to page (a thread
+        keeps those of its last few runs)."""
         from attribution.app.check import CheckOptions, PageChecker
 
-        key = (
-            tuple(sorted((k, repr(v)) for k, v in task.settings.items())),
-            task.read_images,
-            task.render,
-            task.per_host,
-            task.delay,
-            id(profile),
-        )
-        held: tuple[object, PageChecker] | None = getattr(self._local, "checker", None)
-        if held is not None and held[0] == key:
-            return held[1]
-        if held is not None:
-            self._forget(held[1])
-        options = CheckOptions(
-            profile=profile,
-            settings=task.fetch_settings(),
-            read_images=task.read_images,
-            isolate=self.isolate,
-            render=task.render,
-        )
-        checker = PageChecker(options, profile, gate=self._gates(task.per_host, task.delay))
-        self._local.checker = (key, checker)
-        with self._lock:
-            self._checkers.append(checker)
+        held: dict[int, PageChecker] = self._local.__dict__.setdefault("checkers", {})
+        checker = held.pop(run_id, None)
+        if checker is None:
+            options = CheckOptions(
+                profile=profile,
+                settings=terms.settings,
+                read_images=terms.read_images,
+                isolate=self.isolate,
+                render=terms.render,
+            )
+            checker = PageChecker(options, profile, gate=self._gates(terms.per_host, terms.delay))
+            with self._lock:
+                self._checkers.append(checker)
+        held[run_id] = checker  # the most recent last
+        while len(held) > RUNS_REMEMBERED:
+            self._forget(held.pop(next(iter(held))))
         return checker
 
     def _forget(self, checker: PageChecker) -> None:

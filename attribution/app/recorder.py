@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from attribution.app.outcomes import TargetOutcome
-from attribution.errors import StorageError, TargetError
+from attribution.errors import DatabaseUnavailable, StorageError, TargetError
 from attribution.store import (
     PageToRecord,
     finish_run,
@@ -41,6 +41,9 @@ class Recorder:
     # Targets the run had already finished when their outcome came (a task redelivered
     # after its worker was lost): not recorded a second time.
     recorded_before: list[str] = field(default_factory=list)
+    # Whether a database that cannot be reached stops the recording (a worker's, whose
+    # task is tried again later) rather than failing the page with the reason.
+    raise_when_away: bool = False
 
     @classmethod
     def _with_targets(
@@ -134,7 +137,10 @@ class Recorder:
             if outcome.unchanged is not None
         ]
         if unchanged:
-            record_unchanged(self.db, self.run_id, unchanged)
+            before = record_unchanged(self.db, self.run_id, unchanged)
+            self.recorded_before += [
+                outcome.target for outcome, position in placed if position in before
+            ]
         pages = [
             (index, PageToRecord(outcome.result, position))
             for index, (outcome, position) in enumerate(placed)
@@ -169,6 +175,10 @@ class Recorder:
                 if not record_page(self.db, self.run_id, outcome.result, position=position):
                     self.recorded_before.append(outcome.target)
                 return outcome
+            except DatabaseUnavailable:
+                if self.raise_when_away:
+                    raise
+                why = "could not be stored (the database could not be reached)"
             except StorageError as error:
                 why = f"could not be stored ({error})"
             except Exception as error:  # a value the driver cannot convert, or a bug
@@ -200,8 +210,14 @@ class Recorder:
     @classmethod
     def joining(cls, db: Database, run_id: int, target: str, position: int | None) -> Recorder:
         """Join run ``run_id`` on the open database ``db`` to record one target (a
-        worker's share of a run, on the worker's own database connections)."""
-        return cls._with_targets(db, run_id, [(position, target)] if position is not None else [])
+        worker's share of a run, on the worker's own database connections): a
+        database that cannot be reached raises
+        :class:`~attribution.errors.DatabaseUnavailable`, for the work to be tried again."""
+        recorder = cls._with_targets(
+            db, run_id, [(position, target)] if position is not None else []
+        )
+        recorder.raise_when_away = True
+        return recorder
 
     def placed(self, targets: Sequence[str]) -> list[tuple[int | None, str]]:
         """Each of ``targets`` with its position in the run's list (consumed: the next

@@ -144,6 +144,10 @@ def _scan(options: ScanOptions, reader: Reader, events: ScanEvents) -> ScanSumma
     site = options.site or _site_name(options)
     db = open_database(profile.database_url, quick_commits=True)
     try:
+        if options.queue is not None:
+            from attribution.app.distributed import require_shared_database
+
+            require_shared_database(db)
         # The lock first: a second scan of the site does nothing at all.
         with SiteLock(db, site):
             interrupt_stale_scans(db, site)
@@ -175,10 +179,8 @@ def _scan(options: ScanOptions, reader: Reader, events: ScanEvents) -> ScanSumma
                 "problems": problems,
                 "since": since.isoformat() if since else None,
             }
-            if options.queue is not None:
-                from attribution.app.distributed import queue_options
-
-                more["queue"] = queue_options(options.queue)
+            if options.queue is not None:  # its token and terms come as it is handed out
+                more["queue"] = {"name": options.queue.name}
             first_skipped = len(selection.pages)
             skipped = {first_skipped + n: why for n, (_, why) in enumerate(selection.skipped)}
             recorder = Recorder.start_on(db, profile, names, "scan", more, skipped=skipped)
@@ -242,6 +244,10 @@ def _resume(options: ScanOptions, run_id: int, reader: Reader, events: ScanEvent
     profile = options.check.profile
     db = open_database(profile.database_url, quick_commits=True)
     try:
+        if options.queue is not None:
+            from attribution.app.distributed import require_shared_database
+
+            require_shared_database(db)
         record = run_record(db, run_id)
         if record.kind != "scan":
             raise UsageError(
@@ -262,7 +268,7 @@ def _resume(options: ScanOptions, run_id: int, reader: Reader, events: ScanEvent
                 reader.rules_for(name)
             if options.queue is not None:
                 status = _resume_on_workers(
-                    options, recorder, record.options, names, reader, events, started, options.queue
+                    options, recorder, names, reader, events, started, options.queue
                 )
             else:
                 known = {} if options.full else last_readings(db, names)
@@ -279,28 +285,16 @@ def _resume(options: ScanOptions, run_id: int, reader: Reader, events: ScanEvent
 def _resume_on_workers(
     options: ScanOptions,
     recorder: Recorder,
-    kept: Mapping[str, object],
     names: Sequence[str],
     reader: Reader,
     events: ScanEvents,
     started: float,
     queue: PageQueue,
 ) -> str:
-    """Hand the pages a stopped scan left to the workers of ``queue`` (its tasks keep
-    the run's token: a task of the run still queued is the same page, recorded once)."""
-    from attribution.app.distributed import WORKERS_PROBLEM, check_on_workers, queue_options
-    from attribution.store.runs import add_run_options
+    """Hand the pages a stopped scan left to the workers of ``queue``: its tasks still
+    queued are superseded by the new ones, so no page is checked twice."""
+    from attribution.app.distributed import check_on_workers
 
-    before = kept.get("queue")
-    token = before.get("token") if isinstance(before, dict) else None
-    add_run_options(
-        recorder.db,
-        recorder.run_id,
-        {
-            "queue": queue_options(queue, token if isinstance(token, str) else None),
-            WORKERS_PROBLEM: None,  # taken up again: why it stopped is past
-        },
-    )
     return check_on_workers(options, recorder, names, reader, events, started, queue)
 
 

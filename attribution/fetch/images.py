@@ -29,7 +29,7 @@ from urllib.request import url2pathname
 import requests
 
 from attribution.embedded import has_content_credentials, read_embedded, sniff_format
-from attribution.errors import FetchError, TargetError
+from attribution.errors import FetchError, StorageError, TargetError
 from attribution.fetch.policy import AddressPolicy, url_host
 from attribution.fetch.session import make_session, open_stream, parse_content_type
 from attribution.fetch.settings import FetchSettings
@@ -263,6 +263,8 @@ class ImageReader:
             return self._parse(head.data, head.complete)
         except TargetError as error:
             return Embedded(problem=error.reason)
+        except StorageError:  # the places workers share are away: not the image's fault
+            raise
         except Exception as error:  # the reader never raises for one image
             return Embedded(problem=f"could not be read ({_error_text(error)})")
 

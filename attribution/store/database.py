@@ -97,8 +97,10 @@ def _sqlite_begin(conn: Connection) -> None:
 READ_ONLY = "attribution_read_only"
 
 
-def make_engine(url: str, *, quick_commits: bool = False) -> Engine:
+def make_engine(url: str, *, quick_commits: bool = False, connections: int = 5) -> Engine:
     """An engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout.
+    A server's pool keeps ``connections`` open (twice as many at a peak): one for each
+    thread that writes at once (a worker's).
 
     ``quick_commits`` is for recording checked pages, which a resumed run can check
     again: PostgreSQL then answers a commit before its log reaches the disk
@@ -114,13 +116,13 @@ def make_engine(url: str, *, quick_commits: bool = False) -> Engine:
             event.listen(engine, "begin", _sqlite_begin)
             return engine
         if url.startswith("postgresql"):
-            return _postgres_engine(url, quick_commits=quick_commits)
-        return create_engine(url, pool_pre_ping=True)
+            return _postgres_engine(url, quick_commits=quick_commits, connections=connections)
+        return create_engine(url, pool_pre_ping=True, pool_size=connections)
     except (ArgumentError, ImportError, SQLAlchemyError) as error:
         raise ConfigError(f"database URL {safe_url(url)!r}: {error}") from None
 
 
-def _postgres_engine(url: str, *, quick_commits: bool) -> Engine:
+def _postgres_engine(url: str, *, quick_commits: bool, connections: int = 5) -> Engine:
     """An engine for a PostgreSQL ``url``.
 
     With the psycopg (3) driver, statements are sent with PostgreSQL's own ``$1``
@@ -131,13 +133,14 @@ def _postgres_engine(url: str, *, quick_commits: bool) -> Engine:
     options: dict[str, Any] = {}
     if quick_commits:
         options["options"] = "-c synchronous_commit=off"
+    pool = {"pool_size": connections, "max_overflow": connections}
     if make_url(url).get_driver_name() != "psycopg":
-        return create_engine(url, pool_pre_ping=True, connect_args=options)
+        return create_engine(url, pool_pre_ping=True, connect_args=options, **pool)
     import psycopg  # only with its driver named in the URL
 
     options["cursor_factory"] = psycopg.RawCursor
     engine = create_engine(
-        url, pool_pre_ping=True, connect_args=options, paramstyle="numeric_dollar"
+        url, pool_pre_ping=True, connect_args=options, paramstyle="numeric_dollar", **pool
     )
     # Named (server-side) cursors, which streamed results use, must take the same
     # placeholders: psycopg's default ServerCursor knows only its own %s style.
@@ -281,18 +284,20 @@ def open_database(
     *,
     auto_upgrade: bool | None = None,
     quick_commits: bool = False,
+    connections: int = 5,
 ) -> Database:
     """Open the database :func:`resolve_url` chooses for ``configured_url`` (the
     profile's ``database.url``), upgrading the embedded default automatically.
 
     Any other database must be at the newest migration already (unless
     ``auto_upgrade``); otherwise a :class:`ConfigError` says to run
-    ``attribution db upgrade``. ``quick_commits``: see :func:`make_engine`. The
+    ``attribution db upgrade``. ``quick_commits`` and ``connections``: see
+    :func:`make_engine`. The
     revision is read once per database per process
     (one query; Alembic is loaded only when a migration is due).
     """
     url, embedded_default = resolve_url(configured_url)
-    engine = make_engine(url, quick_commits=quick_commits)
+    engine = make_engine(url, quick_commits=quick_commits, connections=connections)
     if url in _checked_urls:
         return Database(
             url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False)

@@ -119,6 +119,7 @@ def resume_run(
         failed = sum(1 for target in left if target.status == FAILED)
         for target in left:
             target.status, target.reason = PENDING, None
+            target.workers_lost = 0  # taken up again: its workers' losses start again
         run.status, run.finished_at = "running", None
         run.host, run.pid = socket.gethostname(), os.getpid()
         run.pages_failed = max(0, run.pages_failed - failed)  # they are tried again

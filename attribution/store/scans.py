@@ -77,22 +77,25 @@ def last_readings(db: Database, urls: Sequence[str]) -> dict[str, LastReading]:
 
 def record_unchanged(
     db: Database, run_id: int, pages: Sequence[tuple[UnchangedPage, int | None]]
-) -> None:
+) -> set[int]:
     """Record pages found as they were (with their positions in the run's list): a
     reading of each, marked unchanged, with what its server said this time; the page's
     open and waived findings marked seen in this run (their status stands: the page was
-    not checked again); the targets marked unchanged and counted in the run."""
-    if not pages:
-        return
+    not checked again); the targets marked unchanged and counted in the run.
 
-    def work(session: Session) -> None:
-        # A page recorded already in the run (a redelivered task) is not recorded again.
+    A page whose target the run has finished already (a redelivered task) is not
+    recorded again: the positions of such pages are returned."""
+    if not pages:
+        return set()
+
+    def work(session: Session) -> set[int]:
         finished = finished_already(session, run_id, [position for _, position in pages])
         kept = [(page, position) for page, position in pages if position not in finished]
         if kept:
             _record_unchanged(session, run_id, kept)
+        return finished
 
-    transaction(db, work)
+    return transaction(db, work)
 
 
 def _record_unchanged(
@@ -308,6 +311,54 @@ class ScanTotals:
     skipped: tuple[tuple[str, int], ...]
 
 
+def record_declared_for_target(
+    db: Database, run_id: int, position: int, images: Sequence[DeclaredImage]
+) -> None:
+    """Keep ``images``, what a sitemap declared of the page at ``position`` of the run,
+    with the page's reading in the run, unless that reading has them already (a
+    worker's task delivered again after the page was recorded: they are kept once)."""
+    if not images:
+        return
+
+    def work(session: Session) -> None:
+        fetch_id = session.scalar(
+            select(func.max(PageFetch.id))
+            .join(RunTarget, RunTarget.page_id == PageFetch.page_id)
+            .where(
+                RunTarget.run_id == run_id,
+                RunTarget.position == position,
+                PageFetch.run_id == run_id,
+            )
+        )
+        if fetch_id is None:
+            return
+        kept = session.scalar(
+            select(func.count())
+            .select_from(DeclaredImageRow)
+            .where(DeclaredImageRow.fetch_id == fetch_id)
+        )
+        if kept:
+            return
+        session.execute(table(DeclaredImageRow).insert(), _declared_rows(fetch_id, images))
+
+    transaction(db, work)
+
+
+def _declared_rows(fetch_id: int, images: Sequence[DeclaredImage]) -> list[dict[str, object]]:
+    return [
+        {
+            "fetch_id": fetch_id,
+            "position": position,
+            "image_url": image.url,
+            "caption": image.caption,
+            "title": image.title,
+            "licence": image.licence,
+            "source_url": image.source,
+        }
+        for position, image in enumerate(images)
+    ]
+
+
 def record_declared_images(
     db: Database, run_id: int, pages: Sequence[tuple[str, Sequence[DeclaredImage]]]
 ) -> None:
@@ -328,18 +379,10 @@ def record_declared_images(
             ).all()
         )
         rows = [
-            {
-                "fetch_id": readings[url_key(url)],
-                "position": position,
-                "image_url": image.url,
-                "caption": image.caption,
-                "title": image.title,
-                "licence": image.licence,
-                "source_url": image.source,
-            }
+            row
             for url, images in pages
             if url_key(url) in readings
-            for position, image in enumerate(images)
+            for row in _declared_rows(readings[url_key(url)], images)
         ]
         if rows:
             session.execute(table(DeclaredImageRow).insert(), rows)

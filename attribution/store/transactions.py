@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from sqlalchemy.orm import Session
 
-from attribution.errors import StorageError, UsageError
+from attribution.errors import DatabaseUnavailable, StorageError, UsageError
 from attribution.store.models import Base
 
 if TYPE_CHECKING:
@@ -71,8 +72,9 @@ def upsert(session: Session, target: Table) -> sqlite.Insert | postgresql.Insert
 def transaction(db: Database, work: Callable[[Session], T], attempts: int = 4) -> T:
     """Run ``work`` in one transaction, retrying when a concurrent writer got in first.
 
-    What the database refuses (a value it cannot hold, a lost connection) is a
-    :class:`StorageError` with the driver's first line; the transaction is rolled back.
+    What the database refuses (a value it cannot hold) is a :class:`StorageError` with
+    the driver's first line, a database that cannot be reached (or not in time) a
+    :class:`DatabaseUnavailable`; the transaction is rolled back.
     """
     for attempt in range(attempts):
         try:
@@ -83,9 +85,11 @@ def transaction(db: Database, work: Callable[[Session], T], attempts: int = 4) -
                 raise
         except OperationalError as error:
             if not _worth_retrying(error) or attempt == attempts - 1:
-                raise StorageError(f"database: {_first_line(error)}") from None
+                raise DatabaseUnavailable(f"database: {_first_line(error)}") from None
         except DBAPIError as error:
             raise StorageError(f"database refused the change: {_first_line(error)}") from None
+        except SQLAlchemyTimeout as error:  # every pooled connection in use, for too long
+            raise DatabaseUnavailable(f"database: {error}".splitlines()[0]) from None
         time.sleep(0.05 * (attempt + 1))
     raise StorageError("database: too many conflicting writers")  # pragma: no cover
 

@@ -39,7 +39,8 @@ class TakeUp(enum.Enum):
     CHECK = "check"  # pending: check it
     FINISHED = "finished"  # the run has it already (a redelivered task): nothing to do
     RUN_STOPPED = "run stopped"  # the run was stopped at a limit: left for its resume
-    NOT_THIS_RUN = "not this run"  # no such run or target here, or another scan's run
+    SUPERSEDED = "superseded"  # the run was taken up again: its new tasks stand instead
+    NOT_THIS_RUN = "not this run"  # no such run or target here: another database's task
     LOST_TOO_OFTEN = "lost too often"  # failed now, with the reason
 
 
@@ -119,13 +120,14 @@ def take_up(
     token: str,
     worker: str,
     *,
+    target: str,
     lost_before: bool = False,
     most_lost: int = 3,
 ) -> TakeUp:
     """Take up the run's target at ``position`` for ``worker``, if it may be: the
-    worker's hands fuller by one. ``token`` is the one the scan gave its run's tasks: a
-    worker whose database holds another run of that number (a database other than the
-    scan's) takes up nothing.
+    worker's hands fuller by one. The run must list ``target`` at ``position``, and
+    ``token`` must be the one the scan gave the run's tasks (a task of another database,
+    or one the run's resume superseded, takes up nothing).
 
     ``lost_before`` says the task was handed out before to a worker that was lost
     (killed, out of memory): counted with the target, and once ``most_lost`` workers
@@ -134,26 +136,28 @@ def take_up(
     def work(session: Session) -> TakeUp:
         run = session.get(Run, run_id)
         queued = (run.options or {}).get("queue") if run is not None else None
-        if run is None or not isinstance(queued, dict) or queued.get("token") != token:
+        if run is None or not isinstance(queued, dict):
             return TakeUp.NOT_THIS_RUN
-        if run.status not in _WORKED_ON:
-            return TakeUp.RUN_STOPPED
-        target = session.scalars(
+        if queued.get("token") != token:
+            return TakeUp.SUPERSEDED
+        row = session.scalars(
             select(RunTarget)
             .where(RunTarget.run_id == run_id, RunTarget.position == position)
             .with_for_update()
         ).first()
-        if target is None:
+        if row is None or row.target != target:
             return TakeUp.NOT_THIS_RUN
-        if target.status != PENDING:
+        if row.status != PENDING:
             return TakeUp.FINISHED
-        target.worker = worker[:255]
+        if run.status not in _WORKED_ON:
+            return TakeUp.RUN_STOPPED
+        row.worker = worker[:255]
         if lost_before:
-            target.workers_lost = (target.workers_lost or 0) + 1
-        if target.workers_lost >= most_lost:
-            target.status, target.finished_at = FAILED, now()
-            target.reason = (
-                f"{target.workers_lost} workers were lost while checking it (killed, or out "
+            row.workers_lost = (row.workers_lost or 0) + 1
+        if row.workers_lost >= most_lost:
+            row.status, row.finished_at = FAILED, now()
+            row.reason = (
+                f"{row.workers_lost} workers were lost while checking it (killed, or out "
                 "of memory): not handed out again"
             )
             session.execute(

@@ -100,5 +100,13 @@ def check_page(task: Any, message: object) -> str:
         wait = min(LONGEST_RETRY_SECONDS, 2 ** min(task.request.retries, 6))
         log.warning("%s: %s; tried again in %d s", page.target, error, wait)
         raise task.retry(exc=error, countdown=wait) from None
-    log.info("%s (run %d): %s", page.target, page.run_id, done)
+    if done == "not this run":
+        log.error(
+            "%s: run %d has no such page in this worker's database: is it the scan's "
+            "(ATTRIBUTION_DATABASE_URL)? The task is dropped",
+            page.target,
+            page.run_id,
+        )
+    else:
+        log.info("%s (run %d): %s", page.target, page.run_id, done)
     return done

@@ -32,7 +32,7 @@ def run_worker(
     exit code. The broker, Redis and the database are checked to answer first (a
     :class:`~attribution.errors.ConfigError` or
     :class:`~attribution.errors.StorageError` names the one that does not)."""
-    from attribution.app.distributed import PageWorker
+    from attribution.app.distributed import PageWorker, require_shared_database
     from attribution.store import open_database
     from attribution.workers.gate import connect_shared_state
 
@@ -41,7 +41,13 @@ def run_worker(
     shared = connect_shared_state(redis_url(profile))
     app = make_celery(broker, name)
     check_broker(app, broker)
-    db = open_database(profile.database_url, quick_commits=True)
+    # A connection for each thread, the heartbeat and the consumer.
+    db = open_database(profile.database_url, quick_commits=True, connections=concurrency + 2)
+    try:
+        require_shared_database(db)
+    except BaseException:
+        db.close()
+        raise
     lease = profile.limits.page_seconds + LEASE_MARGIN_SECONDS
 
     def gates(per_host: int, delay: float) -> PoliteGate:
