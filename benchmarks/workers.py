@@ -45,7 +45,7 @@ Environment: ``BENCH_WORKERS_PAGES`` (default 10,000; 500 for a quick run),
 ``BENCH_WORKERS_THREADS``, ``BENCH_SCAN_OWN_PAGES=1``; ``ATTRIBUTION_BROKER_URL`` and
 ``ATTRIBUTION_REDIS_URL`` (else RabbitMQ and Redis on this machine). Skipped, with the
 reason, where PostgreSQL, RabbitMQ or Redis does not answer. On two shared cores with
-the real pages the default took about 17 minutes; ``BENCH_WORKERS_PAGES=500`` about one.
+the real pages the default took 14 to 17 minutes; ``BENCH_WORKERS_PAGES=500`` about one.
 """
 
 from __future__ import annotations
