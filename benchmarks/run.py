@@ -679,6 +679,7 @@ from report import bench_report  # noqa: E402 - beside this file
 from scan import bench_scan  # noqa: E402 - beside this file
 from serve import bench_serve  # noqa: E402 - beside this file
 from throughput import bench_memory, bench_parallel  # noqa: E402 - beside this file
+from workers import bench_workers  # noqa: E402 - beside this file
 
 BENCHMARKS = {
     "startup": bench_startup,
@@ -692,6 +693,7 @@ BENCHMARKS = {
     "scan": bench_scan,
     "report": bench_report,
     "serve": bench_serve,
+    "workers": bench_workers,
 }
 
 if __name__ == "__main__":
