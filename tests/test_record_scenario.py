@@ -25,6 +25,7 @@ from attribution.store import (
     make_engine,
     upgrade,
 )
+from attribution.store.database import SCHEMA_REVISION
 
 BACKFILL_NOTE = "recorded before this database kept history"
 AP_CREDIT = "AP Photo/Jane Doe"  # served as "Photo: AP Photo/Jane Doe"
@@ -269,7 +270,8 @@ def test_a_database_of_the_previous_release_is_upgraded_in_place(
     finally:
         engine.dispose()
     env = {"ATTRIBUTION_DATABASE_URL": database_url}
-    assert cli(env, "db", "upgrade").endswith("upgraded from 0002 to migration 0008\n")
+    upgraded = cli(env, "db", "upgrade")
+    assert upgraded.endswith(f"upgraded from 0002 to migration {SCHEMA_REVISION}\n")
 
     engine = make_engine(database_url)
     try:
@@ -420,7 +422,8 @@ def test_a_database_of_the_previous_release_is_upgraded_in_place(
         assert [row["id"] for row in rows(engine, "findings")] == [waived["id"], resolved["id"]]
     finally:
         engine.dispose()
-    assert cli(env, "db", "upgrade").endswith("upgraded from 0002 to migration 0008\n")
+    upgraded = cli(env, "db", "upgrade")
+    assert upgraded.endswith(f"upgraded from 0002 to migration {SCHEMA_REVISION}\n")
     again = {f["rule"]: f for f in cli_json(env, "findings", "--status", "all")}
     assert events(again["missing-credit"]) == events(old_waived)
     assert events(again["licence-not-linked"]) == events(old_resolved)

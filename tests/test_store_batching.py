@@ -98,17 +98,18 @@ def test_a_page_costs_the_same_few_statements_whatever_its_size(db: Database) ->
 
 
 def test_a_re_check_costs_the_same_few_statements(db: Database) -> None:
-    run = start_run(db, "check", ["a"], {})
+    # The page three times, as three targets of the run (one target is recorded once).
+    run = start_run(db, "check", ["a", "a again", "a once more"], {})
     record_page(db, run, story(6, ("missing-credit", "ai-generated")), position=0)
     (waived, *_) = list_findings(db)
     waive(db, str(waived.id), "agreed", date.today() + timedelta(days=1))
     # Images 0-2 gone (their findings resolved), 3-5 seen again, 6-8 new, one rule fewer.
     again = story(6, ("missing-credit",), first=3)
     with counted(db) as statements:
-        record_page(db, run, again, position=0, today=date.today() + timedelta(days=5))
+        record_page(db, run, again, position=1, today=date.today() + timedelta(days=5))
     assert len(statements) <= MOST_STATEMENTS
     with counted(db) as unchanged:
-        record_page(db, run, again, position=0)
+        record_page(db, run, again, position=2)
     assert len(unchanged) < len(statements)  # nothing new, no history to add
     resolved = list_findings(db, FindingFilter(statuses=("resolved",)))
     assert len(resolved) == 3 * 2 + 3

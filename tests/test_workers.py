@@ -286,11 +286,18 @@ def test_a_worker_killed_mid_scan_loses_nothing_and_records_nothing_twice(
 
 
 def _pages_in_hand(database: str, pid: int) -> int:
-    from attribution.store.workers import list_workers
-
+    """The pages the worker of process ``pid`` has taken up and not yet recorded."""
     db = open_database(database)
     try:
-        return sum(worker.in_hand for worker in list_workers(db) if worker.pid == pid)
+        with db.sessions() as session:
+            return int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(RunTarget)
+                    .where(RunTarget.status == "pending", RunTarget.worker.endswith(f".{pid}"))
+                )
+                or 0
+            )
     finally:
         db.close()
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Protocol
 from attribution.app.outcomes import TargetOutcome
 from attribution.errors import ConfigError, StorageError, TargetError, UsageError
 from attribution.fetch.settings import FetchSettings
-from attribution.records import DeclaredImage, ScanSettings, ServeSettings
+from attribution.records import DeclaredImage, ScanSettings, ServeSettings, WorkerTally
 
 if TYPE_CHECKING:
     from attribution.app.check import PageChecker
@@ -371,6 +371,10 @@ class PageWorker:
         self._runs: dict[int, tuple[Profile, CheckTerms]] = {}
         self._stop = threading.Event()
         self._beat: threading.Thread | None = None
+        # The worker's tally, told to the record with each heartbeat (not page by page:
+        # a page costs no statement for it), and the runs it recorded pages of since.
+        self._tally = WorkerTally()
+        self._touched: set[int] = set()
 
     def start(self) -> None:
         """Record the worker as running, and keep telling the record it is alive."""
@@ -382,19 +386,32 @@ class PageWorker:
         self._beat.start()
 
     def _heartbeat(self) -> None:
-        from attribution.store.workers import heartbeat
-
         while not self._stop.wait(HEARTBEAT_SECONDS):
             try:
-                heartbeat(self.db, self.name)
+                self.beat()
             except Exception as error:  # the database is away a moment: say so, go on
                 log.warning("heartbeat not recorded: %s", error)
 
+    def beat(self) -> None:
+        """Tell the record the worker is alive, with its tally; and finish the runs it
+        recorded pages of since the last beat when none of their pages is left (so a
+        run whose scan no longer follows it is finished by its workers)."""
+        from attribution.store.workers import finish_if_complete, heartbeat
+
+        with self._lock:
+            tally, touched, self._touched = self._tally, self._touched, set()
+        heartbeat(self.db, self.name, tally)
+        for run_id in sorted(touched):
+            finish_if_complete(self.db, run_id)
+
     def stop(self) -> None:
-        """Stop the heartbeat, record the worker as stopped, close every checker."""
+        """Stop the heartbeat, tell the record the last tally and that the worker
+        stopped, close every checker."""
         from attribution.store.workers import stop_worker
 
         self._stop.set()
+        with contextlib.suppress(Exception):
+            self.beat()
         with contextlib.suppress(Exception):
             stop_worker(self.db, self.name)
         with self._lock:
@@ -414,7 +431,7 @@ class PageWorker:
         or Redis that is away (:class:`~attribution.errors.StorageError`) goes on up,
         for the task to be tried again later."""
         from attribution.store.scans import record_declared_for_target
-        from attribution.store.workers import TakeUp, finish_if_complete, put_down, take_up
+        from attribution.store.workers import TakeUp, take_up
 
         taken = take_up(
             self.db,
@@ -431,9 +448,10 @@ class PageWorker:
             # not have been kept yet (it is kept once).
             record_declared_for_target(self.db, task.run_id, task.position, task.declared)
         if taken in (TakeUp.FINISHED, TakeUp.LOST_TOO_OFTEN):
-            finish_if_complete(self.db, task.run_id)
+            self._count(task.run_id, +0)
         if taken is not TakeUp.CHECK:
             return str(taken.value)
+        self._count(task.run_id, +1)
         outcome: TargetOutcome | None = None
         written = False
         try:
@@ -450,12 +468,25 @@ class PageWorker:
             written = not recorder.recorded_before
         finally:
             failed = written and (outcome is None or outcome.error is not None)
-            with contextlib.suppress(StorageError):  # the worker's tally only
-                put_down(self.db, self.name, recorded=written, failed=failed)
-        finish_if_complete(self.db, task.run_id)
+            self._count(task.run_id, -1, recorded=written, failed=failed)
         if not written:  # another delivery of the task recorded it first
             return str(TakeUp.FINISHED.value)
         return "failed" if outcome.error is not None else "recorded"
+
+    def _count(
+        self, run_id: int, in_hand: int, *, recorded: bool = False, failed: bool = False
+    ) -> None:
+        """Add to the worker's tally: a page taken up (``in_hand`` +1) or put down
+        (-1), recorded or not, failed or not; the run to look at with the next beat."""
+        with self._lock:
+            tally = self._tally
+            self._tally = WorkerTally(
+                run_id=run_id,
+                in_hand=max(tally.in_hand + in_hand, 0),
+                pages=tally.pages + recorded,
+                failures=tally.failures + failed,
+            )
+            self._touched.add(run_id)
 
     def _check_and_record(self, task: PageTask) -> tuple[TargetOutcome, bool]:
         """Check and record the task's page: the outcome, and whether it was written

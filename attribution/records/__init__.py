@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         StoredFinding,
         Waiver,
         WorkerStatus,
+        WorkerTally,
     )
 
 __all__ = [
@@ -103,6 +104,7 @@ __all__ = [
     "UnchangedPage",
     "Waiver",
     "WorkerStatus",
+    "WorkerTally",
     "scope_terms",
     "unknown_scope_terms",
 ]
@@ -149,6 +151,7 @@ _MODULES = {
     "RightsImport": "stored",
     "RunSummary": "stored",
     "WorkerStatus": "stored",
+    "WorkerTally": "stored",
     "StoredFinding": "stored",
     "Waiver": "stored",
 }

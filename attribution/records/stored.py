@@ -198,3 +198,15 @@ class RightsImport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class WorkerTally:
+    """What a worker tells the record with its heartbeat: the run it last took a page
+    of, the pages in its hands now, and the pages it recorded (and of those, the
+    failures) since it started."""
+
+    run_id: int | None = None
+    in_hand: int = 0
+    pages: int = 0
+    failures: int = 0

@@ -97,10 +97,15 @@ def _sqlite_begin(conn: Connection) -> None:
 READ_ONLY = "attribution_read_only"
 
 
-def make_engine(url: str, *, quick_commits: bool = False, connections: int = 5) -> Engine:
+def make_engine(
+    url: str, *, quick_commits: bool = False, connections: int = 5, pre_ping: bool = True
+) -> Engine:
     """An engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout.
     A server's pool keeps ``connections`` open (twice as many at a peak): one for each
-    thread that writes at once (a worker's).
+    thread that writes at once (a worker's). ``pre_ping`` checks that a pooled
+    connection is alive each time it is taken (a round trip): without it, a connection
+    the server dropped fails its first statement (a
+    :class:`~attribution.errors.DatabaseUnavailable`, which a worker's task retries).
 
     ``quick_commits`` is for recording checked pages, which a resumed run can check
     again: PostgreSQL then answers a commit before its log reaches the disk
@@ -116,13 +121,17 @@ def make_engine(url: str, *, quick_commits: bool = False, connections: int = 5) 
             event.listen(engine, "begin", _sqlite_begin)
             return engine
         if url.startswith("postgresql"):
-            return _postgres_engine(url, quick_commits=quick_commits, connections=connections)
-        return create_engine(url, pool_pre_ping=True, pool_size=connections)
+            return _postgres_engine(
+                url, quick_commits=quick_commits, connections=connections, pre_ping=pre_ping
+            )
+        return create_engine(url, pool_pre_ping=pre_ping, pool_size=connections)
     except (ArgumentError, ImportError, SQLAlchemyError) as error:
         raise ConfigError(f"database URL {safe_url(url)!r}: {error}") from None
 
 
-def _postgres_engine(url: str, *, quick_commits: bool, connections: int = 5) -> Engine:
+def _postgres_engine(
+    url: str, *, quick_commits: bool, connections: int = 5, pre_ping: bool = True
+) -> Engine:
     """An engine for a PostgreSQL ``url``.
 
     With the psycopg (3) driver, statements are sent with PostgreSQL's own ``$1``
@@ -135,12 +144,12 @@ def _postgres_engine(url: str, *, quick_commits: bool, connections: int = 5) -> 
         options["options"] = "-c synchronous_commit=off"
     pool = {"pool_size": connections, "max_overflow": connections}
     if make_url(url).get_driver_name() != "psycopg":
-        return create_engine(url, pool_pre_ping=True, connect_args=options, **pool)
+        return create_engine(url, pool_pre_ping=pre_ping, connect_args=options, **pool)
     import psycopg  # only with its driver named in the URL
 
     options["cursor_factory"] = psycopg.RawCursor
     engine = create_engine(
-        url, pool_pre_ping=True, connect_args=options, paramstyle="numeric_dollar", **pool
+        url, pool_pre_ping=pre_ping, connect_args=options, paramstyle="numeric_dollar", **pool
     )
     # Named (server-side) cursors, which streamed results use, must take the same
     # placeholders: psycopg's default ServerCursor knows only its own %s style.
@@ -285,19 +294,22 @@ def open_database(
     auto_upgrade: bool | None = None,
     quick_commits: bool = False,
     connections: int = 5,
+    pre_ping: bool = True,
 ) -> Database:
     """Open the database :func:`resolve_url` chooses for ``configured_url`` (the
     profile's ``database.url``), upgrading the embedded default automatically.
 
     Any other database must be at the newest migration already (unless
     ``auto_upgrade``); otherwise a :class:`ConfigError` says to run
-    ``attribution db upgrade``. ``quick_commits`` and ``connections``: see
-    :func:`make_engine`. The
+    ``attribution db upgrade``. ``quick_commits``, ``connections`` and ``pre_ping``:
+    see :func:`make_engine`. The
     revision is read once per database per process
     (one query; Alembic is loaded only when a migration is due).
     """
     url, embedded_default = resolve_url(configured_url)
-    engine = make_engine(url, quick_commits=quick_commits, connections=connections)
+    engine = make_engine(
+        url, quick_commits=quick_commits, connections=connections, pre_ping=pre_ping
+    )
     if url in _checked_urls:
         return Database(
             url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False)

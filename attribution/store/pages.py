@@ -33,7 +33,7 @@ from attribution.store.models import (
     storable_text,
     url_key,
 )
-from attribution.store.runs import DONE, finished_already
+from attribution.store.runs import DONE, PENDING, finished_already
 from attribution.store.transactions import now, table, transaction, upsert
 
 if TYPE_CHECKING:
@@ -81,14 +81,28 @@ def record_pages(
     A page that comes twice starts a new set of statements, so that its second reading
     is reconciled with its first."""
     today = today or date.today()
+    finished: set[int] = set()
 
-    def work(session: Session) -> set[int]:
-        finished = finished_already(session, run_id, [page.position for page in pages])
+    def work(session: Session) -> None:
         for batch in _distinct_pages([p for p in pages if p.position not in finished]):
             _write_pages(session, run_id, batch, today)
-        return finished
 
-    return transaction(db, work)
+    while True:
+        try:
+            transaction(db, work)
+            return finished
+        except _RecordedBefore as before:  # rolled back: again without those pages
+            finished |= before.positions
+
+
+class _RecordedBefore(Exception):
+    """Targets of the run that were no longer pending when the pages recorded for them
+    came to be marked done (another delivery of the same task recorded them first):
+    the transaction is rolled back, and the pages are not written again."""
+
+    def __init__(self, positions: set[int]) -> None:
+        super().__init__(sorted(positions))
+        self.positions = positions
 
 
 def _write_pages(session: Session, run_id: int, batch: Sequence[PageToRecord], today: date) -> None:
@@ -319,9 +333,13 @@ def _finish_targets(
     pages: Sequence[tuple[PageToRecord, int]],
     moment: datetime,
 ) -> None:
-    """Mark the run's targets at the pages' positions done, in one statement; a page
-    without a position (recorded by a library caller), or at a position the run does
-    not have, is added as a target."""
+    """Mark the run's pending targets at the pages' positions done, in one statement; a
+    page without a position (recorded by a library caller), or at a position the run
+    does not have, is added as a target. A position the run has but no longer pending
+    raises :class:`_RecordedBefore`: its page is not recorded twice.
+
+    The update locks the targets' rows (PostgreSQL): of two workers recording the same
+    target at once, the second waits for the first to commit, then finds it done."""
     targets = table(RunTarget)
     placed = {page.position: page_id for page, page_id in pages if page.position is not None}
     marked: set[int] = set()
@@ -331,11 +349,19 @@ def _finish_targets(
         )
         returned = session.execute(
             targets.update()
-            .where(targets.c.run_id == run_id, targets.c.position.in_(placed))
+            .where(
+                targets.c.run_id == run_id,
+                targets.c.position.in_(placed),
+                targets.c.status == PENDING,
+            )
             .values(status=DONE, page_id=page_at, reason=None, finished_at=moment)
             .returning(targets.c.position)
         )
         marked = set(returned.scalars())
+        if len(marked) < len(placed):
+            finished = finished_already(session, run_id, [p for p in placed if p not in marked])
+            if finished:
+                raise _RecordedBefore(finished)
     _add_targets(
         session,
         run_id,

@@ -252,9 +252,10 @@ def list_runs(db: Database, limit: int = 50) -> list[RunSummary]:
             ).all()
         )
         summaries = [_run_summary(run, pending.get(run.id, 0)) for run in runs]
+        runs_on_workers = [run for run in runs if (run.options or {}).get("queue")]
     from attribution.store.workers import workers_of_runs  # it builds on this module
 
-    workers = workers_of_runs(db, [run.id for run in summaries])
+    workers = workers_of_runs(db, [run.id for run in runs_on_workers])
     return [replace(run, workers=tuple(workers.get(run.id, ()))) for run in summaries]
 
 

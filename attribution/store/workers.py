@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import case, exists, func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from attribution.records import WorkerStatus
@@ -26,6 +26,7 @@ from attribution.store.runs import FAILED, PENDING
 from attribution.store.transactions import aware, now, table, transaction, upsert
 
 if TYPE_CHECKING:
+    from attribution.records import WorkerTally
     from attribution.store.database import Database
 
 # The run statuses in which workers go on with a run's pages: a run whose scan was
@@ -96,9 +97,17 @@ def register_worker(db: Database, name: str, host: str, pid: int, concurrency: i
     transaction(db, work)
 
 
-def heartbeat(db: Database, name: str) -> None:
-    """Worker ``name`` is alive: heard of now."""
-    _update_worker(db, name, last_seen=now())
+def heartbeat(db: Database, name: str, tally: WorkerTally) -> None:
+    """Worker ``name`` is alive: heard of now, with its tally."""
+    _update_worker(
+        db,
+        name,
+        last_seen=now(),
+        run_id=tally.run_id,
+        in_hand=tally.in_hand,
+        pages=tally.pages,
+        failures=tally.failures,
+    )
 
 
 def stop_worker(db: Database, name: str) -> None:
@@ -124,8 +133,8 @@ def take_up(
     lost_before: bool = False,
     most_lost: int = 3,
 ) -> TakeUp:
-    """Take up the run's target at ``position`` for ``worker``, if it may be: the
-    worker's hands fuller by one. The run must list ``target`` at ``position``, and
+    """Take up the run's target at ``position`` for ``worker``, if it may be (the target
+    keeps the worker's name). The run must list ``target`` at ``position``, and
     ``token`` must be the one the scan gave the run's tasks (a task of another database,
     or one the run's resume superseded, takes up nothing).
 
@@ -164,37 +173,15 @@ def take_up(
                 update(Run).where(Run.id == run_id).values(pages_failed=Run.pages_failed + 1)
             )
             return TakeUp.LOST_TOO_OFTEN
-        session.execute(
-            update(Worker)
-            .where(Worker.name == worker[:255])
-            .values(run_id=run_id, in_hand=Worker.in_hand + 1, last_seen=now())
-        )
         return TakeUp.CHECK
 
     return transaction(db, work)
 
 
-def put_down(db: Database, worker: str, *, recorded: bool, failed: bool) -> None:
-    """Worker ``worker`` is done with a target it took up: its hands emptier by one, and
-    one more page (``recorded``) and failure (``failed``) to its name."""
-    workers = table(Worker)
-    values = {
-        "in_hand": case((workers.c.in_hand > 0, workers.c.in_hand - 1), else_=0),
-        "pages": workers.c.pages + (1 if recorded else 0),
-        "failures": workers.c.failures + (1 if failed else 0),
-        "last_seen": now(),
-    }
-
-    def work(session: Session) -> None:
-        session.execute(workers.update().where(workers.c.name == worker[:255]).values(**values))
-
-    transaction(db, work)
-
-
 def finish_if_complete(db: Database, run_id: int) -> bool:
-    """Mark the run finished when none of its targets is pending any more (the worker
-    that records its last page does so, whether or not the scan is still following);
-    whether it was marked now."""
+    """Mark the run finished when none of its targets is pending any more (its workers
+    do so with their heartbeat, whether or not the scan is still following); whether it
+    was marked now."""
 
     def work(session: Session) -> bool:
         pending = exists().where(RunTarget.run_id == run_id, RunTarget.status == PENDING)
@@ -253,17 +240,24 @@ def finished_since(db: Database, run_id: int, since: datetime | None) -> list[Fi
 
 
 def workers_of_runs(db: Database, run_ids: Sequence[int]) -> dict[int, list[WorkerStatus]]:
-    """The workers that last worked on each of ``run_ids``, by run."""
+    """The workers that took up pages of each of ``run_ids`` (scans on workers), by run."""
     if not run_ids:
         return {}
     found: dict[int, list[WorkerStatus]] = {}
     with db.sessions() as session:
-        rows = session.scalars(
-            select(Worker).where(Worker.run_id.in_(list(run_ids))).order_by(Worker.name)
+        took = (
+            select(RunTarget.run_id, RunTarget.worker)
+            .where(RunTarget.run_id.in_(list(run_ids)), RunTarget.worker.is_not(None))
+            .distinct()
+            .subquery()
         )
-        for row in rows:
-            assert row.run_id is not None
-            found.setdefault(row.run_id, []).append(worker_status(row))
+        rows = session.execute(
+            select(took.c.run_id, Worker)
+            .join(Worker, Worker.name == took.c.worker)
+            .order_by(took.c.run_id, Worker.name)
+        )
+        for run_id, row in rows:
+            found.setdefault(run_id, []).append(worker_status(row))
     return found
 
 

@@ -41,8 +41,11 @@ def run_worker(
     shared = connect_shared_state(redis_url(profile))
     app = make_celery(broker, name)
     check_broker(app, broker)
-    # A connection for each thread, the heartbeat and the consumer.
-    db = open_database(profile.database_url, quick_commits=True, connections=concurrency + 2)
+    # A connection for each thread and the heartbeat; none checked at each use (a page
+    # takes several): one the server dropped fails once, and its task is tried again.
+    db = open_database(
+        profile.database_url, quick_commits=True, connections=concurrency + 2, pre_ping=False
+    )
     try:
         require_shared_database(db)
     except BaseException:
