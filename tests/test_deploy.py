@@ -59,6 +59,7 @@ WORKER_DEPLOYMENT = WORKERS_KUBERNETES / "worker-deployment.yaml"
 WORKERS_CRONJOB = WORKERS_KUBERNETES / "scan-cronjob.yaml"
 RABBITMQ = WORKERS_KUBERNETES / "rabbitmq.yaml"
 REDIS = WORKERS_KUBERNETES / "redis.yaml"
+POSTGRES = WORKERS_KUBERNETES / "postgres.yaml"
 WORKERS = ROOT / "docs" / "workers.md"
 
 # Which guide explains which file: every file of deploy/ is in one of them.
@@ -74,6 +75,7 @@ WORKERS_FILES = frozenset(
         WORKERS_CRONJOB,
         RABBITMQ,
         REDIS,
+        POSTGRES,
     }
 )
 
@@ -2149,6 +2151,7 @@ def test_worker_manifests_are_kubernetes_objects_of_known_fields() -> None:
         WORKERS_CRONJOB: ["CronJob"],
         RABBITMQ: ["Service", "StatefulSet"],
         REDIS: ["Service", "Deployment"],
+        POSTGRES: ["Service", "StatefulSet"],
     }
     fields = {
         "Deployment": DEPLOYMENT_SPEC_FIELDS,
@@ -2181,22 +2184,102 @@ def test_worker_manifests_are_kubernetes_objects_of_known_fields() -> None:
 
 def test_services_select_their_pods_and_the_guide_reaches_them_there() -> None:
     text = WORKERS.read_text("utf-8")
-    for path, port, in_url in ((RABBITMQ, 5672, "@rabbitmq:5672//"), (REDIS, 6379, "@redis:6379/")):
+    for path, port, in_url in (
+        (RABBITMQ, 5672, "@rabbitmq:5672//"),
+        (REDIS, 6379, "@redis:6379/"),
+        (POSTGRES, 5432, "@postgres:5432/attribution"),
+    ):
         service = kubernetes_object(path, "Service")
         workload = next(d for d in kubernetes_documents(path) if d["kind"] != "Service")
         labels = template_of(workload)["metadata"]["labels"]
         assert service["spec"]["selector"].items() <= labels.items(), path.name
         assert [p["port"] for p in service["spec"]["ports"]] == [port], path.name
         assert in_url in text, f"the guide's Secret does not reach {service['metadata']['name']}"
-    statefulset = kubernetes_object(RABBITMQ, "StatefulSet")
-    assert (
-        statefulset["spec"]["serviceName"]
-        == kubernetes_object(RABBITMQ, "Service")["metadata"]["name"]
-    )
-    assert statefulset["spec"]["volumeClaimTemplates"], "the queue survives a restart"
+    for path in (RABBITMQ, POSTGRES):
+        statefulset = kubernetes_object(path, "StatefulSet")
+        service = kubernetes_object(path, "Service")
+        assert statefulset["spec"]["serviceName"] == service["metadata"]["name"], path.name
+        assert service["spec"]["clusterIP"] == "None", "a StatefulSet's Service is headless"
+        assert statefulset["spec"]["replicas"] == 1, path.name
+        # the queue and the record survive a restart
+        (claim,) = statefulset["spec"]["volumeClaimTemplates"]
+        container = the_container(template_of(statefulset)["spec"])
+        mounts = {mount["name"]: mount["mountPath"] for mount in container["volumeMounts"]}
+        assert claim["metadata"]["name"] in mounts, path.name
+        assert claim["spec"]["accessModes"] == ["ReadWriteOnce"], path.name
+        assert claim["spec"]["resources"]["requests"]["storage"], path.name
     # Redis holds nothing that outlives a scan: nothing on disk
     redis = the_container(template_of(kubernetes_object(REDIS, "Deployment"))["spec"])
     assert redis["command"][redis["command"].index("--save") + 1] == ""
+
+
+def test_backing_services_run_unprivileged_as_their_images_own_user() -> None:
+    for path in (RABBITMQ, REDIS, POSTGRES):
+        workload = next(d for d in kubernetes_documents(path) if d["kind"] != "Service")
+        pod = template_of(workload)["spec"]
+        security = pod["securityContext"]
+        assert security["runAsNonRoot"] is True, path.name
+        assert security["runAsUser"] == security["runAsGroup"] == 999, path.name
+        assert security["seccompProfile"]["type"] == "RuntimeDefault", path.name
+        if workload["kind"] == "StatefulSet":
+            assert security["fsGroup"] == 999, f"{path.name}: its user owns the volume"
+        assert pod["automountServiceAccountToken"] is False, path.name
+        assert pod["enableServiceLinks"] is False, path.name
+        assert pod["terminationGracePeriodSeconds"] >= 30, path.name
+        container = the_container(pod)
+        image = container["image"]
+        assert ":" in image and not image.endswith(":latest"), image
+        own = container["securityContext"]
+        assert own["allowPrivilegeEscalation"] is False, path.name
+        assert own["capabilities"]["drop"] == ["ALL"], path.name
+        assert not own.get("privileged"), path.name
+        assert container["resources"]["requests"]["memory"], path.name
+        assert container["resources"]["limits"]["memory"], path.name
+        assert "cpu" not in container["resources"]["limits"], path.name
+        for probe in ("readinessProbe", "livenessProbe"):
+            assert container[probe]["exec"]["command"], (path.name, probe)
+
+
+def test_postgres_keeps_the_record_on_its_volume_with_its_password_from_a_secret() -> None:
+    statefulset = kubernetes_object(POSTGRES, "StatefulSet")
+    pod = template_of(statefulset)["spec"]
+    container = the_container(pod)
+    assert container["image"] == compose_service("postgres")["image"] == "postgres:16"
+    environment = {item["name"]: item for item in container["env"]}
+    assert environment["POSTGRES_DB"]["value"] == "attribution"
+    assert environment["POSTGRES_USER"]["value"] == "attribution"
+    password = environment["POSTGRES_PASSWORD"]
+    assert "value" not in password, "the password is never written in"
+    assert password["valueFrom"]["secretKeyRef"] == {
+        "name": "attribution-postgres",
+        "key": "password",
+    }
+    # the data in a folder of the volume, not its root (which may hold lost+found)
+    (claim,) = statefulset["spec"]["volumeClaimTemplates"]
+    (mount,) = [m for m in container["volumeMounts"] if m["name"] == claim["metadata"]["name"]]
+    pgdata = Path(environment["PGDATA"]["value"])
+    assert pgdata.parent == Path(mount["mountPath"]), pgdata
+    assert claim["spec"]["resources"]["requests"]["storage"] == "20Gi"
+    assert "storageClassName" not in claim["spec"], "the cluster's default class"
+    assert statefulset["spec"]["persistentVolumeClaimRetentionPolicy"] == {
+        "whenDeleted": "Retain",
+        "whenScaled": "Retain",
+    }
+    # over TCP, as compose's health check: while the image creates the database, its
+    # server listens on the socket only
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        command = container[probe]["exec"]["command"]
+        assert command[0] == "pg_isready", probe
+        assert "--host=127.0.0.1" in command and "--username=attribution" in command, probe
+    # a fast shutdown, which does not wait for the workers' pooled connections to leave,
+    # within the grace period
+    stop = container["lifecycle"]["preStop"]["exec"]["command"]
+    assert stop[:2] == ["pg_ctl", "stop"] and "--mode=fast" in stop, stop
+    assert pod["terminationGracePeriodSeconds"] >= 60
+    # the guide creates its Secret and points the database's URL at it
+    text = WORKERS.read_text("utf-8")
+    assert "create secret generic attribution-postgres" in text
+    assert "postgresql+psycopg://attribution:$POSTGRES_PASSWORD@postgres:5432/attribution" in text
 
 
 def test_attribution_pods_run_unprivileged_on_a_read_only_root() -> None:
