@@ -241,23 +241,7 @@ def test_a_worker_killed_mid_scan_loses_nothing_and_records_nothing_twice(
     sitemap = site.url("/sitemap_index.xml")
     profile = _profile(tmp_path, queue, per_host=4)
     with _workers(2, profile, shared_db) as (doomed, survivor):
-        scan = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "attribution",
-                "scan",
-                sitemap,
-                "--format",
-                "json",
-                "--config",
-                str(profile),
-            ],
-            env=_environment(shared_db),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        scan = _scan_process(sitemap, profile, shared_db)
         try:
             for _ in range(1200):  # a bounded wait for the doomed worker to be at work
                 if _pages_in_hand(shared_db, doomed.pid) and _done(shared_db) >= 2:
@@ -283,6 +267,18 @@ def test_a_worker_killed_mid_scan_loses_nothing_and_records_nothing_twice(
     alone = _fresh(tmp_path, "alone.db")
     _scan(alone, sitemap)
     assert _record(shared_db) == _record(alone)
+
+
+def _scan_process(sitemap: str, profile: Path, database: str) -> subprocess.Popen[str]:
+    """``attribution scan SITEMAP`` on the profile's workers, in a process of its own."""
+    command = ["scan", sitemap, "--format", "json", "--config", str(profile)]
+    return subprocess.Popen(
+        [sys.executable, "-m", "attribution", *command],
+        env=_environment(database),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _pages_in_hand(database: str, pid: int) -> int:
@@ -420,3 +416,38 @@ def test_a_scan_on_workers_into_a_file_of_this_machine_is_refused_before_anythin
             assert session.scalar(select(func.count()).select_from(Run)) == 0
     finally:
         db.close()
+
+
+def test_a_worker_told_to_stop_finishes_the_pages_in_its_hands_first(
+    scan_site_factory: Callable[..., ScanSite], shared_db: str, queue: str, tmp_path: Path
+) -> None:
+    site = scan_site_factory(8, latency=0.3)
+    sitemap = site.url("/sitemap_index.xml")
+    profile = _profile(tmp_path, queue, per_host=4)
+    with _workers(1, profile, shared_db) as (stopping,):
+        scan = _scan_process(sitemap, profile, shared_db)
+        try:
+            for _ in range(1200):  # a bounded wait for the worker to be at work
+                if _pages_in_hand(shared_db, stopping.pid):
+                    break
+                assert scan.poll() is None, scan.communicate()
+                time.sleep(0.05)
+            in_hand = _pages_in_hand(shared_db, stopping.pid)
+            assert in_hand, "the worker never took a page"
+            os.killpg(stopping.pid, signal.SIGTERM)
+            _, errors = stopping.communicate(timeout=120)
+            assert stopping.returncode == 0, errors
+            done = _done(shared_db)
+            # The pages it held were recorded before it stopped: none was left pending
+            # in its name, none was handed out again.
+            assert done >= in_hand and _pages_in_hand(shared_db, stopping.pid) == 0
+            with _workers(1, profile, shared_db):  # another worker checks the rest
+                output, errors = scan.communicate(timeout=600)
+        finally:
+            if scan.poll() is None:
+                scan.kill()
+                scan.communicate()
+    summary = json.loads(output)
+    assert summary["status"] == "finished" and summary["counts"]["checked"] == 8, errors
+    facts = _run_facts(shared_db, summary["run"])
+    assert facts["done"] == 8 and facts["readings"] == 8 and facts["lost"] == 0
