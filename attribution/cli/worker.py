@@ -55,8 +55,10 @@ def command(
       ATTRIBUTION_BROKER_URL=amqp://attribution@mq:5672// attribution worker
 
     \b
-    exit codes: 0 stopped when told to, 2 configuration error (a broker, Redis or
-                database that does not answer, a profile that is not valid).
+    exit codes: 0 stopped when told to, 2 configuration error (a broker that does
+                not answer, a profile that is not valid, a SQLite database, the
+                workers extra not installed), 3 Redis or the database cannot be
+                reached.
     """
     from attribution.app.check import default_workers
     from attribution.workers.extra import require_workers_extra
