@@ -291,7 +291,6 @@ def _follow(
 ) -> str:
     """Follow the run until none of the pages handed out is pending."""
     from attribution.store.runs import FAILED
-    from attribution.store.scans import run_record
     from attribution.store.workers import finished_since, list_workers, run_progress
 
     db, run_id = recorder.db, recorder.run_id
@@ -312,12 +311,12 @@ def _follow(
                 events.on_done(TargetOutcome(done.target, error=error))
             else:
                 events.on_done(TargetOutcome(done.target))
-        progress = run_progress(db, run_id)
+        progress = run_progress(db, run_id, downloaded=options.max_bytes is not None)
         if progress.pending == 0 or told >= handed_out:
             return "finished"
-        if run_record(db, run_id).status not in ("running", "interrupted"):
-            return run_record(db, run_id).status
-        if _over_limit(options, started, progress.downloaded):
+        if progress.status not in ("running", "interrupted"):
+            return progress.status
+        if _over_limit(options, started, progress.downloaded or 0):
             return "limited"
         if time.monotonic() - last_news > NO_WORKERS_SECONDS and not any(
             worker.in_hand and worker.run_id == run_id for worker in list_workers(db, SILENT_AFTER)

@@ -47,12 +47,12 @@ class TakeUp(enum.Enum):
 
 @dataclass(frozen=True)
 class RunProgress:
-    """How far a run has got: its targets by status, and the bytes of pages read."""
+    """How far a run has got: its status, its targets still pending, and (when asked
+    for) the bytes of the pages it read."""
 
+    status: str
     pending: int
-    finished: int
-    failed: int
-    downloaded: int
+    downloaded: int | None = None
 
 
 @dataclass(frozen=True)
@@ -195,27 +195,25 @@ def finish_if_complete(db: Database, run_id: int) -> bool:
     return transaction(db, work)
 
 
-def run_progress(db: Database, run_id: int) -> RunProgress:
-    """How far run ``run_id`` has got."""
+def run_progress(db: Database, run_id: int, *, downloaded: bool = False) -> RunProgress:
+    """How far run ``run_id`` has got; the bytes it downloaded only when ``downloaded``
+    (a sum over all its readings, which a scan without a limit of bytes need not pay)."""
     with db.reading() as session:
-        counts = dict(
-            session.execute(
-                select(RunTarget.status, func.count())
-                .where(RunTarget.run_id == run_id)
-                .group_by(RunTarget.status)
-            ).all()
+        status = session.scalar(select(Run.status).where(Run.id == run_id)) or ""
+        pending = session.scalar(
+            select(func.count()).where(RunTarget.run_id == run_id, RunTarget.status == PENDING)
         )
-        downloaded = session.scalar(
-            select(func.coalesce(func.sum(PageFetch.size), 0)).where(
-                PageFetch.run_id == run_id, PageFetch.http_status != 304
+        read = None
+        if downloaded:
+            read = session.scalar(
+                select(func.coalesce(func.sum(PageFetch.size), 0)).where(
+                    PageFetch.run_id == run_id, PageFetch.http_status != 304
+                )
             )
-        )
-    pending = counts.pop(PENDING, 0)
     return RunProgress(
-        pending=pending,
-        finished=sum(counts.values()),
-        failed=counts.get(FAILED, 0),
-        downloaded=int(downloaded or 0),
+        status=status,
+        pending=int(pending or 0),
+        downloaded=int(read or 0) if downloaded else None,
     )
 
 

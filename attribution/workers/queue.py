@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from attribution.errors import ConfigError
+from attribution.store.database import safe_url
 from attribution.workers.app import TASK_NAME, broker_url, make_celery, redis_url
 
 if TYPE_CHECKING:
@@ -19,16 +20,6 @@ if TYPE_CHECKING:
 # A fetch holds its place in the shared gate at most this much longer than a page's
 # time budget (a worker killed while holding one frees it after that).
 LEASE_MARGIN_SECONDS = 30.0
-
-
-def hidden_password(url: str) -> str:
-    """``url`` with the password of its user replaced by ``***``."""
-    scheme, separator, rest = url.partition("://")
-    if not separator or "@" not in rest:
-        return url
-    credentials, _, place = rest.rpartition("@")
-    user, colon, _ = credentials.partition(":")
-    return f"{scheme}://{user}{':***' if colon else ''}@{place}"
 
 
 class CeleryQueue:
@@ -67,7 +58,7 @@ class CeleryQueue:
                     sent += 1
         except Exception as error:  # kombu's and amqp's own errors, whatever the transport
             raise ConfigError(
-                f"broker {hidden_password(self.broker)}: {sent} page(s) queued, then: {error}; "
+                f"broker {safe_url(self.broker)}: {sent} page(s) queued, then: {error}; "
                 "resume the scan once the broker answers"
             ) from None
         return sent
@@ -114,6 +105,6 @@ def check_broker(app: Any, broker: str) -> None:
             connection.ensure_connection(max_retries=1, timeout=5)
     except Exception as error:  # whatever the transport raises for a broker away
         raise ConfigError(
-            f"broker {hidden_password(broker)} does not answer ({error}): start RabbitMQ, "
+            f"broker {safe_url(broker)} does not answer ({error}): start RabbitMQ, "
             "or set [scan] broker or ATTRIBUTION_BROKER_URL"
         ) from None
