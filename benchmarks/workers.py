@@ -55,7 +55,6 @@ import json
 import math
 import os
 import resource
-import signal
 import subprocess
 import sys
 import tempfile
@@ -67,8 +66,8 @@ from pathlib import Path
 from typing import Any
 
 from site_pages import page_bodies, serve_site
+from workerprocesses import environment, fresh_queue, running_workers, write_profile
 
-ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 BROKER = os.environ.get("ATTRIBUTION_BROKER_URL") or "amqp://guest:guest@127.0.0.1:5672//"
 REDIS = os.environ.get("ATTRIBUTION_REDIS_URL") or "redis://127.0.0.1:6379/0"
@@ -82,8 +81,6 @@ SERVICES = {
     "epmd": "RabbitMQ",
     "redis-server": "Redis",
 }
-# How long the workers may take to start and consume the queue.
-START_SECONDS = 120.0
 
 
 @dataclass(frozen=True)
@@ -188,41 +185,6 @@ def fresh_database() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@contextlib.contextmanager
-def fresh_queue() -> Iterator[str]:
-    """A queue name of its own, the queue and its keys in Redis deleted after the block."""
-    import redis
-    from kombu import Connection
-
-    name = f"attribution-bench-{uuid.uuid4().hex[:10]}"
-    try:
-        yield name
-    finally:
-        with contextlib.suppress(Exception), Connection(BROKER) as connection:
-            connection.default_channel.queue_delete(name)
-        client = redis.Redis.from_url(REDIS)
-        for key in client.scan_iter(f"attribution:{name}:*"):
-            client.delete(key)
-        client.close()
-
-
-def write_profile(folder: Path, queue: str) -> Path:
-    """A profile naming the broker, Redis and the queue (the database is in the
-    environment)."""
-    path = folder / f"profile-{queue}.toml"
-    path.write_text(
-        f'[scan]\nworkers = "celery"\nbroker = "{BROKER}"\nredis = "{REDIS}"\nqueue = "{queue}"\n',
-        encoding="utf-8",
-    )
-    return path
-
-
-def _environment(database: str) -> dict[str, str]:
-    env = {**os.environ, "ATTRIBUTION_DATABASE_URL": database}
-    env["PYTHONPATH"] = os.pathsep.join(part for part in (str(ROOT), env.get("PYTHONPATH")) if part)
-    return env
-
-
 def run_scan(
     sitemap: str, where: str, threads: int, profile: Path, database: str, pages: int
 ) -> float:
@@ -252,7 +214,7 @@ def run_scan(
     started = time.perf_counter()
     done = subprocess.run(
         command,
-        env=_environment(database),
+        env=environment(database),
         capture_output=True,
         text=True,
         timeout=max(1800.0, pages * 1.0),
@@ -274,8 +236,8 @@ def run_scan(
 
 def measure_local(sitemap: str, threads: int, folder: Path, pages: int) -> Measured:
     """The one-machine scan of the site into a new database."""
-    with fresh_database() as database, fresh_queue() as queue:
-        profile = write_profile(folder, queue)
+    with fresh_database() as database, fresh_queue("attribution-bench", BROKER, REDIS) as queue:
+        profile = write_profile(folder, queue, BROKER, REDIS)
         cpu, services = _children_cpu(), _services_cpu()
         seconds = run_scan(sitemap, "local", threads, profile, database, pages)
         return Measured(
@@ -287,83 +249,6 @@ def measure_local(sitemap: str, threads: int, folder: Path, pages: int) -> Measu
             _difference(_services_cpu(), services),
             [],
         )
-
-
-def _workers_ready(database: str, queue: str, count: int) -> bool:
-    """Whether ``count`` workers have told the record they run and consume ``queue``."""
-    from kombu import Connection
-
-    from attribution.store import open_database
-    from attribution.store.workers import list_workers
-
-    db = open_database(database)
-    try:
-        running = sum(1 for worker in list_workers(db) if worker.status == "running")
-    finally:
-        db.close()
-    if running < count:
-        return False
-    try:
-        with Connection(BROKER) as connection:
-            _, _, consumers = connection.default_channel.queue_declare(queue=queue, passive=True)
-    except Exception:  # not declared yet
-        return False
-    return int(consumers) >= count
-
-
-@contextlib.contextmanager
-def running_workers(
-    processes: int, concurrency: int, profile: Path, database: str, queue: str, logs: Path
-) -> Iterator[list[subprocess.Popen[bytes]]]:
-    """``processes`` workers of ``concurrency`` threads on the queue, registered and
-    consuming before the block; stopped with SIGTERM (their pages in hand finished, their
-    parsing processes stopped) and waited for after it, so that their CPU is counted."""
-    started: list[subprocess.Popen[bytes]] = []
-    try:
-        for number in range(processes):
-            with (logs / f"worker-{number}.log").open("wb") as log:
-                started.append(
-                    subprocess.Popen(
-                        [
-                            sys.executable,
-                            "-m",
-                            "attribution",
-                            "worker",
-                            "--concurrency",
-                            str(concurrency),
-                            "--config",
-                            str(profile),
-                        ],
-                        env=_environment(database),
-                        stdin=subprocess.DEVNULL,
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                        start_new_session=True,
-                    )
-                )
-        deadline = time.monotonic() + START_SECONDS
-        while not _workers_ready(database, queue, processes):
-            dead = [worker for worker in started if worker.poll() is not None]
-            if dead or time.monotonic() > deadline:
-                raise RuntimeError(f"the workers did not start: {_log_tail(logs)}")
-            time.sleep(0.2)
-        yield started
-    finally:
-        for worker in started:
-            if worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)  # the worker alone: it stops its children
-        for worker in started:
-            try:
-                worker.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait()
-
-
-def _log_tail(logs: Path) -> str:
-    return "\n".join(
-        path.read_text(errors="replace")[-1500:] for path in sorted(logs.glob("worker-*.log"))
-    )
 
 
 def _log_lines_of_note(logs: Path) -> list[str]:
@@ -382,12 +267,13 @@ def measure_workers(
     """The scan of the site on ``processes`` workers sharing ``threads`` threads, into a
     new database."""
     concurrency = max(1, round(threads / processes))
-    with fresh_database() as database, fresh_queue() as queue:
-        profile = write_profile(folder, queue)
+    with fresh_database() as database, fresh_queue("attribution-bench", BROKER, REDIS) as queue:
+        profile = write_profile(folder, queue, BROKER, REDIS)
         logs = folder / queue
-        logs.mkdir()
         cpu, services = _children_cpu(), _services_cpu()
-        with running_workers(processes, concurrency, profile, database, queue, logs) as started:
+        with running_workers(
+            processes, concurrency, profile, database, queue, BROKER, logs
+        ) as started:
             # What the workers used while starting is not the scan's.
             starting = sum(_proc_cpu(worker.pid)[1] for worker in started)
             services = _services_cpu()

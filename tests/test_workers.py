@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from click.testing import CliRunner
 from scansite import ScanSite
 from sqlalchemy import func, select
 from test_scan import _fresh, _record, _scan
+from workerprocesses import environment, fresh_queue, log_tail, running_workers, write_profile
 
 from attribution.cli import cli
 from attribution.store import open_database
@@ -31,7 +31,6 @@ from attribution.store.models import PageFetch, Run, RunTarget
 
 BROKER = os.environ.get("ATTRIBUTION_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
 REDIS = os.environ.get("ATTRIBUTION_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _answers(host: str, port: int) -> bool:
@@ -78,94 +77,21 @@ def shared_db(services: None) -> Iterator[str]:
 @pytest.fixture
 def queue(services: None) -> Iterator[str]:
     """A queue of the test's own, deleted afterwards with its keys in Redis."""
-    name = f"attribution-test-{uuid.uuid4().hex[:10]}"
-    yield name
-    import redis
-    from kombu import Connection
-
-    with contextlib.suppress(Exception), Connection(BROKER) as connection:
-        connection.default_channel.queue_delete(name)
-    client = redis.Redis.from_url(REDIS)
-    for key in client.scan_iter(f"attribution:{name}:*"):
-        client.delete(key)
+    with fresh_queue("attribution-test", BROKER, REDIS) as name:
+        yield name
 
 
 def _profile(folder: Path, queue: str, **scan: object) -> Path:
-    lines = [
-        "[scan]",
-        'workers = "celery"',
-        f'broker = "{BROKER}"',
-        f'redis = "{REDIS}"',
-        f'queue = "{queue}"',
-        *(f"{key} = {json.dumps(value)}" for key, value in scan.items()),
-    ]
-    path = folder / f"profile-{queue}.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return write_profile(folder, queue, BROKER, REDIS, **scan)
 
 
-def _environment(database: str) -> dict[str, str]:
-    env = {**os.environ, "ATTRIBUTION_DATABASE_URL": database}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
-    return env
-
-
-@contextlib.contextmanager
 def _workers(
-    count: int, profile: Path, database: str, concurrency: int = 2
-) -> Iterator[list[subprocess.Popen[str]]]:
-    """``count`` worker processes on the profile's queue, ready (each has told the
-    record it runs) before the block; stopped with SIGTERM after it."""
-    started = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "attribution",
-                "worker",
-                "--concurrency",
-                str(concurrency),
-                "--config",
-                str(profile),
-            ],
-            env=_environment(database),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        for _ in range(count)
-    ]
-    try:
-        for _ in range(600):  # a bounded wait for them to start
-            if _workers_running(database) >= count:
-                break
-            dead = [worker for worker in started if worker.poll() is not None]
-            assert not dead, dead[0].communicate()[1]
-            time.sleep(0.1)
-        assert _workers_running(database) >= count
-        time.sleep(1.0)  # each consumes the queue once it has told the record
-        yield started
-    finally:
-        for worker in started:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGTERM)
-        for worker in started:
-            try:
-                worker.communicate(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.communicate()
-
-
-def _workers_running(database: str) -> int:
-    from attribution.store.workers import list_workers
-
-    db = open_database(database)
-    try:
-        return sum(1 for worker in list_workers(db) if worker.status == "running")
-    finally:
-        db.close()
+    count: int, profile: Path, database: str, queue: str, concurrency: int = 2
+) -> contextlib.AbstractContextManager[list[subprocess.Popen[bytes]]]:
+    """``count`` workers on ``queue``, ready before the block, stopped after it; their
+    logs beside the profile."""
+    logs = profile.parent / f"logs-{queue}"
+    return running_workers(count, concurrency, profile, database, queue, BROKER, logs)
 
 
 def _run_facts(database: str, run_id: int) -> dict[str, object]:
@@ -209,7 +135,7 @@ def test_two_workers_record_what_a_scan_on_one_machine_records(
     site = scan_site_factory(12, latency=0.05)
     sitemap = site.url("/sitemap_index.xml")
     profile = _profile(tmp_path, queue)
-    with _workers(2, profile, shared_db):
+    with _workers(2, profile, shared_db, queue):
         result = CliRunner().invoke(
             cli,
             ["scan", sitemap, "--config", str(profile), "--format", "json"],
@@ -240,7 +166,7 @@ def test_a_worker_killed_mid_scan_loses_nothing_and_records_nothing_twice(
     site = scan_site_factory(16, latency=0.3)
     sitemap = site.url("/sitemap_index.xml")
     profile = _profile(tmp_path, queue, per_host=4)
-    with _workers(2, profile, shared_db) as (doomed, survivor):
+    with _workers(2, profile, shared_db, queue) as (doomed, survivor):
         scan = _scan_process(sitemap, profile, shared_db)
         try:
             for _ in range(1200):  # a bounded wait for the doomed worker to be at work
@@ -274,7 +200,7 @@ def _scan_process(sitemap: str, profile: Path, database: str) -> subprocess.Pope
     command = ["scan", sitemap, "--format", "json", "--config", str(profile)]
     return subprocess.Popen(
         [sys.executable, "-m", "attribution", *command],
-        env=_environment(database),
+        env=environment(database),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -318,7 +244,7 @@ def test_workers_together_never_exceed_a_hosts_places(
     site = scan_site_factory(16, latency=0.15)
     sitemap = site.url("/sitemap_index.xml")
     profile = _profile(tmp_path, queue, per_host=2)
-    with _workers(2, profile, shared_db, concurrency=3):
+    with _workers(2, profile, shared_db, queue, concurrency=3):
         site.clear_log()
         result = CliRunner().invoke(
             cli,
@@ -387,7 +313,7 @@ def test_a_scan_no_worker_takes_up_is_stopped_and_its_resume_on_workers_finishes
     with Connection(BROKER) as connection:  # the queued pages are lost with the broker
         connection.default_channel.queue_purge(queue)
     monkeypatch.setattr(distributed, "NO_WORKERS_SECONDS", 600.0)
-    with _workers(1, profile, shared_db):
+    with _workers(1, profile, shared_db, queue):
         resumed = CliRunner().invoke(cli, ["scan", "--resume", str(run_id), *args], env=env)
     assert resumed.exit_code == 1, resumed.output  # new errors; why it stopped is past
     again = json.loads(resumed.stdout)
@@ -424,7 +350,7 @@ def test_a_worker_told_to_stop_finishes_the_pages_in_its_hands_first(
     site = scan_site_factory(8, latency=0.3)
     sitemap = site.url("/sitemap_index.xml")
     profile = _profile(tmp_path, queue, per_host=4)
-    with _workers(1, profile, shared_db) as (stopping,):
+    with _workers(1, profile, shared_db, queue) as (stopping,):
         scan = _scan_process(sitemap, profile, shared_db)
         try:
             for _ in range(1200):  # a bounded wait for the worker to be at work
@@ -435,13 +361,13 @@ def test_a_worker_told_to_stop_finishes_the_pages_in_its_hands_first(
             in_hand = _pages_in_hand(shared_db, stopping.pid)
             assert in_hand, "the worker never took a page"
             os.killpg(stopping.pid, signal.SIGTERM)
-            _, errors = stopping.communicate(timeout=120)
-            assert stopping.returncode == 0, errors
+            stopping.wait(timeout=120)
+            assert stopping.returncode == 0, log_tail(profile.parent / f"logs-{queue}")
             done = _done(shared_db)
             # The pages it held were recorded before it stopped: none was left pending
             # in its name, none was handed out again.
             assert done >= in_hand and _pages_in_hand(shared_db, stopping.pid) == 0
-            with _workers(1, profile, shared_db):  # another worker checks the rest
+            with _workers(1, profile, shared_db, queue):  # another worker checks the rest
                 output, errors = scan.communicate(timeout=600)
         finally:
             if scan.poll() is None:
