@@ -60,6 +60,17 @@ class SourceError(AttributionError):
         self.reason = reason
 
 
+class SourceLookupError(AttributionError):
+    """The source of an image (Wikimedia Commons, Flickr) could not be asked, or gave
+    an answer that cannot be read: the image's licence is not checked at its source
+    this time, and the check goes on. ``service`` names the source as people know it."""
+
+    def __init__(self, service: str, reason: str) -> None:
+        super().__init__(f"{service}: {reason}")
+        self.service = service
+        self.reason = reason
+
+
 class SiteBusy(AttributionError):
     """Another scan of the same site is still running: this one does nothing."""
 

@@ -5,7 +5,7 @@ Each stage is a pure function from one kind of record to the next:
 ``PageResult`` (pipeline). Records never hold parser or network objects.
 
 The records live in one module per kind (``extracted``, ``credit``, ``embedded``,
-``finding``, ``results``, ``profile`` with the rights register's ``scopes``,
+``finding``, ``results``, ``atsource``, ``profile`` with the rights register's ``scopes``,
 ``stored``) and every name is imported here when it is first used: a frozen dataclass
 costs about a millisecond to create, so a command that parses one credit or lists the
 rules loads only the records it uses.
@@ -18,6 +18,12 @@ from typing import TYPE_CHECKING
 from attribution.lazy import lazy_names
 
 if TYPE_CHECKING:
+    from attribution.records.atsource import (
+        LicenceChange,
+        SourceAnswer,
+        SourceEvidence,
+        SourceRef,
+    )
     from attribution.records.credit import Credit
     from attribution.records.embedded import ContentCredentials, Embedded
     from attribution.records.extracted import ExtractedImage, ExtractedPage
@@ -82,6 +88,7 @@ __all__ = [
     "ImageEvidence",
     "ImageResult",
     "LastReading",
+    "LicenceChange",
     "Limits",
     "NewFinding",
     "PageResult",
@@ -100,6 +107,9 @@ __all__ = [
     "ScanSummary",
     "ServeSettings",
     "Severity",
+    "SourceAnswer",
+    "SourceEvidence",
+    "SourceRef",
     "StoredFinding",
     "UnchangedPage",
     "Waiver",
@@ -110,6 +120,10 @@ __all__ = [
 ]
 
 _MODULES = {
+    "LicenceChange": "atsource",
+    "SourceAnswer": "atsource",
+    "SourceEvidence": "atsource",
+    "SourceRef": "atsource",
     "Credit": "credit",
     "ContentCredentials": "embedded",
     "Embedded": "embedded",
