@@ -26,6 +26,7 @@ from attribution.records import (
     RightsEntry,
     ScanSettings,
     ServeSettings,
+    SourceSettings,
     unknown_scope_terms,
 )
 from attribution.textutil import is_header_name
@@ -33,7 +34,9 @@ from attribution.textutil import is_header_name
 PROFILE_NAME = "attribution.toml"
 CONFIG_VARIABLE = "ATTRIBUTION_CONFIG"
 SEVERITY_SETTINGS = frozenset({"error", "warning", "notice", "off"})
-_TOP_KEYS = frozenset({"publication", "rules", "rights", "database", "limits", "scan", "serve"})
+_TOP_KEYS = frozenset(
+    {"publication", "rules", "rights", "database", "limits", "scan", "serve", "sources"}
+)
 _PUBLICATION_KEYS = frozenset({"name", "commercial", "adapts_images", "staff_credits", "domains"})
 _RIGHTS_KEYS = frozenset({"provider", "scope", "valid_from", "valid_until", "reference"})
 
@@ -213,6 +216,7 @@ def profile_from_mapping(
         limits=_limits(source, data.get("limits", {})),
         scan=_scan(source, data.get("scan", {})),
         serve=_serve(source, data.get("serve", {})),
+        sources=_sources(source, data.get("sources", {})),
     )
 
 
@@ -387,3 +391,44 @@ def _serve(source: str, table: object) -> ServeSettings:
             )
         values["trusted_user_header"] = header.strip()
     return replace(ServeSettings(), **values)
+
+
+def _sources(source: str, table: object) -> SourceSettings:
+    """The ``[sources]`` table: switches, the cache's lifetime and the pace as numbers
+    in range, the APIs' addresses as http(s) URLs, the Flickr key a line of text."""
+    if not isinstance(table, dict):
+        raise _fail(source, "sources", "must be a table, e.g. [sources] cache_days = 7")
+    keys = ("check", "offline", "cache_days", "flickr_key", "commons_api", "flickr_api")
+    _unknown(source, "sources.", table, frozenset({*keys, "per_second"}))
+    defaults = SourceSettings()
+    values: dict[str, Any] = {
+        key: _bool(source, f"sources.{key}", table.get(key), getattr(defaults, key))
+        for key in ("check", "offline")
+    }
+    for key, meaning, most in (
+        ("cache_days", "days an answer of a source is used before asking again", 3650),
+        ("per_second", "requests a second to each source's API", 100),
+    ):
+        value = table.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= most:
+            raise _fail(
+                source, f"sources.{key}", f"must be a number above 0, at most {most} ({meaning})"
+            )
+        values[key] = float(value)
+    for key in ("commons_api", "flickr_api"):
+        value = table.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip().startswith(("https://", "http://")):
+            raise _fail(source, f"sources.{key}", "must be the API's http(s) address")
+        values[key] = value.strip()
+    key_value = table.get("flickr_key")
+    if key_value is not None:
+        if not isinstance(key_value, str) or not re.fullmatch(r"[A-Za-z0-9]{8,64}", key_value):
+            raise _fail(
+                source, "sources.flickr_key", "must be a Flickr API key (letters and digits)"
+            )
+        values["flickr_key"] = key_value
+    return replace(defaults, **values)

@@ -18,7 +18,7 @@ from attribution.rules import check_image
 
 if TYPE_CHECKING:
     from attribution.licences import KnowledgeBase
-    from attribution.records import Embedded, ExtractedPage
+    from attribution.records import Embedded, ExtractedPage, SourceEvidence
 
 
 def check_html(
@@ -49,17 +49,23 @@ def evaluate_page(
     kb: KnowledgeBase | None = None,
     today: date | None = None,
     embedded: Mapping[str, Embedded] | None = None,
+    at_source: Mapping[str, SourceEvidence] | None = None,
 ) -> PageResult:
-    """Parse the credits of an extracted page and apply the rules to each image."""
+    """Parse the credits of an extracted page and apply the rules to each image.
+
+    ``embedded`` and ``at_source`` map image URLs to what their files declare and what
+    their sources say (see :mod:`attribution.app.atsource`)."""
     profile = profile or Profile()
     kb = kb or default_knowledge_base()
     embedded = embedded or {}
+    at_source = at_source or {}
     results = []
     for image in page.images:
         credit = parse_credit(image.credit, image.credit_links, kb) if image.credit else None
         from_file = embedded.get(image.src)
+        source = at_source.get(image.src)
         findings = check_image(
-            image, credit, profile, kb, today, from_file, published=page.published
+            image, credit, profile, kb, today, from_file, published=page.published, at_source=source
         )
-        results.append(ImageResult(image, credit, findings, from_file))
+        results.append(ImageResult(image, credit, findings, from_file, source))
     return PageResult(url=page.url, title=page.title, images=tuple(results), notices=page.notices)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         Finding,
         FindingChange,
         ImageEvidence,
+        LicenceChange,
         PageResult,
         PageSnapshot,
         PageSource,
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
         RightsEntry,
         RunDiff,
         RunSummary,
+        SourceAnswer,
+        SourceEvidence,
         StoredFinding,
         Waiver,
     )
@@ -167,6 +170,7 @@ def checked_page_json(page: PageResult) -> dict[str, Any]:
                 "caption": item.image.caption,
                 "credit": credit_json(item.credit),
                 "embedded": embedded_json(item.embedded),
+                "at_source": at_source_json(item.at_source),
                 "findings": [finding_json(f) for f in item.findings],
                 "origin": item.image.origin,
                 "role": item.image.role,
@@ -175,6 +179,62 @@ def checked_page_json(page: PageResult) -> dict[str, Any]:
         ],
         "findings": [finding_json(f) for f in page.findings],
         "notices": list(page.notices),
+    }
+
+
+def at_source_json(evidence: SourceEvidence | None) -> dict[str, Any] | None:
+    """The ``at_source`` object of the JSON contract: what an image's source (Wikimedia
+    Commons, Flickr) said of it, when, and the licence changes known."""
+    if evidence is None:
+        return None
+    ref = evidence.ref
+    return {
+        "service": ref.service,
+        "item": ref.key,
+        "page": ref.page_url,
+        "found_in": ref.found_in,
+        "cached": evidence.cached,
+        "first_shown": evidence.first_shown.isoformat() if evidence.first_shown else None,
+        "first_shown_by": evidence.first_shown_by,
+        "answer": source_answer_json(evidence.answer),
+        "last_found": source_answer_json(evidence.last_found) if evidence.last_found else None,
+        "changes": [licence_change_json(change) for change in evidence.changes],
+    }
+
+
+def source_answer_json(answer: SourceAnswer) -> dict[str, Any]:
+    """One answer of a source, with its time: what the record keeps of it."""
+    return {
+        "id": answer.id,
+        "service": answer.service,
+        "item": answer.key,
+        "asked_at": answer.asked_at.isoformat(),
+        "status": answer.status,
+        "page": answer.page_url,
+        "licence": answer.licence,
+        "licence_name": answer.licence_name,
+        "licence_url": answer.licence_url,
+        "authors": list(answer.authors),
+        "author_url": answer.author_url,
+        "credit": answer.credit,
+        "usage_terms": answer.usage_terms,
+        "attribution_required": answer.attribution_required,
+        "restrictions": answer.restrictions,
+        "posted": answer.posted.isoformat() if answer.posted else None,
+        "history": [licence_change_json(change) for change in answer.history],
+        "detail": answer.detail,
+    }
+
+
+def licence_change_json(change: LicenceChange) -> dict[str, Any]:
+    """One change of a licence at its source."""
+    return {
+        "on": change.on.isoformat(),
+        "since": change.since.isoformat() if change.since else None,
+        "before": change.before,
+        "after": change.after,
+        "before_name": change.before_name,
+        "after_name": change.after_name,
     }
 
 
@@ -258,6 +318,7 @@ def evidence_json(evidence: ImageEvidence) -> dict[str, Any]:
             "bytes_read": evidence.image_bytes,
             "embedded": dict(evidence.embedded) if evidence.embedded is not None else None,
         },
+        "at_source": dict(evidence.at_source) if evidence.at_source is not None else None,
     }
 
 
@@ -281,6 +342,7 @@ def snapshot_json(snapshot: PageSnapshot) -> dict[str, Any]:
                 "sha256": shown.image_sha256,
                 "bytes_read": shown.image_bytes,
                 "embedded": dict(shown.embedded) if shown.embedded is not None else None,
+                "at_source": dict(shown.at_source) if shown.at_source is not None else None,
             }
             for shown in snapshot.images
         ],

@@ -37,6 +37,7 @@ from attribution.sources.targets import (
 from attribution.urls import canonical_url
 
 if TYPE_CHECKING:
+    from attribution.app.atsource import SourceChecker, SourceLookup
     from attribution.app.parallel import PoliteGate
     from attribution.app.recorder import Recorder
     from attribution.fetch.browser import PageRenderer
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from attribution.sources.targets import (
         Target,
     )
+    from attribution.store.database import Database
 
 T = TypeVar("T")
 
@@ -153,6 +155,12 @@ class PageChecker:
             if options.read_images
             else None
         )
+        # The images' sources are asked once a page is extracted (see app/atsource.py).
+        from attribution.app.atsource import effective_settings
+
+        self._source_settings = effective_settings(self.profile.sources)
+        self._sources: SourceChecker | None = None
+        self._sources_db: Database | None = None
 
     def check(self, target: Target, *, last_reading: LastReading | None = None) -> TargetOutcome:
         """Fetch or read one target's page, extract, read its images, apply the rules.
@@ -180,23 +188,56 @@ class PageChecker:
             return TargetOutcome(target.name, error=TargetError(target.name, reason[:500]))
 
     def _check(self, target: Target) -> TargetOutcome:
-        if self._reader is None:  # nothing is read between the stages: one call
+        if self._reader is None and not self._source_settings.check:
+            # nothing is read between the stages: one call
             (page, result), source = self._read(target, EXTRACT_AND_EVALUATE, self.profile)
+            identity = page_identity(target, page, source)
         else:
             page, source = self._read(target, EXTRACT)
-            local = target.kind is TargetKind.FILE
-            embedded = self._reader.read_all(
-                (image.src for image in page.images),
-                # only the page's own host may be at a private address
-                page_url=source.final if target.kind is TargetKind.URL else target.address,
-                # a saved page's images are read from its own folder only
-                local_folder=Path(target.name).resolve().parent if local else None,
-                deadline=self._clock.deadline,
+            identity = page_identity(target, page, source)
+            embedded: Mapping[str, Embedded] = {}
+            if self._reader is not None:
+                local = target.kind is TargetKind.FILE
+                embedded = self._reader.read_all(
+                    (image.src for image in page.images),
+                    # only the page's own host may be at a private address
+                    page_url=source.final if target.kind is TargetKind.URL else target.address,
+                    # a saved page's images are read from its own folder only
+                    local_folder=Path(target.name).resolve().parent if local else None,
+                    deadline=self._clock.deadline,
+                )
+            lookup = self._look_up_sources(identity, page)
+            result = self._run(
+                EVALUATE, page, self.profile, self.options.kb, embedded, lookup.evidence
             )
-            result = self._run(EVALUATE, page, self.profile, self.options.kb, embedded)
+            if lookup.notices:
+                result = replace(result, notices=result.notices + lookup.notices)
         self._stayed_behind_login(target, source)
-        identity = page_identity(target, page, source)
         return TargetOutcome(target.name, result=replace(result, url=identity, source=source))
+
+    def _look_up_sources(self, identity: str, page: ExtractedPage) -> SourceLookup:
+        """What the sources of the page's images say (nothing when sources are not
+        asked); answers are kept in the check's database when it records."""
+        from attribution.app.atsource import SourceChecker, SourceLookup
+
+        if not self._source_settings.check:
+            return SourceLookup({})
+        if self._sources is None:
+            from attribution.licences import default_knowledge_base
+
+            if self.options.record:
+                from attribution.store import open_database
+
+                self._sources_db = open_database(self.profile.database_url, connections=2)
+            self._sources = SourceChecker(
+                self._source_settings,
+                self.settings,
+                self.options.kb or default_knowledge_base(),
+                self._sources_db,
+            )
+        return self._sources.look_up(
+            identity, page.images, page.published, deadline=self._clock.deadline
+        )
 
     def _stayed_behind_login(self, target: Target, source: PageSource) -> None:
         """A page fetched with a login's headers (``check -H``) that ended up on another
@@ -344,6 +385,10 @@ class PageChecker:
             self._session.close()
         if self._reader is not None:
             self._reader.close()
+        if self._sources is not None:
+            self._sources.close()
+        if self._sources_db is not None:
+            self._sources_db.close()
         if self._sandbox is not None and self._owns_sandbox:
             self._sandbox.close()
 

@@ -31,7 +31,13 @@ from typing import TYPE_CHECKING, Protocol
 from attribution.app.outcomes import TargetOutcome
 from attribution.errors import ConfigError, StorageError, TargetError, UsageError
 from attribution.fetch.settings import FetchSettings
-from attribution.records import DeclaredImage, ScanSettings, ServeSettings, WorkerTally
+from attribution.records import (
+    DeclaredImage,
+    ScanSettings,
+    ServeSettings,
+    SourceSettings,
+    WorkerTally,
+)
 
 if TYPE_CHECKING:
     from attribution.app.check import PageChecker
@@ -117,7 +123,8 @@ class CheckTerms:
     ``queue`` option) for its workers to read: the fetch settings (but the headers of a
     login, and never a private address but the hosts the user named), whether image
     files are read and pages rendered, whether unchanged pages are parsed again
-    (``full``), and the politeness of the scan."""
+    (``full``), the politeness of the scan, and whether images' sources are asked
+    (``source_check``; ``offline``: only with the answers kept)."""
 
     settings: FetchSettings
     read_images: bool = True
@@ -125,6 +132,18 @@ class CheckTerms:
     full: bool = False
     per_host: int = 2
     delay: float = 0.0
+    source_check: bool = True
+    offline: bool = False
+
+    def judge_with(self, profile: Profile) -> Profile:
+        """The worker's profile with the scan's say on asking images' sources: a scan
+        may switch them off or keep them offline, never switch them on."""
+        sources = replace(
+            profile.sources,
+            check=profile.sources.check and self.source_check,
+            offline=profile.sources.offline or self.offline,
+        )
+        return replace(profile, sources=sources)
 
     def to_option(self) -> dict[str, object]:
         """The terms as the run keeps them (JSON-ready)."""
@@ -135,6 +154,8 @@ class CheckTerms:
             "full": self.full,
             "per_host": self.per_host,
             "delay": self.delay,
+            "source_check": self.source_check,
+            "offline": self.offline,
         }
 
     @classmethod
@@ -154,6 +175,8 @@ class CheckTerms:
             full=bool(option.get("full", False)),
             per_host=int(option.get("per_host", 2)),
             delay=float(option.get("delay", 0.0)),
+            source_check=bool(option.get("source_check", True)),
+            offline=bool(option.get("offline", False)),
         )
 
 
@@ -169,8 +192,15 @@ def carried_settings(settings: FetchSettings) -> dict[str, object]:
 def profile_digest(profile: Profile) -> str:
     """A digest of what in a profile changes a page's findings (the publication, its
     use, its credits and domains, severities, agreements, limits), not where results go
-    or how scans and the server run: a scan and its workers must agree on it."""
-    judged = replace(profile, database_url=None, scan=ScanSettings(), serve=ServeSettings())
+    or how scans, the server and the questions to images' sources run: a scan and its
+    workers must agree on it."""
+    judged = replace(
+        profile,
+        database_url=None,
+        scan=ScanSettings(),
+        serve=ServeSettings(),
+        sources=SourceSettings(),
+    )
     return hashlib.sha256(repr(judged).encode("utf-8")).hexdigest()[:32]
 
 
@@ -241,6 +271,8 @@ def check_on_workers(
         full=options.full,
         per_host=options.per_host,
         delay=options.delay,
+        source_check=options.check.profile.sources.check,
+        offline=options.check.profile.sources.offline,
     )
     token = os.urandom(16).hex()
     queued = {"name": queue.name, "token": token, **terms.to_option()}
@@ -529,7 +561,7 @@ class PageWorker:
             profile = replace(
                 self.profile, rights=self.profile.rights + tuple(list_rights(self.db))
             )
-            known = (profile, terms)
+            known = (terms.judge_with(profile), terms)
             with self._lock:
                 self._runs[run_id] = known
                 while len(self._runs) > RUNS_REMEMBERED:

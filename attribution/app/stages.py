@@ -18,7 +18,14 @@ from attribution.pipeline import evaluate_page
 
 if TYPE_CHECKING:
     from attribution.licences import KnowledgeBase
-    from attribution.records import Embedded, ExtractedPage, Limits, PageResult, Profile
+    from attribution.records import (
+        Embedded,
+        ExtractedPage,
+        Limits,
+        PageResult,
+        Profile,
+        SourceEvidence,
+    )
 
 
 def extract(
@@ -51,9 +58,13 @@ def evaluate(
     profile: Profile,
     kb: KnowledgeBase | None,
     found: Mapping[str, Embedded] | None,
+    at_source: Mapping[str, SourceEvidence] | None = None,
 ) -> PageResult:
-    """Parse the credits and apply the rules."""
-    return evaluate_page(page, profile, kb=kb or default_knowledge_base(), embedded=found)
+    """Parse the credits and apply the rules (given what the image files declare and
+    what the images' sources say, by image URL)."""
+    return evaluate_page(
+        page, profile, kb=kb or default_knowledge_base(), embedded=found, at_source=at_source
+    )
 
 
 def extract_and_evaluate(

@@ -21,9 +21,11 @@ from attribution.cli.common import (
     load_profile,
     no_images_option,
     output_option,
+    source_options,
     timeout_option,
     use_colour,
     verbosity_options,
+    with_source_options,
 )
 from attribution.cli.progress import Progress
 from attribution.cli.signals import interrupted, sigterm_interrupts
@@ -89,6 +91,7 @@ if TYPE_CHECKING:
     "the URLs checked (and of --base-url), on redirects that stay there too; never recorded.",
 )
 @click.option("--no-store", is_flag=True, help="Do not record the results in the database.")
+@source_options
 @click.option(
     "--jobs",
     "-j",
@@ -119,6 +122,8 @@ def command(
     render: bool,
     headers: tuple[str, ...],
     no_store: bool,
+    offline: bool,
+    no_source_check: bool,
     jobs: int | None,
     resume: int | None,
     config: Path | None,
@@ -134,6 +139,11 @@ def command(
     unless --no-store is given; a check stopped by Ctrl-C or SIGTERM is marked
     interrupted at once, and 'attribution check --resume RUN' takes it up.
 
+    An image from Wikimedia Commons or Flickr (by its address or its credit's link) is
+    checked at its source: the licence and author the source gives, its licence
+    history, whether it is still there. Each answer is kept in the database and used
+    for [sources] cache_days (7) days; --offline asks nothing and uses what was kept.
+
     Several pages are checked at once (--jobs), and each page is reported and
     recorded as soon as it and those before it are done, in the order given.
 
@@ -147,6 +157,7 @@ def command(
       attribution check --targets urls.txt --fail-on warning
       attribution check --targets sitemap-urls.txt --jobs 8 --format csv -o site.csv
       attribution check --resume 12
+      attribution check https://example.com/news/story.html --offline
 
     \b
     exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
@@ -165,7 +176,9 @@ def command(
         if target_list == STDIN and STDIN in names:
             raise UsageError("--targets - and the target - both want stdin; give one of them")
         names += read_target_list(target_list)
-    profile = load_profile(config)
+    if offline and no_store:
+        raise UsageError("--offline uses the answers the database kept; --no-store keeps none")
+    profile = with_source_options(load_profile(config), offline, no_source_check)
     if commercial is not None:
         profile = replace(profile, commercial=commercial)
     if output is not None:

@@ -192,6 +192,34 @@ def no_images_option(command: F) -> F:
     )(command)
 
 
+def source_options(command: F) -> F:
+    """``--offline`` and ``--no-source-check``: how images' sources are asked."""
+    command = click.option(
+        "--no-source-check",
+        is_flag=True,
+        help="Do not ask Wikimedia Commons or Flickr for the licence of their images "
+        "(the profile's [sources] check = false).",
+    )(command)
+    return click.option(
+        "--offline",
+        is_flag=True,
+        help="Check licences at their source (Wikimedia Commons, Flickr) only with the "
+        "answers the database kept, whatever their age: ask no source.",
+    )(command)
+
+
+def with_source_options(profile: Profile, offline: bool, no_source_check: bool) -> Profile:
+    """The profile with ``--offline`` and ``--no-source-check`` applied."""
+    from dataclasses import replace
+
+    sources = profile.sources
+    if offline:
+        sources = replace(sources, offline=True)
+    if no_source_check:
+        sources = replace(sources, check=False)
+    return replace(profile, sources=sources)
+
+
 def fetch_settings(timeout: float | None) -> FetchSettings:
     """The fetch settings of a command's ``--timeout`` (the defaults without one)."""
     from attribution.errors import UsageError

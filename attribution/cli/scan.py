@@ -23,8 +23,10 @@ from attribution.cli.common import (
     fetch_settings,
     load_profile,
     no_images_option,
+    source_options,
     timeout_option,
     verbosity_options,
+    with_source_options,
 )
 from attribution.cli.progress import Progress
 from attribution.cli.signals import interrupted, sigterm_interrupts
@@ -125,6 +127,7 @@ if TYPE_CHECKING:
 )
 @timeout_option
 @no_images_option
+@source_options
 @click.option(
     "--fail-on",
     type=click.Choice(tuple(FAIL_ON)),
@@ -179,6 +182,8 @@ def command(
     where: str | None,
     timeout: float | None,
     no_images: bool,
+    offline: bool,
+    no_source_check: bool,
     fail_on: str,
     site: str | None,
     notify: tuple[str, ...],
@@ -230,7 +235,7 @@ def command(
     from attribution.app.scan import ScanEvents, ScanOptions, scan_site, user_agent
     from attribution.errors import Interrupted, SiteBusy
 
-    profile = load_profile(config)
+    profile = with_source_options(load_profile(config), offline, no_source_check)
     settings_of_scan = profile.scan
     since_date, since_last = _since(since)
     settings = fetch_settings(timeout)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         RightsEntry,
         ScanSettings,
         ServeSettings,
+        SourceSettings,
     )
     from attribution.records.report import (
         DIFF_CHANGES,
@@ -110,6 +111,7 @@ __all__ = [
     "SourceAnswer",
     "SourceEvidence",
     "SourceRef",
+    "SourceSettings",
     "StoredFinding",
     "UnchangedPage",
     "Waiver",
@@ -140,6 +142,7 @@ _MODULES = {
     "RightsEntry": "profile",
     "ScanSettings": "profile",
     "ServeSettings": "profile",
+    "SourceSettings": "profile",
     "ImageResult": "results",
     "PageResult": "results",
     "PageSource": "results",

@@ -142,6 +142,28 @@ class ServeSettings:
 
 
 @dataclass(frozen=True)
+class SourceSettings:
+    """How images' licences are checked at their source (Wikimedia Commons, Flickr):
+    the profile's ``[sources]`` table.
+
+    ``check`` says whether sources are asked at all; ``offline`` uses only the answers
+    the record kept, whatever their age, and asks nothing. An answer kept is used for
+    ``cache_days`` days before the source is asked again. ``flickr_key`` is the key of
+    Flickr's API (the environment's ``ATTRIBUTION_FLICKR_KEY`` comes first; without
+    one, Flickr is not asked). ``commons_api`` and ``flickr_api`` are the APIs'
+    addresses; each is asked at most ``per_second`` times a second.
+    """
+
+    check: bool = True
+    offline: bool = False
+    cache_days: float = 7.0
+    flickr_key: str | None = None
+    commons_api: str = "https://commons.wikimedia.org/w/api.php"
+    flickr_api: str = "https://api.flickr.com/services/rest/"
+    per_second: float = 1.0
+
+
+@dataclass(frozen=True)
 class Profile:
     """The publication whose use of images is being checked.
 
@@ -159,3 +181,4 @@ class Profile:
     limits: Limits = field(default_factory=Limits)
     scan: ScanSettings = field(default_factory=ScanSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
+    sources: SourceSettings = field(default_factory=SourceSettings)

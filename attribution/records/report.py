@@ -6,10 +6,12 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from attribution.records.finding import Severity
 
 _GLOB = frozenset("*?[")
@@ -89,8 +91,10 @@ class ReportImage:
 @dataclass(frozen=True)
 class ReportFinding:
     """A finding in a report with its evidence: what the page showed of the image the
-    last time (caption, credit, its provider and licence), when it was first and last
-    seen, the fix and the corrected attribution line, and the waiver that holds."""
+    last time (caption, credit, its provider and licence), what the image's source said
+    of it then (``at_source``, the JSON of :func:`attribution.serialize.at_source_json`),
+    when it was first and last seen, the fix and the corrected attribution line, and
+    the waiver that holds."""
 
     id: int
     rule: str
@@ -107,6 +111,7 @@ class ReportFinding:
     credit_text: str | None = None
     provider: str | None = None
     licence: str | None = None
+    at_source: Mapping[str, Any] | None = None
     corrected_line: str | None = None
     corrected_html: str | None = None
     waiver_reason: str | None = None

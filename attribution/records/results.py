@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: each record module loads on its own
+    from attribution.records.atsource import SourceEvidence
     from attribution.records.credit import Credit
     from attribution.records.embedded import Embedded
     from attribution.records.extracted import ExtractedImage
@@ -16,12 +17,14 @@ if TYPE_CHECKING:  # annotations only: each record module loads on its own
 
 @dataclass(frozen=True)
 class ImageResult:
-    """One image with its interpreted credit and the rules' findings."""
+    """One image with its interpreted credit and the rules' findings; what its file
+    declares and what its source says, when they were read."""
 
     image: ExtractedImage
     credit: Credit | None
     findings: tuple[Finding, ...] = ()
     embedded: Embedded | None = None
+    at_source: SourceEvidence | None = None
 
 
 @dataclass(frozen=True)

@@ -56,9 +56,11 @@ class ImageEvidence:
     """What a page showed of an image, as a lawyer would ask for it: when it was first
     and last seen there, the caption and credit as seen the last time, how the page was
     read then (addresses, HTTP status, time, hash of its bytes) and the image file as
-    read then (hash of the bytes read, their number, the embedded metadata). ``role``
-    says whether the page showed the image (``content``) or only declared it for
-    social media (``social``)."""
+    read then (hash of the bytes read, their number, the embedded metadata), and what
+    the image's source said of it then (``at_source``, the JSON of
+    :func:`attribution.serialize.at_source_json`). ``role`` says whether the page
+    showed the image (``content``) or only declared it for social media
+    (``social``)."""
 
     page_url: str
     image_url: str
@@ -77,6 +79,7 @@ class ImageEvidence:
     image_sha256: str | None = None
     image_bytes: int | None = None
     embedded: Mapping[str, object] | None = None
+    at_source: Mapping[str, object] | None = None
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from attribution import __version__
 from attribution.records import DIFF_CHANGES
+from attribution.render.atsource import source_summary
 from attribution.render.audit import SEVERITIES, UNKNOWN_PROVIDER, AuditTally
 from attribution.render.charts import bar_chart, trend_chart
 from attribution.render.html import reports_dir
@@ -49,6 +50,7 @@ def environment() -> Environment:
     )
     env.filters["href"] = web_address
     env.filters["when"] = _when
+    env.filters["source_summary"] = source_summary
     return env
 
 

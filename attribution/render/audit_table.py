@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+from attribution.render.atsource import source_summary
+
 if TYPE_CHECKING:
     from attribution.records import ReportFinding, ReportImage, RightsEntry, RunSummary, Waiver
     from attribution.render.audit import ProviderUse
@@ -44,6 +46,7 @@ FINDING_COLUMNS = columns(
     ("licence", "Licence", 16),
     ("credit", "Credit as seen", 32),
     ("caption", "Caption as seen", 40),
+    ("at_source", "At the source", 50),
     ("message", "Message", 60),
     ("fix", "Fix", 60),
     ("corrected_attribution", "Corrected attribution line", 60),
@@ -138,6 +141,7 @@ def finding_row(finding: ReportFinding) -> tuple[Value, ...]:
         finding.licence,
         finding.credit_text,
         finding.caption,
+        source_summary(finding.at_source) if finding.at_source else None,
         finding.message,
         finding.fix,
         finding.corrected_line or finding.corrected_html,

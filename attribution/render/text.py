@@ -13,9 +13,10 @@ from attribution.records import (
     SOCIAL_ROLE,
     Severity,
 )
+from attribution.render.atsource import source_summary
 from attribution.render.escape import terminal_safe
 from attribution.render.report import render_whole
-from attribution.serialize import ReportTally
+from attribution.serialize import ReportTally, at_source_json
 
 if TYPE_CHECKING:
     from attribution.licences import Licence
@@ -134,6 +135,9 @@ def _image_lines(number: int, item: ImageResult, colour: bool) -> list[str]:
             out.append(f"               {terminal_safe(facts)}")
     if item.embedded is not None:
         out.append(f"      file:    {terminal_safe(_embedded_facts(item.embedded))}")
+    if item.at_source is not None:
+        summary = source_summary(at_source_json(item.at_source) or {})
+        out.append(f"      source:  {terminal_safe(summary)}")
     out.extend(_finding_lines(item.findings, "      ", colour))
     return out
 
@@ -318,6 +322,8 @@ def page_history(snapshots: Sequence[PageSnapshot]) -> str:
                 lines.append(f"     credit: {shown.credit_text}")
             if shown.caption:
                 lines.append(f"     caption: {textwrap.shorten(shown.caption, 160)}")
+            if shown.at_source:
+                lines.append(f"     source: {source_summary(shown.at_source)}")
     lines.append(f"{len(snapshots)} reading(s)")
     return "\n".join(terminal_safe(line) for line in lines) + "\n"
 

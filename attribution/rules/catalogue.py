@@ -11,16 +11,39 @@ from datetime import date
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from attribution.rules import agreements, attribution, credit, licence, metadata, terms
+from attribution.rules import (
+    agreements,
+    atsource,
+    attribution,
+    credit,
+    licence,
+    metadata,
+    terms,
+)
 from attribution.rules.context import build_context
 from attribution.rules.registry import run
 
 if TYPE_CHECKING:
     from attribution.licences import KnowledgeBase
-    from attribution.records import Credit, Embedded, ExtractedImage, Finding, Profile
+    from attribution.records import (
+        Credit,
+        Embedded,
+        ExtractedImage,
+        Finding,
+        Profile,
+        SourceEvidence,
+    )
     from attribution.rules.registry import Rule
 
-MODULES: tuple[ModuleType, ...] = (metadata, credit, licence, agreements, terms, attribution)
+MODULES: tuple[ModuleType, ...] = (
+    metadata,
+    credit,
+    licence,
+    atsource,
+    agreements,
+    terms,
+    attribution,
+)
 
 
 def _gather(modules: tuple[ModuleType, ...]) -> tuple[Rule, ...]:
@@ -45,12 +68,16 @@ def check_image(
     embedded: Embedded | None = None,
     *,
     published: date | None = None,
+    at_source: SourceEvidence | None = None,
 ) -> tuple[Finding, ...]:
     """Every finding for one image used by the publication described by ``profile``.
 
     ``embedded`` is what the image file itself declares, when it was read;
     ``published`` the date the page says it was published, when it says one: the rights
-    register's agreements must be in force on that day, else on ``today``.
+    register's agreements must be in force on that day, else on ``today``;
+    ``at_source`` what the image's source (Wikimedia Commons, Flickr) says of it.
     """
-    context = build_context(image, credit, profile, kb, today or date.today(), embedded, published)
+    context = build_context(
+        image, credit, profile, kb, today or date.today(), embedded, published, at_source
+    )
     return run(RULES, context)

@@ -14,7 +14,7 @@ from attribution.rules.labels import describe_image
 
 if TYPE_CHECKING:
     from attribution.licences import KnowledgeBase, Licence
-    from attribution.records import Credit, Embedded, ExtractedImage, Profile
+    from attribution.records import Credit, Embedded, ExtractedImage, Profile, SourceEvidence
 
 # The medium of every page attribution checks: the rights register's scopes are matched
 # against it (see attribution.records.RIGHTS_SCOPES).
@@ -34,6 +34,8 @@ class Context:
     (see :func:`other_publisher`); ``readable`` says the credit names a creator,
     provider, licence, source or holder; ``on`` is the day an agreement in the rights
     register must be in force: the day the page was published, else ``today``.
+    ``at_source`` is what the image's source (Wikimedia Commons, Flickr) says of it,
+    when it was asked.
     """
 
     image: ExtractedImage
@@ -49,6 +51,7 @@ class Context:
     readable: bool
     published: date | None = None
     publisher: str | None = None
+    at_source: SourceEvidence | None = None
 
     @property
     def on(self) -> date:
@@ -71,6 +74,7 @@ def build_context(
     today: date,
     embedded: Embedded | None,
     published: date | None = None,
+    at_source: SourceEvidence | None = None,
 ) -> Context:
     """The context of one image, with its derived facts."""
     named = (
@@ -97,6 +101,7 @@ def build_context(
         ),
         published=published,
         publisher=None if credit is None or staff else other_publisher(credit, kb),
+        at_source=at_source,
     )
 
 

@@ -96,6 +96,7 @@ def _evidence(row: Any, first: Any, last: Any) -> ImageEvidence:
         image_sha256=appearance.image_sha256,
         image_bytes=appearance.image_bytes,
         embedded=appearance.embedded,
+        at_source=appearance.at_source,
     )
 
 

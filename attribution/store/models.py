@@ -269,6 +269,27 @@ class Appearance(Base):
     image_sha256: Mapped[str | None] = mapped_column(String(64))
     image_bytes: Mapped[int | None] = mapped_column(Integer)
     embedded: Mapped[dict[str, object] | None] = mapped_column(PageJSON)
+    # What the image's source (Wikimedia Commons, Flickr) said of it, as the rules used
+    # it: the item, the answer (its number in source_answers, its time) and the changes.
+    at_source: Mapped[dict[str, object] | None] = mapped_column(PageJSON)
+
+
+class SourceAnswerRow(Base):
+    """What a source (Wikimedia Commons, Flickr) answered of one item, and when: kept
+    as evidence, never overwritten, and used again while younger than the profile's
+    ``[sources] cache_days``. ``item_key`` is the SHA-256 of the service and the item's
+    key (a Commons file title, a Flickr photo id)."""
+
+    __tablename__ = "source_answers"
+    __table_args__ = (Index("ix_source_answers_item_asked", "item_key", "asked_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service: Mapped[str] = mapped_column(String(16))
+    item: Mapped[str] = mapped_column(PageText)
+    item_key: Mapped[str] = mapped_column(String(64))
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(10))
+    licence: Mapped[str | None] = mapped_column(String(64))
+    answer: Mapped[dict[str, object]] = mapped_column(PageJSON)
 
 
 class FindingRow(Base):

@@ -21,7 +21,7 @@ from sqlalchemy import Text, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from attribution.records import Severity
-from attribution.serialize import credit_json, embedded_json
+from attribution.serialize import at_source_json, credit_json, embedded_json
 from attribution.store.findings import Sighting, finding_identity, record_sightings
 from attribution.store.models import (
     Appearance,
@@ -282,6 +282,7 @@ def _add_appearances(
             "image_sha256": item.embedded.sha256 if item.embedded else None,
             "image_bytes": item.embedded.bytes_read if item.embedded else None,
             "embedded": embedded_json(item.embedded) if item.embedded else None,
+            "at_source": at_source_json(item.at_source),
         }
         for page_id, result in zip(page_ids, results, strict=True)
         for place, item in enumerate(result.images)

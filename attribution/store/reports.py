@@ -200,6 +200,7 @@ def _last_shown(
                 Appearance.alt,
                 Appearance.credit_text,
                 Appearance.credit,
+                Appearance.at_source,
             ).where(Appearance.id.in_(latest))
         ):
             if (row.page_id, row.image_id) in wanted:
@@ -228,6 +229,7 @@ def _report_finding(row: Any, shown: Any, waiver: Any) -> ReportFinding:
         credit_text=shown.credit_text if shown is not None else None,
         provider=_text(credit.get("provider")),
         licence=_text(credit.get("licence")),
+        at_source=shown.at_source if shown is not None else None,
         corrected_line=line_text,
         corrected_html=line_html,
         waiver_reason=waiver.reason if waiver else None,
