@@ -142,6 +142,8 @@ def newsroom(tmp_path: Path) -> Iterator[Newsroom]:
         )
         room = Newsroom(fakes, tmp_path)
         room.write()
+        upgraded = run_cli("db", "upgrade", "--config", str(room.profile()))
+        assert upgraded.returncode == 0, upgraded.stderr
         yield room
 
 

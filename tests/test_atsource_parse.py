@@ -929,8 +929,21 @@ def test_a_flickr_licence_history_with_several_changes(
         "new_license": "All Rights Reserved",
         "new_license_url": "",
     }
+    # a photo's licence as set when posted may also come as an old licence alone
+    as_posted = {
+        "date_change": 1100000000,
+        "old_license": "All Rights Reserved",
+        "old_license_url": "",
+        "new_license": "",
+        "new_license_url": "",
+    }
     answer = read_flickr(
-        "2733", _info("11"), _history(later, same, ARR_TO_BY, first), licences, ASKED, kb
+        "2733",
+        _info("11"),
+        _history(later, same, ARR_TO_BY, first, as_posted),
+        licences,
+        ASKED,
+        kb,
     )
     assert [(c.before, c.after) for c in answer.history] == [
         ("LicenseRef-All-Rights-Reserved", "CC-BY-2.0"),

@@ -209,7 +209,8 @@ def read_history(
     """The licence changes of ``flickr.photos.licenses.getLicenseHistory``, oldest first.
 
     A change whose old and new licence are the same is left out, and so is an entry
-    with no old licence (the photo's first licence, not a change of it)."""
+    with no old licence or no new one (the photo's licence as first set, not a change
+    of it)."""
     _require_ok(payload, "the licence history")
     entries = payload.get("license_history", [])
     if isinstance(entries, Mapping):
@@ -223,7 +224,7 @@ def read_history(
         on = _moment(entry.get("date_change"), "a change's date")
         old_name, old_url = _history_licence(entry, "old_license")
         new_name, new_url = _history_licence(entry, "new_license")
-        if not old_name and not old_url:
+        if (not old_name and not old_url) or (not new_name and not new_url):
             continue
         before = _history_id(old_name, old_url, licences, kb)
         after = _history_id(new_name, new_url, licences, kb)
