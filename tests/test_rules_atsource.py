@@ -71,9 +71,7 @@ def findings(
         credit_links=(PHOTO,),
     )
     credit = parse_credit(credit_text, image.credit_links, KB)
-    found = check_image(
-        image, credit, profile or Profile(), KB, TODAY, None, at_source=evidence
-    )
+    found = check_image(image, credit, profile or Profile(), KB, TODAY, None, at_source=evidence)
     return {f.rule: f.message for f in found if f.rule in SOURCE_RULES}
 
 
