@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import FIXTURES, LoopbackServer, run_cli, send
 from imagefactory import CAMERA_SOURCE_TYPE, Metadata, c2pa_signed_jpeg, jpeg, xmp_packet
+from sourceapis import serving_fakes
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.exceptions import NoSuchResource
@@ -267,6 +268,78 @@ def ok(*args: str, env: dict[str, str]) -> None:
     assert result.returncode == 0, f"{args}: {result.returncode} {result.stderr}"
 
 
+SOURCED_PAGE = "https://sourced.example/penguins"
+
+
+def sources_scenario(tmp: Path, env: dict[str, str], docs: dict[str, list[Any]]) -> str:
+    """Checks of a saved page whose pictures come from Wikimedia Commons and Flickr,
+    against the fakes of both APIs: found, a licence changed at Flickr (to one the
+    knowledge base does not know, and back to one it does), a licence changed on Commons
+    between two checks, then both deleted; and once without a database. The page's URL."""
+    page = tmp / "penguins.html"
+    page.write_text(
+        f'<html><head><title>Penguins</title><link rel="canonical" href="{SOURCED_PAGE}">'
+        "</head><body><article><h1>Penguins</h1><p>On the ice.</p><figure>"
+        '<img src="https://live.staticflickr.com/65535/5550001234_abcdef1234_b.jpg" alt="A">'
+        "<figcaption>Photo: Arctic Penguin/Flickr (CC BY 2.0)</figcaption></figure><figure>"
+        '<img src="https://upload.wikimedia.org/wikipedia/commons/a/ab/Colony.jpg" alt="B">'
+        "<figcaption>Jane Doe / Wikimedia Commons, CC BY-SA 4.0</figcaption></figure>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    with serving_fakes(flickr_key="fakeflickrkey1") as fakes:
+        profile = tmp / "sources.toml"
+        profile.write_text(
+            "[publication]\ncommercial = false\n[sources]\ncache_days = 0.000001\n"
+            f'flickr_key = "fakeflickrkey1"\ncommons_api = "{fakes.commons.url}"\n'
+            f'flickr_api = "{fakes.flickr.url}"\nper_second = 50\n',
+            encoding="utf-8",
+        )
+
+        def commons_file(licence: str, url: str) -> None:
+            fakes.commons.add_file(
+                "File:Colony.jpg",
+                licence_short_name=licence,
+                licence_url=url,
+                artist_html='<a href="//commons.wikimedia.org/wiki/User:Jane">Jane Doe</a>',
+                credit_html="Own work",
+                usage_terms=licence,
+                restrictions="trademarked",
+            )
+
+        commons_file("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0")
+        fakes.flickr.add_photo(
+            "5550001234",
+            licence_id=4,
+            owner_nsid="1@N00",
+            username="arcticpenguin",
+            realname="Arctic Penguin",
+            path_alias="arcticpenguin",
+            posted=1577836800,
+        )
+        fakes.flickr.change_licence("5550001234", 7, 1590969600)  # no known restrictions
+        fakes.flickr.change_licence("5550001234", 5, 1622505600)  # CC BY-SA 2.0
+        on = {**env, "ATTRIBUTION_SOURCE_CHECKS": "on"}
+        check = (
+            "check",
+            "--format",
+            "json",
+            "--no-images",
+            "--fail-on",
+            "notice",
+            "--config",
+            str(profile),
+        )
+        docs["check"].append(cli_json(*check, str(page), env=on, code=1))
+        commons_file("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0")
+        docs["check"].append(cli_json(*check, str(page), env=on, code=1))
+        fakes.commons.delete_file("File:Colony.jpg")
+        fakes.flickr.delete_photo("5550001234")
+        docs["check"].append(cli_json(*check, str(page), env=on, code=1))
+        docs["check"].append(cli_json(*check, "--no-store", str(page), env=on, code=1))
+    return SOURCED_PAGE
+
+
 def by_id(findings: list[dict[str, Any]], rule: str, image_path: str) -> int:
     return next(f["id"] for f in findings if f["rule"] == rule and f["image"].endswith(image_path))
 
@@ -420,6 +493,7 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, li
         docs["check"].append(cli_json("check", "--format", "json", story, env=env, code=1))
         site.with_agency_picture = False  # and resolved again, as it stays
         docs["check"].append(cli_json("check", "--format", "json", story, env=env, code=1))
+        sourced = sources_scenario(tmp, env, docs)
 
         # Waivers: one in force with an end date, one revoked, one that expired.
         found = cli_json("findings", "--format", "json", env=env)
@@ -447,6 +521,7 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, li
         docs["history"].append(
             cli_json("history", "https://expiry.example/story", "--format", "json", env=env)
         )
+        docs["history"].append(cli_json("history", sourced, "--format", "json", env=env))
         # A scan whose image sitemap declares the story's pictures, one with everything a
         # sitemap may say of it and one with its address only; then a rescan.
         image_sitemap = (
@@ -523,6 +598,34 @@ def test_the_data_reaches_every_value_the_schemas_name(documents: dict[str, list
     assert severities == {"error", "warning", "notice"}
 
 
+# What a source said of an image: the fields of an answer are seen both ways in the
+# newest answer; the last answer that showed a deleted item repeats them. A source's own
+# licence history never has `since` (only a change noticed between two of attribution's
+# answers does, in `changes`). A check always knows the day the page first showed an
+# image (today at the latest): null is for a library caller's own evidence.
+_ANSWER_FIELDS = (
+    "attribution_required", "author_url", "credit", "detail", "id", "licence",
+    "licence_name", "licence_url", "page", "posted", "restrictions", "usage_terms",
+    "history[].after", "history[].before", "history[].since",
+)  # fmt: skip
+
+
+# Of those, the ones the scenario's last answers do show both ways.
+_LAST_FOUND_BOTH_WAYS = {
+    "attribution_required", "credit", "history[].after", "history[].before", "restrictions",
+    "usage_terms",
+}  # fmt: skip
+
+
+def _at_source_exempt(prefix: str) -> set[str]:
+    exempt = {
+        f"{prefix}.last_found.{field}"
+        for field in _ANSWER_FIELDS
+        if field not in _LAST_FOUND_BOTH_WAYS
+    }
+    return exempt | {f"{prefix}.answer.history[].since", f"{prefix}.first_shown"}
+
+
 # Nullable fields the real command cannot practically be made to write both ways, and why.
 NOT_BOTH_WAYS = {
     "check": {
@@ -539,6 +642,7 @@ NOT_BOTH_WAYS = {
         "pages[].images[].findings[].fix",
         # The command always reads the page; null is for a library caller's own results.
         "pages[].source",
+        *_at_source_exempt("pages[].images[].at_source"),
     },
     "findings": {
         "[].evidence.image_file.embedded.content_credentials.valid",
@@ -550,10 +654,19 @@ NOT_BOTH_WAYS = {
         "[].evidence.page_fetch.requested_url",
         "[].evidence.page_fetch.final_url",
         "[].evidence.page_fetch.fetched_at",
+        # The evidence is the last sighting: by then the scenario's sources deleted both
+        # pictures, so their answers say so; what a found answer holds is seen both ways
+        # in attribution.check/1 and attribution.history/1.
+        *_at_source_exempt("[].evidence.at_source"),
+        "[].evidence.at_source.last_found",
+        *(f"[].evidence.at_source.answer.{field}" for field in _ANSWER_FIELDS),
     },
     "history": {
         # Every reading is recorded by a run.
         "[].run",
+        *_at_source_exempt("[].images[].at_source"),
+        # An answer recorded with a reading always has its number in the record.
+        "[].images[].at_source.answer.id",
         "[].images[].embedded.content_credentials.valid",
         "[].images[].embedded.content_credentials.issuer",
         "[].images[].embedded.content_credentials.claim_generator",

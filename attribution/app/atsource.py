@@ -28,17 +28,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from attribution.atsource import (
-    commons_params,
-    flickr_failure,
-    flickr_params,
-    image_source,
-    merged_changes,
-    noticed_changes,
-    read_commons,
-    read_flickr,
-    read_licence_list,
-)
+# The readers of the APIs' answers load with the first question (most pages have no
+# picture from Commons or Flickr).
+from attribution.atsource import image_source, merged_changes, noticed_changes
 from attribution.errors import SourceLookupError
 from attribution.records import SourceEvidence
 from attribution.records.atsource import COMMONS, FLICKR, SERVICE_NAMES
@@ -229,6 +221,8 @@ class SourceChecker:
 
     def _ask_commons(self, titles: Sequence[str], deadline: float | None) -> list[SourceAnswer]:
         """Commons' answers for ``titles``, up to :data:`COMMONS_BATCH` in one question."""
+        from attribution.atsource.commons import commons_params, read_commons
+
         client = self._client(COMMONS)
         answers: list[SourceAnswer] = []
         for start in range(0, len(titles), COMMONS_BATCH):
@@ -246,6 +240,8 @@ class SourceChecker:
     def _ask_flickr(self, photo_ids: Sequence[str], deadline: float | None) -> list[SourceAnswer]:
         """Flickr's answers for ``photo_ids``: each photo's information, and its licence
         history when it is there."""
+        from attribution.atsource.flickr import flickr_failure, flickr_params, read_flickr
+
         client = self._client(FLICKR)
         key = self._flickr_key() or ""
         licences = _flickr_licences(client, key, deadline)
@@ -327,6 +323,8 @@ _licence_lock = threading.Lock()
 
 def _flickr_licences(client: ApiClient, key: str, deadline: float | None) -> FlickrLicences:
     """Flickr's list of licences (``flickr.photos.licenses.getInfo``), kept a day."""
+    from attribution.atsource.flickr import flickr_failure, flickr_params, read_licence_list
+
     with _licence_lock:
         held = _licence_lists.get(client.endpoint)
         if held is not None and time.monotonic() - held[0] < LICENCE_LIST_SECONDS:
