@@ -23,15 +23,16 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 # The readers of the APIs' answers load with the first question (most pages have no
 # picture from Commons or Flickr).
 from attribution.atsource import image_source, merged_changes, noticed_changes
-from attribution.errors import SourceLookupError
+from attribution.errors import SourceLookupError, StorageError
 from attribution.records import SourceEvidence
 from attribution.records.atsource import COMMONS, FLICKR, SERVICE_NAMES
 
@@ -45,8 +46,9 @@ if TYPE_CHECKING:
     from attribution.records import ExtractedImage, SourceAnswer, SourceRef, SourceSettings
     from attribution.store.database import Database
 
-# The environment's switch over the profile's [sources] check and offline:
-# "off" (ask no source), "offline" (only what the record kept) or "on".
+# The environment's switch over the profile's [sources] check and offline: "off" (ask
+# no source) or "offline" (only what the record kept). It can only hold the checks
+# back, never switch on what the profile or the command line switched off.
 SWITCH_VARIABLE = "ATTRIBUTION_SOURCE_CHECKS"
 # The key of Flickr's API, before the profile's [sources] flickr_key.
 FLICKR_KEY_VARIABLE = "ATTRIBUTION_FLICKR_KEY"
@@ -68,15 +70,14 @@ NO_FLICKR_KEY = (
 def effective_settings(
     settings: SourceSettings, environ: Mapping[str, str] | None = None
 ) -> SourceSettings:
-    """The profile's ``[sources]`` with the environment's switch and key applied."""
+    """The profile's ``[sources]`` with the environment's switch (which can only hold
+    the checks back) and Flickr key applied."""
     environ = os.environ if environ is None else environ
     switch = environ.get(SWITCH_VARIABLE, "").strip().lower()
     if switch == "off":
         settings = replace(settings, check=False)
     elif switch == "offline":
-        settings = replace(settings, check=True, offline=True)
-    elif switch == "on":
-        settings = replace(settings, check=True)
+        settings = replace(settings, offline=True)
     key = environ.get(FLICKR_KEY_VARIABLE, "").strip()
     if key:
         settings = replace(settings, flickr_key=key)
@@ -119,52 +120,52 @@ class SourceChecker:
         deadline: float | None = None,
     ) -> SourceLookup:
         """The evidence of each image of the page at ``page_url`` (its identity) whose
-        source is known; ``published`` is the date the page says it was published."""
+        source is known; ``published`` is the date the page says it was published.
+
+        The sources are asked until ``deadline`` (a :func:`time.monotonic` value, the
+        page's), using at most half the time left (:data:`ASKING_SHARE`) and at most
+        :data:`ASKING_SECONDS`: the page must still be judged. What could not be asked
+        is a notice; an image whose source could not be asked is judged by the newest
+        answer kept, whatever its age."""
         refs = {image.src: ref for image in images if (ref := image_source(image)) is not None}
         if not refs:
             return SourceLookup({})
         items = {(ref.service, ref.key): ref for ref in refs.values()}
-        kept = self._kept(items)
-        now = datetime.now(UTC)
-        answers, notices = self._answers(items, kept, now, deadline)
-        shown = self._first_shown(page_url, list(refs))
+        notices: list[str] = []
+        kept = self._from_record(lambda db: _kept_answers(db, items), {}, notices)
+        answers = self._answers(items, kept, _asking_deadline(deadline), notices)
+        shown = self._from_record(lambda db: _first_shown(db, page_url, list(refs)), {}, notices)
         evidence: dict[str, SourceEvidence] = {}
         for src, ref in refs.items():
             item = (ref.service, ref.key)
             if item not in answers:
                 continue
             answer, cached = answers[item]
-            history = [a for a in kept.get(item, []) if a.id != answer.id]
+            history = [a for a in kept.get(item, []) if a.id is None or a.id != answer.id]
             evidence[src] = _evidence(ref, answer, cached, history, shown.get(src), published)
-        return SourceLookup(evidence, tuple(notices))
+        return SourceLookup(evidence, tuple(dict.fromkeys(notices)))
 
-    def _kept(
-        self, items: Mapping[tuple[str, str], SourceRef]
-    ) -> dict[tuple[str, str], list[SourceAnswer]]:
+    def _from_record(self, read: Callable[[Database], T], otherwise: T, notices: list[str]) -> T:
+        """What ``read`` gets from the record, or ``otherwise`` without one or when it
+        cannot be read (a notice says so)."""
         if self._db is None:
-            return {}
-        from attribution.store.sources import kept_answers
-
-        return kept_answers(self._db, items)
-
-    def _first_shown(self, page_url: str, image_urls: Sequence[str]) -> dict[str, datetime]:
-        if self._db is None:
-            return {}
-        from attribution.store.sources import first_shown
-
-        return first_shown(self._db, page_url, image_urls)
+            return otherwise
+        try:
+            return read(self._db)
+        except StorageError as error:
+            notices.append(f"the answers of images' sources could not be read or kept: {error}")
+            return otherwise
 
     def _answers(
         self,
-        items: Mapping[tuple[str, str], SourceRef],
-        kept: Mapping[tuple[str, str], list[SourceAnswer]],
-        now: datetime,
-        deadline: float | None,
-    ) -> tuple[dict[tuple[str, str], tuple[SourceAnswer, bool]], list[str]]:
-        """The answer each item is judged by, and whether it was kept from before;
-        with the notices of sources that could not be asked."""
-        fresh_after = now - timedelta(days=self.settings.cache_days)
-        chosen: dict[tuple[str, str], tuple[SourceAnswer, bool]] = {}
+        items: Mapping[Item, SourceRef],
+        kept: Mapping[Item, list[SourceAnswer]],
+        deadline: float,
+        notices: list[str],
+    ) -> dict[Item, tuple[SourceAnswer, bool]]:
+        """The answer each item is judged by, and whether it was kept from before."""
+        fresh_after = datetime.now(UTC) - timedelta(days=self.settings.cache_days)
+        chosen: dict[Item, tuple[SourceAnswer, bool]] = {}
         wanted: dict[str, list[str]] = {}
         for item in items:
             newest = kept.get(item, [None])[0]
@@ -172,40 +173,39 @@ class SourceChecker:
                 chosen[item] = (newest, True)
             elif not self.settings.offline:
                 wanted.setdefault(item[0], []).append(item[1])
-        notices: list[str] = []
         if self.settings.offline:
             unknown = len(items) - len(chosen)
             if unknown:
                 notices.append(
-                    f"{unknown} image source(s) were not checked: offline, and no answer "
-                    "of theirs was kept"
+                    f"{unknown} image(s) were not checked at their source: offline, and no "
+                    "answer of their source was kept"
                 )
-            return chosen, notices
+            return chosen
         asked: list[SourceAnswer] = []
         for service, keys in wanted.items():
+            if service == FLICKR and not self.settings.flickr_key:
+                notices.append(NO_FLICKR_KEY)
+                continue
+            before = len(asked)
             try:
                 if service == COMMONS:
-                    asked += self._ask_commons(keys, deadline)
-                elif service == FLICKR:
-                    if not self._flickr_key():
-                        notices.append(NO_FLICKR_KEY)
-                        continue
-                    asked += self._ask_flickr(keys, deadline)
+                    self._ask_commons(keys, deadline, asked)
+                else:
+                    self._ask_flickr(keys, deadline, asked)
             except SourceLookupError as error:
+                left = len(keys) - (len(asked) - before)
                 notices.append(
-                    f"{len(keys)} image(s) on {SERVICE_NAMES[service]} were not checked at "
-                    f"their source: {error.reason}"
+                    f"{left} image(s) on {SERVICE_NAMES[service]} were not checked at their "
+                    f"source this time: {error.reason}"
                 )
-        if asked and self._db is not None:
-            from attribution.store.sources import keep_answers
-
-            asked = keep_answers(self._db, asked)
+        if asked:
+            asked = self._from_record(lambda db: _keep_answers(db, asked), asked, notices)
         for answer in asked:
             chosen[(answer.service, answer.key)] = (answer, False)
-        return chosen, notices
-
-    def _flickr_key(self) -> str | None:
-        return self.settings.flickr_key
+        for item, answers in kept.items():  # not asked in time: the newest kept answer
+            if item not in chosen and answers:
+                chosen[item] = (answers[0], True)
+        return chosen
 
     def _client(self, service: str) -> ApiClient:
         client = self._clients.get(service)
@@ -219,65 +219,109 @@ class SourceChecker:
             self._clients[service] = client
         return client
 
-    def _ask_commons(self, titles: Sequence[str], deadline: float | None) -> list[SourceAnswer]:
-        """Commons' answers for ``titles``, up to :data:`COMMONS_BATCH` in one question."""
+    def _ask_commons(
+        self, titles: Sequence[str], deadline: float, answers: list[SourceAnswer]
+    ) -> None:
+        """Add Commons' answers for ``titles`` to ``answers``, up to
+        :data:`COMMONS_BATCH` titles a question."""
         from attribution.atsource.commons import commons_params, read_commons
 
         client = self._client(COMMONS)
-        answers: list[SourceAnswer] = []
         for start in range(0, len(titles), COMMONS_BATCH):
             batch = titles[start : start + COMMONS_BATCH]
             payload = client.get_json(commons_params(batch), deadline=deadline)
-            try:
+            with _unreadable(COMMONS):
                 read = read_commons(payload, batch, datetime.now(UTC), self._kb)
-            except ValueError as error:
-                raise SourceLookupError(
-                    SERVICE_NAMES[COMMONS], f"an answer that cannot be read ({error})"
-                ) from None
-            answers += [read[title] for title in batch if title in read]
-        return answers
+            answers.extend(read[title] for title in batch if title in read)
 
-    def _ask_flickr(self, photo_ids: Sequence[str], deadline: float | None) -> list[SourceAnswer]:
-        """Flickr's answers for ``photo_ids``: each photo's information, and its licence
-        history when it is there."""
+    def _ask_flickr(
+        self, photo_ids: Sequence[str], deadline: float, answers: list[SourceAnswer]
+    ) -> None:
+        """Add Flickr's answers for ``photo_ids`` to ``answers``: each photo's
+        information and its licence history, one photo at a time."""
         from attribution.atsource.flickr import flickr_failure, flickr_params, read_flickr
 
         client = self._client(FLICKR)
-        key = self._flickr_key() or ""
+        key = self.settings.flickr_key or ""
         licences = _flickr_licences(client, key, deadline)
-        answers = []
         for photo_id in photo_ids:
             info = client.get_json(
                 flickr_params("flickr.photos.getInfo", key, photo_id=photo_id), deadline=deadline
             )
-            failure = flickr_failure(info)
+            with _unreadable(FLICKR):
+                failure = flickr_failure(info)
             if failure is not None and failure[0] not in PHOTO_GONE:
                 raise SourceLookupError(SERVICE_NAMES[FLICKR], f"error {failure[0]}: {failure[1]}")
             history = None
             if failure is None:
+                method = "flickr.photos.licenses.getLicenseHistory"
                 history = client.get_json(
-                    flickr_params(
-                        "flickr.photos.licenses.getLicenseHistory", key, photo_id=photo_id
-                    ),
-                    deadline=deadline,
+                    flickr_params(method, key, photo_id=photo_id), deadline=deadline
                 )
-                if flickr_failure(history) is not None:
-                    history = None  # the photo's licence stands without its history
-            try:
+                with _unreadable(FLICKR):
+                    refused = flickr_failure(history)
+                if refused is not None and refused[0] in PHOTO_GONE:
+                    continue  # gone since the first question: asked again next time
+                if refused is not None:  # an answer without its history would mislead
+                    raise SourceLookupError(
+                        SERVICE_NAMES[FLICKR], f"error {refused[0]}: {refused[1]}"
+                    )
+            with _unreadable(FLICKR):
                 answers.append(
                     read_flickr(photo_id, info, history, licences, datetime.now(UTC), self._kb)
                 )
-            except ValueError as error:
-                raise SourceLookupError(
-                    SERVICE_NAMES[FLICKR], f"an answer that cannot be read ({error})"
-                ) from None
-        return answers
 
     def close(self) -> None:
         """Close the APIs' connections."""
         for client in self._clients.values():
             client.close()
         self._clients.clear()
+
+
+Item = tuple[str, str]  # (service, the item's key there)
+T = TypeVar("T")
+
+# Of the time a page has left, the share asking its images' sources may use, and at most
+# how many seconds: the page must still be judged, and what was not asked is asked at
+# the next check (what was is kept).
+ASKING_SHARE = 0.5
+ASKING_SECONDS = 30.0
+
+
+def _asking_deadline(page_deadline: float | None) -> float:
+    """When asking the sources must stop (a :func:`time.monotonic` value)."""
+    now = time.monotonic()
+    left = ASKING_SECONDS if page_deadline is None else max(0.0, page_deadline - now)
+    return now + min(left * ASKING_SHARE, ASKING_SECONDS)
+
+
+@contextmanager
+def _unreadable(service: str) -> Iterator[None]:
+    """An answer that cannot be read is the source's failure, not the page's."""
+    try:
+        yield
+    except (ValueError, OverflowError, TypeError, KeyError) as error:
+        raise SourceLookupError(
+            SERVICE_NAMES[service], f"an answer that cannot be read ({error})"
+        ) from None
+
+
+def _kept_answers(db: Database, items: Iterable[Item]) -> dict[Item, list[SourceAnswer]]:
+    from attribution.store.sources import kept_answers
+
+    return kept_answers(db, items)
+
+
+def _keep_answers(db: Database, answers: Sequence[SourceAnswer]) -> list[SourceAnswer]:
+    from attribution.store.sources import keep_answers
+
+    return keep_answers(db, answers)
+
+
+def _first_shown(db: Database, page_url: str, image_urls: Sequence[str]) -> dict[str, datetime]:
+    from attribution.store.sources import first_shown
+
+    return first_shown(db, page_url, image_urls)
 
 
 def _evidence(
@@ -294,8 +338,13 @@ def _evidence(
     last_found = None
     if not answer.found:
         last_found = next((a for a in sorted(answers, key=_asked, reverse=True) if a.found), None)
-    current = answer if answer.found else last_found
-    changes = merged_changes(current.history if current else (), noticed_changes(answers))
+    # Every history the source gave (an answer's may lack a change an earlier one had).
+    histories = {
+        (change.on, change.before_name, change.after_name): change
+        for each in sorted(answers, key=_asked)
+        for change in each.history
+    }
+    changes = merged_changes(tuple(histories.values()), noticed_changes(answers))
     first, by = (recorded.date(), "record") if recorded else (None, "today")
     if published is not None and (first is None or published < first):
         first, by = published, "published"
@@ -332,15 +381,12 @@ def _flickr_licences(client: ApiClient, key: str, deadline: float | None) -> Fli
     payload = client.get_json(
         flickr_params("flickr.photos.licenses.getInfo", key), deadline=deadline
     )
-    failure = flickr_failure(payload)
+    with _unreadable(FLICKR):
+        failure = flickr_failure(payload)
     if failure is not None:
         raise SourceLookupError(SERVICE_NAMES[FLICKR], f"error {failure[0]}: {failure[1]}")
-    try:
+    with _unreadable(FLICKR):
         licences = read_licence_list(payload)
-    except ValueError as error:
-        raise SourceLookupError(
-            SERVICE_NAMES[FLICKR], f"a licence list that cannot be read ({error})"
-        ) from None
     with _licence_lock:
         _licence_lists[client.endpoint] = (time.monotonic(), licences)
     return licences

@@ -37,7 +37,9 @@ class LicenceOnDay:
 def noticed_changes(answers: Sequence[SourceAnswer]) -> tuple[LicenceChange, ...]:
     """The licence changes seen between the successive answers about one item that found
     it (in any order; sorted by when they were asked), oldest first. A change is noticed
-    where the licence (its id, else its name) differs from one answer to the next."""
+    where what the source said of the licence (its name and address) differs from one
+    answer to the next: not where only our reading of it did (an alias added to the
+    knowledge base does not change a licence)."""
     found = sorted((a for a in answers if a.found), key=lambda a: _utc(a.asked_at))
     changes: list[LicenceChange] = []
     for old, new in pairwise(found):
@@ -77,7 +79,9 @@ def licence_on(answer: SourceAnswer, changes: Sequence[LicenceChange], day: date
     """The licence ``answer``'s item had on ``day``, walking back from its current licence
     through ``changes``: after a change's day, the licence it changed to; before it,
     the one it changed from. On the day of a change, or between a noticed change's
-    ``since`` and ``on``, the licence is the one it changed from, not certain."""
+    ``since`` and ``on``, the licence is the one it changed from, not certain; on the
+    day of ``since`` itself it is certain (an answer that day showed the old licence,
+    and a page first shown that day was judged by it)."""
     ordered = sorted(changes, key=lambda change: _utc(change.on))
     if not ordered:
         return LicenceOnDay(answer.licence, _answer_name(answer), True)
@@ -85,8 +89,14 @@ def licence_on(answer: SourceAnswer, changes: Sequence[LicenceChange], day: date
         on = _utc(change.on).date()
         if day > on:
             return LicenceOnDay(change.after, change.after_name, True, change)
-        since = _utc(change.since).date() if change.since is not None else on
-        if since <= day:
+        if change.since is not None:
+            since = _utc(change.since).date()
+            if since < day:
+                return LicenceOnDay(change.before, change.before_name, False, change)
+            if since == day:
+                return LicenceOnDay(change.before, change.before_name, True, change)
+            continue
+        if day == on:
             return LicenceOnDay(change.before, change.before_name, False, change)
     oldest = ordered[0]
     return LicenceOnDay(oldest.before, oldest.before_name, True, oldest)
@@ -100,9 +110,12 @@ def _utc(moment: datetime) -> datetime:
 
 
 def _answer_key(answer: SourceAnswer) -> tuple[str, str]:
-    if answer.licence is not None:
-        return ("id", answer.licence)
-    return ("name", (answer.licence_name or "").casefold())
+    """What the source said of the licence; our id only when it said nothing else."""
+    said = (answer.licence_name or "").casefold().strip()
+    address = (answer.licence_url or "").casefold().strip().removesuffix("/")
+    if said or address:
+        return (said, address)
+    return ("id", answer.licence or "")
 
 
 def _after_key(change: LicenceChange) -> tuple[str, str]:

@@ -162,7 +162,9 @@ class ApiClient:
         self.max_wait = max_wait
         self.max_bytes = max_bytes
         # Back-off is this module's own: the fetch asks once.
-        self._settings = dataclasses.replace(settings, retries=0)
+        # No redirect is followed either: an API answers where it is, and a redirect
+        # would carry the query (Flickr's key) to another host.
+        self._settings = dataclasses.replace(settings, retries=0, max_redirects=0)
         policy = AddressPolicy.for_target(self._settings, endpoint)
         host = url_host(endpoint)
         if host is not None:  # the operator chose the endpoint: its host may be private
@@ -255,7 +257,12 @@ class ApiClient:
                 policy=self._policy,
             )
         except FetchError as error:
-            raise SourceLookupError(self.name, error.reason) from None
+            reason = error.reason
+            if reason.startswith("more than 0 redirects"):
+                reason = (
+                    "it answered with a redirect, which is not followed (check the API's address)"
+                )
+            raise SourceLookupError(self.name, reason) from None
         headers: Mapping[str, str] = self._last_headers.value
         return document, headers
 
@@ -270,7 +277,9 @@ class ApiClient:
         when the wait is too long, passes the deadline, or this was the second try."""
         asked = _parse_retry_after(retry_after)
         wait = asked if asked is not None else self._pace.backoff(self.max_wait)
-        self._pace.hold(wait)
+        # A server that asks for a day is not obeyed to the letter: every request of
+        # this process to it (a server's, a worker's) would stop for that long.
+        self._pace.hold(min(wait, MAX_HOLD))
         if asked is not None:
             said = f"asked to wait {wait:g} s ({throttle})"
         else:
@@ -283,6 +292,11 @@ class ApiClient:
             )
         if deadline is not None and time.monotonic() + wait >= deadline:
             raise SourceLookupError(self.name, f"{said}: the wait would pass the deadline")
+
+
+# The longest the endpoint is held for every request of the process after one throttled
+# answer, whatever it asked.
+MAX_HOLD = 15 * 60.0
 
 
 def _throttle(status: int, answer: Mapping[str, Any] | None) -> str | None:

@@ -62,7 +62,7 @@ def agency_not_licensed(ctx: Context) -> Iterator[Verdict]:
     if ctx.licences or credit.kind not in _NEEDS_AGREEMENT:
         return
     names = _names(ctx, reserved=False)
-    if _covered(names, ctx):
+    if register_covers(names, ctx):
         return
     holder = names[0] if names else "the rights holder"
     yield Verdict(
@@ -96,7 +96,7 @@ def publisher_not_licensed(ctx: Context) -> Iterator[Verdict]:
     if credit.kind in _JUDGED_ELSEWHERE:
         return
     names = list(dict.fromkeys([publisher, *_names(ctx, reserved=False)]))
-    if _covered(names, ctx):
+    if register_covers(names, ctx):
         return
     own = f"'{ctx.profile.publication}'" if ctx.profile.publication else "this publication"
     yield Verdict(
@@ -127,7 +127,7 @@ def all_rights_reserved(ctx: Context) -> Iterator[Verdict]:
     if not reserved and (ctx.licences or credit.kind != "copyright"):
         return
     names = _names(ctx, reserved=True)
-    if _covered(names, ctx):
+    if register_covers(names, ctx):
         return
     holder = names[0] if names else "the rights holder"
     yield Verdict(
@@ -195,7 +195,9 @@ def _agreements(names: list[str], ctx: Context) -> list[RightsEntry]:
     ]
 
 
-def _covered(names: list[str], ctx: Context) -> bool:
+def register_covers(names: list[str], ctx: Context) -> bool:
+    """Whether an agreement of the rights register with one of these parties covers
+    this page's use of the picture."""
     return any(covers_use(entry, ctx) for entry in _agreements(names, ctx))
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from attribution.atsource.changes import licence_on
 from attribution.records import Severity
 from attribution.records.atsource import MISSING, SERVICE_NAMES
+from attribution.rules.agreements import register_covers
 from attribution.rules.labels import licence_label
 from attribution.rules.registry import Verdict, rule
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from attribution.records import LicenceChange, SourceAnswer, SourceEvidence
     from attribution.rules.context import Context
 
+PUBLIC_DOMAIN = "public-domain"  # the knowledge base's kind of public-domain statements
 # How the day the page first showed an image is known (SourceEvidence.first_shown_by).
 _SHOWN_BY = {
     "record": "the day this page was first recorded showing it",
@@ -50,27 +52,30 @@ _SHOWN_BY = {
 )
 def licence_mismatch_at_source(ctx: Context) -> Iterator[Verdict]:
     evidence, credit = ctx.at_source, ctx.credit
-    if evidence is None or credit is None or ctx.staff or not evidence.answer.found:
+    if evidence is None or credit is None or ctx.staff:
         return
-    answer = evidence.answer
     then = _licence_then(evidence)
-    if then.licence is None and not answer.licence_name:
-        return  # the source states no licence we could read: nothing to compare
+    if then is None or (then.certain and then.licence is None):
+        return  # nothing found, or a licence we do not know: nothing to compare
+    candidates = (
+        {then.licence}
+        if then.certain
+        else {then.change.before, then.change.after}  # either may have applied
+        if then.change is not None
+        else {then.licence}
+    )
     named = _credit_licence_ids(ctx)
     if named:
-        if then.licence is not None and _names_licence(ctx, named, then.licence):
+        if None in candidates or any(_names_licence(ctx, named, c) for c in candidates):
             return
-        between = then.change if not then.certain else None
-        if between is not None and (
-            _names_licence(ctx, named, between.before) or _names_licence(ctx, named, between.after)
-        ):
-            return  # the change fell between two answers: either may have applied
         said = f"the credit '{credit.text}' names {_credit_licence_label(ctx)}"
     else:
-        refusal = _refusal(ctx, then.licence)
+        refusal = _refusal(ctx, then.licence) if then.certain else None
         if refusal is None:
             return  # no licence named, and the source's allows this use
         said = f"the credit '{credit.text}' names no licence, and {refusal}"
+    if register_covers(_parties(ctx, evidence), ctx):
+        return  # the holder's permission is in the rights register
     yield Verdict(
         f"Image {ctx.what}: {said}; {_source_says(evidence, then)}.",
         f"Use the picture as {_then_name(then)} allows (see {_item_page(evidence)}), or get "
@@ -95,6 +100,8 @@ def licence_changed_at_source(ctx: Context) -> Iterator[Verdict]:
     if evidence is None or ctx.staff or not evidence.changes:
         return
     then = _licence_then(evidence)
+    if then is None:
+        return
     history = "; ".join(_describe_change(change) for change in evidence.changes)
     first = _first_shown(evidence)
     if then.change is not None and not then.certain:
@@ -105,7 +112,7 @@ def licence_changed_at_source(ctx: Context) -> Iterator[Verdict]:
     else:
         applied = f"on {first} it was {then.name}"
     current = evidence.answer if evidence.answer.found else evidence.last_found
-    if current is not None and (then.licence, then.name) != (current.licence, current.licence_said):
+    if current is not None and then.certain and not _same_licence(then, current):
         fix = (
             f"Keep this evidence: on {first} the source gave {then.name}, which is what "
             f"the publication relied on, though it now gives {current.licence_said}. Credit "
@@ -198,12 +205,28 @@ RULES = (
 )
 
 
-def _licence_then(evidence: SourceEvidence) -> LicenceOnDay:
-    """The licence that applied on the day the page first showed the image."""
+def _licence_then(evidence: SourceEvidence) -> LicenceOnDay | None:
+    """The licence that applied on the day the page first showed the image (None when
+    no answer found the item)."""
     answer = evidence.answer if evidence.answer.found else evidence.last_found
-    assert answer is not None
+    if answer is None:
+        return None
     day = evidence.first_shown or answer.asked_at.date()
     return licence_on(answer, evidence.changes, day)
+
+
+def _parties(ctx: Context, evidence: SourceEvidence) -> list[str]:
+    """Who an agreement covering the picture could be with: the credit's parties and
+    creators, and the authors the source names."""
+    credit = ctx.credit
+    names = (
+        [n for n in (credit.provider, credit.via, credit.source, credit.holder) if n]
+        if credit
+        else []
+    )
+    names += list(credit.creators) if credit else []
+    answer = evidence.answer if evidence.answer.found else evidence.last_found
+    return names + list(answer.authors if answer else ())
 
 
 def _credit_licence_ids(ctx: Context) -> tuple[str, ...]:
@@ -217,13 +240,19 @@ def _credit_licence_ids(ctx: Context) -> tuple[str, ...]:
 
 
 def _names_licence(ctx: Context, named: tuple[str, ...], licence: str | None) -> bool:
-    """Whether the credit's licences (or families) include ``licence``."""
+    """Whether the credit's licences (or families) include ``licence``; any
+    public-domain statement stands for any other ("public domain" and CC0 or the
+    Public Domain Mark)."""
     if licence is None:
         return False
     if licence in named:
         return True
     known = ctx.kb.licence(licence)
-    return known is not None and known.family in named and not ctx.licences
+    if known is None:
+        return False
+    if known.kind == PUBLIC_DOMAIN and any(lic.kind == PUBLIC_DOMAIN for lic in ctx.licences):
+        return True
+    return known.family in named and not ctx.licences
 
 
 def _credit_licence_label(ctx: Context) -> str:
@@ -248,10 +277,20 @@ def _refusal(ctx: Context, licence: str | None) -> str | None:
 
 def _source_says(evidence: SourceEvidence, then: LicenceOnDay) -> str:
     answer = evidence.answer
+    if not answer.found:
+        return f"{_source_named(evidence)} no longer shows {evidence.ref.label}"
     says = f"{_source_named(evidence)} gives {evidence.ref.label} {answer.licence_said}"
-    if (then.licence, then.name) != (answer.licence, answer.licence_said):
+    if not then.certain or not _same_licence(then, answer):
         says += f", and on {_first_shown(evidence)} it gave {_then_name(then)}"
     return says
+
+
+def _same_licence(then: LicenceOnDay, answer: SourceAnswer) -> bool:
+    """Whether the licence of a day is the answer's: by id when both are known, else by
+    the source's names."""
+    if then.licence is not None and answer.licence is not None:
+        return then.licence == answer.licence
+    return then.name.casefold() == answer.licence_said.casefold()
 
 
 def _then_name(then: LicenceOnDay) -> str:

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 Item = tuple[str, str]  # (service, the item's key there)
 
-# Answers of one item read back at most: enough to see its licence change.
-ANSWERS_READ = 50
+# Answers of one item read back at most: a weekly answer for twenty years, all of them
+# needed to see when its licence changed and the last answer that showed it.
+ANSWERS_READ = 1000
 
 
 def item_key(service: str, key: str) -> str:
@@ -36,7 +37,8 @@ def item_key(service: str, key: str) -> str:
 
 def keep_answers(db: Database, answers: Sequence[SourceAnswer]) -> list[SourceAnswer]:
     """Keep answers in the record (in one transaction); each given back with its
-    number there."""
+    number there. Like every function here, a database that refuses or cannot be
+    reached is a :class:`~attribution.errors.StorageError`."""
     if not answers:
         return []
 
@@ -68,7 +70,8 @@ def kept_answers(db: Database, items: Iterable[Item]) -> dict[Item, list[SourceA
     if not wanted:
         return found
     keys = list(wanted)
-    with db.sessions() as session:
+
+    def work(session: Session) -> None:
         for start in range(0, len(keys), 200):
             rows = session.execute(
                 select(SourceAnswerRow.item_key, SourceAnswerRow.id, SourceAnswerRow.answer)
@@ -79,6 +82,8 @@ def kept_answers(db: Database, items: Iterable[Item]) -> dict[Item, list[SourceA
                 answers = found.setdefault(wanted[key], [])
                 if len(answers) < ANSWERS_READ:
                     answers.append(_with_id(answer_from_json(data), number))
+
+    transaction(db, work)
     return found
 
 
@@ -89,7 +94,8 @@ def first_shown(db: Database, page_url: str, image_urls: Iterable[str]) -> dict[
     if not keys:
         return {}
     shown: dict[str, datetime] = {}
-    with db.sessions() as session:
+
+    def work(session: Session) -> None:
         rows = session.execute(
             select(Image.url_key, func.min(Appearance.checked_at))
             .join(Appearance, Appearance.image_id == Image.id)
@@ -100,6 +106,8 @@ def first_shown(db: Database, page_url: str, image_urls: Iterable[str]) -> dict[
         for key, moment in rows:
             if moment is not None:
                 shown[keys[key]] = aware(moment)
+
+    transaction(db, work)
     return shown
 
 
