@@ -38,7 +38,7 @@ SOURCE_RULES = (
 )
 
 
-def article(flickr_credit: str, commons_credit: str) -> str:
+def article(flickr_credit: str, commons_credit: str, more: str = "") -> str:
     return f"""<!doctype html>
 <html><head><title>Penguins</title>
 <link rel="canonical" href="{PAGE_URL}">
@@ -50,7 +50,7 @@ def article(flickr_credit: str, commons_credit: str) -> str:
 </figure>
 <figure><img src="{COMMONS_IMAGE}" alt="A colony">
 <figcaption>The colony. {commons_credit}</figcaption></figure>
-</article></body></html>
+{more}</article></body></html>
 """
 
 
@@ -73,14 +73,22 @@ class Newsroom:
         self,
         flickr_credit: str = "Arctic Penguin/Flickr (CC BY 2.0)",
         commons_credit: str = "Photo: Jane Doe / Wikimedia Commons, CC BY-SA 4.0",
+        more: str = "",
     ) -> None:
-        self.page.write_text(article(flickr_credit, commons_credit), encoding="utf-8")
+        self.page.write_text(article(flickr_credit, commons_credit, more), encoding="utf-8")
 
-    def profile(self, *, cache_days: float = 7, flickr_key: str | None = "fakeflickrkey1") -> Path:
+    def profile(
+        self,
+        *,
+        cache_days: float = 7,
+        flickr_key: str | None = "fakeflickrkey1",
+        page_seconds: float = 60,
+    ) -> Path:
         key = f'flickr_key = "{flickr_key}"\n' if flickr_key else ""
         path = self.folder / "attribution.toml"
         path.write_text(
             f'[database]\nurl = "sqlite:///{self.database}"\n'
+            f"[limits]\npage_seconds = {page_seconds}\n"
             f"[sources]\ncache_days = {cache_days}\n{key}"
             f'commons_api = "{self.fakes.commons.url}"\n'
             f'flickr_api = "{self.fakes.flickr.url}"\n'
@@ -90,10 +98,16 @@ class Newsroom:
         return path
 
     def check(
-        self, *more: str, cache_days: float = 7, flickr_key: str | None = "fakeflickrkey1"
+        self,
+        *more: str,
+        cache_days: float = 7,
+        flickr_key: str | None = "fakeflickrkey1",
+        page_seconds: float = 60,
     ) -> dict[str, Any]:
         """``attribution check`` of the article in JSON: the page's document."""
-        profile = self.profile(cache_days=cache_days, flickr_key=flickr_key)
+        profile = self.profile(
+            cache_days=cache_days, flickr_key=flickr_key, page_seconds=page_seconds
+        )
         done = run_cli(
             "check",
             str(self.page),
@@ -294,3 +308,59 @@ def test_the_history_and_the_audit_report_show_what_the_source_said(newsroom: Ne
     assert done.returncode in (0, 1), done.stderr
     html = report.read_text(encoding="utf-8")
     assert "At the source" in html and "Flickr photo 5550001234" in html
+
+
+def test_no_source_check_asks_nothing_whatever_the_environment_says(newsroom: Newsroom) -> None:
+    page = newsroom.check("--no-source-check")  # the environment says "on"
+    assert newsroom.fakes.commons.count() == newsroom.fakes.flickr.count() == 0
+    assert [image["at_source"] for image in page["images"]] == [None, None]
+
+
+def test_what_was_asked_before_a_source_failed_is_kept_and_the_rest_asked_next_time(
+    newsroom: Newsroom,
+) -> None:
+    second = "https://live.staticflickr.com/65535/5550009999_abcdef1234_b.jpg"
+    newsroom.fakes.flickr.add_photo(
+        "5550009999",
+        licence_id=4,
+        owner_nsid="12345678@N00",
+        username="arcticpenguin",
+        realname="Arctic Penguin",
+        path_alias="arcticpenguin",
+        posted=BEFORE_PUBLICATION,
+    )
+    newsroom.write(
+        more=f'<figure><img src="{second}" alt="Another penguin">'
+        "<figcaption>Photo: Arctic Penguin/Flickr (CC BY 2.0)</figcaption></figure>"
+    )
+    # the licence list, the first photo and its history answer; the second photo not
+    newsroom.fakes.flickr.delay_next(3, 0.0)
+    newsroom.fakes.flickr.delay_next(1, 5.0)
+    page = newsroom.check("--timeout", "1")
+    assert at_source(page, FLICKR_IMAGE)["answer"]["status"] == "found"
+    (missed,) = [image for image in page["images"] if image["src"] == second]
+    assert missed["at_source"] is None
+    assert any("1 image(s) on Flickr were not checked" in n for n in page["notices"])
+    assert ("flickr", "5550001234", "found") in newsroom.answers()
+    again = newsroom.check()
+    assert at_source(again, second)["answer"]["status"] == "found"
+    assert newsroom.fakes.flickr.count("flickr.photos.getInfo", "5550001234") == 1
+
+
+def test_a_source_that_cannot_be_asked_falls_back_to_the_newest_answer_kept(
+    newsroom: Newsroom,
+) -> None:
+    newsroom.check()
+    newsroom.fakes.commons.fail_next(5, status=500, retry_after=None)
+    page = newsroom.check(cache_days=1e-9)
+    kept = at_source(page, COMMONS_IMAGE)
+    assert kept["cached"] is True and kept["answer"]["licence"] == "CC-BY-SA-4.0"
+    assert any("Wikimedia Commons" in notice for notice in page["notices"])
+
+
+def test_asking_the_sources_leaves_the_page_time_to_be_judged(newsroom: Newsroom) -> None:
+    newsroom.fakes.commons.delay_next(1, 20.0)
+    # the page may take 6 s: asking may take 3 of them, and the page is still checked
+    page = newsroom.check(page_seconds=6)
+    assert page["images"] and at_source(page, FLICKR_IMAGE)["answer"]["status"] == "found"
+    assert any("Wikimedia Commons" in notice for notice in page["notices"])

@@ -1056,3 +1056,24 @@ def test_licence_on_a_day_before_after_and_between_changes() -> None:
     same_day = licence_on(answer, changes, date(2011, 1, 25))
     assert (same_day.licence, same_day.certain) == ("LicenseRef-All-Rights-Reserved", False)
     assert licence_on(answer, changes, date(2011, 1, 26)).certain
+
+
+def test_the_day_of_the_last_answer_with_the_old_licence_is_certain() -> None:
+    answer = _found(ASKED, "CC-BY-4.0", "CC BY 4.0")
+    noticed = LicenceChange(
+        APRIL, "CC-BY-2.0", "CC-BY-4.0", "Attribution License", "CC BY 4.0", since=MARCH
+    )
+    # a page first shown on the day an answer still showed the old licence
+    that_day = licence_on(answer, [noticed], MARCH.date())
+    assert (that_day.licence, that_day.certain) == ("CC-BY-2.0", True)
+
+
+def test_a_change_is_noticed_in_what_the_source_said_not_in_our_reading_of_it() -> None:
+    # the knowledge base learnt the name between two answers: the source said the same
+    unknown_then = SourceAnswer(
+        FLICKR, "2733", MARCH, FOUND, licence=None, licence_name="CC BY 4.0"
+    )
+    known_now = SourceAnswer(
+        FLICKR, "2733", APRIL, FOUND, licence="CC-BY-4.0", licence_name="CC BY 4.0"
+    )
+    assert noticed_changes([unknown_then, known_now]) == ()

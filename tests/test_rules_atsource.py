@@ -12,6 +12,7 @@ from attribution.records import (
     ExtractedImage,
     LicenceChange,
     Profile,
+    RightsEntry,
     SourceAnswer,
     SourceEvidence,
     SourceRef,
@@ -183,3 +184,23 @@ def test_a_private_photo_with_no_answer_kept_says_so() -> None:
 def test_the_publications_own_picture_is_not_judged_at_a_source() -> None:
     profile = Profile(publication="Example Daily", staff_credits=("Example Daily",))
     assert findings("Example Daily (CC BY-SA 2.0)", evidence(answer()), profile) == {}
+
+
+def test_a_licence_the_knowledge_base_does_not_know_is_not_compared() -> None:
+    unknown = answer(None, "No known copyright restrictions")
+    assert findings("Arctic Penguin/Flickr (public domain)", evidence(unknown)) == {}
+    assert findings("Arctic Penguin/Flickr (CC BY 2.0)", evidence(unknown)) == {}
+
+
+def test_any_public_domain_statement_stands_for_another() -> None:
+    pdm = answer("CC-PDM-1.0", "Public Domain Mark")
+    assert findings("Arctic Penguin/Flickr (public domain)", evidence(pdm)) == {}
+    public = answer("LicenseRef-Public-Domain", "Public domain")
+    assert findings("Arctic Penguin/Flickr (CC0)", evidence(public)) == {}
+
+
+def test_an_agreement_with_the_author_settles_a_licence_the_source_does_not_grant() -> None:
+    reserved = evidence(answer(ARR, "All Rights Reserved"))
+    assert set(findings("Arctic Penguin/Flickr", reserved)) == {"licence-mismatch-at-source"}
+    register = Profile(rights=(RightsEntry(provider="Arctic Penguin"),))
+    assert findings("Arctic Penguin/Flickr", reserved, register) == {}
