@@ -22,10 +22,10 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import FIXTURES, LoopbackServer, run_cli, send
 from imagefactory import CAMERA_SOURCE_TYPE, Metadata, c2pa_signed_jpeg, jpeg, xmp_packet
-from sourceapis import serving_fakes
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.exceptions import NoSuchResource
+from sourceapis import serving_fakes
 
 import attribution.render as registry
 from attribution.records import (

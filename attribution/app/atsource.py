@@ -84,6 +84,11 @@ def effective_settings(
     return settings
 
 
+def has_source(images: Iterable[ExtractedImage]) -> bool:
+    """Whether any of the images comes from a source that is asked (most pages' do not)."""
+    return any(image_source(image) is not None for image in images)
+
+
 @dataclass(frozen=True)
 class SourceLookup:
     """What the sources said of a page's images: the evidence by image URL, and the
@@ -132,9 +137,11 @@ class SourceChecker:
             return SourceLookup({})
         items = {(ref.service, ref.key): ref for ref in refs.values()}
         notices: list[str] = []
-        kept = self._from_record(lambda db: _kept_answers(db, items), {}, notices)
+        nothing_kept: dict[Item, list[SourceAnswer]] = {}
+        kept = self._from_record(lambda db: _kept_answers(db, items), nothing_kept, notices)
         answers = self._answers(items, kept, _asking_deadline(deadline), notices)
-        shown = self._from_record(lambda db: _first_shown(db, page_url, list(refs)), {}, notices)
+        never: dict[str, datetime] = {}
+        shown = self._from_record(lambda db: _first_shown(db, page_url, list(refs)), never, notices)
         evidence: dict[str, SourceEvidence] = {}
         for src, ref in refs.items():
             item = (ref.service, ref.key)

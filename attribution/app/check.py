@@ -218,10 +218,10 @@ class PageChecker:
     def _look_up_sources(self, identity: str, page: ExtractedPage) -> SourceLookup:
         """What the sources of the page's images say (nothing when sources are not
         asked); answers are kept in the check's database when it records."""
-        from attribution.app.atsource import SourceChecker, SourceLookup
+        from attribution.app.atsource import SourceChecker, SourceLookup, has_source
 
-        if not self._source_settings.check:
-            return SourceLookup({})
+        if not self._source_settings.check or not has_source(page.images):
+            return SourceLookup({})  # and no database is opened for it
         if self._sources is None:
             from attribution.licences import default_knowledge_base
 
