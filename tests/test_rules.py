@@ -5,14 +5,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from conftest import PAGES
 
 from attribution.licences import default_knowledge_base
 from attribution.pipeline import check_html
-from attribution.records import Credit, Embedded, ExtractedImage, Profile, RightsEntry, Severity
+from attribution.records import (
+    Credit,
+    Embedded,
+    ExtractedImage,
+    LicenceChange,
+    Profile,
+    RightsEntry,
+    Severity,
+    SourceAnswer,
+    SourceEvidence,
+    SourceRef,
+)
 from attribution.rules import RULE_IDS, RULES, Rule, check_image, licence_label
 from attribution.rules.catalogue import MODULES
 
@@ -393,7 +404,26 @@ def test_every_rule_fires_somewhere_in_the_registry() -> None:
         Credit(text="Josh Haner/The New York Times", provider="The New York Times", kind="staff"),
     ):
         fired |= {f.rule for f in check_image(image, credit, profile, KB, TODAY, embedded)}
+    fired |= rules_at_source(image, profile)
     assert fired == RULE_IDS
+
+
+def rules_at_source(image: ExtractedImage, profile: Profile) -> set[str]:
+    """The rules that fire on what an image's source says (tests/test_rules_atsource.py
+    has them one by one): another licence, a change, another author, a deleted photo."""
+    ref = SourceRef("flickr", "1", "https://www.flickr.com/photo.gne?id=1", image.src)
+    asked = datetime(2026, 5, 1, tzinfo=UTC)
+    change = LicenceChange(asked, "CC-BY-NC-2.0", "CC-BY-2.0", "BY-NC", "BY")
+    said = SourceAnswer("flickr", "1", asked, "found", licence="CC-BY-2.0", authors=("Sam",))
+    credit = Credit(text="Jane Doe (CC BY-SA 2.0)", creators=("Jane Doe",), licence="CC-BY-SA-2.0")
+    fired = set()
+    for evidence in (
+        SourceEvidence(ref, said, changes=(change,), first_shown=TODAY),
+        SourceEvidence(ref, SourceAnswer("flickr", "1", asked, "missing")),
+    ):
+        found = check_image(image, credit, profile, KB, TODAY, at_source=evidence)
+        fired |= {f.rule for f in found}
+    return fired
 
 
 def test_switching_one_rule_off_keeps_every_other_finding() -> None:
