@@ -134,12 +134,10 @@ every answer (so that concurrency can be seen).
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
 import json
 import re
-import socket
 import struct
 import threading
 import time
@@ -150,12 +148,13 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from enum import StrEnum
 from functools import cached_property
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from imagefactory import Metadata, jpeg, xmp_packet
+from trackedserver import TrackedServer
 
 __all__ = [
     "ExpectedImage",
@@ -482,52 +481,15 @@ class _Article:
 # --- the server -----------------------------------------------------------------------------
 
 
-class _Server(ThreadingHTTPServer):
-    """A server with a thread per connection that knows its open connections and their
-    threads, so that closing it ends every connection and joins every thread.
+class _Server(TrackedServer):
+    """The site's server: a thread per connection, every one ended and joined when it
+    closes (see tests/trackedserver.py)."""
 
-    (The standard library's ``block_on_close`` joins only non-daemon threads; these are
-    daemons, so that a site a test forgot to stop never keeps the interpreter alive,
-    and are joined here.)"""
-
-    allow_reuse_address = True
+    thread_name = "scansite-connection"
 
     def __init__(self, address: tuple[str, int], site: ScanSite) -> None:
         self.site = site
-        self.connections: set[socket.socket] = set()
-        self.threads: list[threading.Thread] = []
-        self.connections_lock = threading.Lock()
         super().__init__(address, _Handler)
-
-    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
-        """Answer the connection in a thread of its own (called by the serving loop)."""
-        thread = threading.Thread(
-            target=self.process_request_thread,
-            args=(request, client_address),
-            name="scansite-connection",
-            daemon=True,
-        )
-        with self.connections_lock:
-            self.connections.add(request)
-            self.threads = [alive for alive in self.threads if alive.is_alive()]
-            self.threads.append(thread)
-        thread.start()
-
-    def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
-        with self.connections_lock:
-            self.connections.discard(request)
-        super().shutdown_request(request)
-
-    def server_close(self) -> None:
-        """Close the listening socket, end every connection and join their threads."""
-        super().server_close()
-        with self.connections_lock:
-            connections, threads = list(self.connections), list(self.threads)
-        for connection in connections:  # wakes the threads that read or write them
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        for thread in threads:
-            thread.join()
 
 
 class _Handler(BaseHTTPRequestHandler):

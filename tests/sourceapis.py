@@ -64,14 +64,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Self
 from urllib.parse import parse_qsl, quote, urlsplit
+
+from trackedserver import TrackedServer
 
 Answer = tuple[int, dict[str, str], bytes]
 
@@ -93,48 +94,16 @@ class ApiRequest:
 # --- the server -----------------------------------------------------------------------------
 
 
-class _Server(ThreadingHTTPServer):
-    """A server with a thread per connection that knows its connections and threads,
-    so that closing it ends every connection and joins every thread."""
+class _Server(TrackedServer):
+    """A fake's server: a thread per connection, every one ended and joined when it
+    closes (see tests/trackedserver.py)."""
 
-    allow_reuse_address = True
-    daemon_threads = True
+    thread_name = "fake-api-connection"
+    join_seconds = 10
 
     def __init__(self, fake: _FakeApi) -> None:
         self.fake = fake
-        self.connections: set[socket.socket] = set()
-        self.threads: list[threading.Thread] = []
-        self.connections_lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), _Handler)
-
-    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
-        thread = threading.Thread(
-            target=self.process_request_thread,
-            args=(request, client_address),
-            name="fake-api-connection",
-            daemon=True,
-        )
-        with self.connections_lock:
-            self.connections.add(request)
-            self.threads = [alive for alive in self.threads if alive.is_alive()]
-            self.threads.append(thread)
-        thread.start()
-
-    def shutdown_request(self, request: socket.socket) -> None:  # type: ignore[override]
-        with self.connections_lock:
-            self.connections.discard(request)
-        super().shutdown_request(request)
-
-    def server_close(self) -> None:
-        """Close the listening socket, end every connection and join their threads."""
-        super().server_close()
-        with self.connections_lock:
-            connections, threads = list(self.connections), list(self.threads)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        for thread in threads:
-            thread.join(timeout=10)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -529,7 +529,7 @@ def test_the_endpoint_on_loopback_works_without_private_targets(fakes: Fakes) ->
     assert answer["stat"] == "ok"
 
 
-def test_a_redirect_to_another_private_host_is_still_refused() -> None:
+def test_a_redirect_is_not_followed_so_the_query_stays_with_the_api() -> None:
     target = FaultServer()
     target.routes["/api"] = FaultServer.page(b"{}", "application/json")
     server = FaultServer()
@@ -537,9 +537,11 @@ def test_a_redirect_to_another_private_host_is_still_refused() -> None:
     try:
         with (
             ApiClient("Test API", server.url("/api"), SETTINGS, per_second=FAST) as client,
-            pytest.raises(SourceLookupError, match="private address"),
+            pytest.raises(SourceLookupError, match="redirect, which is not followed") as refused,
         ):
-            client.get_json({})
+            client.get_json({"api_key": "secret-key"})
+        assert "secret-key" not in str(refused.value)
+        assert not target.hits  # nothing reached the other host
     finally:
         server.close()
         target.close()

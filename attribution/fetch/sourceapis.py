@@ -258,7 +258,7 @@ class ApiClient:
             )
         except FetchError as error:
             reason = error.reason
-            if reason.startswith("more than 0 redirects"):
+            if "redirect" in reason.casefold():
                 reason = (
                     "it answered with a redirect, which is not followed (check the API's address)"
                 )
