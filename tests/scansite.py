@@ -154,7 +154,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from imagefactory import Metadata, jpeg, xmp_packet
-from trackedserver import TrackedServer
+from trackedserver import TrackedServer, serve_in_thread, stop_serving
 
 __all__ = [
     "ExpectedImage",
@@ -593,13 +593,7 @@ class ScanSite:
         for made in ("_many_body", "_bomb_made"):
             self.__dict__.pop(made, None)
         self._server = _Server((self.host, 0), self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="scansite",
-            daemon=True,
-        )
-        self._thread.start()
+        self._thread = serve_in_thread(self._server, "scansite")
         return self
 
     def stop(self) -> None:
@@ -609,9 +603,7 @@ class ScanSite:
         if server is None or thread is None:
             return
         self._stopping.set()
-        server.shutdown()
-        thread.join()
-        server.server_close()  # ends the connections and joins their threads
+        stop_serving(server, thread)
         self._server = self._thread = None
 
     def __enter__(self) -> ScanSite:

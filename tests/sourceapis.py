@@ -72,7 +72,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, Self
 from urllib.parse import parse_qsl, quote, urlsplit
 
-from trackedserver import TrackedServer
+from trackedserver import TrackedServer, serve_in_thread, stop_serving
 
 Answer = tuple[int, dict[str, str], bytes]
 
@@ -141,13 +141,7 @@ class _FakeApi:
             raise RuntimeError("the fake is already started")
         self._stopping.clear()
         self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=type(self).__name__,
-            daemon=True,
-        )
-        self._thread.start()
+        self._thread = serve_in_thread(self._server, type(self).__name__)
         return self
 
     def stop(self) -> None:
@@ -157,9 +151,7 @@ class _FakeApi:
         if server is None or thread is None:
             return
         self._stopping.set()
-        server.shutdown()
-        thread.join()
-        server.server_close()
+        stop_serving(server, thread)
         self._server = self._thread = None
 
     @property

@@ -59,3 +59,19 @@ class TrackedServer(ThreadingHTTPServer):
                 connection.shutdown(socket.SHUT_RDWR)
         for thread in threads:
             thread.join(timeout=self.join_seconds)
+
+
+def serve_in_thread(server: TrackedServer, name: str) -> threading.Thread:
+    """Serve ``server`` in a daemon thread of its own (started)."""
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=name, daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def stop_serving(server: TrackedServer, thread: threading.Thread) -> None:
+    """Stop the serving loop, join its thread, and end every connection and its thread."""
+    server.shutdown()
+    thread.join()
+    server.server_close()
