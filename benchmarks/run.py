@@ -675,6 +675,7 @@ def bench_budget(rounds: int = 3) -> None:
     print(f"  ratio isolated/inline time: {measured / baseline:.2f}x")
 
 
+from atsource import bench_sources  # noqa: E402 - beside this file
 from report import bench_report  # noqa: E402 - beside this file
 from scan import bench_scan  # noqa: E402 - beside this file
 from serve import bench_serve  # noqa: E402 - beside this file
@@ -694,6 +695,7 @@ BENCHMARKS = {
     "report": bench_report,
     "serve": bench_serve,
     "workers": bench_workers,
+    "sources": bench_sources,
 }
 
 if __name__ == "__main__":
