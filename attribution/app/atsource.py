@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 # The readers of the APIs' answers load with the first question (most pages have no
 # picture from Commons or Flickr).
@@ -37,9 +37,7 @@ from attribution.records import SourceEvidence
 from attribution.records.atsource import COMMONS, FLICKR, SERVICE_NAMES
 
 if TYPE_CHECKING:
-    from attribution.atsource import (
-        FlickrLicences,
-    )
+    from attribution.atsource.flickr import FlickrLicences
     from attribution.fetch.settings import FetchSettings
     from attribution.fetch.sourceapis import ApiClient
     from attribution.licences import KnowledgeBase
@@ -84,11 +82,6 @@ def effective_settings(
     return settings
 
 
-def has_source(images: Iterable[ExtractedImage]) -> bool:
-    """Whether any of the images comes from a source that is asked (most pages' do not)."""
-    return any(image_source(image) is not None for image in images)
-
-
 @dataclass(frozen=True)
 class SourceLookup:
     """What the sources said of a page's images: the evidence by image URL, and the
@@ -99,22 +92,23 @@ class SourceLookup:
 
 
 class SourceChecker:
-    """Asks the sources of pages' images, keeping every answer in ``db`` (when given)
-    and using what it kept within the cache's lifetime. Close it when done.
-
-    """
+    """Asks the sources of pages' images, keeping every answer in the record that
+    ``open_record`` opens (when given; not before a page has a picture from a source)
+    and using what it kept within the cache's lifetime. ``kb`` reads the sources'
+    licences (by default the bundled knowledge base). Close it when done."""
 
     def __init__(
         self,
         settings: SourceSettings,
         fetch: FetchSettings,
-        kb: KnowledgeBase,
-        db: Database | None = None,
+        kb: KnowledgeBase | None = None,
+        open_record: Callable[[], Database] | None = None,
     ) -> None:
         self.settings = settings
         self._fetch = fetch
-        self._kb = kb
-        self._db = db
+        self._given_kb = kb
+        self._open_record = open_record
+        self._db: Database | None = None
         self._clients: dict[str, ApiClient] = {}
 
     def look_up(
@@ -135,6 +129,7 @@ class SourceChecker:
         refs = {image.src: ref for image in images if (ref := image_source(image)) is not None}
         if not refs:
             return SourceLookup({})
+
         items = {(ref.service, ref.key): ref for ref in refs.values()}
         notices: list[str] = []
         nothing_kept: dict[Item, list[SourceAnswer]] = {}
@@ -148,16 +143,18 @@ class SourceChecker:
             if item not in answers:
                 continue
             answer, cached = answers[item]
-            history = [a for a in kept.get(item, []) if a.id is None or a.id != answer.id]
+            history = [a for a in kept.get(item, []) if a.id != answer.id]
             evidence[src] = _evidence(ref, answer, cached, history, shown.get(src), published)
         return SourceLookup(evidence, tuple(dict.fromkeys(notices)))
 
     def _from_record(self, read: Callable[[Database], T], otherwise: T, notices: list[str]) -> T:
         """What ``read`` gets from the record, or ``otherwise`` without one or when it
         cannot be read (a notice says so)."""
-        if self._db is None:
+        if self._open_record is None:
             return otherwise
         try:
+            if self._db is None:
+                self._db = self._open_record()
             return read(self._db)
         except StorageError as error:
             notices.append(f"the answers of images' sources could not be read or kept: {error}")
@@ -214,6 +211,14 @@ class SourceChecker:
                 chosen[item] = (answers[0], True)
         return chosen
 
+    def _kb(self) -> KnowledgeBase:
+        """The knowledge base the answers' licences are read with (loaded on first use)."""
+        if self._given_kb is None:
+            from attribution.licences import default_knowledge_base
+
+            self._given_kb = default_knowledge_base()
+        return self._given_kb
+
     def _client(self, service: str) -> ApiClient:
         client = self._clients.get(service)
         if client is None:
@@ -238,7 +243,7 @@ class SourceChecker:
             batch = titles[start : start + COMMONS_BATCH]
             payload = client.get_json(commons_params(batch), deadline=deadline)
             with _unreadable(COMMONS):
-                read = read_commons(payload, batch, datetime.now(UTC), self._kb)
+                read = read_commons(payload, batch, datetime.now(UTC), self._kb())
             answers.extend(read[title] for title in batch if title in read)
 
     def _ask_flickr(
@@ -246,7 +251,7 @@ class SourceChecker:
     ) -> None:
         """Add Flickr's answers for ``photo_ids`` to ``answers``: each photo's
         information and its licence history, one photo at a time."""
-        from attribution.atsource.flickr import flickr_failure, flickr_params, read_flickr
+        from attribution.atsource.flickr import flickr_params, read_flickr
 
         client = self._client(FLICKR)
         key = self.settings.flickr_key or ""
@@ -255,34 +260,29 @@ class SourceChecker:
             info = client.get_json(
                 flickr_params("flickr.photos.getInfo", key, photo_id=photo_id), deadline=deadline
             )
-            with _unreadable(FLICKR):
-                failure = flickr_failure(info)
-            if failure is not None and failure[0] not in PHOTO_GONE:
-                raise SourceLookupError(SERVICE_NAMES[FLICKR], f"error {failure[0]}: {failure[1]}")
             history = None
-            if failure is None:
+            if _photo_gone(info) is None:
                 method = "flickr.photos.licenses.getLicenseHistory"
                 history = client.get_json(
                     flickr_params(method, key, photo_id=photo_id), deadline=deadline
                 )
-                with _unreadable(FLICKR):
-                    refused = flickr_failure(history)
-                if refused is not None and refused[0] in PHOTO_GONE:
+                # An answer without its history would mislead: any other refusal of it
+                # stops asking Flickr (see _photo_gone).
+                if _photo_gone(history) is not None:
                     continue  # gone since the first question: asked again next time
-                if refused is not None:  # an answer without its history would mislead
-                    raise SourceLookupError(
-                        SERVICE_NAMES[FLICKR], f"error {refused[0]}: {refused[1]}"
-                    )
             with _unreadable(FLICKR):
                 answers.append(
-                    read_flickr(photo_id, info, history, licences, datetime.now(UTC), self._kb)
+                    read_flickr(photo_id, info, history, licences, datetime.now(UTC), self._kb())
                 )
 
     def close(self) -> None:
-        """Close the APIs' connections."""
+        """Close the APIs' connections and the record."""
         for client in self._clients.values():
             client.close()
         self._clients.clear()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
 
 Item = tuple[str, str]  # (service, the item's key there)
@@ -313,6 +313,8 @@ def _unreadable(service: str) -> Iterator[None]:
         ) from None
 
 
+# The record's side, loaded only when there is a record (a check that keeps nothing
+# does not load the database layer).
 def _kept_answers(db: Database, items: Iterable[Item]) -> dict[Item, list[SourceAnswer]]:
     from attribution.store.sources import kept_answers
 
@@ -372,6 +374,21 @@ def _asked(answer: SourceAnswer) -> datetime:
     return answer.asked_at
 
 
+def _photo_gone(payload: Mapping[str, Any]) -> int | None:
+    """The error of a Flickr answer that says the photo is not there or not public
+    (:data:`PHOTO_GONE`), or None when it answered. Any other error means Flickr could
+    not be asked: a :class:`SourceLookupError` with Flickr's code and message."""
+    from attribution.atsource.flickr import flickr_failure
+
+    with _unreadable(FLICKR):
+        failure = flickr_failure(payload)
+    if failure is None:
+        return None
+    if failure[0] in PHOTO_GONE:
+        return failure[0]
+    raise SourceLookupError(SERVICE_NAMES[FLICKR], f"error {failure[0]}: {failure[1]}")
+
+
 # Flickr's list of licences, read once a day by this process (every checker shares it).
 _licence_lists: dict[str, tuple[float, FlickrLicences]] = {}
 _licence_lock = threading.Lock()
@@ -379,7 +396,7 @@ _licence_lock = threading.Lock()
 
 def _flickr_licences(client: ApiClient, key: str, deadline: float | None) -> FlickrLicences:
     """Flickr's list of licences (``flickr.photos.licenses.getInfo``), kept a day."""
-    from attribution.atsource.flickr import flickr_failure, flickr_params, read_licence_list
+    from attribution.atsource.flickr import flickr_params, read_licence_list
 
     with _licence_lock:
         held = _licence_lists.get(client.endpoint)
@@ -388,10 +405,11 @@ def _flickr_licences(client: ApiClient, key: str, deadline: float | None) -> Fli
     payload = client.get_json(
         flickr_params("flickr.photos.licenses.getInfo", key), deadline=deadline
     )
-    with _unreadable(FLICKR):
-        failure = flickr_failure(payload)
-    if failure is not None:
-        raise SourceLookupError(SERVICE_NAMES[FLICKR], f"error {failure[0]}: {failure[1]}")
+    code = _photo_gone(payload)
+    if code is not None:  # no photo was asked about: not an answer either
+        raise SourceLookupError(
+            SERVICE_NAMES[FLICKR], f"error {code}: the list of licences was refused"
+        )
     with _unreadable(FLICKR):
         licences = read_licence_list(payload)
     with _licence_lock:

@@ -160,7 +160,6 @@ class PageChecker:
 
         self._source_settings = effective_settings(self.profile.sources)
         self._sources: SourceChecker | None = None
-        self._sources_db: Database | None = None
 
     def check(self, target: Target, *, last_reading: LastReading | None = None) -> TargetOutcome:
         """Fetch or read one target's page, extract, read its images, apply the rules.
@@ -218,26 +217,26 @@ class PageChecker:
     def _look_up_sources(self, identity: str, page: ExtractedPage) -> SourceLookup:
         """What the sources of the page's images say (nothing when sources are not
         asked); answers are kept in the check's database when it records."""
-        from attribution.app.atsource import SourceChecker, SourceLookup, has_source
+        from attribution.app.atsource import SourceChecker, SourceLookup
 
-        if not self._source_settings.check or not has_source(page.images):
-            return SourceLookup({})  # and no database is opened for it
+        if not self._source_settings.check:
+            return SourceLookup({})
         if self._sources is None:
-            from attribution.licences import default_knowledge_base
-
-            if self.options.record:
-                from attribution.store import open_database
-
-                self._sources_db = open_database(self.profile.database_url, connections=2)
             self._sources = SourceChecker(
                 self._source_settings,
                 self.settings,
-                self.options.kb or default_knowledge_base(),
-                self._sources_db,
+                self.options.kb,
+                open_record=self._open_record if self.options.record else None,
             )
         return self._sources.look_up(
             identity, page.images, page.published, deadline=self._clock.deadline
         )
+
+    def _open_record(self) -> Database:
+        """The check's database, for the answers of images' sources."""
+        from attribution.store import open_database
+
+        return open_database(self.profile.database_url, connections=2)
 
     def _stayed_behind_login(self, target: Target, source: PageSource) -> None:
         """A page fetched with a login's headers (``check -H``) that ended up on another
@@ -387,8 +386,6 @@ class PageChecker:
             self._reader.close()
         if self._sources is not None:
             self._sources.close()
-        if self._sources_db is not None:
-            self._sources_db.close()
         if self._sandbox is not None and self._owns_sandbox:
             self._sandbox.close()
 

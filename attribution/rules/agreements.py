@@ -61,7 +61,7 @@ def agency_not_licensed(ctx: Context) -> Iterator[Verdict]:
         return
     if ctx.licences or credit.kind not in _NEEDS_AGREEMENT:
         return
-    names = _names(ctx, reserved=False)
+    names = agreement_parties(ctx, reserved=False)
     if register_covers(names, ctx):
         return
     holder = names[0] if names else "the rights holder"
@@ -95,7 +95,7 @@ def publisher_not_licensed(ctx: Context) -> Iterator[Verdict]:
         return
     if credit.kind in _JUDGED_ELSEWHERE:
         return
-    names = list(dict.fromkeys([publisher, *_names(ctx, reserved=False)]))
+    names = list(dict.fromkeys([publisher, *agreement_parties(ctx, reserved=False)]))
     if register_covers(names, ctx):
         return
     own = f"'{ctx.profile.publication}'" if ctx.profile.publication else "this publication"
@@ -126,7 +126,7 @@ def all_rights_reserved(ctx: Context) -> Iterator[Verdict]:
     reserved = any(lic.kind == "all-rights-reserved" for lic in ctx.licences)
     if not reserved and (ctx.licences or credit.kind != "copyright"):
         return
-    names = _names(ctx, reserved=True)
+    names = agreement_parties(ctx, reserved=True)
     if register_covers(names, ctx):
         return
     holder = names[0] if names else "the rights holder"
@@ -175,7 +175,7 @@ def covers_use(entry: RightsEntry, ctx: Context) -> bool:
     return entry.in_force(ctx.on) and entry.scope_covers(MEDIUM, commercial=ctx.profile.commercial)
 
 
-def _names(ctx: Context, *, reserved: bool) -> list[str]:
+def agreement_parties(ctx: Context, *, reserved: bool) -> list[str]:
     """Who an agreement could be with; for reserved rights, the creators too."""
     credit = ctx.credit
     if credit is None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from attribution.atsource.changes import licence_on
 from attribution.records import Severity
 from attribution.records.atsource import MISSING, SERVICE_NAMES
-from attribution.rules.agreements import register_covers
+from attribution.rules.agreements import agreement_parties, register_covers
 from attribution.rules.labels import licence_label
 from attribution.rules.registry import Verdict, rule
 
@@ -218,15 +218,8 @@ def _licence_then(evidence: SourceEvidence) -> LicenceOnDay | None:
 def _parties(ctx: Context, evidence: SourceEvidence) -> list[str]:
     """Who an agreement covering the picture could be with: the credit's parties and
     creators, and the authors the source names."""
-    credit = ctx.credit
-    names = (
-        [n for n in (credit.provider, credit.via, credit.source, credit.holder) if n]
-        if credit
-        else []
-    )
-    names += list(credit.creators) if credit else []
     answer = evidence.answer if evidence.answer.found else evidence.last_found
-    return names + list(answer.authors if answer else ())
+    return agreement_parties(ctx, reserved=True) + list(answer.authors if answer else ())
 
 
 def _credit_licence_ids(ctx: Context) -> tuple[str, ...]:

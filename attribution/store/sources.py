@@ -5,7 +5,6 @@ changed or deleted."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -31,8 +30,9 @@ ANSWERS_READ = 1000
 
 
 def item_key(service: str, key: str) -> str:
-    """What answers of one item are found by: the SHA-256 of its service and key."""
-    return hashlib.sha256(f"{service}\n{key}".encode()).hexdigest()
+    """What answers of one item are found by: the SHA-256 of its service and key (as
+    pages and images are found by their URL's)."""
+    return url_key(f"{service}\n{key}")
 
 
 def keep_answers(db: Database, answers: Sequence[SourceAnswer]) -> list[SourceAnswer]:
