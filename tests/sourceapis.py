@@ -661,6 +661,23 @@ def _history(photo: FlickrPhoto) -> list[dict[str, object]]:
     ]
 
 
+def add_penguin_photo(
+    flickr: FakeFlickr, photo_id: str = "5550001234", *, posted: int = 1577836800
+) -> None:
+    """Arctic Penguin's photo under Flickr's Attribution License (CC BY 2.0), posted on
+    2020-01-01 by default: the picture the end-to-end tests, the schemas' scenario and
+    the benchmark check."""
+    flickr.add_photo(
+        photo_id,
+        licence_id=4,
+        owner_nsid="12345678@N00",
+        username="arcticpenguin",
+        realname="Arctic Penguin",
+        path_alias="arcticpenguin",
+        posted=posted,
+    )
+
+
 # --- both -----------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import run_cli
-from sourceapis import Fakes, serving_fakes
+from sourceapis import Fakes, add_penguin_photo, serving_fakes
 
 from attribution.fetch.sourceapis import reset_paces_for_tests
 
@@ -145,15 +145,7 @@ def newsroom(tmp_path: Path) -> Iterator[Newsroom]:
             credit_html='<span class="int-own-work" lang="en">Own work</span>',
             usage_terms="Creative Commons Attribution-Share Alike 4.0",
         )
-        fakes.flickr.add_photo(
-            "5550001234",
-            licence_id=4,  # Attribution License (CC BY 2.0)
-            owner_nsid="12345678@N00",
-            username="arcticpenguin",
-            realname="Arctic Penguin",
-            path_alias="arcticpenguin",
-            posted=BEFORE_PUBLICATION,
-        )
+        add_penguin_photo(fakes.flickr, posted=BEFORE_PUBLICATION)  # CC BY 2.0
         room = Newsroom(fakes, tmp_path)
         room.write()
         upgraded = run_cli("db", "upgrade", "--config", str(room.profile()))
@@ -320,15 +312,7 @@ def test_what_was_asked_before_a_source_failed_is_kept_and_the_rest_asked_next_t
     newsroom: Newsroom,
 ) -> None:
     second = "https://live.staticflickr.com/65535/5550009999_abcdef1234_b.jpg"
-    newsroom.fakes.flickr.add_photo(
-        "5550009999",
-        licence_id=4,
-        owner_nsid="12345678@N00",
-        username="arcticpenguin",
-        realname="Arctic Penguin",
-        path_alias="arcticpenguin",
-        posted=BEFORE_PUBLICATION,
-    )
+    add_penguin_photo(newsroom.fakes.flickr, "5550009999", posted=BEFORE_PUBLICATION)
     newsroom.write(
         more=f'<figure><img src="{second}" alt="Another penguin">'
         "<figcaption>Photo: Arctic Penguin/Flickr (CC BY 2.0)</figcaption></figure>"

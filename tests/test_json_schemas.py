@@ -25,7 +25,7 @@ from imagefactory import CAMERA_SOURCE_TYPE, Metadata, c2pa_signed_jpeg, jpeg, x
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.exceptions import NoSuchResource
-from sourceapis import serving_fakes
+from sourceapis import add_penguin_photo, serving_fakes
 
 import attribution.render as registry
 from attribution.records import (
@@ -308,15 +308,7 @@ def sources_scenario(tmp: Path, env: dict[str, str], docs: dict[str, list[Any]])
             )
 
         commons_file("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0")
-        fakes.flickr.add_photo(
-            "5550001234",
-            licence_id=4,
-            owner_nsid="1@N00",
-            username="arcticpenguin",
-            realname="Arctic Penguin",
-            path_alias="arcticpenguin",
-            posted=1577836800,
-        )
+        add_penguin_photo(fakes.flickr)
         fakes.flickr.change_licence("5550001234", 7, 1590969600)  # no known restrictions
         fakes.flickr.change_licence("5550001234", 5, 1622505600)  # CC BY-SA 2.0
         on = {**env, "ATTRIBUTION_SOURCE_CHECKS": "on"}
