@@ -121,3 +121,8 @@ class SourceEvidence:
     changes: tuple[LicenceChange, ...] = field(default=())
     first_shown: date | None = None
     first_shown_by: str = "today"
+
+    @property
+    def newest_found(self) -> SourceAnswer | None:
+        """The newest answer that found the item: ``answer``, else ``last_found``."""
+        return self.answer if self.answer.found else self.last_found

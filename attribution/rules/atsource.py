@@ -57,13 +57,8 @@ def licence_mismatch_at_source(ctx: Context) -> Iterator[Verdict]:
     then = _licence_then(evidence)
     if then is None or (then.certain and then.licence is None):
         return  # nothing found, or a licence we do not know: nothing to compare
-    candidates = (
-        {then.licence}
-        if then.certain
-        else {then.change.before, then.change.after}  # either may have applied
-        if then.change is not None
-        else {then.licence}
-    )
+    between = None if then.certain else then.change  # either of its licences may apply
+    candidates = {then.licence} if between is None else {between.before, between.after}
     named = _credit_licence_ids(ctx)
     if named:
         if None in candidates or any(_names_licence(ctx, named, c) for c in candidates):
@@ -111,7 +106,7 @@ def licence_changed_at_source(ctx: Context) -> Iterator[Verdict]:
         )
     else:
         applied = f"on {first} it was {then.name}"
-    current = evidence.answer if evidence.answer.found else evidence.last_found
+    current = evidence.newest_found
     if current is not None and then.certain and not _same_licence(then, current):
         fix = (
             f"Keep this evidence: on {first} the source gave {then.name}, which is what "
@@ -208,7 +203,7 @@ RULES = (
 def _licence_then(evidence: SourceEvidence) -> LicenceOnDay | None:
     """The licence that applied on the day the page first showed the image (None when
     no answer found the item)."""
-    answer = evidence.answer if evidence.answer.found else evidence.last_found
+    answer = evidence.newest_found
     if answer is None:
         return None
     day = evidence.first_shown or answer.asked_at.date()
@@ -218,7 +213,7 @@ def _licence_then(evidence: SourceEvidence) -> LicenceOnDay | None:
 def _parties(ctx: Context, evidence: SourceEvidence) -> list[str]:
     """Who an agreement covering the picture could be with: the credit's parties and
     creators, and the authors the source names."""
-    answer = evidence.answer if evidence.answer.found else evidence.last_found
+    answer = evidence.newest_found
     return agreement_parties(ctx, reserved=True) + list(answer.authors if answer else ())
 
 
