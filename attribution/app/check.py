@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from attribution.fetch.pages import FetchedPage, Validators
     from attribution.fetch.session import HttpSession
     from attribution.licences import KnowledgeBase
-    from attribution.records import Embedded, ExtractedPage, LastReading
+    from attribution.records import Embedded, ExtractedPage, LastReading, PageResult
     from attribution.sources.targets import (
         Target,
     )
@@ -187,30 +187,31 @@ class PageChecker:
             return TargetOutcome(target.name, error=TargetError(target.name, reason[:500]))
 
     def _check(self, target: Target) -> TargetOutcome:
-        if self._reader is None and not self._source_settings.check:
-            # nothing is read between the stages: one call
+        result: PageResult | None = None
+        embedded: Mapping[str, Embedded] = {}
+        if self._reader is None:  # nothing is read between the stages: one call
             (page, result), source = self._read(target, EXTRACT_AND_EVALUATE, self.profile)
-            identity = page_identity(target, page, source)
         else:
             page, source = self._read(target, EXTRACT)
-            identity = page_identity(target, page, source)
-            embedded: Mapping[str, Embedded] = {}
-            if self._reader is not None:
-                local = target.kind is TargetKind.FILE
-                embedded = self._reader.read_all(
-                    (image.src for image in page.images),
-                    # only the page's own host may be at a private address
-                    page_url=source.final if target.kind is TargetKind.URL else target.address,
-                    # a saved page's images are read from its own folder only
-                    local_folder=Path(target.name).resolve().parent if local else None,
-                    deadline=self._clock.deadline,
-                )
-            lookup = self._look_up_sources(identity, page)
+            local = target.kind is TargetKind.FILE
+            embedded = self._reader.read_all(
+                (image.src for image in page.images),
+                # only the page's own host may be at a private address
+                page_url=source.final if target.kind is TargetKind.URL else target.address,
+                # a saved page's images are read from its own folder only
+                local_folder=Path(target.name).resolve().parent if local else None,
+                deadline=self._clock.deadline,
+            )
+        identity = page_identity(target, page, source)
+        lookup = self._look_up_sources(identity, page)
+        # A page with pictures from Commons or Flickr (few are) is judged again with
+        # what their sources say.
+        if result is None or lookup.evidence:
             result = self._run(
                 EVALUATE, page, self.profile, self.options.kb, embedded, lookup.evidence
             )
-            if lookup.notices:
-                result = replace(result, notices=result.notices + lookup.notices)
+        if lookup.notices:
+            result = replace(result, notices=result.notices + lookup.notices)
         self._stayed_behind_login(target, source)
         return TargetOutcome(target.name, result=replace(result, url=identity, source=source))
 
