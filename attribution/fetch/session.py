@@ -260,17 +260,22 @@ def _redirect_target(session: requests.Session, response: requests.Response, hop
     return requote_uri(urljoin(hop, location))
 
 
+def retry_after_seconds(header: str | None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (given in seconds or as an HTTP date),
+    or None when there is none or it cannot be read."""
+    if not header:
+        return None
+    try:
+        return max(0.0, float(Retry(0).parse_retry_after(header)))
+    except (urllib3_exceptions.InvalidHeader, ValueError, OverflowError):
+        return None
+
+
 def _retry_wait(fetch: Fetch, response: requests.Response, retries: int) -> float | None:
     """How long to wait before asking again: the server's Retry-After, or else a short
     pause (None when no time is left for it: the response stands). A
     :class:`FetchError` when the server asks for longer than is waited for."""
-    header = response.headers.get("Retry-After")
-    asked: float | None = None
-    if header:
-        try:
-            asked = Retry(0).parse_retry_after(header)
-        except urllib3_exceptions.InvalidHeader:
-            asked = None
+    asked = retry_after_seconds(response.headers.get("Retry-After"))
     if asked is None:
         pause = 0.2 * 2**retries
         return pause if pause < fetch.remaining() else None

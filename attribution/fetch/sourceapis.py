@@ -39,13 +39,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
-from urllib3 import exceptions as urllib3_exceptions
-from urllib3.util.retry import Retry
-
 from attribution.errors import FetchError, SourceLookupError
 from attribution.fetch.documents import fetch_document
 from attribution.fetch.policy import AddressPolicy, normal_host, url_host
-from attribution.fetch.session import make_session
+from attribution.fetch.session import make_session, retry_after_seconds
 
 if TYPE_CHECKING:
     import requests
@@ -275,7 +272,7 @@ class ApiClient:
     ) -> None:
         """Hold the endpoint after a throttled answer and wait to ask again, or fail
         when the wait is too long, passes the deadline, or this was the second try."""
-        asked = _parse_retry_after(retry_after)
+        asked = retry_after_seconds(retry_after)
         wait = asked if asked is not None else self._pace.backoff(self.max_wait)
         # A server that asks for a day is not obeyed to the letter: every request of
         # this process to it (a server's, a worker's) would stop for that long.
@@ -307,16 +304,6 @@ def _throttle(status: int, answer: Mapping[str, Any] | None) -> str | None:
     if isinstance(error, Mapping) and error.get("code") == "maxlag":
         return "MediaWiki maxlag"
     return None
-
-
-def _parse_retry_after(header: str | None) -> float | None:
-    """Seconds a Retry-After header (seconds or an HTTP date) asks for, or None."""
-    if not header:
-        return None
-    try:
-        return max(0.0, float(Retry(0).parse_retry_after(header)))
-    except (urllib3_exceptions.InvalidHeader, ValueError, OverflowError):
-        return None
 
 
 def _json(name: str, document: FetchedDocument) -> Mapping[str, Any]:

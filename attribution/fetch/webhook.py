@@ -29,8 +29,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
-from urllib3 import exceptions as urllib3_exceptions
-from urllib3.util.retry import Retry
 
 from attribution.errors import FetchError
 from attribution.fetch.policy import FOLLOWED_SCHEMES, AddressPolicy
@@ -39,6 +37,7 @@ from attribution.fetch.session import (
     caused_by_timeout,
     fetch_deadline,
     make_session,
+    retry_after_seconds,
     root_cause,
 )
 from attribution.fetch.transport import Fetch
@@ -168,13 +167,7 @@ def _retry_wait(response: requests.Response, retries: int, remaining: float) -> 
     """How long to wait before posting again (the receiver's Retry-After, or a short
     pause), or None when the receiver asks for longer than is waited for or no time is
     left for it."""
-    asked: float | None = None
-    header = response.headers.get("Retry-After")
-    if header:
-        try:
-            asked = Retry(0).parse_retry_after(header)
-        except urllib3_exceptions.InvalidHeader:
-            asked = None
+    asked = retry_after_seconds(response.headers.get("Retry-After"))
     wait = 0.2 * 2**retries if asked is None else asked
     if wait > MAX_RETRY_WAIT or wait >= remaining:
         return None
