@@ -22,12 +22,14 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class FetchedDocument:
     """A document as received: its final URL after redirects, status, media type and
-    body (as sent: a gzipped sitemap stays gzipped)."""
+    body (as sent: a gzipped sitemap stays gzipped), and the ``Retry-After`` the server
+    gave, if any (an API that asks to be asked less often)."""
 
     url: str
     status: int
     media_type: str
     body: bytes
+    retry_after: str | None = None
 
 
 def fetch_document(
@@ -60,7 +62,13 @@ def fetch_document(
         media_type, _ = parse_content_type(response.headers.get("Content-Type"))
         if response.status_code >= 400:
             if response.status_code in statuses_kept:
-                return FetchedDocument(response.url, response.status_code, media_type, b"")
+                return FetchedDocument(
+                    response.url,
+                    response.status_code,
+                    media_type,
+                    b"",
+                    response.headers.get("Retry-After"),
+                )
             reason = f"HTTP {response.status_code} {response.reason or ''}".rstrip()
             raise FetchError(url, reason, status=response.status_code)
         declared = response.headers.get("Content-Length", "")
@@ -78,7 +86,13 @@ def fetch_document(
                 chunks.append(chunk[: len(chunk) - (size - limit)])
                 break
             chunks.append(chunk)
-    return FetchedDocument(response.url, response.status_code, media_type, b"".join(chunks))
+    return FetchedDocument(
+        response.url,
+        response.status_code,
+        media_type,
+        b"".join(chunks),
+        response.headers.get("Retry-After"),
+    )
 
 
 def _too_large(limit: int) -> str:

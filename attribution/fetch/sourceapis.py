@@ -45,8 +45,6 @@ from attribution.fetch.policy import AddressPolicy, normal_host, url_host
 from attribution.fetch.session import make_session, retry_after_seconds
 
 if TYPE_CHECKING:
-    import requests
-
     from attribution.fetch.documents import FetchedDocument
     from attribution.fetch.settings import FetchSettings
 
@@ -168,9 +166,7 @@ class ApiClient:
             policy = dataclasses.replace(policy, allowed_hosts=policy.allowed_hosts | {host})
         self._policy = policy
         self._pace = pace_for(endpoint)
-        self._last_headers = threading.local()
         self._session = make_session(self._settings)
-        self._session.hooks["response"].append(self._keep_headers)
 
     def get_json(
         self, params: Mapping[str, str], *, deadline: float | None = None
@@ -184,14 +180,14 @@ class ApiClient:
         url = self._url(params)
         for attempt in range(2):
             self._take_turn(deadline)
-            document, headers = self._fetch(url, deadline)
+            document = self._fetch(url, deadline)
             answer = None if document.status in THROTTLED_STATUSES else _json(self.name, document)
             throttle = _throttle(document.status, answer)
             if throttle is None:
                 self._pace.answered()
                 assert answer is not None
                 return answer
-            self._wait_after(throttle, headers.get("Retry-After"), deadline, attempt)
+            self._wait_after(throttle, document.retry_after, deadline, attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
@@ -239,11 +235,10 @@ class ApiClient:
         if pause > 0:
             time.sleep(pause)
 
-    def _fetch(self, url: str, deadline: float | None) -> tuple[FetchedDocument, Mapping[str, str]]:
-        """The answer to one request and its headers; a failure as SourceLookupError."""
-        self._last_headers.value = {}
+    def _fetch(self, url: str, deadline: float | None) -> FetchedDocument:
+        """The answer to one request; a failure as SourceLookupError."""
         try:
-            document = fetch_document(
+            return fetch_document(
                 url,
                 self._settings,
                 self._session,
@@ -260,12 +255,6 @@ class ApiClient:
                     "it answered with a redirect, which is not followed (check the API's address)"
                 )
             raise SourceLookupError(self.name, reason) from None
-        headers: Mapping[str, str] = self._last_headers.value
-        return document, headers
-
-    def _keep_headers(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        """A session hook: the headers of the response a request in this thread got."""
-        self._last_headers.value = response.headers
 
     def _wait_after(
         self, throttle: str, retry_after: str | None, deadline: float | None, attempt: int
