@@ -330,6 +330,14 @@ def test_a_command_loads_only_the_format_it_writes() -> None:
         assert other not in loaded
 
 
+def test_listing_the_rules_loads_no_source_records() -> None:
+    # The source rules name the services and statuses only: their records (and the
+    # dataclasses that make them) are loaded when a rule judges evidence.
+    loaded = modules_loaded_by(["rules"], "attribution")
+    assert "rules.atsource" in loaded
+    assert "records.atsource" not in loaded and "atsource.changes" not in loaded
+
+
 def test_the_runner_sees_the_documented_exit_codes(tmp_path: Path) -> None:
     runner = CliRunner()
     base = ["check", "--no-images", "--no-store"]

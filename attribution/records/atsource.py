@@ -6,16 +6,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-COMMONS = "commons"
-FLICKR = "flickr"
-# The services as people know them, for messages.
-SERVICE_NAMES = {COMMONS: "Wikimedia Commons", FLICKR: "Flickr"}
+from attribution.records.services import (
+    ANSWER_STATUSES,
+    COMMONS,
+    FLICKR,
+    FOUND,
+    MISSING,
+    PRIVATE,
+    SERVICE_NAMES,
+)
 
-# What an answer said of the item.
-FOUND = "found"  # the item is there, with its licence
-MISSING = "missing"  # deleted, or never there
-PRIVATE = "private"  # there, but not shown to the public
-ANSWER_STATUSES = (FOUND, MISSING, PRIVATE)
+__all__ = [
+    "ANSWER_STATUSES",
+    "COMMONS",
+    "FLICKR",
+    "FOUND",
+    "MISSING",
+    "PRIVATE",
+    "SERVICE_NAMES",
+    "LicenceChange",
+    "SourceAnswer",
+    "SourceEvidence",
+    "SourceRef",
+]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from attribution.records.atsource import FOUND, MISSING, SERVICE_NAMES
+from attribution.records.services import FOUND, MISSING, SERVICE_NAMES
 
 
 def source_summary(data: Mapping[str, Any]) -> str:

@@ -16,9 +16,8 @@ import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from attribution.atsource.changes import licence_on
 from attribution.records import Severity
-from attribution.records.atsource import MISSING, SERVICE_NAMES
+from attribution.records.services import MISSING, SERVICE_NAMES
 from attribution.rules.agreements import agreement_parties, register_covers
 from attribution.rules.labels import licence_label
 from attribution.rules.registry import Verdict, rule
@@ -203,6 +202,10 @@ RULES = (
 def _licence_then(evidence: SourceEvidence) -> LicenceOnDay | None:
     """The licence that applied on the day the page first showed the image (None when
     no answer found the item)."""
+    # Imported here, when a rule judges evidence: listing the rules (``attribution
+    # rules``) then loads no source records.
+    from attribution.atsource.changes import licence_on
+
     answer = evidence.newest_found
     if answer is None:
         return None
