@@ -864,11 +864,15 @@ def _is_marker_only(text: str) -> bool:
     return bool(words) and all(w in NOT_NAMES for w in words)
 
 
+# The marks _is_organisation strips from the ends of words: most names have none.
+_WORD_EDGE_MARK = re.compile(r"[.,'’()]")
+
+
 def _is_organisation(text: str) -> bool:
     # (case folding makes no white space and takes none away: the same words)
     folded = text.casefold()
     words = folded.split()
-    stripped = [w.strip(".,'’()") for w in words]
+    stripped = [w.strip(".,'’()") for w in words] if _WORD_EDGE_MARK.search(folded) else words
     if not ORGANISATION_WORDS.isdisjoint(stripped) or (text.isupper() and len(words) >= 4):
         return True
     return _has_organisation_form(text, folded, words, stripped)
