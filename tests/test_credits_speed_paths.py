@@ -101,6 +101,33 @@ def test_one_scan_finds_each_group_as_its_own_search_does() -> None:
         assert found == {name for name, pattern in own.items() if pattern.search(text)}, text
 
 
+def test_the_filler_and_marker_words_let_every_match_through() -> None:
+    # _read_words tries _LICENCE_FILLER and _MARKERS only where a word of their group of
+    # _READ_NEEDLES is in the lower-cased text.
+    texts = [
+        *corpus_texts(),
+        "Jane Doe, licensed under CC BY 4.0",
+        "Some rights reserved",
+        "Handout via Reuters; pool",
+        "Screenshot: Jane Doe / Illustration",
+    ]
+    for text in texts:
+        groups = parse._needle_groups(text.lower())
+        if parse._LICENCE_FILLER.search(text):
+            assert "filler" in groups, text
+        if parse._MARKERS.search(text):
+            assert "marker" in groups, text
+
+
+def test_the_words_of_the_rest_are_scanned_once_as_they_are() -> None:
+    # _read_words takes the rest's words from the whole text's when nothing was taken out.
+    kb = default_knowledge_base()
+    texts = [*corpus_texts(), "Photo: Jane Doe, licensed under CC BY 4.0 / cropped"]
+    for text in texts:
+        words = parse._read_words(text, kb)
+        assert words.needles == parse._needle_groups(words.rest.lower()), text
+
+
 def test_the_alias_test_lets_every_alias_through() -> None:
     kb = default_knowledge_base()
     pattern, ids = licence_names._alias_matcher(kb)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from attribution.credits.licence_names import (
@@ -164,16 +164,16 @@ _LICENCE_FILLER = lazy_compile(
     r"|\b(?:contains\s+(?:modified\s+)?|processed\s+by\b)",
     re.IGNORECASE,
 )
-_FILLER_NEEDLES = re.compile(
-    needle_alternation(
+# The words the quick tests of reading a credit need, by test: the licence filler
+# (_LICENCE_FILLER), the markers (_MARKERS) and the notes _read takes out. One pass over
+# the lower-cased text tells which of them can be there (most credits have none).
+_READ_NEEDLES: dict[str, tuple[str, ...]] = {
+    "filler": (
         "licen", "lizenz", "rights", "restriction", "under", "this file", "contains", "processed",
         "available", "released", "used", "marked", "dedicated", "reproduced", "unter", "sous",
         "bajo", "rechte", "derechos", "droits", "ffentlicht", "publicad", "publié", "publie",
-    )
-)  # fmt: skip
-# The words the notes _read takes out need, by note; one pass over the lower-cased text
-# tells which of them can be there (most credits have none).
-_READ_NEEDLES: dict[str, tuple[str, ...]] = {
+    ),
+    "marker": MARKER_NEEDLES,
     "edit": (
         "crop", "resiz", "correct", "retouch", "edited", "modified", "changes made", "caption",
         "attention", "image id", "ausschnitt",
@@ -191,7 +191,6 @@ _LONG_NUMBER = re.compile(r"\d{7}")
 _MADE_BY_HINT = re.compile(r"\s(?:" + "|".join(BY_WORDS) + r")\s", re.IGNORECASE)
 _BY_WORD_SET = frozenset(BY_WORDS)
 _IMAGE_CAPTION_TAIL = lazy_compile(r"\s*+image\s+caption\s*,.*$", re.IGNORECASE)
-_MARKER_NEEDLES = re.compile(needle_alternation(*MARKER_NEEDLES))
 # One pass over the text finds every marker: (?P<pool>…)|(?P<handout>…)|…, each tried
 # only where a letter that begins one of them stands (_MARKER_LETTERS, checked by a test).
 _MARKER_LETTERS = "abcdfghikmprsuvz"
@@ -330,9 +329,10 @@ class _Reading:
     licensed: bool = False  # a licence is stated
 
 
-@dataclass(frozen=True)
-class _Words:
-    """What the words of a credit say, before any link beside it is read."""
+class _Words(NamedTuple):
+    """What the words of a credit say, before any link beside it is read. (A named
+    tuple: made once for every credit parsed, and quicker to make than a frozen
+    dataclass.)"""
 
     body: str
     urls: tuple[str, ...]
@@ -341,10 +341,12 @@ class _Words:
     rest: str
     markers: frozenset[str]
     copyright_sign: bool
+    needles: frozenset[str]  # the groups of _READ_NEEDLES with a word in ``rest``
 
 
 def _read_words(text: str, kb: KnowledgeBase) -> _Words:
     lowered = text.lower()
+    found = _needle_groups(lowered)
     body = _IMAGE_CAPTION_TAIL.sub("", text) if "caption" in lowered else text
     if "«" in body:  # "pour « Le Monde »": the quotes name a publication, not a title
         body = _GUILLEMETS.sub(r"\1", body)
@@ -354,12 +356,16 @@ def _read_words(text: str, kb: KnowledgeBase) -> _Words:
         body = _URL.sub(" ", body)
     mentions = find_licences_in_text(body, kb)
     rest = _remove_spans(body, mentions)
-    if _FILLER_NEEDLES.search(rest.lower()):
-        rest = _LICENCE_FILLER.sub(" ", rest)
+    # (the words of the rest: those of the text, unless something was taken out of it)
+    needles = found if rest == text else _needle_groups(rest.lower())
+    if "filler" in needles:
+        without_filler = _LICENCE_FILLER.sub(" ", rest)
+        if without_filler != rest:
+            rest, needles = without_filler, _needle_groups(without_filler.lower())
     without_ranks = _STAFF_RANK.sub("", rest) if "staff" in lowered else rest
     markers = (
         frozenset(m.lastgroup for m in _MARKERS.finditer(without_ranks) if m.lastgroup)
-        if _MARKER_NEEDLES.search(lowered)
+        if "marker" in found
         else frozenset()
     )
     return _Words(
@@ -370,6 +376,7 @@ def _read_words(text: str, kb: KnowledgeBase) -> _Words:
         rest=rest,
         markers=markers,
         copyright_sign=_has_copyright_mark(rest),
+        needles=needles,
     )
 
 
@@ -385,8 +392,11 @@ def _has_copyright_mark(text: str) -> bool:
 # credit are known; the check then parses it with its links. The words are read once.
 _words_cached = lru_cache(maxsize=16384)(lambda text, kb: _read_words(text, kb))
 # Whether a licence is stated changes how the rest is read (see _read), links or not.
+# (the needles are those of the rest: the same rest has the same needles)
 _read_cached = lru_cache(maxsize=16384)(
-    lambda rest, kb, platform_credit: _read(rest, kb, platform_credit=platform_credit)
+    lambda rest, kb, platform_credit, needles: _read(
+        rest, kb, platform_credit=platform_credit, needles=needles
+    )
 )
 
 
@@ -397,7 +407,7 @@ def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
     licence, licence_url, problem, licence_kind = _combine_licences(words.mentions, link_mentions)
     copyrighted = words.copyright_sign or licence == ALL_RIGHTS_RESERVED
 
-    reading: _Reading = _read_cached(words.rest, kb, licence is not None)
+    reading: _Reading = _read_cached(words.rest, kb, licence is not None, words.needles)
     provider = reading.providers[0] if reading.providers else None
     if provider is None:
         provider = _provider_from_links((*hrefs, *urls), kb)
@@ -483,15 +493,23 @@ def _remove_spans(text: str, mentions: Sequence[LicenceMention]) -> str:
     return _EMPTY_BRACKETS.sub(" ", text) if "(" in text or "[" in text else text
 
 
-def _read(text: str, kb: KnowledgeBase, *, platform_credit: bool) -> _Reading:
+def _read(
+    text: str,
+    kb: KnowledgeBase,
+    *,
+    platform_credit: bool,
+    needles: frozenset[str] | None = None,
+) -> _Reading:
     """Read people, providers, a source and a rights holder from the licence-free text.
 
     With ``platform_credit`` (a licence is stated and a platform such as Flickr is
-    named) other bodies named are the work's authors, not its providers.
+    named) other bodies named are the work's authors, not its providers. ``needles``
+    are :func:`_needle_groups` of the lower-cased text, when they are known already.
     """
     reading = _Reading(licensed=platform_credit)
     lowered = text.lower()
-    needles = _needle_groups(lowered)
+    if needles is None:
+        needles = _needle_groups(lowered)
     if "own-work" in needles and _OWN_WORK.search(text):
         text = _OWN_WORK_BY.sub("", _OWN_WORK.sub(" / ", text), count=1)
     if "edit" in needles or _LONG_NUMBER.search(text):
@@ -863,11 +881,15 @@ def _is_marker_only(text: str) -> bool:
     return bool(words) and all(w in NOT_NAMES for w in words)
 
 
+# The marks _is_organisation strips from the ends of words: most names have none.
+_WORD_EDGE_MARK = re.compile(r"[.,'’()]")
+
+
 def _is_organisation(text: str) -> bool:
     # (case folding makes no white space and takes none away: the same words)
     folded = text.casefold()
     words = folded.split()
-    stripped = [w.strip(".,'’()") for w in words]
+    stripped = [w.strip(".,'’()") for w in words] if _WORD_EDGE_MARK.search(folded) else words
     if not ORGANISATION_WORDS.isdisjoint(stripped) or (text.isupper() and len(words) >= 4):
         return True
     return _has_organisation_form(text, folded, words, stripped)
