@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 
 from attribution.errors import StorageError
 from attribution.records import (
@@ -36,6 +37,8 @@ from attribution.store import (
     start_run,
     waive,
 )
+from attribution.store.models import FindingEvent, FindingRow
+from attribution.store.transactions import insert_rows, table
 
 # One statement for each table written (pages, page_fetches, images, appearances,
 # findings new and seen again, finding_events, runs, run_targets) and one to read the
@@ -177,3 +180,24 @@ def test_many_pages_without_a_position_are_added_to_the_run_in_order(db: Databas
     assert run_pages(db, run) == urls
     (summary,) = [r for r in list_runs(db) if r.id == run]
     assert summary.pages_done == 600
+
+
+def test_rows_inserted_at_once_are_refused_and_converted_as_by_an_insert(db: Database) -> None:
+    # On PostgreSQL they are copied (COPY), not inserted: the database's refusal is still
+    # SQLAlchemy's error (which the retrying transaction tells apart), and each value is
+    # converted by its column's type, as an INSERT converts it.
+    events = table(FindingEvent)
+    refused = {"finding_id": 999, "at": datetime.now(UTC), "event": "found", "status": "open"}
+    with pytest.raises(IntegrityError), db.sessions.begin() as session:
+        insert_rows(session, events, [refused])
+    run = start_run(db, "check", [], {})
+    record_page(db, run, story(0, ()))  # its one finding, found
+    with db.sessions.begin() as session:
+        finding = session.scalars(select(FindingRow.id)).one()
+        written = {**refused, "finding_id": finding, "note": "a\x00b", "run_id": run}
+        insert_rows(session, events, [written, {**written, "note": None}])
+    with db.sessions() as session:
+        notes = session.scalars(
+            select(FindingEvent.note).where(FindingEvent.run_id == run).order_by(FindingEvent.id)
+        ).all()
+    assert notes == [None, "ab", None]  # the event of the finding's recording first

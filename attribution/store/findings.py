@@ -20,7 +20,7 @@ from attribution.records import (
 )
 from attribution.store.evidence import image_evidence
 from attribution.store.models import FindingEvent, FindingRow, Image, Page, Waiver
-from attribution.store.transactions import aware, table
+from attribution.store.transactions import aware, insert_rows, table
 
 if TYPE_CHECKING:
     from attribution.records import (
@@ -198,8 +198,9 @@ def _add_events(
 ) -> None:
     """Add (finding id, event, status after, severity after) to the findings' histories."""
     if changes:
-        session.execute(
-            table(FindingEvent).insert(),
+        insert_rows(
+            session,
+            table(FindingEvent),
             [
                 {
                     "finding_id": ident,

@@ -34,7 +34,7 @@ from attribution.store.models import (
     url_key,
 )
 from attribution.store.runs import DONE, PENDING, finished_already
-from attribution.store.transactions import now, table, transaction, upsert
+from attribution.store.transactions import insert_rows, now, table, transaction, upsert
 
 if TYPE_CHECKING:
     from attribution.records import PageResult
@@ -288,7 +288,7 @@ def _add_appearances(
         for place, item in enumerate(result.images)
     ]
     if rows:
-        session.execute(table(Appearance).insert(), rows)
+        insert_rows(session, table(Appearance), rows)
 
 
 def _sightings(result: PageResult, images: Mapping[str, int]) -> list[Sighting]:

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import getpass
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from attribution.errors import DatabaseUnavailable, StorageError, UsageError
 from attribution.store.models import Base
@@ -67,6 +68,60 @@ def upsert(session: Session, target: Table) -> sqlite.Insert | postgresql.Insert
     from sqlalchemy.dialects import postgresql
 
     return postgresql.insert(target)
+
+
+def insert_rows(session: Session, target: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` (dictionaries with the same keys) into ``target`` at once.
+
+    On PostgreSQL (with psycopg) they are copied, ``COPY ... FROM STDIN``: one statement
+    however many rows, where an insert without RETURNING is sent as one execution a row,
+    each parsed on the client and executed on its own by the server."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        _copy_rows(session, target, rows)
+    else:
+        session.execute(target.insert(), rows)
+
+
+def _copy_rows(session: Session, target: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """``COPY`` the rows into ``target`` on the session's connection (in its transaction),
+    each value converted by its column's type as an INSERT would; a column whose
+    default is set in Python and that the rows leave out gets that default. The
+    driver's errors are raised as SQLAlchemy's, as a statement's would be."""
+    import psycopg
+
+    dialect = session.get_bind().dialect
+    defaults = {
+        column.name: column.default.arg
+        for column in target.columns
+        if column.name not in rows[0] and isinstance(column.default, ScalarElementColumnDefault)
+    }
+    given = list(rows[0])
+    names = [*given, *defaults]
+    convert = [target.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    quote = dialect.identifier_preparer
+    statement = (
+        f"COPY {quote.format_table(target)} ({', '.join(map(quote.quote, names))}) FROM STDIN"
+    )
+    connection = session.connection()
+    raw: Any = connection.connection.driver_connection
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                values = [*(row[name] for name in given), *defaults.values()]
+                copy.write_row(
+                    [v if c is None else c(v) for v, c in zip(values, convert, strict=True)]
+                )
+    except psycopg.Error as failure:
+        error: Any = failure  # SQLAlchemy types it as its own view of a driver's error
+        lost = dialect.is_disconnect(error, raw, None)
+        if lost:
+            connection.invalidate(error)
+        raise DBAPIError.instance(
+            statement, None, error, psycopg.Error, connection_invalidated=lost, dialect=dialect
+        ) from error
 
 
 def transaction(db: Database, work: Callable[[Session], T], attempts: int = 4) -> T:
