@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, exists, or_, select
+from sqlalchemy import ColumnElement, and_, any_, bindparam, case, exists, or_, select
 from sqlalchemy.orm import Session
 
 from attribution.records import (
@@ -131,14 +131,30 @@ def _stored_findings(
     waived = exists().where(Waiver.finding_id == findings.c.id, active_waiver(today))
     columns = select(*findings.c, waived.label("waived"))
     unique = list(dict.fromkeys(identities))
-    chunks = [unique[start : start + 500] for start in range(0, len(unique), 500)] or [[]]
-    on_pages = and_(findings.c.page_id.in_(page_ids), findings.c.status.in_((OPEN, WAIVED)))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    size = max(len(unique), 1) if postgres else 500  # SQLite: placeholders a statement
+    chunks = [unique[start : start + size] for start in range(0, len(unique), size)] or [[]]
+    on_pages = and_(
+        _one_of(findings.c.page_id, page_ids, postgres), findings.c.status.in_((OPEN, WAIVED))
+    )
     stored: dict[str, StoredRow] = {}
     for number, chunk in enumerate(chunks):
-        which = findings.c.identity.in_(chunk)
+        which = _one_of(findings.c.identity, chunk, postgres)
         for row in session.execute(columns.where(or_(which, on_pages) if number == 0 else which)):
             stored[row.identity] = row
     return stored
+
+
+def _one_of(
+    column: ColumnElement[Any], values: Sequence[Any], postgres: bool
+) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL, ``column = ANY(array)``: one placeholder
+    whatever the number of values, so the statement is the same for every batch."""
+    if not postgres:
+        return column.in_(values)
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    return column == any_(bindparam(None, list(values), ARRAY(column.type)))
 
 
 def _new_row(sighting: Sighting, run_id: int, page_id: int, moment: datetime) -> dict[str, Any]:
