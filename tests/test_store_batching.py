@@ -201,3 +201,24 @@ def test_rows_inserted_at_once_are_refused_and_converted_as_by_an_insert(db: Dat
             select(FindingEvent.note).where(FindingEvent.run_id == run).order_by(FindingEvent.id)
         ).all()
     assert notes == [None, "ab", None]  # the event of the finding's recording first
+
+
+def test_new_findings_take_the_next_ids_and_findings_seen_again_take_none(
+    db: Database,
+) -> None:
+    # People type finding ids: a batch's new findings are numbered in turn (on
+    # PostgreSQL the ids are taken from the sequence before the rows are copied), each
+    # id is its own finding's, and a finding seen again spends no id.
+    run = start_run(db, "check", [], {})
+    first = story(2, ("missing-credit",), url="https://news.example/first")
+    second = story(1, ("licence-not-linked",), url="https://news.example/second")
+    record_pages(db, run, [PageToRecord(first), PageToRecord(second)])
+    record_pages(db, run, [PageToRecord(first), PageToRecord(second)])
+    record_page(db, run, story(0, (), url="https://news.example/third"))
+    found = sorted(list_findings(db), key=lambda finding: finding.id)
+    assert [finding.id for finding in found] == list(range(1, 7))
+    assert [(finding.page_url.rsplit("/", 1)[1], finding.rule) for finding in found[:3]] == [
+        ("first", "missing-credit"),
+        ("first", "missing-credit"),
+        ("first", "page-rule"),
+    ]

@@ -20,7 +20,7 @@ from attribution.records import (
 )
 from attribution.store.evidence import image_evidence
 from attribution.store.models import FindingEvent, FindingRow, Image, Page, Waiver
-from attribution.store.transactions import aware, insert_rows, table
+from attribution.store.transactions import aware, insert_rows, insert_rows_keyed, table
 
 if TYPE_CHECKING:
     from attribution.records import (
@@ -184,7 +184,8 @@ def _write_findings(
     session: Session, rows: list[dict[str, Any]], stored: Mapping[str, int]
 ) -> dict[str, int]:
     """Update the stored findings (``stored`` gives their ids) and insert the new ones,
-    one statement each; the ids of the new ones by identity.
+    one statement each (see :func:`insert_rows_keyed` for PostgreSQL); the ids of the
+    new ones by identity.
 
     New findings are inserted rather than upserted: PostgreSQL would spend a value of
     the id sequence on every finding seen again, and people type these ids."""
@@ -205,8 +206,7 @@ def _write_findings(
     new = [row for row in rows if row["identity"] not in stored]
     if not new:
         return {}
-    added = session.execute(findings.insert().returning(findings.c.identity, findings.c.id), new)
-    return {identity: ident for identity, ident in added}
+    return insert_rows_keyed(session, findings, new, "identity")
 
 
 def _add_events(

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Table
+from sqlalchemy import Table, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from sqlalchemy.orm import Session
@@ -78,11 +78,37 @@ def insert_rows(session: Session, target: Table, rows: Sequence[Mapping[str, Any
     each parsed on the client and executed on its own by the server."""
     if not rows:
         return
-    dialect = session.get_bind().dialect
-    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+    if _copies(session):
         _copy_rows(session, target, rows)
     else:
         session.execute(target.insert(), rows)
+
+
+def insert_rows_keyed(
+    session: Session, target: Table, rows: Sequence[Mapping[str, Any]], key: str
+) -> dict[Any, int]:
+    """Insert ``rows`` into ``target`` as :func:`insert_rows` does; the id each row was
+    given, by its value of the column ``key`` (unique among the rows).
+
+    On PostgreSQL the ids are taken from the table's sequence first, all in one
+    statement, and the rows copied with them: a multi-row INSERT ... RETURNING of a
+    batch of pages' findings had thousands of placeholders to send and parse."""
+    if not rows:
+        return {}
+    if not _copies(session):
+        returned = session.execute(target.insert().returning(target.c[key], target.c.id), rows)
+        return {value: ident for value, ident in returned}
+    sequence = func.pg_get_serial_sequence(target.name, "id")
+    taken = select(func.nextval(sequence)).select_from(func.generate_series(1, len(rows)))
+    ids = list(session.scalars(taken))
+    _copy_rows(session, target, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
+    return {row[key]: ident for row, ident in zip(rows, ids, strict=True)}
+
+
+def _copies(session: Session) -> bool:
+    """Whether rows are copied into the session's database (PostgreSQL with psycopg)."""
+    dialect = session.get_bind().dialect
+    return dialect.name == "postgresql" and dialect.driver == "psycopg"
 
 
 def _copy_rows(session: Session, target: Table, rows: Sequence[Mapping[str, Any]]) -> None:
