@@ -37,7 +37,7 @@ from attribution.store import (
     start_run,
     waive,
 )
-from attribution.store.models import FindingEvent, FindingRow
+from attribution.store.models import FindingEvent, FindingRow, Run
 from attribution.store.transactions import insert_rows, table
 
 # One statement for each table written (pages, page_fetches, images, appearances,
@@ -222,3 +222,15 @@ def test_new_findings_take_the_next_ids_and_findings_seen_again_take_none(
         ("first", "missing-credit"),
         ("first", "page-rule"),
     ]
+
+
+def test_rows_inserted_at_once_take_the_defaults_set_in_python(db: Database) -> None:
+    # A run's counters have defaults only in Python (none in the database): a COPY
+    # leaving them out must be given them, as an INSERT is.
+    runs = table(Run)
+    started = datetime.now(UTC)
+    row = {"kind": "check", "started_at": started, "status": "running", "targets": []}
+    with db.sessions.begin() as session:
+        insert_rows(session, runs, [{**row, "options": {}, "host": "h", "pid": 1}])
+    (summary,) = list_runs(db)
+    assert (summary.pages_done, summary.errors, summary.images) == (0, 0, 0)

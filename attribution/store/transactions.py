@@ -101,7 +101,7 @@ def insert_rows_keyed(
     sequence = func.pg_get_serial_sequence(target.name, "id")
     taken = select(func.nextval(sequence)).select_from(func.generate_series(1, len(rows)))
     ids = list(session.scalars(taken))
-    _copy_rows(session, target, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
+    _copy_rows(session, target, rows, ids)
     return {row[key]: ident for row, ident in zip(rows, ids, strict=True)}
 
 
@@ -111,22 +111,25 @@ def _copies(session: Session) -> bool:
     return dialect.name == "postgresql" and dialect.driver == "psycopg"
 
 
-def _copy_rows(session: Session, target: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """``COPY`` the rows into ``target`` on the session's connection (in its transaction),
-    each value converted by its column's type as an INSERT would; a column whose
-    default is set in Python and that the rows leave out gets that default. The
-    driver's errors are raised as SQLAlchemy's, as a statement's would be."""
+def _copy_rows(
+    session: Session,
+    target: Table,
+    rows: Sequence[Mapping[str, Any]],
+    ids: Sequence[int] | None = None,
+) -> None:
+    """``COPY`` the rows (with ``ids``, when given) into ``target`` on the session's
+    connection, in its transaction, each value converted by its column's type as an
+    INSERT would convert it. The driver's errors are raised as SQLAlchemy's, as a
+    statement's would be."""
     import psycopg
 
     dialect = session.get_bind().dialect
-    defaults = {
-        column.name: column.default.arg
-        for column in target.columns
-        if column.name not in rows[0] and isinstance(column.default, ScalarElementColumnDefault)
-    }
     given = list(rows[0])
-    names = [*given, *defaults]
+    defaults = _python_defaults(target, given)
+    names = [*(["id"] if ids is not None else []), *given, *defaults]
     convert = [target.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    converting = [(place, process) for place, process in enumerate(convert) if process]
+    fixed = list(defaults.values())
     quote = dialect.identifier_preparer
     statement = (
         f"COPY {quote.format_table(target)} ({', '.join(map(quote.quote, names))}) FROM STDIN"
@@ -135,11 +138,13 @@ def _copy_rows(session: Session, target: Table, rows: Sequence[Mapping[str, Any]
     raw: Any = connection.connection.driver_connection
     try:
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                values = [*(row[name] for name in given), *defaults.values()]
-                copy.write_row(
-                    [v if c is None else c(v) for v, c in zip(values, convert, strict=True)]
-                )
+            for number, row in enumerate(rows):
+                values = [row[name] for name in given] + fixed
+                if ids is not None:
+                    values.insert(0, ids[number])
+                for place, process in converting:
+                    values[place] = process(values[place])
+                copy.write_row(values)
     except psycopg.Error as failure:
         error: Any = failure  # SQLAlchemy types it as its own view of a driver's error
         lost = dialect.is_disconnect(error, raw, None)
@@ -148,6 +153,17 @@ def _copy_rows(session: Session, target: Table, rows: Sequence[Mapping[str, Any]
         raise DBAPIError.instance(
             statement, None, error, psycopg.Error, connection_invalidated=lost, dialect=dialect
         ) from error
+
+
+def _python_defaults(target: Table, given: Sequence[str]) -> dict[str, Any]:
+    """The columns of ``target`` not ``given`` whose default is a value set in Python,
+    with it: an INSERT adds them, a COPY must be told (one set in the database, the
+    COPY leaves to the database)."""
+    return {
+        column.name: column.default.arg
+        for column in target.columns
+        if column.name not in given and isinstance(column.default, ScalarElementColumnDefault)
+    }
 
 
 def transaction(db: Database, work: Callable[[Session], T], attempts: int = 4) -> T:
