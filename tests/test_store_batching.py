@@ -35,6 +35,7 @@ from attribution.store import (
     record_pages,
     run_pages,
     start_run,
+    transactions,
     waive,
 )
 from attribution.store.models import FindingEvent, FindingRow, Run
@@ -97,7 +98,9 @@ def test_a_page_costs_the_same_few_statements_whatever_its_size(db: Database) ->
         rules = ("missing-credit", "ai-generated", "licence-not-linked")
         bigger = story(40, rules, first=100, url="https://news.example/b")
         record_page(db, run, bigger, position=1)
-    assert len(small) == len(large) <= MOST_STATEMENTS
+    # On PostgreSQL, many new findings take their ids from the sequence first (one
+    # statement more), then are copied.
+    assert len(small) <= len(large) <= min(len(small) + 1, MOST_STATEMENTS)
 
 
 def test_a_re_check_costs_the_same_few_statements(db: Database) -> None:
@@ -182,6 +185,13 @@ def test_many_pages_without_a_position_are_added_to_the_run_in_order(db: Databas
     assert summary.pages_done == 600
 
 
+@pytest.fixture
+def copied(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows inserted at once are copied on PostgreSQL however few they are."""
+    monkeypatch.setattr(transactions, "COPIED_FROM", 1)
+
+
+@pytest.mark.usefixtures("copied")
 def test_rows_inserted_at_once_are_refused_and_converted_as_by_an_insert(db: Database) -> None:
     # On PostgreSQL they are copied (COPY), not inserted: the database's refusal is still
     # SQLAlchemy's error (which the retrying transaction tells apart), and each value is
@@ -203,6 +213,7 @@ def test_rows_inserted_at_once_are_refused_and_converted_as_by_an_insert(db: Dat
     assert notes == [None, "ab", None]  # the event of the finding's recording first
 
 
+@pytest.mark.usefixtures("copied")
 def test_new_findings_take_the_next_ids_and_findings_seen_again_take_none(
     db: Database,
 ) -> None:
@@ -224,6 +235,7 @@ def test_new_findings_take_the_next_ids_and_findings_seen_again_take_none(
     ]
 
 
+@pytest.mark.usefixtures("copied")
 def test_rows_inserted_at_once_take_the_defaults_set_in_python(db: Database) -> None:
     # A run's counters have defaults only in Python (none in the database): a COPY
     # leaving them out must be given them, as an INSERT is.

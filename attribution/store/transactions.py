@@ -73,12 +73,13 @@ def upsert(session: Session, target: Table) -> sqlite.Insert | postgresql.Insert
 def insert_rows(session: Session, target: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert ``rows`` (dictionaries with the same keys) into ``target`` at once.
 
-    On PostgreSQL (with psycopg) they are copied, ``COPY ... FROM STDIN``: one statement
-    however many rows, where an insert without RETURNING is sent as one execution a row,
-    each parsed on the client and executed on its own by the server."""
+    On PostgreSQL (with psycopg), when they are many (:data:`COPIED_FROM`), they are
+    copied, ``COPY ... FROM STDIN``: one statement however many rows, where an insert
+    without RETURNING is sent as one execution a row, each parsed on the client and
+    executed on its own by the server."""
     if not rows:
         return
-    if _copies(session):
+    if _copies(session, rows):
         _copy_rows(session, target, rows)
     else:
         session.execute(target.insert(), rows)
@@ -90,12 +91,12 @@ def insert_rows_keyed(
     """Insert ``rows`` into ``target`` as :func:`insert_rows` does; the id each row was
     given, by its value of the column ``key`` (unique among the rows).
 
-    On PostgreSQL the ids are taken from the table's sequence first, all in one
+    On PostgreSQL, when they are many, the ids are taken from the table's sequence first, all in one
     statement, and the rows copied with them: a multi-row INSERT ... RETURNING of a
     batch of pages' findings had thousands of placeholders to send and parse."""
     if not rows:
         return {}
-    if not _copies(session):
+    if not _copies(session, rows):
         returned = session.execute(target.insert().returning(target.c[key], target.c.id), rows)
         return {value: ident for value, ident in returned}
     sequence = func.pg_get_serial_sequence(target.name, "id")
@@ -105,10 +106,17 @@ def insert_rows_keyed(
     return {row[key]: ident for row, ident in zip(rows, ids, strict=True)}
 
 
-def _copies(session: Session) -> bool:
-    """Whether rows are copied into the session's database (PostgreSQL with psycopg)."""
+# The fewest rows copied rather than inserted: a COPY waits on the server twice (to
+# start, and for the rows to be written), and taking ids from the sequence once more,
+# where an insert of a few rows (a page's) waits once.
+COPIED_FROM = 100
+
+
+def _copies(session: Session, rows: Sequence[object]) -> bool:
+    """Whether ``rows`` are copied into the session's database (PostgreSQL with psycopg)
+    rather than inserted: when they are many."""
     dialect = session.get_bind().dialect
-    return dialect.name == "postgresql" and dialect.driver == "psycopg"
+    return len(rows) >= COPIED_FROM and dialect.name == "postgresql" and dialect.driver == "psycopg"
 
 
 def _copy_rows(
@@ -137,14 +145,22 @@ def _copy_rows(
     connection = session.connection()
     raw: Any = connection.connection.driver_connection
     try:
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for number, row in enumerate(rows):
-                values = [row[name] for name in given] + fixed
-                if ids is not None:
-                    values.insert(0, ids[number])
-                for place, process in converting:
-                    values[place] = process(values[place])
-                copy.write_row(values)
+        with raw.cursor() as cursor:
+            # Seen by the engine's listeners (counting statements) as any statement is.
+            connection.dispatch.before_cursor_execute(
+                connection, cursor, statement, None, None, False
+            )
+            with cursor.copy(statement) as copy:
+                for number, row in enumerate(rows):
+                    values = [row[name] for name in given] + fixed
+                    if ids is not None:
+                        values.insert(0, ids[number])
+                    for place, process in converting:
+                        values[place] = process(values[place])
+                    copy.write_row(values)
+            connection.dispatch.after_cursor_execute(
+                connection, cursor, statement, None, None, False
+            )
     except psycopg.Error as failure:
         error: Any = failure  # SQLAlchemy types it as its own view of a driver's error
         lost = dialect.is_disconnect(error, raw, None)
