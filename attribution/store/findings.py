@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, exists, or_, select
+from sqlalchemy import ColumnElement, and_, any_, bindparam, case, exists, or_, select
 from sqlalchemy.orm import Session
 
 from attribution.records import (
@@ -20,7 +20,7 @@ from attribution.records import (
 )
 from attribution.store.evidence import image_evidence
 from attribution.store.models import FindingEvent, FindingRow, Image, Page, Waiver
-from attribution.store.transactions import aware, table
+from attribution.store.transactions import aware, insert_rows, insert_rows_keyed, table
 
 if TYPE_CHECKING:
     from attribution.records import (
@@ -131,14 +131,30 @@ def _stored_findings(
     waived = exists().where(Waiver.finding_id == findings.c.id, active_waiver(today))
     columns = select(*findings.c, waived.label("waived"))
     unique = list(dict.fromkeys(identities))
-    chunks = [unique[start : start + 500] for start in range(0, len(unique), 500)] or [[]]
-    on_pages = and_(findings.c.page_id.in_(page_ids), findings.c.status.in_((OPEN, WAIVED)))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    size = max(len(unique), 1) if postgres else 500  # SQLite: placeholders a statement
+    chunks = [unique[start : start + size] for start in range(0, len(unique), size)] or [[]]
+    on_pages = and_(
+        _one_of(findings.c.page_id, page_ids, postgres), findings.c.status.in_((OPEN, WAIVED))
+    )
     stored: dict[str, StoredRow] = {}
     for number, chunk in enumerate(chunks):
-        which = findings.c.identity.in_(chunk)
+        which = _one_of(findings.c.identity, chunk, postgres)
         for row in session.execute(columns.where(or_(which, on_pages) if number == 0 else which)):
             stored[row.identity] = row
     return stored
+
+
+def _one_of(
+    column: ColumnElement[Any], values: Sequence[Any], postgres: bool
+) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL, ``column = ANY(array)``: one placeholder
+    whatever the number of values, so the statement is the same for every batch."""
+    if not postgres:
+        return column.in_(values)
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    return column == any_(bindparam(None, list(values), ARRAY(column.type)))
 
 
 def _new_row(sighting: Sighting, run_id: int, page_id: int, moment: datetime) -> dict[str, Any]:
@@ -168,7 +184,8 @@ def _write_findings(
     session: Session, rows: list[dict[str, Any]], stored: Mapping[str, int]
 ) -> dict[str, int]:
     """Update the stored findings (``stored`` gives their ids) and insert the new ones,
-    one statement each; the ids of the new ones by identity.
+    one statement each (see :func:`insert_rows_keyed` for PostgreSQL); the ids of the
+    new ones by identity.
 
     New findings are inserted rather than upserted: PostgreSQL would spend a value of
     the id sequence on every finding seen again, and people type these ids."""
@@ -189,8 +206,7 @@ def _write_findings(
     new = [row for row in rows if row["identity"] not in stored]
     if not new:
         return {}
-    added = session.execute(findings.insert().returning(findings.c.identity, findings.c.id), new)
-    return {identity: ident for identity, ident in added}
+    return insert_rows_keyed(session, findings, new, "identity")
 
 
 def _add_events(
@@ -198,8 +214,9 @@ def _add_events(
 ) -> None:
     """Add (finding id, event, status after, severity after) to the findings' histories."""
     if changes:
-        session.execute(
-            table(FindingEvent).insert(),
+        insert_rows(
+            session,
+            table(FindingEvent),
             [
                 {
                     "finding_id": ident,

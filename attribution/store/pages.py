@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Text, case, cast, func, literal, select, union_all
+from sqlalchemy import Integer, Text, bindparam, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import Subquery, TableValuedAlias
 
 from attribution.records import Severity
 from attribution.serialize import at_source_json, credit_json, embedded_json
@@ -34,7 +35,7 @@ from attribution.store.models import (
     url_key,
 )
 from attribution.store.runs import DONE, PENDING, finished_already
-from attribution.store.transactions import now, table, transaction, upsert
+from attribution.store.transactions import insert_rows, now, table, transaction, upsert
 
 if TYPE_CHECKING:
     from attribution.records import PageResult
@@ -288,7 +289,7 @@ def _add_appearances(
         for place, item in enumerate(result.images)
     ]
     if rows:
-        session.execute(table(Appearance).insert(), rows)
+        insert_rows(session, table(Appearance), rows)
 
 
 def _sightings(result: PageResult, images: Mapping[str, int]) -> list[Sighting]:
@@ -392,19 +393,10 @@ def _add_targets(
         .scalar_subquery()
     )
     columns = ["run_id", "position", "target", "status", "page_id", "finished_at"]
+    postgres = session.get_bind().dialect.name == "postgresql"
     for start in range(0, len(added), TARGETS_A_STATEMENT):
-        rows = union_all(
-            *(
-                select(
-                    literal(number).label("number"),
-                    literal(target, targets.c.target.type).label("target"),
-                    literal(page_id).label("page_id"),
-                )
-                for number, (target, page_id) in enumerate(
-                    added[start : start + TARGETS_A_STATEMENT], start=1
-                )
-            )
-        ).subquery()
+        chunk = added[start : start + TARGETS_A_STATEMENT]
+        rows = _numbered_arrays(chunk) if postgres else _numbered_terms(chunk)
         after = select(
             literal(run_id),
             last + rows.c.number,
@@ -414,3 +406,33 @@ def _add_targets(
             literal(moment, targets.c.finished_at.type),
         )
         session.execute(targets.insert().from_select(columns, after))
+
+
+def _numbered_terms(added: Sequence[tuple[str, int]]) -> Subquery:
+    """The (target, page id) pairs as rows (number, target, page_id), numbered from 1:
+    a compound SELECT of one term a pair."""
+    return union_all(
+        *(
+            select(
+                literal(number).label("number"),
+                literal(target, RunTarget.target.type).label("target"),
+                literal(page_id).label("page_id"),
+            )
+            for number, (target, page_id) in enumerate(added, start=1)
+        )
+    ).subquery()
+
+
+def _numbered_arrays(added: Sequence[tuple[str, int]]) -> TableValuedAlias:
+    """The (target, page id) pairs as :func:`_numbered_terms` gives them, from two
+    arrays (PostgreSQL): a statement of the same few placeholders for any number of
+    pairs, where the compound SELECT is built and sent anew for each number."""
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    targets = bindparam("targets", [target for target, _ in added], ARRAY(RunTarget.target.type))
+    pages = bindparam("page_ids", [page_id for _, page_id in added], ARRAY(Integer()))
+    return (
+        func.unnest(targets, pages)
+        .table_valued("target", "page_id", with_ordinality="number")
+        .render_derived(name="added")
+    )

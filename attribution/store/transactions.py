@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import getpass
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Table
+from sqlalchemy import Table, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from attribution.errors import DatabaseUnavailable, StorageError, UsageError
 from attribution.store.models import Base
@@ -67,6 +68,118 @@ def upsert(session: Session, target: Table) -> sqlite.Insert | postgresql.Insert
     from sqlalchemy.dialects import postgresql
 
     return postgresql.insert(target)
+
+
+def insert_rows(session: Session, target: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` (dictionaries with the same keys) into ``target`` at once.
+
+    On PostgreSQL (with psycopg), when they are many (:data:`COPIED_FROM`), they are
+    copied, ``COPY ... FROM STDIN``: one statement however many rows, where an insert
+    without RETURNING is sent as one execution a row, each parsed on the client and
+    executed on its own by the server."""
+    if not rows:
+        return
+    if _copies(session, rows):
+        _copy_rows(session, target, rows)
+    else:
+        session.execute(target.insert(), rows)
+
+
+def insert_rows_keyed(
+    session: Session, target: Table, rows: Sequence[Mapping[str, Any]], key: str
+) -> dict[Any, int]:
+    """Insert ``rows`` into ``target`` as :func:`insert_rows` does; the id each row was
+    given, by its value of the column ``key`` (unique among the rows).
+
+    On PostgreSQL, when they are many, the ids are taken from the table's sequence first, all in one
+    statement, and the rows copied with them: a multi-row INSERT ... RETURNING of a
+    batch of pages' findings had thousands of placeholders to send and parse."""
+    if not rows:
+        return {}
+    if not _copies(session, rows):
+        returned = session.execute(target.insert().returning(target.c[key], target.c.id), rows)
+        return {value: ident for value, ident in returned}
+    sequence = func.pg_get_serial_sequence(target.name, "id")
+    taken = select(func.nextval(sequence)).select_from(func.generate_series(1, len(rows)))
+    ids = list(session.scalars(taken))
+    _copy_rows(session, target, rows, ids)
+    return {row[key]: ident for row, ident in zip(rows, ids, strict=True)}
+
+
+# The fewest rows copied rather than inserted: a COPY waits on the server twice (to
+# start, and for the rows to be written), and taking ids from the sequence once more,
+# where an insert of a few rows (a page's) waits once.
+COPIED_FROM = 100
+
+
+def _copies(session: Session, rows: Sequence[object]) -> bool:
+    """Whether ``rows`` are copied into the session's database (PostgreSQL with psycopg)
+    rather than inserted: when they are many."""
+    dialect = session.get_bind().dialect
+    return len(rows) >= COPIED_FROM and dialect.name == "postgresql" and dialect.driver == "psycopg"
+
+
+def _copy_rows(
+    session: Session,
+    target: Table,
+    rows: Sequence[Mapping[str, Any]],
+    ids: Sequence[int] | None = None,
+) -> None:
+    """``COPY`` the rows (with ``ids``, when given) into ``target`` on the session's
+    connection, in its transaction, each value converted by its column's type as an
+    INSERT would convert it. The driver's errors are raised as SQLAlchemy's, as a
+    statement's would be."""
+    import psycopg
+
+    dialect = session.get_bind().dialect
+    given = list(rows[0])
+    defaults = _python_defaults(target, given)
+    names = [*(["id"] if ids is not None else []), *given, *defaults]
+    convert = [target.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    converting = [(place, process) for place, process in enumerate(convert) if process]
+    fixed = list(defaults.values())
+    quote = dialect.identifier_preparer
+    statement = (
+        f"COPY {quote.format_table(target)} ({', '.join(map(quote.quote, names))}) FROM STDIN"
+    )
+    connection = session.connection()
+    raw: Any = connection.connection.driver_connection
+    try:
+        with raw.cursor() as cursor:
+            # Seen by the engine's listeners (counting statements) as any statement is.
+            connection.dispatch.before_cursor_execute(
+                connection, cursor, statement, None, None, False
+            )
+            with cursor.copy(statement) as copy:
+                for number, row in enumerate(rows):
+                    values = [row[name] for name in given] + fixed
+                    if ids is not None:
+                        values.insert(0, ids[number])
+                    for place, process in converting:
+                        values[place] = process(values[place])
+                    copy.write_row(values)
+            connection.dispatch.after_cursor_execute(
+                connection, cursor, statement, None, None, False
+            )
+    except psycopg.Error as failure:
+        error: Any = failure  # SQLAlchemy types it as its own view of a driver's error
+        lost = dialect.is_disconnect(error, raw, None)
+        if lost:
+            connection.invalidate(error)
+        raise DBAPIError.instance(
+            statement, None, error, psycopg.Error, connection_invalidated=lost, dialect=dialect
+        ) from error
+
+
+def _python_defaults(target: Table, given: Sequence[str]) -> dict[str, Any]:
+    """The columns of ``target`` not ``given`` whose default is a value set in Python,
+    with it: an INSERT adds them, a COPY must be told (one set in the database, the
+    COPY leaves to the database)."""
+    return {
+        column.name: column.default.arg
+        for column in target.columns
+        if column.name not in given and isinstance(column.default, ScalarElementColumnDefault)
+    }
 
 
 def transaction(db: Database, work: Callable[[Session], T], attempts: int = 4) -> T:
