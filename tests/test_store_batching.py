@@ -246,3 +246,26 @@ def test_rows_inserted_at_once_take_the_defaults_set_in_python(db: Database) -> 
         insert_rows(session, runs, [{**row, "options": {}, "host": "h", "pid": 1}])
     (summary,) = list_runs(db)
     assert (summary.pages_done, summary.errors, summary.images) == (0, 0, 0)
+
+
+@pytest.mark.usefixtures("copied")
+def test_rows_whose_defaults_python_computes_are_inserted_not_copied(db: Database) -> None:
+    # A COPY can be given a default that is a value, not one Python computes for each
+    # row: rows of a table with such a default are inserted, and get it.
+    from sqlalchemy import Column, Integer, MetaData, String, Table
+
+    probe = Table(
+        "copy_probe",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("name", String(20), nullable=False),
+        Column("made", String(20), default=lambda: "in python"),
+    )
+    probe.create(db.engine)
+    try:
+        with db.sessions.begin() as session:
+            insert_rows(session, probe, [{"name": "a"}, {"name": "b"}])
+        with db.sessions() as session:
+            assert session.execute(select(probe.c.made)).scalars().all() == ["in python"] * 2
+    finally:
+        probe.drop(db.engine)

@@ -79,7 +79,7 @@ def insert_rows(session: Session, target: Table, rows: Sequence[Mapping[str, Any
     executed on its own by the server."""
     if not rows:
         return
-    if _copies(session, rows):
+    if _copies(session, target, rows):
         _copy_rows(session, target, rows)
     else:
         session.execute(target.insert(), rows)
@@ -96,7 +96,7 @@ def insert_rows_keyed(
     batch of pages' findings had thousands of placeholders to send and parse."""
     if not rows:
         return {}
-    if not _copies(session, rows):
+    if not _copies(session, target, rows):
         returned = session.execute(target.insert().returning(target.c[key], target.c.id), rows)
         return {value: ident for value, ident in returned}
     sequence = func.pg_get_serial_sequence(target.name, "id")
@@ -112,11 +112,19 @@ def insert_rows_keyed(
 COPIED_FROM = 100
 
 
-def _copies(session: Session, rows: Sequence[object]) -> bool:
+def _copies(session: Session, target: Table, rows: Sequence[Mapping[str, Any]]) -> bool:
     """Whether ``rows`` are copied into the session's database (PostgreSQL with psycopg)
-    rather than inserted: when they are many."""
+    rather than inserted: when they are many, and every default an INSERT would add in
+    Python for a column they leave out is a plain value that the COPY can be given."""
     dialect = session.get_bind().dialect
-    return len(rows) >= COPIED_FROM and dialect.name == "postgresql" and dialect.driver == "psycopg"
+    if len(rows) < COPIED_FROM or dialect.name != "postgresql" or dialect.driver != "psycopg":
+        return False
+    given = rows[0].keys()
+    return all(
+        column.default is None or isinstance(column.default, ScalarElementColumnDefault)
+        for column in target.columns
+        if column.name not in given
+    )
 
 
 def _copy_rows(
