@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -269,3 +270,42 @@ def test_rows_whose_defaults_python_computes_are_inserted_not_copied(db: Databas
             assert session.execute(select(probe.c.made)).scalars().all() == ["in python"] * 2
     finally:
         probe.drop(db.engine)
+
+
+def _sqlite_memory_used() -> int | None:
+    """The bytes SQLite's own allocator holds in this process, where its library tells."""
+    import ctypes
+
+    try:
+        import _sqlite3
+
+        library = ctypes.CDLL(_sqlite3.__file__)
+        used = library.sqlite3_memory_used
+    except (ImportError, OSError, AttributeError):
+        return None
+    used.restype = ctypes.c_int64
+    return int(used())
+
+
+def test_batches_of_every_size_leave_sqlite_holding_little_memory(tmp_path: Path) -> None:
+    # A batch of n pages inserts its rows in statements made for n: a check that records
+    # batches of every size makes a new statement each time. SQLite keeps the statements
+    # it prepared (each a program of thousands of steps for a large batch): kept by the
+    # hundred, they made a long check's memory grow with its pages.
+    before = _sqlite_memory_used()
+    if before is None:
+        pytest.skip("this SQLite library does not tell the memory it holds")
+    db = open_database(f"sqlite:///{tmp_path / 'many.db'}", auto_upgrade=True)
+    run = start_run(db, "check", [], {})
+    before = _sqlite_memory_used() or 0
+    for size in range(1, 41):
+        pages = [
+            story(
+                5, ("missing-credit", "licence-not-linked"), url=f"https://news.example/{size}/{n}"
+            )
+            for n in range(size)
+        ]
+        record_pages(db, run, [PageToRecord(page) for page in pages])
+    grown = (_sqlite_memory_used() or 0) - before
+    db.close()
+    assert grown < 8 * 1024 * 1024, f"SQLite holds {grown / 2**20:.1f} MiB more"

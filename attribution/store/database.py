@@ -93,6 +93,13 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
 
 
+# The statements each SQLite connection keeps prepared (Python's default is 128). A
+# batch of n pages is inserted by statements made for n rows, each prepared as a program
+# of thousands of steps: a long check that records batches of every size kept over a
+# hundred of them, and its memory grew with its pages. The dozen statements a batch
+# sends are fewer than this, so those of the same size are still found prepared.
+SQLITE_STATEMENTS_KEPT = 16
+
 # The execution option of a session that only reads (see Database.reading).
 READ_ONLY = "attribution_read_only"
 
@@ -114,7 +121,11 @@ def make_engine(
     people decide (waivers, the rights register) is always committed durably."""
     try:
         if url.startswith("sqlite"):
-            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+            connect = {
+                "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                "cached_statements": SQLITE_STATEMENTS_KEPT,
+            }
+            engine = create_engine(url, connect_args=connect)
             event.listen(engine, "connect", _sqlite_pragmas)
             # Take the write lock at BEGIN, so two writers queue instead of deadlocking;
             # a reader (Database.reading) takes none, and reads one snapshot (WAL).
