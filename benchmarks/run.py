@@ -396,30 +396,23 @@ def record_all(db: Any, results: list[Any], together: int = 1) -> tuple[float, i
     """Seconds to record every page in a new run, ``together`` pages at once (as a check
     records the pages that are done together), and the statements sent (not BEGIN and
     COMMIT)."""
-    from sqlalchemy import event
+    from statements import counted
 
     from attribution.store import PageToRecord, record_page, record_pages, start_run
 
     run = start_run(db, "bench", [], {})
-    sent = [0]
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.split(None, 1)[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
-            sent[0] += 1
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    started = time.perf_counter()
-    if together == 1:
-        for page in results:
-            record_page(db, run, page)
-    else:
-        for start in range(0, len(results), together):
-            record_pages(
-                db, run, [PageToRecord(page) for page in results[start : start + together]]
-            )
-    seconds = time.perf_counter() - started
-    event.remove(db.engine, "before_cursor_execute", count)
-    return seconds, sent[0]
+    with counted(db) as sent:
+        started = time.perf_counter()
+        if together == 1:
+            for page in results:
+                record_page(db, run, page)
+        else:
+            for start in range(0, len(results), together):
+                record_pages(
+                    db, run, [PageToRecord(page) for page in results[start : start + together]]
+                )
+        seconds = time.perf_counter() - started
+    return seconds, len(sent)
 
 
 _POSTGRES_NUMBERS = itertools.count()

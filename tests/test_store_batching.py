@@ -5,7 +5,6 @@ server."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
+from statements import counted
 
 from attribution.errors import StorageError
 from attribution.records import (
@@ -53,22 +53,6 @@ def db(database_url: str) -> Iterator[Database]:
     database = open_database(database_url, auto_upgrade=True)
     yield database
     database.close()
-
-
-@contextmanager
-def counted(db: Database) -> Iterator[list[str]]:
-    """The statements sent to the database inside the block (not BEGIN and COMMIT)."""
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.split(None, 1)[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def story(
@@ -309,3 +293,23 @@ def test_batches_of_every_size_leave_sqlite_holding_little_memory(tmp_path: Path
     grown = (_sqlite_memory_used() or 0) - before
     db.close()
     assert grown < 8 * 1024 * 1024, f"SQLite holds {grown / 2**20:.1f} MiB more"
+
+
+@pytest.mark.usefixtures("copied")
+def test_a_listener_that_marks_each_statement_does_not_stop_rows_being_copied(
+    db: Database,
+) -> None:
+    # Tracing integrations mark each statement's execution context; a COPY has none, so
+    # it is not announced to them (it once was, with no context, and they failed).
+    def mark(
+        _conn: Any, _cursor: Any, _statement: str, _params: Any, context: Any, *_: Any
+    ) -> None:
+        context.traced = True
+
+    event.listen(db.engine, "before_cursor_execute", mark)
+    try:
+        run = start_run(db, "check", [], {})
+        record_page(db, run, story(3, ("missing-credit",)))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", mark)
+    assert len(list_findings(db)) == 3 + 1

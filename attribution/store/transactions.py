@@ -153,22 +153,16 @@ def _copy_rows(
     connection = session.connection()
     raw: Any = connection.connection.driver_connection
     try:
-        with raw.cursor() as cursor:
-            # Seen by the engine's listeners (counting statements) as any statement is.
-            connection.dispatch.before_cursor_execute(
-                connection, cursor, statement, None, None, False
-            )
-            with cursor.copy(statement) as copy:
-                for number, row in enumerate(rows):
-                    values = [row[name] for name in given] + fixed
-                    if ids is not None:
-                        values.insert(0, ids[number])
-                    for place, process in converting:
-                        values[place] = process(values[place])
-                    copy.write_row(values)
-            connection.dispatch.after_cursor_execute(
-                connection, cursor, statement, None, None, False
-            )
+        # Not announced to the engine's statement events: their listeners (tracing
+        # integrations among them) expect an execution context, which a COPY has none of.
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for number, row in enumerate(rows):
+                values = [row[name] for name in given] + fixed
+                if ids is not None:
+                    values.insert(0, ids[number])
+                for place, process in converting:
+                    values[place] = process(values[place])
+                copy.write_row(values)
     except psycopg.Error as failure:
         error: Any = failure  # SQLAlchemy types it as its own view of a driver's error
         lost = dialect.is_disconnect(error, raw, None)
