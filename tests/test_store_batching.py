@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import postgres_database
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from statements import counted
@@ -40,7 +41,7 @@ from attribution.store import (
     waive,
 )
 from attribution.store.models import FindingEvent, FindingRow, Run
-from attribution.store.transactions import insert_rows, table
+from attribution.store.transactions import insert_rows, insert_rows_keyed, table
 
 # One statement for each table written (pages, page_fetches, images, appearances,
 # findings new and seen again, finding_events, runs, run_targets) and one to read the
@@ -313,3 +314,28 @@ def test_a_listener_that_marks_each_statement_does_not_stop_rows_being_copied(
     finally:
         event.remove(db.engine, "before_cursor_execute", mark)
     assert len(list_findings(db)) == 3 + 1
+
+
+@pytest.mark.usefixtures("copied")
+def test_rows_whose_ids_come_from_no_sequence_of_their_own_are_inserted() -> None:
+    # On PostgreSQL, ids are taken ahead only from the sequence the id column owns; where
+    # it draws from another, the rows are inserted and the ids read back.
+    from sqlalchemy import Column, Integer, MetaData, String, Table, text
+
+    probe = Table(
+        "probe_keyed",
+        MetaData(),
+        Column("id", Integer, primary_key=True, server_default=text("nextval('probe_ids')")),
+        Column("name", String(20), nullable=False, unique=True),
+    )
+    with postgres_database() as url:
+        db = open_database(url, auto_upgrade=True)
+        try:
+            with db.engine.begin() as connection:
+                connection.execute(text("CREATE SEQUENCE probe_ids START 7"))
+            probe.create(db.engine)
+            with db.sessions.begin() as session:
+                ids = insert_rows_keyed(session, probe, [{"name": "a"}, {"name": "b"}], "name")
+        finally:
+            db.close()
+    assert ids == {"a": 7, "b": 8}

@@ -91,19 +91,29 @@ def insert_rows_keyed(
     """Insert ``rows`` into ``target`` as :func:`insert_rows` does; the id each row was
     given, by its value of the column ``key`` (unique among the rows).
 
-    On PostgreSQL, when they are many, the ids are taken from the table's sequence first, all in one
-    statement, and the rows copied with them: a multi-row INSERT ... RETURNING of a
-    batch of pages' findings had thousands of placeholders to send and parse."""
+    On PostgreSQL, when they are many, the ids are taken from the table's sequence
+    first, all in one statement, and the rows copied with them: a multi-row INSERT ...
+    RETURNING of a batch of pages' findings had thousands of placeholders to send and
+    parse."""
     if not rows:
         return {}
     if not _copies(session, target, rows):
-        returned = session.execute(target.insert().returning(target.c[key], target.c.id), rows)
-        return {value: ident for value, ident in returned}
+        return _inserted_returning(session, target, rows, key)
     sequence = func.pg_get_serial_sequence(target.name, "id")
     taken = select(func.nextval(sequence)).select_from(func.generate_series(1, len(rows)))
     ids = list(session.scalars(taken))
+    if None in ids:  # the ids are drawn from no sequence of the column's own
+        return _inserted_returning(session, target, rows, key)
     _copy_rows(session, target, rows, ids)
     return {row[key]: ident for row, ident in zip(rows, ids, strict=True)}
+
+
+def _inserted_returning(
+    session: Session, target: Table, rows: Sequence[Mapping[str, Any]], key: str
+) -> dict[Any, int]:
+    """Insert ``rows`` in one statement; the id each was given, by its ``key``."""
+    returned = session.execute(target.insert().returning(target.c[key], target.c.id), rows)
+    return {value: ident for value, ident in returned}
 
 
 # The fewest rows copied rather than inserted: a COPY waits on the server twice (to
