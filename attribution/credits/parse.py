@@ -494,22 +494,16 @@ def _remove_spans(text: str, mentions: Sequence[LicenceMention]) -> str:
 
 
 def _read(
-    text: str,
-    kb: KnowledgeBase,
-    *,
-    platform_credit: bool,
-    needles: frozenset[str] | None = None,
+    text: str, kb: KnowledgeBase, *, platform_credit: bool, needles: frozenset[str]
 ) -> _Reading:
     """Read people, providers, a source and a rights holder from the licence-free text.
 
     With ``platform_credit`` (a licence is stated and a platform such as Flickr is
     named) other bodies named are the work's authors, not its providers. ``needles``
-    are :func:`_needle_groups` of the lower-cased text, when they are known already.
+    are :func:`_needle_groups` of the lower-cased text (read with its words).
     """
     reading = _Reading(licensed=platform_credit)
     lowered = text.lower()
-    if needles is None:
-        needles = _needle_groups(lowered)
     if "own-work" in needles and _OWN_WORK.search(text):
         text = _OWN_WORK_BY.sub("", _OWN_WORK.sub(" / ", text), count=1)
     if "edit" in needles or _LONG_NUMBER.search(text):
