@@ -129,12 +129,7 @@ def _copies(session: Session, target: Table, rows: Sequence[Mapping[str, Any]]) 
     dialect = session.get_bind().dialect
     if len(rows) < COPIED_FROM or dialect.name != "postgresql" or dialect.driver != "psycopg":
         return False
-    given = rows[0].keys()
-    return all(
-        column.default is None or isinstance(column.default, ScalarElementColumnDefault)
-        for column in target.columns
-        if column.name not in given
-    )
+    return _python_defaults(target, list(rows[0])) is not None
 
 
 def _copy_rows(
@@ -152,6 +147,7 @@ def _copy_rows(
     dialect = session.get_bind().dialect
     given = list(rows[0])
     defaults = _python_defaults(target, given)
+    assert defaults is not None  # (see _copies)
     names = [*(["id"] if ids is not None else []), *given, *defaults]
     convert = [target.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
     converting = [(place, process) for place, process in enumerate(convert) if process]
@@ -183,15 +179,19 @@ def _copy_rows(
         ) from error
 
 
-def _python_defaults(target: Table, given: Sequence[str]) -> dict[str, Any]:
-    """The columns of ``target`` not ``given`` whose default is a value set in Python,
-    with it: an INSERT adds them, a COPY must be told (one set in the database, the
-    COPY leaves to the database)."""
-    return {
-        column.name: column.default.arg
-        for column in target.columns
-        if column.name not in given and isinstance(column.default, ScalarElementColumnDefault)
-    }
+def _python_defaults(target: Table, given: Sequence[str]) -> dict[str, Any] | None:
+    """The columns of ``target`` not ``given`` whose default is set in Python, with its
+    value: an INSERT adds them, a COPY must be told (a default set in the database, the
+    COPY leaves to the database). None when one of them is computed for each row (a
+    function, an SQL expression), which a COPY cannot be given."""
+    defaults: dict[str, Any] = {}
+    for column in target.columns:
+        if column.name in given or column.default is None:
+            continue
+        if not isinstance(column.default, ScalarElementColumnDefault):
+            return None
+        defaults[column.name] = column.default.arg
+    return defaults
 
 
 def transaction(db: Database, work: Callable[[Session], T], attempts: int = 4) -> T:
