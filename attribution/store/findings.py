@@ -20,7 +20,13 @@ from attribution.records import (
 )
 from attribution.store.evidence import image_evidence
 from attribution.store.models import FindingEvent, FindingRow, Image, Page, Waiver
-from attribution.store.transactions import aware, insert_rows, insert_rows_keyed, table
+from attribution.store.transactions import (
+    aware,
+    insert_rows,
+    insert_rows_keyed,
+    on_postgres,
+    table,
+)
 
 if TYPE_CHECKING:
     from attribution.records import (
@@ -131,7 +137,7 @@ def _stored_findings(
     waived = exists().where(Waiver.finding_id == findings.c.id, active_waiver(today))
     columns = select(*findings.c, waived.label("waived"))
     unique = list(dict.fromkeys(identities))
-    postgres = session.get_bind().dialect.name == "postgresql"
+    postgres = on_postgres(session)
     size = max(len(unique), 1) if postgres else 500  # SQLite: placeholders a statement
     chunks = [unique[start : start + size] for start in range(0, len(unique), size)] or [[]]
     on_pages = and_(

@@ -35,7 +35,14 @@ from attribution.store.models import (
     url_key,
 )
 from attribution.store.runs import DONE, PENDING, finished_already
-from attribution.store.transactions import insert_rows, now, table, transaction, upsert
+from attribution.store.transactions import (
+    insert_rows,
+    now,
+    on_postgres,
+    table,
+    transaction,
+    upsert,
+)
 
 if TYPE_CHECKING:
     from attribution.records import PageResult
@@ -393,7 +400,7 @@ def _add_targets(
         .scalar_subquery()
     )
     columns = ["run_id", "position", "target", "status", "page_id", "finished_at"]
-    postgres = session.get_bind().dialect.name == "postgresql"
+    postgres = on_postgres(session)
     for start in range(0, len(added), TARGETS_A_STATEMENT):
         chunk = added[start : start + TARGETS_A_STATEMENT]
         rows = _numbered_arrays(chunk) if postgres else _numbered_terms(chunk)

@@ -57,6 +57,11 @@ def table(model: type[Base]) -> Table:
     return Base.metadata.tables[model.__tablename__]
 
 
+def on_postgres(session: Session) -> bool:
+    """Whether the session's database is PostgreSQL (else SQLite)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def upsert(session: Session, target: Table) -> sqlite.Insert | postgresql.Insert:
     """An INSERT into ``target`` that can take ``ON CONFLICT`` clauses, in the dialect of
     the session's database (SQLite or PostgreSQL)."""
