@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup, SoupStrainer
 from bs4.element import PageElement, Tag
 from extraction_gold import gold_pages
+from fuzz.corpus import load_realpages, realpages_missing
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +35,9 @@ PAGES = [
     b"<html><body><p>a</p></body></html>after the end<p>more</p>\n",
     b"<table>loose text<tr><td>cell</td>more</tr></table><select><option>x<option>y</select>",
     b"",
+    # white space of every kind between class names (str.split and bs4's \S+ agree)
+    "<p class='a\u00a0b\u2003c\u3000d\x1ce\x85f g\u200bh'>words</p>".encode(),
+    b"<ruby>x<rt>y</rt><rp>(</rp></ruby><br><hr/><img src=a.jpg><meta name=x content=y>",
 ]
 
 
@@ -51,11 +55,45 @@ def _shape(soup: BeautifulSoup) -> list[tuple[str, str, object, object]]:
     return shape
 
 
+def _nodes(soup: BeautifulSoup) -> list[PageElement]:
+    """Every node below the soup, the soup first, by walking each element's contents
+    (not the links between nodes, which the comparison checks)."""
+    nodes: list[PageElement] = []
+    waiting: list[PageElement] = [soup]
+    while waiting:
+        node = waiting.pop()
+        nodes.append(node)
+        if isinstance(node, Tag):
+            waiting.extend(reversed(node.contents))
+    return nodes
+
+
+def _fields(soup: BeautifulSoup) -> list[tuple[str, dict[str, object]]]:
+    """Every node's class and every field it holds, a node it links to given as its
+    place among the nodes: the whole state a tree's user can reach."""
+    nodes = _nodes(soup)
+    place = {id(node): number for number, node in enumerate(nodes)}
+
+    def seen(value: object) -> object:
+        if isinstance(value, PageElement):
+            return ("node", place.get(id(value), "outside the tree"))
+        if isinstance(value, list):
+            return (type(value).__name__, [seen(item) for item in value])
+        return value
+
+    fields = []
+    for node in nodes[1:]:  # (the soup itself is made by bs4 whichever the builder)
+        held = {name: seen(value) for name, value in vars(node).items()}
+        fields.append((type(node).__name__, held))
+    return fields
+
+
 def _same_tree(html: bytes | str) -> None:
     ours = BeautifulSoup(html, builder=LeanLXMLTreeBuilder())
     theirs = BeautifulSoup(html, "lxml")
     assert ours.decode() == theirs.decode()
     assert _shape(ours) == _shape(theirs)
+    assert _fields(ours) == _fields(theirs)
 
 
 @pytest.mark.parametrize("html", PAGES)
@@ -65,6 +103,14 @@ def test_same_tree_as_bs4(html: bytes) -> None:
 
 def test_same_tree_for_the_gold_pages() -> None:
     for page in gold_pages():
+        _same_tree(page.html)
+
+
+def test_same_tree_for_the_real_pages() -> None:
+    missing = realpages_missing()
+    if missing:
+        pytest.skip(missing)
+    for page in load_realpages():
         _same_tree(page.html)
 
 

@@ -3,12 +3,15 @@
 For every element bs4's builder copies the attributes twice, looks for XML namespaces in
 the tag's and each attribute's name, and asks of every attribute whether it holds a list
 of words (``class``); the soup then asks whether the element is to be kept and of which
-class to make it. An HTML page has no namespaces: an element without them (every element
-lxml's HTML parser reports, in practice) takes the short way here, any other takes bs4's
-own; a soup that keeps every element and string as bs4's plain classes (as parsing a
-page here does) is not asked, and the text read between elements is made a string of the
-tree directly. Which attributes are lists is looked up once per tag name. The tests compare
-the trees with bs4's own, node by node.
+class to make it, and the element's constructor works out again, field by field, what is
+the same for every element of the page. An HTML page has no namespaces: an element
+without them (every element lxml's HTML parser reports, in practice) takes the short way
+here, any other takes bs4's own. For a soup that keeps every element and string as bs4's
+plain classes (as parsing a page here does), the elements and the strings between them
+are made here with the fields bs4 gives them, set once each, and pushed and popped as the
+soup would. Which attributes are lists is looked up once per tag name. The tests compare
+the trees with bs4's own, node by node and field by field, on made-up, gold and real
+pages.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 import bs4
 from bs4 import BeautifulSoup
 from bs4.builder._lxml import LXMLTreeBuilder
-from bs4.element import NavigableString, Tag, nonwhitespace_re
+from bs4.element import NavigableString, Tag
 
 
 class LeanLXMLTreeBuilder(LXMLTreeBuilder):
@@ -31,12 +34,14 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
         # tag name -> the attributes of that tag holding lists of words, for every page
         self._list_attributes = _LIST_ATTRIBUTES
         self._plain = False  # see initialize_soup
+        self._soup_class: type[BeautifulSoup] = BeautifulSoup
 
     def initialize_soup(self, soup: BeautifulSoup) -> None:
         """Bind the builder to the soup it builds; note whether that soup keeps every
         element and string as bs4's plain classes (then the soup need not be asked)."""
         super().initialize_soup(soup)
         self._plain = soup.parse_only is None and not soup.element_classes
+        self._soup_class = soup.__class__
 
     def start(self, tag: Any, attrib: Any, nsmap: Any = None) -> None:
         """An element opens: its attributes as bs4 would store them, without
@@ -55,13 +60,63 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
         # What soup.handle_starttag does when it keeps every element as a plain Tag.
         self._end_data(soup)
         before = soup._most_recent_element
-        element = Tag(
-            soup, self, tag, None, None, attrs, soup.currentTag, before, namespaces=namespaces
-        )
+        parent = soup.currentTag
+        if tag == "meta":  # (bs4's own constructor sets up its charset for output)
+            element = Tag(soup, self, tag, None, None, attrs, parent, before, namespaces=namespaces)
+        else:
+            element = self._new_tag(tag, attrs, parent, before, namespaces)
+        soup._most_recent_element = element
+        # What soup.pushTag does.
+        if parent is not None:
+            parent.contents.append(element)
+        soup.tagStack.append(element)
+        soup.currentTag = element
+        if tag != soup.ROOT_TAG_NAME:
+            soup.open_tag_counter[tag] += 1
+        if tag in self.preserve_whitespace_tags:
+            soup.preserve_whitespace_tag_stack.append(element)
+        if tag in self.string_containers:
+            soup.string_container_stack.append(element)
+
+    def _new_tag(
+        self, name: str, attrs: Any, parent: Tag | None, before: Any, namespaces: Any
+    ) -> Tag:
+        """The element ``Tag(soup, self, name, None, None, attrs, parent, before,
+        namespaces=namespaces)`` makes for a tag other than ``<meta>``, its fields set
+        here rather than worked out in turn for each element."""
+        element: Tag = _bare_tag(Tag)
+        element.parser_class = self._soup_class
+        element.name = name
+        element.namespace = None
+        element._namespaces = namespaces or {}
+        element.prefix = None
+        element.sourceline = None
+        element.sourcepos = None
+        element.attribute_value_list_class = self.attribute_value_list_class
+        element.attrs = self._replace_cdata_list_attribute_values(name, attrs)
+        element.known_xml = self.is_xml
+        element.contents = []
+        # PageElement.setup(parent, before)
+        element.parent = parent
+        element.previous_element = before
         if before is not None:
             before.next_element = element
-        soup._most_recent_element = element
-        soup.pushTag(element)
+        element.next_element = None
+        element.next_sibling = None
+        previous_sibling = parent.contents[-1] if parent is not None and parent.contents else None
+        element.previous_sibling = previous_sibling
+        if previous_sibling is not None:
+            previous_sibling.next_sibling = element
+        element.hidden = False
+        empty = self.empty_element_tags
+        element.can_be_empty_element = empty is None or name in empty
+        element.cdata_list_attributes = self.cdata_list_attributes
+        element.preserve_whitespace_tags = self.preserve_whitespace_tags
+        container = self.string_containers.get(name)
+        element.interesting_string_types = (
+            Tag.MAIN_CONTENT_STRING_TYPES if container is None else {container}
+        )
+        return element
 
     def end(self, tag: Any) -> None:
         """An element closes."""
@@ -74,7 +129,17 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
             soup.handle_endtag(tag, None)
             return
         self._end_data(soup)
-        soup._popToTag(tag, None)
+        current = soup.currentTag
+        if (
+            current is not None
+            and current.name == tag
+            and current.prefix is None
+            and tag != soup.ROOT_TAG_NAME
+            and soup.open_tag_counter.get(tag)
+        ):
+            soup.popTag()  # the element open last closes: what _popToTag does first
+        else:
+            soup._popToTag(tag, None)
 
     def data(self, data: Any) -> None:
         """Text: kept until the next element opens or closes (``soup.handle_data``)."""
@@ -96,11 +161,28 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
         kind = NavigableString
         if soup.string_container_stack:
             kind = self.string_containers.get(soup.string_container_stack[-1].name, kind)
-        string = kind(text)
         parent = soup.currentTag
         assert parent is not None  # the soup itself at least, while parsing
         relink = parent.next_element is not None  # (before the string is linked in)
-        string.setup(parent, soup._most_recent_element)
+        before = soup._most_recent_element
+        if kind.__new__ is _STRING_NEW:
+            # kind(text), then string.setup(parent, before), each field set once
+            string = _bare_string(kind, text)
+            string.hidden = False
+            string.parent = parent
+            string.previous_element = before
+            if before is not None:
+                before.next_element = string
+            string.next_element = None
+            string.next_sibling = None
+            siblings = parent.contents
+            previous_sibling = siblings[-1] if siblings else None
+            string.previous_sibling = previous_sibling
+            if previous_sibling is not None:
+                previous_sibling.next_sibling = string
+        else:
+            string = kind(text)
+            string.setup(parent, before)
         soup._most_recent_element = string
         parent.contents.append(string)
         if relink:
@@ -123,7 +205,8 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
             if key in lists:
                 value = attrs[key]
                 if isinstance(value, str):
-                    attrs[key] = self.attribute_value_list_class(nonwhitespace_re.findall(value))
+                    # (str.split splits where bs4's pattern, \S+, does: every code point agrees)
+                    attrs[key] = self.attribute_value_list_class(value.split())
         return attrs
 
     def _lists_of(self, tag_name: str) -> frozenset[str]:
@@ -133,6 +216,9 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
 
 
 _ASCII_SPACES = BeautifulSoup.ASCII_SPACES
+_bare_tag = object.__new__  # a Tag without __init__ run (it has no __new__ of its own)
+_bare_string = str.__new__  # a string of the tree before its fields are set
+_STRING_NEW = NavigableString.__new__
 
 _LIST_ATTRIBUTES: dict[str, frozenset[str]] = {}
 _KEPT_NAMES = 1024
