@@ -201,12 +201,12 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
                 self._list_attributes[tag_name] = lists
         if lists.isdisjoint(attrs):
             return attrs
-        for key in list(attrs):
-            if key in lists:
-                value = attrs[key]
-                if isinstance(value, str):
-                    # (str.split splits where bs4's pattern, \S+, does: every code point agrees)
-                    attrs[key] = self.attribute_value_list_class(value.split())
+        for key in lists:  # (a few names: those of the attributes are more)
+            value = attrs.get(key)
+            if isinstance(value, str):
+                # str.split splits where bs4's pattern, \S+, does (every code point
+                # agrees); both of bs4's attribute dictionaries store a list as given.
+                _store(attrs, key, self.attribute_value_list_class(value.split()))
         return attrs
 
     def _lists_of(self, tag_name: str) -> frozenset[str]:
@@ -219,6 +219,7 @@ _ASCII_SPACES = BeautifulSoup.ASCII_SPACES
 _bare_tag = object.__new__  # a Tag without __init__ run (it has no __new__ of its own)
 _bare_string = str.__new__  # a string of the tree before its fields are set
 _STRING_NEW = NavigableString.__new__
+_store = dict.__setitem__
 
 _LIST_ATTRIBUTES: dict[str, frozenset[str]] = {}
 _KEPT_NAMES = 1024
