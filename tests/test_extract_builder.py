@@ -79,6 +79,8 @@ def _fields(soup: BeautifulSoup) -> list[tuple[str, dict[str, object]]]:
             return ("node", place.get(id(value), "outside the tree"))
         if isinstance(value, list):
             return (type(value).__name__, [seen(item) for item in value])
+        if isinstance(value, dict):
+            return (type(value).__name__, {key: seen(item) for key, item in value.items()})
         return value
 
     fields = []
@@ -133,6 +135,54 @@ def test_a_soup_that_filters_or_makes_its_own_tags_is_asked_as_bs4_asks() -> Non
     made = BeautifulSoup(html, builder=LeanLXMLTreeBuilder(), element_classes={Tag: Marked})
     assert all(isinstance(tag, Marked) for tag in made.find_all(True))
     assert _shape(made) == _shape(BeautifulSoup(html, "lxml"))
+
+
+class Logged(BeautifulSoup):
+    """A soup of the caller's own, which notes the tags it opens and closes."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.opened: list[str] = []
+        self.closed: list[str] = []
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def pushTag(self, tag: Tag) -> None:
+        self.opened.append(tag.name)
+        super().pushTag(tag)
+
+    def popTag(self) -> Tag | None:
+        popped = self.tagStack[-1].name
+        self.closed.append(popped)
+        return super().popTag()
+
+
+def test_a_soup_of_the_callers_own_class_is_asked_as_bs4_asks() -> None:
+    html = PAGES[0] + PAGES[6]
+    ours = Logged(html, builder=LeanLXMLTreeBuilder())
+    theirs = Logged(html, "lxml")
+    assert ours.opened == theirs.opened
+    assert "a" in ours.opened
+    assert ours.closed == theirs.closed
+    assert _shape(ours) == _shape(theirs)
+
+
+@pytest.mark.parametrize("lists", [None, {"*": ["class"]}, {"a": ["rel", "rev"]}])
+def test_the_attributes_a_builder_is_told_hold_lists_are_split_and_no_others(
+    lists: dict[str, list[str]] | None,
+) -> None:
+    html = PAGES[0] + PAGES[5]
+    BeautifulSoup(html, builder=LeanLXMLTreeBuilder())  # (the defaults, read first)
+    ours = BeautifulSoup(html, builder=LeanLXMLTreeBuilder(multi_valued_attributes=lists))
+    theirs = BeautifulSoup(html, "lxml", multi_valued_attributes=lists)
+    assert _fields(ours) == _fields(theirs)
+
+
+def test_attributes_in_a_mapping_of_the_callers_own_are_split_as_bs4_splits() -> None:
+    from collections import UserDict
+
+    attrs = UserDict({"class": "a  b", "id": "x"})
+    tag = Tag(None, LeanLXMLTreeBuilder(), "p", attrs=attrs)
+    assert tag.attrs["class"] == ["a", "b"]
+    assert tag.attrs["id"] == "x"
 
 
 @pytest.mark.parametrize(

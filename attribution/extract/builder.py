@@ -21,27 +21,31 @@ from typing import Any
 import bs4
 from bs4 import BeautifulSoup
 from bs4.builder._lxml import LXMLTreeBuilder
-from bs4.element import NavigableString, Tag
+from bs4.element import HTMLAttributeDict, NavigableString, Tag, XMLAttributeDict
 
 
 class LeanLXMLTreeBuilder(LXMLTreeBuilder):
     """``BeautifulSoup(html, "lxml")``'s builder with a shorter path for elements
     without namespaces; see the module's docstring."""
 
-    def __init__(self) -> None:
-        """A builder with bs4's defaults (which attributes hold lists among them)."""
-        super().__init__()
-        # tag name -> the attributes of that tag holding lists of words, for every page
-        self._list_attributes = _LIST_ATTRIBUTES
+    def __init__(self, **settings: Any) -> None:
+        """A builder with bs4's settings (``multi_valued_attributes`` and the rest, as
+        bs4's own builder takes them)."""
+        super().__init__(**settings)
+        # tag name -> the attributes of that tag holding lists of words: kept for every
+        # page while they are bs4's defaults, for this builder alone otherwise
+        self._list_attributes: dict[str, frozenset[str]] = {}
+        self._lists_for: object = None  # the settings _list_attributes were read from
         self._plain = False  # see initialize_soup
-        self._soup_class: type[BeautifulSoup] = BeautifulSoup
 
     def initialize_soup(self, soup: BeautifulSoup) -> None:
-        """Bind the builder to the soup it builds; note whether that soup keeps every
-        element and string as bs4's plain classes (then the soup need not be asked)."""
+        """Bind the builder to the soup it builds; note whether that soup is bs4's own
+        class keeping every element and string as bs4's plain classes (then the soup
+        need not be asked: a subclass may do more when a tag opens or closes)."""
         super().initialize_soup(soup)
-        self._plain = soup.parse_only is None and not soup.element_classes
-        self._soup_class = soup.__class__
+        self._plain = (
+            type(soup) is BeautifulSoup and soup.parse_only is None and not soup.element_classes
+        )
 
     def start(self, tag: Any, attrib: Any, nsmap: Any = None) -> None:
         """An element opens: its attributes as bs4 would store them, without
@@ -85,7 +89,7 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
         namespaces=namespaces)`` makes for a tag other than ``<meta>``, its fields set
         here rather than worked out in turn for each element."""
         element: Tag = _bare_tag(Tag)
-        element.parser_class = self._soup_class
+        element.parser_class = BeautifulSoup  # (a plain soup's class: see initialize_soup)
         element.name = name
         element.namespace = None
         element._namespaces = namespaces or {}
@@ -150,8 +154,8 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
     def _end_data(self, soup: BeautifulSoup) -> None:
         """What ``soup.endData()`` does for a soup of plain classes: the text read since
         the last element becomes a string of the tree (white space alone, one space or
-        line break, outside ``<pre>``; a script's or style's own kind of string inside
-        one)."""
+        line break, outside ``<pre>`` and ``<textarea>``; inside a script, style,
+        template, ``<rt>`` or ``<rp>``, that element's own kind of string)."""
         if not soup.current_data:
             return
         text = "".join(soup.current_data)
@@ -193,6 +197,10 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
         place, as bs4 does."""
         if not attrs or not self.cdata_list_attributes:
             return attrs
+        if self._lists_for is not self.cdata_list_attributes:
+            self._lists_for = self.cdata_list_attributes
+            defaults = self.cdata_list_attributes is self.DEFAULT_CDATA_LIST_ATTRIBUTES
+            self._list_attributes = _DEFAULT_LIST_ATTRIBUTES if defaults else {}
         lists = self._list_attributes.get(tag_name)
         if lists is None:
             lists = self._lists_of(tag_name)
@@ -204,9 +212,12 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
         for key in lists:  # (a few names: those of the attributes are more)
             value = attrs.get(key)
             if isinstance(value, str):
-                # str.split splits where bs4's pattern, \S+, does (every code point
-                # agrees); both of bs4's attribute dictionaries store a list as given.
-                _store(attrs, key, self.attribute_value_list_class(value.split()))
+                # (str.split splits where bs4's pattern, \S+, does: every code point agrees)
+                words = self.attribute_value_list_class(value.split())
+                if type(attrs) in _LIST_STORED_AS_GIVEN:
+                    _store(attrs, key, words)
+                else:
+                    attrs[key] = words
         return attrs
 
     def _lists_of(self, tag_name: str) -> frozenset[str]:
@@ -221,7 +232,10 @@ _bare_string = str.__new__  # a string of the tree before its fields are set
 _STRING_NEW = NavigableString.__new__
 _store = dict.__setitem__
 
-_LIST_ATTRIBUTES: dict[str, frozenset[str]] = {}
+_DEFAULT_LIST_ATTRIBUTES: dict[str, frozenset[str]] = {}  # (for bs4's default settings)
+# bs4's attribute dictionaries, which store a list as dict does (their __setitem__ only
+# converts None, booleans and numbers).
+_LIST_STORED_AS_GIVEN = (XMLAttributeDict, HTMLAttributeDict)
 _KEPT_NAMES = 1024
 _KEPT_NAME_LENGTH = 64
 
