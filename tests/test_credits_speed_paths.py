@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from attribution.credits import licence_names, parse
+from attribution.credits import captions, licence_names, parse
 from attribution.credits.needles import needle_alternation, scan_alternation, words_within
 from attribution.credits.vocabulary import MARKERS
 from attribution.licences import default_knowledge_base
@@ -176,3 +178,40 @@ def test_licences_are_found_as_by_every_pattern(text: str) -> None:
             text,
             lowered,
         )
+
+
+_SPACES = " \t\n\u00a0\u2003\x1c"  # white space of several kinds, as \s reads it
+
+
+def _repeated_tail_cases() -> st.SearchStrategy[str]:
+    """Texts that end with a phrase printed twice, and texts near them."""
+    # (no "." but as the first character: what the pattern takes for a phrase)
+    phrase = st.builds(
+        str.__add__, st.sampled_from("a.b "), st.text(alphabet="abc" + _SPACES, max_size=85)
+    )
+    space = st.text(alphabet=_SPACES, min_size=0, max_size=3)
+    before = st.text(alphabet="abc." + _SPACES, max_size=40)
+    return st.one_of(
+        st.builds(lambda b, p, w, v: b + p + w + p + v, before, phrase, space, space),
+        st.text(alphabet="ab.c" + _SPACES, max_size=120),
+    )
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_repeated_tail_cases())
+def test_the_quick_test_for_a_repeated_tail_passes_every_text_the_pattern_matches(
+    text: str,
+) -> None:
+    if captions._REPEATED_TAIL.search(text):
+        assert captions.may_end_repeated(text)
+
+
+def test_the_quick_test_for_a_repeated_tail_on_the_corpora() -> None:
+    texts = corpus_texts()
+    for text in texts:
+        if captions._REPEATED_TAIL.search(text):
+            assert captions.may_end_repeated(text), text
+    assert captions.may_end_repeated("A caption. Jane Doe/NPR Jane Doe/NPR")
+    assert not captions.may_end_repeated("The harbour at dawn. Photo: Jane Doe/NPR")
+    # (the quick test leaves most texts to no pattern at all)
+    assert sum(map(captions.may_end_repeated, texts)) < len(texts) / 10

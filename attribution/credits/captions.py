@@ -75,6 +75,33 @@ _TRAILING_BRACKET = lazy_compile(r"\s*+[(\[](?P<credit>[^()\[\]]{2,160})[)\]]\s*
 _SENTENCE_END = lazy_compile(r"(?<=[.!?])\s++(?=\S)|(?<=[.!?][”\"])\s++(?=\S)|\s++[|•·–—]\s++")
 _CAPTION_WIDGETS = lazy_compile(r"\b(?:hide|toggle|show)\s+caption\b", re.IGNORECASE)
 _REPEATED_TAIL = lazy_compile(r"(\S[^.]{2,80}?)\s+\1\s*$")
+_REPEATED_MOST = 81  # the longest phrase _REPEATED_TAIL takes
+
+
+def may_end_repeated(text: str) -> bool:
+    """False only when ``text`` cannot end with a phrase printed twice, as
+    ``_REPEATED_TAIL`` reads one (tried at every place in the text, that pattern cost a
+    third of splitting a caption).
+
+    Such a phrase, as it ends the text, starts a word (after white space) within its last
+    81 characters and has no "." but as its first character, and the text before the
+    white space in front of it ends with the same phrase; a test of each such word
+    tells. (White space here is what ``\\s`` matches: ``str.isspace``.)"""
+    end = len(text.rstrip())
+    start = end - 1
+    while start > 0 and end - start <= _REPEATED_MOST:
+        if not text[start].isspace() and text[start - 1].isspace():
+            before = start - 1
+            while before > 0 and text[before - 1].isspace():
+                before -= 1
+            if text.endswith(text[start:end], 0, before):
+                return True
+        if text[start] == ".":
+            return False  # (a phrase beginning before it would hold it)
+        start -= 1
+    return False
+
+
 _BBC_CAPTION = lazy_compile(r"\s*+\bimage\s+caption\s*,\s*", re.IGNORECASE)
 
 Finder = Callable[[str, KnowledgeBase], "tuple[str, str] | None"]
@@ -90,7 +117,9 @@ def split_caption_credit(
     """
     kb = kb or default_knowledge_base()
     text = _CAPTION_WIDGETS.sub(" ", clean_text(text))
-    text = clean_text(_REPEATED_TAIL.sub(r"\1", text))  # NPR prints the credit twice
+    if may_end_repeated(text):  # NPR prints the credit twice
+        text = _REPEATED_TAIL.sub(r"\1", text)
+    text = clean_text(text)
     if not text:
         return None, None
     parts = _BBC_CAPTION.split(text, maxsplit=1)
