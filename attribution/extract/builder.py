@@ -21,7 +21,7 @@ from typing import Any
 import bs4
 from bs4 import BeautifulSoup
 from bs4.builder._lxml import LXMLTreeBuilder
-from bs4.element import HTMLAttributeDict, NavigableString, Tag, XMLAttributeDict
+from bs4.element import HTMLAttributeDict, NavigableString, PageElement, Tag, XMLAttributeDict
 
 
 class LeanLXMLTreeBuilder(LXMLTreeBuilder):
@@ -100,17 +100,7 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
         element.attrs = self._replace_cdata_list_attribute_values(name, attrs)
         element.known_xml = self.is_xml
         element.contents = []
-        # PageElement.setup(parent, before)
-        element.parent = parent
-        element.previous_element = before
-        if before is not None:
-            before.next_element = element
-        element.next_element = None
-        element.next_sibling = None
-        previous_sibling = parent.contents[-1] if parent is not None and parent.contents else None
-        element.previous_sibling = previous_sibling
-        if previous_sibling is not None:
-            previous_sibling.next_sibling = element
+        _link_in(element, parent, before)
         element.hidden = False
         empty = self.empty_element_tags
         element.can_be_empty_element = empty is None or name in empty
@@ -173,17 +163,7 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
             # kind(text), then string.setup(parent, before), each field set once
             string = _bare_string(kind, text)
             string.hidden = False
-            string.parent = parent
-            string.previous_element = before
-            if before is not None:
-                before.next_element = string
-            string.next_element = None
-            string.next_sibling = None
-            siblings = parent.contents
-            previous_sibling = siblings[-1] if siblings else None
-            string.previous_sibling = previous_sibling
-            if previous_sibling is not None:
-                previous_sibling.next_sibling = string
+            _link_in(string, parent, before)
         else:
             string = kind(text)
             string.setup(parent, before)
@@ -224,6 +204,21 @@ class LeanLXMLTreeBuilder(LXMLTreeBuilder):
         """The attributes of a tag name that hold lists of words."""
         listed = self.cdata_list_attributes or {}
         return frozenset(listed.get("*", ())) | frozenset(listed.get(tag_name.lower(), ()))
+
+
+def _link_in(node: PageElement, parent: Tag | None, before: PageElement | None) -> None:
+    """What ``node.setup(parent, before)`` does for a node new to the tree: it comes
+    after ``before`` in document order and last among ``parent``'s children so far."""
+    node.parent = parent
+    node.previous_element = before
+    if before is not None:
+        before.next_element = node
+    node.next_element = None
+    node.next_sibling = None
+    previous_sibling = parent.contents[-1] if parent is not None and parent.contents else None
+    node.previous_sibling = previous_sibling
+    if previous_sibling is not None:
+        previous_sibling.next_sibling = node
 
 
 _ASCII_SPACES = BeautifulSoup.ASCII_SPACES
