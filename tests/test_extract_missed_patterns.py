@@ -48,6 +48,61 @@ def test_a_real_src_is_not_replaced_by_other_data_attributes() -> None:
     assert sources(html) == ["https://news.example.com/m/river.jpg"]
 
 
+def test_beside_a_real_src_an_attribute_named_for_a_larger_size_is_a_variant() -> None:
+    # A gallery thumbnail whose full picture a click opens, and WordPress's original
+    # upload beside the size the article shows: the picture shown is the src.
+    html = page(
+        "<p>Text.</p><figure><a href='/gallery/best-of?img=1'><img alt='' "
+        "src='https://cdn.example.com/53e77eaa/_w.150_h.150_s.centercrop_/bloody%20beer.jpg' "
+        "data-full-img-src='https://cdn.example.com/53e77eaa._w.540_s.fit_.jpg'></a>"
+        "<figcaption>A cocktail. Photo: E. Bar</figcaption></figure>"
+        "<figure><img src='/wp/2024/05/harbour-1024x683.jpg' "
+        "data-orig-file='/wp/2024/05/harbour.jpg' alt='Harbour'>"
+        "<figcaption>The harbour. Photo: F. Quay</figcaption></figure>"
+    )
+    images = extract_page(html, BASE).images
+    assert [image.src for image in images] == [
+        "https://cdn.example.com/53e77eaa/_w.150_h.150_s.centercrop_/bloody%20beer.jpg",
+        "https://news.example.com/wp/2024/05/harbour-1024x683.jpg",
+    ]
+    assert [image.credit for image in images] == ["E. Bar", "F. Quay"]
+
+
+def test_without_a_real_src_an_attribute_named_for_a_larger_size_is_the_picture() -> None:
+    html = page(
+        "<p>Text.</p><figure><img src='/img/blank.gif' alt='Pier' "
+        "data-full-src='/media/pier.jpg'><figcaption>The pier. Photo: G. Tide"
+        "</figcaption></figure>"
+    )
+    assert sources(html) == ["https://news.example.com/media/pier.jpg"]
+
+
+def test_an_image_without_src_names_its_picture_in_an_attribute_html_does_not_define() -> None:
+    # A slider's script copies "content" into src when the slide is shown.
+    html = page(
+        "<p>Text.</p><div class='slider'>"
+        "<figure class='active'><img alt='' data-lazyenabled='1' "
+        "src='/assets/article_image/worms-01.jpg' width='660' height='397'>"
+        "<figcaption><p>Worms turn waste into soil.</p>"
+        "<span class='image-credits'>Foto: H. Garden</span></figcaption></figure>"
+        "<figure><img alt='' data-lazyenabled='1' "
+        "content='/assets/article_image/worms-02.jpg' width='660' height='397'>"
+        "<figcaption><p>Mark the parts.</p>"
+        "<span class='image-credits'>Foto: H. Garden</span></figcaption></figure></div>"
+    )
+    images = extract_page(html, BASE).images
+    assert [image.src for image in images] == [
+        "https://news.example.com/assets/article_image/worms-01.jpg",
+        "https://news.example.com/assets/article_image/worms-02.jpg",
+    ]
+    assert [image.credit for image in images] == ["H. Garden", "H. Garden"]
+
+
+def test_the_attributes_html_defines_are_not_read_for_a_picture() -> None:
+    html = page("<p>Text.</p><img alt='/media/alt.jpg' title='/media/title.jpg' width='600'>")
+    assert sources(html) == []
+
+
 def test_data_attributes_that_are_not_image_urls_are_not_read() -> None:
     html = page(
         "<p>Text.</p><img src='/img/blank.gif' data-id='12345' data-link='/story/other/' "

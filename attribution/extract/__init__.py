@@ -29,7 +29,14 @@ from attribution.extract.declared import (
     meta_images,
     published_date,
 )
-from attribution.extract.dom import IMAGE_TAGS, FoundImage, attr, only_string, parent_named
+from attribution.extract.dom import (
+    HTML_ATTRIBUTES,
+    IMAGE_TAGS,
+    FoundImage,
+    attr,
+    only_string,
+    parent_named,
+)
 from attribution.extract.figures import attach_caption
 from attribution.extract.index import LeftOut
 from attribution.extract.limits import MAX_IMAGES
@@ -307,14 +314,22 @@ def _lazy_names(element: Tag) -> tuple[list[str], list[str]]:
 
 
 _OTHER_LAZY_SRC = re.compile(r"data-[\w-]*src(?:-(?:large|full|hi-?res|original))?")
+# Words of a data attribute's name that say it holds a larger size than the one shown:
+# lightboxes, zooms and retina swaps ("data-full-img-src", "data-hi-res-src",
+# WordPress's "data-orig-file").
+_LARGER_RENDITION = re.compile(r"(?:^|-)(?:full|large|lg|x+l|big|zoom|hi-?res|orig)(?:$|-)")
 
 
 def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | None:
     # Attributes the element does not have are not asked for: most images have few.
     attrs = element.attrs
     lazy_sources, lazy_srcsets = _lazy_names(element)
-    lazy = [resolve_url(base, attr(element, name)) for name in lazy_sources]
     own_src = resolve_url(base, attr(element, "src")) if "src" in attrs else None
+    # Beside a real src, an attribute named for a larger size ("data-full-img-src",
+    # "data-orig-file") is the picture a click opens: a variant, not what is shown.
+    larger = [n for n in lazy_sources if own_src and _LARGER_RENDITION.search(n[5:])]
+    lazy = [resolve_url(base, attr(element, n)) for n in lazy_sources if n not in larger]
+    lazy_variants = [resolve_url(base, attr(element, n)) for n in larger]
     srcsets: list[tuple[float, str]] = []
     for name in ("srcset", *lazy_srcsets):
         if name in attrs:
@@ -336,7 +351,7 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
         src = _unknown_lazy_url(element, base)
     if src is None:
         return None
-    variants = [u for u in lazy if u] + [u for _, u in set_urls]
+    variants = [u for u in lazy if u] + [u for u in lazy_variants if u] + [u for _, u in set_urls]
     if own_src:
         variants.append(own_src)
     for name in VARIANT_ATTRS:
@@ -353,14 +368,17 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
 
 
 def _unknown_lazy_url(element: Tag, base: str) -> str | None:
-    """The picture an image without a real ``src`` names in another ``data-…`` attribute
-    of the site's own: the one named for the largest size ("data-lg", "data-large",
+    """The picture an image without a real ``src`` names in another attribute of the
+    site's own (a ``data-…`` one, or one HTML does not define, as ``content`` on an
+    ``<img>``): the one named for the largest size ("data-lg", "data-large",
     "data-desktop"), else the first whose value is an image URL. Foundation's
     ``data-interchange`` ("[small.jpg, small], [large.jpg, large]") gives its last rule's,
     which is the one that matches at desktop width."""
     found: str | None = None
     for name, value in element.attrs.items():
-        if not name.startswith("data-") or not isinstance(value, str):
+        if not isinstance(value, str) or not (
+            name.startswith("data-") or name not in HTML_ATTRIBUTES
+        ):
             continue
         if name == "data-interchange":
             rules = _INTERCHANGE_RULE.findall(value)
@@ -371,7 +389,7 @@ def _unknown_lazy_url(element: Tag, base: str) -> str | None:
         url = resolve_url(base, value)
         if url is None:
             continue
-        if _LARGE_NAME.search(name[5:]):
+        if _LARGE_NAME.search(name.removeprefix("data-")):
             return url
         found = found or url
     return found

@@ -24,6 +24,29 @@ from attribution.textutil import alternatives, clean_text
 # "<image src=…>" outside an <svg> is an <img>: browsers' HTML parsing renames it.
 IMAGE_TAGS = ("img", "amp-img", "amp-anim", "image")
 
+# The attributes HTML defines for an <img> (its own, the global ones, microdata's and
+# those of older HTML still written): any other on an image is one of the site's own,
+# which its script may read the picture from (``content="…/photo.jpg"``).
+HTML_ATTRIBUTES = frozenset(
+    {
+        # the image's own
+        "alt", "src", "srcset", "sizes", "crossorigin", "usemap", "ismap", "width",
+        "height", "referrerpolicy", "decoding", "loading", "fetchpriority", "longdesc",
+        "elementtiming", "attributionsrc",
+        # older HTML
+        "align", "border", "hspace", "vspace", "name", "lowsrc", "dynsrc", "lang",
+        # global
+        "accesskey", "autocapitalize", "autofocus", "class", "contenteditable", "dir",
+        "draggable", "enterkeyhint", "hidden", "id", "inert", "inputmode", "is",
+        "nonce", "part", "popover", "slot", "spellcheck", "style", "tabindex", "title",
+        "translate", "role", "xml:lang", "xmlns",
+        # microdata
+        "itemid", "itemprop", "itemref", "itemscope", "itemtype",
+        # AMP's layout
+        "layout", "heights", "media", "noloading", "placeholder", "fallback",
+    }
+)  # fmt: skip
+
 _HIDDEN_CLASS = re.compile(
     r"visually-?hidden|hide-?visually|sr-only|screen-?reader|a11y-hidden|hidden-text"
     r"|(?:^|\s)(?:u-vh|vh|offscreen)(?:$|\s)",
