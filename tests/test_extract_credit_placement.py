@@ -299,3 +299,38 @@ def test_a_person_and_a_publication_in_brackets_end_a_caption_as_its_credit() ->
         "A senator speaks on Monday",
         "Jane Doe/The Example Ledger",
     )
+
+
+def test_small_print_right_under_a_picture_is_its_caption() -> None:
+    html = page(
+        "<p>06.48 The search goes on through the night.</p>"
+        "<p><img src='/archive/airport-pray_3151363c.jpg' width=460 height=287>\n "
+        "<sup>Relatives of the passengers pray at the airport in Surabaya (EPA)</sup></p>"
+        "<p><img src='/archive/harbour-divers_3151362c.jpg' width=460 height=287>"
+        "<sub>Navy divers inspect their gear on arrival (AP)</sub></p>"
+    )
+    images = extract_page(html, URL).images
+    assert [(image.caption, image.credit) for image in images] == [
+        ("Relatives of the passengers pray at the airport in Surabaya", "EPA"),
+        ("Navy divers inspect their gear on arrival", "AP"),
+    ]
+
+
+def test_a_sentence_after_a_picture_in_plain_text_is_not_its_caption() -> None:
+    html = page(
+        "<p>The search goes on.</p><p><img src='/archive/airport_3151363c.jpg' width=460 "
+        "height=287></p><p>Relatives waited at the airport all night (EPA said).</p>"
+    )
+    image = extract_page(html, URL).images[0]
+    assert (image.caption, image.credit) == (None, None)
+
+
+def test_a_credit_line_in_the_paragraph_a_picture_opens_is_its_credit() -> None:
+    html = page(
+        "<p>A story about old motorcycles and the people who rode them.</p>"
+        "<p class='small'><img src='/blogs/feed/mcqueen-motorcycle.jpg' width=635 height=450>"
+        "Photo: Silver Screen Collection/Getty Images</p>"
+        "<p><img src='/blogs/feed/garage.jpg' width=635 height=450>The garage, where he "
+        "kept them all, is a museum now.</p>"
+    )
+    assert credits_of(html) == ["Silver Screen Collection/Getty Images", None]

@@ -617,6 +617,8 @@ _CREDIT_INSIDE = re.compile(
     re.I,
 )
 _CAPTION_TAGS = frozenset({"p", "div", "span", "h2", "h3", "h4", "h5", "h6", "small", "em"})
+# Small print right under a picture is what it says of the picture: its caption.
+_SMALL_PRINT = frozenset({"sub", "sup", "small", "figcaption"})
 
 
 def _shared_caption(element: Tag, index: PageIndex) -> list[Tag]:
@@ -648,6 +650,12 @@ def _following_captions(element: Tag, index: PageIndex) -> list[Tag]:
 
 
 def _captions_after(element: Tag, index: PageIndex) -> list[Tag]:
+    parent = element.parent
+    if isinstance(parent, Tag) and parent.name in _CAPTION_TAGS and _pictures(parent, index) == 1:
+        # "<p class=small><img …>Photo: Jane Doe/Agency</p>": the line the picture opens.
+        text = index.visible_text(parent, limit=400)
+        if text and len(text) <= 400 and _CREDIT_START.match(text):
+            return [parent]
     block: Tag = element
     while isinstance(block.parent, Tag) and block.parent.name not in ("body", "article", "main"):
         # Only the first block can have text of its own: the wrappers climbed through
@@ -689,6 +697,8 @@ def _caption_block(sibling: Tag, index: PageIndex) -> Tag | None:
             return inner  # "<div class=photo__info><div class=photo__author>…"
     if index.count(LICENCE_LINK, sibling) > 0 or _CREDIT_START.match(text):
         return sibling
+    if sibling.name in _SMALL_PRINT:
+        return sibling  # "<img …> <sup>Relatives wait at the airport (EPA)</sup>"
     if len(text) < 300 and _CREDIT_INSIDE.search(text) and sibling.name in _CAPTION_TAGS:
         return sibling  # "<h2>Legislators hold … yesterday. Photo: Lo Pei-de, Taipei Times</h2>"
     emphasised = index.first_below(sibling, ("em", "i", "small", "figcaption"))
