@@ -322,3 +322,19 @@ def test_the_first_elements_of_an_indexed_element() -> None:
     assert [t.name for t in index.first_elements(div, 2)] == ["p", "b"]
     assert [t.name for t in index.first_elements(div, 10)] == ["p", "b", "i", "u"]
     assert [t.name for t in index.first_elements(div, 0)] == []
+
+
+def test_a_photo_sent_through_a_messenger_keeps_its_name_and_is_content() -> None:
+    # A messenger's name for a photo, as a publishing system slugs it ("%20" to "-20"),
+    # is no share icon; the messenger's icon beside the article still is.
+    html = (
+        "<html><body><article><h1>Court reform</h1><p>The march went on all day.</p>"
+        "<figure><img src='https://images.example.com/2022-05/514722-whatsapp-20image-"
+        "202022-05-03-20at-208-25-36-20pm.jpeg'><figcaption>Imagen: Télam</figcaption>"
+        "</figure><figure><img src='/media/WhatsApp%20Image%202023-01-09%20at%2010.21.07"
+        ".jpeg'><figcaption>The crowd. Photo: I. Reporter</figcaption></figure>"
+        "<p><a href='https://wa.me/?text=story'><img src='/static/whatsapp.png'></a></p>"
+        "</article></body></html>"
+    )
+    images = extract_page(html, "https://news.example.com/story/")
+    assert [image.credit for image in images.images] == ["Télam", "I. Reporter"]

@@ -94,6 +94,16 @@ _CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "amp-ad", "amp-pixel
 
 _CONTENT_WORDS = frozenset({"gallery", "slideshow", "carousel", "lightbox", "hero", "lead"})
 
+# The name a messenger or a social network gives a photo sent or saved through it
+# ("WhatsApp Image 2022-05-03 at 20.25.36.jpeg", "whatsapp-20image-202022-05-03…" once a
+# publishing system has made "%20" of its spaces into "-20"): a picture, not the
+# network's share icon.
+_APP_PHOTO_NAME = re.compile(
+    r"(?:whatsapp|telegram|facebook|instagram|twitter|linkedin|pinterest)[\W_]*(?:20)?"
+    r"(?:image|photo|video|foto|imagen|bild)s?[\W_]*(?:20)?\d",
+    re.IGNORECASE,
+)
+
 _TRACKER_HOSTS = re.compile(
     r"(?:^|\.)(?:doubleclick\.net|google-analytics\.com|googletagmanager\.com|facebook\.com"
     r"|scorecardresearch\.com|quantserve\.com|pixel\.[\w.-]+|[\w-]*tracker[\w-]*\.[\w.]+"
@@ -324,9 +334,10 @@ def is_chrome(
         # Alt text describes the picture: "the Google Maps logo" in a captioned figure is
         # an illustration, a bare "Site logo" is chrome.
         own_words |= alt_words
-    if (own_words & _OWN_CHROME_WORDS or file_words & _FILE_NAME_CHROME_WORDS) and not (
-        (own_words | file_words) & _CONTENT_WORDS
-    ):
+    if (
+        own_words & _OWN_CHROME_WORDS
+        or (file_words & _FILE_NAME_CHROME_WORDS and not _APP_PHOTO_NAME.search(path))
+    ) and not ((own_words | file_words) & _CONTENT_WORDS):
         return True
     host = url_host(candidate.src)
     if _TRACKER_HOSTS.search(host) or candidate.src.lower().endswith((".svg", ".ico")):
