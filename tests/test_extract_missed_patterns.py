@@ -99,7 +99,10 @@ def test_an_image_without_src_names_its_picture_in_an_attribute_html_does_not_de
 
 
 def test_the_attributes_html_defines_are_not_read_for_a_picture() -> None:
-    html = page("<p>Text.</p><img alt='/media/alt.jpg' title='/media/title.jpg' width='600'>")
+    html = page(
+        "<p>Text.</p><img alt='/media/alt.jpg' title='/media/title.jpg'>"
+        "<img aria-describedby='/images/about.jpg'><img onerror=\"this.src='/images/x.jpg'\">"
+    )
     assert sources(html) == []
 
 

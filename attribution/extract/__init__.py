@@ -377,9 +377,10 @@ def _unknown_lazy_url(element: Tag, base: str) -> str | None:
     found: str | None = None
     for name, value in element.attrs.items():
         if not isinstance(value, str) or not (
-            name.startswith("data-") or name not in HTML_ATTRIBUTES
+            name.startswith("data-")
+            or not (name in HTML_ATTRIBUTES or name.startswith(("on", "aria-")))
         ):
-            continue
+            continue  # (an event handler's script is no address: onerror="this.src=…")
         if name == "data-interchange":
             rules = _INTERCHANGE_RULE.findall(value)
             value = rules[-1] if rules else ""

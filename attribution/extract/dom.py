@@ -25,8 +25,9 @@ from attribution.textutil import alternatives, clean_text
 IMAGE_TAGS = ("img", "amp-img", "amp-anim", "image")
 
 # The attributes HTML defines for an <img> (its own, the global ones, microdata's and
-# those of older HTML still written): any other on an image is one of the site's own,
-# which its script may read the picture from (``content="…/photo.jpg"``).
+# those of older HTML still written; with the event handlers, "on…", and "aria-…"): any
+# other on an image is one of the site's own, which its script may read the picture from
+# (``content="…/photo.jpg"``).
 HTML_ATTRIBUTES = frozenset(
     {
         # the image's own
