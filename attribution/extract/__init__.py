@@ -30,10 +30,10 @@ from attribution.extract.declared import (
     published_date,
 )
 from attribution.extract.dom import (
-    HTML_ATTRIBUTES,
     IMAGE_TAGS,
     FoundImage,
     attr,
+    defined_by_html,
     only_string,
     parent_named,
 )
@@ -314,10 +314,19 @@ def _lazy_names(element: Tag) -> tuple[list[str], list[str]]:
 
 
 _OTHER_LAZY_SRC = re.compile(r"data-[\w-]*src(?:-(?:large|full|hi-?res|original))?")
+# Words of an attribute's name that say it holds a large size of the picture.
+_LARGE_SIZE_WORDS = ("lg", "large", "x+l", "full", "big")
+
+
+def _name_words(*words: str) -> re.Pattern[str]:
+    """A pattern finding any of ``words`` (patterns) as a whole part of a hyphenated name."""
+    return re.compile(f"(?:^|-)(?:{'|'.join(words)})(?:$|-)")
+
+
 # Words of a data attribute's name that say it holds a larger size than the one shown:
 # lightboxes, zooms and retina swaps ("data-full-img-src", "data-hi-res-src",
 # WordPress's "data-orig-file").
-_LARGER_RENDITION = re.compile(r"(?:^|-)(?:full|large|lg|x+l|big|zoom|hi-?res|orig)(?:$|-)")
+_LARGER_RENDITION = _name_words(*_LARGE_SIZE_WORDS, "zoom", "hi-?res", "orig")
 
 
 def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | None:
@@ -376,10 +385,7 @@ def _unknown_lazy_url(element: Tag, base: str) -> str | None:
     which is the one that matches at desktop width."""
     found: str | None = None
     for name, value in element.attrs.items():
-        if not isinstance(value, str) or not (
-            name.startswith("data-")
-            or not (name in HTML_ATTRIBUTES or name.startswith(("on", "aria-")))
-        ):
+        if not isinstance(value, str) or defined_by_html(name):
             continue  # (an event handler's script is no address: onerror="this.src=…")
         if name == "data-interchange":
             rules = _INTERCHANGE_RULE.findall(value)
@@ -399,7 +405,7 @@ def _unknown_lazy_url(element: Tag, base: str) -> str | None:
 # "[url, (large)]": the URL of one rule of Foundation's interchange.
 _INTERCHANGE_RULE = re.compile(r"\[\s*([^,\[\]\s]+)\s*,[^\[\]]*\]")
 # Names of the attribute that holds the largest size: "lg", "large", "xl", "desktop", "full".
-_LARGE_NAME = re.compile(r"(?:^|-)(?:lg|large|x+l|desktop|full|big)(?:$|-)")
+_LARGE_NAME = _name_words(*_LARGE_SIZE_WORDS, "desktop")
 
 
 def _picture_sources(picture: Tag, index: PageIndex) -> list[tuple[float, str]]:

@@ -25,9 +25,8 @@ from attribution.textutil import alternatives, clean_text
 IMAGE_TAGS = ("img", "amp-img", "amp-anim", "image")
 
 # The attributes HTML defines for an <img> (its own, the global ones, microdata's and
-# those of older HTML still written; with the event handlers, "on…", and "aria-…"): any
-# other on an image is one of the site's own, which its script may read the picture from
-# (``content="…/photo.jpg"``).
+# those of older HTML still written); with the event handlers ("on…") and "aria-…", see
+# defined_by_html.
 HTML_ATTRIBUTES = frozenset(
     {
         # the image's own
@@ -35,10 +34,10 @@ HTML_ATTRIBUTES = frozenset(
         "height", "referrerpolicy", "decoding", "loading", "fetchpriority", "longdesc",
         "elementtiming", "attributionsrc",
         # older HTML
-        "align", "border", "hspace", "vspace", "name", "lowsrc", "dynsrc", "lang",
+        "align", "border", "hspace", "vspace", "name", "lowsrc", "dynsrc",
         # global
         "accesskey", "autocapitalize", "autofocus", "class", "contenteditable", "dir",
-        "draggable", "enterkeyhint", "hidden", "id", "inert", "inputmode", "is",
+        "draggable", "enterkeyhint", "hidden", "id", "inert", "inputmode", "is", "lang",
         "nonce", "part", "popover", "slot", "spellcheck", "style", "tabindex", "title",
         "translate", "role", "xml:lang", "xmlns",
         # microdata
@@ -47,6 +46,14 @@ HTML_ATTRIBUTES = frozenset(
         "layout", "heights", "media", "noloading", "placeholder", "fallback",
     }
 )  # fmt: skip
+
+
+def defined_by_html(name: str) -> bool:
+    """Whether HTML defines an image attribute of this name (:data:`HTML_ATTRIBUTES`, an
+    event handler, an ``aria-…`` one); any other, ``data-…`` among them, is one of the
+    site's own, which its script may read the picture from (``content="…/photo.jpg"``)."""
+    return name in HTML_ATTRIBUTES or name.startswith(("on", "aria-"))
+
 
 _HIDDEN_CLASS = re.compile(
     r"visually-?hidden|hide-?visually|sr-only|screen-?reader|a11y-hidden|hidden-text"
