@@ -55,7 +55,7 @@ from attribution.extract.urls import (
 )
 from attribution.licences import default_knowledge_base
 from attribution.records import SOCIAL_ROLE, ExtractedPage
-from attribution.textutil import none_if_empty
+from attribution.textutil import alternatives, none_if_empty
 
 if TYPE_CHECKING:
     from attribution.extract.declared import (
@@ -314,19 +314,16 @@ def _lazy_names(element: Tag) -> tuple[list[str], list[str]]:
 
 
 _OTHER_LAZY_SRC = re.compile(r"data-[\w-]*src(?:-(?:large|full|hi-?res|original))?")
-# Words of an attribute's name that say it holds a large size of the picture.
+# Words of an attribute's name that say it holds a large size of the picture, each a
+# whole part of the hyphenated name.
 _LARGE_SIZE_WORDS = ("lg", "large", "x+l", "full", "big")
-
-
-def _name_words(*words: str) -> re.Pattern[str]:
-    """A pattern finding any of ``words`` (patterns) as a whole part of a hyphenated name."""
-    return re.compile(f"(?:^|-)(?:{'|'.join(words)})(?:$|-)")
-
-
+_PART_START, _PART_END = r"(?:^|-)", r"(?:$|-)"
 # Words of a data attribute's name that say it holds a larger size than the one shown:
 # lightboxes, zooms and retina swaps ("data-full-img-src", "data-hi-res-src",
 # WordPress's "data-orig-file").
-_LARGER_RENDITION = _name_words(*_LARGE_SIZE_WORDS, "zoom", "hi-?res", "orig")
+_LARGER_RENDITION = re.compile(
+    _PART_START + alternatives(*_LARGE_SIZE_WORDS, "zoom", "hi-?res", "orig") + _PART_END
+)
 
 
 def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | None:
@@ -405,7 +402,7 @@ def _unknown_lazy_url(element: Tag, base: str) -> str | None:
 # "[url, (large)]": the URL of one rule of Foundation's interchange.
 _INTERCHANGE_RULE = re.compile(r"\[\s*([^,\[\]\s]+)\s*,[^\[\]]*\]")
 # Names of the attribute that holds the largest size: "lg", "large", "xl", "desktop", "full".
-_LARGE_NAME = _name_words(*_LARGE_SIZE_WORDS, "desktop")
+_LARGE_NAME = re.compile(_PART_START + alternatives(*_LARGE_SIZE_WORDS, "desktop") + _PART_END)
 
 
 def _picture_sources(picture: Tag, index: PageIndex) -> list[tuple[float, str]]:
