@@ -96,3 +96,19 @@ def _outcome(function: object, *args: str) -> object:
         return ("value", function(*args))  # type: ignore[operator]
     except ValueError:
         return ("ValueError",)
+
+
+def test_the_month_an_image_was_filed_under_is_read_from_its_dated_folders() -> None:
+    from attribution.extract.urls import filed_month
+
+    assert filed_month("https://cdn.example.com/2020/11/02/16/waves.jpg?width=640") == (2020, 11)
+    assert filed_month("https://example.com/wp-content/uploads/2023/07/quay-300x200.jpg") == (
+        2023,
+        7,
+    )
+    assert filed_month("https://example.com/img/20201102/waves.jpg") == (2020, 11)
+    assert filed_month("https://example.com/img/2020-11-02/waves.jpg") == (2020, 11)
+    # a year alone, a number that is no date, a date in the file name: no folder date
+    assert filed_month("https://example.com/2020/waves.jpg") is None
+    assert filed_month("https://example.com/1234/56/waves.jpg") is None
+    assert filed_month("https://example.com/img/20201102.jpg") is None

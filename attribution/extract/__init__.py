@@ -27,6 +27,7 @@ from attribution.extract.declared import (
     jsonld_documents,
     jsonld_images,
     meta_images,
+    modified_date,
     published_date,
 )
 from attribution.extract.dom import (
@@ -150,7 +151,8 @@ def extract_page(
     if script_data:
         scripted = read_script_data(_inline_scripts(named), declared or url, max_images)
     take_out(index.left_out)
-    roots = content_roots(index)
+    changed = max(filter(None, (published, modified_date(named, documents))), default=None)
+    roots = content_roots(index, changed)
     found: list[FoundImage] = []
     unread = 0
     for element in _may_show_images(index.elements):

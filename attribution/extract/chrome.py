@@ -19,11 +19,14 @@ from attribution.extract.dom import (
     word_set,
 )
 from attribution.extract.figures import CARD_TEXT, has_caption_nearby, holds_caption_or_credit
+from attribution.extract.lightbox import filed_after, opened_galleries
 from attribution.extract.tree import first_with
 from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_path
 from attribution.textutil import clean_text
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from attribution.extract.dom import (
         FoundImage,
     )
@@ -126,11 +129,21 @@ _ROOT_CLASSES = frozenset(
 )
 
 
+# What an ancestor says of every image inside it, whichever image asks.
+_STOP, _CHROME, _LAYOUT, _NEITHER = range(4)
+
+
 class Roots:
     """The elements that hold the article body, and questions about them that each
     image asks: answered from the page index, not by walking the page."""
 
-    def __init__(self, roots: list[Tag], index: PageIndex, later: list[Tag] | None = None) -> None:
+    def __init__(
+        self,
+        roots: list[Tag],
+        index: PageIndex,
+        later: list[Tag] | None = None,
+        as_of: date | None = None,
+    ) -> None:
         self.tags = roots
         self._index = index
         self._ids = {id(root) for root in roots}
@@ -143,6 +156,24 @@ class Roots:
         self.verdicts: dict[int, int] = {}
         # id(ancestor) -> whether it or one above it marks the images far below as chrome
         self.above: dict[int, bool] = {}
+        self.as_of = as_of
+        self._galleries: dict[int, int] | None = None
+
+    @property
+    def galleries(self) -> dict[int, int]:
+        """What each box a picture on the page opens (a lightbox: see
+        :mod:`attribution.extract.lightbox`) says of the images inside it, and of those
+        of the control that opens it, by ``id()``; worked out when first asked."""
+        if self._galleries is None:
+            self._galleries = {}
+            for control, box in opened_galleries(self._index):
+                if any(id(parent) in self.later for parent in box.parents):
+                    continue  # a gallery of one of the other stories of an endless page
+                if self.as_of is not None and filed_after(box, self.as_of, self._index):
+                    self._galleries[id(box)] = self._galleries[id(control)] = _CHROME
+                else:
+                    self._galleries[id(box)] = _STOP  # the article's, wherever it sits
+        return self._galleries
 
     def __bool__(self) -> bool:
         return bool(self.tags)
@@ -176,8 +207,9 @@ def _has_root_class(tag: Tag) -> bool:
     return bool(_ROOT_CLASSES.intersection(class_text(tag).split()))
 
 
-def content_roots(index: PageIndex) -> Roots:
-    """The elements that hold the article body (by itemprop, class, <article>, <main>)."""
+def content_roots(index: PageIndex, as_of: date | None = None) -> Roots:
+    """The elements that hold the article body (by itemprop, class, <article>, <main>).
+    ``as_of`` is the date the page says it last changed, when it says."""
     roots: list[Tag] = []
     for tag in index.named("div", "section", "article", "main"):
         if _NO_ROOT_ATTRIBUTES.isdisjoint(tag.attrs):
@@ -194,7 +226,7 @@ def content_roots(index: PageIndex) -> Roots:
         roots.append(main)
     full = _full_articles(articles, index)
     if len(full) < 2:
-        return Roots(roots, index)
+        return Roots(roots, index, as_of=as_of)
     # An endless page (or one with a long featured article beside its story): the article
     # the page is about is the story; the others (and the bodies inside them) are other
     # stories.
@@ -202,7 +234,7 @@ def content_roots(index: PageIndex) -> Roots:
     later = [article for article in full if article is not story]
     starts = [index.position(article)[0] for article in later]
     kept = [root for root in roots if not _within_any(root, later, starts, index)]
-    return Roots([story, *kept], index, later)
+    return Roots([story, *kept], index, later, as_of)
 
 
 def _the_story(full: list[Tag], main: Tag | None, index: PageIndex) -> Tag:
@@ -358,10 +390,6 @@ def is_chrome(
     return False
 
 
-# What an ancestor says of every image inside it, whichever image asks.
-_STOP, _CHROME, _LAYOUT, _NEITHER = range(4)
-
-
 def _ancestors_say_chrome(
     element: Tag, roots: Roots, base: str, page_url: str, index: PageIndex
 ) -> bool:
@@ -435,6 +463,9 @@ def _ancestor_verdict(ancestor: Tag, roots: Roots, index: PageIndex) -> int:
         return _STOP
     if roots.is_root(ancestor):
         return _STOP  # what wraps the article body says nothing about its images
+    gallery = roots.galleries.get(id(ancestor))
+    if gallery is not None:
+        return gallery
     if ancestor.name in _CHROME_TAGS or id(ancestor) in roots.later:
         return _CHROME
     if _is_dialog(ancestor) and _GALLERY_WORDS.isdisjoint(_class_words(ancestor, index)):

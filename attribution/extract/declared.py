@@ -232,6 +232,14 @@ _PUBLISHED_META_KEYS = (
     "datepublished",
     "dc.date.issued",
 )
+# And where they state the date of their last change.
+_MODIFIED_META_KEYS = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dc.date.modified",
+)
 _ISO_DATE = re.compile(r"\s*+(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -243,36 +251,50 @@ def published_date(named: Named, documents: list[object] | None = None) -> date 
     ``named`` holds the page's elements by name, ``documents`` its JSON-LD when already
     read (:func:`jsonld_documents`).
     """
+    return _declared_date(named, documents, _PUBLISHED_META_KEYS, "datePublished")
+
+
+def modified_date(named: Named, documents: list[object] | None = None) -> date | None:
+    """The date the page says it was last changed (``article:modified_time``,
+    ``dateModified``), read as :func:`published_date` reads the publication date."""
+    return _declared_date(named, documents, _MODIFIED_META_KEYS, "dateModified")
+
+
+def _declared_date(
+    named: Named, documents: list[object] | None, meta_keys: tuple[str, ...], prop: str
+) -> date | None:
+    """A date the page states in a meta tag (the first of ``meta_keys`` present), a
+    ``<time itemprop=prop>``, else as ``prop`` of the article in its JSON-LD."""
     metas: dict[str, str] = {}
     for tag in named.get("meta", ()):
         key = (attr(tag, "property") or attr(tag, "name") or attr(tag, "itemprop") or "").lower()
         content = attr(tag, "content")
-        if key in _PUBLISHED_META_KEYS and content:
+        if key in meta_keys and content:
             metas.setdefault(key, content)
-    for key in _PUBLISHED_META_KEYS:
+    for key in meta_keys:
         found = _iso_date(metas.get(key))
         if found:
             return found
-    time = next((t for t in named.get("time", ()) if t.get("itemprop") == "datePublished"), None)
+    time = next((t for t in named.get("time", ()) if t.get("itemprop") == prop), None)
     if isinstance(time, Tag):
         found = _iso_date(attr(time, "datetime"))
         if found:
             return found
     for data in jsonld_documents(named) if documents is None else documents:
-        found = _article_published(data, depth=0)
+        found = _article_date(data, prop, depth=0)
         if found:
             return found
     return None
 
 
-def _article_published(node: object, depth: int) -> date | None:
-    """The ``datePublished`` of the first article (NewsArticle, BlogPosting, Report, …)
-    in a JSON-LD document: at its top, in a list or in an ``@graph``."""
+def _article_date(node: object, prop: str, depth: int) -> date | None:
+    """The date ``prop`` of the first article (NewsArticle, BlogPosting, Report, …) in a
+    JSON-LD document: at its top, in a list or in an ``@graph``."""
     if depth > 3:
         return None
     if isinstance(node, list):
         for item in node[:50]:
-            found = _article_published(item, depth + 1)
+            found = _article_date(item, prop, depth + 1)
             if found:
                 return found
         return None
@@ -281,9 +303,9 @@ def _article_published(node: object, depth: int) -> date | None:
     types = node.get("@type")
     names = [types] if isinstance(types, str) else types if isinstance(types, list) else []
     if any(isinstance(n, str) and n.endswith(("Article", "Posting", "Report")) for n in names):
-        value = node.get("datePublished")
+        value = node.get(prop)
         return _iso_date(value if isinstance(value, str) else None)
-    return _article_published(node.get("@graph"), depth + 1)
+    return _article_date(node.get("@graph"), prop, depth + 1)
 
 
 def _iso_date(text: str | None) -> date | None:

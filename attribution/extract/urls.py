@@ -335,6 +335,23 @@ def numbered_folders(url: str) -> tuple[str, ...]:
 _NUMBERED_FOLDER = re.compile(r"\d{5,}|\d{4}-\d{2}-\d{2}")
 
 
+def filed_month(url: str) -> tuple[int, int] | None:
+    """The (year, month) a publishing system filed an image under, from the dated folders
+    of its URL ("/2020/11/02/", "/2020/11/", "/20201102/", "/2020-11-02/"); None when its
+    folders hold no date."""
+    match = _DATED_FOLDERS.search(url_path(url))
+    if match is None:
+        return None
+    year, month = int(match["year"] or match["year8"]), int(match["month"] or match["month8"])
+    return (year, month) if 1990 <= year <= 2100 and 1 <= month <= 12 else None
+
+
+_DATED_FOLDERS = re.compile(
+    r"/(?:(?P<year>\d{4})(?:/|-)(?P<month>\d{2})(?=/|-\d{2}/)"
+    r"|(?P<year8>\d{4})(?P<month8>\d{2})\d{2}(?=/))"
+)
+
+
 def strip_size_suffixes(stem: str) -> str:
     """A file name's stem without the size and crop suffixes it ends in
     ("harbour-1024x683", "harbour_thumb_large@2x": "harbour").
