@@ -30,8 +30,11 @@ if TYPE_CHECKING:
 
 # The attributes by which a control names the element it opens: an AMP action
 # (``on="tap:gallery-1"``, ``on="tap:box.open"``), ARIA's ``aria-controls``, Bootstrap's
-# ``data-target`` / ``data-bs-target`` ("#box") and a link to a fragment ("#box").
-_OPENING_ATTRIBUTES = frozenset({"on", "aria-controls", "data-target", "data-bs-target", "href"})
+# ``data-target`` / ``data-bs-target`` ("#box"); and a link to a fragment ("#box").
+_OPENING_ATTRIBUTES = frozenset({"on", "aria-controls", "data-target", "data-bs-target"})
+
+# How far above its picture a control may be (a button around a preview's wrappers).
+_CONTROL_DEPTH = 8
 
 # Where an image's address is read for comparing a thumbnail with a slide.
 _PICTURE_ATTRIBUTES = ("src", "data-src")
@@ -46,13 +49,18 @@ def opened_galleries(index: PageIndex) -> list[tuple[Tag, Tag]]:
     """(control, box) for each element that a control holding a picture opens and that
     shows the same picture (see the module's docstring)."""
     controls: list[tuple[Tag, set[str], set[str]]] = []
-    for element in index.elements:
-        if _OPENING_ATTRIBUTES.isdisjoint(element.attrs) or element.name in IMAGE_TAGS:
-            continue
-        targets = _targets(element)
-        shown = _pictures(element, index) if targets else None
-        if shown:
-            controls.append((element, targets, shown))
+    seen: set[int] = set()
+    for image in index.named(*IMAGE_TAGS):
+        # A control holds its picture: climbed to from each image, not sought in the page.
+        element = image.parent
+        for _ in range(_CONTROL_DEPTH):
+            if element is None or element.name in ("body", "html") or id(element) in seen:
+                break
+            seen.add(id(element))
+            targets = _targets(element) if _may_open(element) else None
+            if targets:
+                controls.append((element, targets, _pictures(element, index)))
+            element = element.parent
     if not controls:
         return []
     wanted = set().union(*(targets for _, targets, _ in controls))
@@ -81,6 +89,16 @@ def filed_after(box: Tag, as_of: date, index: PageIndex) -> bool:
         for image in index.below(box, IMAGE_TAGS)
         for name in _PICTURE_ATTRIBUTES
         if (url := attr(image, name)) is not None
+    )
+
+
+def _may_open(element: Tag) -> bool:
+    """Whether an element has an attribute by which it may open another (a quick test
+    before :func:`_targets`)."""
+    attrs = element.attrs
+    href = attrs.get("href")
+    return not _OPENING_ATTRIBUTES.isdisjoint(attrs) or (
+        isinstance(href, str) and href.startswith("#")
     )
 
 
