@@ -332,3 +332,27 @@ def test_a_credit_after_a_comma_is_split_from_the_caption(
     assert got_credit == credit
     if credit is not None:
         assert got_caption == caption
+
+
+@pytest.mark.parametrize(
+    ("text", "caption", "credit"),
+    [
+        ("Foto und Styling: Mila Sander", None, "Mila Sander"),  # a label of two jobs
+        (
+            "The terrace in May. Photo and styling: Mila Sander",
+            "The terrace in May.",
+            "Mila Sander",
+        ),
+        ("Bild2: ©Jon Weir. Quelle: Examplr", None, "©Jon Weir. Quelle: Examplr"),  # numbered
+        ("The quay at dawn. Bild 3: Jon Weir", "The quay at dawn.", "Jon Weir"),
+        ("Foto by Ana Ruiz", None, "Ana Ruiz"),  # the Italian or German word, the English by
+        # a number before a comma is a sentence's ("Image 3, …"), not a label's
+        ("Image 3, a view of the harbour at dawn", "Image 3, a view of the harbour at dawn", None),
+    ],
+)
+def test_caption_credits_under_the_labels_the_parser_reads(
+    text: str, caption: str | None, credit: str | None
+) -> None:
+    from attribution.credits import split_caption_credit
+
+    assert split_caption_credit(text) == (caption, credit)

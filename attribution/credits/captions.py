@@ -41,10 +41,16 @@ _GENERIC_LABEL = alternatives(*GENERIC_LABELS, *CAPTION_DROPPED_KIND_LABELS, *MO
 # White space is taken whole (``*+``, ``++``): labels start with a letter, and trying
 # every split of a long run against every label would take time squared.
 _SEPARATOR = r"(?:^|(?<=[.!?”\"')\]])\s*+|\s++[|•·–—-]\s++|\s++)"
+# What may follow a label's word before its colon, as the parser reads labels
+# (``parse.LABEL``): a number ("Bild 2:", "Bild2:") and a second job ("Foto und Styling:").
+_LABEL_ADDITIONS = (
+    r"(?:\s*+\d{1,2}(?!\d)(?=\s*:))?(?:\s++(?:and|und|et|y|&)\s++[^\W\d]{2,20}+(?=\s*:))?"
+)
 _INNER_LABEL = lazy_compile(
     _SEPARATOR
     + r"(?P<open>[(\[]\s*+)?(?P<label>"
     + _GENERIC_LABEL
+    + _LABEL_ADDITIONS
     + r"\s*(?::|…|\.\.\.|,(?=\s))\s*)",
     re.IGNORECASE,
 )
@@ -153,7 +159,8 @@ def split_caption_credit(
 
 
 _LEADING_GENERIC_LABEL = lazy_compile(
-    r"^\s*+(?:[(\[]\s*+)?" + _GENERIC_LABEL + r"\s*(?::|…|\.\.\.|,|\s/\s)\s*", re.I
+    r"^\s*+(?:[(\[]\s*+)?" + _GENERIC_LABEL + _LABEL_ADDITIONS + r"\s*(?::|…|\.\.\.|,|\s/\s)\s*",
+    re.I,
 )
 
 

@@ -144,7 +144,7 @@ BRACKET_LABELS: tuple[str, ...] = (
 # ministry's figures for 2023" is a sentence). Word beginnings, lower case.
 WEAK_LABELS: tuple[str, ...] = ("source", "quelle", "fuente", "copyright", "image", "illustration")
 # "Photo by X", "Image by X": a label before the maker, dropped from a caption's credit.
-MADE_BY_LABELS: tuple[str, ...] = (r"photo(?:graph)?(?:s|ed)?", r"images?")
+MADE_BY_LABELS: tuple[str, ...] = (r"photo(?:graph)?(?:s|ed)?", r"images?", r"fotos?")
 # "Picture by X" is kept in a caption's credit as printed (British papers print it as
 # part of the credit line), but it too marks a credit and is read past in credit elements.
 PICTURE_BY_LABELS: tuple[str, ...] = (r"pictures?",)
