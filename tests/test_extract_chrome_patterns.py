@@ -338,3 +338,20 @@ def test_a_photo_sent_through_a_messenger_keeps_its_name_and_is_content() -> Non
     )
     images = extract_page(html, "https://news.example.com/story/")
     assert [image.credit for image in images.images] == ["Télam", "I. Reporter"]
+
+
+def test_a_shareable_picture_is_content_but_a_share_bar_is_chrome() -> None:
+    # "shareable" marks a picture readers may share (it carries the buttons); the bar of
+    # buttons itself, and its icons, are the share widget.
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + "<div class='photo js-shareable-root'>"
+        "<div class='jss-shareable content'><img src='/p/quay.jpg' alt='The quay'></div>"
+        "<div class='media-meta'><div class='sharebar'><a href='/share?fb'>Share</a></div>"
+        "<h6 class='caption'><span class='credit'>Credit: Jane Roe/Harbour Board</span></h6>"
+        "</div></div><div class='sharebar'><img src='/p/pin-button.png' width=120></div>"
+        "</article></body></html>"
+    )
+    images = [i for i in extract_page(html, URL).images if i.origin != "og:image"]
+    assert [(i.src, i.credit) for i in images] == [
+        ("https://news.example.com/p/quay.jpg", "Jane Roe/Harbour Board")
+    ]

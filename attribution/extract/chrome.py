@@ -52,6 +52,9 @@ _CHROME_WORDS = frozenset(
 # compound ("articleteaserimage" is a lead image, "sponsorship-deal" a story's figure) are
 # chrome only as whole words (:data:`_CHROME_WORDS`).
 _CHROME_STEMS = ("share", "social", "newsletter", "donat", "advert")
+# Compounds that hold a chrome stem but name content: a "shareable" block is a picture or
+# quote that readers may share (it carries share buttons), not the share widget.
+_CONTENT_COMPOUNDS = ("shareable", "sharable")
 
 _OWN_CHROME_WORDS = (_CHROME_WORDS | {"thumb"}) - {
     "more",
@@ -508,7 +511,12 @@ def _says_chrome(words: frozenset[str]) -> bool:
 @lru_cache(maxsize=4096)
 def _has_chrome_stem(words: frozenset[str]) -> bool:
     """Whether a class word holds a chrome stem (the same classes recur on every page)."""
-    return any(stem in word for word in words for stem in _CHROME_STEMS)
+    return any(
+        stem in word
+        for word in words
+        if not word.startswith(_CONTENT_COMPOUNDS)
+        for stem in _CHROME_STEMS
+    )
 
 
 # A column beside the article: an element so classed that holds two thirds of the text of
