@@ -355,3 +355,33 @@ def test_a_shareable_picture_is_content_but_a_share_bar_is_chrome() -> None:
     assert [(i.src, i.credit) for i in images] == [
         ("https://news.example.com/p/quay.jpg", "Jane Roe/Harbour Board")
     ]
+
+
+def test_a_publishing_systems_own_files_are_chrome() -> None:
+    # A theme's camera icon beside a gallery, a plugin's rating stars, an emoji WordPress
+    # bundles: the site's files, not what editors uploaded.
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + "<figure>"
+        "<img src='/wp-content/uploads/2024/05/quay.jpg' width=800 height=500>"
+        "<figcaption><img src='/wp-content/themes/paper/assets/images/gallery-cam@2x.png' "
+        "width=40 height=40> The quay. Photo: Jane Roe</figcaption></figure>"
+        "<p><img src='/wp-content/plugins/wp-postratings/images/stars/rating_off.gif'> "
+        "Rate this article</p><p>Great <img src='/wp-includes/images/smilies/icon_smile.gif'>"
+        "</p></article></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/wp-content/uploads/2024/05/quay.jpg"]
+
+
+def test_a_lazy_stand_in_for_a_video_player_and_an_empty_template_picture_are_no_images() -> None:
+    # A lazy loader's <img> that names the player page its frame will load, and the
+    # "//:0" a template writes for a picture its script has not filled in.
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY
+        + "<img class='raw-embed' data-src='https://www.youtube.com/embed/abcDEF12345' "
+        "alt='Lazy loaded component' width=150 height=150>"
+        "<img data-src='//player.vimeo.com/video/76979871' alt=''>"
+        "<figure><div><img src='//:0' id='block-image-1'></div>"
+        "<figcaption>The quay. Photo: Jane Roe</figcaption></figure>"
+        "</article></body></html>"
+    )  # fmt: skip
+    assert srcs(html) == []

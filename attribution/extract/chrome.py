@@ -110,6 +110,11 @@ _APP_PHOTO_NAME = re.compile(
     re.IGNORECASE,
 )
 
+# The folders of a publishing system's own files (WordPress's themes, plugins and bundled
+# scripts): the site's icons, buttons and rating stars. What editors upload is filed
+# elsewhere ("/wp-content/uploads/").
+_SITE_ASSET_FOLDER = re.compile(r"/wp-(?:content/(?:themes|plugins)|includes)/", re.IGNORECASE)
+
 _TRACKER_HOSTS = re.compile(
     r"(?:^|\.)(?:doubleclick\.net|google-analytics\.com|googletagmanager\.com|facebook\.com"
     r"|scorecardresearch\.com|quantserve\.com|pixel\.[\w.-]+|[\w-]*tracker[\w-]*\.[\w.]+"
@@ -376,6 +381,8 @@ def is_chrome(
         return True
     host = url_host(candidate.src)
     if _TRACKER_HOSTS.search(host) or candidate.src.lower().endswith((".svg", ".ico")):
+        return True
+    if _SITE_ASSET_FOLDER.search(path):
         return True
     if _ad_sized(element) or _labelled_as_ad(element, roots, index):
         return True

@@ -466,7 +466,7 @@ def _resolve(base: str, value: str) -> str | None:
         return None
     if value.lower() in _SCRIPT_VALUES:
         return None  # a script wrote its empty value into the attribute: data-url="null"
-    if _is_placeholder(value):
+    if _is_placeholder(value) or _PLAYER_PAGE.search(value):
         return None
     resolved = _join(base, value)  # (kept with the resolution: not kept again as a join)
     if resolved is None:
@@ -474,16 +474,26 @@ def _resolve(base: str, value: str) -> str | None:
     return resolved if shown_by(resolved, base) else None
 
 
+# The page of a video player that a lazy loader's stand-in <img> names for the frame it
+# will become ("<img data-src='https://www.youtube.com/embed/…'>"): no picture.
+_PLAYER_PAGE = re.compile(
+    r"^(?:https?:)?//(?:www\.)?(?:youtube(?:-nocookie)?\.com/embed/|player\.vimeo\.com/video/"
+    r"|dailymotion\.com/embed/|facebook\.com/plugins/video)",
+    re.IGNORECASE,
+)
+
+
 # What a script writes into an attribute it has no URL for.
 _SCRIPT_VALUES = frozenset({"null", "undefined", "none", "false", "true", "nan", "0"})
 
 
 def shown_by(url: str, page: str) -> bool:
-    """Whether a page at ``page`` can show what is at ``url``: any http(s) address, and a
-    ``file:`` one only when the page is itself a file (a web page cannot show the
-    reader's files; browsers refuse)."""
+    """Whether a page at ``page`` can show what is at ``url``: any http(s) address with a
+    host, and a ``file:`` one only when the page is itself a file (a web page cannot show
+    the reader's files; browsers refuse)."""
     if url.startswith(("http://", "https://")):
-        return True
+        # (not one without a host: "//:0" is the empty picture some templates write)
+        return url_host(url) != ""
     return url.startswith("file:") and page.startswith("file:")
 
 
