@@ -356,3 +356,16 @@ def test_caption_credits_under_the_labels_the_parser_reads(
     from attribution.credits import split_caption_credit
 
     assert split_caption_credit(text) == (caption, credit)
+
+
+@pytest.mark.parametrize(
+    ("text", "authors"),
+    [
+        ("From Okafor, et al. 2014", "Okafor, et al."),
+        ("Okafor et al. (2014)", "Okafor et al."),
+        ("Image: Lindqvist et al., 2021", "Lindqvist et al."),
+    ],
+)
+def test_a_figure_credited_as_a_paper_is_cited_names_its_authors(text: str, authors: str) -> None:
+    credit = parse_credit(text)
+    assert (credit.creators, credit.holder, credit.provider) == ((authors,), None, None)

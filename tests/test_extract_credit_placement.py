@@ -334,3 +334,27 @@ def test_a_credit_line_in_the_paragraph_a_picture_opens_is_its_credit() -> None:
         "kept them all, is a museum now.</p>"
     )
     assert credits_of(html) == ["Silver Screen Collection/Getty Images", None]
+
+
+def test_a_credit_after_an_icon_at_the_end_of_a_caption_is_split_from_it() -> None:
+    from attribution.extract import extract_page
+
+    def figure(caption: str) -> str:
+        return (
+            "<html><body><article><p>Text.</p><div class='wp-caption'>"
+            "<img src='/wp-content/uploads/2024/05/scales.jpg' width=600 height=400>"
+            f"<p class='wp-caption-text'>{caption}</p></div></article></body></html>"
+        )
+
+    icon = "<img class='photo' src='/static/camera@2x.png' alt=''>"
+    image = extract_page(figure(f"A wing scale, enlarged.{icon} From Okafor et al. 2014"), URL)
+    assert (image.images[0].caption, image.images[0].credit) == (
+        "A wing scale, enlarged.",
+        "From Okafor et al. 2014",
+    )
+    # An icon that opens the caption marks no credit: the caption is the caption.
+    image = extract_page(figure(f"{icon} A wing scale, enlarged, as seen in the lab."), URL)
+    assert (image.images[0].caption, image.images[0].credit) == (
+        "A wing scale, enlarged, as seen in the lab.",
+        None,
+    )

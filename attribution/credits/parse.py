@@ -203,6 +203,13 @@ _MARKERS = lazy_compile(
 _TITLES = lazy_compile(r"^" + alternatives(*TITLES) + r"\s+", re.IGNORECASE)
 # The full stop is tested before the letters behind it: the pattern is tried at every
 # position, and few are full stops.
+# A figure taken from a paper, credited as it is cited: "Okafor, et al. 2014", "From
+# Okafor et al. (2014)".
+_CITED_AUTHORS = re.compile(
+    r"\s*+(?:from\s++)?(?P<authors>[^\W\d_][\w'’.-]{0,40}+,?\s++et\s++al\.?)"
+    r"(?:,?\s*+\(?\d{4}[a-z]?\)?)?\s*+\.?",
+    re.IGNORECASE,
+)
 _SEGMENT_SPLIT = re.compile(r"(?:\s*+(?:[/|;\\]|\.(?<=[a-z]{4}\.)\s++(?=[A-Z]))|\s++[-–—]\s)\s*+")
 _SEGMENT_MARK = re.compile(r"[/|;\\.\-–—]")  # one of them is in every place a credit splits
 _NAME_LIST_SPLIT = re.compile(r"(?:\s*+,\s*+(?:and\s++|&\s++)?|\s++(?:&|and|und|et|y)\s)\s*+")
@@ -503,6 +510,10 @@ def _read(
     are :func:`_needle_groups` of the lower-cased text (read with its words).
     """
     reading = _Reading(licensed=platform_credit)
+    cited = _CITED_AUTHORS.fullmatch(strip_label(text)) if "et al" in text else None
+    if cited:  # "From Okafor, et al. 2014": a paper's authors, named as cited
+        reading.creators.append(cited.group("authors"))
+        return reading
     lowered = text.lower()
     if "own-work" in needles and _OWN_WORK.search(text):
         text = _OWN_WORK_BY.sub("", _OWN_WORK.sub(" / ", text), count=1)

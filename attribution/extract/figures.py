@@ -507,6 +507,12 @@ def _read_caption(
         if alone is None and last_credit:
             caption = split_caption_credit(" ".join(parts[:-1]), kb)[0]
             split_credit = last_credit
+    if not credit_text and not split_credit and caption_only:
+        # "The scale, enlarged.<img class=camera> Jane Doe": an icon marks the credit.
+        marked = index.memo("after icon", caption_only[-1], _after_icon, caption_only[-1], index)
+        before = clean_text(caption_text).removesuffix(marked or "").strip() if marked else ""
+        if marked and before:  # (an icon that opens the caption marks no credit)
+            caption, split_credit = before, marked
     credit = _clean_credit(credit_text) if credit_text else None
     if credit and split_credit and caption is None:
         # The page marks its credit: a caption that could be read as one ("Jacket
@@ -521,6 +527,28 @@ def _read_caption(
     hrefs = link_hrefs(credit_tags or caption_tags, partial(index.below, names=("a",)))
     joined = (join_url(base, href) for href in hrefs)
     return caption, credit, tuple(link for link in joined if link)
+
+
+def _after_icon(caption: Tag, index: PageIndex) -> str | None:
+    """The short text that ends a caption after an icon inside it (a camera or a "©"
+    drawn as an image), which marks the credit; None when no icon stands before it."""
+    icons = index.below(caption, IMAGE_TAGS)
+    if not icons:
+        return None
+    pieces: list[str] = []
+    node: Tag = icons[-1]
+    while node is not caption and isinstance(node.parent, Tag):
+        for sibling in node.next_siblings:
+            pieces.append(sibling.get_text(" ") if isinstance(sibling, Tag) else str(sibling))
+        node = node.parent
+    after = clean_text(" ".join(pieces))
+    if not after or len(after) > _ICON_CREDIT_CHARS or not re.search(r"[^\W\d_]", after):
+        return None
+    return after
+
+
+# The longest credit read after an icon: a line, not the rest of a caption.
+_ICON_CREDIT_CHARS = 120
 
 
 # The label of a line of an article's tags or topics, printed after a picture's credit.
