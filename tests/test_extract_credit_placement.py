@@ -358,3 +358,17 @@ def test_a_credit_after_an_icon_at_the_end_of_a_caption_is_split_from_it() -> No
         "A wing scale, enlarged, as seen in the lab.",
         None,
     )
+
+
+def test_the_owner_named_in_a_caption_is_the_credit() -> None:
+    from attribution.extract import extract_page
+
+    # A caption that only names the picture's owner: a credit, not a caption.
+    html = (
+        "<html><body><article><p>Text.</p><figure><img src='/m/wordmark.jpg' alt='Examplr'>"
+        "<figcaption class='mntl-figure-caption figure-article-caption'>"
+        "<span class='figure-article-caption-owner'><p>Examplr</p></span>"
+        "</figcaption></figure></article></body></html>"
+    )
+    image = extract_page(html, URL).images[0]
+    assert (image.caption, image.credit) == (None, "Examplr")

@@ -52,7 +52,8 @@ _CAPTION_CLASS = re.compile(
 _CREDIT_CLASS = re.compile(
     r"credit|copyright|attribution|photographer|image-source|photo-source|source|byline-image"
     r"|urheber|bildnachweis|quelle|autor"
-    r"|(?:caption|image|photo|img|media|picture|figure)[\w-]*author",  # "photo__author"
+    # "photo__author", "figure-article-caption-owner" (the picture's rights owner)
+    r"|(?:caption|image|photo|img|media|picture|figure)[\w-]*(?:author|owner)",
     re.IGNORECASE,
 )
 
@@ -321,7 +322,7 @@ def _class_role(tag: Tag) -> str | None:
         credit, caption = bool(_credit_class(part)), bool(_caption_class(part))
         if credit and caption:  # "caption-credit", "caption-author": the last word says it
             last = _PART_SEPARATOR.split(part)[-1]
-            credit = bool(_credit_class(last) or last.lower() == "author")
+            credit = bool(_credit_class(last) or last.lower() in ("author", "owner"))
             caption = bool(_caption_class(last))
         if credit != caption:
             roles.add("credit" if credit else "caption")
