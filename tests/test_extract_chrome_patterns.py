@@ -385,3 +385,18 @@ def test_a_lazy_stand_in_for_a_video_player_and_an_empty_template_picture_are_no
         "</article></body></html>"
     )  # fmt: skip
     assert srcs(html) == []
+
+
+def test_a_picture_named_for_what_a_control_does_is_the_control() -> None:
+    # A gallery's arrows and a popup's close button, drawn as pictures big enough to
+    # pass for content: their alt text names the action.
+    html = (
+        "<html><body><article><h1>Harbour</h1>" + BODY + "<figure class='gallery'>"
+        "<img src='/p/quay.jpg' alt='The quay'><figcaption>The quay. Photo: Jane Roe"
+        "</figcaption><div class='gallery-nav'><span><img src='/assets/f_izq2.png' width=53 "
+        "height=53 alt='Anterior'></span><span><img src='/assets/f_der2.png' width=53 "
+        "height=53 alt='Siguiente »'></span></div></figure><figure><img src='/p/x.png' "
+        "width=60 height=60 alt='Close'><figcaption>Photo: Jane Roe</figcaption></figure>"
+        "</article></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/p/quay.jpg"]

@@ -265,3 +265,14 @@ def test_twitters_gallery_card_declares_each_of_its_pictures() -> None:
     assert [(image.src, image.role) for image in images] == [
         (f"https://news.example.com/g/slide-{n}.jpg", "social") for n in range(3)
     ]
+
+
+def test_a_watermark_drawing_in_src_gives_way_to_the_picture_in_a_sites_attribute() -> None:
+    # The src is the site's watermark (an SVG) until a script swaps in the picture that
+    # an attribute of the site's own names.
+    html = page(
+        "<p>Text.</p><figure><img width=730 src='/resources/img/watermark.svg' "
+        "data-td-src-property='https://media.example.com/2024/05/quay.jpg' alt='The quay'>"
+        "<figcaption>The quay at dawn. Foto: Archivo</figcaption></figure>"
+    )
+    assert sources(html) == ["https://media.example.com/2024/05/quay.jpg"]

@@ -53,6 +53,7 @@ from attribution.extract.urls import (
     resolve_url,
     shown_by,
     srcset_urls,
+    url_path,
 )
 from attribution.licences import default_knowledge_base
 from attribution.records import SOCIAL_ROLE, ExtractedPage
@@ -353,10 +354,11 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
     src = next((u for u in lazy if u), None) or (
         (largest or own_src) if lazy_set else (own_src or largest)
     )
-    if src is None and not lazy_sources and not lazy_set:
-        # A placeholder (or no src) and none of the known lazy attributes: the site's own
-        # script reads the picture from an attribute of its own ("data-lg", "data-full-image").
-        src = _unknown_lazy_url(element, base)
+    if (src is None or (src is own_src and _is_drawing(src))) and not lazy_sources and not lazy_set:
+        # A placeholder (or no src, or a drawing: a watermark's SVG) and none of the known
+        # lazy attributes: the site's own script reads the picture from an attribute of
+        # its own ("data-lg", "data-full-image").
+        src = _unknown_lazy_url(element, base) or src
     if src is None:
         return None
     variants = [u for u in lazy if u] + [u for u in lazy_variants if u] + [u for _, u in set_urls]
@@ -399,6 +401,11 @@ def _unknown_lazy_url(element: Tag, base: str) -> str | None:
             return url
         found = found or url
     return found
+
+
+def _is_drawing(url: str) -> bool:
+    """Whether a URL names an SVG drawing (an icon, a logo, a placeholder's watermark)."""
+    return url_path(url).lower().endswith(".svg")
 
 
 # "[url, (large)]": the URL of one rule of Foundation's interchange.

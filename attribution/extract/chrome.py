@@ -84,6 +84,16 @@ _ANCESTOR_CHROME_WORDS = (_CHROME_WORDS | {"modal", "popup"}) - {
     "pixel",
 }
 
+# What a control's picture is named, whole, in the languages pages are written in: a
+# gallery's arrows, a popup's close button.
+_CONTROL_LABELS = frozenset(
+    """
+    previous next prev back forward close zurück weiter vor schließen schliessen anterior
+    siguiente cerrar précédent precedent suivant fermer precedente successivo chiudi
+    vorige volgende sluiten
+    """.split()
+)
+
 # Roles and attributes of a dialog: a popup over the page (a newsletter or donation box),
 # hidden until it opens.
 _DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
@@ -369,7 +379,10 @@ def is_chrome(
     file_words = word_set(path.rsplit("/", 1)[-1])
     # An image style in the folder ("/default/", "/default-retina/") says nothing
     own_words = word_set(class_text(element)) | (word_set(folder) - {"default", "retina"})
-    alt_words = word_set(attr(element, "alt") or "")
+    alt = attr(element, "alt") or ""
+    if alt.casefold().strip(" .…«»<>‹›") in _CONTROL_LABELS:
+        return True  # a gallery's arrow or a popup's close button, named for what it does
+    alt_words = word_set(alt)
     if alt_words & _OWN_CHROME_WORDS and not has_caption_nearby(element, index):
         # Alt text describes the picture: "the Google Maps logo" in a captioned figure is
         # an illustration, a bare "Site logo" is chrome.
