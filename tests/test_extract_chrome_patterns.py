@@ -400,3 +400,33 @@ def test_a_picture_named_for_what_a_control_does_is_the_control() -> None:
         "</article></body></html>"
     )
     assert srcs(html) == ["https://news.example.com/p/quay.jpg"]
+
+
+def test_a_link_that_opens_the_picture_in_full_is_no_teaser_whatever_its_class() -> None:
+    # "teaser main zoom": the lead picture, linked to its full size for a lightbox; a
+    # teaser of the same class that links to another article stays chrome.
+    html = (
+        "<html><body><article><h1>Harbour</h1><a class='teaser main zoom' rel='group' "
+        "href='/uploads/news/ec7ccf92.jpeg' title='The quay'><img src='/pics/b_5e92.jpeg' "
+        "alt='The quay' width=800 height=500></a>" + BODY + "<a class='teaser' "
+        "href='/2024/05/other-story'><img src='/pics/other.jpeg' width=300 height=200></a>"
+        "</article></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/pics/b_5e92.jpeg"]
+
+
+def test_copies_of_a_picture_that_open_one_full_size_file_are_one_picture() -> None:
+    # A desktop and a mobile rendition under different file names, each a link to the
+    # same full-size file; the credit printed after the second is the picture's.
+    html = (
+        "<html><body><article><h1>Harbour</h1><a class='teaser main zoom' "
+        "href='/uploads/ec7ccf92.jpeg'><img src='/pics/b_5e92.jpeg' alt='The quay'></a>"
+        "<a class='teaser fallback mobile zoom' href='/uploads/ec7ccf92.jpeg'>"
+        "<img src='/pics/f_e465.jpeg' alt='The quay'></a><div class='copyright'>dpa</div>"
+        + BODY
+        + "</article></body></html>"
+    )
+    images = [i for i in extract_page(html, URL).images if i.origin != "og:image"]
+    assert [(i.src, i.credit) for i in images] == [
+        ("https://news.example.com/pics/b_5e92.jpeg", "dpa")
+    ]

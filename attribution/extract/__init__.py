@@ -44,6 +44,7 @@ from attribution.extract.limits import MAX_IMAGES
 from attribution.extract.scripted import ScriptData, read_script_data
 from attribution.extract.tree import first_with, index_page, parse_markup, take_out
 from attribution.extract.urls import (
+    IMAGE_EXTENSIONS,
     clean_url,
     forget_known_urls,
     image_identity,
@@ -463,10 +464,16 @@ def _merge_same_pictures(found: list[FoundImage]) -> list[FoundImage]:
     for candidate in found:
         own = image_identity(candidate.src)
         keys = {own} | {image_identity(u) for u in candidate.variants}
-        # The same picture when either's main URL is among the other's sizes; two
-        # pictures that merely share a stray variant (a placeholder) stay apart.
-        existing = merged.get(own) or next(
-            (merged[k] for k in keys if k in merged and merged[k].identity in keys), None
+        opens = _opened_file(candidate)
+        if opens:
+            keys.add(opens)
+        # The same picture when either's main URL is among the other's sizes, or when
+        # both open one full-size file (a desktop and a mobile copy); two pictures that
+        # merely share a stray variant (a placeholder) stay apart.
+        existing = (
+            merged.get(own)
+            or (merged.get(opens) if opens else None)
+            or next((merged[k] for k in keys if k in merged and merged[k].identity in keys), None)
         )
         if existing is not None and (
             _captioned_apart(existing, candidate) or _filed_apart(existing, candidate)
@@ -491,6 +498,16 @@ def _merge_same_pictures(found: list[FoundImage]) -> list[FoundImage]:
         for key in keys:
             merged.setdefault(key, target)
     return order
+
+
+def _opened_file(image: FoundImage) -> str | None:
+    """A key for the full-size file that the link around an image opens (a zoom), or
+    None when it is in no such link."""
+    link = parent_named(image.element, "a", "href") if image.element is not None else None
+    href = attr(link, "href") if link is not None else None
+    if not href or not url_path(href).lower().endswith(IMAGE_EXTENSIONS):
+        return None
+    return "opens " + image_identity(href)
 
 
 def _fallback_copy(image: FoundImage) -> bool:

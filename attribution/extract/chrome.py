@@ -502,6 +502,8 @@ def _ancestor_verdict(ancestor: Tag, roots: Roots, index: PageIndex) -> int:
         return _CHROME
     if _is_post_entry(ancestor):
         return _NEITHER
+    if ancestor.name == "a" and _opens_picture_file(ancestor):
+        return _NEITHER  # a link that opens the picture in full: its classes style the link
     words = _class_words(ancestor, index)
     if _says_chrome(words) and not (words & _CONTENT_WORDS):
         if "__" in class_text(ancestor):
@@ -511,6 +513,12 @@ def _ancestor_verdict(ancestor: Tag, roots: Roots, index: PageIndex) -> int:
         if _says_chrome(words):
             return _CHROME
     return _NEITHER
+
+
+def _opens_picture_file(link: Tag) -> bool:
+    """Whether a link's address is an image file (a zoom or a lightbox's full size), not a
+    page."""
+    return url_path(attr(link, "href") or "").lower().endswith(IMAGE_EXTENSIONS)
 
 
 def _is_post_entry(element: Tag) -> bool:
