@@ -372,3 +372,31 @@ def test_the_owner_named_in_a_caption_is_the_credit() -> None:
     )
     image = extract_page(html, URL).images[0]
     assert (image.caption, image.credit) == (None, "Examplr")
+
+
+def test_credits_listed_by_picture_number_at_the_end_go_to_those_pictures() -> None:
+    from attribution.extract import extract_page
+
+    def page(lines: str) -> str:
+        return (
+            "<html><body><article><p>Text.</p><img src='/m/header.jpg' alt=''>"
+            "<p>More text.</p><figure><img src='/m/run.jpg'><figcaption>A run.</figcaption>"
+            "</figure><p><img src='/m/speaker.jpg' alt=''></p><p>The end.</p>"
+            f"{lines}</article></body></html>"
+        )
+
+    listed = page(
+        "<h6>Bild2: ©Jon Weir <a href='https://creativecommons.org/licenses/by/2.0/'>"
+        "bestimmte Rechte vorbehalten</a>. Quelle: Examplr</h6>"
+        "<h6>Bild 3: © Mila Sander</h6>"
+    )
+    images = extract_page(listed, URL).images
+    assert [(image.caption, image.credit) for image in images] == [
+        (None, None),  # the header, picture 1, is not listed
+        ("A run.", "©Jon Weir bestimmte Rechte vorbehalten. Quelle: Examplr"),
+        (None, "© Mila Sander"),
+    ]
+    assert images[1].credit_links == ("https://creativecommons.org/licenses/by/2.0/",)
+    # One numbered line is no list: it may be anything's.
+    alone = extract_page(page("<p>Foto 3: Mila Sander</p>"), URL).images
+    assert [image.credit for image in alone] == [None, None, None]

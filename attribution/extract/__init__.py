@@ -38,7 +38,7 @@ from attribution.extract.dom import (
     only_string,
     parent_named,
 )
-from attribution.extract.figures import attach_caption
+from attribution.extract.figures import attach_caption, numbered_credits
 from attribution.extract.index import LeftOut
 from attribution.extract.limits import MAX_IMAGES
 from attribution.extract.scripted import ScriptData, read_script_data
@@ -173,6 +173,8 @@ def extract_page(
             break
         found.extend(_markup_pictures(markup, base, url))
     images = _merge_same_pictures(found)
+    if len(images) > 1 and any(image.credit is None for image in images):
+        _credit_by_number(images, numbered_credits(index, base))
     images = _add_scripted(images, scripted.pictures, base, kb)
     images = _merge_declared(images, structured, meta, kb)
     if len(images) > max_images:
@@ -498,6 +500,18 @@ def _merge_same_pictures(found: list[FoundImage]) -> list[FoundImage]:
         for key in keys:
             merged.setdefault(key, target)
     return order
+
+
+def _credit_by_number(
+    images: list[FoundImage], credits: dict[int, tuple[str, tuple[str, ...]]]
+) -> None:
+    """Give each picture without a credit the one the article lists under its number
+    (counted from 1 in the article's order)."""
+    for number, image in enumerate(images, 1):
+        listed = credits.get(number)
+        if listed is not None and image.credit is None:
+            image.credit, links = listed
+            image.credit_links.extend(links)
 
 
 def _opened_file(image: FoundImage) -> str | None:

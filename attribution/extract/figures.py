@@ -772,6 +772,49 @@ _NOT_ARTICLE_WORDS = frozenset(
 )
 
 
+def numbered_credits(index: PageIndex, base: str) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """The credits an article lists by the number of each picture, at its end ("Bild 2:
+    © Jane Roe", "Foto 3: …", "Image 4: …"): ``{number: (credit, links)}``, the pictures
+    counted in the article's order from 1. Only a list of two or more such lines counts:
+    one numbered line may be a caption's."""
+    found: dict[int, tuple[str, tuple[str, ...]]] = {}
+    for tag in index.named_with_words(_NUMBERED_NAMES, _BLANKET_LINE_CHARS):
+        if _NUMBERED_LABEL.match(_first_text(tag)) is None:
+            continue  # (most lines: their first words are no numbered label)
+        text = index.visible_text(tag)
+        match = _NUMBERED_CREDIT.match(text)
+        if match is None or not _in_article_text(tag, index):
+            continue
+        credit = _clean_credit(match.group("credit"))
+        number = int(match.group("number"))
+        if credit and number not in found:
+            hrefs = link_hrefs([tag], partial(index.below, names=("a",)))
+            found[number] = (credit, tuple(u for u in (join_url(base, h) for h in hrefs) if u))
+    return found if len(found) >= _NUMBERED_LINES else {}
+
+
+def _first_text(tag: Tag) -> str:
+    """The text an element opens with: its first string, or its first child's ("<p>Bild
+    2: …", "<p><strong>Bild 2:</strong> …"); "" when it opens otherwise."""
+    first = next(iter(tag.contents), None)
+    if isinstance(first, Tag):
+        first = next(iter(first.contents), None)
+    return first if isinstance(first, str) else ""
+
+
+# The elements a numbered credit line is printed in.
+_NUMBERED_NAMES = ("p", "h4", "h5", "h6", "li", "small")
+_NUMBERED_LINES = 2
+_NUMBERED_WORDS = (
+    r"\s*+(?:bild|foto|photo|image|picture|abb\.?|abbildung|fig\.?|figure|imagen|immagine)"
+    r"\s*+(?P<number>\d{1,2})(?!\d)\s*+:"
+)
+_NUMBERED_LABEL = re.compile(_NUMBERED_WORDS, re.IGNORECASE)
+_NUMBERED_CREDIT = re.compile(
+    _NUMBERED_WORDS + r"\s*+(?P<credit>\S.{0,240})$", re.IGNORECASE | re.DOTALL
+)
+
+
 def _blanket_credit(kb: KnowledgeBase, index: PageIndex) -> str | None:
     """The credit the article prints once for all its pictures, for an image without
     one of its own: there must be only one such credit on the page."""
