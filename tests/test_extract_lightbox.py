@@ -4,7 +4,9 @@ shows none of its control's pictures is still judged by where it sits."""
 
 from __future__ import annotations
 
-from attribution.extract import extract_page
+import pytest
+
+from attribution.extract import extract_page, lightbox
 
 URL = "https://news.example.com/2024/05/lockdown-eases"
 BODY = "<p>" + "Shops reopened across Europe on Monday after weeks of lockdown. " * 12 + "</p>"
@@ -109,3 +111,27 @@ def test_a_gallery_of_pictures_filed_after_the_page_last_changed_is_a_rolling_mo
     assert content(page("2020-09-28T18:27:38Z")) == []
     # The same gallery on a page changed since (a live page that added it) is its own.
     assert len(content(page("2020-11-03T09:00:00Z"))) == 2
+
+
+def test_the_work_grows_with_the_page_not_with_its_square(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A hostile page: every one of many links opens one box of many other pictures.
+    # Each box's pictures are read once, and no more of them than a preview could show.
+    read = 0
+    original = lightbox.image_identity
+
+    def counted(url: str) -> str:
+        nonlocal read
+        read += 1
+        return original(url)
+
+    monkeypatch.setattr(lightbox, "image_identity", counted)
+
+    def pictures_read(n: int) -> int:
+        nonlocal read
+        read = 0
+        links = "".join(f"<a href='#box'><img src='/c/{i}.jpg'></a>" for i in range(n))
+        box = "".join(f"<img src='/b/{i}.jpg'>" for i in range(n))
+        extract_page(f"<html><body>{links}<div id='box'>{box}</div></body></html>", URL)
+        return read
+
+    assert pictures_read(400) < 6 * pictures_read(100)

@@ -36,6 +36,12 @@ _OPENING_ATTRIBUTES = frozenset({"on", "aria-controls", "data-target", "data-bs-
 # How far above its picture a control may be (a button around a preview's wrappers).
 _CONTROL_DEPTH = 8
 
+# Bounds on what a page makes this module read (a hostile page may nest thousands of
+# controls around thousands of images): how many controls, and how many of the images
+# inside a control or a box (a preview shows a gallery's first slides).
+_MOST_CONTROLS = 256
+_PICTURES_READ = 64
+
 # Where an image's address is read for comparing a thumbnail with a slide.
 _PICTURE_ATTRIBUTES = ("src", "data-src")
 
@@ -58,7 +64,7 @@ def opened_galleries(index: PageIndex) -> list[tuple[Tag, Tag]]:
                 break
             seen.add(id(element))
             targets = _targets(element) if _may_open(element) else None
-            if targets:
+            if targets and len(controls) < _MOST_CONTROLS:
                 controls.append((element, targets, _pictures(element, index)))
             element = element.parent
     if not controls:
@@ -70,11 +76,14 @@ def opened_galleries(index: PageIndex) -> list[tuple[Tag, Tag]]:
         if (value := attr(element, "id")) is not None and value in wanted
     }
     galleries: dict[int, tuple[Tag, Tag]] = {}
+    shown_in: dict[int, set[str]] = {}  # each box's pictures, read once
     for control, targets, shown in controls:
         for target in (by_id.get(name) for name in targets):
             if target is None or id(target) in galleries or _nested(control, target, index):
                 continue
-            if shown & _pictures(target, index):
+            if id(target) not in shown_in:
+                shown_in[id(target)] = _pictures(target, index)
+            if shown & shown_in[id(target)]:
                 galleries[id(target)] = (control, target)
     return list(galleries.values())
 
@@ -86,7 +95,7 @@ def filed_after(box: Tag, as_of: date, index: PageIndex) -> bool:
     latest = (as_of.year, as_of.month)
     return any(
         (filed := filed_month(url)) is not None and filed > latest
-        for image in index.below(box, IMAGE_TAGS)
+        for image in index.below(box, IMAGE_TAGS, limit=_PICTURES_READ)
         for name in _PICTURE_ATTRIBUTES
         if (url := attr(image, name)) is not None
     )
@@ -128,7 +137,7 @@ def _pictures(element: Tag, index: PageIndex) -> set[str]:
     """The identities of the pictures the images inside ``element`` show."""
     return {
         image_identity(url)
-        for image in index.below(element, IMAGE_TAGS)
+        for image in index.below(element, IMAGE_TAGS, limit=_PICTURES_READ)
         for name in _PICTURE_ATTRIBUTES
         if (url := attr(image, name)) is not None
     }
