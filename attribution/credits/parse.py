@@ -201,8 +201,6 @@ _MARKERS = lazy_compile(
     re.IGNORECASE,
 )
 _TITLES = lazy_compile(r"^" + alternatives(*TITLES) + r"\s+", re.IGNORECASE)
-# The full stop is tested before the letters behind it: the pattern is tried at every
-# position, and few are full stops.
 # A figure taken from a paper, credited as it is cited: "Okafor, et al. 2014", "From
 # Okafor et al. (2014)".
 _CITED_AUTHORS = re.compile(
@@ -210,6 +208,8 @@ _CITED_AUTHORS = re.compile(
     r"(?:,?\s*+\(?\d{4}[a-z]?\)?)?\s*+\.?",
     re.IGNORECASE,
 )
+# The full stop is tested before the letters behind it: the pattern is tried at every
+# position, and few are full stops.
 _SEGMENT_SPLIT = re.compile(r"(?:\s*+(?:[/|;\\]|\.(?<=[a-z]{4}\.)\s++(?=[A-Z]))|\s++[-–—]\s)\s*+")
 _SEGMENT_MARK = re.compile(r"[/|;\\.\-–—]")  # one of them is in every place a credit splits
 _NAME_LIST_SPLIT = re.compile(r"(?:\s*+,\s*+(?:and\s++|&\s++)?|\s++(?:&|and|und|et|y)\s)\s*+")

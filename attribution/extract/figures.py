@@ -511,7 +511,8 @@ def _read_caption(
     if not credit_text and not split_credit and caption_only:
         # "The scale, enlarged.<img class=camera> Jane Doe": an icon marks the credit.
         marked = index.memo("after icon", caption_only[-1], _after_icon, caption_only[-1], index)
-        before = clean_text(caption_text).removesuffix(marked or "").strip() if marked else ""
+        whole = clean_text(caption_text)
+        before = whole[: -len(marked)].strip() if marked and whole.endswith(marked) else ""
         if marked and before:  # (an icon that opens the caption marks no credit)
             caption, split_credit = before, marked
     credit = _clean_credit(credit_text) if credit_text else None
