@@ -153,8 +153,9 @@ def extract_page(
     if script_data:
         scripted = read_script_data(_inline_scripts(named), declared or url, max_images)
     take_out(index.left_out)
-    changed = max(filter(None, (published, modified_date(named, documents))), default=None)
-    roots = content_roots(index, changed)
+    roots = content_roots(
+        index, lambda: max(filter(None, (published, modified_date(named, documents))), default=None)
+    )
     found: list[FoundImage] = []
     unread = 0
     for element in _may_show_images(index.elements):
@@ -357,7 +358,7 @@ def _image_candidate(element: Tag, base: str, index: PageIndex) -> FoundImage | 
     src = next((u for u in lazy if u), None) or (
         (largest or own_src) if lazy_set else (own_src or largest)
     )
-    if (src is None or (src is own_src and _is_drawing(src))) and not lazy_sources and not lazy_set:
+    if not lazy_sources and not lazy_set and (src is None or (src is own_src and _is_drawing(src))):
         # A placeholder (or no src, or a drawing: a watermark's SVG) and none of the known
         # lazy attributes: the site's own script reads the picture from an attribute of
         # its own ("data-lg", "data-full-image").
@@ -408,7 +409,7 @@ def _unknown_lazy_url(element: Tag, base: str) -> str | None:
 
 def _is_drawing(url: str) -> bool:
     """Whether a URL names an SVG drawing (an icon, a logo, a placeholder's watermark)."""
-    return url_path(url).lower().endswith(".svg")
+    return url.split("?", 1)[0].split("#", 1)[0].lower().endswith(".svg")
 
 
 # "[url, (large)]": the URL of one rule of Foundation's interchange.

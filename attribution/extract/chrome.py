@@ -25,6 +25,7 @@ from attribution.extract.urls import IMAGE_EXTENSIONS, join_url, url_host, url_p
 from attribution.textutil import clean_text
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
 
     from attribution.extract.dom import (
@@ -160,7 +161,7 @@ class Roots:
         roots: list[Tag],
         index: PageIndex,
         later: list[Tag] | None = None,
-        as_of: date | None = None,
+        last_changed: Callable[[], date | None] | None = None,
     ) -> None:
         self.tags = roots
         self._index = index
@@ -174,7 +175,8 @@ class Roots:
         self.verdicts: dict[int, int] = {}
         # id(ancestor) -> whether it or one above it marks the images far below as chrome
         self.above: dict[int, bool] = {}
-        self.as_of = as_of
+        # When the page says it last changed: asked only of a page with a gallery box.
+        self._last_changed = last_changed
         self._galleries: dict[int, int] | None = None
 
     @property
@@ -184,10 +186,12 @@ class Roots:
         of the control that opens it, by ``id()``; worked out when first asked."""
         if self._galleries is None:
             self._galleries = {}
-            for control, box in opened_galleries(self._index):
+            opened = opened_galleries(self._index)
+            as_of = self._last_changed() if opened and self._last_changed else None
+            for control, box in opened:
                 if any(id(parent) in self.later for parent in box.parents):
                     continue  # a gallery of one of the other stories of an endless page
-                if self.as_of is not None and filed_after(box, self.as_of, self._index):
+                if as_of is not None and filed_after(box, as_of, self._index):
                     self._galleries[id(box)] = self._galleries[id(control)] = _CHROME
                 else:
                     self._galleries[id(box)] = _STOP  # the article's, wherever it sits
@@ -225,9 +229,9 @@ def _has_root_class(tag: Tag) -> bool:
     return bool(_ROOT_CLASSES.intersection(class_text(tag).split()))
 
 
-def content_roots(index: PageIndex, as_of: date | None = None) -> Roots:
+def content_roots(index: PageIndex, last_changed: Callable[[], date | None] | None = None) -> Roots:
     """The elements that hold the article body (by itemprop, class, <article>, <main>).
-    ``as_of`` is the date the page says it last changed, when it says."""
+    ``last_changed`` tells the date the page says it last changed, when it says."""
     roots: list[Tag] = []
     for tag in index.named("div", "section", "article", "main"):
         if _NO_ROOT_ATTRIBUTES.isdisjoint(tag.attrs):
@@ -244,7 +248,7 @@ def content_roots(index: PageIndex, as_of: date | None = None) -> Roots:
         roots.append(main)
     full = _full_articles(articles, index)
     if len(full) < 2:
-        return Roots(roots, index, as_of=as_of)
+        return Roots(roots, index, last_changed=last_changed)
     # An endless page (or one with a long featured article beside its story): the article
     # the page is about is the story; the others (and the bodies inside them) are other
     # stories.
@@ -252,7 +256,7 @@ def content_roots(index: PageIndex, as_of: date | None = None) -> Roots:
     later = [article for article in full if article is not story]
     starts = [index.position(article)[0] for article in later]
     kept = [root for root in roots if not _within_any(root, later, starts, index)]
-    return Roots([story, *kept], index, later, as_of)
+    return Roots([story, *kept], index, later, last_changed)
 
 
 def _the_story(full: list[Tag], main: Tag | None, index: PageIndex) -> Tag:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 _OPENING_ATTRIBUTES = frozenset({"on", "aria-controls", "data-target", "data-bs-target"})
 
 # How far above its picture a control may be (a button around a preview's wrappers).
-_CONTROL_DEPTH = 8
+_CONTROL_DEPTH = 4
 
 # Bounds on what a page makes this module read (a hostile page may nest thousands of
 # controls around thousands of images): how many controls, and how many of the images
@@ -63,7 +63,12 @@ def opened_galleries(index: PageIndex) -> list[tuple[Tag, Tag]]:
             if element is None or element.name in ("body", "html") or id(element) in seen:
                 break
             seen.add(id(element))
-            targets = _targets(element) if _may_open(element) else None
+            attrs = element.attrs
+            href = attrs.get("href")
+            may_open = not _OPENING_ATTRIBUTES.isdisjoint(attrs) or (
+                isinstance(href, str) and href.startswith("#")
+            )
+            targets = _targets(element) if may_open else None
             if targets and len(controls) < _MOST_CONTROLS:
                 controls.append((element, targets, _pictures(element, index)))
             element = element.parent
@@ -98,16 +103,6 @@ def filed_after(box: Tag, as_of: date, index: PageIndex) -> bool:
         for image in index.below(box, IMAGE_TAGS, limit=_PICTURES_READ)
         for name in _PICTURE_ATTRIBUTES
         if (url := attr(image, name)) is not None
-    )
-
-
-def _may_open(element: Tag) -> bool:
-    """Whether an element has an attribute by which it may open another (a quick test
-    before :func:`_targets`)."""
-    attrs = element.attrs
-    href = attrs.get("href")
-    return not _OPENING_ATTRIBUTES.isdisjoint(attrs) or (
-        isinstance(href, str) and href.startswith("#")
     )
 
 
