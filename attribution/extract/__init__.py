@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from bs4 import BeautifulSoup, Comment, Tag
 
 from attribution.credits import split_caption_credit
-from attribution.extract.chrome import content_roots, is_chrome
+from attribution.extract.chrome import content_roots, is_chrome, opens_picture_file
 from attribution.extract.declared import (
     declared_chrome,
     jsonld_documents,
@@ -44,7 +44,6 @@ from attribution.extract.limits import MAX_IMAGES
 from attribution.extract.scripted import ScriptData, read_script_data
 from attribution.extract.tree import first_with, index_page, parse_markup, take_out
 from attribution.extract.urls import (
-    IMAGE_EXTENSIONS,
     clean_url,
     forget_known_urls,
     image_identity,
@@ -54,7 +53,6 @@ from attribution.extract.urls import (
     resolve_url,
     shown_by,
     srcset_urls,
-    url_path,
 )
 from attribution.licences import default_knowledge_base
 from attribution.records import SOCIAL_ROLE, ExtractedPage
@@ -519,10 +517,9 @@ def _opened_file(image: FoundImage) -> str | None:
     """A key for the full-size file that the link around an image opens (a zoom), or
     None when it is in no such link."""
     link = parent_named(image.element, "a", "href") if image.element is not None else None
-    href = attr(link, "href") if link is not None else None
-    if not href or not url_path(href).lower().endswith(IMAGE_EXTENSIONS):
+    if link is None or not opens_picture_file(link):
         return None
-    return "opens " + image_identity(href)
+    return "opens " + image_identity(attr(link, "href") or "")
 
 
 def _fallback_copy(image: FoundImage) -> bool:

@@ -506,7 +506,7 @@ def _ancestor_verdict(ancestor: Tag, roots: Roots, index: PageIndex) -> int:
         return _CHROME
     if _is_post_entry(ancestor):
         return _NEITHER
-    if ancestor.name == "a" and _opens_picture_file(ancestor):
+    if ancestor.name == "a" and opens_picture_file(ancestor):
         return _NEITHER  # a link that opens the picture in full: its classes style the link
     words = _class_words(ancestor, index)
     if _says_chrome(words) and not (words & _CONTENT_WORDS):
@@ -519,7 +519,7 @@ def _ancestor_verdict(ancestor: Tag, roots: Roots, index: PageIndex) -> int:
     return _NEITHER
 
 
-def _opens_picture_file(link: Tag) -> bool:
+def opens_picture_file(link: Tag) -> bool:
     """Whether a link's address is an image file (a zoom or a lightbox's full size), not a
     page."""
     return url_path(attr(link, "href") or "").lower().endswith(IMAGE_EXTENSIONS)

@@ -49,11 +49,13 @@ _CAPTION_CLASS = re.compile(
     re.IGNORECASE,
 )
 
+# The last word of a picture's class that names who made or owns it.
+_MAKER_WORDS = ("author", "owner")
 _CREDIT_CLASS = re.compile(
     r"credit|copyright|attribution|photographer|image-source|photo-source|source|byline-image"
     r"|urheber|bildnachweis|quelle|autor"
     # "photo__author", "figure-article-caption-owner" (the picture's rights owner)
-    r"|(?:caption|image|photo|img|media|picture|figure)[\w-]*(?:author|owner)",
+    r"|(?:caption|image|photo|img|media|picture|figure)[\w-]*" + alternatives(*_MAKER_WORDS),
     re.IGNORECASE,
 )
 
@@ -322,7 +324,7 @@ def _class_role(tag: Tag) -> str | None:
         credit, caption = bool(_credit_class(part)), bool(_caption_class(part))
         if credit and caption:  # "caption-credit", "caption-author": the last word says it
             last = _PART_SEPARATOR.split(part)[-1]
-            credit = bool(_credit_class(last) or last.lower() in ("author", "owner"))
+            credit = bool(_credit_class(last) or last.lower() in _MAKER_WORDS)
             caption = bool(_caption_class(last))
         if credit != caption:
             roles.add("credit" if credit else "caption")

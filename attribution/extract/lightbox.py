@@ -22,6 +22,7 @@ from attribution.extract.dom import IMAGE_TAGS, attr
 from attribution.extract.urls import filed_month, image_identity
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from datetime import date
 
     from bs4 import Tag
@@ -100,9 +101,7 @@ def filed_after(box: Tag, as_of: date, index: PageIndex) -> bool:
     latest = (as_of.year, as_of.month)
     return any(
         (filed := filed_month(url)) is not None and filed > latest
-        for image in index.below(box, IMAGE_TAGS, limit=_PICTURES_READ)
-        for name in _PICTURE_ATTRIBUTES
-        if (url := attr(image, name)) is not None
+        for url in _picture_urls(box, index)
     )
 
 
@@ -130,9 +129,13 @@ def _targets(control: Tag) -> set[str]:
 
 def _pictures(element: Tag, index: PageIndex) -> set[str]:
     """The identities of the pictures the images inside ``element`` show."""
-    return {
-        image_identity(url)
-        for image in index.below(element, IMAGE_TAGS, limit=_PICTURES_READ)
-        for name in _PICTURE_ATTRIBUTES
-        if (url := attr(image, name)) is not None
-    }
+    return {image_identity(url) for url in _picture_urls(element, index)}
+
+
+def _picture_urls(element: Tag, index: PageIndex) -> Iterator[str]:
+    """The addresses of the first images inside ``element`` (as many as are read)."""
+    for image in index.below(element, IMAGE_TAGS, limit=_PICTURES_READ):
+        for name in _PICTURE_ATTRIBUTES:
+            url = attr(image, name)
+            if url is not None:
+                yield url
