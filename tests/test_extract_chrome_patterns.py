@@ -430,3 +430,23 @@ def test_copies_of_a_picture_that_open_one_full_size_file_are_one_picture() -> N
     assert [(i.src, i.credit) for i in images] == [
         ("https://news.example.com/pics/b_5e92.jpeg", "dpa")
     ]
+
+
+def test_a_licences_buttons_and_element_icons_are_chrome() -> None:
+    # A page explaining Creative Commons shows the icons of a licence's elements, copied
+    # to its own server in two sizes; a post ends with the licence's button. They mark a
+    # licence; the figure beside them is the picture. ("bylaw-sign" only begins so.)
+    html = (
+        "<html><body><article><h1>Licences</h1>"
+        + BODY
+        + "<p><img src='/wp-content/uploads/2014/03/by.large_.png' width=384 height=384>"
+        "<img src='/wp-content/uploads/2014/03/nc.large_-150x150.png' width=99 height=99>"
+        "<img src='/media/cc-by-nc-sa.png' width=200 height=70></p>"
+        "<figure><img src='/wp-content/uploads/2014/03/bylaw-sign.jpg' width=800 height=500>"
+        "<figcaption>The bylaw. Photo: Jane Roe</figcaption></figure>"
+        "<p><a rel='license' href='https://creativecommons.org/licenses/by/4.0/'>"
+        "<img src='https://licensebuttons.net/l/by/4.0/88x31.png' width=88 height=31></a></p>"
+        "<p><img src='/media/88x31.png' width=120 height=42></p>"
+        "</article></body></html>"
+    )
+    assert srcs(html) == ["https://news.example.com/wp-content/uploads/2014/03/bylaw-sign.jpg"]

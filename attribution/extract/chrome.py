@@ -126,6 +126,23 @@ _APP_PHOTO_NAME = re.compile(
 # elsewhere ("/wp-content/uploads/").
 _SITE_ASSET_FOLDER = re.compile(r"/wp-(?:content/(?:themes|plugins)|includes)/", re.IGNORECASE)
 
+# The marks of a licence: Creative Commons' buttons, served from its own hosts, and the
+# icons of a licence's elements that sites keep copies of ("by.large.png", "cc-by-nc-sa.svg",
+# "88x31.png"). They label a licence; they are no picture of the article.
+_LICENCE_MARK_HOSTS = re.compile(
+    r"(?:^|\.)(?:licensebuttons\.net|i\.creativecommons\.org|mirrors\.creativecommons\.org)$",
+    re.IGNORECASE,
+)
+_LICENCE_ELEMENTS = r"(?:by|nc|nd|sa|zero|pd|cc|remix|share|nc-eu|nc-jp)"
+_LICENCE_MARK_FILE = re.compile(
+    rf"(?:cc[-_.]?)?{_LICENCE_ELEMENTS}(?:[-_.]{_LICENCE_ELEMENTS})*"
+    r"(?:[-_.](?:large|small|88x31|80x15))?_?|88x31|80x15",
+    re.IGNORECASE,
+)
+# The size a publishing system adds to the name of a copy it makes ("by.large_-150x150")
+_COPY_SIZE = re.compile(r"-\d{2,4}x\d{2,4}$")
+
+
 _TRACKER_HOSTS = re.compile(
     r"(?:^|\.)(?:doubleclick\.net|google-analytics\.com|googletagmanager\.com|facebook\.com"
     r"|scorecardresearch\.com|quantserve\.com|pixel\.[\w.-]+|[\w-]*tracker[\w-]*\.[\w.]+"
@@ -399,6 +416,8 @@ def is_chrome(
     host = url_host(candidate.src)
     if _TRACKER_HOSTS.search(host) or candidate.src.lower().endswith((".svg", ".ico")):
         return True
+    if _is_licence_mark(host, path):
+        return True
     if _SITE_ASSET_FOLDER.search(path):
         return True
     if _ad_sized(element) or _labelled_as_ad(element, roots, index):
@@ -415,6 +434,17 @@ def is_chrome(
         in_figure = index.enclosing(element, "figure") is not None
         return not (in_figure or has_caption_nearby(element, index) or _in_hero(element, index))
     return False
+
+
+def _is_licence_mark(host: str, path: str) -> bool:
+    """Whether the picture at ``host`` and ``path`` is a licence's button or the icon of
+    one of its elements (see _LICENCE_MARK_FILE)."""
+    if _LICENCE_MARK_HOSTS.search(host):
+        return True
+    stem, dot, extension = unquote(path.rsplit("/", 1)[-1]).rpartition(".")
+    if not dot or len(stem) > 40 or f".{extension.lower()}" not in IMAGE_EXTENSIONS:
+        return False
+    return _LICENCE_MARK_FILE.fullmatch(_COPY_SIZE.sub("", stem)) is not None
 
 
 def _ancestors_say_chrome(
