@@ -59,6 +59,7 @@ from attribution.credits.vocabulary import (
     TITLES,
     TOP_LEVEL_DOMAINS,
     UNPUNCTUATED_LABELS,
+    VENUE_CITIES,
     WIRE_NEEDLES,
     WIRE_NOTES,
 )
@@ -176,7 +177,7 @@ _READ_NEEDLES: dict[str, tuple[str, ...]] = {
     "marker": MARKER_NEEDLES,
     "edit": (
         "crop", "resiz", "correct", "retouch", "edited", "modified", "changes made", "caption",
-        "attention", "image id", "ausschnitt",
+        "attention", "image id", "ausschnitt", "honorarfrei",
     ),
     "own-work": ("work", "werk", "personnel", "propi", "własna", "wlasna", "arbete"),
     "courtesy": (
@@ -244,6 +245,14 @@ _LEADING_AND = lazy_compile(r"^(?:and|und|et|y)\s+", re.IGNORECASE)
 _TRAILING_AND = re.compile(r"\s++(?:and|und|et|y|&)$", re.IGNORECASE)
 _TRAILING_AND_WORDS = ("and", "und", "et", "y", "&")
 _HANDLE = re.compile(r"^[\w.]+$")
+# A user name that begins with digits ("2630ben"): letters after them, no more than a
+# picture's number has ("RTR4JDW4", all capitals, is one).
+_DIGIT_HANDLE = re.compile(r"\d{1,8}+[a-z][a-z0-9_.]{1,30}")
+# A site's or a desk's short name in lower case ("ccnull", "nh")
+_SHORT_NAME = re.compile(r"[a-z]{2,12}")
+# A brand with a full stop inside its capitals ("E.ON"); initials ("J.R.") have one
+# after each letter.
+_DOTTED_BRAND = re.compile(r"[A-Z]\.[A-Z]{2,}")
 _TRAILING_MARKER = re.compile(
     r",?\s*+\b(?:file(?:\s+photo)?|files|handout|pool|stringer)\b\.?$", re.IGNORECASE
 )
@@ -259,12 +268,27 @@ _OWN_WORK_BY = lazy_compile(
     r"^" + alternatives(*LEADING_BY_WORDS, "di", "autorstwa", "av", "af") + r"\s+(?=\S)",
     re.IGNORECASE,
 )
+# Wikimedia Commons' note on a file whose author it read from the uploader's claims:
+# "No machine-readable author provided. Jane Roe~commonswiki assumed (based on copyright
+# claims)." The author is the name before "assumed".
+_ASSUMED_AUTHOR = lazy_compile(
+    r"\bno\s++machine-readable\s++author\s++provided\.?\s*+(?P<name>[^()\[\]/.~]{1,80}?)"
+    r"(?:~\w{1,20})?\s++assumed\b(?:\s*+\(based\s++on\s++copyright\s++claims\))?\.?",
+    re.IGNORECASE,
+)
+# A credit's label after a full stop begins the next piece ("©Ev. Quelle: Unsplash"),
+# however short the word before the stop.
+_LABEL_AFTER_STOP = lazy_compile(
+    r"\.\s++(?=" + alternatives(*GENERIC_LABELS) + r"\s*+:)", re.IGNORECASE
+)
 # Notes on what was done to the picture, and editors' boilerplate: not who made it.
 _EDIT_NOTES = lazy_compile(
     r"\b(?:ausschnitt\b|(?:and\s+)?(?:cropped|resized|colou?r[\s-]corrected|retouched|edited|modified)"
     r"(?:\s+(?:and\s+)?(?:cropped|resized|colou?r[\s-]corrected|retouched))?"
     r"(?:\s+from\s+(?:the\s+)?original)?|changes\s+made|(?:hide|toggle|show)\s+caption"
-    r"|attention\s+editors?\b.*$|image\s+id\s*:\s*\w+|(?<=\s)\d{7,}\b)",
+    r"|attention\s+editors?\b.*$|image\s+id\s*:\s*\w+|(?<=\s)\d{7,}\b"
+    # a press picture's terms of use after the credit: "honorarfrei - Verwendung gemäß …"
+    r"|honorarfrei\b.*$)",
     re.IGNORECASE,
 )
 
@@ -519,6 +543,8 @@ def _read(
         text = _OWN_WORK_BY.sub("", _OWN_WORK.sub(" / ", text), count=1)
     if "edit" in needles or _LONG_NUMBER.search(text):
         text = _EDIT_NOTES.sub(" / ", text)
+    if "machine-readable" in lowered:
+        text = _ASSUMED_AUTHOR.sub(r"\g<name> / ", text)
     if " PHOTO " in text or " FOTO " in text:
         text = _AGENCY_PHOTO.sub(r"\g<agency> / ", text)  # "BELGA PHOTO WARD VAN LAERE"
     if "wire" in needles:
@@ -527,6 +553,8 @@ def _read(
         text = _EMBARGO.sub(" / ", text)
     if "©" in text or "(c)" in lowered or "copyright" in lowered:
         text = _COPYRIGHT.sub(" / ", text)
+    if ". " in text and ":" in text:
+        text = _LABEL_AFTER_STOP.sub(" / ", text)
     text = cleaned = _clean(text)
     if text[:1] in "\"“'‘„«":
         text = _TITLE_QUOTE.sub("", text)
@@ -549,6 +577,7 @@ def _read(
         found = _lookup_provider(source, kb) if source and owner is None else None
         if found is not None:
             reading.providers.append(found)
+    named_before = len(reading.providers)  # (an account's platform, named with its owner)
     via_text = None
     parts = _VIA.split(text, maxsplit=1) if _may_say_via(text) else [text]
     if len(parts) == 2:
@@ -559,10 +588,55 @@ def _read(
     if via is None and via_text:
         for segment in _segments(via_text)[:6]:
             _read_segment(segment, kb, reading)
+    _users_of_platforms(reading, kb, reading.providers[named_before:])
     if not platform_credit:
         _lone_word_to_holder(reading, via)
+    _short_name_beside_person(reading, via)
     _order_providers(reading, via, platform_credit)
     return reading
+
+
+def _users_of_platforms(reading: _Reading, kb: KnowledgeBase, named: list[Provider]) -> None:
+    """Beside a platform or a stock library (among ``named``, the providers the credit's
+    pieces name), the person a courtesy names is its user who made the picture ("Courtesy
+    of Jane Roe/Flickr", "… of Jane Roe on Flickr"), and so is a user name that begins
+    with digits ("2630ben / iStock"). The owner of an account a courtesy names ("Courtesy
+    of Jane Roe's Facebook page") stays its source."""
+    naming = [p for p in named if p.kind in ("platform", "stock")]
+    source = reading.source
+    if source and not naming:
+        on_split = _ON.split(source, maxsplit=1) if " " in source else []
+        platform = _lookup_provider(on_split[1], kb) if len(on_split) == 2 else None
+        if platform is not None and platform.kind in ("platform", "stock"):
+            reading.providers.append(platform)
+            naming, source = [platform], on_split[0]
+    if source and naming and _names(source) == [source] and " " in source:
+        reading.creators.append(source)
+        reading.source = None
+    if naming and reading.unread:
+        handles = [piece for piece in reading.unread if _DIGIT_HANDLE.fullmatch(piece)]
+        reading.creators.extend(handles)
+        reading.unread = [piece for piece in reading.unread if piece not in handles]
+
+
+def _short_name_beside_person(reading: _Reading, via: Provider | None) -> None:
+    """A lower-case word beside a person's full name names where the picture is from, a
+    site's or a desk's short name ("ccnull/Marco Verch", "Martin Sehmisch | nh"), unless
+    an agency, a stock library or a platform is named: then it is a user's name."""
+    if reading.holder or reading.source or via is not None:
+        return
+    if any(p.kind in _NAMING_KINDS for p in reading.providers):
+        return
+    people = [name for name in reading.creators if " " in name.strip()]
+    short = [
+        word
+        for word in (*reading.creators, *reading.unread)
+        if _SHORT_NAME.fullmatch(word) and word not in GIVEN_NAMES
+    ]
+    if len(people) == 1 and len(short) == 1:
+        reading.holder = short[0]
+        reading.creators = [name for name in reading.creators if name != short[0]]
+        reading.unread = [piece for piece in reading.unread if piece != short[0]]
 
 
 def _lone_word_to_holder(reading: _Reading, via: Provider | None) -> None:
@@ -923,6 +997,10 @@ def _has_organisation_form(text: str, folded: str, words: list[str], stripped: l
         return True  # (a possessive before another word)
     if words[0] in ORGANISATION_ARTICLES and text.split(None, 2)[1][:1].isupper():
         return True
+    if len(words) <= 3 and stripped[-1] in VENUE_CITIES and stripped[0] not in GIVEN_NAMES:
+        return True  # "Rosewood Vienna": a venue, named for its brand and its city
+    if _DOTTED_BRAND.fullmatch(text.split(None, 1)[0]):
+        return True  # "E.ON Climate": a brand written with a full stop inside
     if text[:3].isupper() and stripped[0] not in GIVEN_NAMES:
         first = text.split(None, 1)[0]
         if 3 <= len(first) <= 5 and first.isalpha() and first.isupper() and not text.isupper():

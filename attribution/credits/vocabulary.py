@@ -375,7 +375,8 @@ NOT_NAMES = frozenset(
     staff stringer str stf file files handout pool photo photos image images screenshot
     screengrab still courtesy archive archives archiv illustration graphic composite
     montage supplied provided unknown anonymous creative commons photographer used and und
-    et or y advertisement crown reuse this other n/a fot foto sgt dr is visit
+    et or y advertisement crown reuse this other n/a fot foto sgt dr is visit eingebunden
+    embedded
     """.split()
 ) | {
     "staff photographer", "file photo", "screen grab", "creative commons", "public domain",
@@ -508,6 +509,17 @@ PLACES = frozenset(
         "barcelona", "hamburg", "cologne", "köln", "frankfurt", "wien", "roma", "milano",
         "athens", "istanbul", "dubai", "singapore", "salzburg", "geneva", "genève", "lyon",
         "kraków", "krakow", "seville", "sevilla", "valencia", "porto",
+    }
+)  # fmt: skip
+
+# Cities after a brand's name make a venue's name ("Rosewood Vienna", "Hotel Sacher Wien"):
+# those of PLACES that are no one's given or family name ("Jack London", "Irving Berlin",
+# "Denzel Washington", "Sydney", "Florence" are).
+VENUE_CITIES = PLACES - frozenset(
+    {
+        "london", "paris", "berlin", "washington", "boston", "lyon", "florence", "sydney",
+        "valencia", "sevilla", "seville", "porto", "roma", "rome", "hamburg", "madrid",
+        "milan", "milano", "dublin", "chicago", "geneva",
     }
 )  # fmt: skip
 
