@@ -250,6 +250,8 @@ _HANDLE = re.compile(r"^[\w.]+$")
 _DIGIT_HANDLE = re.compile(r"\d{1,8}+[a-z][a-z0-9_.]{1,30}")
 # A site's or a desk's short name in lower case ("ccnull", "nh")
 _SHORT_NAME = re.compile(r"[a-z]{2,12}")
+# People's initials, one or a list ("DW", "KEH, CK")
+_INITIALS_LIST = re.compile(r"[A-Z]{2,4}(?:\s*+,\s*+[A-Z]{2,4}){0,3}")
 # A brand with a full stop inside its capitals ("E.ON"); initials ("J.R.") have one
 # after each letter.
 _DOTTED_BRAND = re.compile(r"[A-Z]\.[A-Z]{2,}")
@@ -582,7 +584,13 @@ def _read(
     parts = _VIA.split(text, maxsplit=1) if _may_say_via(text) else [text]
     if len(parts) == 2:
         text, via_text = parts
-    for segment in _joined_providers(_segments(text)[:12], kb):
+    segments = _joined_providers(_segments(text)[:12], kb)
+    initialled = _initials_after_short_name(segments, kb) if len(segments) == 2 else None
+    if initialled is not None:  # "sidm / DW": a site's short name and its photographer's
+        reading.holder, initials = initialled
+        reading.creators.extend(initials)
+        segments = []
+    for segment in segments:
         _read_segment(segment, kb, reading)
     via = _lookup_provider(via_text, kb) if via_text else None
     if via is None and via_text:
@@ -617,6 +625,26 @@ def _users_of_platforms(reading: _Reading, kb: KnowledgeBase, named: list[Provid
         handles = [piece for piece in reading.unread if _DIGIT_HANDLE.fullmatch(piece)]
         reading.creators.extend(handles)
         reading.unread = [piece for piece in reading.unread if piece not in handles]
+
+
+def _initials_after_short_name(
+    segments: list[str], kb: KnowledgeBase
+) -> tuple[str, list[str]] | None:
+    """(source, initials) for a credit of a site's short name in lower case and then
+    capitals ("sidm / DW", "ccnull / KEH, CK"): a house credits its own photographers by
+    their initials. An agency's, a stock library's or a platform's acronym ("AP") is
+    still theirs; a publisher's ("DW") reads as initials here. None for any other
+    credit."""
+    source = strip_label(segments[0].strip(" ,.;:"))
+    if not _SHORT_NAME.fullmatch(source) or source in GIVEN_NAMES or source in NOT_NAMES:
+        return None
+    initials = segments[1].strip(" ,.;:")
+    if not _INITIALS_LIST.fullmatch(initials) or _lookup_provider(source, kb) is not None:
+        return None
+    agency = _lookup_provider(initials, kb)
+    if agency is not None and agency.kind in _NAMING_KINDS:
+        return None  # "zvg / AP": a wire's picture, handed on
+    return source, [name.strip() for name in initials.split(",")]
 
 
 def _short_name_beside_person(reading: _Reading, via: Provider | None) -> None:
