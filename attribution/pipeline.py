@@ -61,7 +61,9 @@ def evaluate_page(
     at_source = at_source or {}
     results = []
     for image in page.images:
-        credit = parse_credit(image.credit, image.credit_links, kb) if image.credit else None
+        credit = (
+            parse_credit(image.credit, image.credit_links, kb, page.house) if image.credit else None
+        )
         from_file = embedded.get(image.src)
         source = at_source.get(image.src)
         findings = check_image(

@@ -65,9 +65,9 @@ def test_each_credit_is_read_once_per_check(
         words[text, id(kb)] += 1
         return read_words(text, kb)
 
-    def counted_parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Any:
+    def counted_parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase, house: Any) -> Any:
         parses[text, hrefs, id(kb)] += 1
-        return full_parse(text, hrefs, kb)
+        return full_parse(text, hrefs, kb, house)
 
     monkeypatch.setattr(parse, "_read_words", counted_words)
     monkeypatch.setattr(parse, "_parse", counted_parse)

@@ -170,6 +170,15 @@ def test_several_one_word_bodies_are_all_bodies() -> None:
     assert credit.holder == "Tablewright / Statbureau"
 
 
+def test_a_sentence_after_a_credit_names_no_body() -> None:
+    # "… of the …" makes a name a body's only when its words are a name's, capitalised
+    credit = parse_credit(
+        "Courtesy of Cablewise. See a larger version or visit the interactive version of "
+        "the 2014 Harbour Map"
+    )
+    assert (credit.source, credit.holder, credit.creators) == ("Cablewise", None, ())
+
+
 def test_a_courtesy_ends_with_its_sentence() -> None:
     credit = parse_credit("Map courtesy Saltworks Museum. Inset: Ravi Menon/AFP")
     assert credit.creators == ("Ravi Menon",)

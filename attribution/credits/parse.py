@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
+from attribution.credits.house import compact, named_forms
 from attribution.credits.licence_names import (
     find_licences_in_text,
     licence_from_url,
@@ -63,7 +64,7 @@ from attribution.credits.vocabulary import (
     WIRE_NEEDLES,
     WIRE_NOTES,
 )
-from attribution.licences import alias_key, default_knowledge_base
+from attribution.licences import Provider, alias_key, default_knowledge_base
 from attribution.records import Credit
 from attribution.textutil import alternatives, clean_text
 
@@ -71,7 +72,7 @@ if TYPE_CHECKING:
     from attribution.credits.licence_names import (
         LicenceMention,
     )
-    from attribution.licences import KnowledgeBase, Provider
+    from attribution.licences import KnowledgeBase
 
 MAX_CREDIT_CHARS = 1000
 US_GOVERNMENT = "LicenseRef-US-Government-Work"
@@ -252,6 +253,8 @@ _DIGIT_HANDLE = re.compile(r"\d{1,8}+[a-z][a-z0-9_.]{1,30}")
 _SHORT_NAME = re.compile(r"[a-z]{2,12}")
 # People's initials, one or a list ("DW", "KEH, CK")
 _INITIALS_LIST = re.compile(r"[A-Z]{2,4}(?:\s*+,\s*+[A-Z]{2,4}){0,3}")
+# Lower-case words that join the words of a body's name ("Bank of the West")
+_NAME_JOINERS = frozenset(("of", "the", "and", "&", "for", "de", "la", "du", "des", "der"))
 # A brand with a full stop inside its capitals ("E.ON"); initials ("J.R.") have one
 # after each letter.
 _DOTTED_BRAND = re.compile(r"[A-Z]\.[A-Z]{2,}")
@@ -326,22 +329,30 @@ def strip_label(text: str) -> str:
 
 
 def parse_credit(
-    text: str, link_hrefs: Iterable[str] = (), kb: KnowledgeBase | None = None
+    text: str,
+    link_hrefs: Iterable[str] = (),
+    kb: KnowledgeBase | None = None,
+    house: tuple[str, ...] = (),
 ) -> Credit:
     """Parse one credit line into a :class:`Credit`.
 
     ``link_hrefs`` are the hrefs of links inside or beside the credit; a licence (and a
-    platform) is read from them as well as from the text. Never raises: text that
+    platform) is read from them as well as from the text. ``house`` holds the names the
+    page gives its own publisher (:attr:`attribution.records.ExtractedPage.house`): a
+    piece of the credit that names the house, or its initials ("[DS]" on the Daily
+    Star's page), gives the house as provider, a publisher. Never raises: text that
     cannot be read as a credit gives ``kind="unknown"`` and a low confidence.
     """
     kb = kb or default_knowledge_base()
     cleaned = _clean(text[: MAX_CREDIT_CHARS * 4])[:MAX_CREDIT_CHARS]
-    return _parse_cached(cleaned, tuple(link_hrefs)[:20], kb)
+    return _parse_cached(cleaned, tuple(link_hrefs)[:20], kb, named_forms(cleaned, house))
 
 
 # Credits repeat heavily across pages and spreadsheets ("AP Photo/…", "Getty Images");
 # parsing is pure and its records are immutable, so equal inputs share one result.
-_parse_cached = lru_cache(maxsize=16384)(lambda text, hrefs, kb: _parse(text, hrefs, kb))
+_parse_cached = lru_cache(maxsize=16384)(
+    lambda text, hrefs, kb, house: _parse(text, hrefs, kb, house)
+)
 
 
 @dataclass
@@ -360,6 +371,8 @@ class _Reading:
     # ("WZV/Kessler", a photographer's family name), or listed together ("Roe & Moe")
     known_people: set[str] = field(default_factory=set)
     licensed: bool = False  # a licence is stated
+    house: dict[str, str | None] = field(default_factory=dict)  # (see house.house_forms)
+    house_named: list[Provider] = field(default_factory=list)  # the house, where named
 
 
 class _Words(NamedTuple):
@@ -427,20 +440,22 @@ _words_cached = lru_cache(maxsize=16384)(lambda text, kb: _read_words(text, kb))
 # Whether a licence is stated changes how the rest is read (see _read), links or not.
 # (the needles are those of the rest: the same rest has the same needles)
 _read_cached = lru_cache(maxsize=16384)(
-    lambda rest, kb, platform_credit, needles: _read(
-        rest, kb, platform_credit=platform_credit, needles=needles
+    lambda rest, kb, platform_credit, needles, house: _read(
+        rest, kb, platform_credit=platform_credit, needles=needles, house=house
     )
 )
 
 
-def _parse(text: str, hrefs: tuple[str, ...], kb: KnowledgeBase) -> Credit:
+def _parse(
+    text: str, hrefs: tuple[str, ...], kb: KnowledgeBase, house: tuple[tuple[str, str | None], ...]
+) -> Credit:
     words: _Words = _words_cached(text, kb)
     urls, markers = words.urls, words.markers
     link_mentions = [m for m in (licence_from_url(h, kb) for h in (*hrefs, *urls)) if m]
     licence, licence_url, problem, licence_kind = _combine_licences(words.mentions, link_mentions)
     copyrighted = words.copyright_sign or licence == ALL_RIGHTS_RESERVED
 
-    reading: _Reading = _read_cached(words.rest, kb, licence is not None, words.needles)
+    reading: _Reading = _read_cached(words.rest, kb, licence is not None, words.needles, house)
     provider = reading.providers[0] if reading.providers else None
     if provider is None:
         provider = _provider_from_links((*hrefs, *urls), kb)
@@ -527,15 +542,21 @@ def _remove_spans(text: str, mentions: Sequence[LicenceMention]) -> str:
 
 
 def _read(
-    text: str, kb: KnowledgeBase, *, platform_credit: bool, needles: frozenset[str]
+    text: str,
+    kb: KnowledgeBase,
+    *,
+    platform_credit: bool,
+    needles: frozenset[str],
+    house: tuple[tuple[str, str | None], ...] = (),
 ) -> _Reading:
     """Read people, providers, a source and a rights holder from the licence-free text.
 
     With ``platform_credit`` (a licence is stated and a platform such as Flickr is
     named) other bodies named are the work's authors, not its providers. ``needles``
-    are :func:`_needle_groups` of the lower-cased text (read with its words).
+    are :func:`_needle_groups` of the lower-cased text (read with its words); ``house``
+    the forms of the page's own publisher it may name (:func:`house.named_forms`).
     """
-    reading = _Reading(licensed=platform_credit)
+    reading = _Reading(licensed=platform_credit, house=dict(house))
     cited = _CITED_AUTHORS.fullmatch(strip_label(text)) if "et al" in text else None
     if cited:  # "From Okafor, et al. 2014": a paper's authors, named as cited
         reading.creators.append(cited.group("authors"))
@@ -596,12 +617,25 @@ def _read(
     if via is None and via_text:
         for segment in _segments(via_text)[:6]:
             _read_segment(segment, kb, reading)
+    if reading.house_named:
+        _credit_the_house(reading)
     _users_of_platforms(reading, kb, reading.providers[named_before:])
     if not platform_credit:
         _lone_word_to_holder(reading, via)
     _short_name_beside_person(reading, via)
     _order_providers(reading, via, platform_credit)
     return reading
+
+
+def _credit_the_house(reading: _Reading) -> None:
+    """The page's own publisher, where the credit names it, is the provider; beside
+    another provider ("Photo illustration by Slate. Photo by X/Reuters") it holds the
+    rights to its own work made from the other's picture, whose provider comes first."""
+    house = reading.house_named[0]
+    if reading.providers:
+        reading.holder = reading.holder or house.name
+    else:
+        reading.providers.append(house)
 
 
 def _users_of_platforms(reading: _Reading, kb: KnowledgeBase, named: list[Provider]) -> None:
@@ -847,6 +881,11 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
     if _LABEL_ONLY.fullmatch(piece):
         return
     provider = _lookup_provider(piece, kb)
+    if provider is None and reading.house:
+        house = _house_provider(piece, reading.house)
+        if house is not None:
+            reading.house_named.append(house)
+            return
     if provider is not None:
         reading.providers.append(provider)
         reading.printed.setdefault(provider.name, piece)
@@ -867,7 +906,7 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
         return
     names = _names(piece, cleaned=True)
     if names:
-        if reading.providers or reading.holder or len(names) > 1:
+        if reading.providers or reading.holder or reading.house_named or len(names) > 1:
             reading.known_people.update(names)
         reading.creators.extend(names)
         return
@@ -879,6 +918,15 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
         reading.holder = reading.holder or _tidy_org(piece, name=True)
     elif not _is_marker_only(piece):
         reading.unread.append(piece)
+
+
+def _house_provider(piece: str, house: dict[str, str | None]) -> Provider | None:
+    """The page's own publisher when ``piece`` names it (one of the ``house`` forms):
+    under the name its initials stand for, else as printed."""
+    key = compact(piece)
+    if key not in house:
+        return None
+    return Provider(name=house[key] or piece.strip(), kind="publisher", aliases=())
 
 
 def _provider_suffix(piece: str, kb: KnowledgeBase) -> tuple[str, Provider] | None:
@@ -1033,7 +1081,11 @@ def _has_organisation_form(text: str, folded: str, words: list[str], stripped: l
         first = text.split(None, 1)[0]
         if 3 <= len(first) <= 5 and first.isalpha() and first.isupper() and not text.isupper():
             return True  # (not "DELANEY McCoy": a family name in capitals)
-    return " of the " in folded  # "Garden of the Winds", "Bank of the West"
+    if " of the " not in folded:
+        return False
+    # "Garden of the Winds", "Bank of the West": a name, its words capitalised (not a
+    # sentence: "visit the interactive version of the 2014 map")
+    return all(w[:1].isupper() or w in _NAME_JOINERS for w in text.split())
 
 
 def _is_numbered_name(text: str) -> bool:

@@ -29,6 +29,7 @@ from attribution.extract.declared import (
     meta_images,
     modified_date,
     published_date,
+    site_names,
 )
 from attribution.extract.dom import (
     IMAGE_TAGS,
@@ -186,6 +187,7 @@ def extract_page(
         declared_url=declared,
         published=published,
         notices=(too_many_images(max_images, unread),) if unread else (),
+        house=site_names(named, documents, declared or url, _page_title(named)),
     )
 
 
@@ -285,6 +287,13 @@ def _title(named: Named) -> str | None:
         return none_if_empty(text)
     h1 = next(iter(named.get("h1", ())), None)
     return none_if_empty(h1.get_text(" ")) if isinstance(h1, Tag) else None
+
+
+def _page_title(named: Named) -> str | None:
+    """The text of the page's ``<title>`` (which, unlike og:title, often ends with the
+    site's name)."""
+    title = next(iter(named.get("title", ())), None)
+    return only_string(title) if isinstance(title, Tag) else None
 
 
 def _may_show_images(elements: list[Tag]) -> list[Tag]:

@@ -1,6 +1,7 @@
 """Pictures a page declares in its metadata: og:image and schema.org ImageObject in
 JSON-LD (contentUrl, caption, creditText, creator, copyrightNotice, license,
-acquireLicensePage); and the date the page says it was published."""
+acquireLicensePage); the date the page says it was published; and the names it gives
+its publisher."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 from bs4 import Tag
 
 from attribution.extract.dom import attr, word_set
-from attribution.extract.urls import resolve_url, url_path
+from attribution.extract.urls import resolve_url, url_host, url_path
 from attribution.textutil import clean_text, none_if_empty
 
 if TYPE_CHECKING:
@@ -316,3 +317,63 @@ def _iso_date(text: str | None) -> date | None:
         return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None
+
+
+# Where pages name their publisher: Open Graph's site name, the name a browser gives an
+# app made of the site.
+_SITE_NAME_META_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title")
+# Where a title ends with the site's name ("Harbour opens | Daily Star")
+_TITLE_SEPARATOR = re.compile(r"\s++[|–—-]\s++")
+# The second-level names under which country domains register names ("example.co.uk")
+_SECOND_LEVELS = frozenset({"co", "com", "org", "net", "ac", "gov", "or", "ne", "gv"})
+
+
+def site_names(
+    named: Named, documents: list[object], url: str, title: str | None
+) -> tuple[str, ...]:
+    """The names the page gives its own publisher: its ``og:site_name`` (and the
+    ``application-name`` of the site), the publisher of its article in JSON-LD, the last
+    part of its ``<title>`` ("Harbour opens | Daily Star"), and the name its host is
+    registered under ("slate" for www.slate.com). Each at most once, in that order."""
+    names: list[str] = []
+    for tag in named.get("meta", ()):
+        key = (attr(tag, "property") or attr(tag, "name") or "").lower()
+        if key in _SITE_NAME_META_KEYS:
+            names.append(attr(tag, "content") or "")
+    for data in documents[:20]:
+        names.extend(_publisher_names(data, depth=0))
+    if title:
+        last = _TITLE_SEPARATOR.split(title)
+        if len(last) > 1 and len(last[-1].split()) <= 4:
+            names.append(last[-1])
+    names.append(_registered_name(url_host(url)))
+    cleaned = (clean_text(name)[:80] for name in names)
+    return tuple(dict.fromkeys(name for name in cleaned if len(name) >= 2))[:8]
+
+
+def _publisher_names(node: object, depth: int) -> Iterator[str]:
+    """The ``publisher`` names of a JSON-LD document's articles (and of its pages)."""
+    if depth > 3:
+        return
+    if isinstance(node, list):
+        for item in node[:50]:
+            yield from _publisher_names(item, depth + 1)
+        return
+    if not isinstance(node, dict):
+        return
+    publisher = node.get("publisher")
+    for item in publisher if isinstance(publisher, list) else [publisher]:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            yield item["name"]
+    yield from _publisher_names(node.get("@graph"), depth + 1)
+
+
+def _registered_name(host: str) -> str:
+    """The name a host is registered under: "slate" for www.slate.com, "dailystar" for
+    www.dailystar.co.uk; "" for an address (or a host with no name of its own)."""
+    labels = host.lower().strip(".").split(".")
+    if len(labels) < 2 or labels[-1].isdigit():
+        return ""
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVELS and len(labels[-1]) == 2:
+        return labels[-3]
+    return labels[-2]

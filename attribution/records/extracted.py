@@ -46,7 +46,9 @@ class ExtractedPage:
     """What extraction found on one page: its title, its content images, and the date
     the page says it was first published (``article:published_time``, schema.org
     ``datePublished``), when it says one. ``notices`` say what extraction could not do
-    with the page (a page with more images than are checked)."""
+    with the page (a page with more images than are checked). ``house`` holds the
+    names the page gives its own publisher (its site name, the publisher of its article,
+    its host's name), by which a credit to the house itself is known."""
 
     url: str
     title: str | None
@@ -54,3 +56,4 @@ class ExtractedPage:
     declared_url: str | None = None  # the http(s) address the page gives for itself
     published: date | None = None
     notices: tuple[str, ...] = ()
+    house: tuple[str, ...] = ()
