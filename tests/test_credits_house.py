@@ -67,6 +67,19 @@ def test_a_credit_is_read_as_before_on_another_page_or_for_a_known_provider() ->
     assert (wire.provider, wire.kind) == ("Reuters", "agency")  # the table's own
 
 
+def test_a_blogger_named_as_the_house_is_still_a_person() -> None:
+    # A blog named for its writer, who took the picture
+    credit = parse_credit("Foto: Anna Berg", house=("Anna Berg", "annaberg"))
+    assert (credit.creators, credit.provider) == (("Anna Berg",), None)
+    page = extract_page(
+        '<html><head><script type="application/ld+json">{"@type": "BlogPosting", '
+        '"publisher": {"@type": "Person", "name": "Ola Lind"}}</script></head>'
+        "<body><p>Text</p></body></html>",
+        "https://blog.example.org/post",
+    )
+    assert page.house == ("example",)
+
+
 def test_a_checked_page_credits_its_house() -> None:
     result = check_html(_page("HH"), "https://www.harbourherald.co.uk/news/harbour")
     credit = next(image.credit for image in result.images if image.credit is not None)

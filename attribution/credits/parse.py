@@ -922,9 +922,11 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
 
 def _house_provider(piece: str, house: dict[str, str | None]) -> Provider | None:
     """The page's own publisher when ``piece`` names it (one of the ``house`` forms):
-    under the name its initials stand for, else as printed."""
+    under the name its initials stand for, else as printed. A name that begins with a
+    given name is a person's, whose site is named for her ("Foto: Anna Berg" on Anna
+    Berg's blog)."""
     key = compact(piece)
-    if key not in house:
+    if key not in house or piece.split(None, 1)[0].casefold() in GIVEN_NAMES:
         return None
     return Provider(name=house[key] or piece.strip(), kind="publisher", aliases=())
 

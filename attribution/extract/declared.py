@@ -352,7 +352,8 @@ def site_names(
 
 
 def _publisher_names(node: object, depth: int) -> Iterator[str]:
-    """The ``publisher`` names of a JSON-LD document's articles (and of its pages)."""
+    """The ``publisher`` names of a JSON-LD document's articles (and of its pages), but
+    for a publisher that is a person."""
     if depth > 3:
         return
     if isinstance(node, list):
@@ -363,8 +364,10 @@ def _publisher_names(node: object, depth: int) -> Iterator[str]:
         return
     publisher = node.get("publisher")
     for item in publisher if isinstance(publisher, list) else [publisher]:
-        if isinstance(item, dict) and isinstance(item.get("name"), str):
-            yield item["name"]
+        # (a blog's publisher may be its writer: a person, whose name credits a person)
+        name = item.get("name") if isinstance(item, dict) else None
+        if isinstance(name, str) and isinstance(item, dict) and item.get("@type") != "Person":
+            yield name
     yield from _publisher_names(node.get("@graph"), depth + 1)
 
 
