@@ -435,7 +435,7 @@ def test_copies_of_a_picture_that_open_one_full_size_file_are_one_picture() -> N
 def test_a_licences_buttons_and_element_icons_are_chrome() -> None:
     # A page explaining Creative Commons shows the icons of a licence's elements, copied
     # to its own server in two sizes; a post ends with the licence's button. They mark a
-    # licence; the figure beside them is the picture. ("bylaw-sign" only begins so.)
+    # licence; the figures beside them are pictures. ("bylaw-sign" only begins so.)
     html = (
         "<html><body><article><h1>Licences</h1>"
         + BODY
@@ -447,6 +447,11 @@ def test_a_licences_buttons_and_element_icons_are_chrome() -> None:
         "<p><a rel='license' href='https://creativecommons.org/licenses/by/4.0/'>"
         "<img src='https://licensebuttons.net/l/by/4.0/88x31.png' width=88 height=31></a></p>"
         "<p><img src='/media/88x31.png' width=120 height=42></p>"
+        "<figure><img src='/img/by.jpg' width=800 height=500><figcaption>The pier. Photo: "
+        "Jane Roe</figcaption></figure>"
         "</article></body></html>"
     )
-    assert srcs(html) == ["https://news.example.com/wp-content/uploads/2014/03/bylaw-sign.jpg"]
+    assert srcs(html) == [  # (a photo named for one element is a photo)
+        "https://news.example.com/wp-content/uploads/2014/03/bylaw-sign.jpg",
+        "https://news.example.com/img/by.jpg",
+    ]

@@ -127,18 +127,22 @@ _APP_PHOTO_NAME = re.compile(
 _SITE_ASSET_FOLDER = re.compile(r"/wp-(?:content/(?:themes|plugins)|includes)/", re.IGNORECASE)
 
 # The marks of a licence: Creative Commons' buttons, served from its own hosts, and the
-# icons of a licence's elements that sites keep copies of ("by.large.png", "cc-by-nc-sa.svg",
-# "88x31.png"). They label a licence; they are no picture of the article.
+# icons of a licence's elements that sites keep copies of ("by.large.png", "cc-by-nc-sa.png",
+# "88x31.png"): drawings (PNG, GIF), named for two elements or more, or for one and the
+# icon's size. They label a licence; they are no picture of the article. (A photo may be
+# named "by.jpg" or "sa.png": one element alone names no icon.)
 _LICENCE_MARK_HOSTS = re.compile(
     r"(?:^|\.)(?:licensebuttons\.net|i\.creativecommons\.org|mirrors\.creativecommons\.org)$",
     re.IGNORECASE,
 )
 _LICENCE_ELEMENTS = r"(?:by|nc|nd|sa|zero|pd|cc|remix|share|nc-eu|nc-jp)"
 _LICENCE_MARK_FILE = re.compile(
-    rf"(?:cc[-_.]?)?{_LICENCE_ELEMENTS}(?:[-_.]{_LICENCE_ELEMENTS})*"
-    r"(?:[-_.](?:large|small|88x31|80x15))?_?|88x31|80x15",
+    rf"(?:{_LICENCE_ELEMENTS}(?:[-_.]{_LICENCE_ELEMENTS})+"
+    rf"(?:[-_.](?:large|small|88x31|80x15))?|{_LICENCE_ELEMENTS}[-_.](?:large|small|88x31|80x15)"
+    r"|88x31|80x15)_?",
     re.IGNORECASE,
 )
+_DRAWING_EXTENSIONS = frozenset({"png", "gif"})
 # The size a publishing system adds to the name of a copy it makes ("by.large_-150x150")
 _COPY_SIZE = re.compile(r"-\d{2,4}x\d{2,4}$")
 
@@ -442,7 +446,7 @@ def _is_licence_mark(host: str, path: str) -> bool:
     if _LICENCE_MARK_HOSTS.search(host):
         return True
     stem, dot, extension = unquote(path.rsplit("/", 1)[-1]).rpartition(".")
-    if not dot or len(stem) > 40 or f".{extension.lower()}" not in IMAGE_EXTENSIONS:
+    if not dot or len(stem) > 40 or extension.lower() not in _DRAWING_EXTENSIONS:
         return False
     return _LICENCE_MARK_FILE.fullmatch(_COPY_SIZE.sub("", stem)) is not None
 
