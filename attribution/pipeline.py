@@ -7,18 +7,21 @@ application layer reads them with :mod:`attribution.fetch`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from attribution.credits import parse_credit
+from attribution.credits.house import names_house
 from attribution.extract import extract_page
 from attribution.licences import default_knowledge_base
 from attribution.records import ImageResult, PageResult, Profile
 from attribution.rules import check_image
+from attribution.rules.context import on_domains, own_domains
 
 if TYPE_CHECKING:
     from attribution.licences import KnowledgeBase
-    from attribution.records import Embedded, ExtractedPage, SourceEvidence
+    from attribution.records import Credit, Embedded, ExtractedPage, SourceEvidence
 
 
 def check_html(
@@ -67,7 +70,30 @@ def evaluate_page(
         from_file = embedded.get(image.src)
         source = at_source.get(image.src)
         findings = check_image(
-            image, credit, profile, kb, today, from_file, published=page.published, at_source=source
+            image,
+            credit,
+            _with_house(profile, credit, page),
+            kb,
+            today,
+            from_file,
+            published=page.published,
+            at_source=source,
         )
         results.append(ImageResult(image, credit, findings, from_file, source))
     return PageResult(url=page.url, title=page.title, images=tuple(results), notices=page.notices)
+
+
+def _with_house(profile: Profile, credit: Credit | None, page: ExtractedPage) -> Profile:
+    """The profile to judge one picture by. A credit the parser read as the page's own
+    publisher (its provider is the house: "[DS]" on the Daily Star's page) is a staff
+    credit of this publication when the profile names no publication of its own, or
+    when the page is on the profile's domains; a profile that names another
+    publication judges the house as any other publisher."""
+    if credit is None or credit.provider is None or not page.house:
+        return profile
+    if not names_house(credit.provider, page.house):
+        return profile
+    named = profile.publication or profile.staff_credits or profile.domains
+    if named and not on_domains(page.url, own_domains(profile)):
+        return profile
+    return replace(profile, staff_credits=(*profile.staff_credits, credit.provider))

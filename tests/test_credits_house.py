@@ -8,6 +8,7 @@ import pytest
 from attribution.credits import parse_credit
 from attribution.extract import extract_page
 from attribution.pipeline import check_html
+from attribution.records import Profile
 
 BODY = "<p>" + "The harbour opened on Monday after three years of work. " * 14 + "</p>"
 HOUSE = ("Harbour Herald", "harbourherald")
@@ -84,3 +85,25 @@ def test_a_checked_page_credits_its_house() -> None:
     result = check_html(_page("HH"), "https://www.harbourherald.co.uk/news/harbour")
     credit = next(image.credit for image in result.images if image.credit is not None)
     assert (credit.text, credit.provider, credit.kind) == ("HH", "Harbour Herald", "staff")
+
+
+def _rules(credit: str, url: str, profile: Profile | None = None) -> set[str]:
+    result = check_html(_page(credit), url, profile)
+    return {f.rule for image in result.images for f in image.findings}
+
+
+HERALD = "https://www.harbourherald.co.uk/news/harbour"
+
+
+def test_the_houses_own_picture_is_no_other_publications() -> None:
+    # Checked with no profile, the page's own credit is the house's own picture; a
+    # picture of another publication on it is still reported.
+    assert "publisher-not-licensed" not in _rules("HH", HERALD)
+    assert "publisher-not-licensed" in _rules("Jane Roe/The Columbus Dispatch", HERALD)
+    own = Profile(publication="Harbour Herald", domains=("harbourherald.co.uk",))
+    assert "publisher-not-licensed" not in _rules("HH", HERALD, own)
+
+
+def test_a_profile_of_another_publication_judges_the_house_as_a_publisher() -> None:
+    courier = Profile(publication="Daily Courier", domains=("dailycourier.example",))
+    assert "publisher-not-licensed" in _rules("HH", HERALD, courier)

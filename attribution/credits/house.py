@@ -50,3 +50,10 @@ def named_forms(text: str, names: tuple[str, ...]) -> tuple[tuple[str, str | Non
         return ()
     written = compact(text)
     return tuple((form, name) for form, name in house_forms(names).items() if form in written)
+
+
+def names_house(name: str, names: tuple[str, ...]) -> bool:
+    """Whether ``name`` (a credit's provider) is the house of a page that gives its
+    publisher ``names``: one of their forms, or the name its initials stand for."""
+    forms = house_forms(names)
+    return compact(name) in forms or name in forms.values()

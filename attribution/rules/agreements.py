@@ -87,7 +87,8 @@ def agency_not_licensed(ctx: Context) -> Iterator[Verdict]:
     the date of the check when the page states no date. Record the agreement in the
     rights register, or replace the picture. A picture is your own only when its credit
     names your publication: its name, a staff credit or one of its domains, set in the
-    [publication] table of the profile.""",
+    [publication] table of the profile; with no publication set, a credit to the page's
+    own publisher (the name the page gives itself) counts as well.""",
 )
 def publisher_not_licensed(ctx: Context) -> Iterator[Verdict]:
     credit, publisher = ctx.credit, ctx.publisher
