@@ -44,6 +44,7 @@ from attribution.credits.vocabulary import (
     MARKER_NEEDLES,
     MARKERS,
     MORE_GENERIC_LABELS,
+    NAME_JOINERS,
     NAMELESS_KIND_LABELS,
     NOT_NAMES,
     ORGANISATION_ARTICLES,
@@ -253,8 +254,6 @@ _DIGIT_HANDLE = re.compile(r"\d{1,8}+[a-z][a-z0-9_.]{1,30}")
 _SHORT_NAME = re.compile(r"[a-z]{2,12}")
 # People's initials, one or a list ("DW", "KEH, CK")
 _INITIALS_LIST = re.compile(r"[A-Z]{2,4}(?:\s*+,\s*+[A-Z]{2,4}){0,3}")
-# Lower-case words that join the words of a body's name ("Bank of the West")
-_NAME_JOINERS = frozenset(("of", "the", "and", "&", "for", "de", "la", "du", "des", "der"))
 # A brand with a full stop inside its capitals ("E.ON"); initials ("J.R.") have one
 # after each letter.
 _DOTTED_BRAND = re.compile(r"[A-Z]\.[A-Z]{2,}")
@@ -372,7 +371,7 @@ class _Reading:
     known_people: set[str] = field(default_factory=set)
     licensed: bool = False  # a licence is stated
     house: dict[str, str | None] = field(default_factory=dict)  # (see house.house_forms)
-    house_named: list[Provider] = field(default_factory=list)  # the house, where named
+    house_named: Provider | None = None  # the house, where the credit names it
 
 
 class _Words(NamedTuple):
@@ -617,8 +616,8 @@ def _read(
     if via is None and via_text:
         for segment in _segments(via_text)[:6]:
             _read_segment(segment, kb, reading)
-    if reading.house_named:
-        _credit_the_house(reading)
+    if reading.house_named is not None:
+        _credit_the_house(reading, reading.house_named)
     _users_of_platforms(reading, kb, reading.providers[named_before:])
     if not platform_credit:
         _lone_word_to_holder(reading, via)
@@ -627,11 +626,10 @@ def _read(
     return reading
 
 
-def _credit_the_house(reading: _Reading) -> None:
+def _credit_the_house(reading: _Reading, house: Provider) -> None:
     """The page's own publisher, where the credit names it, is the provider; beside
     another provider ("Photo illustration by Slate. Photo by X/Reuters") it holds the
     rights to its own work made from the other's picture, whose provider comes first."""
-    house = reading.house_named[0]
     if reading.providers:
         reading.holder = reading.holder or house.name
     else:
@@ -644,12 +642,12 @@ def _users_of_platforms(reading: _Reading, kb: KnowledgeBase, named: list[Provid
     of Jane Roe/Flickr", "… of Jane Roe on Flickr"), and so is a user name that begins
     with digits ("2630ben / iStock"). The owner of an account a courtesy names ("Courtesy
     of Jane Roe's Facebook page") stays its source."""
-    naming = [p for p in named if p.kind in ("platform", "stock")]
+    naming = [p for p in named if p.kind in _USER_KINDS]
     source = reading.source
     if source and not naming:
         on_split = _ON.split(source, maxsplit=1) if " " in source else []
         platform = _lookup_provider(on_split[1], kb) if len(on_split) == 2 else None
-        if platform is not None and platform.kind in ("platform", "stock"):
+        if platform is not None and platform.kind in _USER_KINDS:
             reading.providers.append(platform)
             naming, source = [platform], on_split[0]
     if source and naming and _names(source) == [source] and " " in source:
@@ -711,7 +709,7 @@ def _lone_word_to_holder(reading: _Reading, via: Provider | None) -> None:
     if reading.holder or reading.source or not reading.creators:
         return
     if any(p.kind in _NAMING_KINDS for p in reading.providers) or (
-        via is not None and via.kind in ("platform", "stock")
+        via is not None and via.kind in _USER_KINDS
     ):
         return
     alone = len(reading.creators) == 1 and not reading.providers
@@ -731,6 +729,8 @@ def _lone_word_to_holder(reading: _Reading, via: Provider | None) -> None:
 
 # The kinds of provider a one-word name beside which is a photographer's or a user's.
 _NAMING_KINDS = frozenset(("platform", "stock", "agency"))
+# The kinds of provider whose pictures their users make (a platform's, a stock library's)
+_USER_KINDS = frozenset(("platform", "stock"))
 
 
 def _is_lone_body_name(name: str) -> bool:
@@ -884,7 +884,7 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
     if provider is None and reading.house:
         house = _house_provider(piece, reading.house)
         if house is not None:
-            reading.house_named.append(house)
+            reading.house_named = reading.house_named or house
             return
     if provider is not None:
         reading.providers.append(provider)
@@ -906,7 +906,7 @@ def _read_piece(piece: str, kb: KnowledgeBase, reading: _Reading) -> None:
         return
     names = _names(piece, cleaned=True)
     if names:
-        if reading.providers or reading.holder or reading.house_named or len(names) > 1:
+        if reading.providers or reading.holder or reading.house_named is not None or len(names) > 1:
             reading.known_people.update(names)
         reading.creators.extend(names)
         return
@@ -1087,7 +1087,7 @@ def _has_organisation_form(text: str, folded: str, words: list[str], stripped: l
         return False
     # "Garden of the Winds", "Bank of the West": a name, its words capitalised (not a
     # sentence: "visit the interactive version of the 2014 map")
-    return all(w[:1].isupper() or w in _NAME_JOINERS for w in text.split())
+    return all(w[:1].isupper() or w in NAME_JOINERS for w in text.split())
 
 
 def _is_numbered_name(text: str) -> bool:

@@ -512,6 +512,10 @@ PLACES = frozenset(
     }
 )  # fmt: skip
 
+# Lower-case words that join the words of a body's name ("Bank of the West", "Garden of
+# the Winds"): other lower-case words make a sentence of it.
+NAME_JOINERS = frozenset(("of", "the", "and", "&", "for", "de", "la", "du", "des", "der"))
+
 # Cities after a brand's name make a venue's name ("Rosewood Vienna", "Hotel Sacher Wien"):
 # those of PLACES that are no one's given or family name ("Jack London", "Irving Berlin",
 # "Denzel Washington", "Sydney", "Florence" are).

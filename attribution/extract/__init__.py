@@ -281,8 +281,7 @@ def _title(named: Named) -> str | None:
         tag = _select_one(named, "meta", attribute, value)
         if isinstance(tag, Tag) and attr(tag, "content"):
             return none_if_empty(attr(tag, "content"))
-    title = next(iter(named.get("title", ())), None)
-    text = only_string(title) if isinstance(title, Tag) else None
+    text = _page_title(named)
     if text:
         return none_if_empty(text)
     h1 = next(iter(named.get("h1", ())), None)
