@@ -24,19 +24,18 @@ import exifread
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml_safely
 
+from attribution.imagefiles import (
+    Unreadable,
+    has_content_credentials,
+    jpeg_segments,
+    readable_segments,
+    sniff_format,
+)
 from attribution.records import ContentCredentials, Embedded
 from attribution.textutil import clean_text, none_if_empty
 
 logging.getLogger("exifread").setLevel(logging.CRITICAL)
 
-SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-    (b"II*\x00", "tiff"),
-    (b"MM\x00*", "tiff"),
-)
 MIME_TYPES = {
     "jpeg": "image/jpeg",
     "png": "image/png",
@@ -69,19 +68,6 @@ _XMP_END = re.compile(rb"</x:xmpmeta>|</x:xapmeta>|</rdf:RDF>(?!\s*</x:x[am]pmet
 MAX_XMP_BYTES = 1024 * 1024
 
 
-def sniff_format(data: bytes) -> str | None:
-    """The image format from the file's first bytes, or None when it is not an image."""
-    for signature, name in SIGNATURES:
-        if data.startswith(signature):
-            return name
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    if data[4:8] == b"ftyp":
-        brand = data[8:12]
-        return "avif" if brand in (b"avif", b"avis") else "heic"
-    return None
-
-
 def read_embedded(data: bytes, *, complete: bool = False) -> Embedded:
     """Read the metadata in the first bytes of an image file (or the whole file).
 
@@ -101,7 +87,7 @@ def read_embedded(data: bytes, *, complete: bool = False) -> Embedded:
                 cleaned = _clean_value(key, value)
                 if cleaned and key not in fields:
                     fields[key] = cleaned
-        except _Unreadable as error:
+        except Unreadable as error:
             problems.append(str(error))
         except Exception as error:  # hostile files break parsers in many ways
             problems.append(
@@ -128,10 +114,6 @@ def read_embedded(data: bytes, *, complete: bool = False) -> Embedded:
         sha256=digest,
         bytes_read=len(data),
     )
-
-
-class _Unreadable(Exception):
-    """A metadata block that is present but cannot be read (the message says why)."""
 
 
 def _clean_value(key: str, value: str) -> str | None:
@@ -225,7 +207,7 @@ def _exif_block(data: bytes, image_format: str) -> bytes | None:
     if image_format == "tiff":
         return data
     if image_format == "jpeg":
-        for segment in _safe_segments(data, 0xE1):
+        for segment in readable_segments(data, 0xE1):
             if segment.startswith(b"Exif\x00\x00"):
                 return segment[6:]
         return None
@@ -269,33 +251,12 @@ _IIM_DATASETS = {80: "creator", 110: "credit", 115: "source", 116: "copyright", 
 def _iptc_fields(data: bytes, image_format: str) -> Iterator[tuple[str, str]]:
     if image_format != "jpeg":
         return
-    for segment in _jpeg_segments(data, 0xED):
+    for segment in jpeg_segments(data, 0xED):
         if not segment.startswith(b"Photoshop 3.0\x00"):
             continue
         for resource_id, payload in _photoshop_resources(segment[14:]):
             if resource_id == 0x0404:
                 yield from _iim_records(payload)
-
-
-def _jpeg_segments(data: bytes, wanted: int) -> Iterator[bytes]:
-    """The payloads of one kind of JPEG marker segment (APP1 = 0xE1, APP13 = 0xED, …)."""
-    position = 2
-    while position + 4 <= len(data):
-        if data[position] != 0xFF:
-            return
-        marker = data[position + 1]
-        if marker == 0xFF:
-            position += 1
-            continue
-        if marker in (0xD9, 0xDA):  # end of image, start of scan: no metadata after this
-            return
-        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
-        if length < 2:
-            raise _Unreadable("JPEG segment with an impossible length")
-        payload = data[position + 4 : position + 2 + length]
-        if marker == wanted:
-            yield payload
-        position += 2 + length
 
 
 def _photoshop_resources(block: bytes) -> Iterator[tuple[int, bytes]]:
@@ -319,7 +280,7 @@ def _iim_records(payload: bytes) -> Iterator[tuple[str, str]]:
         record, dataset = payload[position + 1], payload[position + 2]
         (size,) = struct.unpack(">H", payload[position + 3 : position + 5])
         if size & 0x8000:
-            raise _Unreadable("IPTC: extended dataset sizes are not supported")
+            raise Unreadable("IPTC: extended dataset sizes are not supported")
         value = payload[position + 5 : position + 5 + size]
         position += 5 + size
         key = _IIM_DATASETS.get(dataset) if record == 2 else None
@@ -340,9 +301,9 @@ def _xmp_fields(data: bytes, image_format: str) -> Iterator[tuple[str, str]]:
     try:
         root = parse_xml_safely(packet, forbid_dtd=True)
     except DefusedXmlException:
-        raise _Unreadable("XMP: refused a packet with a DTD or entity declarations") from None
+        raise Unreadable("XMP: refused a packet with a DTD or entity declarations") from None
     except Exception as error:
-        raise _Unreadable(f"XMP: not well-formed XML ({type(error).__name__})") from None
+        raise Unreadable(f"XMP: not well-formed XML ({type(error).__name__})") from None
     description_values = {
         "creator": _xmp_list(root, "dc:creator"),
         "copyright": _xmp_list(root, "dc:rights"),
@@ -367,7 +328,7 @@ def _xmp_packet(data: bytes) -> bytes | None:
         return None
     end = _XMP_END.search(data, start.start(), start.start() + MAX_XMP_BYTES)
     if end is None:
-        raise _Unreadable("XMP: packet is cut off or larger than 1 MiB")
+        raise Unreadable("XMP: packet is cut off or larger than 1 MiB")
     # A DOCTYPE (an entity bomb) sits before the packet: keep it so that it is refused.
     doctype = data.rfind(b"<!DOCTYPE", max(0, start.start() - 4096), start.start())
     begin = doctype if doctype != -1 else start.start()
@@ -429,24 +390,6 @@ def _xmp_licensor(root: Element) -> str | None:
 
 
 # --- Content Credentials (C2PA) ---------------------------------------------------------
-
-
-def has_content_credentials(data: bytes, image_format: str) -> bool:
-    """Whether the file carries a C2PA manifest store (a JUMBF box labelled "c2pa")."""
-    if image_format == "jpeg":
-        return any(b"c2pa" in segment[:64] for segment in _safe_segments(data, 0xEB))
-    if image_format == "png":
-        return b"caBX" in data
-    if image_format == "webp":
-        return b"C2PA" in data
-    return b"jumb" in data and b"c2pa" in data
-
-
-def _safe_segments(data: bytes, wanted: int) -> Iterator[bytes]:
-    try:
-        yield from _jpeg_segments(data, wanted)
-    except (_Unreadable, struct.error):
-        return
 
 
 def read_content_credentials(

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import PAGES, run_cli
+from conftest import PAGES, LoopbackServer, run_cli, send
 
 from attribution.cli import COMMANDS, cli
 from attribution.cli.common import use_colour
@@ -270,6 +270,35 @@ def test_quick_commands_do_not_import_the_database_layer() -> None:
         env={**os.environ},
     )
     assert "HEAVY []" in finished.stdout, finished.stdout[-500:] + finished.stderr[-2000:]
+
+
+def test_an_editors_check_leaves_the_parsing_stack_to_the_parsing_process(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    # The command's own process fetches the page and the image files and records; the
+    # budgeted child parses them. Neither the metadata readers nor the progress bar (one
+    # page: none is shown) are loaded in the command's process, which an editor waits for.
+    from imagefactory import Metadata, jpeg
+
+    photo = jpeg(Metadata(artist="Jane Doe"))
+    page = b"<html><body><article><figure><img src='/a.jpg' width=800 height=600>"
+    page += b"<figcaption>A street. Photo: Jane Doe/Reuters</figcaption></figure></article>"
+    server.routes["/story"] = lambda handler: send(handler, page + b"</body></html>")
+    server.routes["/a.jpg"] = lambda handler: send(handler, photo, "image/jpeg")
+    code = (
+        "import sys\n"
+        "from attribution.cli import main\n"
+        f"code = main(['check', '--no-store', '--format', 'json', {server.url('/story')!r}])\n"
+        "loaded = sorted(m for m in ('exifread', 'attribution.embedded', 'tqdm', 'bs4') if m in sys.modules)\n"
+        "print('LOADED', loaded, code)\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    report, _, loaded = finished.stdout.rpartition("LOADED ")
+    assert loaded.strip() == "[] 1", finished.stdout[-500:] + finished.stderr[-2000:]
+    image = json.loads(report)["pages"][0]["images"][0]
+    assert image["embedded"]["creator"] == "Jane Doe"  # the file was read, by the child
 
 
 def run_python(code: str) -> subprocess.CompletedProcess[str]:

@@ -28,10 +28,12 @@ class Progress:
         self.bar: Any = None
 
     def start(self, total: int) -> None:
+        if self.quiet or total < 2 or not sys.stderr.isatty():
+            self.bar = _NoBar()  # (tqdm is not loaded: an editor's check of one page)
+            return
         from tqdm import tqdm
 
-        disable = self.quiet or total < 2 or not sys.stderr.isatty()
-        self.bar = tqdm(total=total, unit="pages", file=sys.stderr, disable=disable, leave=False)
+        self.bar = tqdm(total=total, unit="pages", file=sys.stderr, leave=False)
 
     def done(self, outcome: TargetOutcome) -> None:
         from attribution.render.escape import terminal_safe
@@ -56,3 +58,17 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+class _NoBar:
+    """What the progress bar is asked to do, when none is shown."""
+
+    def update(self) -> None:
+        """A target is done: nothing to draw."""
+
+    def close(self) -> None:
+        """Nothing to take off the terminal."""
+
+    def external_write_mode(self) -> AbstractContextManager[None]:
+        """Lines written meanwhile need no bar moved aside."""
+        return nullcontext()

@@ -28,11 +28,11 @@ from urllib.request import url2pathname
 
 import requests
 
-from attribution.embedded import has_content_credentials, read_embedded, sniff_format
 from attribution.errors import FetchError, StorageError, TargetError
 from attribution.fetch.policy import AddressPolicy, url_host
 from attribution.fetch.session import make_session, open_stream, parse_content_type
 from attribution.fetch.settings import FetchSettings
+from attribution.imagefiles import has_content_credentials, sniff_format
 from attribution.records import Embedded
 
 if TYPE_CHECKING:
@@ -60,6 +60,10 @@ _OPEN_FLAGS = (
 
 def parse_embedded(data: bytes, complete: bool) -> Embedded:
     """The default :data:`Parse`: :func:`attribution.embedded.read_embedded`."""
+    # Loaded at the first use: a check whose pages are parsed in the budgeted child has
+    # the child read the files, and never needs the readers here.
+    from attribution.embedded import read_embedded
+
     return read_embedded(data, complete=complete)
 
 
