@@ -147,3 +147,29 @@ def test_the_profile_s_max_images_caps_a_page_with_a_notice(tmp_path: Path) -> N
     (page,) = check_targets([str(tmp_path / "page.html")], options).pages
     assert len(page.images) == 2
     assert page.notices and "2" in page.notices[0]
+
+
+def knowledge_bases_loaded() -> tuple[int, int]:
+    """(Run in the child) how many times the knowledge base was loaded, and is kept."""
+    from attribution.licences import default_knowledge_base
+
+    loaded = default_knowledge_base.cache_info()
+    return loaded.misses, loaded.currsize
+
+
+def test_the_child_has_read_a_page_before_the_first_one_comes(sandbox: Sandbox) -> None:
+    # Asked before any page: the knowledge base was loaded once, by the warm-up, while
+    # the parent went on starting.
+    assert sandbox.call(clock(page_cpu_seconds=30), knowledge_bases_loaded) == (1, 1)
+
+
+def test_the_warm_up_page_reads_credits_licences_and_rules() -> None:
+    from attribution.app.stages import warm_up
+
+    result = warm_up()
+    credits = [image.credit for image in result.images]
+    assert [(c.provider, c.licence) for c in credits if c] == [
+        ("Reuters", None),
+        ("Flickr", "CC-BY-NC-2.0"),
+    ]
+    assert "nc-commercial-use" in {f.rule for image in result.images for f in image.findings}

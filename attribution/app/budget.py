@@ -240,9 +240,13 @@ def serve(descriptor: int, memory_mb: int) -> None:
     connection = Connection(descriptor)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
     signal.signal(signal.SIGPROF, _over_cpu)
-    from attribution.app import stages  # noqa: F401 - loaded now, before the first page
+    from attribution.app import stages  # loaded now, before the first page
 
     _cap_memory(memory_mb)
+    # The warm-up only saves the first page some time: whatever goes wrong in it, the
+    # page that comes then is read as any other (and meets the same fault, if any).
+    with contextlib.suppress(Exception):
+        stages.warm_up()
     while True:
         try:
             function, args, cpu_left = connection.recv()
