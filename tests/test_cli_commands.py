@@ -301,6 +301,28 @@ def test_an_editors_check_leaves_the_parsing_stack_to_the_parsing_process(
     assert image["embedded"]["creator"] == "Jane Doe"  # the file was read, by the child
 
 
+def test_an_editors_check_records_its_run_without_the_orm(tmp_path: Path) -> None:
+    # The run, the rights register and the page are written and read through the
+    # tables: the ORM's mapping, configured at its first use (a tenth of a second on a
+    # slow machine), is left for the commands that read records as objects.
+    env = {**os.environ, "ATTRIBUTION_DATABASE_URL": f"sqlite:///{tmp_path}/record.db"}
+    assert run_cli("db", "upgrade", env=env).returncode == 0
+    code = (
+        "from attribution.cli import main\n"
+        f"code = main(['check', '--no-images', {str(SEED)!r}])\n"
+        "from attribution.store import list_runs, open_database\n"
+        "from attribution.store.models import Run\n"
+        "print('CONFIGURED', Run.__mapper__.configured, code)\n"
+        "db = open_database()\n"
+        "print('RUN', list_runs(db)[0].status, list_runs(db)[0].pages_done)\n"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
+    )
+    assert "CONFIGURED False 1" in finished.stdout, finished.stdout[-500:] + finished.stderr[-2000:]
+    assert "RUN finished 1" in finished.stdout, finished.stdout[-500:]
+
+
 def run_python(code: str) -> subprocess.CompletedProcess[str]:
     """``code`` run by a new interpreter, its output captured."""
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

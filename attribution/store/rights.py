@@ -9,9 +9,9 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Row, and_, or_, select
 from sqlalchemy.orm import Session
 
 from attribution.errors import UsageError
@@ -23,7 +23,7 @@ from attribution.records import (
     unknown_scope_terms,
 )
 from attribution.store.models import RightsEvent, RightsRow
-from attribution.store.transactions import actor, aware, now, transaction
+from attribution.store.transactions import actor, aware, now, table, transaction
 
 if TYPE_CHECKING:
     from attribution.store.database import Database
@@ -130,9 +130,12 @@ def list_rights(db: Database, at: date | None = None) -> tuple[RightsEntry, ...]
     """The agreements of the rights register, by provider: those in it now, or with
     ``at``, those it held at some time on that day (UTC), including any removed that
     day, whether or not they were in force."""
+    # The table, not the entity: every check reads the register, and needs none of the
+    # ORM's bookkeeping for it.
+    rights = table(RightsRow)
     with db.sessions() as session:
-        statement = select(RightsRow).where(_held(at)).order_by(RightsRow.provider, RightsRow.id)
-        return tuple(_entry(row) for row in session.scalars(statement))
+        statement = select(rights).where(_held(at)).order_by(rights.c.provider, rights.c.id)
+        return tuple(_entry(row) for row in session.execute(statement))
 
 
 def rights_history(db: Database, entry_id: int | None = None) -> list[RightsChange]:
@@ -211,13 +214,14 @@ def _csv_date(value: str | None, source: str, line: int, column: str) -> date | 
 
 
 def _held(at: date | None) -> ColumnElement[bool]:
+    rights = table(RightsRow)
     if at is None:
-        return RightsRow.removed_at.is_(None)
+        return rights.c.removed_at.is_(None)
     start = datetime.combine(at, time(), tzinfo=UTC)
     end = start + timedelta(days=1)
     return and_(
-        RightsRow.created_at < end,
-        or_(RightsRow.removed_at.is_(None), RightsRow.removed_at >= start),
+        rights.c.created_at < end,
+        or_(rights.c.removed_at.is_(None), rights.c.removed_at >= start),
     )
 
 
@@ -263,7 +267,7 @@ def _log(session: Session, row: RightsRow, action: str, who: str | None, why: st
     )
 
 
-def _entry(row: RightsRow) -> RightsEntry:
+def _entry(row: RightsRow | Row[Any]) -> RightsEntry:
     return RightsEntry(
         provider=row.provider,
         scope=row.scope,

@@ -13,13 +13,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from attribution.errors import UsageError
 from attribution.records import RunSummary
 from attribution.store.models import Page, Run, RunTarget
-from attribution.store.transactions import aware, now, transaction
+from attribution.store.transactions import aware, now, table, transaction
 
 if TYPE_CHECKING:
     from attribution.store.database import Database
@@ -43,7 +43,10 @@ def start_run(
 
     def work(session: Session) -> int:
         mark_interrupted(session)
-        run = Run(
+        # The table, not the entity: a check records its run without the ORM's
+        # bookkeeping (its first use in a process costs more than the whole statement).
+        runs, run_targets = table(Run), table(RunTarget)
+        started = runs.insert().values(
             kind=kind,
             started_at=now(),
             status="running",
@@ -60,13 +63,12 @@ def start_run(
             warnings=0,
             notices=0,
         )
-        session.add(run)
-        session.flush()
+        run_id: int = session.execute(started.returning(runs.c.id)).scalar_one()
         # Many-row inserts a thousand at a time: a run of any size starts in bounded memory.
         for start in range(0, len(targets), 1000):
             rows = [
                 {
-                    "run_id": run.id,
+                    "run_id": run_id,
                     "position": position,
                     "target": target,
                     "status": SKIPPED if position in skipped else PENDING,
@@ -74,8 +76,8 @@ def start_run(
                 }
                 for position, target in enumerate(targets[start : start + 1000], start)
             ]
-            session.execute(insert(RunTarget), rows)
-        return run.id
+            session.execute(run_targets.insert(), rows)
+        return run_id
 
     return transaction(db, work)
 
@@ -130,10 +132,15 @@ def resume_run(
 
 def mark_interrupted(session: Session) -> None:
     """Mark this host's runs still marked running, whose process has died, interrupted."""
-    host = socket.gethostname()
-    for run in session.scalars(select(Run).where(Run.status == "running", Run.host == host)):
-        if not _process_alive(run.pid):
-            run.status = "interrupted"
+    runs = table(Run)
+    running = session.execute(
+        select(runs.c.id, runs.c.pid).where(
+            runs.c.status == "running", runs.c.host == socket.gethostname()
+        )
+    )
+    dead = [run_id for run_id, pid in running if not _process_alive(pid)]
+    if dead:
+        session.execute(update(runs).where(runs.c.id.in_(dead)).values(status="interrupted"))
 
 
 def _process_alive(pid: int) -> bool:
@@ -162,8 +169,9 @@ def finish_run(db: Database, run_id: int, status: str = "finished") -> None:
     """Record that a run ended (finished, failed or interrupted)."""
 
     def work(session: Session) -> None:
+        runs = table(Run)
         session.execute(
-            update(Run).where(Run.id == run_id).values(status=status, finished_at=now())
+            update(runs).where(runs.c.id == run_id).values(status=status, finished_at=now())
         )
 
     transaction(db, work)
@@ -182,8 +190,9 @@ def record_failure(
     def work(session: Session) -> bool:
         if finished_already(session, run_id, [position]):
             return False
+        runs = table(Run)
         session.execute(
-            update(Run).where(Run.id == run_id).values(pages_failed=Run.pages_failed + 1)
+            update(runs).where(runs.c.id == run_id).values(pages_failed=runs.c.pages_failed + 1)
         )
         if position is not None:
             finish_target(session, run_id, position, "", FAILED, reason=reason)
@@ -203,9 +212,10 @@ def finished_already(session: Session, run_id: int, positions: Sequence[int | No
     wanted = sorted({position for position in positions if position is not None})
     if not wanted:
         return set()
+    targets = table(RunTarget)
     rows = session.execute(
-        select(RunTarget.position, RunTarget.status)
-        .where(RunTarget.run_id == run_id, RunTarget.position.in_(wanted))
+        select(targets.c.position, targets.c.status)
+        .where(targets.c.run_id == run_id, targets.c.position.in_(wanted))
         .with_for_update()
     )
     return {position for position, status in rows if status != PENDING}
