@@ -72,11 +72,18 @@ def test_a_bug_in_one_page_is_that_page_s_error(sandbox: Sandbox) -> None:
 
 
 def test_a_run_reports_the_page_over_budget_and_checks_the_rest(tmp_path: Path) -> None:
-    (tmp_path / "ok.html").write_text(
-        '<html><body><figure><img src="a.jpg" alt="Harbour">'
-        "<figcaption>Photo: Jane Doe/Reuters</figcaption></figure></body></html>"
-    )
-    pages = [str(tmp_path / "ok.html")] * 2
+    # Two pages of real work each: a page that costs next to nothing (a warm parsing
+    # process reads a small page in well under a millisecond) may stay within any budget.
+    pages = []
+    for number in (1, 2):
+        figures = "".join(
+            f'<figure><img src="{number}-{n}.jpg" alt="Harbour {n}">'
+            f"<figcaption>Boats in harbour {n}. Photo: Jane Doe/Reuters</figcaption></figure>"
+            for n in range(100)
+        )
+        page = tmp_path / f"ok-{number}.html"
+        page.write_text(f"<html><body>{figures}</body></html>")
+        pages.append(str(page))
     tiny = Profile(limits=Limits(page_cpu_seconds=1e-6))
     outcome = check_targets(pages, CheckOptions(profile=tiny, record=False, read_images=False))
     assert [o.error.reason[:22] for o in outcome.outcomes if o.error] == [
