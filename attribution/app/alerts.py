@@ -47,8 +47,9 @@ SLACK_PREFIX = "slack:"
 MAILTO_PREFIX = "mailto:"
 
 # One address as an alert may name it: local@domain, nothing that could start another
-# address or header (no space, comma, semicolon, brackets, quotes or controls).
-_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+")
+# address or header (no space, comma, semicolon, brackets, quotes or controls). The look
+# behind starts a match only where a name may start, so a search stays linear in the text.
+_ADDRESS = re.compile(r"(?<![^@\s<>()\[\],;:\"\\])[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+")
 
 
 @dataclass(frozen=True)

@@ -290,8 +290,9 @@ def _last_sentence(text: str, kb: KnowledgeBase) -> tuple[str, str] | None:
     return text[: found.start()], _strip_generic_label(credit, kb)
 
 
-# A short name in capitals, as outlets and agencies print themselves after a bar.
-_CAPITALS_TAIL = lazy_compile(r"(?=[^a-z]*+$)[^\W\d_][\w.&'’-]++(?:\s[\w.&'’-]++){0,3}")
+# A short name in capitals, as outlets and agencies print themselves after a bar (the look
+# behind keeps a search linear: a match starts only after a space).
+_CAPITALS_TAIL = lazy_compile(r"(?<!\S)(?=[^a-z]*+$)[^\W\d_][\w.&'’-]++(?:\s[\w.&'’-]++){0,3}")
 # Initials in square brackets, as tabloids print their agency's ("[XS]", "[ABC]").
 _BRACKETED_INITIALS = lazy_compile(r"[A-Z]{2,4}")
 

@@ -12,7 +12,9 @@ from functools import lru_cache
 # What a name may be written with or without: case, spaces, full stops, hyphens,
 # apostrophes ("Daily Star", "DailyStar", "dailystar").
 _LEFT_OUT = re.compile(r"[\s.\-_'’]+")
-_DOMAIN_NAME = re.compile(r"(?P<name>[\w-]+)\.[a-z]{2,6}(?:\.[a-z]{2})?", re.IGNORECASE)
+# A host's name ("dailystar.co.uk"); the look behind starts a match only at a name's start,
+# so a search is linear in the text.
+_DOMAIN_NAME = re.compile(r"(?<![\w-])(?P<name>[\w-]+)\.[a-z]{2,6}(?:\.[a-z]{2})?", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 
 

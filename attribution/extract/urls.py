@@ -403,8 +403,9 @@ def _suffix_pieces(pieces: list[str], end: int) -> int:
 _WORD_CHARS = re.compile(r"\w*")
 _WIDTH = re.compile(_BARE_WIDTH)
 _QUALITY = re.compile(r"[6-9]\d")
-# A name a media store gives a file: letters and digits mixed, at least 12 of them.
-_ASSET_ID = re.compile(r"(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{12,}")
+# A name a media store gives a file: letters and digits mixed, at least 12 of them (the
+# look behind keeps a search linear: a match starts only where a run of them starts).
+_ASSET_ID = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{12,}")
 
 
 def _is_size_piece(piece: str) -> bool:
